@@ -1,0 +1,108 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features that make dependencies explicit; every target builds cleanly with them.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Samenspel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "samenspel", targets: ["samenspel"]),
+        .library(name: "Replica", targets: ["Replica"]),
+        .library(name: "SyncServer", targets: ["SyncServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure change-log rules: Change, hybrid logical clock, ordering. No I/O.
+        .target(name: "ChangeLog", swiftSettings: strictSettings),
+        // Pure domain: clients, notes, assessments, interventions, the journey projection.
+        .target(name: "Casework", dependencies: ["ChangeLog"], swiftSettings: strictSettings),
+        // Versioned wire types, error body and JSON coding shared by replica and server.
+        .target(name: "SyncProtocol", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
+        // SQLite helpers shared by the replica and the server's SQLite backend (GRDB).
+        .target(
+            name: "SQLiteSupport",
+            dependencies: ["ChangeLog", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // The client core: local SQLite replica, outbox, projections, sync engine, HTTP transport.
+        .target(
+            name: "Replica",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "SQLiteSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The server: Hummingbird routes, authentication, scopes, one storage protocol and its backends.
+        .target(
+            name: "SyncServer",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "SQLiteSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The command-line tool: the one composition root.
+        .executableTarget(
+            name: "samenspel",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ChangeLogTests", dependencies: ["ChangeLog"], swiftSettings: strictSettings),
+        .testTarget(name: "CaseworkTests", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SyncProtocolTests", dependencies: ["ChangeLog", "Casework", "SyncProtocol"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReplicaTests",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "Replica",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SyncServerTests",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "SyncServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,245 @@
+public import ChangeLog
+
+/// Limits on the content of writes, checked on the replica before a write is recorded and on the server.
+public enum CaseworkLimits {
+    /// The longest note text, in UTF-8 bytes (about ten pages).
+    public static let maxNoteTextBytes = 32 * 1024
+    /// The longest client name, in characters.
+    public static let maxNameLength = 200
+    /// The most revisions one revision may supersede.
+    public static let maxSupersedes = 64
+}
+
+extension CaseEvent {
+    /// The event's payload as stored in a ``Change``.
+    public var payload: JSONValue {
+        switch self {
+        case .clientRegistered(let registration):
+            return .object(["name": .string(registration.name), "teamId": .string(registration.teamId)])
+        case .noteAdded(let content):
+            return .object(Self.noteMembers(content))
+        case .noteRevised(let content, let supersedes):
+            var members = Self.noteMembers(content)
+            members["supersedes"] = .array(supersedes.map(JSONValue.string))
+            return .object(members)
+        case .assessmentRecorded(let assessment):
+            var members: [String: JSONValue] = ["determinant": .string(assessment.determinant.rawValue)]
+            switch assessment.score {
+            case .known(let value): members["score"] = .int(Int64(value))
+            case .unknown: members["score"] = .string("unknown")
+            }
+            if let behaviour = assessment.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+            return .object(members)
+        case .interventionStarted(let plan):
+            var members: [String: JSONValue] = [
+                "kind": .string(plan.kind), "valence": .string(plan.valence.rawValue),
+                "targets": .array(plan.targets.map { .string($0.rawValue) }), "status": .string(plan.status.rawValue),
+            ]
+            if let behaviour = plan.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+            return .object(members)
+        case .interventionUpdated(let update, let supersedes):
+            return .object([
+                "status": .string(update.status.rawValue),
+                "targets": .array(update.targets.map { .string($0.rawValue) }),
+                "supersedes": .array(supersedes.map(JSONValue.string)),
+            ])
+        }
+    }
+
+    private static func noteMembers(_ content: NoteContent) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "text": .string(content.text),
+            "determinants": .array(content.determinants.map { .string($0.rawValue) }),
+        ]
+        if let behaviour = content.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+        return members
+    }
+
+    /// Reads a change as a domain event and checks its content.
+    ///
+    /// - Parameters:
+    ///   - change: The change to read.
+    ///   - strict: When `true` (the server), unknown operations and unknown payload members are errors.
+    ///     When `false` (a replica), a change from a newer version is kept but not projected: the result
+    ///     is `nil`, and unknown members are ignored.
+    /// - Throws: ``CaseworkError`` when the payload does not have the shape its operation requires.
+    public static func decode(_ change: Change, strict: Bool = false) throws(CaseworkError) -> CaseEvent? {
+        let reader = try PayloadReader(change.payload)
+        let event: CaseEvent
+        switch (change.entityType, change.operation) {
+        case ("client", "register"):
+            try reader.allow(["name", "teamId"], strict: strict)
+            event = .clientRegistered(
+                ClientRegistration(name: try reader.name("name"), teamId: try reader.identifier("teamId")))
+        case ("note", "add"):
+            try reader.allow(["text", "behaviour", "determinants"], strict: strict)
+            event = .noteAdded(try reader.noteContent())
+        case ("note", "revise"):
+            try reader.allow(["text", "behaviour", "determinants", "supersedes"], strict: strict)
+            event = .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())
+        case ("assessment", "record"):
+            try reader.allow(["determinant", "score", "behaviour"], strict: strict)
+            event = .assessmentRecorded(
+                Assessment(
+                    determinant: try reader.value("determinant", Determinant.init(rawValue:)),
+                    score: try reader.score("score"),
+                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:))))
+        case ("intervention", "start"):
+            try reader.allow(["kind", "valence", "targets", "behaviour", "status"], strict: strict)
+            let kind = try reader.string("kind")
+            guard InterventionCatalogue.isValidCode(kind) else {
+                throw .invalidPayload("kind must be 1–64 letters, digits, '-' or '_'")
+            }
+            let status = try reader.value("status", InterventionStatus.init(rawValue:))
+            guard status != .ended else { throw .invalidPayload("an intervention starts as planned or active") }
+            event = .interventionStarted(
+                InterventionPlan(
+                    kind: kind, valence: try reader.value("valence", Valence.init(rawValue:)),
+                    targets: try reader.determinants("targets", atLeastOne: true),
+                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)), status: status))
+        case ("intervention", "update"):
+            try reader.allow(["status", "targets", "supersedes"], strict: strict)
+            event = .interventionUpdated(
+                InterventionUpdate(
+                    status: try reader.value("status", InterventionStatus.init(rawValue:)),
+                    targets: try reader.determinants("targets", atLeastOne: true)),
+                supersedes: try reader.supersedes())
+        default:
+            if strict {
+                throw CaseworkError(
+                    code: "unknownOperation",
+                    message: "unknown operation \(change.entityType).\(change.operation)")
+            }
+            return nil
+        }
+        return event
+    }
+}
+
+/// Reads payload members with precise error messages that name the member, never its content.
+private struct PayloadReader {
+    let members: [String: JSONValue]
+
+    init(_ payload: JSONValue) throws(CaseworkError) {
+        guard case .object(let members) = payload else { throw .invalidPayload("payload must be a JSON object") }
+        self.members = members
+    }
+
+    func allow(_ keys: Set<String>, strict: Bool) throws(CaseworkError) {
+        guard strict else { return }
+        if let unknown = members.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw .invalidPayload("unknown payload member '\(unknown)'")
+        }
+    }
+
+    func string(_ key: String) throws(CaseworkError) -> String {
+        guard case .string(let value)? = members[key] else { throw .invalidPayload("'\(key)' must be a string") }
+        return value
+    }
+
+    func identifier(_ key: String) throws(CaseworkError) -> String {
+        let value = try string(key)
+        guard Identifier.isValid(value) else { throw .invalidPayload("'\(key)' must be a lowercase UUID") }
+        return value
+    }
+
+    func name(_ key: String) throws(CaseworkError) -> String {
+        let value = try string(key)
+        try TextRules.checkName(value, field: "'\(key)'")
+        return value
+    }
+
+    func value<T>(_ key: String, _ make: (String) -> T?) throws(CaseworkError) -> T {
+        guard let value = make(try string(key)) else { throw .invalidPayload("'\(key)' has an unknown value") }
+        return value
+    }
+
+    func optionalValue<T>(_ key: String, _ make: (String) -> T?) throws(CaseworkError) -> T? {
+        guard let member = members[key], member != .null else { return nil }
+        return try value(key, make)
+    }
+
+    func score(_ key: String) throws(CaseworkError) -> AssessmentScore {
+        switch members[key] {
+        case .int(let value)? where AssessmentScore.range.contains(Int(value)): return .known(Int(value))
+        case .string("unknown")?: return .unknown
+        default: throw .invalidPayload("'\(key)' must be 1–5 or \"unknown\"")
+        }
+    }
+
+    func determinants(_ key: String, atLeastOne: Bool) throws(CaseworkError) -> [Determinant] {
+        guard let member = members[key], member != .null else {
+            if atLeastOne { throw .invalidPayload("'\(key)' must name at least one determinant") }
+            return []
+        }
+        guard case .array(let items) = member else { throw .invalidPayload("'\(key)' must be an array") }
+        var result: [Determinant] = []
+        for item in items {
+            guard case .string(let raw) = item, let determinant = Determinant(rawValue: raw) else {
+                throw .invalidPayload("'\(key)' contains an unknown determinant")
+            }
+            guard !result.contains(determinant) else { throw .invalidPayload("'\(key)' repeats a determinant") }
+            result.append(determinant)
+        }
+        if atLeastOne && result.isEmpty { throw .invalidPayload("'\(key)' must name at least one determinant") }
+        return result
+    }
+
+    func supersedes() throws(CaseworkError) -> [String] {
+        guard case .array(let items)? = members["supersedes"] else {
+            throw .invalidPayload("'supersedes' must be an array of change ids")
+        }
+        var ids: [String] = []
+        for item in items {
+            guard case .string(let id) = item, Identifier.isValid(id) else {
+                throw .invalidPayload("'supersedes' must contain change ids (lowercase UUIDs)")
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        guard (1...CaseworkLimits.maxSupersedes).contains(ids.count) else {
+            throw .invalidPayload("'supersedes' must name 1–\(CaseworkLimits.maxSupersedes) revisions")
+        }
+        return ids
+    }
+
+    func noteContent() throws(CaseworkError) -> NoteContent {
+        let text = try string("text")
+        guard TextRules.hasContent(text) else { throw .invalidPayload("'text' must not be empty") }
+        guard text.utf8.count <= CaseworkLimits.maxNoteTextBytes else {
+            throw .invalidPayload("'text' is longer than \(CaseworkLimits.maxNoteTextBytes) bytes")
+        }
+        guard TextRules.hasOnlyPrintableOrLayout(text) else {
+            throw .invalidPayload("'text' contains control characters")
+        }
+        return NoteContent(
+            text: text, behaviour: try optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+            determinants: try determinants("determinants", atLeastOne: false))
+    }
+}
+
+/// Checks on free text shared by every text field.
+public enum TextRules {
+    /// Checks a name (team, professional, client): one line of 1–``CaseworkLimits/maxNameLength`` characters.
+    public static func checkName(_ name: String, field: String) throws(CaseworkError) {
+        guard hasContent(name), name.count <= CaseworkLimits.maxNameLength, isSingleLine(name) else {
+            throw .invalidPayload("\(field) must be one line of 1–\(CaseworkLimits.maxNameLength) characters")
+        }
+    }
+
+    /// Whether the text has at least one character that is not whitespace.
+    static func hasContent(_ text: String) -> Bool {
+        text.unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
+
+    /// Whether the text has no line breaks or other control characters.
+    static func isSingleLine(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// Whether the only control characters are tab, line feed and carriage return.
+    static func hasOnlyPrintableOrLayout(_ text: String) -> Bool {
+        !text.unicodeScalars.contains {
+            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+public import ChangeLog
+
+/// What is already known about an entity when a new change to it arrives.
+public struct EntityFacts: Hashable, Sendable {
+    /// The entity type (`note`, `intervention`, …).
+    public let entityType: String
+    /// The client the entity belongs to.
+    public let clientId: String
+    /// The author of the change that created the entity.
+    public let authorId: String
+    /// The discipline of that author (`nil` for the administrator).
+    public let authorDiscipline: String?
+    /// The ids of every change to the entity so far (its revisions).
+    public let revisionIds: Set<String>
+
+    /// Creates entity facts.
+    public init(entityType: String, clientId: String, authorId: String, authorDiscipline: String?,
+                revisionIds: Set<String>) {
+        self.entityType = entityType
+        self.clientId = clientId
+        self.authorId = authorId
+        self.authorDiscipline = authorDiscipline
+        self.revisionIds = revisionIds
+    }
+
+    /// The facts after `change` created or revised the entity described by `self` (or `nil` before creation).
+    public static func after(_ change: Change, applyingTo facts: EntityFacts?) -> EntityFacts {
+        guard let facts else {
+            return EntityFacts(
+                entityType: change.entityType, clientId: change.clientId, authorId: change.authorId,
+                authorDiscipline: change.authorDiscipline, revisionIds: [change.id])
+        }
+        return EntityFacts(
+            entityType: facts.entityType, clientId: facts.clientId, authorId: facts.authorId,
+            authorDiscipline: facts.authorDiscipline, revisionIds: facts.revisionIds.union([change.id]))
+    }
+}
+
+/// Who may write what: the rules both the replica (before recording a write) and the server (before
+/// accepting a push) apply to every change.
+///
+/// 1. Only the administrator registers clients; the entity id of a client is the client id.
+/// 2. Professionals write notes, assessments and interventions, with their own discipline.
+/// 3. An entity belongs to one client and one entity type for life.
+/// 4. A creating operation needs a new entity id; a revising operation needs an existing entity.
+/// 5. A note is revised by its author only. An assessment is never revised.
+/// 6. An intervention is updated by professionals of the discipline that started it.
+/// 7. A revision supersedes only revisions of the same entity.
+public enum CaseworkRules {
+    /// Checks a change against the rules, given the facts about its entity (`nil` when it does not exist yet).
+    public static func check(_ change: Change, event: CaseEvent, entity: EntityFacts?) throws(CaseworkError) {
+        let isAdministrator = change.authorId == Change.administratorId
+        if case .clientRegistered = event {
+            guard isAdministrator else {
+                throw CaseworkError(code: "forbidden", message: "only an administrator registers clients")
+            }
+            guard change.entityId == change.clientId else {
+                throw .invalidPayload("a client registration has the client id as its entity id")
+            }
+        } else {
+            guard !isAdministrator, let raw = change.authorDiscipline, Discipline(rawValue: raw) != nil else {
+                throw CaseworkError(code: "forbidden", message: "case work is written by professionals")
+            }
+        }
+
+        if event.createsEntity {
+            guard entity == nil else {
+                throw CaseworkError(code: "entityExists", message: "entity \(change.entityId) already exists")
+            }
+            return
+        }
+        guard let entity, entity.entityType == change.entityType, entity.clientId == change.clientId else {
+            throw CaseworkError(code: "unknownEntity", message: "no \(change.entityType) \(change.entityId) for this client")
+        }
+        switch event {
+        case .noteRevised:
+            guard entity.authorId == change.authorId else {
+                throw CaseworkError(code: "notAuthor", message: "only the author of a note can revise it")
+            }
+        case .interventionUpdated:
+            guard entity.authorDiscipline == change.authorDiscipline else {
+                throw CaseworkError(
+                    code: "notOwningDiscipline",
+                    message: "only professionals of the discipline that started an intervention can update it")
+            }
+        default:
+            break
+        }
+        if let unknown = event.supersedes.first(where: { !entity.revisionIds.contains($0) }) {
+            throw CaseworkError(code: "unknownRevision", message: "revision \(unknown) is not a revision of this entity")
+        }
+    }
+}

@@ -1,0 +1,176 @@
+public import ChangeLog
+
+/// The unified client journey (klantreis): one deterministic view of every change about one client.
+///
+/// Built by ``JourneyProjection/project(clientId:changes:directory:)``. Encoded with sorted keys it is the
+/// canonical journey JSON: replicas holding the same changes (and the same professional directory) produce
+/// byte-identical output. Every array has a documented order; no order depends on arrival.
+public struct ClientJourney: Codable, Hashable, Sendable {
+    /// Format identifier of this JSON document.
+    public var format: String
+    /// The client.
+    public var client: JourneyClient
+    /// Everyone who wrote about the client, by discipline, then name, then id.
+    public var professionals: [JourneyActor]
+    /// Every change about the client, in display order (hybrid logical clock, then change id).
+    public var timeline: [TimelineEntry]
+    /// For each of the 7 determinants in model order, the current assessment of each discipline.
+    public var determinants: [DeterminantRow]
+    /// Every case note, by creation order, with all revisions.
+    public var notes: [NoteView]
+    /// Every intervention, by start order, with its current state and history.
+    public var interventions: [InterventionView]
+
+    /// The format identifier written by this version.
+    public static let formatIdentifier = "samenspel.journey.v1"
+}
+
+/// The client at the top of a journey.
+public struct JourneyClient: Codable, Hashable, Sendable {
+    /// Client id.
+    public var id: String
+    /// Name from the registration; `nil` when the registration is not (yet) known.
+    public var name: String?
+    /// Team from the registration.
+    public var teamId: String?
+    /// When the client was registered (ISO 8601, UTC).
+    public var registeredAt: String?
+}
+
+/// Who wrote something: a professional, or the administrator.
+public struct JourneyActor: Codable, Hashable, Sendable {
+    /// Professional id, or `administrator`.
+    public var id: String
+    /// Display name; `unknown professional` when the directory does not know the id.
+    public var name: String
+    /// Discipline; `nil` for the administrator.
+    public var discipline: Discipline?
+}
+
+/// One change in the timeline. Members that do not apply to the event are absent.
+public struct TimelineEntry: Codable, Hashable, Sendable {
+    /// When (ISO 8601, UTC, from the hybrid logical clock).
+    public var at: String
+    /// The change's hybrid logical clock timestamp.
+    public var hlc: HLCTimestamp
+    /// The change id.
+    public var changeId: String
+    /// The author.
+    public var by: JourneyActor
+    /// `entityType.operation`, e.g. `note.revise`.
+    public var event: String
+    /// The entity written.
+    public var entityId: String
+    /// Note text (note events).
+    public var text: String?
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour?
+    /// Determinants a note is about.
+    public var determinants: [Determinant]?
+    /// The determinant assessed.
+    public var determinant: Determinant?
+    /// The assessment score.
+    public var score: AssessmentScore?
+    /// Intervention kind.
+    public var kind: String?
+    /// Intervention valence.
+    public var valence: Valence?
+    /// Intervention targets.
+    public var targets: [Determinant]?
+    /// Intervention status after the event.
+    public var status: InterventionStatus?
+    /// Revisions this change supersedes.
+    public var supersedes: [String]?
+}
+
+/// One determinant with the current assessment of each discipline that assessed it.
+public struct DeterminantRow: Codable, Hashable, Sendable {
+    /// The determinant.
+    public var determinant: Determinant
+    /// Wanting or being able.
+    public var group: DeterminantGroup
+    /// Latest assessment per discipline, in discipline order; disciplines that never assessed it are absent.
+    public var assessments: [CurrentAssessment]
+}
+
+/// The latest assessment of one determinant by one discipline.
+public struct CurrentAssessment: Codable, Hashable, Sendable {
+    /// The discipline.
+    public var discipline: Discipline
+    /// The latest score.
+    public var score: AssessmentScore
+    /// The score before it by the same discipline, if any (the trend).
+    public var previousScore: AssessmentScore?
+    /// Core behaviour of the latest assessment.
+    public var behaviour: CoreBehaviour?
+    /// When the latest assessment was made.
+    public var at: String
+    /// Who made it.
+    public var by: JourneyActor
+    /// Its change id.
+    public var changeId: String
+}
+
+/// A case note with every revision.
+public struct NoteView: Codable, Hashable, Sendable {
+    /// Note id.
+    public var id: String
+    /// The author (the only professional who may revise it).
+    public var by: JourneyActor
+    /// When it was first written.
+    public var createdAt: String
+    /// The current revision (see ``RevisionMerge``).
+    public var current: NoteRevisionView
+    /// `true` when concurrent edits left several current revisions; all are in ``revisions``.
+    public var conflicted: Bool
+    /// Every revision, in display order.
+    public var revisions: [NoteRevisionView]
+}
+
+/// One revision of a note.
+public struct NoteRevisionView: Codable, Hashable, Sendable {
+    /// The change id of the revision.
+    public var changeId: String
+    /// When it was written.
+    public var at: String
+    /// The text.
+    public var text: String
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour?
+    /// Determinants.
+    public var determinants: [Determinant]
+    /// The revisions it replaced.
+    public var supersedes: [String]
+    /// Whether no other revision replaced it.
+    public var isHead: Bool
+}
+
+/// An intervention with its current state.
+public struct InterventionView: Codable, Hashable, Sendable {
+    /// Intervention id.
+    public var id: String
+    /// Kind code.
+    public var kind: String
+    /// Catalogue label, when the kind is in the catalogue.
+    public var label: String?
+    /// Valence.
+    public var valence: Valence
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour?
+    /// The discipline that owns it (the starter's).
+    public var discipline: Discipline?
+    /// Who started it.
+    public var by: JourneyActor
+    /// When it was started.
+    public var startedAt: String
+    /// Current status.
+    public var status: InterventionStatus
+    /// Current targets.
+    public var targets: [Determinant]
+    /// When the current state was written.
+    public var updatedAt: String
+    /// `true` when concurrent updates left several current states.
+    public var conflicted: Bool
+    /// Change ids of every revision, in display order.
+    public var revisions: [String]
+}

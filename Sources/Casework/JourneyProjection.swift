@@ -1,0 +1,199 @@
+public import ChangeLog
+
+/// Projects the changes about one client into its ``ClientJourney``.
+///
+/// The projection is a pure function of the *set* of changes and the directory: it sorts the changes by
+/// ``Change/displayOrder(_:_:)`` first and never looks at arrival order. Changes it cannot read (an operation
+/// from a newer version, a malformed payload) and revisions of entities it does not hold are left out of the
+/// views, which keeps every replica's output identical for the same set.
+public enum JourneyProjection {
+    /// The journey of `clientId` from `changes` (changes about other clients are ignored).
+    ///
+    /// - Parameter directory: Professionals by id, for names; unknown ids show as `unknown professional`.
+    public static func project(
+        clientId: String, changes: [Change], directory: [String: Professional]
+    ) -> ClientJourney {
+        let ordered = changes.filter { $0.clientId == clientId }.sorted(by: Change.displayOrder)
+        var builder = Builder(clientId: clientId, directory: directory)
+        for change in ordered {
+            guard let event = try? CaseEvent.decode(change) else { continue }
+            builder.add(change, event)
+        }
+        return builder.journey()
+    }
+}
+
+/// Accumulates a journey from changes in display order.
+private struct Builder {
+    let clientId: String
+    let directory: [String: Professional]
+    var client: JourneyClient
+    var timeline: [TimelineEntry] = []
+    var authors: [String: JourneyActor] = [:]
+    /// Assessments per (determinant, discipline), in display order.
+    var assessments: [Determinant: [Discipline: [(Change, Assessment)]]] = [:]
+    var notes: [String: (created: Change, revisions: [(Change, NoteContent, [String])])] = [:]
+    var noteOrder: [String] = []
+    var interventions: [String: (created: Change, plan: InterventionPlan, updates: [(Change, InterventionUpdate, [String])])] = [:]
+    var interventionOrder: [String] = []
+
+    init(clientId: String, directory: [String: Professional]) {
+        self.clientId = clientId
+        self.directory = directory
+        self.client = JourneyClient(id: clientId)
+    }
+
+    func actor(_ change: Change) -> JourneyActor {
+        if change.authorId == Change.administratorId {
+            return JourneyActor(id: change.authorId, name: "administrator", discipline: nil)
+        }
+        let discipline = change.authorDiscipline.flatMap(Discipline.init(rawValue:))
+        let name = directory[change.authorId]?.name ?? "unknown professional"
+        return JourneyActor(id: change.authorId, name: name, discipline: discipline)
+    }
+
+    mutating func add(_ change: Change, _ event: CaseEvent) {
+        let by = actor(change)
+        let at = CalendarTime.iso8601(millis: change.hlc.wallMillis)
+        var entry = TimelineEntry(
+            at: at, hlc: change.hlc, changeId: change.id, by: by,
+            event: "\(change.entityType).\(change.operation)", entityId: change.entityId)
+        switch event {
+        case .clientRegistered(let registration):
+            guard client.name == nil else { return }
+            client.name = registration.name
+            client.teamId = registration.teamId
+            client.registeredAt = at
+        case .noteAdded(let content):
+            guard notes[change.entityId] == nil else { return }
+            notes[change.entityId] = (change, [(change, content, [])])
+            noteOrder.append(change.entityId)
+            entry.describe(content)
+        case .noteRevised(let content, let supersedes):
+            guard let note = notes[change.entityId], note.created.authorId == change.authorId else { return }
+            notes[change.entityId]!.revisions.append((change, content, supersedes))
+            entry.describe(content)
+            entry.supersedes = supersedes
+        case .assessmentRecorded(let assessment):
+            guard let discipline = by.discipline else { return }
+            assessments[assessment.determinant, default: [:]][discipline, default: []].append((change, assessment))
+            entry.determinant = assessment.determinant
+            entry.score = assessment.score
+            entry.behaviour = assessment.behaviour
+        case .interventionStarted(let plan):
+            guard interventions[change.entityId] == nil else { return }
+            interventions[change.entityId] = (change, plan, [])
+            interventionOrder.append(change.entityId)
+            entry.kind = plan.kind
+            entry.valence = plan.valence
+            entry.targets = plan.targets
+            entry.behaviour = plan.behaviour
+            entry.status = plan.status
+        case .interventionUpdated(let update, let supersedes):
+            guard let intervention = interventions[change.entityId],
+                intervention.created.authorDiscipline == change.authorDiscipline
+            else { return }
+            interventions[change.entityId]!.updates.append((change, update, supersedes))
+            entry.kind = intervention.plan.kind
+            entry.targets = update.targets
+            entry.status = update.status
+            entry.supersedes = supersedes
+        }
+        authors[by.id] = by
+        timeline.append(entry)
+    }
+
+    func journey() -> ClientJourney {
+        ClientJourney(
+            format: ClientJourney.formatIdentifier,
+            client: client,
+            professionals: authors.values.sorted {
+                ($0.discipline.map { Discipline.allCases.firstIndex(of: $0)! } ?? -1, $0.name, $0.id)
+                    < ($1.discipline.map { Discipline.allCases.firstIndex(of: $0)! } ?? -1, $1.name, $1.id)
+            },
+            timeline: timeline,
+            determinants: determinantRows(),
+            notes: noteOrder.map(noteView),
+            interventions: interventionOrder.map(interventionView))
+    }
+
+    func determinantRows() -> [DeterminantRow] {
+        Determinant.allCases.map { determinant in
+            let byDiscipline = assessments[determinant] ?? [:]
+            let current = Discipline.allCases.compactMap { discipline -> CurrentAssessment? in
+                guard let history = byDiscipline[discipline], let (change, latest) = history.last else { return nil }
+                return CurrentAssessment(
+                    discipline: discipline, score: latest.score,
+                    previousScore: history.count > 1 ? history[history.count - 2].1.score : nil,
+                    behaviour: latest.behaviour, at: CalendarTime.iso8601(millis: change.hlc.wallMillis),
+                    by: actor(change), changeId: change.id)
+            }
+            return DeterminantRow(determinant: determinant, group: determinant.group, assessments: current)
+        }
+    }
+
+    func noteView(_ id: String) -> NoteView {
+        let note = notes[id]!
+        let graph = note.revisions.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
+        let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
+        let currentId = RevisionMerge.current(of: graph)!.id
+        let revisions = note.revisions.map { change, content, supersedes in
+            NoteRevisionView(
+                changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), text: content.text,
+                behaviour: content.behaviour, determinants: content.determinants, supersedes: supersedes,
+                isHead: heads.contains(change.id))
+        }
+        return NoteView(
+            id: id, by: actor(note.created), createdAt: CalendarTime.iso8601(millis: note.created.hlc.wallMillis),
+            current: revisions.first { $0.changeId == currentId }!, conflicted: heads.count > 1,
+            revisions: revisions)
+    }
+
+    func interventionView(_ id: String) -> InterventionView {
+        let intervention = interventions[id]!
+        var graph = [Revision(id: intervention.created.id, hlc: intervention.created.hlc, supersedes: [])]
+        graph += intervention.updates.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
+        let heads = RevisionMerge.heads(of: graph)
+        let currentId = RevisionMerge.current(of: graph)!.id
+        var status = intervention.plan.status
+        var targets = intervention.plan.targets
+        var updatedAt = intervention.created.hlc.wallMillis
+        if let (change, update, _) = intervention.updates.first(where: { $0.0.id == currentId }) {
+            status = update.status
+            targets = update.targets
+            updatedAt = change.hlc.wallMillis
+        }
+        let plan = intervention.plan
+        return InterventionView(
+            id: id, kind: plan.kind, label: InterventionCatalogue.kind(plan.kind)?.label, valence: plan.valence,
+            behaviour: plan.behaviour,
+            discipline: intervention.created.authorDiscipline.flatMap(Discipline.init(rawValue:)),
+            by: actor(intervention.created),
+            startedAt: CalendarTime.iso8601(millis: intervention.created.hlc.wallMillis), status: status,
+            targets: targets, updatedAt: CalendarTime.iso8601(millis: updatedAt), conflicted: heads.count > 1,
+            revisions: graph.sorted(by: RevisionMerge.precedes).map(\.id))
+    }
+}
+
+extension TimelineEntry {
+    fileprivate init(at: String, hlc: HLCTimestamp, changeId: String, by: JourneyActor, event: String, entityId: String) {
+        self.at = at
+        self.hlc = hlc
+        self.changeId = changeId
+        self.by = by
+        self.event = event
+        self.entityId = entityId
+    }
+
+    fileprivate mutating func describe(_ content: NoteContent) {
+        text = content.text
+        behaviour = content.behaviour
+        determinants = content.determinants
+    }
+}
+
+extension JourneyClient {
+    fileprivate init(id: String) {
+        self.id = id
+    }
+}

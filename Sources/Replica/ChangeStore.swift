@@ -1,0 +1,136 @@
+import Casework
+import ChangeLog
+import Foundation
+import GRDB
+import SQLiteSupport
+
+/// The replica's storage rules on one open transaction: inserting changes, maintaining projections and
+/// reading facts. Every function runs inside the caller's transaction, so a change and its projections
+/// commit together or not at all.
+enum ChangeStore {
+    /// Inserts changes not yet present; returns those inserted. Projections are refreshed for them.
+    @discardableResult
+    static func insert(_ changes: [Change], recordedAt: Int64, db: Database) throws -> [Change] {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO changes (\(ChangeRow.columns), recorded_at) VALUES (\(ChangeRow.placeholders), ?)")
+        var inserted: [Change] = []
+        for change in changes {
+            try statement.execute(arguments: ChangeRow.arguments(change) + [recordedAt])
+            if db.changesCount > 0 { inserted.append(change) }
+        }
+        try noteInClients(inserted, db: db)
+        try refreshEntities(Set(inserted.map(\.entityId)), db: db)
+        return inserted
+    }
+
+    /// Removes changes (refused by the server) and recomputes the projections they touched.
+    static func remove(_ changes: [Change], db: Database) throws {
+        for change in changes {
+            try db.execute(sql: "DELETE FROM changes WHERE id = ?", arguments: [change.id])
+        }
+        for clientId in Set(changes.map(\.clientId)) {
+            try recountClient(clientId, db: db)
+        }
+        try refreshEntities(Set(changes.map(\.entityId)), db: db)
+    }
+
+    /// Every change about a client.
+    static func changes(aboutClient clientId: String, db: Database) throws -> [Change] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?"),
+            arguments: [clientId]
+        ).map(ChangeRow.decode)
+    }
+
+    /// What the replica knows about an entity, for the domain rules; `nil` when it holds none of its changes.
+    static func facts(forEntity entityId: String, db: Database) throws -> EntityFacts? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT client_id, entity_type, author_id, author_discipline FROM entities WHERE id = ?",
+                arguments: [entityId])
+        else { return nil }
+        let revisions = try String.fetchAll(db, sql: "SELECT id FROM changes WHERE entity_id = ?", arguments: [entityId])
+        return EntityFacts(
+            entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
+            authorDiscipline: row["author_discipline"], revisionIds: Set(revisions))
+    }
+
+    /// The change currently shown for an entity and the heads of its revision graph.
+    static func current(entityId: String, db: Database) throws -> (current: Change, heads: [String])? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT current_change_id, head_ids FROM entities WHERE id = ?", arguments: [entityId]),
+            let current = try Row.fetchOne(
+                db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id = ?",
+                arguments: [row["current_change_id"] as String])
+        else { return nil }
+        let heads = try JSONDecoder().decode([String].self, from: Data((row["head_ids"] as String).utf8))
+        return (try ChangeRow.decode(current), heads)
+    }
+
+    // MARK: - Projections
+
+    private static func noteInClients(_ changes: [Change], db: Database) throws {
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO clients (id, last_activity_hlc, change_count) VALUES (?, ?, 1)
+                ON CONFLICT(id) DO UPDATE SET
+                    last_activity_hlc = max(last_activity_hlc, excluded.last_activity_hlc),
+                    change_count = change_count + 1
+                """)
+        for change in changes {
+            try upsert.execute(arguments: [change.clientId, change.hlc.description])
+            if case .clientRegistered(let registration)? = try? CaseEvent.decode(change) {
+                try db.execute(
+                    sql: "UPDATE clients SET name = ?, team_id = ? WHERE id = ?",
+                    arguments: [registration.name, registration.teamId, change.clientId])
+            }
+        }
+    }
+
+    private static func recountClient(_ clientId: String, db: Database) throws {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT count(*) AS n, max(hlc) AS latest FROM changes WHERE client_id = ?", arguments: [clientId])
+        let count: Int = row?["n"] ?? 0
+        if count == 0 {
+            try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])
+        } else {
+            try db.execute(
+                sql: "UPDATE clients SET change_count = ?, last_activity_hlc = ? WHERE id = ?",
+                arguments: [count, row?["latest"] as String?, clientId])
+        }
+    }
+
+    /// Recomputes the `entities` row of each entity from all of its changes (order-independent).
+    private static func refreshEntities(_ entityIds: Set<String>, db: Database) throws {
+        for entityId in entityIds {
+            let changes = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"),
+                arguments: [entityId]
+            ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
+            guard let creation = changes.first(where: { (try? CaseEvent.decode($0))??.createsEntity ?? false })
+                ?? changes.first
+            else {
+                try db.execute(sql: "DELETE FROM entities WHERE id = ?", arguments: [entityId])
+                continue
+            }
+            let revisions = changes.map { change in
+                Revision(id: change.id, hlc: change.hlc, supersedes: (try? CaseEvent.decode(change))??.supersedes ?? [])
+            }
+            let heads = RevisionMerge.heads(of: revisions).map(\.id)
+            let current = RevisionMerge.current(of: revisions)!.id
+            let headText = String(decoding: try JSONEncoder().encode(heads), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO entities
+                        (id, client_id, entity_type, author_id, author_discipline, head_ids, current_change_id,
+                         revision_count)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entityId, creation.clientId, creation.entityType, creation.authorId, creation.authorDiscipline,
+                    headText, current, changes.count,
+                ])
+        }
+    }
+}

@@ -1,0 +1,122 @@
+public import Casework
+import ChangeLog
+import GRDB
+
+extension Replica {
+    /// Writes a case note about a client; returns the note id.
+    public func addNote(clientId: String, _ content: NoteContent) async throws -> String {
+        try await record(.noteAdded(content), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Writes a new revision of one of your notes; the earlier text is kept. Fields not given keep their
+    /// current value. Returns the revision's change id.
+    ///
+    /// The revision supersedes every current revision, so it also resolves a conflict between concurrent edits.
+    public func reviseNote(
+        noteId: String, text: String, behaviour: CoreBehaviour?? = nil, determinants: [Determinant]? = nil
+    ) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: noteId, type: "note", db: db)
+            let before: NoteContent
+            switch current {
+            case .noteAdded(let content)?, .noteRevised(let content, _)?: before = content
+            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(noteId) is not a note")
+            }
+            let content = NoteContent(
+                text: text, behaviour: behaviour ?? before.behaviour, determinants: determinants ?? before.determinants)
+            return try self.record(.noteRevised(content, supersedes: heads), entityId: noteId, db: db).id
+        }
+    }
+
+    /// Records a determinant assessment (immutable); returns its id.
+    public func recordAssessment(clientId: String, _ assessment: Assessment) async throws -> String {
+        try await record(.assessmentRecorded(assessment), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Starts (or plans) an intervention; returns its id.
+    public func startIntervention(clientId: String, _ plan: InterventionPlan) async throws -> String {
+        try await record(.interventionStarted(plan), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Sets the status (and optionally the targets) of an intervention of your discipline; returns the
+    /// change id.
+    public func updateIntervention(
+        interventionId: String, status: InterventionStatus, targets: [Determinant]? = nil
+    ) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: interventionId, type: "intervention", db: db)
+            let currentTargets: [Determinant]
+            switch current {
+            case .interventionStarted(let plan)?: currentTargets = plan.targets
+            case .interventionUpdated(let update, _)?: currentTargets = update.targets
+            default:
+                throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(interventionId) is not an intervention")
+            }
+            let update = InterventionUpdate(status: status, targets: targets ?? currentTargets)
+            return try self.record(
+                .interventionUpdated(update, supersedes: heads), entityId: interventionId, db: db
+            ).id
+        }
+    }
+
+    /// Ends an intervention of your discipline; returns the change id.
+    public func endIntervention(interventionId: String) async throws -> String {
+        try await updateIntervention(interventionId: interventionId, status: .ended)
+    }
+
+    // MARK: - Recording
+
+    private func record(_ event: CaseEvent, clientId: String, entityId: String?) async throws -> Change {
+        try await pool.write { db in
+            let known = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ? AND name IS NOT NULL)", arguments: [clientId])
+            guard known == true else {
+                throw ReplicaError(
+                    code: ReplicaError.unknownClient,
+                    message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+            }
+            return try self.record(event, clientId: clientId, entityId: entityId, db: db)
+        }
+    }
+
+    private func record(_ event: CaseEvent, entityId: String, db: Database) throws -> Change {
+        guard let facts = try ChangeStore.facts(forEntity: entityId, db: db) else {
+            throw ReplicaError(code: ReplicaError.unknownEntity, message: "no \(event.entityType) \(entityId) in this replica")
+        }
+        return try record(event, clientId: facts.clientId, entityId: entityId, db: db)
+    }
+
+    /// Stamps, checks and stores a local write with its projections and outbox entry.
+    private func record(_ event: CaseEvent, clientId: String, entityId: String?, db: Database) throws -> Change {
+        let identity = try Self.identity(db)
+        let wall = wallMillis()
+        let hlc = try Self.withClock(db) { $0.tick(wallMillis: wall) }
+        let change = Change(
+            id: Identifier.make(wallMillis: wall), clientId: clientId, entityType: event.entityType,
+            entityId: entityId ?? Identifier.make(wallMillis: wall), operation: event.operation,
+            payload: event.payload, hlc: hlc, authorId: identity.professional.id,
+            authorDiscipline: identity.professional.discipline.rawValue, deviceId: identity.deviceId)
+        let facts = try ChangeStore.facts(forEntity: change.entityId, db: db)
+        do throws(CaseworkError) {
+            guard let checked = try CaseEvent.decode(change, strict: true) else {
+                throw CaseworkError(code: "unknownOperation", message: "unknown operation")
+            }
+            try CaseworkRules.check(change, event: checked, entity: facts)
+        } catch {
+            throw ReplicaError(code: error.code, message: error.message)
+        }
+        try ChangeStore.insert([change], recordedAt: wall, db: db)
+        try db.execute(sql: "INSERT INTO outbox (change_id) VALUES (?)", arguments: [change.id])
+        return change
+    }
+
+    private func currentState(of entityId: String, type: String, db: Database) throws
+        -> (event: CaseEvent?, heads: [String])
+    {
+        guard let (current, heads) = try ChangeStore.current(entityId: entityId, db: db), current.entityType == type
+        else {
+            throw ReplicaError(code: ReplicaError.unknownEntity, message: "no \(type) \(entityId) in this replica")
+        }
+        return (try? CaseEvent.decode(current), heads)
+    }
+}

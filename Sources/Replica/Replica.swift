@@ -1,0 +1,198 @@
+public import Casework
+import ChangeLog
+import Foundation
+import GRDB
+import SQLiteSupport
+public import SyncProtocol
+
+/// A professional's local replica: one SQLite file (WAL) in a folder of their own.
+///
+/// Every write is recorded at once, offline, as a ``Change`` plus its projections and an outbox entry, in one
+/// transaction that survives a crash. ``sync(using:)`` pushes the outbox and pulls what the server has; the
+/// journey of a client is computed locally from the changes, so it works without a connection.
+///
+/// ```swift
+/// let replica = try await Replica.enroll(in: folder, serverURL: "http://127.0.0.1:8080", code: code)
+/// let noteId = try await replica.addNote(clientId: clientId, NoteContent(text: "Home visit: …"))
+/// try await replica.sync()
+/// let journey = try await replica.journey(clientId: clientId)
+/// ```
+public final class Replica: Sendable {
+    /// The file name of the database inside the replica folder.
+    public static let fileName = "samenspel-replica.sqlite"
+
+    /// The replica folder.
+    public let directory: String
+    let pool: DatabasePool
+    let wallMillis: @Sendable () -> Int64
+
+    /// Opens the enrolled replica in `directory`.
+    ///
+    /// - Throws: ``ReplicaError`` `notEnrolled` when the folder holds no enrolled replica.
+    public convenience init(directory: String, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis) throws {
+        let path = directory + "/" + Self.fileName
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ReplicaError(
+                code: ReplicaError.notEnrolled,
+                message: "no replica in \(directory); enroll this laptop first (samenspel enroll)")
+        }
+        try self.init(openingAt: directory, wallMillis: wallMillis)
+        guard try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM enrollment)") }) == true
+        else {
+            throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica in \(directory) is not enrolled")
+        }
+    }
+
+    private init(openingAt directory: String, wallMillis: @escaping @Sendable () -> Int64) throws {
+        self.directory = directory
+        self.wallMillis = wallMillis
+        pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica")
+        try ReplicaSchema.migrator.migrate(pool)
+    }
+
+    /// Enrolls a new replica in `directory` with a one-time code from an administrator.
+    ///
+    /// Nothing is written to `directory` unless the server accepts the code.
+    public static func enroll(
+        in directory: String, serverURL: String, code: String, deviceName: String? = nil,
+        transport: (any SyncTransport)? = nil, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+    ) async throws -> Replica {
+        let path = directory + "/" + fileName
+        if FileManager.default.fileExists(atPath: path) {
+            throw ReplicaError(
+                code: ReplicaError.alreadyEnrolled, message: "\(directory) already holds an enrolled replica")
+        }
+        let baseURL = try HTTPSyncTransport.normalize(serverURL)
+        let transport = try transport ?? HTTPSyncTransport(baseURL: baseURL)
+        let response = try await transport.enroll(EnrollRequest(code: code, deviceName: deviceName))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let replica = try Replica(openingAt: directory, wallMillis: wallMillis)
+        try await replica.pool.write { db in
+            let now = wallMillis()
+            var clock = HybridLogicalClock()
+            clock.observe(response.serverTime, wallMillis: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO enrollment (singleton, server_url, device_id, token, professional_id,
+                        professional_name, discipline, enrolled_at)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    baseURL, response.deviceId, response.token, response.professional.id,
+                    response.professional.name, response.professional.discipline.rawValue, now,
+                ])
+            try db.execute(
+                sql: "INSERT INTO sync_state (singleton, cursor, hlc) VALUES (1, NULL, ?)",
+                arguments: [clock.last.description])
+            try Self.saveDirectory([response.professional], db: db)
+        }
+        return replica
+    }
+
+    // MARK: - Reading
+
+    /// Who this replica is.
+    public func identity() async throws -> ReplicaIdentity {
+        try await pool.read { db in try Self.identity(db) }
+    }
+
+    /// The clients in this replica, most recently active first.
+    public func clients() async throws -> [ClientSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, name, team_id, last_activity_hlc, change_count FROM clients
+                    ORDER BY last_activity_hlc DESC, id
+                    """
+            ).map { row in
+                ClientSummary(
+                    id: row["id"], name: row["name"], teamId: row["team_id"],
+                    lastActivity: HLCTimestamp(row["last_activity_hlc"] as String) ?? .zero,
+                    changeCount: row["change_count"])
+            }
+        }
+    }
+
+    /// The journey of a client, computed from the changes in this replica.
+    ///
+    /// - Throws: ``ReplicaError`` `unknownClient` when the replica holds nothing about the client.
+    public func journey(clientId: String) async throws -> ClientJourney {
+        let (changes, directory) = try await pool.read { db in
+            (try ChangeStore.changes(aboutClient: clientId, db: db), try Self.directory(db))
+        }
+        guard !changes.isEmpty else {
+            throw ReplicaError(
+                code: ReplicaError.unknownClient,
+                message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+        }
+        return JourneyProjection.project(clientId: clientId, changes: changes, directory: directory)
+    }
+
+    /// Where the replica stands: pending writes, refused writes, last sync.
+    public func status() async throws -> ReplicaStatus {
+        try await pool.read { db in
+            let rejected = try Row.fetchAll(
+                db, sql: "SELECT \(ChangeRow.columns), code, message, rejected_at FROM rejected ORDER BY rejected_at, id"
+            ).map { row in
+                RejectedChange(
+                    change: try ChangeRow.decode(row), code: row["code"], message: row["message"],
+                    rejectedAt: row["rejected_at"])
+            }
+            return ReplicaStatus(
+                identity: try Self.identity(db),
+                pendingChanges: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
+                rejected: rejected,
+                lastSyncAt: try Int64.fetchOne(db, sql: "SELECT last_sync_at FROM sync_state"),
+                clientCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM clients") ?? 0,
+                changeCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
+        }
+    }
+
+    // MARK: - Shared helpers
+
+    static func identity(_ db: Database) throws -> ReplicaIdentity {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT server_url, device_id, professional_id, professional_name, discipline, enrolled_at
+                    FROM enrollment
+                    """),
+            let discipline = Discipline(rawValue: row["discipline"])
+        else {
+            throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica is not enrolled")
+        }
+        return ReplicaIdentity(
+            serverURL: row["server_url"], deviceId: row["device_id"],
+            professional: Professional(id: row["professional_id"], name: row["professional_name"], discipline: discipline),
+            enrolledAt: row["enrolled_at"])
+    }
+
+    static func directory(_ db: Database) throws -> [String: Professional] {
+        var directory: [String: Professional] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name, discipline FROM professionals") {
+            guard let discipline = Discipline(rawValue: row["discipline"]) else { continue }
+            directory[row["id"]] = Professional(id: row["id"], name: row["name"], discipline: discipline)
+        }
+        return directory
+    }
+
+    static func saveDirectory(_ professionals: [Professional], db: Database) throws {
+        for professional in professionals {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO professionals (id, name, discipline) VALUES (?, ?, ?)",
+                arguments: [professional.id, professional.name, professional.discipline.rawValue])
+        }
+    }
+
+    /// Runs `update` on the persisted hybrid logical clock inside the caller's transaction.
+    @discardableResult
+    static func withClock<T>(_ db: Database, _ update: (inout HybridLogicalClock) throws -> T) throws -> T {
+        let text = try String.fetchOne(db, sql: "SELECT hlc FROM sync_state") ?? ""
+        var clock = HybridLogicalClock(last: HLCTimestamp(text) ?? .zero)
+        let result = try update(&clock)
+        try db.execute(sql: "UPDATE sync_state SET hlc = ?", arguments: [clock.last.description])
+        return result
+    }
+}

@@ -1,0 +1,44 @@
+import SyncProtocol
+
+/// A failure of the replica: a stable machine-readable ``code`` and a readable ``message``.
+///
+/// Codes from the server (see `ErrorCode`) are passed through; the replica adds its own (``notEnrolled``,
+/// ``serverUnreachable`` …). Messages never contain note text.
+public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Stable machine-readable code.
+    public let code: String
+    /// Readable explanation, fit for one line on stderr.
+    public let message: String
+    /// The HTTP status when the server answered with an error.
+    public let httpStatus: Int?
+
+    /// Creates an error.
+    public init(code: String, message: String, httpStatus: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
+    /// The message.
+    public var description: String { message }
+
+    /// Code: the folder holds no enrolled replica.
+    public static let notEnrolled = "notEnrolled"
+    /// Code: the folder already holds an enrolled replica.
+    public static let alreadyEnrolled = "alreadyEnrolled"
+    /// Code: the server could not be reached (no network, server down, timeout).
+    public static let serverUnreachable = "serverUnreachable"
+    /// Code: the server's answer was not a protocol message.
+    public static let badResponse = "badResponse"
+    /// Code: the client is not in this replica (not synced yet, or not in the caseload).
+    public static let unknownClient = "unknownClient"
+    /// Code: no entity with that id in this replica.
+    public static let unknownEntity = "unknownEntity"
+    /// Code: the server URL is not an http(s) URL.
+    public static let invalidServerURL = "invalidServerURL"
+
+    /// The error for an error body from the server.
+    static func server(_ detail: ErrorDetail, status: Int) -> ReplicaError {
+        ReplicaError(code: detail.code, message: "server refused the request: \(detail.message)", httpStatus: status)
+    }
+}

@@ -1,0 +1,70 @@
+public import Casework
+public import ChangeLog
+
+/// Who a replica is: the server it syncs with, its device and its professional.
+public struct ReplicaIdentity: Hashable, Sendable {
+    /// The server's base URL.
+    public let serverURL: String
+    /// This device's id.
+    public let deviceId: String
+    /// The professional this replica belongs to.
+    public let professional: Professional
+    /// When it was enrolled (Unix milliseconds).
+    public let enrolledAt: Int64
+}
+
+/// A client in the replica's caseload.
+public struct ClientSummary: Hashable, Sendable {
+    /// Client id.
+    public let id: String
+    /// Name, once the registration has arrived.
+    public let name: String?
+    /// Team, once the registration has arrived.
+    public let teamId: String?
+    /// The latest timestamp of any change about the client.
+    public let lastActivity: HLCTimestamp
+    /// How many changes the replica holds about the client.
+    public let changeCount: Int
+}
+
+/// A write the server refused, kept with the server's reason until the professional acknowledges it.
+public struct RejectedChange: Hashable, Sendable {
+    /// The refused change, as written.
+    public let change: Change
+    /// The server's error code.
+    public let code: String
+    /// The server's explanation.
+    public let message: String
+    /// When the refusal arrived (Unix milliseconds).
+    public let rejectedAt: Int64
+}
+
+/// Where a replica stands.
+public struct ReplicaStatus: Hashable, Sendable {
+    /// Who the replica is.
+    public let identity: ReplicaIdentity
+    /// Changes written here and not yet acknowledged by the server.
+    public let pendingChanges: Int
+    /// Writes the server refused.
+    public let rejected: [RejectedChange]
+    /// When the last complete sync finished (Unix milliseconds), if ever.
+    public let lastSyncAt: Int64?
+    /// Clients in the replica.
+    public let clientCount: Int
+    /// Changes in the replica.
+    public let changeCount: Int
+}
+
+/// What one sync did.
+public struct SyncReport: Hashable, Sendable {
+    /// Changes the server stored from this push.
+    public var pushed = 0
+    /// Changes the server already had (retries).
+    public var duplicates = 0
+    /// Changes the server refused in this sync (also kept in the rejected list).
+    public var rejected: [RejectedChange] = []
+    /// Changes received from the server.
+    public var pulled = 0
+    /// Pull pages applied.
+    public var pages = 0
+}

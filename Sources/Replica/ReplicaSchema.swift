@@ -1,0 +1,93 @@
+import GRDB
+
+/// The replica's SQLite schema, as append-only migrations in SQL.
+///
+/// - `changes`: every change this replica holds (the data); `local_seq` is the local arrival order.
+/// - `outbox`: changes written here and not yet acknowledged by the server, pushed in `local_seq` order.
+/// - `rejected`: changes the server refused, with its reason, kept until the professional acknowledges.
+/// - `clients`, `entities`: projections maintained in the same transaction as the changes.
+/// - `enrollment`, `sync_state`, `professionals`: who this replica is, where sync stands, the directory.
+enum ReplicaSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE enrollment (
+                        singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
+                        server_url TEXT NOT NULL,
+                        device_id TEXT NOT NULL,
+                        token TEXT NOT NULL,
+                        professional_id TEXT NOT NULL,
+                        professional_name TEXT NOT NULL,
+                        discipline TEXT NOT NULL,
+                        enrolled_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE sync_state (
+                        singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
+                        cursor TEXT,
+                        hlc TEXT NOT NULL,
+                        last_sync_at INTEGER
+                    );
+                    CREATE TABLE changes (
+                        local_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        client_id TEXT NOT NULL,
+                        entity_type TEXT NOT NULL,
+                        entity_id TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        hlc TEXT NOT NULL,
+                        author_id TEXT NOT NULL,
+                        author_discipline TEXT,
+                        device_id TEXT NOT NULL,
+                        recorded_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX changes_by_client ON changes(client_id);
+                    CREATE INDEX changes_by_entity ON changes(entity_id);
+                    CREATE TABLE outbox (
+                        change_id TEXT PRIMARY KEY NOT NULL REFERENCES changes(id) ON DELETE CASCADE
+                    );
+                    CREATE TABLE rejected (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        client_id TEXT NOT NULL,
+                        entity_type TEXT NOT NULL,
+                        entity_id TEXT NOT NULL,
+                        operation TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        hlc TEXT NOT NULL,
+                        author_id TEXT NOT NULL,
+                        author_discipline TEXT,
+                        device_id TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        rejected_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE professionals (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        discipline TEXT NOT NULL
+                    );
+                    CREATE TABLE clients (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT,
+                        team_id TEXT,
+                        last_activity_hlc TEXT NOT NULL,
+                        change_count INTEGER NOT NULL
+                    );
+                    CREATE TABLE entities (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        client_id TEXT NOT NULL,
+                        entity_type TEXT NOT NULL,
+                        author_id TEXT NOT NULL,
+                        author_discipline TEXT,
+                        head_ids TEXT NOT NULL,
+                        current_change_id TEXT NOT NULL,
+                        revision_count INTEGER NOT NULL
+                    );
+                    CREATE INDEX entities_by_client ON entities(client_id);
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,15 @@
+public import SyncProtocol
+
+/// How a replica talks to a sync server. ``HTTPSyncTransport`` is the real one; tests may wrap it to inject
+/// faults.
+///
+/// Implementations throw ``ReplicaError``: ``ReplicaError/serverUnreachable`` when no answer arrived (the
+/// server may or may not have processed the request), or the server's error code when it answered with one.
+public protocol SyncTransport: Sendable {
+    /// `POST /v1/enroll`.
+    func enroll(_ request: EnrollRequest) async throws -> EnrollResponse
+    /// `POST /v1/push` with the device token.
+    func push(_ request: PushRequest, token: String) async throws -> PushResponse
+    /// `GET /v1/changes` after a cursor (`nil` for the beginning) with the device token.
+    func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse
+}

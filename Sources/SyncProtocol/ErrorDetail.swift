@@ -1,0 +1,84 @@
+/// The one error shape of the protocol: `{"error": {"code": "...", "message": "..."}}` on every 4xx and 5xx.
+public struct ErrorBody: Codable, Hashable, Sendable {
+    /// The error.
+    public var error: ErrorDetail
+
+    /// Creates an error body.
+    public init(error: ErrorDetail) {
+        self.error = error
+    }
+}
+
+/// A machine-readable ``code`` (see ``ErrorCode``) and a human ``message``.
+///
+/// Messages never contain note text, client names or anything about clients the caller cannot see.
+public struct ErrorDetail: Codable, Hashable, Sendable, Error, CustomStringConvertible {
+    /// Stable machine-readable code.
+    public var code: String
+    /// Human-readable explanation.
+    public var message: String
+
+    /// Creates an error detail.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+}
+
+/// The error codes of protocol version 1. Clients must treat unknown codes by their HTTP status.
+public enum ErrorCode {
+    /// 400: the body is not valid JSON or lacks required members.
+    public static let invalidRequest = "invalidRequest"
+    /// 400: a query parameter is malformed (`after`, `limit`).
+    public static let invalidParameter = "invalidParameter"
+    /// 400: the cursor was not issued by this server.
+    public static let invalidCursor = "invalidCursor"
+    /// 400: more changes in one push than ``ProtocolLimits/maxPushChanges``.
+    public static let batchTooLarge = "batchTooLarge"
+    /// 401: no, unknown or revoked device token.
+    public static let unauthorized = "unauthorized"
+    /// 401: the enrollment code is unknown, used or expired.
+    public static let invalidEnrollmentCode = "invalidEnrollmentCode"
+    /// 404: no such route.
+    public static let notFound = "notFound"
+    /// 405: the route exists but not with this method.
+    public static let methodNotAllowed = "methodNotAllowed"
+    /// 413: the body is larger than ``ProtocolLimits/maxRequestBytes``.
+    public static let payloadTooLarge = "payloadTooLarge"
+    /// 415: the body is not `application/json`.
+    public static let unsupportedMediaType = "unsupportedMediaType"
+    /// 500: an unexpected server fault; nothing of the request was stored.
+    public static let internalError = "internalError"
+    /// 503: the server is shutting down or its storage is unavailable; retry later.
+    public static let unavailable = "unavailable"
+
+    /// Per change: malformed id, client id, entity id, device or timestamp.
+    public static let invalidChange = "invalidChange"
+    /// Per change: the client is not in the caller's caseload (or does not exist: the two are not told apart).
+    public static let outOfScope = "outOfScope"
+    /// Per change: the author is not the professional of the device token.
+    public static let wrongAuthor = "wrongAuthor"
+    /// Per change: the discipline is not the author's.
+    public static let wrongDiscipline = "wrongDiscipline"
+    /// Per change: the device is not the device of the token.
+    public static let wrongDevice = "wrongDevice"
+    /// Per change: the same change id was pushed before with different content.
+    public static let idReused = "idReused"
+    /// Per change: the timestamp is further ahead of the server's clock than the allowed drift.
+    public static let clockAhead = "clockAhead"
+}
+
+/// Limits of protocol version 1, the same for every server.
+public enum ProtocolLimits {
+    /// Largest request body, in bytes.
+    public static let maxRequestBytes = 8 * 1024 * 1024
+    /// Most changes in one push.
+    public static let maxPushChanges = 1000
+    /// Most changes in one pull page (`limit`).
+    public static let maxPageChanges = 1000
+    /// Page size when the request gives no `limit`.
+    public static let defaultPageChanges = 500
+}

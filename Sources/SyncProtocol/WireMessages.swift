@@ -1,0 +1,126 @@
+public import Casework
+public import ChangeLog
+
+/// `POST /v1/enroll`: exchange a one-time enrollment code for a device token.
+public struct EnrollRequest: Codable, Hashable, Sendable {
+    /// The one-time code an administrator issued for the professional.
+    public var code: String
+    /// A name for the device, shown to administrators (e.g. the laptop's host name).
+    public var deviceName: String?
+
+    /// Creates a request.
+    public init(code: String, deviceName: String? = nil) {
+        self.code = code
+        self.deviceName = deviceName
+    }
+}
+
+/// The answer to an enrollment: who the device belongs to and the token it authenticates with.
+public struct EnrollResponse: Codable, Hashable, Sendable {
+    /// The new device's id.
+    public var deviceId: String
+    /// The bearer token for every later request; the server keeps only its hash.
+    public var token: String
+    /// The professional the device belongs to.
+    public var professional: Professional
+    /// The server's clock, for the replica's hybrid logical clock.
+    public var serverTime: HLCTimestamp
+
+    /// Creates a response.
+    public init(deviceId: String, token: String, professional: Professional, serverTime: HLCTimestamp) {
+        self.deviceId = deviceId
+        self.token = token
+        self.professional = professional
+        self.serverTime = serverTime
+    }
+}
+
+/// `POST /v1/push`: a batch of changes written on the device.
+public struct PushRequest: Codable, Hashable, Sendable {
+    /// Changes in the order they were written (a note's creation before its revision).
+    public var changes: [Change]
+
+    /// Creates a request.
+    public init(changes: [Change]) {
+        self.changes = changes
+    }
+}
+
+/// What the server did with one pushed change.
+public enum PushStatus: String, Codable, Hashable, Sendable {
+    /// Stored now.
+    case accepted
+    /// Already stored by an earlier push (a retry); stored once.
+    case duplicate
+    /// Not stored; ``PushResult/error`` says why. The replica keeps it in its rejected list.
+    case rejected
+}
+
+/// The outcome for one change of a push, in request order.
+public struct PushResult: Codable, Hashable, Sendable {
+    /// The change id.
+    public var id: String
+    /// The outcome.
+    public var status: PushStatus
+    /// Why it was rejected (only for `rejected`).
+    public var error: ErrorDetail?
+
+    /// Creates a result.
+    public init(id: String, status: PushStatus, error: ErrorDetail? = nil) {
+        self.id = id
+        self.status = status
+        self.error = error
+    }
+}
+
+/// The answer to a push: one result per change, in request order.
+public struct PushResponse: Codable, Hashable, Sendable {
+    /// Results in request order.
+    public var results: [PushResult]
+    /// The server's clock after the push.
+    public var serverTime: HLCTimestamp
+
+    /// Creates a response.
+    public init(results: [PushResult], serverTime: HLCTimestamp) {
+        self.results = results
+        self.serverTime = serverTime
+    }
+}
+
+/// `GET /v1/changes?after=CURSOR&limit=N`: one page of changes the caller may see.
+public struct PullResponse: Codable, Hashable, Sendable {
+    /// Changes after the request's cursor, in server order; the caller's own device's changes are left out.
+    public var changes: [Change]
+    /// The cursor to send next; store it in the same transaction as ``changes``.
+    public var cursor: String
+    /// Whether more changes are waiting after ``cursor``.
+    public var hasMore: Bool
+    /// Directory entries for the authors of ``changes``.
+    public var professionals: [Professional]
+    /// The server's clock.
+    public var serverTime: HLCTimestamp
+
+    /// Creates a response.
+    public init(changes: [Change], cursor: String, hasMore: Bool, professionals: [Professional],
+                serverTime: HLCTimestamp) {
+        self.changes = changes
+        self.cursor = cursor
+        self.hasMore = hasMore
+        self.professionals = professionals
+        self.serverTime = serverTime
+    }
+}
+
+/// `GET /health`: liveness and the protocol versions the server speaks.
+public struct HealthResponse: Codable, Hashable, Sendable {
+    /// `ok`.
+    public var status: String
+    /// Protocol versions served (each under `/v{n}/`).
+    public var protocolVersions: [Int]
+
+    /// Creates a response.
+    public init(status: String, protocolVersions: [Int]) {
+        self.status = status
+        self.protocolVersions = protocolVersions
+    }
+}

@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+
+/// Random secrets (device tokens, enrollment codes) and the hashes the server stores instead of them.
+enum Secrets {
+    /// A new device token: `sst_` and 32 random bytes in base64url (256 bits).
+    static func makeDeviceToken() -> String {
+        "sst_" + base64URL(randomBytes(32))
+    }
+
+    /// A new enrollment code: 16 characters of Crockford base32 in groups of four (80 bits), easy to type.
+    static func makeEnrollmentCode() -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let bytes = randomBytes(16)
+        let characters = bytes.map { alphabet[Int($0) % 32] }
+        return stride(from: 0, to: 16, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    /// The form an enrollment code is hashed in: upper case, without separators or spaces; Crockford's
+    /// look-alikes (`O`→`0`, `I`/`L`→`1`) are folded so a mistyped letter still matches.
+    static func normalizeEnrollmentCode(_ code: String) -> String {
+        String(
+            code.uppercased().compactMap { character -> Character? in
+                switch character {
+                case "-", " ": nil
+                case "O": "0"
+                case "I", "L": "1"
+                default: character
+                }
+            })
+    }
+
+    /// SHA-256 of the text, in lowercase hexadecimal. Tokens and codes carry 80–256 random bits, so a fast
+    /// hash is enough: there is nothing to brute-force from a dictionary.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    private static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    private static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,113 @@
+public import Casework
+public import ChangeLog
+public import SyncProtocol
+
+/// What the store knows, at the start of a push transaction, about the changes of a batch.
+public struct PushFacts: Sendable {
+    /// Stored changes with the same ids as changes of the batch.
+    public var existing: [String: Change]
+    /// Facts about the entities the batch writes, for those that exist.
+    public var entities: [String: EntityFacts]
+    /// The team of each client the batch is about, for those that exist.
+    public var clientTeams: [String: String]
+
+    /// Creates push facts.
+    public init(existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: String]) {
+        self.existing = existing
+        self.entities = entities
+        self.clientTeams = clientTeams
+    }
+}
+
+/// The decision for one push: a result per change and the changes to store.
+public struct PushPlan: Sendable {
+    /// One result per pushed change, in request order.
+    public var results: [PushResult]
+    /// The changes to store, in request order.
+    public var accepted: [Change]
+}
+
+/// Decides, as a pure function, which changes of a push are stored.
+///
+/// Checks, in order, for each change (the first failing check gives the rejection code):
+/// 1. ids are lowercase UUIDs and the timestamp is positive (`invalidChange`);
+/// 2. a change with the same id is already stored: the same write is a `duplicate`, different content is
+///    `idReused`;
+/// 3. the device is the token's device (`wrongDevice`), the author the token's professional
+///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`);
+/// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
+/// 5. the client belongs to one of the caller's teams (`outOfScope`, also for clients that do not exist);
+/// 6. the payload has the shape of its operation (`invalidPayload`, `unknownOperation`);
+/// 7. the domain rules of ``CaseworkRules`` hold (their codes).
+/// Changes are checked in request order against the facts plus the changes accepted before them, so a
+/// note and its revision can travel in one batch.
+public enum PushPlanner {
+    /// Plans a push by `principal` of `changes`, given the stored `facts` and the server's wall time.
+    public static func plan(
+        _ changes: [Change], by principal: Principal, facts: PushFacts, wallMillis: Int64, maxDriftMillis: Int64
+    ) -> PushPlan {
+        var facts = facts
+        var plan = PushPlan(results: [], accepted: [])
+        for change in changes {
+            do throws(ErrorDetail) {
+                if try isDuplicate(change, facts: facts) {
+                    plan.results.append(PushResult(id: change.id, status: .duplicate))
+                    continue
+                }
+                try check(change, by: principal, facts: facts, wallMillis: wallMillis, maxDriftMillis: maxDriftMillis)
+                facts.existing[change.id] = change
+                facts.entities[change.entityId] = EntityFacts.after(change, applyingTo: facts.entities[change.entityId])
+                plan.accepted.append(change)
+                plan.results.append(PushResult(id: change.id, status: .accepted))
+            } catch {
+                plan.results.append(PushResult(id: change.id, status: .rejected, error: error))
+            }
+        }
+        return plan
+    }
+
+    private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {
+        guard Identifier.isValid(change.id), Identifier.isValid(change.clientId), Identifier.isValid(change.entityId),
+            change.hlc.wallMillis > 0
+        else {
+            throw ErrorDetail(
+                code: ErrorCode.invalidChange, message: "change, client and entity ids must be lowercase UUIDs")
+        }
+        guard let stored = facts.existing[change.id] else { return false }
+        guard stored.isSameWrite(as: change) else {
+            throw ErrorDetail(code: ErrorCode.idReused, message: "change id \(change.id) was used for another change")
+        }
+        return true
+    }
+
+    private static func check(
+        _ change: Change, by principal: Principal, facts: PushFacts, wallMillis: Int64, maxDriftMillis: Int64
+    ) throws(ErrorDetail) {
+        guard change.deviceId == principal.deviceId else {
+            throw ErrorDetail(code: ErrorCode.wrongDevice, message: "changes must carry the pushing device's id")
+        }
+        guard change.authorId == principal.professional.id else {
+            throw ErrorDetail(code: ErrorCode.wrongAuthor, message: "changes must be authored by the device's professional")
+        }
+        guard change.authorDiscipline == principal.professional.discipline.rawValue else {
+            throw ErrorDetail(code: ErrorCode.wrongDiscipline, message: "the discipline must be the author's own")
+        }
+        guard !HybridLogicalClock.isTooFarAhead(change.hlc, wallMillis: wallMillis, maxDriftMillis: maxDriftMillis)
+        else {
+            throw ErrorDetail(
+                code: ErrorCode.clockAhead,
+                message: "timestamp is more than \(maxDriftMillis / 1000) s ahead of the server clock")
+        }
+        guard let team = facts.clientTeams[change.clientId], principal.teamIds.contains(team) else {
+            throw ErrorDetail(code: ErrorCode.outOfScope, message: "client \(change.clientId) is not in your caseload")
+        }
+        do throws(CaseworkError) {
+            guard let event = try CaseEvent.decode(change, strict: true) else {
+                throw CaseworkError(code: "unknownOperation", message: "unknown operation")
+            }
+            try CaseworkRules.check(change, event: event, entity: facts.entities[change.entityId])
+        } catch {
+            throw ErrorDetail(code: error.code, message: error.message)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+import SyncProtocol
+
+/// Turns every failure into the protocol's JSON error body and logs one line per request.
+///
+/// The log line has method, route, status and duration only: never bodies, tokens or query values.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SyncRequestContext
+
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as ServerError {
+            response = Self.errorResponse(error.status, error.detail)
+        } catch let error as HTTPError {
+            response = Self.errorResponse(error.status, Self.detail(for: error))
+        } catch is DecodingError {
+            response = Self.errorResponse(
+                .badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"))
+        } catch {
+            logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            response = Self.errorResponse(
+                .internalServerError,
+                ErrorDetail(code: ErrorCode.internalError, message: "internal error; nothing of the request was stored"))
+        }
+        let elapsed = ContinuousClock.now - started
+        let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        logger.info(
+            "request",
+            metadata: [
+                "http.method": "\(request.method)",
+                "http.route": "\(context.endpointPath ?? "unmatched")",
+                "http.status": "\(response.status.code)",
+                "http.duration_ms": "\(String(format: "%.1f", millis))",
+            ])
+        return response
+    }
+
+    static func errorResponse(_ status: HTTPResponse.Status, _ detail: ErrorDetail) -> Response {
+        // Encoding two strings cannot fail.
+        let data = try! WireCoding.makeEncoder().encode(ErrorBody(error: detail))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func detail(for error: HTTPError) -> ErrorDetail {
+        switch error.status {
+        case .notFound: ErrorDetail(code: ErrorCode.notFound, message: "no such route")
+        case .methodNotAllowed: ErrorDetail(code: ErrorCode.methodNotAllowed, message: "method not allowed on this route")
+        case .contentTooLarge:
+            ErrorDetail(
+                code: ErrorCode.payloadTooLarge,
+                message: "request body larger than \(ProtocolLimits.maxRequestBytes) bytes")
+        case .unsupportedMediaType:
+            ErrorDetail(code: ErrorCode.unsupportedMediaType, message: "the body must be application/json")
+        default:
+            ErrorDetail(
+                code: error.status.code >= 500 ? ErrorCode.internalError : ErrorCode.invalidRequest,
+                message: error.body ?? error.status.reasonPhrase)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+public import HTTPTypes
+public import SyncProtocol
+
+/// An error the server answers with: an HTTP status and the protocol's error body.
+public struct ServerError: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status.
+    public let status: HTTPResponse.Status
+    /// Code and message for the error body.
+    public let detail: ErrorDetail
+
+    /// Creates an error.
+    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        self.detail = ErrorDetail(code: code, message: message)
+    }
+
+    /// `status code: message`.
+    public var description: String { "\(status.code) \(detail)" }
+
+    static func invalidRequest(_ message: String) -> ServerError {
+        ServerError(.badRequest, code: ErrorCode.invalidRequest, message: message)
+    }
+
+    static let unauthorized = ServerError(
+        .unauthorized, code: ErrorCode.unauthorized, message: "a valid device token is required (Authorization: Bearer …)")
+}

@@ -1,0 +1,39 @@
+public import Hummingbird
+public import Logging
+public import SyncProtocol
+
+/// The Samenspel sync server: the HTTP routes of the protocol on top of a ``SyncStore``.
+///
+/// ```swift
+/// let store = try SQLiteSyncStore(directory: "/var/lib/samenspel")
+/// let server = try await SyncServer.makeApplication(store: store, configuration: .init(), logger: logger)
+/// try await server.runService()
+/// ```
+public enum SyncServer {
+    /// Builds the router with every route and middleware, for tests (`app.test(.router)`) and for
+    /// ``makeApplication(store:configuration:logger:onListening:)``.
+    public static func makeRouter(
+        store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
+        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+    ) async throws -> Router<SyncRequestContext> {
+        let clock = ServerClock(after: try await store.latestTimestamp(), wallMillis: wallMillis)
+        let router = Router(context: SyncRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        SyncRoutes(store: store, clock: clock, configuration: configuration, logger: logger).register(on: router)
+        return router
+    }
+
+    /// Builds the application listening on `configuration.host` and `.port`. `onListening` receives the
+    /// bound port (useful with port `0`).
+    public static func makeApplication(
+        store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let router = try await makeRouter(store: store, configuration: configuration, logger: logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Casework
+import Foundation
+import SyncServer
+
+/// `--data DIR` for admin commands, falling back to `SAMENSPEL_DATA`.
+struct AdminOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The server's data folder (or set SAMENSPEL_DATA).", valueName: "dir"))
+    var data: String?
+
+    func administration() throws -> Administration {
+        guard let directory = data ?? ProcessInfo.processInfo.environment["SAMENSPEL_DATA"], !directory.isEmpty else {
+            throw ValidationError("give the server's data folder with --data DIR or SAMENSPEL_DATA")
+        }
+        return Administration(store: try SQLiteSyncStore(directory: directory))
+    }
+}
+
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "Manage teams, professionals, clients and enrollment codes on the server's data folder.",
+        discussion: "Works while the server runs. Ids are printed alone on stdout.",
+        subcommands: [TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self])
+}
+
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team", abstract: "Create and list teams.", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a team; prints its id.")
+        @OptionGroup var admin: AdminOptions
+        @Option(help: "Team name.") var name: String
+
+        func run() async throws {
+            print(try await admin.administration().createTeam(name: name).id)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List teams: id and name.")
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            for team in try await admin.administration().store.teams() {
+                print("\(team.id)\t\(team.name)")
+            }
+        }
+    }
+}
+
+struct ProfessionalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "professional", abstract: "Create and list professionals.", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a professional; prints their id.")
+        @OptionGroup var admin: AdminOptions
+        @Option(help: "Name.") var name: String
+        @Option(help: "Discipline.") var discipline: Discipline
+        @Option(name: .customLong("team"), help: "A team id (repeat for several teams).") var teams: [String]
+
+        func run() async throws {
+            let professional = try await admin.administration().createProfessional(
+                name: name, discipline: discipline, teamIds: teams)
+            print(professional.id)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List professionals: id, discipline, name, teams.")
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            for record in try await admin.administration().store.professionals() {
+                let professional = record.professional
+                print(
+                    "\(professional.id)\t\(professional.discipline.rawValue)\t\(professional.name)\t"
+                        + record.teamIds.joined(separator: ","))
+            }
+        }
+    }
+}
+
+struct ClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client", abstract: "Register and list clients.", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a client in a team; prints the client id.")
+        @OptionGroup var admin: AdminOptions
+        @Option(help: "The client's name.") var name: String
+        @Option(help: "The team responsible for the client.") var team: String
+
+        func run() async throws {
+            print(try await admin.administration().createClient(name: name, teamId: team))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List clients: id and team.")
+        @OptionGroup var admin: AdminOptions
+
+        func run() async throws {
+            for client in try await admin.administration().store.clients() {
+                print("\(client.id)\t\(client.teamId)")
+            }
+        }
+    }
+}
+
+struct AdminEnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Issue a one-time enrollment code for a professional's laptop; prints the code.",
+        discussion: "The code is shown once; the server keeps only its hash. It expires after --valid-hours.")
+
+    @OptionGroup var admin: AdminOptions
+    @Option(help: "The professional's id.") var professional: String
+    @Option(help: "Hours the code stays valid.") var validHours = 24
+
+    func validate() throws {
+        guard (1...24 * 30).contains(validHours) else { throw ValidationError("--valid-hours must be 1–720") }
+    }
+
+    func run() async throws {
+        let code = try await admin.administration().issueEnrollmentCode(
+            professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
+        print(code)
+    }
+}

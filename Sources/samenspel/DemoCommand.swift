@@ -1,0 +1,34 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Logging
+import Replica
+import SyncServer
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Tell Jaap's story end to end: a server, three laptops offline, sync, one journey.",
+        discussion: """
+            Runs in a temporary folder on the embedded default (SQLite, loopback HTTP) and removes it \
+            afterwards unless --keep is given.
+            """)
+
+    @Flag(help: "Keep the temporary folder (server data and the three replicas) and print where it is.")
+    var keep = false
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("samenspel-demo-\(UUID().uuidString.prefix(8).lowercased())").path
+        defer {
+            if keep {
+                printError("kept the demo folder: \(folder)")
+            } else {
+                try? FileManager.default.removeItem(atPath: folder)
+            }
+        }
+        var logger = Logger(label: "samenspel.demo")
+        logger.logLevel = .warning
+        try await JaapStory(folder: folder, logger: logger).tell()
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Casework
+import Foundation
+import Replica
+
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Enroll this laptop: create a replica with a one-time code from an administrator.")
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: ArgumentHelp("The server's URL, e.g. http://127.0.0.1:8080.", valueName: "url")) var server: String
+    @Option(help: "The one-time enrollment code.") var code: String
+    @Option(help: "A name for this device (default: the host name).") var deviceName: String?
+
+    func run() async throws {
+        let directory = try options.directory()
+        let replica = try await Replica.enroll(
+            in: directory, serverURL: server, code: code,
+            deviceName: deviceName ?? ProcessInfo.processInfo.hostName)
+        let identity = try await replica.identity()
+        printError(
+            "enrolled \(identity.professional.name) (\(identity.professional.discipline.label)) as device "
+                + "\(identity.deviceId); run `samenspel sync` to fetch your caseload")
+        print(identity.deviceId)
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Casework
+import Replica
+
+struct InterventionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intervention", abstract: "Start and end interventions (offline).",
+        subcommands: [Start.self, End.self, Kinds.self])
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start an intervention; prints its id.")
+        @OptionGroup var options: ReplicaOptions
+        @Option(help: "The client's id.") var client: String
+        @Option(help: "The kind: a catalogue code (see `intervention kinds`) or your own code.") var kind: String
+        @Option(help: "How it works on the client.") var valence: Valence
+        @Option(name: .customLong("target"), help: "A determinant it targets (repeatable, at least one).")
+        var targets: [Determinant]
+        @Option(help: "The core behaviour it serves (default: the catalogue's, if the kind is known).")
+        var behaviour: CoreBehaviour?
+        @Flag(help: "Record it as planned instead of active.") var planned = false
+
+        func run() async throws {
+            let replica = try options.open()
+            let plan = InterventionPlan(
+                kind: kind, valence: valence, targets: targets,
+                behaviour: behaviour ?? InterventionCatalogue.kind(kind)?.behaviour,
+                status: planned ? .planned : .active)
+            print(try await replica.startIntervention(clientId: client, plan))
+        }
+    }
+
+    struct End: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End an intervention of your discipline.")
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The intervention's id.") var interventionId: String
+
+        func run() async throws {
+            let replica = try options.open()
+            print(try await replica.endIntervention(interventionId: interventionId))
+        }
+    }
+
+    struct Kinds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the catalogue of intervention kinds.")
+
+        func run() async throws {
+            for kind in InterventionCatalogue.kinds {
+                print(
+                    "\(kind.code)\t\(kind.valence.rawValue)\t\(kind.behaviour.rawValue)\t"
+                        + kind.targets.map(\.rawValue).joined(separator: ","))
+            }
+        }
+    }
+}

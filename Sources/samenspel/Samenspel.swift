@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `samenspel`: the sync server, its administration, and a professional's offline replica.
+@main
+struct Samenspel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samenspel",
+        abstract: "Offline-first case notes and one client journey for Work and Income professionals.",
+        discussion: """
+            Server side: `serve` runs the sync server, `admin` manages teams, professionals, clients and \
+            enrollment codes. Laptop side: `enroll` once, then write offline (`note`, `assess`, \
+            `intervention`), `sync` when online, and read the `journey`. `demo` shows all of it.
+            Replica commands take --replica DIR or read SAMENSPEL_REPLICA.
+            """,
+        subcommands: [
+            ServeCommand.self, AdminCommand.self, EnrollCommand.self, NoteCommand.self, AssessCommand.self,
+            InterventionCommand.self, SyncCommand.self, StatusCommand.self, ClientsCommand.self,
+            JourneyCommand.self, DemoCommand.self,
+        ])
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Casework
+import ChangeLog
+import Replica
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show who this replica is, pending writes, refused writes and the last sync.")
+
+    @OptionGroup var options: ReplicaOptions
+
+    func run() async throws {
+        let status = try await options.open().status()
+        let identity = status.identity
+        print("professional: \(identity.professional.name) (\(identity.professional.discipline.label))")
+        print("server:       \(identity.serverURL)")
+        print("device:       \(identity.deviceId)")
+        print("clients:      \(status.clientCount)")
+        print("changes:      \(status.changeCount)")
+        print("pending:      \(status.pendingChanges) write(s) not yet on the server")
+        print("last sync:    \(status.lastSyncAt.map { CalendarTime.iso8601(millis: $0) } ?? "never")")
+        print("rejected:     \(status.rejected.count)")
+        for rejected in status.rejected {
+            let change = rejected.change
+            print(
+                "  \(CalendarTime.iso8601(millis: rejected.rejectedAt))  \(change.entityType).\(change.operation) "
+                    + "\(change.entityId) client \(change.clientId) — \(rejected.code): \(rejected.message)")
+        }
+    }
+}
+
+struct ClientsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clients", abstract: "List the clients in this replica: id, name, changes, last activity.")
+
+    @OptionGroup var options: ReplicaOptions
+
+    func run() async throws {
+        for client in try await options.open().clients() {
+            print(
+                "\(client.id)\t\(client.name ?? "?")\t\(client.changeCount)\t"
+                    + CalendarTime.iso8601(millis: client.lastActivity.wallMillis))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import ChangeLog
+import Replica
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push your pending writes and pull what colleagues wrote.",
+        discussion: """
+            Exits 0 when everything was pushed and the replica is caught up. When the server cannot be \
+            reached it exits 1 with one line on stderr and changes nothing. When the server refused writes \
+            it exits 3; they are kept in the rejected list (see `status`).
+            """)
+
+    @OptionGroup var options: ReplicaOptions
+
+    func run() async throws {
+        let replica = try options.open()
+        let report = try await replica.sync()
+        var summary = "synced: pushed \(report.pushed)"
+        if report.duplicates > 0 { summary += " (+\(report.duplicates) already on the server)" }
+        summary += ", pulled \(report.pulled) in \(report.pages) page\(report.pages == 1 ? "" : "s")"
+        printError(summary)
+        guard report.rejected.isEmpty else {
+            for rejected in report.rejected {
+                printError(
+                    "refused: \(rejected.change.entityType).\(rejected.change.operation) \(rejected.change.entityId) "
+                        + "— \(rejected.code): \(rejected.message)")
+            }
+            printError("\(report.rejected.count) write(s) refused by the server; kept in the rejected list (see status)")
+            throw ExitCode(3)
+        }
+    }
+}
