@@ -8,6 +8,9 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests keep explicit existentials but import what they use without ceremony.
+let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "Samenspel",
     platforms: [.macOS(.v14)],
@@ -24,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure change-log rules: Change, hybrid logical clock, ordering. No I/O.
@@ -45,6 +49,8 @@ let package = Package(
                 "ChangeLog", "Casework", "SyncProtocol", "SQLiteSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -59,6 +65,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -73,36 +80,46 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ChangeLogTests", dependencies: ["ChangeLog"], swiftSettings: strictSettings),
-        .testTarget(name: "CaseworkTests", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
+        // Helpers shared by the test targets: seeded randomness, temporary folders, change factories.
+        .target(
+            name: "SamenspelTestSupport", dependencies: ["ChangeLog", "Casework"],
+            path: "Tests/SamenspelTestSupport", swiftSettings: testSettings
+        ),
         .testTarget(
-            name: "SyncProtocolTests", dependencies: ["ChangeLog", "Casework", "SyncProtocol"],
-            swiftSettings: strictSettings
+            name: "ChangeLogTests", dependencies: ["ChangeLog", "SamenspelTestSupport"], swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "CaseworkTests", dependencies: ["ChangeLog", "Casework", "SamenspelTestSupport"],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "SyncProtocolTests", dependencies: ["ChangeLog", "Casework", "SyncProtocol", "SamenspelTestSupport"],
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "ReplicaTests",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica",
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SamenspelTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "SyncServer",
+                "ChangeLog", "Casework", "SyncProtocol", "SyncServer", "SamenspelTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SamenspelTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strictSettings
+            swiftSettings: testSettings
         ),
     ]
 )

@@ -14,9 +14,14 @@ public enum JourneyProjection {
         clientId: String, changes: [Change], directory: [String: Professional]
     ) -> ClientJourney {
         let ordered = changes.filter { $0.clientId == clientId }.sorted(by: Change.displayOrder)
+            .compactMap { change in (try? CaseEvent.decode(change)).flatMap { $0 }.map { (change, $0) } }
         var builder = Builder(clientId: clientId, directory: directory)
-        for change in ordered {
-            guard let event = try? CaseEvent.decode(change) else { continue }
+        // Creations first, so that a revision is shown even if its clock sorts before its entity's creation
+        // (impossible for well-behaved clocks, but the view must not depend on it).
+        for (change, event) in ordered where event.createsEntity {
+            builder.create(change, event)
+        }
+        for (change, event) in ordered {
             builder.add(change, event)
         }
         return builder.journey()
@@ -52,6 +57,21 @@ private struct Builder {
         return JourneyActor(id: change.authorId, name: name, discipline: discipline)
     }
 
+    /// Registers the entity an event creates; the first creation in display order wins.
+    mutating func create(_ change: Change, _ event: CaseEvent) {
+        switch event {
+        case .noteAdded(let content) where notes[change.entityId] == nil:
+            notes[change.entityId] = (change, [(change, content, [])])
+            noteOrder.append(change.entityId)
+        case .interventionStarted(let plan) where interventions[change.entityId] == nil:
+            interventions[change.entityId] = (change, plan, [])
+            interventionOrder.append(change.entityId)
+        default:
+            break
+        }
+    }
+
+    /// Adds a change to the timeline and its revision to its entity.
     mutating func add(_ change: Change, _ event: CaseEvent) {
         let by = actor(change)
         let at = CalendarTime.iso8601(millis: change.hlc.wallMillis)
@@ -65,9 +85,7 @@ private struct Builder {
             client.teamId = registration.teamId
             client.registeredAt = at
         case .noteAdded(let content):
-            guard notes[change.entityId] == nil else { return }
-            notes[change.entityId] = (change, [(change, content, [])])
-            noteOrder.append(change.entityId)
+            guard notes[change.entityId]?.created.id == change.id else { return }
             entry.describe(content)
         case .noteRevised(let content, let supersedes):
             guard let note = notes[change.entityId], note.created.authorId == change.authorId else { return }
@@ -81,9 +99,7 @@ private struct Builder {
             entry.score = assessment.score
             entry.behaviour = assessment.behaviour
         case .interventionStarted(let plan):
-            guard interventions[change.entityId] == nil else { return }
-            interventions[change.entityId] = (change, plan, [])
-            interventionOrder.append(change.entityId)
+            guard interventions[change.entityId]?.created.id == change.id else { return }
             entry.kind = plan.kind
             entry.valence = plan.valence
             entry.targets = plan.targets
@@ -137,7 +153,7 @@ private struct Builder {
         let graph = note.revisions.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
         let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
         let currentId = RevisionMerge.current(of: graph)!.id
-        let revisions = note.revisions.map { change, content, supersedes in
+        let revisions = note.revisions.sorted { Change.displayOrder($0.0, $1.0) }.map { change, content, supersedes in
             NoteRevisionView(
                 changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), text: content.text,
                 behaviour: content.behaviour, determinants: content.determinants, supersedes: supersedes,

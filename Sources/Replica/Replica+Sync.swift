@@ -4,8 +4,10 @@ import SQLiteSupport
 import SyncProtocol
 
 extension Replica {
-    /// Changes per push request.
+    /// Most changes per push request.
     public static let pushBatchSize = 500
+    /// Most payload bytes per push request, well under the protocol's body limit.
+    public static let pushBatchBytes = 4 * 1024 * 1024
     /// Changes per pull page.
     public static let pullPageSize = 500
 
@@ -34,7 +36,7 @@ extension Replica {
 
     private func pushPending(transport: any SyncTransport, token: String, report: inout SyncReport) async throws {
         while true {
-            let batch = try await pool.read { db in
+            let pending = try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
@@ -44,7 +46,8 @@ extension Replica {
                     arguments: [Self.pushBatchSize]
                 ).map(ChangeRow.decode)
             }
-            guard !batch.isEmpty else { return }
+            guard !pending.isEmpty else { return }
+            let batch = Self.prefix(of: pending, maxBytes: Self.pushBatchBytes)
             let response = try await transport.push(PushRequest(changes: batch), token: token)
             let now = wallMillis()
             let outcome = try await pool.write { db in
@@ -58,6 +61,18 @@ extension Replica {
                     code: ReplicaError.badResponse, message: "the server answered the push without any result")
             }
         }
+    }
+
+    /// The longest prefix whose estimated encoded size stays under `maxBytes` (at least one change).
+    static func prefix(of changes: [Change], maxBytes: Int) -> [Change] {
+        var total = 0
+        var count = 0
+        for change in changes {
+            total += change.payload.canonicalText.utf8.count + 512
+            if count > 0 && total > maxBytes { break }
+            count += 1
+        }
+        return Array(changes.prefix(count))
     }
 
     private static func applyPushResults(_ response: PushResponse, for batch: [Change], now: Int64, db: Database)

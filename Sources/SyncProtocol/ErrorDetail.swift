@@ -69,6 +69,28 @@ public enum ErrorCode {
     public static let idReused = "idReused"
     /// Per change: the timestamp is further ahead of the server's clock than the allowed drift.
     public static let clockAhead = "clockAhead"
+    /// Per change: the payload does not have the shape its operation requires.
+    public static let invalidPayload = "invalidPayload"
+    /// Per change: the `(entityType, operation)` pair is not part of this protocol version.
+    public static let unknownOperation = "unknownOperation"
+    /// Per change: the author may not write this (a professional registering a client, or the reverse).
+    public static let forbidden = "forbidden"
+    /// Per change: a creating operation used an entity id that already exists.
+    public static let entityExists = "entityExists"
+    /// Per change: a revising operation names an entity this client does not have.
+    public static let unknownEntity = "unknownEntity"
+    /// Per change: only the author of a note can revise it.
+    public static let notAuthor = "notAuthor"
+    /// Per change: only professionals of the discipline that started an intervention can update it.
+    public static let notOwningDiscipline = "notOwningDiscipline"
+    /// Per change: a revision supersedes a revision that is not of its entity.
+    public static let unknownRevision = "unknownRevision"
+
+    /// Every code a push can give a single rejected change, in the order the server checks them.
+    public static let perChange: [String] = [
+        invalidChange, wrongDevice, wrongAuthor, wrongDiscipline, idReused, clockAhead, outOfScope, invalidPayload,
+        unknownOperation, forbidden, entityExists, unknownEntity, notAuthor, notOwningDiscipline, unknownRevision,
+    ]
 }
 
 /// Limits of protocol version 1, the same for every server.

@@ -30,11 +30,11 @@ public struct PushPlan: Sendable {
 /// Decides, as a pure function, which changes of a push are stored.
 ///
 /// Checks, in order, for each change (the first failing check gives the rejection code):
-/// 1. ids are lowercase UUIDs and the timestamp is positive (`invalidChange`);
-/// 2. a change with the same id is already stored: the same write is a `duplicate`, different content is
-///    `idReused`;
-/// 3. the device is the token's device (`wrongDevice`), the author the token's professional
-///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`);
+/// 1. ids are lowercase UUIDs and the timestamp is after 1970 (`invalidChange`);
+/// 2. the device is the token's device (`wrongDevice`), the author the token's professional
+///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`) — so nothing below is revealed to others;
+/// 3. a change with the same id is already stored: the same write is a `duplicate` (also after the caller
+///    lost access to the client: it was accepted while they had it), different content is `idReused`;
 /// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
 /// 5. the client belongs to one of the caller's teams (`outOfScope`, also for clients that do not exist);
 /// 6. the payload has the shape of its operation (`invalidPayload`, `unknownOperation`);
@@ -50,6 +50,7 @@ public enum PushPlanner {
         var plan = PushPlan(results: [], accepted: [])
         for change in changes {
             do throws(ErrorDetail) {
+                try checkIdentity(change, by: principal)
                 if try isDuplicate(change, facts: facts) {
                     plan.results.append(PushResult(id: change.id, status: .duplicate))
                     continue
@@ -66,13 +67,27 @@ public enum PushPlanner {
         return plan
     }
 
-    private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {
-        guard Identifier.isValid(change.id), Identifier.isValid(change.clientId), Identifier.isValid(change.entityId),
-            change.hlc.wallMillis > 0
+    private static func checkIdentity(_ change: Change, by principal: Principal) throws(ErrorDetail) {
+        guard Identifier.isValid(change.id), Identifier.isValid(change.clientId), Identifier.isValid(change.entityId)
         else {
             throw ErrorDetail(
                 code: ErrorCode.invalidChange, message: "change, client and entity ids must be lowercase UUIDs")
         }
+        guard change.hlc.wallMillis > 0 else {
+            throw ErrorDetail(code: ErrorCode.invalidChange, message: "the timestamp must be after 1970")
+        }
+        guard change.deviceId == principal.deviceId else {
+            throw ErrorDetail(code: ErrorCode.wrongDevice, message: "changes must carry the pushing device's id")
+        }
+        guard change.authorId == principal.professional.id else {
+            throw ErrorDetail(code: ErrorCode.wrongAuthor, message: "changes must be authored by the device's professional")
+        }
+        guard change.authorDiscipline == principal.professional.discipline.rawValue else {
+            throw ErrorDetail(code: ErrorCode.wrongDiscipline, message: "the discipline must be the author's own")
+        }
+    }
+
+    private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {
         guard let stored = facts.existing[change.id] else { return false }
         guard stored.isSameWrite(as: change) else {
             throw ErrorDetail(code: ErrorCode.idReused, message: "change id \(change.id) was used for another change")
@@ -83,15 +98,6 @@ public enum PushPlanner {
     private static func check(
         _ change: Change, by principal: Principal, facts: PushFacts, wallMillis: Int64, maxDriftMillis: Int64
     ) throws(ErrorDetail) {
-        guard change.deviceId == principal.deviceId else {
-            throw ErrorDetail(code: ErrorCode.wrongDevice, message: "changes must carry the pushing device's id")
-        }
-        guard change.authorId == principal.professional.id else {
-            throw ErrorDetail(code: ErrorCode.wrongAuthor, message: "changes must be authored by the device's professional")
-        }
-        guard change.authorDiscipline == principal.professional.discipline.rawValue else {
-            throw ErrorDetail(code: ErrorCode.wrongDiscipline, message: "the discipline must be the author's own")
-        }
         guard !HybridLogicalClock.isTooFarAhead(change.hlc, wallMillis: wallMillis, maxDriftMillis: maxDriftMillis)
         else {
             throw ErrorDetail(

@@ -11,10 +11,11 @@ struct DeviceAuthentication: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        // The scheme is case-insensitive (RFC 9110 §11.1).
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw ServerError.unauthorized
         }
-        let token = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
+        let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty, token.count <= 256,
             let principal = try await store.principal(tokenHash: Secrets.hash(token), now: wallMillis())
         else {

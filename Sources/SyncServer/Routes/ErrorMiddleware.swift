@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import SyncProtocol
 
 /// Turns every failure into the protocol's JSON error body and logs one line per request.
@@ -22,6 +23,10 @@ struct ErrorMiddleware: RouterMiddleware {
             response = Self.errorResponse(error.status, error.detail)
         } catch let error as HTTPError {
             response = Self.errorResponse(error.status, Self.detail(for: error))
+        } catch is NIOTooManyBytesError {
+            response = Self.errorResponse(.contentTooLarge, Self.detail(for: HTTPError(.contentTooLarge)))
+        } catch let error as StoreError where error.code == ErrorCode.invalidCursor {
+            response = Self.errorResponse(.badRequest, ErrorDetail(code: error.code, message: error.message))
         } catch is DecodingError {
             response = Self.errorResponse(
                 .badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"))
@@ -47,9 +52,9 @@ struct ErrorMiddleware: RouterMiddleware {
     static func errorResponse(_ status: HTTPResponse.Status, _ detail: ErrorDetail) -> Response {
         // Encoding two strings cannot fail.
         let data = try! WireCoding.makeEncoder().encode(ErrorBody(error: detail))
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func detail(for error: HTTPError) -> ErrorDetail {

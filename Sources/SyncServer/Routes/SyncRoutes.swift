@@ -25,8 +25,12 @@ struct SyncRoutes: Sendable {
 
     func enroll(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         let body = try await Self.decode(EnrollRequest.self, from: request, context: context)
-        if let name = body.deviceName, name.count > 200 {
-            throw ServerError.invalidRequest("deviceName is longer than 200 characters")
+        if let name = body.deviceName {
+            do throws(CaseworkError) {
+                try TextRules.checkName(name, field: "deviceName")
+            } catch {
+                throw ServerError.invalidRequest(error.message)
+            }
         }
         let wall = clock.wallMillis()
         let token = Secrets.makeDeviceToken()
@@ -75,7 +79,8 @@ struct SyncRoutes: Sendable {
         let position = try PullCursor.position(from: query["after"].map(String.init))
         var limit = ProtocolLimits.defaultPageChanges
         if let text = query["limit"] {
-            guard let value = Int(text), (1...ProtocolLimits.maxPageChanges).contains(value) else {
+            guard text.allSatisfy(\.isASCIIDigit), let value = Int(text), (1...ProtocolLimits.maxPageChanges).contains(value)
+            else {
                 throw ServerError(
                     .badRequest, code: ErrorCode.invalidParameter,
                     message: "limit must be a whole number from 1 to \(ProtocolLimits.maxPageChanges)")
@@ -133,11 +138,17 @@ struct SyncRoutes: Sendable {
     }
 }
 
-/// The opaque pull cursor of the SQLite backend: `c1.<log position>`.
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// The opaque pull cursor: `c1.<log position>`. Stores reject positions beyond the end of their log.
 enum PullCursor {
     static func position(from text: String?) throws -> Int64 {
         guard let text, !text.isEmpty else { return 0 }
-        guard text.hasPrefix("c1."), let position = Int64(text.dropFirst(3)), position >= 0 else {
+        let digits = text.dropFirst(3)
+        guard text.hasPrefix("c1."), !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let position = Int64(digits)
+        else {
             throw ServerError(.badRequest, code: ErrorCode.invalidCursor, message: "the cursor was not issued by this server")
         }
         return position

@@ -111,6 +111,9 @@ public protocol SyncStore: Sendable {
     func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan) async throws
         -> PushPlan
     /// Up to `limit` changes about the principal's clients after log position `after`.
+    ///
+    /// Throws `StoreError` with code `invalidCursor` for a position this log never reached (a cursor from
+    /// another server, or from before a restore).
     func pull(for principal: Principal, after position: Int64, limit: Int) async throws -> StoredPage
     /// The largest timestamp in the log (`HLCTimestamp.zero` when empty), to start the server clock after it.
     func latestTimestamp() async throws -> HLCTimestamp

@@ -176,6 +176,10 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func pull(for principal: Principal, after position: Int64, limit: Int) async throws -> StoredPage {
         try await pool.read { db in
+            let end = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'changes'") ?? 0
+            guard position <= end else {
+                throw StoreError(code: "invalidCursor", message: "the cursor is beyond the end of this server's log")
+            }
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
