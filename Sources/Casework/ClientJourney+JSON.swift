@@ -1,14 +1,15 @@
+import ChangeLog
 import Foundation
 
 extension ClientJourney {
-    /// The canonical journey JSON: sorted keys, two-space indentation, unescaped slashes, a final newline.
+    /// The canonical journey JSON: sorted keys (by UTF-8 bytes), two-space indentation, `": "` after keys,
+    /// minimal string escaping, a final newline (see `JSONValue.canonicalPrettyText`).
     ///
-    /// The same journey always gives the same bytes, on every platform.
+    /// The same journey always gives the same bytes, on every platform and Foundation version.
     public func canonicalJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Encoding a journey cannot fail: every member is a string, number, array or object.
-        let data = try! encoder.encode(self)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // A journey has only strings, integers, booleans, arrays and objects: encoding cannot fail.
+        let data = try! JSONEncoder().encode(self)
+        let value = try! JSONDecoder().decode(JSONValue.self, from: data)
+        return value.canonicalPrettyText + "\n"
     }
 }

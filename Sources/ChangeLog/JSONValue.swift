@@ -62,11 +62,21 @@ extension JSONValue {
     /// escaped minimally (quote, backslash and control characters only).
     public var canonicalText: String {
         var output = ""
-        write(to: &output)
+        write(to: &output, indent: nil)
         return output
     }
 
-    private func write(to output: inout String) {
+    /// The canonical text laid out for people: the same rules as ``canonicalText``, plus two-space
+    /// indentation, one member or element per line, `": "` after keys, and `[]`/`{}` for empty containers.
+    /// Written by this code alone, so it is byte-identical on every platform and Foundation version.
+    public var canonicalPrettyText: String {
+        var output = ""
+        write(to: &output, indent: "")
+        return output
+    }
+
+    /// Writes the value; `indent` is the current indentation for pretty output, `nil` for compact output.
+    private func write(to output: inout String, indent: String?) {
         switch self {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
@@ -74,21 +84,27 @@ extension JSONValue {
         case .double(let value): output += value.isFinite ? "\(value)" : "null"
         case .string(let value): Self.writeString(value, to: &output)
         case .array(let values):
+            let inner = indent.map { $0 + "  " }
             output += "["
             for (index, value) in values.enumerated() {
                 if index > 0 { output += "," }
-                value.write(to: &output)
+                if let inner { output += "\n" + inner }
+                value.write(to: &output, indent: inner)
             }
+            if let indent, !values.isEmpty { output += "\n" + indent }
             output += "]"
         case .object(let members):
+            let inner = indent.map { $0 + "  " }
             output += "{"
             let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             for (index, key) in keys.enumerated() {
                 if index > 0 { output += "," }
+                if let inner { output += "\n" + inner }
                 Self.writeString(key, to: &output)
-                output += ":"
-                members[key]!.write(to: &output)
+                output += indent == nil ? ":" : ": "
+                members[key]!.write(to: &output, indent: inner)
             }
+            if let indent, !members.isEmpty { output += "\n" + indent }
             output += "}"
         }
     }

@@ -25,6 +25,24 @@ import Testing
         #expect(decoded.canonicalText == value.canonicalText)
     }
 
+    @Test func canonicalPrettyText_isIndentedAndStable() {
+        let value = JSONValue.object([
+            "b": .array([.int(1), .object([:]), .array([])]), "a": .object(["x": .string("/")]),
+        ])
+        #expect(value.canonicalPrettyText == """
+            {
+              "a": {
+                "x": "/"
+              },
+              "b": [
+                1,
+                {},
+                []
+              ]
+            }
+            """)
+    }
+
     @Test func keyOrderOfTheInput_doesNotChangeTheCanonicalText() throws {
         let first = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"b": 1, "a": [2, 3]}"#.utf8))
         let second = try JSONDecoder().decode(JSONValue.self, from: Data(#"{"a":[2,3],"b":1}"#.utf8))
