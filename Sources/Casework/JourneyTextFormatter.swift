@@ -86,8 +86,9 @@ public struct JourneyTextFormatter: Sendable {
             ]
         case "intervention.update":
             let kind = entry.kind.map { InterventionCatalogue.kind($0)?.label ?? $0 } ?? "?"
-            return ["\(kind) is now \(entry.status?.rawValue ?? "?") (on "
-                + (entry.targets ?? []).map(\.label).joined(separator: ", ") + ")"]
+            let targets = (entry.targets ?? []).map(\.label).joined(separator: ", ")
+            if entry.status == .ended { return ["ended \(kind) (on \(targets))"] }
+            return ["\(kind) is now \(entry.status?.rawValue ?? "?") (on \(targets))"]
         default:
             return [entry.event]
         }

@@ -10,7 +10,7 @@ struct AdminOptions: ParsableArguments {
 
     func administration() throws -> Administration {
         guard let directory = data ?? ProcessInfo.processInfo.environment["SAMENSPEL_DATA"], !directory.isEmpty else {
-            throw ValidationError("give the server's data folder with --data DIR or SAMENSPEL_DATA")
+            throw CLIError("give the server's data folder with --data DIR or SAMENSPEL_DATA")
         }
         return Administration(store: try SQLiteSyncStore(directory: directory))
     }
@@ -22,6 +22,8 @@ struct AdminCommand: AsyncParsableCommand {
         abstract: "Manage teams, professionals, clients and enrollment codes on the server's data folder.",
         discussion: "Works while the server runs. Ids are printed alone on stdout.",
         subcommands: [TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self])
+
+    @OptionGroup var options: AdminOptions
 }
 
 struct TeamCommand: AsyncParsableCommand {
@@ -30,20 +32,20 @@ struct TeamCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a team; prints its id.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
         @Option(help: "Team name.") var name: String
 
         func run() async throws {
-            print(try await admin.administration().createTeam(name: name).id)
+            print(try await admin.options.administration().createTeam(name: name).id)
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List teams: id and name.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for team in try await admin.administration().store.teams() {
+            for team in try await admin.options.administration().store.teams() {
                 print("\(team.id)\t\(team.name)")
             }
         }
@@ -56,13 +58,13 @@ struct ProfessionalCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a professional; prints their id.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
         @Option(help: "Name.") var name: String
         @Option(help: "Discipline.") var discipline: Discipline
         @Option(name: .customLong("team"), help: "A team id (repeat for several teams).") var teams: [String]
 
         func run() async throws {
-            let professional = try await admin.administration().createProfessional(
+            let professional = try await admin.options.administration().createProfessional(
                 name: name, discipline: discipline, teamIds: teams)
             print(professional.id)
         }
@@ -70,10 +72,10 @@ struct ProfessionalCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List professionals: id, discipline, name, teams.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for record in try await admin.administration().store.professionals() {
+            for record in try await admin.options.administration().store.professionals() {
                 let professional = record.professional
                 print(
                     "\(professional.id)\t\(professional.discipline.rawValue)\t\(professional.name)\t"
@@ -89,21 +91,21 @@ struct ClientCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a client in a team; prints the client id.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
         @Option(help: "The client's name.") var name: String
         @Option(help: "The team responsible for the client.") var team: String
 
         func run() async throws {
-            print(try await admin.administration().createClient(name: name, teamId: team))
+            print(try await admin.options.administration().createClient(name: name, teamId: team))
         }
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List clients: id and team.")
-        @OptionGroup var admin: AdminOptions
+        @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for client in try await admin.administration().store.clients() {
+            for client in try await admin.options.administration().store.clients() {
                 print("\(client.id)\t\(client.teamId)")
             }
         }
@@ -116,7 +118,7 @@ struct AdminEnrollCommand: AsyncParsableCommand {
         abstract: "Issue a one-time enrollment code for a professional's laptop; prints the code.",
         discussion: "The code is shown once; the server keeps only its hash. It expires after --valid-hours.")
 
-    @OptionGroup var admin: AdminOptions
+    @ParentCommand var admin: AdminCommand
     @Option(help: "The professional's id.") var professional: String
     @Option(help: "Hours the code stays valid.") var validHours = 24
 
@@ -125,7 +127,7 @@ struct AdminEnrollCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let code = try await admin.administration().issueEnrollmentCode(
+        let code = try await admin.options.administration().issueEnrollmentCode(
             professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
         print(code)
     }

@@ -14,7 +14,7 @@ struct ReplicaOptions: ParsableArguments {
         if let fromEnvironment = ProcessInfo.processInfo.environment["SAMENSPEL_REPLICA"], !fromEnvironment.isEmpty {
             return fromEnvironment
         }
-        throw ValidationError("give the replica folder with --replica DIR or SAMENSPEL_REPLICA")
+        throw CLIError("give the replica folder with --replica DIR or SAMENSPEL_REPLICA")
     }
 
     /// Opens the enrolled replica.
@@ -35,6 +35,15 @@ extension AssessmentScore: ExpressibleByArgument {
     }
 
     public static var allValueStrings: [String] { ["1", "2", "3", "4", "5", "unknown"] }
+}
+
+/// A failure of a command, printed as one line (`Error: …`) without the usage text.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// Writes a line to standard error.
