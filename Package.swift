@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SamenspelTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: testSettings
         ),

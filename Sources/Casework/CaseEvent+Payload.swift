@@ -16,6 +16,13 @@ extension CaseEvent {
         switch self {
         case .clientRegistered(let registration):
             return .object(["name": .string(registration.name), "teamId": .string(registration.teamId)])
+        case .clientMoved(let teamId):
+            return .object(["teamId": .string(teamId)])
+        case .contactSet(let update, let supersedes):
+            return .object([
+                "field": .string(update.field.rawValue), "value": update.value.map(JSONValue.string) ?? .null,
+                "supersedes": .array(supersedes.map(JSONValue.string)),
+            ])
         case .noteAdded(let content):
             return .object(Self.noteMembers(content))
         case .noteRevised(let content, let supersedes):
@@ -71,6 +78,20 @@ extension CaseEvent {
             try reader.allow(["name", "teamId"], strict: strict)
             event = .clientRegistered(
                 ClientRegistration(name: try reader.name("name"), teamId: try reader.identifier("teamId")))
+        case ("client", "move"):
+            try reader.allow(["teamId"], strict: strict)
+            event = .clientMoved(teamId: try reader.identifier("teamId"))
+        case ("client", "setContact"):
+            try reader.allow(["field", "value", "supersedes"], strict: strict)
+            let field = try reader.value("field", ContactField.init(rawValue:))
+            var value: String?
+            if let member = reader.members["value"], member != .null {
+                value = try reader.string("value")
+                guard TextRules.hasContent(value!), value!.count <= field.maxLength, TextRules.isSingleLine(value!) else {
+                    throw .invalidPayload("'value' must be one line of 1–\(field.maxLength) characters, or null to clear")
+                }
+            }
+            event = .contactSet(ContactUpdate(field: field, value: value), supersedes: try reader.supersedes(allowNone: true))
         case ("note", "add"):
             try reader.allow(["text", "behaviour", "determinants"], strict: strict)
             event = .noteAdded(try reader.noteContent())
@@ -185,7 +206,7 @@ private struct PayloadReader {
         return result
     }
 
-    func supersedes() throws(CaseworkError) -> [String] {
+    func supersedes(allowNone: Bool = false) throws(CaseworkError) -> [String] {
         guard case .array(let items)? = members["supersedes"] else {
             throw .invalidPayload("'supersedes' must be an array of change ids")
         }
@@ -196,8 +217,9 @@ private struct PayloadReader {
             }
             if !ids.contains(id) { ids.append(id) }
         }
-        guard (1...CaseworkLimits.maxSupersedes).contains(ids.count) else {
-            throw .invalidPayload("'supersedes' must name 1–\(CaseworkLimits.maxSupersedes) revisions")
+        guard ((allowNone ? 0 : 1)...CaseworkLimits.maxSupersedes).contains(ids.count) else {
+            throw .invalidPayload(
+                "'supersedes' must name \(allowNone ? 0 : 1)–\(CaseworkLimits.maxSupersedes) revisions")
         }
         return ids
     }

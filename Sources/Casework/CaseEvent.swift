@@ -12,6 +12,43 @@ public struct ClientRegistration: Hashable, Sendable {
     }
 }
 
+/// A contact detail of a client that professionals keep up to date.
+public enum ContactField: String, CaseIterable, Codable, Sendable, Comparable {
+    /// Phone number.
+    case phone
+    /// Postal address.
+    case address
+    /// When the client prefers to be contacted, e.g. "weekdays after 14:00".
+    case contactMoment
+
+    /// The longest value, in characters.
+    public var maxLength: Int {
+        switch self {
+        case .phone: 40
+        case .address, .contactMoment: 200
+        }
+    }
+
+    /// Orders fields as listed.
+    public static func < (lhs: ContactField, rhs: ContactField) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A new value for one contact field (`nil` clears it).
+public struct ContactUpdate: Hashable, Sendable {
+    /// The field.
+    public var field: ContactField
+    /// The new value, or `nil` to clear the field.
+    public var value: String?
+
+    /// Creates an update.
+    public init(field: ContactField, value: String?) {
+        self.field = field
+        self.value = value
+    }
+}
+
 /// The content of one revision of a case note.
 public struct NoteContent: Hashable, Sendable {
     /// The note text.
@@ -94,8 +131,16 @@ public struct InterventionUpdate: Hashable, Sendable {
 /// | ``assessmentRecorded(_:)`` | `assessment` | `record` | a professional (immutable afterwards) |
 /// | ``interventionStarted(_:)`` | `intervention` | `start` | a professional |
 /// | ``interventionUpdated(_:supersedes:)`` | `intervention` | `update` | a professional of the owning discipline |
+/// | ``clientMoved(teamId:)`` | `client` | `move` | the administrator (entity id = client id) |
+/// | ``contactSet(_:supersedes:)`` | `client` | `setContact` | a professional (entity id = client id) |
+///
+/// Contact details are revisions of the client entity, one field per change: `supersedes` names the
+/// current revisions *of that field* (none for the first value), so concurrent changes of one field keep
+/// both values, while changes of different fields never conflict.
 public enum CaseEvent: Hashable, Sendable {
     case clientRegistered(ClientRegistration)
+    case clientMoved(teamId: String)
+    case contactSet(ContactUpdate, supersedes: [String])
     case noteAdded(NoteContent)
     case noteRevised(NoteContent, supersedes: [String])
     case assessmentRecorded(Assessment)
@@ -105,7 +150,7 @@ public enum CaseEvent: Hashable, Sendable {
     /// The entity type this event writes.
     public var entityType: String {
         switch self {
-        case .clientRegistered: "client"
+        case .clientRegistered, .clientMoved, .contactSet: "client"
         case .noteAdded, .noteRevised: "note"
         case .assessmentRecorded: "assessment"
         case .interventionStarted, .interventionUpdated: "intervention"
@@ -116,6 +161,8 @@ public enum CaseEvent: Hashable, Sendable {
     public var operation: String {
         switch self {
         case .clientRegistered: "register"
+        case .clientMoved: "move"
+        case .contactSet: "setContact"
         case .noteAdded: "add"
         case .noteRevised: "revise"
         case .assessmentRecorded: "record"
@@ -128,21 +175,21 @@ public enum CaseEvent: Hashable, Sendable {
     public var createsEntity: Bool {
         switch self {
         case .clientRegistered, .noteAdded, .assessmentRecorded, .interventionStarted: true
-        case .noteRevised, .interventionUpdated: false
+        case .noteRevised, .interventionUpdated, .clientMoved, .contactSet: false
         }
     }
 
     /// The revisions this event supersedes (empty for creating events).
     public var supersedes: [String] {
         switch self {
-        case .noteRevised(_, let ids), .interventionUpdated(_, let ids): ids
+        case .noteRevised(_, let ids), .interventionUpdated(_, let ids), .contactSet(_, let ids): ids
         default: []
         }
     }
 
     /// Every `(entityType, operation)` pair this version of the domain understands.
     public static let knownOperations: Set<String> = [
-        "client.register", "note.add", "note.revise", "assessment.record", "intervention.start",
+        "client.register", "client.move", "client.setContact", "note.add", "note.revise", "assessment.record", "intervention.start",
         "intervention.update",
     ]
 }

@@ -39,7 +39,8 @@ public struct EntityFacts: Hashable, Sendable {
 /// Who may write what: the rules both the replica (before recording a write) and the server (before
 /// accepting a push) apply to every change.
 ///
-/// 1. Only the administrator registers clients; the entity id of a client is the client id.
+/// 1. Only the administrator registers and moves clients; the entity id of a client is the client id.
+///    Professionals set contact details on the client entity.
 /// 2. Professionals write notes, assessments and interventions, with their own discipline.
 /// 3. An entity belongs to one client and one entity type for life.
 /// 4. A creating operation needs a new entity id; a revising operation needs an existing entity.
@@ -50,14 +51,17 @@ public enum CaseworkRules {
     /// Checks a change against the rules, given the facts about its entity (`nil` when it does not exist yet).
     public static func check(_ change: Change, event: CaseEvent, entity: EntityFacts?) throws(CaseworkError) {
         let isAdministrator = change.authorId == Change.administratorId
-        if case .clientRegistered = event {
-            guard isAdministrator else {
-                throw CaseworkError(code: "forbidden", message: "only an administrator registers clients")
-            }
+        if change.entityType == "client" {
             guard change.entityId == change.clientId else {
-                throw .invalidPayload("a client registration has the client id as its entity id")
+                throw .invalidPayload("a change to the client itself has the client id as its entity id")
             }
-        } else {
+        }
+        switch event {
+        case .clientRegistered, .clientMoved:
+            guard isAdministrator else {
+                throw CaseworkError(code: "forbidden", message: "only an administrator registers or moves clients")
+            }
+        default:
             guard !isAdministrator, let raw = change.authorDiscipline, Discipline(rawValue: raw) != nil else {
                 throw CaseworkError(code: "forbidden", message: "case work is written by professionals")
             }

@@ -35,6 +35,36 @@ public struct JourneyClient: Codable, Hashable, Sendable {
     public var teamId: String?
     /// When the client was registered (ISO 8601, UTC).
     public var registeredAt: String?
+    /// Contact details, one entry per field that was ever set, in field order.
+    public var contact: [ContactFieldView] = []
+}
+
+/// One contact field with every value it had.
+public struct ContactFieldView: Codable, Hashable, Sendable {
+    /// The field.
+    public var field: ContactField
+    /// The revision shown as current (see ``RevisionMerge``).
+    public var current: ContactRevisionView
+    /// `true` when concurrent changes left several current values; all are in ``revisions``.
+    public var conflicted: Bool
+    /// Every value, in display order.
+    public var revisions: [ContactRevisionView]
+}
+
+/// One value of a contact field.
+public struct ContactRevisionView: Codable, Hashable, Sendable {
+    /// The change id.
+    public var changeId: String
+    /// When it was set.
+    public var at: String
+    /// Who set it.
+    public var by: JourneyActor
+    /// The value; absent when the field was cleared.
+    public var value: String?
+    /// The revisions it replaced.
+    public var supersedes: [String]
+    /// Whether no other revision replaced it.
+    public var isHead: Bool
 }
 
 /// Who wrote something: a professional, or the administrator.
@@ -81,6 +111,14 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var status: InterventionStatus?
     /// Revisions this change supersedes.
     public var supersedes: [String]?
+    /// The team a client was registered in or moved to.
+    public var teamId: String?
+    /// The contact field set.
+    public var field: ContactField?
+    /// The contact value set (absent, with ``cleared``, when the field was cleared).
+    public var value: String?
+    /// `true` when a contact field was cleared.
+    public var cleared: Bool?
 }
 
 /// One determinant with the current assessment of each discipline that assessed it.

@@ -41,6 +41,7 @@ private struct Builder {
     var noteOrder: [String] = []
     var interventions: [String: (created: Change, plan: InterventionPlan, updates: [(Change, InterventionUpdate, [String])])] = [:]
     var interventionOrder: [String] = []
+    var contact: [ContactField: [(Change, ContactUpdate, [String])]] = [:]
 
     init(clientId: String, directory: [String: Professional]) {
         self.clientId = clientId
@@ -84,6 +85,17 @@ private struct Builder {
             client.name = registration.name
             client.teamId = registration.teamId
             client.registeredAt = at
+            entry.teamId = registration.teamId
+        case .clientMoved(let teamId):
+            // Changes arrive in display order, so the last move shown is the current team.
+            client.teamId = teamId
+            entry.teamId = teamId
+        case .contactSet(let update, let supersedes):
+            contact[update.field, default: []].append((change, update, supersedes))
+            entry.field = update.field
+            entry.value = update.value
+            entry.cleared = update.value == nil ? true : nil
+            entry.supersedes = supersedes
         case .noteAdded(let content):
             guard notes[change.entityId]?.created.id == change.id else { return }
             entry.describe(content)
@@ -120,7 +132,9 @@ private struct Builder {
     }
 
     func journey() -> ClientJourney {
-        ClientJourney(
+        var client = self.client
+        client.contact = ContactField.allCases.compactMap(contactView)
+        return ClientJourney(
             format: ClientJourney.formatIdentifier,
             client: client,
             professionals: authors.values.sorted {
@@ -146,6 +160,21 @@ private struct Builder {
             }
             return DeterminantRow(determinant: determinant, group: determinant.group, assessments: current)
         }
+    }
+
+    func contactView(_ field: ContactField) -> ContactFieldView? {
+        guard let values = contact[field], !values.isEmpty else { return nil }
+        let graph = values.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
+        let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
+        let currentId = RevisionMerge.current(of: graph)!.id
+        let revisions = values.map { change, update, supersedes in
+            ContactRevisionView(
+                changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                value: update.value, supersedes: supersedes, isHead: heads.contains(change.id))
+        }
+        return ContactFieldView(
+            field: field, current: revisions.first { $0.changeId == currentId }!, conflicted: heads.count > 1,
+            revisions: revisions)
     }
 
     func noteView(_ id: String) -> NoteView {

@@ -23,6 +23,14 @@ public struct JourneyTextFormatter: Sendable {
         let name = journey.client.name ?? "(registration not yet received)"
         lines.append("Client journey: \(name)")
         lines.append("client \(journey.client.id)" + (journey.client.teamId.map { " · team \($0)" } ?? ""))
+        for field in journey.client.contact {
+            var line = "\(field.field.label): \(field.current.value ?? "(cleared)")"
+            if field.conflicted {
+                let others = field.revisions.filter { $0.isHead && $0.changeId != field.current.changeId }
+                line += " · CONFLICT, also: " + others.map { $0.value ?? "(cleared)" }.joined(separator: "; ")
+            }
+            lines.append(line)
+        }
         lines.append("")
         lines.append("Timeline")
         if journey.timeline.isEmpty { lines.append("  (nothing recorded yet)") }
@@ -70,6 +78,11 @@ public struct JourneyTextFormatter: Sendable {
         switch entry.event {
         case "client.register":
             return ["registered the client"]
+        case "client.move":
+            return ["moved the client to team \(entry.teamId ?? "?")"]
+        case "client.setContact":
+            let label = entry.field?.label ?? "contact detail"
+            return [entry.cleared == true ? "cleared the \(label)" : "set the \(label) to \(entry.value ?? "")"]
         case "note.add":
             return ["wrote a note\(about)"] + indent(entry.text ?? "", by: "  ")
         case "note.revise":

@@ -45,3 +45,14 @@ extension CoreBehaviour {
         }
     }
 }
+
+extension ContactField {
+    /// `phone`, `address`, `preferred contact moment`.
+    public var label: String {
+        switch self {
+        case .phone: "phone"
+        case .address: "address"
+        case .contactMoment: "preferred contact moment"
+        }
+    }
+}

@@ -68,41 +68,125 @@ enum ChangeStore {
         return (try ChangeRow.decode(current), heads)
     }
 
+    /// The current revisions of one contact field of a client.
+    static func contactHeads(clientId: String, field: ContactField, db: Database) throws -> [String] {
+        let revisions = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(ChangeRow.columns) FROM changes
+                WHERE entity_id = ? AND entity_type = 'client' AND operation = 'setContact'
+                """,
+            arguments: [clientId]
+        ).map(ChangeRow.decode).compactMap { change -> Revision? in
+            guard case .contactSet(let update, let supersedes)? = try? CaseEvent.decode(change), update.field == field
+            else { return nil }
+            return Revision(id: change.id, hlc: change.hlc, supersedes: supersedes)
+        }
+        return RevisionMerge.heads(of: revisions).map(\.id)
+    }
+
     // MARK: - Projections
 
     private static func noteInClients(_ changes: [Change], db: Database) throws {
+        // The digest is the XOR of the ids' hashes, written without overflow as (a | b) - (a & b).
         let upsert = try db.cachedStatement(
             sql: """
-                INSERT INTO clients (id, last_activity_hlc, change_count) VALUES (?, ?, 1)
+                INSERT INTO clients (id, last_activity_hlc, change_count, digest) VALUES (?, ?, 1, ?)
                 ON CONFLICT(id) DO UPDATE SET
                     last_activity_hlc = max(last_activity_hlc, excluded.last_activity_hlc),
-                    change_count = change_count + 1
+                    change_count = change_count + 1,
+                    digest = (digest | excluded.digest) - (digest & excluded.digest)
                 """)
         for change in changes {
-            try upsert.execute(arguments: [change.clientId, change.hlc.description])
-            if case .clientRegistered(let registration)? = try? CaseEvent.decode(change) {
-                try db.execute(
-                    sql: "UPDATE clients SET name = ?, team_id = ? WHERE id = ?",
-                    arguments: [registration.name, registration.teamId, change.clientId])
+            try upsert.execute(
+                arguments: [change.clientId, change.hlc.description, ChangeSetDigest.storedHash(of: change.id)])
+            if change.entityType == "client", change.operation != "setContact" {
+                try refreshRegistration(change.clientId, db: db)
             }
         }
     }
 
-    private static func recountClient(_ clientId: String, db: Database) throws {
-        let row = try Row.fetchOne(
-            db, sql: "SELECT count(*) AS n, max(hlc) AS latest FROM changes WHERE client_id = ?", arguments: [clientId])
-        let count: Int = row?["n"] ?? 0
-        if count == 0 {
+    /// Recomputes a client's row from its changes (after changes were removed or re-stamped).
+    static func recountClient(_ clientId: String, db: Database) throws {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM changes WHERE client_id = ?", arguments: [clientId])
+        guard !ids.isEmpty else {
             try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])
-        } else {
-            try db.execute(
-                sql: "UPDATE clients SET change_count = ?, last_activity_hlc = ? WHERE id = ?",
-                arguments: [count, row?["latest"] as String?, clientId])
+            return
         }
+        let digest = ChangeSetDigest(ids: ids)
+        let latest = try String.fetchOne(db, sql: "SELECT max(hlc) FROM changes WHERE client_id = ?", arguments: [clientId])
+        try db.execute(
+            sql: """
+                INSERT INTO clients (id, last_activity_hlc, change_count, digest) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET last_activity_hlc = excluded.last_activity_hlc,
+                    change_count = excluded.change_count, digest = excluded.digest
+                """,
+            arguments: [clientId, latest, digest.count, Int64(bitPattern: digest.value)])
+        try refreshRegistration(clientId, db: db)
+    }
+
+    /// Sets a client's name from its registration and its team from the latest registration or move.
+    private static func refreshRegistration(_ clientId: String, db: Database) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(ChangeRow.columns) FROM changes
+                WHERE entity_id = ? AND entity_type = 'client' AND operation IN ('register', 'move')
+                """,
+            arguments: [clientId])
+        var name: String?
+        var team: String?
+        for change in try rows.map(ChangeRow.decode).sorted(by: Change.displayOrder) {
+            switch try? CaseEvent.decode(change) {
+            case .clientRegistered(let registration)?:
+                name = name ?? registration.name
+                team = team ?? registration.teamId
+            case .clientMoved(let teamId)?:
+                team = teamId
+            default:
+                break
+            }
+        }
+        try db.execute(
+            sql: "UPDATE clients SET name = ?, team_id = ? WHERE id = ?", arguments: [name, team, clientId])
+    }
+
+    /// Recomputes every projection from the changes held (after a rebuild).
+    static func reprojectAll(db: Database) throws {
+        try db.execute(sql: "DELETE FROM entities; DELETE FROM clients;")
+        for clientId in try String.fetchAll(db, sql: "SELECT DISTINCT client_id FROM changes") {
+            try recountClient(clientId, db: db)
+        }
+        try refreshEntities(Set(try String.fetchAll(db, sql: "SELECT DISTINCT entity_id FROM changes")), db: db)
+    }
+
+    /// Keeps a refused change in the rejected list with the reason (the caller removes it from the changes).
+    static func reject(_ change: Change, code: String, message: String, now: Int64, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
+                VALUES (\(ChangeRow.placeholders), ?, ?, ?)
+                """,
+            arguments: ChangeRow.arguments(change) + [code, message, now])
+    }
+
+    /// Removes everything the replica holds about a client: changes, projections and outbox entries.
+    /// Pending writes about it are moved to the rejected list first, with `reason`, so they are not lost.
+    static func purgeClient(_ clientId: String, reason: (code: String, message: String), now: Int64, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
+                SELECT \(ChangeRow.columns), ?, ?, ? FROM changes
+                WHERE client_id = ? AND id IN (SELECT change_id FROM outbox)
+                """,
+            arguments: [reason.code, reason.message, now, clientId])
+        try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
+        try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])
+        try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])
     }
 
     /// Recomputes the `entities` row of each entity from all of its changes (order-independent).
-    private static func refreshEntities(_ entityIds: Set<String>, db: Database) throws {
+    static func refreshEntities(_ entityIds: Set<String>, db: Database) throws {
         for entityId in entityIds {
             let changes = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"),

@@ -59,12 +59,28 @@ public struct HTTPSyncTransport: SyncTransport {
     }
 
     public func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
+        try await send(.GET, "/v1/changes?" + Self.query(after: cursor, limit: limit), body: Optional<PushRequest>.none, token: token)
+    }
+
+    public func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws
+        -> PullResponse
+    {
+        try await send(
+            .GET, "/v1/clients/\(clientId)/changes?" + Self.query(after: cursor, limit: limit),
+            body: Optional<PushRequest>.none, token: token)
+    }
+
+    public func digest(token: String) async throws -> DigestResponse {
+        try await send(.GET, "/v1/digest", body: Optional<PushRequest>.none, token: token)
+    }
+
+    private static func query(after cursor: String?, limit: Int) -> String {
         var query = "limit=\(limit)"
         if let cursor {
             let escaped = cursor.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "+", "="]))
             query += "&after=\(escaped ?? cursor)"
         }
-        return try await send(.GET, "/v1/changes?\(query)", body: Optional<PushRequest>.none, token: token)
+        return query
     }
 
     private func send<Body: Encodable, Result: Decodable>(
@@ -89,12 +105,13 @@ public struct HTTPSyncTransport: SyncTransport {
         }
         let data = Data(bytes.readableBytesView)
         guard response.status == .ok else {
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             if let error = try? WireCoding.makeDecoder().decode(ErrorBody.self, from: data) {
-                throw ReplicaError.server(error.error, status: Int(response.status.code))
+                throw ReplicaError.server(error.error, status: Int(response.status.code), retryAfterSeconds: retryAfter)
             }
             throw ReplicaError(
                 code: ReplicaError.badResponse, message: "server answered \(response.status.code) without an error body",
-                httpStatus: Int(response.status.code))
+                httpStatus: Int(response.status.code), retryAfterSeconds: retryAfter)
         }
         do {
             return try WireCoding.makeDecoder().decode(Result.self, from: data)

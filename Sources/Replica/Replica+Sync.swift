@@ -1,3 +1,4 @@
+import Casework
 import ChangeLog
 import GRDB
 import SQLiteSupport
@@ -11,13 +12,14 @@ extension Replica {
     /// Changes per pull page.
     public static let pullPageSize = 500
 
-    /// Pushes every pending write, then pulls pages until caught up.
+    /// Pushes every pending write, pulls pages until caught up, then verifies the replica against the
+    /// server's digests and repairs what differs.
     ///
     /// Each push response and each pull page (with the cursor after it) is applied in one transaction, so an
     /// interruption at any point loses nothing and doubles nothing: the next sync resumes. When the server
     /// cannot be reached the replica is left exactly as it was and ``ReplicaError`` `serverUnreachable` is
-    /// thrown. Writes the server refuses move to the rejected list (``ReplicaStatus/rejected``) and are
-    /// reported in ``SyncReport/rejected``.
+    /// thrown. Writes the server refuses move to the rejected list (``ReplicaStatus/rejected``); writes it
+    /// refuses because this laptop's clock runs ahead are re-stamped from the server's clock and sent again.
     ///
     /// - Parameter transport: How to reach the server; by default HTTP to the enrolled server URL.
     @discardableResult
@@ -25,42 +27,24 @@ extension Replica {
         let (identity, token) = try await pool.read { db in
             (try Self.identity(db), try String.fetchOne(db, sql: "SELECT token FROM enrollment") ?? "")
         }
-        let transport = try transport ?? HTTPSyncTransport(baseURL: identity.serverURL)
+        let session = SyncSession(
+            replica: self, transport: try transport ?? HTTPSyncTransport(baseURL: identity.serverURL), token: token,
+            deviceId: identity.deviceId)
         var report = SyncReport()
-        try await pushPending(transport: transport, token: token, report: &report)
-        try await pullUntilCaughtUp(transport: transport, token: token, report: &report)
+        try await session.pushPending(&report)
+        try await session.pullUntilCaughtUp(&report)
+        if try await session.verifyAndRepair(&report) {
+            // The server had lost writes of this device: they are queued again.
+            try await session.pushPending(&report)
+        }
         let now = wallMillis()
         try await pool.write { db in try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?", arguments: [now]) }
-        return report
-    }
-
-    private func pushPending(transport: any SyncTransport, token: String, report: inout SyncReport) async throws {
-        while true {
-            let pending = try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(ChangeRow.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
-                        ORDER BY changes.local_seq LIMIT ?
-                        """,
-                    arguments: [Self.pushBatchSize]
-                ).map(ChangeRow.decode)
-            }
-            guard !pending.isEmpty else { return }
-            let batch = Self.prefix(of: pending, maxBytes: Self.pushBatchBytes)
-            let response = try await transport.push(PushRequest(changes: batch), token: token)
-            let now = wallMillis()
-            let outcome = try await pool.write { db in
-                try Self.applyPushResults(response, for: batch, now: now, db: db)
-            }
-            report.pushed += outcome.pushed
-            report.duplicates += outcome.duplicates
-            report.rejected += outcome.rejected
-            guard outcome.pushed + outcome.duplicates + outcome.rejected.count > 0 else {
-                throw ReplicaError(
-                    code: ReplicaError.badResponse, message: "the server answered the push without any result")
-            }
+        if !report.removedClients.isEmpty {
+            // Removed clients must be gone from the files, not only from the tables: secure_delete zeroes
+            // their pages in the database; the checkpoint empties the write-ahead log that still holds them.
+            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         }
+        return report
     }
 
     /// The longest prefix whose estimated encoded size stays under `maxBytes` (at least one change).
@@ -74,13 +58,65 @@ extension Replica {
         }
         return Array(changes.prefix(count))
     }
+}
 
-    private static func applyPushResults(_ response: PushResponse, for batch: [Change], now: Int64, db: Database)
-        throws -> SyncReport
-    {
-        var outcome = SyncReport()
+/// One sync of one replica: the push, pull and verify steps and their transactions.
+struct SyncSession {
+    let replica: Replica
+    let transport: any SyncTransport
+    let token: String
+    let deviceId: String
+
+    var pool: DatabasePool { replica.pool }
+
+    // MARK: Push
+
+    func pushPending(_ report: inout SyncReport) async throws {
+        var restamped: Set<String> = []
+        while true {
+            let pending = try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(ChangeRow.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
+                        ORDER BY changes.local_seq LIMIT ?
+                        """,
+                    arguments: [Replica.pushBatchSize]
+                ).map(ChangeRow.decode)
+            }
+            guard !pending.isEmpty else { return }
+            let batch = Replica.prefix(of: pending, maxBytes: Replica.pushBatchBytes)
+            let response = try await transport.push(PushRequest(changes: batch), token: token)
+            let now = replica.wallMillis()
+            let outcome = try await pool.write { [restamped] db in
+                try Self.applyPushResults(response, for: batch, alreadyRestamped: restamped, now: now, db: db)
+            }
+            report.pushed += outcome.pushed
+            report.duplicates += outcome.duplicates
+            report.rejected += outcome.rejected
+            report.restamped += outcome.restamped.count
+            restamped.formUnion(outcome.restamped)
+            guard outcome.pushed + outcome.duplicates + outcome.rejected.count + outcome.restamped.count > 0 else {
+                throw ReplicaError(
+                    code: ReplicaError.badResponse, message: "the server answered the push without any result")
+            }
+        }
+    }
+
+    private struct PushOutcome {
+        var pushed = 0
+        var duplicates = 0
+        var rejected: [RejectedChange] = []
+        var restamped: [String] = []
+    }
+
+    private static func applyPushResults(
+        _ response: PushResponse, for batch: [Change], alreadyRestamped: Set<String>, now: Int64, db: Database
+    ) throws -> PushOutcome {
+        var outcome = PushOutcome()
         let results = Dictionary(response.results.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var refused: [Change] = []
+        var refused: [(Change, ErrorDetail)] = []
+        var ahead: [Change] = []
         for change in batch {
             guard let result = results[change.id] else { continue }
             switch result.status {
@@ -89,41 +125,154 @@ extension Replica {
                 if result.status == .accepted { outcome.pushed += 1 } else { outcome.duplicates += 1 }
             case .rejected:
                 let error = result.error ?? ErrorDetail(code: "rejected", message: "refused without a reason")
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
-                        VALUES (\(ChangeRow.placeholders), ?, ?, ?)
-                        """,
-                    arguments: ChangeRow.arguments(change) + [error.code, error.message, now])
-                refused.append(change)
-                outcome.rejected.append(RejectedChange(change: change, code: error.code, message: error.message, rejectedAt: now))
+                if error.code == ErrorCode.clockAhead && !alreadyRestamped.contains(change.id) {
+                    ahead.append(change)
+                } else {
+                    refused.append((change, error))
+                }
             }
         }
-        try ChangeStore.remove(refused, db: db)
-        try withClock(db) { $0.observe(response.serverTime, wallMillis: now) }
+        for (change, error) in refused {
+            try ChangeStore.reject(change, code: error.code, message: error.message, now: now, db: db)
+            outcome.rejected.append(
+                RejectedChange(change: change, code: error.code, message: error.message, rejectedAt: now))
+        }
+        try ChangeStore.remove(refused.map(\.0), db: db)
+        try ClockState.learn(serverTime: response.serverTime, localWall: now, db: db)
+        if let earliest = ahead.map(\.hlc).min() {
+            outcome.restamped = try ClockState.restampOutbox(from: earliest, serverTime: response.serverTime, db: db)
+        }
         return outcome
     }
 
-    private func pullUntilCaughtUp(transport: any SyncTransport, token: String, report: inout SyncReport) async throws {
+    // MARK: Pull
+
+    func pullUntilCaughtUp(_ report: inout SyncReport) async throws {
         var cursor = try await pool.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") }
         while true {
-            let page = try await transport.pull(after: cursor, limit: Self.pullPageSize, token: token)
-            let now = wallMillis()
-            let expected = cursor
-            let inserted = try await pool.write { db -> Int in
-                // Another sync of this replica may have applied the page already; the cursor only moves forward.
-                guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return 0 }
-                let inserted = try ChangeStore.insert(page.changes, recordedAt: now, db: db)
-                try Self.saveDirectory(page.professionals, db: db)
-                let newest = ([page.serverTime] + page.changes.map(\.hlc)).max()!
-                try Self.withClock(db) { $0.observe(newest, wallMillis: now) }
-                try db.execute(sql: "UPDATE sync_state SET cursor = ?", arguments: [page.cursor])
-                return inserted.count
+            let page: PullResponse
+            do {
+                page = try await transport.pull(after: cursor, limit: Replica.pullPageSize, token: token)
+            } catch let error as ReplicaError where error.code == ErrorCode.cursorExpired && cursor != nil {
+                try await rebuild()
+                report.rebuilt = true
+                cursor = nil
+                continue
             }
-            report.pulled += inserted
+            let now = replica.wallMillis()
+            let expected = cursor
+            let applied = try await pool.write { db -> (inserted: Int, purged: String?)? in
+                // Another sync of this replica may have applied the page already; the cursor only moves forward.
+                guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return nil }
+                let inserted = try ChangeStore.insert(page.changes, recordedAt: now, db: db)
+                try Replica.saveDirectory(page.professionals, db: db)
+                let newest = ([page.serverTime] + page.changes.map(\.hlc)).max()!
+                try Replica.withClock(db) { $0.observe(newest, wallMillis: now) }
+                try ClockState.learn(serverTime: page.serverTime, localWall: now, db: db)
+                var purged: String?
+                if let scope = page.scope, scope.access == .revoked {
+                    try ChangeStore.purgeClient(scope.clientId, reason: ScopeLoss.reason, now: now, db: db)
+                    purged = scope.clientId
+                }
+                try db.execute(sql: "UPDATE sync_state SET cursor = ?", arguments: [page.cursor])
+                return (inserted.count, purged)
+            }
+            if let applied {
+                report.pulled += applied.inserted
+                if let purged = applied.purged { report.removedClients.append(purged) }
+            }
             report.pages += 1
             cursor = page.cursor
             guard page.hasMore else { return }
         }
     }
+
+    /// Starts over from the beginning of the server's log, keeping this device's own writes (pushed or not):
+    /// the server no longer serves the cursor (offline longer than it keeps history, or a restore).
+    func rebuild() async throws {
+        let deviceId = self.deviceId
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM changes WHERE device_id <> ?", arguments: [deviceId])
+            try ChangeStore.reprojectAll(db: db)
+            try db.execute(sql: "UPDATE sync_state SET cursor = NULL")
+        }
+    }
+
+    // MARK: Verify and repair
+
+    /// Compares every client's digest with the server's and repairs the clients that differ. Returns whether
+    /// writes of this device were queued again because the server no longer had them.
+    func verifyAndRepair(_ report: inout SyncReport) async throws -> Bool {
+        let pending = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+        guard pending == 0 else { return false }  // written meanwhile: verify on a later sync
+        let digest = try await transport.digest(token: token)
+        let (cursor, local) = try await pool.read { db in
+            let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state")
+            var local: [String: ChangeSetDigest] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, change_count, digest FROM clients") {
+                let value: Int64 = row["digest"]
+                local[row["id"]] = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: value))
+            }
+            return (cursor, local)
+        }
+        // The log moved on since the last page: the digests describe a later state. Verify next time.
+        guard digest.cursor == cursor else { return false }
+        let server = Dictionary(
+            digest.clients.compactMap { entry in ChangeSetDigest(entry.digest).map { (entry.clientId, $0) } },
+            uniquingKeysWith: { first, _ in first })
+        var requeued = false
+        let now = replica.wallMillis()
+        for clientId in Set(local.keys).union(server.keys).sorted() where local[clientId] != server[clientId] {
+            if server[clientId] == nil {
+                try await pool.write { db in
+                    try ChangeStore.purgeClient(clientId, reason: ScopeLoss.reason, now: now, db: db)
+                }
+                report.removedClients.append(clientId)
+            } else {
+                requeued = try await repair(clientId) || requeued
+                report.repairedClients.append(clientId)
+            }
+        }
+        try await pool.write { db in try db.execute(sql: "UPDATE sync_state SET last_verified_at = ?", arguments: [now]) }
+        return requeued
+    }
+
+    /// Makes the replica hold exactly the server's changes about a client: adds what is missing, removes
+    /// what the server does not have, and queues again this device's own writes that the server lost.
+    private func repair(_ clientId: String) async throws -> Bool {
+        var changes: [Change] = []
+        var professionals: [Professional] = []
+        var cursor: String?
+        repeat {
+            let page = try await transport.clientChanges(
+                clientId: clientId, after: cursor, limit: Replica.pullPageSize, token: token)
+            changes += page.changes
+            professionals += page.professionals
+            cursor = page.hasMore ? page.cursor : nil
+        } while cursor != nil
+        let now = replica.wallMillis()
+        let deviceId = self.deviceId
+        return try await pool.write { [changes, professionals] db in
+            try ChangeStore.insert(changes, recordedAt: now, db: db)
+            try Replica.saveDirectory(professionals, db: db)
+            let onServer = Set(changes.map(\.id))
+            let extra = try Row.fetchAll(
+                db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?", arguments: [clientId]
+            ).map(ChangeRow.decode).filter { !onServer.contains($0.id) }
+            let lostOwn = extra.filter { $0.deviceId == deviceId }
+            for change in lostOwn {
+                try db.execute(sql: "INSERT OR IGNORE INTO outbox (change_id) VALUES (?)", arguments: [change.id])
+            }
+            try ChangeStore.remove(extra.filter { $0.deviceId != deviceId }, db: db)
+            return !lostOwn.isEmpty
+        }
+    }
+}
+
+/// Why pending writes about a client that left the caseload end in the rejected list.
+enum ScopeLoss {
+    static let reason = (
+        code: ErrorCode.outOfScope,
+        message: "you no longer have access to this client; this write was not sent"
+    )
 }

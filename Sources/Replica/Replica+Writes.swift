@@ -59,6 +59,35 @@ extension Replica {
         }
     }
 
+    /// Sets (or, with `nil`, clears) a contact detail of a client; returns the change id.
+    ///
+    /// The change supersedes the field's current values, so it also resolves a conflict on that field.
+    public func setContact(clientId: String, _ field: ContactField, to value: String?) async throws -> String {
+        try await pool.write { db in
+            guard try ChangeStore.facts(forEntity: clientId, db: db) != nil else {
+                throw ReplicaError(
+                    code: ReplicaError.unknownClient,
+                    message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+            }
+            let heads = try ChangeStore.contactHeads(clientId: clientId, field: field, db: db)
+            return try self.record(
+                .contactSet(ContactUpdate(field: field, value: value), supersedes: heads), entityId: clientId, db: db
+            ).id
+        }
+    }
+
+    /// The current state of an intervention in this replica.
+    public func currentIntervention(_ interventionId: String) async throws -> InterventionUpdate {
+        try await pool.read { db in
+            switch try self.currentState(of: interventionId, type: "intervention", db: db).event {
+            case .interventionStarted(let plan)?: return InterventionUpdate(status: plan.status, targets: plan.targets)
+            case .interventionUpdated(let update, _)?: return update
+            default:
+                throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(interventionId) is not an intervention")
+            }
+        }
+    }
+
     /// Ends an intervention of your discipline; returns the change id.
     public func endIntervention(interventionId: String) async throws -> String {
         try await updateIntervention(interventionId: interventionId, status: .ended)
@@ -89,7 +118,7 @@ extension Replica {
     /// Stamps, checks and stores a local write with its projections and outbox entry.
     private func record(_ event: CaseEvent, clientId: String, entityId: String?, db: Database) throws -> Change {
         let identity = try Self.identity(db)
-        let wall = wallMillis()
+        let wall = wallMillis() + (try ClockState.offset(db))
         let hlc = try Self.withClock(db) { $0.tick(wallMillis: wall) }
         let change = Change(
             id: Identifier.make(wallMillis: wall), clientId: clientId, entityType: event.entityType,

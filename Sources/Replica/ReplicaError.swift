@@ -11,12 +11,22 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
     /// The HTTP status when the server answered with an error.
     public let httpStatus: Int?
+    /// Seconds the server asked to wait before retrying (`Retry-After`), if it said.
+    public let retryAfterSeconds: Int?
 
     /// Creates an error.
-    public init(code: String, message: String, httpStatus: Int? = nil) {
+    public init(code: String, message: String, httpStatus: Int? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    /// Whether trying again later may succeed: no answer, a busy or failing server, or rate limiting.
+    public var isTransient: Bool {
+        if code == Self.serverUnreachable { return true }
+        guard let httpStatus else { return false }
+        return httpStatus == 429 || httpStatus >= 500
     }
 
     /// The message.
@@ -38,7 +48,9 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidServerURL = "invalidServerURL"
 
     /// The error for an error body from the server.
-    static func server(_ detail: ErrorDetail, status: Int) -> ReplicaError {
-        ReplicaError(code: detail.code, message: "server refused the request: \(detail.message)", httpStatus: status)
+    static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {
+        ReplicaError(
+            code: detail.code, message: "server refused the request: \(detail.message)", httpStatus: status,
+            retryAfterSeconds: retryAfterSeconds)
     }
 }

@@ -67,4 +67,12 @@ public struct SyncReport: Hashable, Sendable {
     public var pulled = 0
     /// Pull pages applied.
     public var pages = 0
+    /// Pending writes re-stamped because this laptop's clock ran ahead of the server's.
+    public var restamped = 0
+    /// Whether the replica rebuilt from the start of the server's log (its cursor had expired).
+    public var rebuilt = false
+    /// Clients whose changes differed from the server's and were repaired.
+    public var repairedClients: [String] = []
+    /// Clients removed because they left this professional's caseload.
+    public var removedClients: [String] = []
 }

@@ -5,8 +5,10 @@ import GRDB
 /// - `changes`: every change this replica holds (the data); `local_seq` is the local arrival order.
 /// - `outbox`: changes written here and not yet acknowledged by the server, pushed in `local_seq` order.
 /// - `rejected`: changes the server refused, with its reason, kept until the professional acknowledges.
-/// - `clients`, `entities`: projections maintained in the same transaction as the changes.
-/// - `enrollment`, `sync_state`, `professionals`: who this replica is, where sync stands, the directory.
+/// - `clients`, `entities`: projections maintained in the same transaction as the changes (`clients` also
+///   keeps each client's change count and digest, compared with the server's to verify the replica).
+/// - `enrollment`, `sync_state`, `professionals`: who this replica is, where sync stands (cursor, clock,
+///   the offset of the local wall clock from the server's), the directory.
 enum ReplicaSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -27,7 +29,9 @@ enum ReplicaSchema {
                         singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
                         cursor TEXT,
                         hlc TEXT NOT NULL,
-                        last_sync_at INTEGER
+                        last_sync_at INTEGER,
+                        clock_offset INTEGER NOT NULL DEFAULT 0,
+                        last_verified_at INTEGER
                     );
                     CREATE TABLE changes (
                         local_seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,7 +77,8 @@ enum ReplicaSchema {
                         name TEXT,
                         team_id TEXT,
                         last_activity_hlc TEXT NOT NULL,
-                        change_count INTEGER NOT NULL
+                        change_count INTEGER NOT NULL,
+                        digest INTEGER NOT NULL DEFAULT 0
                     );
                     CREATE TABLE entities (
                         id TEXT PRIMARY KEY NOT NULL,

@@ -12,4 +12,8 @@ public protocol SyncTransport: Sendable {
     func push(_ request: PushRequest, token: String) async throws -> PushResponse
     /// `GET /v1/changes` after a cursor (`nil` for the beginning) with the device token.
     func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse
+    /// `GET /v1/clients/{clientId}/changes`: one client's whole history, for repair.
+    func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws -> PullResponse
+    /// `GET /v1/digest`: the server's digest of every client in the caseload.
+    func digest(token: String) async throws -> DigestResponse
 }

@@ -13,6 +13,8 @@ public enum DatabaseFile {
         configuration.prepareDatabase { db in
             // FULL: an acknowledged commit survives power loss, not only a process crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content is overwritten, so removed clients do not linger in free pages of the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return try DatabasePool(path: path, configuration: configuration)
     }

@@ -36,6 +36,9 @@ public enum ErrorCode {
     public static let invalidParameter = "invalidParameter"
     /// 400: the cursor was not issued by this server.
     public static let invalidCursor = "invalidCursor"
+    /// 410: the cursor is no longer served (older than the server's horizon, or from before a restore);
+    /// the replica rebuilds from the start of the log, keeping its own writes.
+    public static let cursorExpired = "cursorExpired"
     /// 400: more changes in one push than ``ProtocolLimits/maxPushChanges``.
     public static let batchTooLarge = "batchTooLarge"
     /// 401: no, unknown or revoked device token.
@@ -44,6 +47,8 @@ public enum ErrorCode {
     public static let invalidEnrollmentCode = "invalidEnrollmentCode"
     /// 404: no such route.
     public static let notFound = "notFound"
+    /// 429: too many requests from this device; retry after the `Retry-After` seconds.
+    public static let rateLimited = "rateLimited"
     /// 405: the route exists but not with this method.
     public static let methodNotAllowed = "methodNotAllowed"
     /// 413: the body is larger than ``ProtocolLimits/maxRequestBytes``.
@@ -52,12 +57,13 @@ public enum ErrorCode {
     public static let unsupportedMediaType = "unsupportedMediaType"
     /// 500: an unexpected server fault; nothing of the request was stored.
     public static let internalError = "internalError"
-    /// 503: the server is shutting down or its storage is unavailable; retry later.
+    /// 503: the server is busy, shutting down, or its storage is unavailable; retry after `Retry-After`.
     public static let unavailable = "unavailable"
 
     /// Per change: malformed id, client id, entity id, device or timestamp.
     public static let invalidChange = "invalidChange"
-    /// Per change: the client is not in the caller's caseload (or does not exist: the two are not told apart).
+    /// Per change, and 404 on client routes: the client is not in the caller's caseload (or does not exist:
+    /// the two are not told apart).
     public static let outOfScope = "outOfScope"
     /// Per change: the author is not the professional of the device token.
     public static let wrongAuthor = "wrongAuthor"

@@ -87,9 +87,32 @@ public struct PushResponse: Codable, Hashable, Sendable {
     }
 }
 
+/// A client entering or leaving the caller's caseload, reported at the point of the log where it happened.
+public struct ScopeNotice: Codable, Hashable, Sendable {
+    /// What happened to the caller's access.
+    public enum Access: String, Codable, Hashable, Sendable {
+        /// The client entered the caseload: its earlier history follows in the next pages.
+        case granted
+        /// The client left the caseload: the replica removes it after applying this page.
+        case revoked
+    }
+
+    /// The client.
+    public var clientId: String
+    /// Granted or revoked.
+    public var access: Access
+
+    /// Creates a notice.
+    public init(clientId: String, access: Access) {
+        self.clientId = clientId
+        self.access = access
+    }
+}
+
 /// `GET /v1/changes?after=CURSOR&limit=N`: one page of changes the caller may see.
 public struct PullResponse: Codable, Hashable, Sendable {
-    /// Changes after the request's cursor, in server order; the caller's own device's changes are left out.
+    /// Changes after the request's cursor, in server order; the caller's own device's changes are left out
+    /// (except in the history sent after a ``ScopeNotice/Access/granted`` notice).
     public var changes: [Change]
     /// The cursor to send next; store it in the same transaction as ``changes``.
     public var cursor: String
@@ -99,15 +122,50 @@ public struct PullResponse: Codable, Hashable, Sendable {
     public var professionals: [Professional]
     /// The server's clock.
     public var serverTime: HLCTimestamp
+    /// A caseload change that takes effect after ``changes``; absent on most pages.
+    public var scope: ScopeNotice?
 
     /// Creates a response.
     public init(changes: [Change], cursor: String, hasMore: Bool, professionals: [Professional],
-                serverTime: HLCTimestamp) {
+                serverTime: HLCTimestamp, scope: ScopeNotice? = nil) {
         self.changes = changes
         self.cursor = cursor
         self.hasMore = hasMore
         self.professionals = professionals
         self.serverTime = serverTime
+        self.scope = scope
+    }
+}
+
+/// `GET /v1/digest`: a fingerprint of every client in the caller's caseload, to verify a replica.
+public struct DigestResponse: Codable, Hashable, Sendable {
+    /// The pull cursor the digests describe: compare only when the replica's cursor is the same.
+    public var cursor: String
+    /// One digest per client in the caseload, by client id.
+    public var clients: [ClientDigest]
+    /// The server's clock.
+    public var serverTime: HLCTimestamp
+
+    /// Creates a response.
+    public init(cursor: String, clients: [ClientDigest], serverTime: HLCTimestamp) {
+        self.cursor = cursor
+        self.clients = clients
+        self.serverTime = serverTime
+    }
+}
+
+/// How many changes the server holds about a client, and the XOR of their id hashes (`count:hex`, see
+/// `ChangeSetDigest`).
+public struct ClientDigest: Codable, Hashable, Sendable {
+    /// The client.
+    public var clientId: String
+    /// `count:16 hex digits`.
+    public var digest: String
+
+    /// Creates a client digest.
+    public init(clientId: String, digest: String) {
+        self.clientId = clientId
+        self.digest = digest
     }
 }
 

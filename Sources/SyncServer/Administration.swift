@@ -57,6 +57,30 @@ public struct Administration: Sendable {
         return clientId
     }
 
+    /// Moves a client to another team: a `client.move` change in the log.
+    ///
+    /// Professionals of the new team receive the client's whole history on their next sync; those who lose
+    /// the client have it removed from their replica on their next sync, after their pending writes about it
+    /// were pushed (writes made before the move are accepted, later ones are refused).
+    public func moveClient(_ clientId: String, toTeam teamId: String) async throws {
+        let now = wallMillis()
+        var clock = HybridLogicalClock(last: try await store.latestTimestamp())
+        let event = CaseEvent.clientMoved(teamId: teamId)
+        let change = Change(
+            id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
+            operation: event.operation, payload: event.payload, hlc: clock.tick(wallMillis: now),
+            authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
+        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+        guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
+        try await store.moveClient(clientId, toTeam: teamId, change: change)
+    }
+
+    /// Stops serving pull cursors older than `keepMillis`: devices that have not synced since then rebuild
+    /// their replica from the start of the log (keeping their own writes). Returns the new horizon.
+    public func compact(keepMillis: Int64) async throws -> Int64 {
+        try await store.advanceHorizon(receivedBefore: wallMillis() - keepMillis)
+    }
+
     /// Issues a one-time enrollment code for a professional, valid for `validForMillis`.
     ///
     /// The code is returned once and stored only as a hash.

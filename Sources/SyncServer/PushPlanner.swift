@@ -8,11 +8,11 @@ public struct PushFacts: Sendable {
     public var existing: [String: Change]
     /// Facts about the entities the batch writes, for those that exist.
     public var entities: [String: EntityFacts]
-    /// The team of each client the batch is about, for those that exist.
-    public var clientTeams: [String: String]
+    /// The teams each client the batch is about has had, for those that exist.
+    public var clientTeams: [String: [TeamSpan]]
 
     /// Creates push facts.
-    public init(existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: String]) {
+    public init(existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: [TeamSpan]]) {
         self.existing = existing
         self.entities = entities
         self.clientTeams = clientTeams
@@ -36,7 +36,9 @@ public struct PushPlan: Sendable {
 /// 3. a change with the same id is already stored: the same write is a `duplicate` (also after the caller
 ///    lost access to the client: it was accepted while they had it), different content is `idReused`;
 /// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
-/// 5. the client belongs to one of the caller's teams (`outOfScope`, also for clients that do not exist);
+/// 5. the client belonged to one of the caller's teams at the change's timestamp (`outOfScope`, also for
+///    clients that do not exist): writes made offline while the caller still had the client are accepted,
+///    later ones are not;
 /// 6. the payload has the shape of its operation (`invalidPayload`, `unknownOperation`);
 /// 7. the domain rules of ``CaseworkRules`` hold (their codes).
 /// Changes are checked in request order against the facts plus the changes accepted before them, so a
@@ -104,7 +106,9 @@ public enum PushPlanner {
                 code: ErrorCode.clockAhead,
                 message: "timestamp is more than \(maxDriftMillis / 1000) s ahead of the server clock")
         }
-        guard let team = facts.clientTeams[change.clientId], principal.teamIds.contains(team) else {
+        // In the caseload when it was written: a change made offline before the client moved away is accepted.
+        let spans = facts.clientTeams[change.clientId] ?? []
+        guard spans.contains(where: { principal.teamIds.contains($0.teamId) && $0.contains(change.hlc) }) else {
             throw ErrorDetail(code: ErrorCode.outOfScope, message: "client \(change.clientId) is not in your caseload")
         }
         do throws(CaseworkError) {

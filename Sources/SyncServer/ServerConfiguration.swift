@@ -8,7 +8,7 @@ public struct ServerConfiguration: Sendable {
     public var maxClockDriftMillis: Int64
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxClockDriftMillis: Int64 = 60 * 60 * 1000) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxClockDriftMillis: Int64 = 10 * 60 * 1000) {
         self.host = host
         self.port = port
         self.maxClockDriftMillis = maxClockDriftMillis

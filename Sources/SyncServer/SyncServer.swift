@@ -15,11 +15,10 @@ public enum SyncServer {
     public static func makeRouter(
         store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
         wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
-    ) async throws -> Router<SyncRequestContext> {
-        let clock = ServerClock(after: try await store.latestTimestamp(), wallMillis: wallMillis)
+    ) -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        SyncRoutes(store: store, clock: clock, configuration: configuration, logger: logger).register(on: router)
+        SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, logger: logger).register(on: router)
         return router
     }
 
@@ -29,7 +28,7 @@ public enum SyncServer {
         store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let router = try await makeRouter(store: store, configuration: configuration, logger: logger)
+        let router = makeRouter(store: store, configuration: configuration, logger: logger)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

@@ -21,7 +21,10 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Manage teams, professionals, clients and enrollment codes on the server's data folder.",
         discussion: "Works while the server runs. Ids are printed alone on stdout.",
-        subcommands: [TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self])
+        subcommands: [
+            TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self,
+            CompactCommand.self,
+        ])
 
     @OptionGroup var options: AdminOptions
 }
@@ -87,7 +90,8 @@ struct ProfessionalCommand: AsyncParsableCommand {
 
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "client", abstract: "Register and list clients.", subcommands: [Create.self, List.self])
+        commandName: "client", abstract: "Register, move and list clients.",
+        subcommands: [Create.self, Move.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a client in a team; prints the client id.")
@@ -97,6 +101,22 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             print(try await admin.options.administration().createClient(name: name, teamId: team))
+        }
+    }
+
+    struct Move: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a client to another team.",
+            discussion: """
+                The new team's professionals receive the client's whole history on their next sync; the old \
+                team's professionals have it removed from their laptops (after their pending writes were sent).
+                """)
+        @ParentCommand var admin: AdminCommand
+        @Argument(help: "The client's id.") var clientId: String
+        @Option(help: "The new team.") var team: String
+
+        func run() async throws {
+            try await admin.options.administration().moveClient(clientId, toTeam: team)
         }
     }
 
@@ -130,5 +150,26 @@ struct AdminEnrollCommand: AsyncParsableCommand {
         let code = try await admin.options.administration().issueEnrollmentCode(
             professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
         print(code)
+    }
+}
+
+struct CompactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compact",
+        abstract: "Stop serving sync cursors older than --keep-days; prints the new horizon.",
+        discussion: """
+            Laptops that have not synced within that time rebuild their replica from the server on their next \
+            sync, keeping their own writes.
+            """)
+
+    @ParentCommand var admin: AdminCommand
+    @Option(help: "Days of sync history to keep serving incrementally.") var keepDays: Int
+
+    func validate() throws {
+        guard keepDays >= 1 else { throw ValidationError("--keep-days must be at least 1") }
+    }
+
+    func run() async throws {
+        print(try await admin.options.administration().compact(keepMillis: Int64(keepDays) * 86_400_000))
     }
 }

@@ -5,7 +5,7 @@ import Replica
 struct InterventionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intervention", abstract: "Start and end interventions (offline).",
-        subcommands: [Start.self, End.self, Kinds.self])
+        subcommands: [Start.self, Update.self, End.self, Kinds.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start an intervention; prints its id.")
@@ -26,6 +26,25 @@ struct InterventionCommand: AsyncParsableCommand {
                 behaviour: behaviour ?? InterventionCatalogue.kind(kind)?.behaviour,
                 status: planned ? .planned : .active)
             print(try await replica.startIntervention(clientId: client, plan))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change the status or targets of an intervention of your discipline; prints the change id.",
+            discussion: "Also resolves a conflict between concurrent updates.")
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The intervention's id.") var interventionId: String
+        @Option(help: "New status (default: unchanged).") var status: InterventionStatus?
+        @Option(name: .customLong("target"), help: "New targets (repeatable; default: unchanged).")
+        var targets: [Determinant] = []
+
+        func run() async throws {
+            let replica = try options.open()
+            let current = try await replica.currentIntervention(interventionId)
+            print(try await replica.updateIntervention(
+                interventionId: interventionId, status: status ?? current.status,
+                targets: targets.isEmpty ? nil : targets))
         }
     }
 

@@ -14,7 +14,7 @@ struct Samenspel: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, AdminCommand.self, EnrollCommand.self, NoteCommand.self, AssessCommand.self,
-            InterventionCommand.self, SyncCommand.self, StatusCommand.self, ClientsCommand.self,
-            JourneyCommand.self, DemoCommand.self,
+            InterventionCommand.self, ContactCommand.self, SyncCommand.self, StatusCommand.self,
+            ClientsCommand.self, JourneyCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
         ])
 }

@@ -13,13 +13,26 @@ struct SyncCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ReplicaOptions
+    @Option(help: ArgumentHelp(
+        "Keep retrying for up to this many seconds when the server is unreachable or busy (backoff with jitter).",
+        valueName: "seconds"))
+    var retryFor: Double = 0
 
     func run() async throws {
         let replica = try options.open()
-        let report = try await replica.sync()
+        let report = retryFor > 0
+            ? try await replica.sync(retrying: RetryPolicy(), for: retryFor) : try await replica.sync()
         var summary = "synced: pushed \(report.pushed)"
         if report.duplicates > 0 { summary += " (+\(report.duplicates) already on the server)" }
         summary += ", pulled \(report.pulled) in \(report.pages) page\(report.pages == 1 ? "" : "s")"
+        if report.restamped > 0 {
+            summary += "; re-stamped \(report.restamped) write(s): this laptop's clock runs ahead of the server's"
+        }
+        if report.rebuilt { summary += "; rebuilt the replica from the server (it had been offline too long)" }
+        if !report.repairedClients.isEmpty { summary += "; repaired \(report.repairedClients.count) client(s)" }
+        if !report.removedClients.isEmpty {
+            summary += "; removed \(report.removedClients.count) client(s) no longer in your caseload"
+        }
         printError(summary)
         guard report.rejected.isEmpty else {
             for rejected in report.rejected {

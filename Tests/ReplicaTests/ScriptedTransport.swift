@@ -52,6 +52,15 @@ final class ScriptedTransport: SyncTransport {
         }
     }
 
+    func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
+        PullResponse(changes: [], cursor: "", hasMore: false, professionals: [], serverTime: serverTime)
+    }
+
+    /// A digest whose cursor matches no replica, so scripted syncs skip verification.
+    func digest(token: String) async throws -> DigestResponse {
+        DigestResponse(cursor: "scripted", clients: [], serverTime: serverTime)
+    }
+
     /// Queues pages of `changes`, `size` per page, with cursors `p1`, `p2`, … counted over all pages ever
     /// queued; returns the cursor of the last page.
     @discardableResult

@@ -61,7 +61,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["garbage", "c1.", "c1.-3", "c1.+5", "c1.999999", "c2.1"])
+    @Test(arguments: ["garbage", "c1.", "c1.-3", "c1.+5", "c2.1", "c1.5.not-a-client.0", "c1.5.x", "k1.3"])
     func invalidCursor_isRefused(_ cursor: String) async throws {
         let fixture = try await ServerFixture()
         try await fixture.test { api in
@@ -69,6 +69,16 @@ import Testing
             let response = try await api.raw(.get, "/v1/changes?after=\(cursor)", token: sanne.token)
             #expect(response.status == .badRequest)
             #expect(try api.errorCode(response) == ErrorCode.invalidCursor)
+        }
+    }
+
+    @Test func cursorBeyondTheEndOfTheLog_hasExpired() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let response = try await api.raw(.get, "/v1/changes?after=c1.999999", token: sanne.token)
+            #expect(response.status == .gone)
+            #expect(try api.errorCode(response) == ErrorCode.cursorExpired)
         }
     }
 

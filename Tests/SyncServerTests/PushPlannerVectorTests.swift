@@ -27,7 +27,7 @@ import Testing
         let principal = Principal(deviceId: change.deviceId, professional: author, teamIds: [team])
         var entities: [String: EntityFacts] = [:]
         for stored in existing { entities[stored.entityId] = EntityFacts.after(stored, applyingTo: entities[stored.entityId]) }
-        let facts = PushFacts(existing: [:], entities: entities, clientTeams: [change.clientId: team])
+        let facts = PushFacts(existing: [:], entities: entities, clientTeams: [change.clientId: [TeamSpan(teamId: team, from: nil, to: nil)]])
         return PushPlanner.plan([change], by: principal, facts: facts, wallMillis: change.hlc.wallMillis, maxDriftMillis: 0)
             .results[0]
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -25,8 +26,15 @@ struct ErrorMiddleware: RouterMiddleware {
             response = Self.errorResponse(error.status, Self.detail(for: error))
         } catch is NIOTooManyBytesError {
             response = Self.errorResponse(.contentTooLarge, Self.detail(for: HTTPError(.contentTooLarge)))
-        } catch let error as StoreError where error.code == ErrorCode.invalidCursor {
-            response = Self.errorResponse(.badRequest, ErrorDetail(code: error.code, message: error.message))
+        } catch let error as StoreError where error.code == ErrorCode.cursorExpired {
+            response = Self.errorResponse(.gone, ErrorDetail(code: error.code, message: error.message))
+        } catch let error as StoreError where error.code == ErrorCode.outOfScope {
+            response = Self.errorResponse(.notFound, ErrorDetail(code: error.code, message: error.message))
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            response = Self.errorResponse(
+                .serviceUnavailable,
+                ErrorDetail(code: ErrorCode.unavailable, message: "the server is busy; nothing was stored, retry shortly"))
+            response.headers[.retryAfter] = "1"
         } catch is DecodingError {
             response = Self.errorResponse(
                 .badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"))

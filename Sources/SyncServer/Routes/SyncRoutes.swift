@@ -8,7 +8,8 @@ import SyncProtocol
 /// The HTTP routes of protocol version 1 (see `Protocol/openapi.yaml`).
 struct SyncRoutes: Sendable {
     let store: any SyncStore
-    let clock: ServerClock
+    /// The server's wall clock (Unix ms).
+    let wallMillis: @Sendable () -> Int64
     let configuration: ServerConfiguration
     let logger: Logger
 
@@ -18,9 +19,16 @@ struct SyncRoutes: Sendable {
         }
         let v1 = router.group("v1")
         v1.post("enroll") { request, context in try await enroll(request, context) }
-        let authenticated = v1.group().add(middleware: DeviceAuthentication(store: store, wallMillis: clock.wallMillis))
+        let authenticated = v1.group().add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis))
         authenticated.post("push") { request, context in try await push(request, context) }
         authenticated.get("changes") { request, context in try await pull(request, context) }
+        authenticated.get("clients/:clientId/changes") { request, context in try await clientChanges(request, context) }
+        authenticated.get("digest") { _, context in try await digest(context) }
+    }
+
+    /// The `serverTime` of responses: the wall clock, from which replicas correct a skewed local clock.
+    func serverTime() -> HLCTimestamp {
+        HLCTimestamp(wallMillis: wallMillis(), logical: 0)
     }
 
     func enroll(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -32,7 +40,7 @@ struct SyncRoutes: Sendable {
                 throw ServerError.invalidRequest(error.message)
             }
         }
-        let wall = clock.wallMillis()
+        let wall = wallMillis()
         let token = Secrets.makeDeviceToken()
         let device = NewDevice(
             id: Identifier.make(wallMillis: wall), name: body.deviceName, tokenHash: Secrets.hash(token))
@@ -46,7 +54,7 @@ struct SyncRoutes: Sendable {
         }
         logger.info("device enrolled", metadata: ["device.id": "\(device.id)", "professional.id": "\(professional.id)"])
         return try Self.json(
-            EnrollResponse(deviceId: device.id, token: token, professional: professional, serverTime: await clock.now()))
+            EnrollResponse(deviceId: device.id, token: token, professional: professional, serverTime: serverTime()))
     }
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -57,12 +65,11 @@ struct SyncRoutes: Sendable {
                 .badRequest, code: ErrorCode.batchTooLarge,
                 message: "at most \(ProtocolLimits.maxPushChanges) changes per push")
         }
-        let wall = clock.wallMillis()
+        let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
         let plan = try await store.push(body.changes, receivedAt: wall) { facts in
             PushPlanner.plan(body.changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: drift)
         }
-        await clock.observe(plan.accepted.map(\.hlc))
         let rejected = plan.results.filter { $0.status == .rejected }.count
         logger.info(
             "push",
@@ -70,28 +77,58 @@ struct SyncRoutes: Sendable {
                 "device.id": "\(principal.deviceId)", "push.received": "\(body.changes.count)",
                 "push.accepted": "\(plan.accepted.count)", "push.rejected": "\(rejected)",
             ])
-        return try Self.json(PushResponse(results: plan.results, serverTime: await clock.now()))
+        return try Self.json(PushResponse(results: plan.results, serverTime: serverTime()))
     }
 
     func pull(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw ServerError.unauthorized }
         let query = request.uri.queryParameters
-        let position = try PullCursor.position(from: query["after"].map(String.init))
-        var limit = ProtocolLimits.defaultPageChanges
-        if let text = query["limit"] {
-            guard text.allSatisfy(\.isASCIIDigit), let value = Int(text), (1...ProtocolLimits.maxPageChanges).contains(value)
-            else {
-                throw ServerError(
-                    .badRequest, code: ErrorCode.invalidParameter,
-                    message: "limit must be a whole number from 1 to \(ProtocolLimits.maxPageChanges)")
-            }
-            limit = value
-        }
-        let page = try await store.pull(for: principal, after: position, limit: limit)
+        let start = try PullCursor.position(from: query["after"].map(String.init))
+        let page = try await store.pull(for: principal, after: start, limit: try Self.limit(query["limit"].map(String.init)))
         return try Self.json(
             PullResponse(
-                changes: page.changes, cursor: PullCursor.text(for: page.position), hasMore: page.hasMore,
-                professionals: page.professionals, serverTime: await clock.now()))
+                changes: page.changes, cursor: PullCursor.text(for: page.next), hasMore: page.hasMore,
+                professionals: page.professionals, serverTime: serverTime(),
+                scope: page.scopeChange.map { ScopeNotice(clientId: $0.clientId, access: $0.granted ? .granted : .revoked) }))
+    }
+
+    /// `GET /v1/clients/{clientId}/changes`: the whole history of one client of the caseload, for repair.
+    func clientChanges(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
+        guard let principal = context.principal else { throw ServerError.unauthorized }
+        let clientId = context.parameters.get("clientId") ?? ""
+        guard Identifier.isValid(clientId) else {
+            throw ServerError(.badRequest, code: ErrorCode.invalidParameter, message: "the client id must be a lowercase UUID")
+        }
+        let query = request.uri.queryParameters
+        let after = try ClientCursor.position(from: query["after"].map(String.init))
+        let page = try await store.clientChanges(
+            for: principal, clientId: clientId, after: after, limit: try Self.limit(query["limit"].map(String.init)))
+        return try Self.json(
+            PullResponse(
+                changes: page.changes, cursor: ClientCursor.text(for: page.next.position), hasMore: page.hasMore,
+                professionals: page.professionals, serverTime: serverTime()))
+    }
+
+    /// `GET /v1/digest`: per-client digests of the caseload at the current end of the log.
+    func digest(_ context: SyncRequestContext) async throws -> Response {
+        guard let principal = context.principal else { throw ServerError.unauthorized }
+        let digest = try await store.digests(for: principal)
+        return try Self.json(
+            DigestResponse(
+                cursor: PullCursor.text(for: PullPosition(position: digest.position)),
+                clients: digest.clients.sorted { $0.key < $1.key }.map { ClientDigest(clientId: $0.key, digest: $0.value.description) },
+                serverTime: serverTime()))
+    }
+
+    static func limit(_ text: String?) throws -> Int {
+        guard let text else { return ProtocolLimits.defaultPageChanges }
+        guard text.allSatisfy(\.isASCIIDigit), let value = Int(text), (1...ProtocolLimits.maxPageChanges).contains(value)
+        else {
+            throw ServerError(
+                .badRequest, code: ErrorCode.invalidParameter,
+                message: "limit must be a whole number from 1 to \(ProtocolLimits.maxPageChanges)")
+        }
+        return value
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: SyncRequestContext)
@@ -142,19 +179,45 @@ extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-/// The opaque pull cursor: `c1.<log position>`. Stores reject positions beyond the end of their log.
+/// The opaque pull cursor: `c1.<position>`, or `c1.<position>.<client id>.<after>` while a client's history
+/// is being backfilled. Stores reject positions they no longer serve.
 enum PullCursor {
+    static func position(from text: String?) throws -> PullPosition {
+        guard let text, !text.isEmpty else { return .start }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.first == "c1", parts.count == 2 || parts.count == 4, let position = number(parts[1]) else {
+            throw invalid
+        }
+        guard parts.count == 4 else { return PullPosition(position: position) }
+        guard Identifier.isValid(parts[2]), let after = number(parts[3]), after < position else { throw invalid }
+        return PullPosition(position: position, backfill: Backfill(clientId: parts[2], after: after))
+    }
+
+    static func text(for position: PullPosition) -> String {
+        guard let backfill = position.backfill else { return "c1.\(position.position)" }
+        return "c1.\(position.position).\(backfill.clientId).\(backfill.after)"
+    }
+
+    static let invalid = ServerError(
+        .badRequest, code: ErrorCode.invalidCursor, message: "the cursor was not issued by this server")
+
+    static func number(_ text: String) -> Int64? {
+        guard !text.isEmpty, text.allSatisfy(\.isASCIIDigit) else { return nil }
+        return Int64(text)
+    }
+}
+
+/// The cursor of a client's history: `k1.<position>`.
+enum ClientCursor {
     static func position(from text: String?) throws -> Int64 {
         guard let text, !text.isEmpty else { return 0 }
-        let digits = text.dropFirst(3)
-        guard text.hasPrefix("c1."), !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let position = Int64(digits)
-        else {
-            throw ServerError(.badRequest, code: ErrorCode.invalidCursor, message: "the cursor was not issued by this server")
+        guard text.hasPrefix("k1."), let position = PullCursor.number(String(text.dropFirst(3))) else {
+            throw PullCursor.invalid
         }
         return position
     }
 
     static func text(for position: Int64) -> String {
-        "c1.\(position)"
+        "k1.\(position)"
     }
 }

@@ -46,16 +46,103 @@ public struct NewDevice: Hashable, Sendable {
     public let tokenHash: String
 }
 
+/// Where a puller stands in the log: a position, and possibly a client whose history is being backfilled.
+public struct PullPosition: Hashable, Sendable {
+    /// Every change up to this log position that the puller may see has been delivered.
+    public var position: Int64
+    /// A client that entered the puller's caseload at ``position`` and whose earlier history is being sent.
+    public var backfill: Backfill?
+
+    /// Creates a position.
+    public init(position: Int64, backfill: Backfill? = nil) {
+        self.position = position
+        self.backfill = backfill
+    }
+
+    /// The start of the log.
+    public static let start = PullPosition(position: 0)
+}
+
+/// The progress of sending a client's history before the position where it entered a caseload.
+public struct Backfill: Hashable, Sendable {
+    /// The client.
+    public var clientId: String
+    /// History up to this log position has been sent.
+    public var after: Int64
+
+    /// Creates a backfill state.
+    public init(clientId: String, after: Int64) {
+        self.clientId = clientId
+        self.after = after
+    }
+}
+
+/// A client entering or leaving a puller's caseload at a point of the log.
+public struct ScopeChange: Hashable, Sendable {
+    /// The client.
+    public let clientId: String
+    /// `true` when the client entered the caseload, `false` when it left.
+    public let granted: Bool
+
+    /// Creates a scope change.
+    public init(clientId: String, granted: Bool) {
+        self.clientId = clientId
+        self.granted = granted
+    }
+}
+
 /// One page of changes for a puller.
 public struct StoredPage: Sendable {
     /// The changes, in log order.
     public let changes: [Change]
-    /// The log position after the last change examined (the next cursor).
-    public let position: Int64
-    /// Whether the log has more changes for this puller after ``position``.
+    /// Where the next pull continues.
+    public let next: PullPosition
+    /// Whether more may follow after ``next``.
     public let hasMore: Bool
     /// The authors of ``changes``.
     public let professionals: [Professional]
+    /// A caseload change that takes effect after ``changes`` (the page ends there).
+    public let scopeChange: ScopeChange?
+
+    /// Creates a page.
+    public init(changes: [Change], next: PullPosition, hasMore: Bool, professionals: [Professional],
+                scopeChange: ScopeChange? = nil) {
+        self.changes = changes
+        self.next = next
+        self.hasMore = hasMore
+        self.professionals = professionals
+        self.scopeChange = scopeChange
+    }
+}
+
+/// A team's hold on a client between two points of the hybrid logical clock.
+public struct TeamSpan: Hashable, Sendable {
+    /// The team.
+    public let teamId: String
+    /// Start (inclusive); `nil` since the beginning.
+    public let from: HLCTimestamp?
+    /// End (exclusive); `nil` while the team still has the client.
+    public let to: HLCTimestamp?
+
+    /// Creates a span.
+    public init(teamId: String, from: HLCTimestamp?, to: HLCTimestamp?) {
+        self.teamId = teamId
+        self.from = from
+        self.to = to
+    }
+
+    /// Whether the team had the client at `timestamp`.
+    public func contains(_ timestamp: HLCTimestamp) -> Bool {
+        (from.map { $0 <= timestamp } ?? true) && (to.map { timestamp < $0 } ?? true)
+    }
+}
+
+/// The per-client digests of a caseload at one log position.
+public struct CaseloadDigest: Sendable {
+    /// The log position the digests describe.
+    public let position: Int64
+    /// Digest of every change about each client in the caseload.
+    public let clients: [String: ChangeSetDigest]
 }
 
 /// A failure of an administrative operation on the store: a stable ``code`` and a readable ``message``.
@@ -92,6 +179,9 @@ public protocol SyncStore: Sendable {
     func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws
     /// Registers a client in a team and appends its registration change, atomically.
     func registerClient(_ client: ClientRecord, registration: Change) async throws
+    /// Moves a client to another team and appends the `client.move` change, atomically (`StoreError`
+    /// `notFound` for an unknown client or team, `invalidInput` when it is already in that team).
+    func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws
     /// Every team, by name.
     func teams() async throws -> [TeamRecord]
     /// Every professional, by name.
@@ -110,11 +200,25 @@ public protocol SyncStore: Sendable {
     /// Stores a batch of pushed changes in one transaction, as decided by `planner` from the stored facts.
     func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan) async throws
         -> PushPlan
-    /// Up to `limit` changes about the principal's clients after log position `after`.
+    /// Up to `limit` changes about the principal's current caseload after `position`, in log order.
     ///
-    /// Throws `StoreError` with code `invalidCursor` for a position this log never reached (a cursor from
-    /// another server, or from before a restore).
-    func pull(for principal: Principal, after position: Int64, limit: Int) async throws -> StoredPage
+    /// When a client enters the caseload (it was moved into one of the principal's teams) the page ends at
+    /// that point, reports the ``ScopeChange``, and the following pages first send the client's history
+    /// from before the move (a backfill) before the log continues. When a client leaves the caseload the
+    /// page ends there and reports it. Changes written by the principal's own device are left out of the
+    /// log (they are on the device) but not out of a backfill.
+    ///
+    /// Throws `StoreError` `cursorExpired` for a position this log does not serve any more: before the
+    /// horizon, or beyond its end (a cursor from before a restore).
+    func pull(for principal: Principal, after position: PullPosition, limit: Int) async throws -> StoredPage
+    /// Every change about one client of the principal's caseload after log position `after` (for repair).
+    /// Throws `StoreError` `outOfScope` when the client is not in the caseload or does not exist.
+    func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int) async throws
+        -> StoredPage
+    /// The digest of every client in the principal's caseload, and the log position it describes.
+    func digests(for principal: Principal) async throws -> CaseloadDigest
+    /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms); returns it.
+    func advanceHorizon(receivedBefore: Int64) async throws -> Int64
     /// The largest timestamp in the log (`HLCTimestamp.zero` when empty), to start the server clock after it.
     func latestTimestamp() async throws -> HLCTimestamp
 }

@@ -28,9 +28,33 @@ enum SQLiteSchema {
                     CREATE TABLE clients (
                         id TEXT PRIMARY KEY NOT NULL,
                         team_id TEXT NOT NULL REFERENCES teams(id),
-                        created_at INTEGER NOT NULL
+                        created_at INTEGER NOT NULL,
+                        change_count INTEGER NOT NULL DEFAULT 0,
+                        digest INTEGER NOT NULL DEFAULT 0
                     );
                     CREATE INDEX clients_by_team ON clients(team_id);
+                    -- Which team had a client when (hybrid logical clock bounds; NULL = open), for pushes
+                    -- of changes written offline before a move.
+                    CREATE TABLE client_teams (
+                        client_id TEXT NOT NULL REFERENCES clients(id),
+                        team_id TEXT NOT NULL REFERENCES teams(id),
+                        from_hlc TEXT,
+                        to_hlc TEXT
+                    );
+                    CREATE INDEX client_teams_by_client ON client_teams(client_id);
+                    -- Moves of clients between teams, at the log position of their client.move change.
+                    CREATE TABLE scope_events (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        client_id TEXT NOT NULL,
+                        from_team TEXT NOT NULL,
+                        to_team TEXT NOT NULL
+                    );
+                    -- Cursors before the horizon are no longer served incrementally (cursorExpired).
+                    CREATE TABLE server_state (
+                        singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
+                        horizon INTEGER NOT NULL
+                    );
+                    INSERT INTO server_state (singleton, horizon) VALUES (1, 0);
                     CREATE TABLE devices (
                         id TEXT PRIMARY KEY NOT NULL,
                         professional_id TEXT NOT NULL REFERENCES professionals(id),

@@ -53,7 +53,34 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(
                 sql: "INSERT INTO clients (id, team_id, created_at) VALUES (?, ?, ?)",
                 arguments: [client.id, client.teamId, client.createdAt])
+            try db.execute(
+                sql: "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (?, ?, NULL, NULL)",
+                arguments: [client.id, client.teamId])
             try Self.insert(registration, receivedAt: client.createdAt, db: db)
+        }
+    }
+
+    public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
+        try await pool.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT team_id FROM clients WHERE id = ?", arguments: [clientId])
+            else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            guard try Self.exists(db, table: "teams", id: teamId) else {
+                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+            }
+            guard current != teamId else {
+                throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
+            }
+            let hlc = change.hlc.description
+            try db.execute(
+                sql: "UPDATE client_teams SET to_hlc = ? WHERE client_id = ? AND to_hlc IS NULL", arguments: [hlc, clientId])
+            try db.execute(
+                sql: "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (?, ?, ?, NULL)",
+                arguments: [clientId, teamId, hlc])
+            try db.execute(sql: "UPDATE clients SET team_id = ? WHERE id = ?", arguments: [teamId, clientId])
+            let seq = try Self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
+            try db.execute(
+                sql: "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (?, ?, ?, ?)",
+                arguments: [seq, clientId, current, teamId])
         }
     }
 
@@ -162,96 +189,24 @@ public final class SQLiteSyncStore: SyncStore {
         return principal
     }
 
-    public func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan)
-        async throws -> PushPlan
-    {
-        try await pool.write { db in
-            let plan = planner(try Self.facts(for: changes, db: db))
-            for change in plan.accepted {
-                try Self.insert(change, receivedAt: receivedAt, db: db)
-            }
-            return plan
-        }
-    }
-
-    public func pull(for principal: Principal, after position: Int64, limit: Int) async throws -> StoredPage {
-        try await pool.read { db in
-            let end = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'changes'") ?? 0
-            guard position <= end else {
-                throw StoreError(code: "invalidCursor", message: "the cursor is beyond the end of this server's log")
-            }
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT seq, \(ChangeRow.columns) FROM changes
-                        WHERE seq > ? AND client_id IN (
-                            SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
-                            WHERE m.professional_id = ?)
-                        ORDER BY seq LIMIT ?
-                        """),
-                arguments: [position, principal.professional.id, limit + 1])
-            let page = rows.prefix(limit)
-            let last: Int64 = page.last?["seq"] ?? position
-            let changes = try page.map(ChangeRow.decode).filter { $0.deviceId != principal.deviceId }
-            let authorIds = Set(changes.map(\.authorId))
-            let professionals = try Self.professionals(ids: authorIds, db: db)
-            return StoredPage(
-                changes: changes, position: last, hasMore: rows.count > limit, professionals: professionals)
-        }
-    }
-
-    public func latestTimestamp() async throws -> HLCTimestamp {
-        try await pool.read { db in
-            let text = try String.fetchOne(db, sql: "SELECT max(hlc) FROM changes")
-            return text.flatMap { HLCTimestamp($0) } ?? .zero
-        }
-    }
-
     // MARK: - Helpers
 
-    private static func insert(_ change: Change, receivedAt: Int64, db: Database) throws {
+    /// Appends a change to the log and to its client's digest; returns its log position.
+    @discardableResult
+    static func insert(_ change: Change, receivedAt: Int64, db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: "INSERT INTO changes (\(ChangeRow.columns), received_at) VALUES (\(ChangeRow.placeholders), ?)"
         ).execute(arguments: ChangeRow.arguments(change) + [receivedAt])
+        let seq = db.lastInsertedRowID
+        // XOR without overflow: (a | b) - (a & b).
+        let hash = ChangeSetDigest.storedHash(of: change.id)
+        try db.cachedStatement(
+            sql: "UPDATE clients SET change_count = change_count + 1, digest = (digest | ?) - (digest & ?) WHERE id = ?"
+        ).execute(arguments: [hash, hash, change.clientId])
+        return seq
     }
 
-    private static func facts(for changes: [Change], db: Database) throws -> PushFacts {
-        var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
-        let ids = Array(Set(changes.map(\.id)))
-        for row in try Row.fetchAll(
-            db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id IN \(list(ids.count))",
-            arguments: StatementArguments(ids))
-        {
-            let change = try ChangeRow.decode(row)
-            facts.existing[change.id] = change
-        }
-        let entityIds = Array(Set(changes.map(\.entityId)))
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT id, entity_id, entity_type, client_id, author_id, author_discipline FROM changes
-                WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
-                """,
-            arguments: StatementArguments(entityIds))
-        {
-            let entityId: String = row["entity_id"]
-            let revision = Change(
-                id: row["id"], clientId: row["client_id"], entityType: row["entity_type"], entityId: entityId,
-                operation: "", payload: .null, hlc: .zero, authorId: row["author_id"],
-                authorDiscipline: row["author_discipline"], deviceId: "")
-            facts.entities[entityId] = EntityFacts.after(revision, applyingTo: facts.entities[entityId])
-        }
-        let clientIds = Array(Set(changes.map(\.clientId)))
-        for row in try Row.fetchAll(
-            db, sql: "SELECT id, team_id FROM clients WHERE id IN \(list(clientIds.count))",
-            arguments: StatementArguments(clientIds))
-        {
-            facts.clientTeams[row["id"]] = row["team_id"]
-        }
-        return facts
-    }
-
-    private static func professionals(ids: Set<String>, db: Database) throws -> [Professional] {
+    static func professionals(ids: Set<String>, db: Database) throws -> [Professional] {
         guard !ids.isEmpty else { return [] }
         return try Row.fetchAll(
             db, sql: "SELECT id, name, discipline FROM professionals WHERE id IN \(list(ids.count)) ORDER BY id",
@@ -259,7 +214,7 @@ public final class SQLiteSyncStore: SyncStore {
         ).map(professional)
     }
 
-    private static func professional(_ row: Row) throws -> Professional {
+    static func professional(_ row: Row) throws -> Professional {
         let raw: String = row["discipline"]
         guard let discipline = Discipline(rawValue: raw) else {
             throw StoreError(code: "corrupt", message: "stored professional has an unknown discipline")
@@ -267,12 +222,12 @@ public final class SQLiteSyncStore: SyncStore {
         return Professional(id: row["id"], name: row["name"], discipline: discipline)
     }
 
-    private static func exists(_ db: Database, table: String, id: String) throws -> Bool {
+    static func exists(_ db: Database, table: String, id: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [id]) ?? false
     }
 
     /// `(?, ?, …)` with `count` placeholders (`(NULL)` for none, which matches nothing).
-    private static func list(_ count: Int) -> String {
+    static func list(_ count: Int) -> String {
         count == 0 ? "(NULL)" : "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
     }
 }

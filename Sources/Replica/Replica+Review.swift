@@ -1,0 +1,103 @@
+public import Casework
+import ChangeLog
+import GRDB
+import SQLiteSupport
+
+/// One open conflict: concurrent edits left several current versions of a note, an intervention or a
+/// contact field. Every version is kept; a new edit that supersedes them all resolves it.
+public struct Conflict: Hashable, Sendable {
+    /// What is conflicted.
+    public enum Kind: String, Hashable, Sendable {
+        case note, intervention, contact
+    }
+
+    /// The client.
+    public let clientId: String
+    /// The client's name, if known.
+    public let clientName: String?
+    /// Note, intervention or contact field.
+    public let kind: Kind
+    /// The note or intervention id, or the client id for a contact field.
+    public let entityId: String
+    /// The contact field, for `contact` conflicts.
+    public let field: ContactField?
+    /// The competing versions, in display order; the last one is shown as current.
+    public let versions: [Version]
+
+    /// One competing version.
+    public struct Version: Hashable, Sendable {
+        /// Its change id.
+        public let changeId: String
+        /// When it was written (ISO 8601, UTC).
+        public let at: String
+        /// Who wrote it.
+        public let by: JourneyActor
+        /// A one-line summary (text, status or value).
+        public let summary: String
+    }
+}
+
+extension Replica {
+    /// Every open conflict in the replica, by client and kind.
+    public func conflicts() async throws -> [Conflict] {
+        let candidates = try await pool.read { db in
+            // Entities with several heads; for the client entity, contact fields are checked one by one below.
+            try String.fetchAll(db, sql: "SELECT DISTINCT client_id FROM entities WHERE head_ids LIKE '%,%' ORDER BY client_id")
+        }
+        var conflicts: [Conflict] = []
+        for clientId in candidates {
+            let journey = try await journey(clientId: clientId)
+            let name = journey.client.name
+            for field in journey.client.contact where field.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .contact, entityId: clientId, field: field.field,
+                    versions: field.revisions.filter(\.isHead).map {
+                        .init(changeId: $0.changeId, at: $0.at, by: $0.by, summary: $0.value ?? "(cleared)")
+                    }))
+            }
+            for note in journey.notes where note.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .note, entityId: note.id, field: nil,
+                    versions: note.revisions.filter(\.isHead).map {
+                        .init(changeId: $0.changeId, at: $0.at, by: note.by, summary: $0.text)
+                    }))
+            }
+            for intervention in journey.interventions where intervention.conflicted {
+                let heads = Set(RevisionMerge.heads(of: journey.timeline
+                    .filter { $0.entityId == intervention.id }
+                    .map { Revision(id: $0.changeId, hlc: $0.hlc, supersedes: $0.supersedes ?? []) }).map(\.id))
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .intervention, entityId: intervention.id, field: nil,
+                    versions: journey.timeline.filter { heads.contains($0.changeId) }.map {
+                        .init(
+                            changeId: $0.changeId, at: $0.at, by: $0.by,
+                            summary: "\($0.status?.rawValue ?? "?") on "
+                                + ($0.targets ?? []).map(\.rawValue).joined(separator: ", "))
+                    }))
+            }
+        }
+        return conflicts
+    }
+
+    /// Removes refused writes from the rejected list once the professional has seen them; `nil` removes all.
+    /// Returns how many were removed.
+    @discardableResult
+    public func acknowledgeRejected(_ changeIds: [String]?) async throws -> Int {
+        try await pool.write { db in
+            if let changeIds {
+                for id in changeIds where try !(Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM rejected WHERE id = ?)", arguments: [id]) ?? false)
+                {
+                    throw ReplicaError(code: ReplicaError.unknownEntity, message: "no refused write \(id) in this replica")
+                }
+                for id in changeIds {
+                    try db.execute(sql: "DELETE FROM rejected WHERE id = ?", arguments: [id])
+                }
+                return changeIds.count
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rejected") ?? 0
+            try db.execute(sql: "DELETE FROM rejected")
+            return count
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Casework
+public import ChangeLog
+import GRDB
+import SQLiteSupport
+
+extension SQLiteSyncStore {
+    public func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan)
+        async throws -> PushPlan
+    {
+        try await pool.write { db in
+            let plan = planner(try Self.facts(for: changes, db: db))
+            for change in plan.accepted {
+                try Self.insert(change, receivedAt: receivedAt, db: db)
+            }
+            return plan
+        }
+    }
+
+    public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
+        try await pool.read { db in
+            let end = try Self.logEnd(db)
+            let horizon = try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
+            guard start.position <= end, start.position == 0 || start.position >= horizon else {
+                throw StoreError(
+                    code: "cursorExpired",
+                    message: "this cursor is no longer served; the replica must rebuild from the start of the log")
+            }
+            if let backfill = start.backfill {
+                return try Self.backfillPage(for: principal, at: start.position, backfill, limit: limit, db: db)
+            }
+            return try Self.logPage(for: principal, after: start.position, end: end, limit: limit, db: db)
+        }
+    }
+
+    public func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int)
+        async throws -> StoredPage
+    {
+        try await pool.read { db in
+            guard try Self.inCaseload(clientId, of: principal, db: db) else {
+                throw StoreError(code: "outOfScope", message: "client \(clientId) is not in your caseload")
+            }
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [clientId, position, limit + 1])
+            let page = rows.prefix(limit)
+            let changes = try page.map(ChangeRow.decode)
+            return StoredPage(
+                changes: changes, next: PullPosition(position: page.last?["seq"] ?? position),
+                hasMore: rows.count > limit,
+                professionals: try Self.professionals(ids: Set(changes.map(\.authorId)), db: db))
+        }
+    }
+
+    public func digests(for principal: Principal) async throws -> CaseloadDigest {
+        try await pool.read { db in
+            var clients: [String: ChangeSetDigest] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.change_count, c.digest FROM clients c
+                    JOIN memberships m ON m.team_id = c.team_id WHERE m.professional_id = ?
+                    """,
+                arguments: [principal.professional.id])
+            {
+                let stored: Int64 = row["digest"]
+                clients[row["id"]] = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: stored))
+            }
+            return CaseloadDigest(position: try Self.logEnd(db), clients: clients)
+        }
+    }
+
+    public func advanceHorizon(receivedBefore: Int64) async throws -> Int64 {
+        try await pool.write { db in
+            let candidate = try Int64.fetchOne(
+                db, sql: "SELECT max(seq) FROM changes WHERE received_at < ?", arguments: [receivedBefore]) ?? 0
+            try db.execute(sql: "UPDATE server_state SET horizon = max(horizon, ?)", arguments: [candidate])
+            return try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
+        }
+    }
+
+    public func latestTimestamp() async throws -> HLCTimestamp {
+        try await pool.read { db in
+            let text = try String.fetchOne(db, sql: "SELECT max(hlc) FROM changes")
+            return text.flatMap { HLCTimestamp($0) } ?? .zero
+        }
+    }
+
+    // MARK: - Pull pages
+
+    /// The highest log position ever assigned (positions are never reused).
+    static func logEnd(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'changes'") ?? 0
+    }
+
+    /// The next page of the log itself, ending early at the first caseload change.
+    private static func logPage(for principal: Principal, after position: Int64, end: Int64, limit: Int, db: Database)
+        throws -> StoredPage
+    {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, \(ChangeRow.columns) FROM changes
+                    WHERE seq > ? AND client_id IN (
+                        SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
+                        WHERE m.professional_id = ?)
+                    ORDER BY seq LIMIT ?
+                    """),
+            arguments: [position, principal.professional.id, limit + 1])
+        let full = rows.count > limit
+        // The part of the log this page covers: up to its last row when full, else to the end of the log.
+        let covered: Int64 = full ? rows[limit - 1]["seq"] : end
+        let event = try scopeEvent(for: principal, after: position, upTo: covered, db: db)
+        if let event {
+            let upToEvent = rows.prefix { ($0["seq"] as Int64) <= event.seq }
+            let next = event.change.granted
+                ? PullPosition(position: event.seq, backfill: Backfill(clientId: event.change.clientId, after: 0))
+                : PullPosition(position: event.seq)
+            return try page(upToEvent, next: next, hasMore: true, scope: event.change, principal: principal, db: db)
+        }
+        return try page(
+            rows.prefix(limit), next: PullPosition(position: covered), hasMore: full, scope: nil, principal: principal,
+            db: db)
+    }
+
+    /// The next page of a client's history from before it entered the caseload at `position`.
+    private static func backfillPage(
+        for principal: Principal, at position: Int64, _ backfill: Backfill, limit: Int, db: Database
+    ) throws -> StoredPage {
+        // A client that left the caseload again meanwhile is not backfilled; its departure follows in the log.
+        guard try inCaseload(backfill.clientId, of: principal, db: db) else {
+            return StoredPage(changes: [], next: PullPosition(position: position), hasMore: true, professionals: [])
+        }
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?"),
+            arguments: [backfill.clientId, backfill.after, position, limit + 1])
+        let page = rows.prefix(limit)
+        let next = rows.count > limit
+            ? PullPosition(position: position, backfill: Backfill(clientId: backfill.clientId, after: page.last!["seq"]))
+            : PullPosition(position: position)
+        let changes = try page.map(ChangeRow.decode)
+        return StoredPage(
+            changes: changes, next: next, hasMore: true,
+            professionals: try professionals(ids: Set(changes.map(\.authorId)), db: db))
+    }
+
+    private static func page(
+        _ rows: some Collection<Row>, next: PullPosition, hasMore: Bool, scope: ScopeChange?, principal: Principal,
+        db: Database
+    ) throws -> StoredPage {
+        let changes = try rows.map(ChangeRow.decode).filter { $0.deviceId != principal.deviceId }
+        return StoredPage(
+            changes: changes, next: next, hasMore: hasMore,
+            professionals: try professionals(ids: Set(changes.map(\.authorId)), db: db), scopeChange: scope)
+    }
+
+    /// The first move of a client into or out of the principal's teams in `(after, upTo]`.
+    private static func scopeEvent(for principal: Principal, after: Int64, upTo: Int64, db: Database) throws
+        -> (seq: Int64, change: ScopeChange)?
+    {
+        let teams = Array(principal.teamIds)
+        guard !teams.isEmpty,
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, client_id, from_team IN \(list(teams.count)) AS was_mine,
+                        to_team IN \(list(teams.count)) AS is_mine
+                    FROM scope_events WHERE seq > ? AND seq <= ?
+                        AND (from_team IN \(list(teams.count))) <> (to_team IN \(list(teams.count)))
+                    ORDER BY seq LIMIT 1
+                    """,
+                arguments: StatementArguments(teams + teams) + [after, upTo] + StatementArguments(teams + teams))
+        else { return nil }
+        return (row["seq"], ScopeChange(clientId: row["client_id"], granted: row["is_mine"]))
+    }
+
+    static func inCaseload(_ clientId: String, of principal: Principal, db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM clients c JOIN memberships m ON m.team_id = c.team_id
+                    WHERE c.id = ? AND m.professional_id = ?)
+                """,
+            arguments: [clientId, principal.professional.id]) ?? false
+    }
+
+    // MARK: - Push facts
+
+    static func facts(for changes: [Change], db: Database) throws -> PushFacts {
+        var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
+        let ids = Array(Set(changes.map(\.id)))
+        for row in try Row.fetchAll(
+            db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id IN \(list(ids.count))",
+            arguments: StatementArguments(ids))
+        {
+            let change = try ChangeRow.decode(row)
+            facts.existing[change.id] = change
+        }
+        let entityIds = Array(Set(changes.map(\.entityId)))
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, entity_id, entity_type, client_id, author_id, author_discipline FROM changes
+                WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
+                """,
+            arguments: StatementArguments(entityIds))
+        {
+            let entityId: String = row["entity_id"]
+            let revision = Change(
+                id: row["id"], clientId: row["client_id"], entityType: row["entity_type"], entityId: entityId,
+                operation: "", payload: .null, hlc: .zero, authorId: row["author_id"],
+                authorDiscipline: row["author_discipline"], deviceId: "")
+            facts.entities[entityId] = EntityFacts.after(revision, applyingTo: facts.entities[entityId])
+        }
+        let clientIds = Array(Set(changes.map(\.clientId)))
+        for row in try Row.fetchAll(
+            db,
+            sql: "SELECT client_id, team_id, from_hlc, to_hlc FROM client_teams WHERE client_id IN \(list(clientIds.count))",
+            arguments: StatementArguments(clientIds))
+        {
+            let from: String? = row["from_hlc"]
+            let to: String? = row["to_hlc"]
+            facts.clientTeams[row["client_id"], default: []].append(
+                TeamSpan(teamId: row["team_id"], from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) }))
+        }
+        return facts
+    }
+}
