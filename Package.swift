@@ -82,7 +82,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: seeded randomness, temporary folders, change factories.
         .target(
-            name: "SamenspelTestSupport", dependencies: ["ChangeLog", "Casework"],
+            name: "SamenspelTestSupport", dependencies: ["ChangeLog", "Casework", "SyncProtocol"],
             path: "Tests/SamenspelTestSupport", swiftSettings: testSettings
         ),
         .testTarget(
@@ -110,6 +110,17 @@ let package = Package(
                 "ChangeLog", "Casework", "SyncProtocol", "SyncServer", "SamenspelTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "SimulationTests",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SQLiteSupport", "SamenspelTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings
         ),

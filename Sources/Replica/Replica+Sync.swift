@@ -117,6 +117,7 @@ struct SyncSession {
         let results = Dictionary(response.results.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var refused: [(Change, ErrorDetail)] = []
         var ahead: [Change] = []
+        var superseded: [Change] = []
         for change in batch {
             guard let result = results[change.id] else { continue }
             switch result.status {
@@ -127,6 +128,11 @@ struct SyncSession {
                 let error = result.error ?? ErrorDetail(code: "rejected", message: "refused without a reason")
                 if error.code == ErrorCode.clockAhead && !alreadyRestamped.contains(change.id) {
                     ahead.append(change)
+                } else if error.code == ErrorCode.idReused {
+                    // The server holds another version of this very write: an earlier copy, sent before it was
+                    // re-stamped, arrived late and was stored. The server's version wins; verification
+                    // fetches it.
+                    superseded.append(change)
                 } else {
                     refused.append((change, error))
                 }
@@ -137,7 +143,8 @@ struct SyncSession {
             outcome.rejected.append(
                 RejectedChange(change: change, code: error.code, message: error.message, rejectedAt: now))
         }
-        try ChangeStore.remove(refused.map(\.0), db: db)
+        try ChangeStore.remove(refused.map(\.0) + superseded, db: db)
+        outcome.duplicates += superseded.count
         try ClockState.learn(serverTime: response.serverTime, localWall: now, db: db)
         if let earliest = ahead.map(\.hlc).min() {
             outcome.restamped = try ClockState.restampOutbox(from: earliest, serverTime: response.serverTime, db: db)
@@ -166,9 +173,10 @@ struct SyncSession {
                 guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return nil }
                 let inserted = try ChangeStore.insert(page.changes, recordedAt: now, db: db)
                 try Replica.saveDirectory(page.professionals, db: db)
-                let newest = ([page.serverTime] + page.changes.map(\.hlc)).max()!
-                try Replica.withClock(db) { $0.observe(newest, wallMillis: now) }
                 try ClockState.learn(serverTime: page.serverTime, localWall: now, db: db)
+                let newest = ([page.serverTime] + page.changes.map(\.hlc)).max()!
+                let corrected = now + (try ClockState.offset(db))
+                try Replica.withClock(db) { $0.observe(newest, wallMillis: corrected) }
                 var purged: String?
                 if let scope = page.scope, scope.access == .revoked {
                     try ChangeStore.purgeClient(scope.clientId, reason: ScopeLoss.reason, now: now, db: db)

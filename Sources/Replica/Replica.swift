@@ -70,7 +70,7 @@ public final class Replica: Sendable {
         try await replica.pool.write { db in
             let now = wallMillis()
             var clock = HybridLogicalClock()
-            clock.observe(response.serverTime, wallMillis: now)
+            clock.observe(response.serverTime, wallMillis: response.serverTime.wallMillis)
             try db.execute(
                 sql: """
                     INSERT INTO enrollment (singleton, server_url, device_id, token, professional_id,
@@ -84,6 +84,7 @@ public final class Replica: Sendable {
             try db.execute(
                 sql: "INSERT INTO sync_state (singleton, cursor, hlc) VALUES (1, NULL, ?)",
                 arguments: [clock.last.description])
+            try ClockState.learn(serverTime: response.serverTime, localWall: now, db: db)
             try Self.saveDirectory([response.professional], db: db)
         }
         return replica

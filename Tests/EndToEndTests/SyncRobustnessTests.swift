@@ -26,7 +26,7 @@ import Testing
             try await office.admin.createProfessional(name: name, discipline: discipline, teamIds: [team ?? office.team.id])
         }
 
-        func laptop(_ professional: Professional, _ name: String, clock: ManualClock? = nil) async throws -> Replica {
+        func laptop(_ professional: Professional, _ name: String, clock: SkewedClock? = nil) async throws -> Replica {
             let code = try await office.admin.issueEnrollmentCode(professionalId: professional.id)
             return try await Replica.enroll(
                 in: office.folder.appending(name), serverURL: server.baseURL, code: code,
@@ -89,17 +89,19 @@ import Testing
 
     @Test func aLaptopDaysAhead_isRestamped_andCannotWinLaterEdits() async throws {
         let setup = try await Setup()
-        let ahead = ManualClock(WallClock.millis() + 3 * 86_400_000)
+        let ahead = SkewedClock(skew: 0)
         let sanne = try await setup.professional("Sanne", .clientManager)
         let fast = try await setup.laptop(sanne, "fast", clock: ahead)
         let correct = try await setup.laptop(sanne, "correct")
         let client = setup.office.client
         try await correct.sync()
-        // The fast laptop has never talked to the server since enrollment and writes offline.
         _ = try await fast.sync()
+        // After its last sync the laptop's clock jumps three days ahead, and it writes offline.
+        ahead.advance(by: 3 * 86_400_000)
         let noteId = try await fast.addNote(clientId: client, NoteContent(text: "written on the fast laptop"))
         let report = try await fast.sync()
         #expect(report.pushed == 1)
+        #expect(report.restamped == 1)
         try await correct.sync()
         let journey = try await correct.journey(clientId: client)
         let stamped = try #require(journey.timeline.last { $0.entityId == noteId })
@@ -107,15 +109,16 @@ import Testing
 
         // Later, the correct laptop edits the note; the fast laptop edits it afterwards, still offline.
         _ = try await correct.reviseNote(noteId: noteId, text: "edited on the correct laptop")
-        try await Task.sleep(for: .milliseconds(5))
-        ahead.advance(by: 10)
+        // Clock corrections are as precise as a request's round trip: edits further apart than that keep their order.
+        try await Task.sleep(for: .milliseconds(300))
         _ = try await fast.reviseNote(noteId: noteId, text: "edited later on the fast laptop")
         try await correct.sync()
         try await fast.sync()
         try await correct.sync()
         let note = try #require(await correct.journey(clientId: client).notes.first { $0.id == noteId })
         #expect(note.conflicted)
-        #expect(note.current.text == "edited later on the fast laptop", "the later edit (in real time) shows as current")
+        #expect(note.current.text == "edited later on the fast laptop",
+                "the later edit (in real time) shows as current: \(note.revisions.map { "\($0.text) \($0.at)" })")
         let fastJourney = try await fast.journey(clientId: client).canonicalJSON()
         #expect(fastJourney == (try await correct.journey(clientId: client).canonicalJSON()))
         await setup.finish()

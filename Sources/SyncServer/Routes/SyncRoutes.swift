@@ -189,7 +189,7 @@ enum PullCursor {
             throw invalid
         }
         guard parts.count == 4 else { return PullPosition(position: position) }
-        guard Identifier.isValid(parts[2]), let after = number(parts[3]), after < position else { throw invalid }
+        guard Identifier.isValid(parts[2]), let after = number(parts[3]) else { throw invalid }
         return PullPosition(position: position, backfill: Backfill(clientId: parts[2], after: after))
     }
 

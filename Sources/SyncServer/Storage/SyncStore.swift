@@ -63,7 +63,7 @@ public struct PullPosition: Hashable, Sendable {
     public static let start = PullPosition(position: 0)
 }
 
-/// The progress of sending a client's history before the position where it entered a caseload.
+/// The progress of sending the whole history of a client that entered a caseload.
 public struct Backfill: Hashable, Sendable {
     /// The client.
     public var clientId: String
@@ -203,10 +203,10 @@ public protocol SyncStore: Sendable {
     /// Up to `limit` changes about the principal's current caseload after `position`, in log order.
     ///
     /// When a client enters the caseload (it was moved into one of the principal's teams) the page ends at
-    /// that point, reports the ``ScopeChange``, and the following pages first send the client's history
-    /// from before the move (a backfill) before the log continues. When a client leaves the caseload the
-    /// page ends there and reports it. Changes written by the principal's own device are left out of the
-    /// log (they are on the device) but not out of a backfill.
+    /// that point, reports the ``ScopeChange``, and the following pages first send the client's whole
+    /// history (a backfill) before the log continues. When a client leaves the caseload the page ends there
+    /// and reports it. Changes written by the principal's own device are left out of the log (they are on
+    /// the device) but not out of a backfill (the device removed the client when it left).
     ///
     /// Throws `StoreError` `cursorExpired` for a position this log does not serve any more: before the
     /// horizon, or beyond its end (a cursor from before a restore).

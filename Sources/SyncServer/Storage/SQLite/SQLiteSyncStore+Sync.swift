@@ -112,7 +112,8 @@ extension SQLiteSyncStore {
         let covered: Int64 = full ? rows[limit - 1]["seq"] : end
         let event = try scopeEvent(for: principal, after: position, upTo: covered, db: db)
         if let event {
-            let upToEvent = rows.prefix { ($0["seq"] as Int64) <= event.seq }
+            // The page ends before the event; a granted client's whole history, the move included, follows.
+            let upToEvent = rows.prefix { ($0["seq"] as Int64) < event.seq }
             let next = event.change.granted
                 ? PullPosition(position: event.seq, backfill: Backfill(clientId: event.change.clientId, after: 0))
                 : PullPosition(position: event.seq)
@@ -123,7 +124,7 @@ extension SQLiteSyncStore {
             db: db)
     }
 
-    /// The next page of a client's history from before it entered the caseload at `position`.
+    /// The next page of the history of a client that entered the caseload at `position`.
     private static func backfillPage(
         for principal: Principal, at position: Int64, _ backfill: Backfill, limit: Int, db: Database
     ) throws -> StoredPage {
@@ -131,10 +132,13 @@ extension SQLiteSyncStore {
         guard try inCaseload(backfill.clientId, of: principal, db: db) else {
             return StoredPage(changes: [], next: PullPosition(position: position), hasMore: true, professionals: [])
         }
+        // The whole history, also past `position`: this device's own writes there are not in the log it pulls
+        // (they are left out as already on the device), but its copy of the client was just removed if the
+        // client left and came back. Later changes arrive twice; the replica keeps one.
         let rows = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?"),
-            arguments: [backfill.clientId, backfill.after, position, limit + 1])
+                sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+            arguments: [backfill.clientId, backfill.after, limit + 1])
         let page = rows.prefix(limit)
         let next = rows.count > limit
             ? PullPosition(position: position, backfill: Backfill(clientId: backfill.clientId, after: page.last!["seq"]))

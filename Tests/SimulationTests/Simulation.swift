@@ -1,0 +1,297 @@
+import Casework
+import ChangeLog
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Replica
+import SQLiteSupport
+import SamenspelTestSupport
+import Synchronization
+import SyncProtocol
+import SyncServer
+
+/// One randomised history: a real server store, six replicas (one professional on two laptops), random
+/// writes of every kind, random syncs through a faulty transport, replica crashes, server restarts, clients
+/// moving between teams, and skewed clocks. ``run()`` ends with a quiet round and returns every broken
+/// invariant (empty when the history converged).
+actor Simulation {
+    struct Device {
+        let name: String
+        let professional: Professional
+        let teamId: String
+        let directory: String
+        let clock: SkewedClock
+        let transport: FaultyTransport
+        var replica: Replica
+        /// Writes made here: change ids of revisions, and entity ids of creations.
+        var revisions: [String] = []
+        var creations: [String] = []
+    }
+
+    let seed: UInt64
+    let steps: Int
+    var random: SeededGenerator
+    let folder: TemporaryDirectory
+    let logger: Logger
+    var store: SQLiteSyncStore
+    var teams: [TeamRecord] = []
+    var clientTeams: [String: String] = [:]
+    var devices: [Device] = []
+    var trace: [String] = []
+    var remaining = 0
+    /// What happened, counted over the history (to show the faults really occurred).
+    var counts: [String: Int] = [:]
+
+    init(seed: UInt64, steps: Int) throws {
+        self.seed = seed
+        self.steps = steps
+        random = SeededGenerator(seed: seed)
+        folder = try TemporaryDirectory("sim")
+        store = try SQLiteSyncStore(directory: folder.appending("server"))
+        var logger = Logger(label: "sim")
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    var admin: Administration { Administration(store: store) }
+
+    /// Runs the history and returns the invariants it broke.
+    func run() async throws -> [String] {
+        defer { folder.remove() }
+        try await setUpDirectory()
+        remaining = steps
+        var first = true
+        while remaining > 0 {
+            let app = try await SyncServer.makeApplication(store: store, configuration: .init(), logger: logger)
+            let enrollFirst = first
+            try await app.test(.router) { client in try await self.epoch(client: client, enrollFirst: enrollFirst) }
+            first = false
+            if remaining > 0 {
+                store = try SQLiteSyncStore(directory: folder.appending("server"))  // a restarted server process
+                trace.append("server restarted")
+                counts["server restarts", default: 0] += 1
+            }
+        }
+        let app = try await SyncServer.makeApplication(store: store, configuration: .init(), logger: logger)
+        return try await app.test(.router) { client in try await self.quietRoundAndCheck(client: client) }
+    }
+
+    private func setUpDirectory() async throws {
+        teams = [try await admin.createTeam(name: "A"), try await admin.createTeam(name: "B")]
+        for (index, name) in ["Jaap", "Fatima", "Kees"].enumerated() {
+            let team = teams[index == 2 ? 1 : 0].id
+            clientTeams[try await admin.createClient(name: name, teamId: team)] = team
+        }
+    }
+
+    private func epoch(client: any TestClientProtocol, enrollFirst: Bool) async throws {
+        let base = RouterTransport(client: client)
+        if enrollFirst { try await enrollDevices(base) }
+        for index in devices.indices { devices[index].transport.connect(base) }
+        while remaining > 0 {
+            remaining -= 1
+            if try await step() { return }  // the server restarts
+        }
+    }
+
+    private func enrollDevices(_ base: RouterTransport) async throws {
+        let day: Int64 = 86_400_000
+        let people: [(String, Discipline, Int, [Int64])] = [
+            ("Sanne", .clientManager, 0, [0, 3 * day]),  // two laptops, one three days fast
+            ("Ahmed", .incomeConsultant, 0, [-2 * day]),  // two days slow
+            ("Petra", .accountManager, 0, [7 * 60_000]),
+            ("Olaf", .clientManager, 1, [0]),
+            ("Ilse", .incomeConsultant, 1, [-40_000]),
+        ]
+        for (name, discipline, team, skews) in people {
+            let professional = try await admin.createProfessional(name: name, discipline: discipline, teamIds: [teams[team].id])
+            for (index, skew) in skews.enumerated() {
+                let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
+                let transport = FaultyTransport(seed: random.next())
+                transport.connect(base)
+                let clock = SkewedClock(skew: skew)
+                let directory = folder.appending("\(name)-\(index)")
+                let replica = try await Replica.enroll(
+                    in: directory, serverURL: "http://router", code: code, transport: transport, wallMillis: clock.now)
+                devices.append(Device(
+                    name: "\(name)-\(index)", professional: professional, teamId: teams[team].id, directory: directory,
+                    clock: clock, transport: transport, replica: replica))
+            }
+        }
+    }
+
+    /// One random action; returns `true` when the server should restart.
+    private func step() async throws -> Bool {
+        let roll = Double.random(in: 0..<1, using: &random)
+        let index = Int.random(in: 0..<devices.count, using: &random)
+        switch roll {
+        case ..<0.42:
+            await write(on: index)
+        case ..<0.72:
+            await sync(index, faulty: Bool.random(using: &random))
+        case ..<0.78:
+            trace.append("\(devices[index].name) crashes and restarts")
+            counts["replica crashes", default: 0] += 1
+            devices[index].replica = try Replica(directory: devices[index].directory, wallMillis: devices[index].clock.now)
+        case ..<0.82:
+            return true
+        case ..<0.86:
+            let client = clientTeams.keys.sorted().randomElement(using: &random)!
+            let target = teams.first { $0.id != clientTeams[client] }!.id
+            trace.append("client \(client.suffix(4)) moves to team \(target == teams[0].id ? "A" : "B")")
+            try await admin.moveClient(client, toTeam: target)
+            counts["client moves", default: 0] += 1
+            clientTeams[client] = target
+        case ..<0.90:
+            trace.append("delayed requests arrive")
+            await devices[index].transport.deliverDelayed()
+        default:
+            let millis = Int64.random(in: 1...3_600_000, using: &random)
+            devices[index].clock.advance(by: millis)
+        }
+        return false
+    }
+
+    private func sync(_ index: Int, faulty: Bool) async {
+        let device = devices[index]
+        device.transport.setFaults(
+            faulty ? .init(drop: 0.1, loseResponse: 0.15, duplicate: 0.1, delay: 0.1, busy: 0.05) : .none)
+        do {
+            let report = try await device.replica.sync(using: device.transport)
+            counts["syncs", default: 0] += 1
+            counts["changes pushed", default: 0] += report.pushed
+            counts["writes rejected", default: 0] += report.rejected.count
+            counts["writes re-stamped", default: 0] += report.restamped
+            counts["clients removed", default: 0] += report.removedClients.count
+            counts["clients repaired", default: 0] += report.repairedClients.count
+            if !report.repairedClients.isEmpty, ProcessInfo.processInfo.environment["SAMENSPEL_SIM_DEBUG"] != nil {
+                print("REPAIR seed \(seed) \(device.name)\n" + trace.suffix(12).joined(separator: "\n"))
+            }
+            trace.append("\(device.name) syncs: pushed \(report.pushed), pulled \(report.pulled), rejected \(report.rejected.count)")
+        } catch {
+            trace.append("\(device.name) sync fails: \(error)")
+            counts["failed syncs", default: 0] += 1
+            if Bool.random(using: &random) {
+                // Killed in the middle of the sync: a new process opens the same files.
+                devices[index].replica = (try? Replica(directory: device.directory, wallMillis: device.clock.now)) ?? device.replica
+            }
+        }
+    }
+
+    private func write(on index: Int) async {
+        let device = devices[index]
+        let replica = device.replica
+        do {
+            guard let client = try await replica.clients().map(\.id).sorted().randomElement(using: &random) else { return }
+            let journey = try await replica.journey(clientId: client)
+            let mine = device.professional
+            let determinant = Determinant.allCases.randomElement(using: &random)!
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0:
+                let text = "note \(Int.random(in: 0..<1_000_000, using: &random)) by \(device.name)\nsecond line"
+                devices[index].creations.append(try await replica.addNote(
+                    clientId: client, NoteContent(text: text, behaviour: mine.discipline.focus, determinants: [determinant])))
+            case 1:
+                guard let note = journey.notes.filter({ $0.by.id == mine.id }).randomElement(using: &random) else { return }
+                devices[index].revisions.append(try await replica.reviseNote(noteId: note.id, text: "revised by \(device.name)"))
+            case 2:
+                let score: AssessmentScore = Bool.random(using: &random) ? .known(Int.random(in: 1...5, using: &random)) : .unknown
+                devices[index].creations.append(try await replica.recordAssessment(
+                    clientId: client, Assessment(determinant: determinant, score: score)))
+            case 3:
+                let kind = InterventionCatalogue.kinds.randomElement(using: &random)!
+                devices[index].creations.append(try await replica.startIntervention(
+                    clientId: client,
+                    InterventionPlan(kind: kind.code, valence: kind.valence, targets: kind.targets, behaviour: kind.behaviour)))
+            case 4:
+                guard let intervention = journey.interventions.filter({ $0.discipline == mine.discipline })
+                    .randomElement(using: &random)
+                else { return }
+                let status = InterventionStatus.allCases.randomElement(using: &random)!
+                devices[index].revisions.append(try await replica.updateIntervention(
+                    interventionId: intervention.id, status: status, targets: [determinant]))
+            default:
+                let field = ContactField.allCases.randomElement(using: &random)!
+                let value = Bool.random(using: &random) ? "\(field.rawValue) from \(device.name)" : nil
+                devices[index].revisions.append(try await replica.setContact(clientId: client, field, to: value))
+            }
+            trace.append("\(device.name) writes about \(client.suffix(4))")
+        } catch {
+            trace.append("\(device.name) write refused locally: \(error)")
+        }
+    }
+
+    /// No more faults: delayed requests arrive, every replica syncs until quiet, then the invariants.
+    private func quietRoundAndCheck(client: any TestClientProtocol) async throws -> [String] {
+        let base = RouterTransport(client: client)
+        for device in devices {
+            device.transport.connect(base)
+            device.transport.setFaults(.none)
+            await device.transport.deliverDelayed()
+        }
+        var problems: [String] = []
+        for round in 0..<3 {
+            for device in devices {
+                do {
+                    try await device.replica.sync(using: device.transport)
+                } catch {
+                    problems.append("round \(round): \(device.name) cannot sync without faults: \(error)")
+                }
+            }
+        }
+        problems += try await checkInvariants()
+        counts["faults injected", default: 0] += devices.map(\.transport.injectedFaults).reduce(0, +)
+        return problems
+    }
+
+    private func checkInvariants() async throws -> [String] {
+        var problems: [String] = []
+        let server = try DatabaseQueue(path: folder.appending("server/" + SQLiteSyncStore.fileName))
+        let (logged, directory) = try await server.read { db in
+            let changes = try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns) FROM changes").map(ChangeRow.decode)
+            var directory: [String: Professional] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, discipline FROM professionals") {
+                directory[row["id"]] = Professional(id: row["id"], name: row["name"], discipline: Discipline(rawValue: row["discipline"])!)
+            }
+            return (changes, directory)
+        }
+        let onServer = Set(logged.map(\.id))
+        if onServer.count != logged.count { problems.append("the server stored a change twice") }
+        for (client, team) in clientTeams.sorted(by: { $0.key < $1.key }) {
+            let expected = JourneyProjection.project(clientId: client, changes: logged, directory: directory).canonicalJSON()
+            for device in devices {
+                let journey = try? await device.replica.journey(clientId: client)
+                if device.teamId == team {
+                    if journey?.canonicalJSON() != expected {
+                        problems.append("\(device.name) shows a journey of \(client.suffix(4)) unlike the server's")
+                    }
+                } else if journey != nil {
+                    problems.append("\(device.name) still holds \(client.suffix(4)), which its team no longer has")
+                }
+            }
+        }
+        for device in devices {
+            let status = try await device.replica.status()
+            if status.pendingChanges != 0 { problems.append("\(device.name) still has \(status.pendingChanges) pending") }
+            let rejected = status.rejected.map(\.change)
+            let rejectedIds = Set(rejected.map(\.id))
+            if !rejectedIds.isDisjoint(with: onServer) { problems.append("\(device.name) lists a stored change as rejected") }
+            for id in device.revisions where !onServer.contains(id) && !rejectedIds.contains(id) {
+                problems.append("\(device.name) lost revision \(id)")
+            }
+            let created = Set(logged.filter { $0.deviceId == status.identity.deviceId }.map(\.entityId))
+                .union(rejected.map(\.entityId))
+            for id in device.creations where !created.contains(id) {
+                problems.append("\(device.name) lost the creation of \(id)")
+            }
+        }
+        return problems
+    }
+
+    /// The last actions, for a failure message.
+    func recentTrace(_ count: Int) -> String {
+        trace.suffix(count).joined(separator: "\n")
+    }
+}
