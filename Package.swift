@@ -114,6 +114,14 @@ let package = Package(
             swiftSettings: testSettings
         ),
         .testTarget(
+            name: "ProcessTests",
+            dependencies: [
+                "samenspel", "ChangeLog", "Casework", "Replica", "SyncServer", "SQLiteSupport", "SamenspelTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
             name: "SimulationTests",
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SQLiteSupport", "SamenspelTestSupport",
