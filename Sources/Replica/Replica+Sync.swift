@@ -264,6 +264,10 @@ struct SyncSession {
             try ChangeStore.insert(changes, recordedAt: now, db: db)
             try Replica.saveDirectory(professionals, db: db)
             let onServer = Set(changes.map(\.id))
+            // A write listed as refused that the server holds after all is no longer refused.
+            for id in onServer {
+                try db.execute(sql: "DELETE FROM rejected WHERE id = ?", arguments: [id])
+            }
             let extra = try Row.fetchAll(
                 db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?", arguments: [clientId]
             ).map(ChangeRow.decode).filter { !onServer.contains($0.id) }

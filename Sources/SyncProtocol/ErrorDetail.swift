@@ -32,7 +32,7 @@ public struct ErrorDetail: Codable, Hashable, Sendable, Error, CustomStringConve
 public enum ErrorCode {
     /// 400: the body is not valid JSON or lacks required members.
     public static let invalidRequest = "invalidRequest"
-    /// 400: a query parameter is malformed (`after`, `limit`).
+    /// 400: a parameter is malformed (`limit`, or the client id in a path).
     public static let invalidParameter = "invalidParameter"
     /// 400: the cursor was not issued by this server.
     public static let invalidCursor = "invalidCursor"
@@ -49,15 +49,13 @@ public enum ErrorCode {
     public static let notFound = "notFound"
     /// 429: too many requests from this device; retry after the `Retry-After` seconds.
     public static let rateLimited = "rateLimited"
-    /// 405: the route exists but not with this method.
-    public static let methodNotAllowed = "methodNotAllowed"
     /// 413: the body is larger than ``ProtocolLimits/maxRequestBytes``.
     public static let payloadTooLarge = "payloadTooLarge"
     /// 415: the body is not `application/json`.
     public static let unsupportedMediaType = "unsupportedMediaType"
     /// 500: an unexpected server fault; nothing of the request was stored.
     public static let internalError = "internalError"
-    /// 503: the server is busy, shutting down, or its storage is unavailable; retry after `Retry-After`.
+    /// 503: the server's database is busy; nothing was stored; retry after `Retry-After` seconds.
     public static let unavailable = "unavailable"
 
     /// Per change: malformed id, client id, entity id, device or timestamp.

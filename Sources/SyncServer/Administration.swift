@@ -45,13 +45,12 @@ public struct Administration: Sendable {
     public func createClient(name: String, teamId: String) async throws -> String {
         try checkName(name, field: "client name")
         let now = wallMillis()
-        var clock = HybridLogicalClock(last: try await store.latestTimestamp())
         let clientId = Identifier.make(wallMillis: now)
         let event = CaseEvent.clientRegistered(ClientRegistration(name: name, teamId: teamId))
         let change = Change(
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType,
             entityId: clientId, operation: event.operation, payload: event.payload,
-            hlc: clock.tick(wallMillis: now), authorId: Change.administratorId, authorDiscipline: nil,
+            hlc: Self.stamp(now), authorId: Change.administratorId, authorDiscipline: nil,
             deviceId: Change.serverDeviceId)
         try await store.registerClient(ClientRecord(id: clientId, teamId: teamId, createdAt: now), registration: change)
         return clientId
@@ -64,11 +63,10 @@ public struct Administration: Sendable {
     /// were pushed (writes made before the move are accepted, later ones are refused).
     public func moveClient(_ clientId: String, toTeam teamId: String) async throws {
         let now = wallMillis()
-        var clock = HybridLogicalClock(last: try await store.latestTimestamp())
         let event = CaseEvent.clientMoved(teamId: teamId)
         let change = Change(
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
-            operation: event.operation, payload: event.payload, hlc: clock.tick(wallMillis: now),
+            operation: event.operation, payload: event.payload, hlc: Self.stamp(now),
             authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
         guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
         guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
@@ -93,6 +91,12 @@ public struct Administration: Sendable {
             hash: Secrets.hash(Secrets.normalizeEnrollmentCode(code)), professionalId: professionalId,
             createdAt: now, expiresAt: now + validForMillis)
         return code
+    }
+
+    /// The timestamp of an administrator's change: the server's wall clock itself. Devices' clocks may run
+    /// up to the allowed drift ahead, but a move must take effect when it is made, not minutes later.
+    static func stamp(_ wallMillis: Int64) -> HLCTimestamp {
+        HLCTimestamp(wallMillis: wallMillis, logical: 0)
     }
 
     private func checkName(_ name: String, field: String) throws {

@@ -10,12 +10,20 @@ public struct PushFacts: Sendable {
     public var entities: [String: EntityFacts]
     /// The teams each client the batch is about has had, for those that exist.
     public var clientTeams: [String: [TeamSpan]]
+    /// The latest timestamp the server accepted from the pushing device, if any.
+    public var deviceHighWater: HLCTimestamp?
+    /// Changes of the batch that were refused for good before, with the reason.
+    public var refused: [String: ErrorDetail] = [:]
 
     /// Creates push facts.
-    public init(existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: [TeamSpan]]) {
+    public init(
+        existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: [TeamSpan]],
+        deviceHighWater: HLCTimestamp? = nil
+    ) {
         self.existing = existing
         self.entities = entities
         self.clientTeams = clientTeams
+        self.deviceHighWater = deviceHighWater
     }
 }
 
@@ -25,6 +33,9 @@ public struct PushPlan: Sendable {
     public var results: [PushResult]
     /// The changes to store, in request order.
     public var accepted: [Change]
+    /// Changes refused for good by this push, to remember (every refusal but `clockAhead`, which the device
+    /// answers by sending the change again with a new timestamp).
+    public var refusedForGood: [(id: String, error: ErrorDetail)] = []
 }
 
 /// Decides, as a pure function, which changes of a push are stored.
@@ -34,11 +45,12 @@ public struct PushPlan: Sendable {
 /// 2. the device is the token's device (`wrongDevice`), the author the token's professional
 ///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`) — so nothing below is revealed to others;
 /// 3. a change with the same id is already stored: the same write is a `duplicate` (also after the caller
-///    lost access to the client: it was accepted while they had it), different content is `idReused`;
+///    lost access to the client: it was accepted while they had it), different content is `idReused`; a
+///    change refused before for good gets the same refusal again (a late replay cannot change the outcome);
 /// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
-/// 5. the client belonged to one of the caller's teams at the change's timestamp (`outOfScope`, also for
-///    clients that do not exist): writes made offline while the caller still had the client are accepted,
-///    later ones are not;
+/// 5. the client belonged to one of the caller's teams at the change's timestamp, or at the latest timestamp
+///    already accepted from the device if that is later (`outOfScope`, also for clients that do not exist):
+///    writes made offline while the caller still had the client are accepted, later ones are not;
 /// 6. the payload has the shape of its operation (`invalidPayload`, `unknownOperation`);
 /// 7. the domain rules of ``CaseworkRules`` hold (their codes).
 /// Changes are checked in request order against the facts plus the changes accepted before them, so a
@@ -57,13 +69,23 @@ public enum PushPlanner {
                     plan.results.append(PushResult(id: change.id, status: .duplicate))
                     continue
                 }
+                // Decided once: a replayed request cannot turn an earlier refusal into an acceptance.
+                if let earlier = facts.refused[change.id] { throw earlier }
                 try check(change, by: principal, facts: facts, wallMillis: wallMillis, maxDriftMillis: maxDriftMillis)
                 facts.existing[change.id] = change
                 facts.entities[change.entityId] = EntityFacts.after(change, applyingTo: facts.entities[change.entityId])
+                facts.deviceHighWater = max(facts.deviceHighWater ?? change.hlc, change.hlc)
                 plan.accepted.append(change)
                 plan.results.append(PushResult(id: change.id, status: .accepted))
             } catch {
                 plan.results.append(PushResult(id: change.id, status: .rejected, error: error))
+                let identity = [ErrorCode.invalidChange, ErrorCode.wrongDevice, ErrorCode.wrongAuthor, ErrorCode.wrongDiscipline]
+                if error.code != ErrorCode.clockAhead, error.code != ErrorCode.idReused, !identity.contains(error.code),
+                    facts.refused[change.id] == nil
+                {
+                    facts.refused[change.id] = error
+                    plan.refusedForGood.append((change.id, error))
+                }
             }
         }
         return plan
@@ -107,8 +129,11 @@ public enum PushPlanner {
                 message: "timestamp is more than \(maxDriftMillis / 1000) s ahead of the server clock")
         }
         // In the caseload when it was written: a change made offline before the client moved away is accepted.
+        // A device writes in clock order, so nothing it writes can be older than what it already sent: that
+        // stops a device from backdating a write to before it lost the client.
+        let writtenAt = max(change.hlc, facts.deviceHighWater ?? change.hlc)
         let spans = facts.clientTeams[change.clientId] ?? []
-        guard spans.contains(where: { principal.teamIds.contains($0.teamId) && $0.contains(change.hlc) }) else {
+        guard spans.contains(where: { principal.teamIds.contains($0.teamId) && $0.contains(writtenAt) }) else {
             throw ErrorDetail(code: ErrorCode.outOfScope, message: "client \(change.clientId) is not in your caseload")
         }
         do throws(CaseworkError) {

@@ -169,7 +169,8 @@ actor Simulation {
             if !report.repairedClients.isEmpty, ProcessInfo.processInfo.environment["SAMENSPEL_SIM_DEBUG"] != nil {
                 print("REPAIR seed \(seed) \(device.name)\n" + trace.suffix(12).joined(separator: "\n"))
             }
-            trace.append("\(device.name) syncs: pushed \(report.pushed), pulled \(report.pulled), rejected \(report.rejected.count)")
+            trace.append("\(device.name) syncs: pushed \(report.pushed), pulled \(report.pulled), rejected \(report.rejected.count)"
+                + report.rejected.map { " [\($0.change.id.suffix(6)) \($0.code)]" }.joined())
         } catch {
             trace.append("\(device.name) sync fails: \(error)")
             counts["failed syncs", default: 0] += 1
@@ -277,7 +278,10 @@ actor Simulation {
             if status.pendingChanges != 0 { problems.append("\(device.name) still has \(status.pendingChanges) pending") }
             let rejected = status.rejected.map(\.change)
             let rejectedIds = Set(rejected.map(\.id))
-            if !rejectedIds.isDisjoint(with: onServer) { problems.append("\(device.name) lists a stored change as rejected") }
+            for change in rejected where onServer.contains(change.id) {
+                let reason = status.rejected.first { $0.change.id == change.id }!
+                problems.append("\(device.name) lists stored change \(change.id.suffix(6)) (\(change.entityType).\(change.operation) about \(change.clientId.suffix(4)), hlc \(change.hlc)) as rejected: \(reason.code)")
+            }
             for id in device.revisions where !onServer.contains(id) && !rejectedIds.contains(id) {
                 problems.append("\(device.name) lost revision \(id)")
             }

@@ -70,6 +70,37 @@ import Testing
         }
     }
 
+    @Test func aWriteBackdatedToBeforeTheMove_isRefused_onceTheDeviceSentSomethingLater() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let stays = try await api.admin.createClient(name: "Blijft", teamId: fixture.team.id)
+            try await api.admin.moveClient(fixture.jaap, toTeam: fixture.otherTeam.id)
+            var now = ChangeFactory(wallMillis: WallClock.millis() + 1_000)
+            let later = now.make(.noteAdded(NoteContent(text: "about another client")), client: stays, by: sanne.author)
+            #expect(try await api.push([later], as: sanne).results.first?.status == .accepted)
+            var backdated = ChangeFactory(wallMillis: WallClock.millis() - 3_600_000)
+            let forged = backdated.make(.noteAdded(NoteContent(text: "pretends to be old")), client: fixture.jaap, by: sanne.author)
+            #expect(try await api.push([forged], as: sanne).results.first?.error?.code == ErrorCode.outOfScope)
+        }
+    }
+
+    @Test func aRefusedWrite_staysRefused_whenAReplayArrivesAfterTheClientCameBack() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            try await api.admin.moveClient(fixture.jaap, toTeam: fixture.otherTeam.id)
+            var factory = ChangeFactory(wallMillis: WallClock.millis() + 60_000)  // written after the move
+            let note = factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)
+            #expect(try await api.push([note], as: sanne).results.first?.error?.code == ErrorCode.outOfScope)
+            try await api.admin.moveClient(fixture.jaap, toTeam: fixture.team.id)
+            // The note's timestamp now falls in the team's second period, but the outcome was decided.
+            let replay = try await api.push([note], as: sanne)
+            #expect(replay.results.first?.error?.code == ErrorCode.outOfScope)
+            #expect(try await api.pullAll(as: try await api.enroll(fixture.ahmed)).contains { $0.id == note.id } == false)
+        }
+    }
+
     @Test func digest_matchesTheChangesAClientHas_andClientHistoryIsScoped() async throws {
         let fixture = try await ServerFixture()
         try await fixture.test { api in

@@ -68,7 +68,6 @@ struct ErrorMiddleware: RouterMiddleware {
     static func detail(for error: HTTPError) -> ErrorDetail {
         switch error.status {
         case .notFound: ErrorDetail(code: ErrorCode.notFound, message: "no such route")
-        case .methodNotAllowed: ErrorDetail(code: ErrorCode.methodNotAllowed, message: "method not allowed on this route")
         case .contentTooLarge:
             ErrorDetail(
                 code: ErrorCode.payloadTooLarge,

@@ -67,7 +67,7 @@ struct SyncRoutes: Sendable {
         }
         let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
-        let plan = try await store.push(body.changes, receivedAt: wall) { facts in
+        let plan = try await store.push(body.changes, from: principal.deviceId, receivedAt: wall) { facts in
             PushPlanner.plan(body.changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: drift)
         }
         let rejected = plan.results.filter { $0.status == .rejected }.count

@@ -197,10 +197,14 @@ public protocol SyncStore: Sendable {
     /// The principal of a device token hash; `nil` when unknown or revoked. Records when the device was seen.
     func principal(tokenHash: String, now: Int64) async throws -> Principal?
 
-    /// Stores a batch of pushed changes in one transaction, as decided by `planner` from the stored facts.
-    func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan) async throws
-        -> PushPlan
+    /// Stores a batch of changes pushed by a device in one transaction, as decided by `planner` from the
+    /// stored facts (including the latest timestamp accepted from that device, which it then raises).
+    func push(
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan
+    ) async throws -> PushPlan
     /// Up to `limit` changes about the principal's current caseload after `position`, in log order.
+    ///
+    /// The log is filtered by the caseload as it is now.
     ///
     /// When a client enters the caseload (it was moved into one of the principal's teams) the page ends at
     /// that point, reports the ``ScopeChange``, and the following pages first send the client's whole
@@ -219,6 +223,4 @@ public protocol SyncStore: Sendable {
     func digests(for principal: Principal) async throws -> CaseloadDigest
     /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms); returns it.
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
-    /// The largest timestamp in the log (`HLCTimestamp.zero` when empty), to start the server clock after it.
-    func latestTimestamp() async throws -> HLCTimestamp
 }

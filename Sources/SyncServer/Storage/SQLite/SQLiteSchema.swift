@@ -49,6 +49,13 @@ enum SQLiteSchema {
                         from_team TEXT NOT NULL,
                         to_team TEXT NOT NULL
                     );
+                    -- Changes refused for good: a late replay of the same change gets the same answer.
+                    CREATE TABLE refused_changes (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        refused_at INTEGER NOT NULL
+                    );
                     -- Cursors before the horizon are no longer served incrementally (cursorExpired).
                     CREATE TABLE server_state (
                         singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),
@@ -62,7 +69,8 @@ enum SQLiteSchema {
                         token_hash TEXT NOT NULL UNIQUE,
                         enrolled_at INTEGER NOT NULL,
                         last_seen_at INTEGER,
-                        revoked_at INTEGER
+                        revoked_at INTEGER,
+                        max_hlc TEXT
                     );
                     CREATE TABLE enrollment_codes (
                         code_hash TEXT PRIMARY KEY NOT NULL,

@@ -2,15 +2,37 @@ import Casework
 public import ChangeLog
 import GRDB
 import SQLiteSupport
+import SyncProtocol
 
 extension SQLiteSyncStore {
-    public func push(_ changes: [Change], receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan)
+    public func push(_ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan)
         async throws -> PushPlan
     {
         try await pool.write { db in
-            let plan = planner(try Self.facts(for: changes, db: db))
+            var facts = try Self.facts(for: changes, db: db)
+            facts.deviceHighWater = try String.fetchOne(
+                db, sql: "SELECT max_hlc FROM devices WHERE id = ?", arguments: [deviceId]
+            ).flatMap { HLCTimestamp($0) }
+            let ids = Array(Set(changes.map(\.id)))
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, code, message FROM refused_changes WHERE id IN \(Self.list(ids.count))",
+                arguments: StatementArguments(ids))
+            {
+                facts.refused[row["id"]] = ErrorDetail(code: row["code"], message: row["message"])
+            }
+            let plan = planner(facts)
             for change in plan.accepted {
                 try Self.insert(change, receivedAt: receivedAt, db: db)
+            }
+            for (id, error) in plan.refusedForGood {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO refused_changes (id, code, message, refused_at) VALUES (?, ?, ?, ?)",
+                    arguments: [id, error.code, error.message, receivedAt])
+            }
+            if let newest = plan.accepted.map(\.hlc).max() {
+                try db.execute(
+                    sql: "UPDATE devices SET max_hlc = max(coalesce(max_hlc, ''), ?) WHERE id = ?",
+                    arguments: [newest.description, deviceId])
             }
             return plan
         }
@@ -76,13 +98,6 @@ extension SQLiteSyncStore {
                 db, sql: "SELECT max(seq) FROM changes WHERE received_at < ?", arguments: [receivedBefore]) ?? 0
             try db.execute(sql: "UPDATE server_state SET horizon = max(horizon, ?)", arguments: [candidate])
             return try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
-        }
-    }
-
-    public func latestTimestamp() async throws -> HLCTimestamp {
-        try await pool.read { db in
-            let text = try String.fetchOne(db, sql: "SELECT max(hlc) FROM changes")
-            return text.flatMap { HLCTimestamp($0) } ?? .zero
         }
     }
 
@@ -195,7 +210,7 @@ extension SQLiteSyncStore {
         var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
         let ids = Array(Set(changes.map(\.id)))
         for row in try Row.fetchAll(
-            db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id IN \(list(ids.count))",
+            db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id IN \(Self.list(ids.count))",
             arguments: StatementArguments(ids))
         {
             let change = try ChangeRow.decode(row)
