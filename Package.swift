@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "ChangeLog", swiftSettings: strictSettings),
         // Pure domain: clients, notes, assessments, interventions, the journey projection.
         .target(name: "Casework", dependencies: ["ChangeLog"], swiftSettings: strictSettings),
+        // Presentation of the journey: text for terminals, one self-contained HTML file, English and Dutch.
+        .target(name: "JourneyViews", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
         // Versioned wire types, error body and JSON coding shared by replica and server.
         .target(name: "SyncProtocol", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
         // SQLite helpers shared by the replica and the server's SQLite backend (GRDB).
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "samenspel",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer",
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,6 +92,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseworkTests", dependencies: ["ChangeLog", "Casework", "SamenspelTestSupport"],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "JourneyViewsTests", dependencies: ["ChangeLog", "Casework", "JourneyViews", "SamenspelTestSupport"],
             swiftSettings: testSettings
         ),
         .testTarget(

@@ -8,6 +8,8 @@ public enum CaseworkLimits {
     public static let maxNameLength = 200
     /// The most revisions one revision may supersede.
     public static let maxSupersedes = 64
+    /// The longest agreement text, in characters (one line).
+    public static let maxAgreementLength = 500
 }
 
 extension CaseEvent {
@@ -50,7 +52,41 @@ extension CaseEvent {
                 "targets": .array(update.targets.map { .string($0.rawValue) }),
                 "supersedes": .array(supersedes.map(JSONValue.string)),
             ])
+        case .goalAdded(let goal):
+            return .object(Self.goalMembers(goal))
+        case .goalUpdated(let goal, let supersedes):
+            var members = Self.goalMembers(goal)
+            members["supersedes"] = .array(supersedes.map(JSONValue.string))
+            return .object(members)
+        case .agreementAdded(let agreement):
+            return .object(Self.agreementMembers(agreement))
+        case .agreementUpdated(let agreement, let supersedes):
+            var members = Self.agreementMembers(agreement)
+            members["supersedes"] = .array(supersedes.map(JSONValue.string))
+            return .object(members)
+        case .signalAcknowledged(let acknowledgement):
+            return .object(["signal": .string(acknowledgement.signal), "reason": .string(acknowledgement.reason)])
         }
+    }
+
+    private static func goalMembers(_ goal: SubGoal) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "title": .string(goal.title), "behaviour": .string(goal.behaviour.rawValue),
+            "targets": .array(goal.targets.map { .string($0.rawValue) }), "owner": .string(goal.owner.rawValue),
+            "status": .string(goal.status.rawValue),
+        ]
+        if let due = goal.due { members["due"] = .string(due.text) }
+        return members
+    }
+
+    private static func agreementMembers(_ agreement: Agreement) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "text": .string(agreement.text), "responsible": .string(agreement.responsible.code),
+            "status": .string(agreement.status.rawValue),
+        ]
+        if let due = agreement.due { members["due"] = .string(due.text) }
+        if let behaviour = agreement.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+        return members
     }
 
     private static func noteMembers(_ content: NoteContent) -> [String: JSONValue] {
@@ -125,6 +161,34 @@ extension CaseEvent {
                     status: try reader.value("status", InterventionStatus.init(rawValue:)),
                     targets: try reader.determinants("targets", atLeastOne: true)),
                 supersedes: try reader.supersedes())
+        case ("goal", "add"), ("goal", "update"):
+            let isUpdate = change.operation == "update"
+            try reader.allow(Set(["title", "behaviour", "targets", "owner", "due", "status"]).union(isUpdate ? ["supersedes"] : []),
+                             strict: strict)
+            let goal = SubGoal(
+                title: try reader.line("title", maxLength: CaseworkLimits.maxNameLength),
+                behaviour: try reader.value("behaviour", CoreBehaviour.init(rawValue:)),
+                targets: try reader.determinants("targets", atLeastOne: true),
+                owner: try reader.value("owner", Discipline.init(rawValue:)),
+                due: try reader.optionalValue("due", CalendarDate.init),
+                status: try reader.value("status", GoalStatus.init(rawValue:)))
+            event = isUpdate ? .goalUpdated(goal, supersedes: try reader.supersedes()) : .goalAdded(goal)
+        case ("agreement", "add"), ("agreement", "update"):
+            let isUpdate = change.operation == "update"
+            try reader.allow(Set(["text", "responsible", "due", "behaviour", "status"]).union(isUpdate ? ["supersedes"] : []),
+                             strict: strict)
+            let agreement = Agreement(
+                text: try reader.line("text", maxLength: CaseworkLimits.maxAgreementLength),
+                responsible: try reader.value("responsible", Responsible.init(code:)),
+                due: try reader.optionalValue("due", CalendarDate.init),
+                behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+                status: try reader.value("status", AgreementStatus.init(rawValue:)))
+            event = isUpdate ? .agreementUpdated(agreement, supersedes: try reader.supersedes()) : .agreementAdded(agreement)
+        case ("signal", "acknowledge"):
+            try reader.allow(["signal", "reason"], strict: strict)
+            event = .signalAcknowledged(SignalAcknowledgement(
+                signal: try reader.line("signal", maxLength: 200),
+                reason: try reader.line("reason", maxLength: CaseworkLimits.maxNameLength)))
         default:
             if strict {
                 throw CaseworkError(
@@ -167,6 +231,15 @@ private struct PayloadReader {
     func name(_ key: String) throws(CaseworkError) -> String {
         let value = try string(key)
         try TextRules.checkName(value, field: "'\(key)'")
+        return value
+    }
+
+    /// A one-line text member of 1…`maxLength` characters.
+    func line(_ key: String, maxLength: Int) throws(CaseworkError) -> String {
+        let value = try string(key)
+        guard TextRules.hasContent(value), value.count <= maxLength, TextRules.isSingleLine(value) else {
+            throw .invalidPayload("'\(key)' must be one line of 1–\(maxLength) characters")
+        }
         return value
     }
 

@@ -83,6 +83,145 @@ public struct Assessment: Hashable, Sendable {
     }
 }
 
+/// A calendar date (`YYYY-MM-DD`), as used for due dates.
+public struct CalendarDate: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
+    /// The text form, `YYYY-MM-DD`.
+    public let text: String
+
+    /// Parses `YYYY-MM-DD` (a real date); `nil` otherwise.
+    public init?(_ text: String) {
+        guard let millis = CalendarTime.millis(fromISO8601: text + "T00:00:00.000Z"),
+            CalendarTime.iso8601(millis: millis).hasPrefix(text)
+        else { return nil }
+        self.text = text
+    }
+
+    /// Unix milliseconds of the start of the day (UTC).
+    public var startMillis: Int64 { CalendarTime.millis(fromISO8601: text + "T00:00:00.000Z")! }
+
+    /// `YYYY-MM-DD`.
+    public var description: String { text }
+
+    /// Orders by date.
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.text < rhs.text }
+
+    /// Decodes `YYYY-MM-DD`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let date = CalendarDate(try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a date YYYY-MM-DD")
+        }
+        self = date
+    }
+
+    /// Encodes `YYYY-MM-DD`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}
+
+/// The state of a sub-goal of the plan.
+public enum GoalStatus: String, CaseIterable, Codable, Sendable {
+    case open, achieved, dropped
+}
+
+/// A sub-goal of the client's plan (plan van aanpak), serving the overarching goal of durable labour
+/// participation through one core behaviour.
+public struct SubGoal: Hashable, Sendable {
+    /// What is to be reached, in one line.
+    public var title: String
+    /// The core behaviour it serves.
+    public var behaviour: CoreBehaviour
+    /// The determinants it works on, in model order.
+    public var targets: [Determinant]
+    /// The discipline that owns it.
+    public var owner: Discipline
+    /// When it should be reached, if set.
+    public var due: CalendarDate?
+    /// Open, achieved or dropped.
+    public var status: GoalStatus
+
+    /// Creates a sub-goal; targets are put in model order and repeats dropped.
+    public init(title: String, behaviour: CoreBehaviour, targets: [Determinant], owner: Discipline,
+                due: CalendarDate? = nil, status: GoalStatus = .open) {
+        self.title = title
+        self.behaviour = behaviour
+        self.targets = Array(Set(targets)).sorted()
+        self.owner = owner
+        self.due = due
+        self.status = status
+    }
+}
+
+/// Who is responsible for an agreement: the client, or one of the disciplines.
+public enum Responsible: Hashable, Sendable {
+    case client
+    case discipline(Discipline)
+
+    /// `client` or a discipline's code value.
+    public var code: String {
+        switch self {
+        case .client: "client"
+        case .discipline(let discipline): discipline.rawValue
+        }
+    }
+
+    /// Parses `client` or a discipline's code value.
+    public init?(code: String) {
+        if code == "client" {
+            self = .client
+        } else if let discipline = Discipline(rawValue: code) {
+            self = .discipline(discipline)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The state of an agreement (afspraak).
+public enum AgreementStatus: String, CaseIterable, Codable, Sendable {
+    case open, kept, notKept, lapsed
+}
+
+/// An agreement with the client: who does what, by when, and whether it was kept.
+public struct Agreement: Hashable, Sendable {
+    /// What was agreed.
+    public var text: String
+    /// Who is responsible.
+    public var responsible: Responsible
+    /// By when, if set.
+    public var due: CalendarDate?
+    /// The core behaviour it serves, if any.
+    public var behaviour: CoreBehaviour?
+    /// Open, kept, not kept or lapsed.
+    public var status: AgreementStatus
+
+    /// Creates an agreement.
+    public init(text: String, responsible: Responsible, due: CalendarDate? = nil, behaviour: CoreBehaviour? = nil,
+                status: AgreementStatus = .open) {
+        self.text = text
+        self.responsible = responsible
+        self.due = due
+        self.behaviour = behaviour
+        self.status = status
+    }
+}
+
+/// A professional's acknowledgement of a force-field signal: seen, with a short reason.
+public struct SignalAcknowledgement: Hashable, Sendable {
+    /// The signal's key (see ``ForceFieldSignal/key``).
+    public var signal: String
+    /// Why it is acknowledged, in one line.
+    public var reason: String
+
+    /// Creates an acknowledgement.
+    public init(signal: String, reason: String) {
+        self.signal = signal
+        self.reason = reason
+    }
+}
+
 /// How an intervention starts: what it is, how it works and on what.
 public struct InterventionPlan: Hashable, Sendable {
     /// The kind (catalogue code or free code).
@@ -131,6 +270,11 @@ public struct InterventionUpdate: Hashable, Sendable {
 /// | ``assessmentRecorded(_:)`` | `assessment` | `record` | a professional (immutable afterwards) |
 /// | ``interventionStarted(_:)`` | `intervention` | `start` | a professional |
 /// | ``interventionUpdated(_:supersedes:)`` | `intervention` | `update` | a professional of the owning discipline |
+/// | ``goalAdded(_:)`` | `goal` | `add` | a professional |
+/// | ``goalUpdated(_:supersedes:)`` | `goal` | `update` | a professional |
+/// | ``agreementAdded(_:)`` | `agreement` | `add` | a professional |
+/// | ``agreementUpdated(_:supersedes:)`` | `agreement` | `update` | a professional |
+/// | ``signalAcknowledged(_:)`` | `signal` | `acknowledge` | a professional |
 /// | ``clientMoved(teamId:)`` | `client` | `move` | the administrator (entity id = client id) |
 /// | ``contactSet(_:supersedes:)`` | `client` | `setContact` | a professional (entity id = client id) |
 ///
@@ -146,6 +290,11 @@ public enum CaseEvent: Hashable, Sendable {
     case assessmentRecorded(Assessment)
     case interventionStarted(InterventionPlan)
     case interventionUpdated(InterventionUpdate, supersedes: [String])
+    case goalAdded(SubGoal)
+    case goalUpdated(SubGoal, supersedes: [String])
+    case agreementAdded(Agreement)
+    case agreementUpdated(Agreement, supersedes: [String])
+    case signalAcknowledged(SignalAcknowledgement)
 
     /// The entity type this event writes.
     public var entityType: String {
@@ -154,6 +303,9 @@ public enum CaseEvent: Hashable, Sendable {
         case .noteAdded, .noteRevised: "note"
         case .assessmentRecorded: "assessment"
         case .interventionStarted, .interventionUpdated: "intervention"
+        case .goalAdded, .goalUpdated: "goal"
+        case .agreementAdded, .agreementUpdated: "agreement"
+        case .signalAcknowledged: "signal"
         }
     }
 
@@ -167,22 +319,28 @@ public enum CaseEvent: Hashable, Sendable {
         case .noteRevised: "revise"
         case .assessmentRecorded: "record"
         case .interventionStarted: "start"
-        case .interventionUpdated: "update"
+        case .interventionUpdated, .goalUpdated, .agreementUpdated: "update"
+        case .goalAdded, .agreementAdded: "add"
+        case .signalAcknowledged: "acknowledge"
         }
     }
 
     /// Whether this event creates its entity (as opposed to revising an existing one).
     public var createsEntity: Bool {
         switch self {
-        case .clientRegistered, .noteAdded, .assessmentRecorded, .interventionStarted: true
-        case .noteRevised, .interventionUpdated, .clientMoved, .contactSet: false
+        case .clientRegistered, .noteAdded, .assessmentRecorded, .interventionStarted, .goalAdded, .agreementAdded,
+            .signalAcknowledged:
+            true
+        case .noteRevised, .interventionUpdated, .clientMoved, .contactSet, .goalUpdated, .agreementUpdated: false
         }
     }
 
     /// The revisions this event supersedes (empty for creating events).
     public var supersedes: [String] {
         switch self {
-        case .noteRevised(_, let ids), .interventionUpdated(_, let ids), .contactSet(_, let ids): ids
+        case .noteRevised(_, let ids), .interventionUpdated(_, let ids), .contactSet(_, let ids), .goalUpdated(_, let ids),
+            .agreementUpdated(_, let ids):
+            ids
         default: []
         }
     }
@@ -190,6 +348,6 @@ public enum CaseEvent: Hashable, Sendable {
     /// Every `(entityType, operation)` pair this version of the domain understands.
     public static let knownOperations: Set<String> = [
         "client.register", "client.move", "client.setContact", "note.add", "note.revise", "assessment.record", "intervention.start",
-        "intervention.update",
+        "intervention.update", "goal.add", "goal.update", "agreement.add", "agreement.update", "signal.acknowledge",
     ]
 }

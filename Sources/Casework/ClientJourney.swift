@@ -20,6 +20,10 @@ public struct ClientJourney: Codable, Hashable, Sendable {
     public var notes: [NoteView]
     /// Every intervention, by start order, with its current state and history.
     public var interventions: [InterventionView]
+    /// The shared plan: the overarching goal, sub-goals and agreements.
+    public var plan: PlanView
+    /// The force field now: active interventions per determinant and core behaviour, and signals.
+    public var forceField: ForceFieldView
 
     /// The format identifier written by this version.
     public static let formatIdentifier = "samenspel.journey.v1"
@@ -107,8 +111,20 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var valence: Valence?
     /// Intervention targets.
     public var targets: [Determinant]?
-    /// Intervention status after the event.
-    public var status: InterventionStatus?
+    /// Status after the event (intervention, sub-goal or agreement status).
+    public var status: String?
+    /// Title of a sub-goal.
+    public var title: String?
+    /// Owning discipline of a sub-goal.
+    public var owner: Discipline?
+    /// Due date (`YYYY-MM-DD`) of a sub-goal or agreement.
+    public var due: String?
+    /// Who is responsible for an agreement: `client` or a discipline.
+    public var responsible: String?
+    /// The signal acknowledged.
+    public var signal: String?
+    /// Why it was acknowledged.
+    public var reason: String?
     /// Revisions this change supersedes.
     public var supersedes: [String]?
     /// The team a client was registered in or moved to.
@@ -129,6 +145,9 @@ public struct DeterminantRow: Codable, Hashable, Sendable {
     public var group: DeterminantGroup
     /// Latest assessment per discipline, in discipline order; disciplines that never assessed it are absent.
     public var assessments: [CurrentAssessment]
+    /// `true` when the disciplines' current scores differ by at least the configured number of points:
+    /// information worth a conversation, not a conflict.
+    public var disagreement: Bool
 }
 
 /// The latest assessment of one determinant by one discipline.
@@ -137,8 +156,10 @@ public struct CurrentAssessment: Codable, Hashable, Sendable {
     public var discipline: Discipline
     /// The latest score.
     public var score: AssessmentScore
-    /// The score before it by the same discipline, if any (the trend).
+    /// The score before it by the same discipline, if any.
     public var previousScore: AssessmentScore?
+    /// `up`, `down` or `same` compared with ``previousScore`` (both known); absent otherwise.
+    public var trend: String?
     /// Core behaviour of the latest assessment.
     public var behaviour: CoreBehaviour?
     /// When the latest assessment was made.

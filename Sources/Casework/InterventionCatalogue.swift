@@ -10,6 +10,8 @@ public struct InterventionKind: Hashable, Sendable {
     public let behaviour: CoreBehaviour
     /// English label.
     public let label: String
+    /// Dutch label.
+    public let dutchLabel: String
 }
 
 /// The built-in catalogue of intervention kinds.
@@ -21,32 +23,37 @@ public enum InterventionCatalogue {
     /// Every kind the catalogue knows, in display order.
     public static let kinds: [InterventionKind] = [
         .init(code: "applicationTraining", valence: .facilitating, targets: [.skills], behaviour: .jobSearch,
-              label: "application training"),
+              label: "application training", dutchLabel: "sollicitatietraining"),
         .init(code: "selfEfficacyCoaching", valence: .supportive, targets: [.selfEfficacy, .attitude],
-              behaviour: .jobSearch, label: "self-efficacy coaching"),
+              behaviour: .jobSearch, label: "self-efficacy coaching", dutchLabel: "coaching op geloof in eigen kunnen"),
         .init(code: "motivationalInterview", valence: .supportive, targets: [.attitude], behaviour: .jobSearch,
-              label: "motivational interview"),
+              label: "motivational interview", dutchLabel: "motiverend gesprek"),
         .init(code: "socialNetworkSupport", valence: .supportive, targets: [.socialPressure], behaviour: .jobSearch,
-              label: "social network support"),
+              label: "social network support", dutchLabel: "steun uit het netwerk"),
         .init(code: "selfRegulationCoaching", valence: .facilitating, targets: [.selfRegulation],
-              behaviour: .jobSearch, label: "self-regulation coaching"),
+              behaviour: .jobSearch, label: "self-regulation coaching", dutchLabel: "coaching op zelfregulering"),
         .init(code: "agreementReminder", valence: .normative, targets: [.socialPressure], behaviour: .compliance,
-              label: "agreement reminder"),
+              label: "agreement reminder", dutchLabel: "herinnering aan afspraken"),
         .init(code: "complianceExplanation", valence: .supportive, targets: [.attitude, .skills],
-              behaviour: .compliance, label: "explanation of rules"),
+              behaviour: .compliance, label: "explanation of rules", dutchLabel: "uitleg van de regels"),
         .init(code: "sanctionAnnouncement", valence: .corrective, targets: [.socialPressure], behaviour: .compliance,
-              label: "sanction announcement"),
+              label: "sanction announcement", dutchLabel: "aankondiging maatregel"),
         .init(code: "sanction", valence: .corrective, targets: [.socialPressure], behaviour: .compliance,
-              label: "sanction"),
+              label: "sanction", dutchLabel: "maatregel"),
         .init(code: "debtCounselling", valence: .facilitating, targets: [.context], behaviour: .compliance,
-              label: "debt counselling"),
+              label: "debt counselling", dutchLabel: "schuldhulpverlening"),
         .init(code: "barrierRemoval", valence: .facilitating, targets: [.practicalBarriers, .context],
-              behaviour: .employerConnection, label: "barrier removal"),
+              behaviour: .employerConnection, label: "barrier removal", dutchLabel: "wegnemen van belemmeringen"),
         .init(code: "vacancyMatch", valence: .facilitating, targets: [.skills], behaviour: .employerConnection,
-              label: "vacancy match"),
+              label: "vacancy match", dutchLabel: "vacaturematch"),
         .init(code: "jobCoaching", valence: .supportive, targets: [.selfEfficacy, .selfRegulation],
-              behaviour: .employerConnection, label: "job coaching and aftercare"),
+              behaviour: .employerConnection, label: "job coaching and aftercare", dutchLabel: "jobcoaching en nazorg"),
     ]
+
+    /// The label of a kind in a language: the catalogue's, or the code itself for a free kind.
+    public static func label(of code: String, in language: Language = .en) -> String {
+        kind(code)?.label(in: language) ?? code
+    }
 
     /// The catalogue entry for a code, if the catalogue knows it.
     public static func kind(_ code: String) -> InterventionKind? {

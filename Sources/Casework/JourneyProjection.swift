@@ -11,11 +11,12 @@ public enum JourneyProjection {
     ///
     /// - Parameter directory: Professionals by id, for names; unknown ids show as `unknown professional`.
     public static func project(
-        clientId: String, changes: [Change], directory: [String: Professional]
+        clientId: String, changes: [Change], directory: [String: Professional],
+        settings: ForceFieldSettings = .standard
     ) -> ClientJourney {
         let ordered = changes.filter { $0.clientId == clientId }.sorted(by: Change.displayOrder)
             .compactMap { change in (try? CaseEvent.decode(change)).flatMap { $0 }.map { (change, $0) } }
-        var builder = Builder(clientId: clientId, directory: directory)
+        var builder = Builder(clientId: clientId, directory: directory, settings: settings)
         // Creations first, so that a revision is shown even if its clock sorts before its entity's creation
         // (impossible for well-behaved clocks, but the view must not depend on it).
         for (change, event) in ordered where event.createsEntity {
@@ -32,6 +33,7 @@ public enum JourneyProjection {
 private struct Builder {
     let clientId: String
     let directory: [String: Professional]
+    let settings: ForceFieldSettings
     var client: JourneyClient
     var timeline: [TimelineEntry] = []
     var authors: [String: JourneyActor] = [:]
@@ -42,10 +44,16 @@ private struct Builder {
     var interventions: [String: (created: Change, plan: InterventionPlan, updates: [(Change, InterventionUpdate, [String])])] = [:]
     var interventionOrder: [String] = []
     var contact: [ContactField: [(Change, ContactUpdate, [String])]] = [:]
+    var goals: [String: [(Change, SubGoal, [String])]] = [:]
+    var goalOrder: [String] = []
+    var agreements: [String: [(Change, Agreement, [String])]] = [:]
+    var agreementOrder: [String] = []
+    var acknowledgements: [String: [SignalAcknowledgementView]] = [:]
 
-    init(clientId: String, directory: [String: Professional]) {
+    init(clientId: String, directory: [String: Professional], settings: ForceFieldSettings) {
         self.clientId = clientId
         self.directory = directory
+        self.settings = settings
         self.client = JourneyClient(id: clientId)
     }
 
@@ -67,6 +75,12 @@ private struct Builder {
         case .interventionStarted(let plan) where interventions[change.entityId] == nil:
             interventions[change.entityId] = (change, plan, [])
             interventionOrder.append(change.entityId)
+        case .goalAdded(let goal) where goals[change.entityId] == nil:
+            goals[change.entityId] = [(change, goal, [])]
+            goalOrder.append(change.entityId)
+        case .agreementAdded(let agreement) where agreements[change.entityId] == nil:
+            agreements[change.entityId] = [(change, agreement, [])]
+            agreementOrder.append(change.entityId)
         default:
             break
         }
@@ -116,7 +130,7 @@ private struct Builder {
             entry.valence = plan.valence
             entry.targets = plan.targets
             entry.behaviour = plan.behaviour
-            entry.status = plan.status
+            entry.status = plan.status.rawValue
         case .interventionUpdated(let update, let supersedes):
             guard let intervention = interventions[change.entityId],
                 intervention.created.authorDiscipline == change.authorDiscipline
@@ -124,8 +138,29 @@ private struct Builder {
             interventions[change.entityId]!.updates.append((change, update, supersedes))
             entry.kind = intervention.plan.kind
             entry.targets = update.targets
-            entry.status = update.status
+            entry.status = update.status.rawValue
             entry.supersedes = supersedes
+        case .goalAdded(let goal):
+            guard goals[change.entityId]?.first?.0.id == change.id else { return }
+            entry.describe(goal)
+        case .goalUpdated(let goal, let supersedes):
+            guard goals[change.entityId] != nil else { return }
+            goals[change.entityId]!.append((change, goal, supersedes))
+            entry.describe(goal)
+            entry.supersedes = supersedes
+        case .agreementAdded(let agreement):
+            guard agreements[change.entityId]?.first?.0.id == change.id else { return }
+            entry.describe(agreement)
+        case .agreementUpdated(let agreement, let supersedes):
+            guard agreements[change.entityId] != nil else { return }
+            agreements[change.entityId]!.append((change, agreement, supersedes))
+            entry.describe(agreement)
+            entry.supersedes = supersedes
+        case .signalAcknowledged(let acknowledgement):
+            acknowledgements[acknowledgement.signal, default: []].append(
+                SignalAcknowledgementView(by: by, at: at, reason: acknowledgement.reason, changeId: change.id))
+            entry.signal = acknowledgement.signal
+            entry.reason = acknowledgement.reason
         }
         authors[by.id] = by
         timeline.append(entry)
@@ -134,7 +169,7 @@ private struct Builder {
     func journey() -> ClientJourney {
         var client = self.client
         client.contact = ContactField.allCases.compactMap(contactView)
-        return ClientJourney(
+        var journey = ClientJourney(
             format: ClientJourney.formatIdentifier,
             client: client,
             professionals: authors.values.sorted {
@@ -144,7 +179,44 @@ private struct Builder {
             timeline: timeline,
             determinants: determinantRows(),
             notes: noteOrder.map(noteView),
-            interventions: interventionOrder.map(interventionView))
+            interventions: interventionOrder.map(interventionView),
+            plan: PlanView(
+                goal: PlanView.overarchingGoal, subGoals: goalOrder.map(goalView),
+                agreements: agreementOrder.map(agreementView)),
+            forceField: ForceFieldView(asOf: nil, settings: settings, active: [], determinants: [], behaviours: [], signals: []))
+        journey.forceField = ForceFieldAnalysis.analyse(journey, acknowledgements: acknowledgements, settings: settings)
+        return journey
+    }
+
+    /// The current state of a revised entity: the revision shown as current, and whether it is conflicted.
+    func current<State>(_ revisions: [(Change, State, [String])]) -> (change: Change, state: State, conflicted: Bool) {
+        let graph = revisions.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
+        let heads = RevisionMerge.heads(of: graph)
+        let currentId = RevisionMerge.current(of: graph)!.id
+        let current = revisions.first { $0.0.id == currentId }!
+        return (current.0, current.1, heads.count > 1)
+    }
+
+    func goalView(_ id: String) -> SubGoalView {
+        let revisions = goals[id]!
+        let created = revisions[0].0
+        let (change, goal, conflicted) = current(revisions)
+        return SubGoalView(
+            id: id, title: goal.title, behaviour: goal.behaviour, targets: goal.targets, owner: goal.owner,
+            due: goal.due?.text, status: goal.status, by: actor(created),
+            createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
+            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted)
+    }
+
+    func agreementView(_ id: String) -> AgreementView {
+        let revisions = agreements[id]!
+        let created = revisions[0].0
+        let (change, agreement, conflicted) = current(revisions)
+        return AgreementView(
+            id: id, text: agreement.text, responsible: agreement.responsible.code, due: agreement.due?.text,
+            behaviour: agreement.behaviour, status: agreement.status, by: actor(created),
+            createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
+            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted)
     }
 
     func determinantRows() -> [DeterminantRow] {
@@ -152,13 +224,23 @@ private struct Builder {
             let byDiscipline = assessments[determinant] ?? [:]
             let current = Discipline.allCases.compactMap { discipline -> CurrentAssessment? in
                 guard let history = byDiscipline[discipline], let (change, latest) = history.last else { return nil }
+                let previous = history.count > 1 ? history[history.count - 2].1.score : nil
+                var trend: String?
+                if case .known(let now) = latest.score, case .known(let before)? = previous {
+                    trend = now > before ? "up" : now < before ? "down" : "same"
+                }
                 return CurrentAssessment(
-                    discipline: discipline, score: latest.score,
-                    previousScore: history.count > 1 ? history[history.count - 2].1.score : nil,
+                    discipline: discipline, score: latest.score, previousScore: previous, trend: trend,
                     behaviour: latest.behaviour, at: CalendarTime.iso8601(millis: change.hlc.wallMillis),
                     by: actor(change), changeId: change.id)
             }
-            return DeterminantRow(determinant: determinant, group: determinant.group, assessments: current)
+            let known = current.compactMap { assessment -> Int? in
+                if case .known(let score) = assessment.score { return score }
+                return nil
+            }
+            let disagreement = (known.max() ?? 0) - (known.min() ?? 0) >= settings.disagreementPoints
+            return DeterminantRow(
+                determinant: determinant, group: determinant.group, assessments: current, disagreement: disagreement)
         }
     }
 
@@ -234,6 +316,23 @@ extension TimelineEntry {
         text = content.text
         behaviour = content.behaviour
         determinants = content.determinants
+    }
+
+    fileprivate mutating func describe(_ goal: SubGoal) {
+        title = goal.title
+        behaviour = goal.behaviour
+        targets = goal.targets
+        owner = goal.owner
+        due = goal.due?.text
+        status = goal.status.rawValue
+    }
+
+    fileprivate mutating func describe(_ agreement: Agreement) {
+        text = agreement.text
+        responsible = agreement.responsible.code
+        due = agreement.due?.text
+        behaviour = agreement.behaviour
+        status = agreement.status.rawValue
     }
 }
 

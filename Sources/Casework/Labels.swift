@@ -1,58 +1,166 @@
-/// English display labels for code values.
+/// The languages of user-facing labels: English (the default) and Dutch.
+public enum Language: String, CaseIterable, Sendable, Codable {
+    case en, nl
+}
+
 extension Discipline {
-    /// `client manager`, `income consultant`, `account manager`.
-    public var label: String {
-        switch self {
-        case .clientManager: "client manager"
-        case .incomeConsultant: "income consultant"
-        case .accountManager: "account manager"
+    /// English label: `client manager`, `income consultant`, `account manager`.
+    public var label: String { label(in: .en) }
+
+    /// Label in a language (Dutch: klantmanager, inkomensconsulent, accountmanager).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.clientManager, .en): "client manager"
+        case (.incomeConsultant, .en): "income consultant"
+        case (.accountManager, .en): "account manager"
+        case (.clientManager, .nl): "klantmanager"
+        case (.incomeConsultant, .nl): "inkomensconsulent"
+        case (.accountManager, .nl): "accountmanager"
         }
     }
 }
 
 extension Determinant {
-    /// `attitude`, `self-efficacy`, … `practical barriers`.
-    public var label: String {
-        switch self {
-        case .attitude: "attitude"
-        case .selfEfficacy: "self-efficacy"
-        case .socialPressure: "social pressure"
-        case .skills: "skills"
-        case .selfRegulation: "self-regulation"
-        case .context: "context"
-        case .practicalBarriers: "practical barriers"
+    /// English label: `attitude`, `self-efficacy`, … `practical barriers`.
+    public var label: String { label(in: .en) }
+
+    /// Label in a language (Dutch: houding, geloof in eigen kunnen, sociale druk, vaardigheden,
+    /// zelfregulering, context, praktische belemmeringen).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.attitude, .en): "attitude"
+        case (.selfEfficacy, .en): "self-efficacy"
+        case (.socialPressure, .en): "social pressure"
+        case (.skills, .en): "skills"
+        case (.selfRegulation, .en): "self-regulation"
+        case (.context, .en): "context"
+        case (.practicalBarriers, .en): "practical barriers"
+        case (.attitude, .nl): "houding"
+        case (.selfEfficacy, .nl): "geloof in eigen kunnen"
+        case (.socialPressure, .nl): "sociale druk"
+        case (.skills, .nl): "vaardigheden"
+        case (.selfRegulation, .nl): "zelfregulering"
+        case (.context, .nl): "context"
+        case (.practicalBarriers, .nl): "praktische belemmeringen"
         }
     }
 }
 
 extension DeterminantGroup {
-    /// `wanting` or `being able`.
-    public var label: String {
-        switch self {
-        case .wanting: "wanting"
-        case .beingAble: "being able"
+    /// English label: `wanting` or `being able`.
+    public var label: String { label(in: .en) }
+
+    /// Label in a language (Dutch: willen, kunnen).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.wanting, .en): "wanting"
+        case (.beingAble, .en): "being able"
+        case (.wanting, .nl): "willen"
+        case (.beingAble, .nl): "kunnen"
         }
     }
 }
 
 extension CoreBehaviour {
-    /// `job search`, `compliance`, `employer connection`.
-    public var label: String {
+    /// English label: `job search`, `compliance`, `employer connection`.
+    public var label: String { label(in: .en) }
+
+    /// Label in a language (Dutch: werkzoekgedrag, naleving van regels, verbinding met werkgevers).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.jobSearch, .en): "job search"
+        case (.compliance, .en): "compliance"
+        case (.employerConnection, .en): "employer connection"
+        case (.jobSearch, .nl): "werkzoekgedrag"
+        case (.compliance, .nl): "naleving van regels"
+        case (.employerConnection, .nl): "verbinding met werkgevers"
+        }
+    }
+}
+
+extension Valence {
+    /// Label in a language (Dutch: ondersteunend, faciliterend, normerend, corrigerend).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (_, .en): rawValue
+        case (.supportive, .nl): "ondersteunend"
+        case (.facilitating, .nl): "faciliterend"
+        case (.normative, .nl): "normerend"
+        case (.corrective, .nl): "corrigerend"
+        }
+    }
+}
+
+extension InterventionStatus {
+    /// Label in a language (Dutch: gepland, actief, beëindigd).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (_, .en): rawValue
+        case (.planned, .nl): "gepland"
+        case (.active, .nl): "actief"
+        case (.ended, .nl): "beëindigd"
+        }
+    }
+}
+
+extension GoalStatus {
+    /// Label in a language (Dutch: open, bereikt, vervallen).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (_, .en): rawValue
+        case (.open, .nl): "open"
+        case (.achieved, .nl): "bereikt"
+        case (.dropped, .nl): "vervallen"
+        }
+    }
+}
+
+extension AgreementStatus {
+    /// Label in a language (English: open, kept, not kept, lapsed; Dutch: open, nagekomen, niet nagekomen,
+    /// vervallen).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.open, _): "open"
+        case (.kept, .en): "kept"
+        case (.notKept, .en): "not kept"
+        case (.lapsed, .en): "lapsed"
+        case (.kept, .nl): "nagekomen"
+        case (.notKept, .nl): "niet nagekomen"
+        case (.lapsed, .nl): "vervallen"
+        }
+    }
+}
+
+extension Responsible {
+    /// Label in a language: the client (de klant) or a discipline.
+    public func label(in language: Language) -> String {
         switch self {
-        case .jobSearch: "job search"
-        case .compliance: "compliance"
-        case .employerConnection: "employer connection"
+        case .client: language == .nl ? "de klant" : "the client"
+        case .discipline(let discipline): discipline.label(in: language)
         }
     }
 }
 
 extension ContactField {
-    /// `phone`, `address`, `preferred contact moment`.
-    public var label: String {
-        switch self {
-        case .phone: "phone"
-        case .address: "address"
-        case .contactMoment: "preferred contact moment"
+    /// English label: `phone`, `address`, `preferred contact moment`.
+    public var label: String { label(in: .en) }
+
+    /// Label in a language (Dutch: telefoon, adres, voorkeursmoment voor contact).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.phone, .en): "phone"
+        case (.address, .en): "address"
+        case (.contactMoment, .en): "preferred contact moment"
+        case (.phone, .nl): "telefoon"
+        case (.address, .nl): "adres"
+        case (.contactMoment, .nl): "voorkeursmoment voor contact"
         }
+    }
+}
+
+extension InterventionKind {
+    /// Label in a language.
+    public func label(in language: Language) -> String {
+        language == .en ? label : dutchLabel
     }
 }

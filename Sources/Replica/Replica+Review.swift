@@ -71,7 +71,7 @@ extension Replica {
                     versions: journey.timeline.filter { heads.contains($0.changeId) }.map {
                         .init(
                             changeId: $0.changeId, at: $0.at, by: $0.by,
-                            summary: "\($0.status?.rawValue ?? "?") on "
+                            summary: "\($0.status ?? "?") on "
                                 + ($0.targets ?? []).map(\.rawValue).joined(separator: ", "))
                     }))
             }

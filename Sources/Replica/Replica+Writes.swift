@@ -76,6 +76,58 @@ extension Replica {
         }
     }
 
+    /// Adds a sub-goal to the client's plan; returns its id.
+    public func addGoal(clientId: String, _ goal: SubGoal) async throws -> String {
+        try await record(.goalAdded(goal), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Writes the new state of a sub-goal (built from its current state); returns the change id.
+    public func updateGoal(goalId: String, _ change: @Sendable (inout SubGoal) -> Void) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: goalId, type: "goal", db: db)
+            var goal: SubGoal
+            switch current {
+            case .goalAdded(let state)?, .goalUpdated(let state, _)?: goal = state
+            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(goalId) is not a sub-goal")
+            }
+            change(&goal)
+            return try self.record(.goalUpdated(goal, supersedes: heads), entityId: goalId, db: db).id
+        }
+    }
+
+    /// Records an agreement with the client; returns its id.
+    public func addAgreement(clientId: String, _ agreement: Agreement) async throws -> String {
+        try await record(.agreementAdded(agreement), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Writes the new state of an agreement (built from its current state); returns the change id.
+    public func updateAgreement(agreementId: String, _ change: @Sendable (inout Agreement) -> Void) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: agreementId, type: "agreement", db: db)
+            var agreement: Agreement
+            switch current {
+            case .agreementAdded(let state)?, .agreementUpdated(let state, _)?: agreement = state
+            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(agreementId) is not an agreement")
+            }
+            change(&agreement)
+            return try self.record(.agreementUpdated(agreement, supersedes: heads), entityId: agreementId, db: db).id
+        }
+    }
+
+    /// Acknowledges a force-field signal with a short reason; returns the acknowledgement's id.
+    ///
+    /// - Throws: ``ReplicaError`` `unknownSignal` when the client's journey has no signal with that key now.
+    public func acknowledgeSignal(clientId: String, key: String, reason: String,
+                                  settings: ForceFieldSettings = .standard) async throws -> String {
+        let journey = try await journey(clientId: clientId, settings: settings)
+        guard journey.forceField.signals.contains(where: { $0.key == key }) else {
+            throw ReplicaError(code: "unknownSignal", message: "the journey of \(clientId) has no signal \(key) now")
+        }
+        return try await record(
+            .signalAcknowledged(SignalAcknowledgement(signal: key, reason: reason)), clientId: clientId, entityId: nil
+        ).entityId
+    }
+
     /// The current state of an intervention in this replica.
     public func currentIntervention(_ interventionId: String) async throws -> InterventionUpdate {
         try await pool.read { db in

@@ -118,7 +118,7 @@ public final class Replica: Sendable {
     /// The journey of a client, computed from the changes in this replica.
     ///
     /// - Throws: ``ReplicaError`` `unknownClient` when the replica holds nothing about the client.
-    public func journey(clientId: String) async throws -> ClientJourney {
+    public func journey(clientId: String, settings: ForceFieldSettings = .standard) async throws -> ClientJourney {
         let (changes, directory) = try await pool.read { db in
             (try ChangeStore.changes(aboutClient: clientId, db: db), try Self.directory(db))
         }
@@ -127,7 +127,7 @@ public final class Replica: Sendable {
                 code: ReplicaError.unknownClient,
                 message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
         }
-        return JourneyProjection.project(clientId: clientId, changes: changes, directory: directory)
+        return JourneyProjection.project(clientId: clientId, changes: changes, directory: directory, settings: settings)
     }
 
     /// Where the replica stands: pending writes, refused writes, last sync.

@@ -17,6 +17,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Keep the temporary folder (server data and the three replicas) and print where it is.")
     var keep = false
 
+    @Option(help: ArgumentHelp("Where to write Jaap's journey as a web page.", valueName: "file"))
+    var html: String?
+
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("samenspel-demo-\(UUID().uuidString.prefix(8).lowercased())").path
@@ -29,6 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "samenspel.demo")
         logger.logLevel = .warning
-        try await JaapStory(folder: folder, logger: logger).tell()
+        let htmlPath = html ?? FileManager.default.temporaryDirectory.appendingPathComponent("samenspel-jaap-journey.html").path
+        try await JaapStory(
+            folder: folder, logger: logger, htmlPath: htmlPath, colors: isatty(STDOUT_FILENO) == 1
+        ).tell()
     }
 }

@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import Logging
+import JourneyViews
 import Replica
 import SyncServer
 
@@ -8,6 +9,10 @@ import SyncServer
 struct JaapStory {
     let folder: String
     let logger: Logger
+    /// Where the HTML journey is written.
+    let htmlPath: String
+    /// Whether to colour the text (a terminal).
+    let colors: Bool
 
     struct Laptop {
         let name: String
@@ -91,15 +96,31 @@ struct JaapStory {
             clientId: jaap, Assessment(determinant: .practicalBarriers, score: .known(2), behaviour: .employerConnection))
         _ = try await petra.startIntervention(
             clientId: jaap,
-            InterventionPlan(kind: "barrierRemoval", valence: .facilitating, targets: [.practicalBarriers, .context],
-                             behaviour: .employerConnection))
-        _ = try await petra.startIntervention(
-            clientId: jaap,
             InterventionPlan(kind: "vacancyMatch", valence: .facilitating, targets: [.skills],
                              behaviour: .employerConnection, status: .planned))
-        say("   - Petra (account manager) finds a vacancy and starts removing the childcare barrier")
+        say("   - Petra (account manager) finds a vacancy that fits and plans a match; she notes the childcare barrier")
 
-        let coaching = try await sanne.startIntervention(
+        say("4. Ahmed tries to sync while the server is unreachable:")
+        do {
+            try await ahmed.sync()
+            say("   unexpected: the sync succeeded")
+        } catch let error as ReplicaError {
+            let pending = try await ahmed.status().pendingChanges
+            say("   sync failed cleanly: \(error.message); \(pending) writes wait safely on the laptop")
+        }
+
+        server = try await RunningServer.start(store: store, configuration: .init(port: server.port), logger: logger)
+        try await syncAll(laptops, rounds: 2, heading: "5. The server is back. Every laptop syncs twice:")
+        let before = try await sanne.journey(clientId: jaap)
+        say("")
+        say("6. Together the journey shows what no single laptop did: a sanction announced to someone who doubts")
+        say("   he can and is stuck, with nothing to support him. Samenspel raises a signal (nothing is blocked):")
+        say("")
+        print(indent(JourneyTextFormatter(colors: colors).formatForceField(before)), terminator: "")
+        say("")
+
+        say("7. The three agree on a combination, each from their own laptop:")
+        _ = try await sanne.startIntervention(
             clientId: jaap,
             InterventionPlan(kind: "selfEfficacyCoaching", valence: .supportive, targets: [.selfEfficacy, .attitude],
                              behaviour: .jobSearch))
@@ -111,26 +132,22 @@ struct JaapStory {
                 him to wait until things get better. Agreed: coaching on self-efficacy twice a week, and we look \
                 at alternatives in logistics together.
                 """)
-        say("   - Sanne starts self-efficacy coaching (id \(coaching.prefix(8))…) and revises her note")
-
-        say("4. Ahmed tries to sync while the server is unreachable:")
-        do {
-            try await ahmed.sync()
-            say("   unexpected: the sync succeeded")
-        } catch let error as ReplicaError {
-            let pending = try await ahmed.status().pendingChanges
-            say("   sync failed cleanly: \(error.message); \(pending) writes wait safely on the laptop")
-        }
-
-        server = try await RunningServer.start(
-            store: store, configuration: .init(port: server.port), logger: logger)
-        say("5. The server is back. Every laptop syncs twice:")
-        for round in 1...2 {
-            for laptop in laptops {
-                let report = try await laptop.replica.sync()
-                say("   round \(round), \(laptop.name): pushed \(report.pushed), pulled \(report.pulled)")
-            }
-        }
+        _ = try await sanne.addGoal(
+            clientId: jaap,
+            SubGoal(title: "Apply for two logistics vacancies a week", behaviour: .jobSearch,
+                    targets: [.selfEfficacy, .skills], owner: .clientManager, due: CalendarDate("2027-02-01")))
+        say("   - Sanne starts self-efficacy coaching, revises her note and sets a sub-goal")
+        _ = try await petra.startIntervention(
+            clientId: jaap,
+            InterventionPlan(kind: "barrierRemoval", valence: .facilitating, targets: [.practicalBarriers, .context],
+                             behaviour: .employerConnection))
+        say("   - Petra arranges childcare for the early shift (barrier removal)")
+        _ = try await ahmed.addAgreement(
+            clientId: jaap,
+            Agreement(text: "Jaap attends the coaching every Tuesday and Thursday", responsible: .client,
+                      due: CalendarDate("2027-01-15"), behaviour: .compliance))
+        say("   - Ahmed records the agreement with Jaap; the announced sanction stays")
+        try await syncAll(laptops, rounds: 2, heading: "8. Everyone syncs again:")
 
         var outputs: [String] = []
         for laptop in laptops {
@@ -138,15 +155,36 @@ struct JaapStory {
             outputs.append(journey.canonicalJSON())
             say("")
             say("══ Jaap's journey as \(laptop.name) sees it ══")
-            print(JourneyTextFormatter().format(journey), terminator: "")
+            print(JourneyTextFormatter(colors: colors).format(journey), terminator: "")
         }
         await server.stop()
+        let after = try await sanne.journey(clientId: jaap)
         let identical = Set(outputs).count == 1
         say("")
-        say(
-            "6. The canonical journey JSON is \(identical ? "byte-identical" : "DIFFERENT") on all three laptops "
-                + "(\(outputs[0].utf8.count) bytes). Demo took \(seconds(since: started)).")
+        say("9. The signal has cleared: \(before.forceField.signals.count) signal(s) before, "
+            + "\(after.forceField.signals.count) now. The canonical journey JSON is "
+            + "\(identical ? "byte-identical" : "DIFFERENT") on all three laptops (\(outputs[0].utf8.count) bytes).")
+        let html = JourneyHTMLRenderer().render(after)
+        if FileManager.default.createFile(atPath: htmlPath, contents: Data(html.utf8)) {
+            say("   The journey as a web page, to open in a browser or print: \(htmlPath)")
+        }
+        say("   Demo took \(seconds(since: started)).")
         if !identical { throw ReplicaError(code: "demoDiverged", message: "the replicas did not converge") }
+    }
+
+    private func syncAll(_ laptops: [Laptop], rounds: Int, heading: String) async throws {
+        say(heading)
+        for round in 1...rounds {
+            for laptop in laptops {
+                let report = try await laptop.replica.sync()
+                say("   round \(round), \(laptop.name): pushed \(report.pushed), pulled \(report.pulled)")
+            }
+        }
+    }
+
+    private func indent(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "   " + $0 }
+            .joined(separator: "\n")
     }
 
     private func say(_ line: String) {

@@ -1,28 +1,82 @@
 import ArgumentParser
 import Casework
+import Foundation
+import JourneyViews
 import Replica
+
+/// `--signals-config FILE` (or `SAMENSPEL_SIGNALS_CONFIG`): thresholds and windows of the force-field signals.
+struct SignalSettingsOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "JSON file with signal thresholds, e.g. {\"lowScore\": 2, \"pressureWindowDays\": 30} (or set SAMENSPEL_SIGNALS_CONFIG).",
+        valueName: "file"))
+    var signalsConfig: String?
+
+    func load() throws -> ForceFieldSettings {
+        guard let path = signalsConfig ?? ProcessInfo.processInfo.environment["SAMENSPEL_SIGNALS_CONFIG"] else {
+            return .standard
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("cannot read the signals configuration \(path)")
+        }
+        do {
+            return try JSONDecoder().decode(ForceFieldSettings.self, from: data)
+        } catch {
+            throw CLIError("the signals configuration \(path) is not valid: \(error)")
+        }
+    }
+}
 
 struct JourneyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "journey",
         abstract: "Show a client's journey across the three disciplines, from this replica (works offline).",
         discussion: """
-            --format json is canonical: replicas that hold the same changes print the same bytes.
+            Signals, the force field, the assessments per discipline, the plan, the interventions and the \
+            timeline. --format json is canonical: replicas that hold the same changes print the same bytes. \
+            --format html writes one self-contained page (--out FILE) to read or print.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, html
     }
 
     @OptionGroup var options: ReplicaOptions
     @Option(help: "The client's id.") var client: String
-    @Option(help: "text or json.") var format: Format = .text
+    @Option(help: "text, json or html.") var format: Format = .text
+    @Option(help: "Write to this file instead of standard output (required for html).") var out: String?
+    @Option(help: "Language of labels: en or nl.") var lang: Language = .en
+    @Option(name: .customLong("discipline"), help: "Timeline: only entries of this discipline (repeatable).")
+    var disciplines: [Discipline] = []
+    @Option(help: "Timeline: only entries about this core behaviour.") var behaviour: CoreBehaviour?
+    @Option(help: "Timeline: only entries about this determinant.") var determinant: Determinant?
+    @Option(help: "Timeline: from this date, YYYY-MM-DD.") var from: CalendarDate?
+    @Option(help: "Timeline: up to and including this date, YYYY-MM-DD.") var to: CalendarDate?
+    @OptionGroup var settings: SignalSettingsOption
+
+    func validate() throws {
+        if format == .html && out == nil { throw ValidationError("--format html needs --out FILE") }
+    }
 
     func run() async throws {
-        let journey = try await options.open().journey(clientId: client)
+        let filter = JourneyFilter(
+            disciplines: Set(disciplines), behaviour: behaviour, determinant: determinant, from: from, to: to)
+        let journey = try await options.open().journey(clientId: client, settings: try settings.load())
+            .filtered(by: filter)
+        let output: String
         switch format {
-        case .json: print(journey.canonicalJSON(), terminator: "")
-        case .text: print(JourneyTextFormatter().format(journey), terminator: "")
+        case .json: output = journey.canonicalJSON()
+        case .html: output = JourneyHTMLRenderer(language: lang).render(journey)
+        case .text:
+            let terminal = out == nil && isatty(STDOUT_FILENO) == 1
+            output = JourneyTextFormatter(language: lang, colors: terminal).format(journey)
+        }
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8)) else {
+                throw CLIError("cannot write \(out)")
+            }
+            printError("wrote \(out)")
+        } else {
+            print(output, terminator: "")
         }
     }
 }

@@ -28,6 +28,15 @@ extension Determinant: ExpressibleByArgument {}
 extension CoreBehaviour: ExpressibleByArgument {}
 extension Valence: ExpressibleByArgument {}
 extension InterventionStatus: ExpressibleByArgument {}
+extension GoalStatus: ExpressibleByArgument {}
+extension AgreementStatus: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
+
+extension CalendarDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
 
 extension AssessmentScore: ExpressibleByArgument {
     public init?(argument: String) {

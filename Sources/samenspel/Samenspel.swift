@@ -14,7 +14,8 @@ struct Samenspel: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, AdminCommand.self, EnrollCommand.self, NoteCommand.self, AssessCommand.self,
-            InterventionCommand.self, ContactCommand.self, SyncCommand.self, StatusCommand.self,
+            InterventionCommand.self, PlanCommand.self, AgreementCommand.self, SignalCommand.self, ContactCommand.self,
+            SyncCommand.self, StatusCommand.self,
             ClientsCommand.self, JourneyCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
         ])
 }

@@ -98,7 +98,7 @@ import Testing
 
     @Test func unknownOperation_isKeptButNotReadByAReplica_andRefusedByAServer() throws {
         let change = Change(
-            id: Identifier.make(wallMillis: 1), clientId: client, entityType: "agreement", entityId: client,
+            id: Identifier.make(wallMillis: 1), clientId: client, entityType: "budget", entityId: client,
             operation: "add", payload: .object([:]), hlc: HLCTimestamp(wallMillis: 1, logical: 0),
             authorId: author.professional.id, authorDiscipline: "clientManager", deviceId: author.deviceId)
         #expect(try CaseEvent.decode(change) == nil)

@@ -126,7 +126,7 @@ import Testing
         let hijack = f.make(.noteRevised(NoteContent(text: "not yours"), supersedes: [note.id]),
                             client: client, entity: note.entityId, by: ahmed)
         let future = Change(
-            id: Identifier.make(wallMillis: 5), clientId: client, entityType: "agreement", entityId: Identifier.make(wallMillis: 5),
+            id: Identifier.make(wallMillis: 5), clientId: client, entityType: "budget", entityId: Identifier.make(wallMillis: 5),
             operation: "add", payload: .object(["text": .string("from a newer version")]), hlc: f.clock.tick(wallMillis: 1),
             authorId: sanne.professional.id, authorDiscipline: "clientManager", deviceId: sanne.deviceId)
         let journey = JourneyProjection.project(clientId: client, changes: [note, hijack, future], directory: directory)

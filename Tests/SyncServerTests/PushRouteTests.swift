@@ -104,7 +104,7 @@ import Testing
                 entity: fixture.jaap, by: sanne.author)
             let base = factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)
             let unknown = Change(
-                id: base.id, clientId: base.clientId, entityType: "agreement", entityId: base.entityId, operation: "add",
+                id: base.id, clientId: base.clientId, entityType: "budget", entityId: base.entityId, operation: "add",
                 payload: .object([:]), hlc: base.hlc, authorId: base.authorId, authorDiscipline: base.authorDiscipline,
                 deviceId: base.deviceId)
             let response = try await api.push([register, unknown], as: sanne)

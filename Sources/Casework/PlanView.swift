@@ -1,0 +1,62 @@
+/// The client's shared plan (plan van aanpak).
+public struct PlanView: Codable, Hashable, Sendable {
+    /// The overarching goal every sub-goal serves; fixed: `durableLabourParticipation`.
+    public var goal: String
+    /// Sub-goals, by creation order.
+    public var subGoals: [SubGoalView]
+    /// Agreements with the client, by creation order.
+    public var agreements: [AgreementView]
+
+    /// The overarching goal of the integrative behaviour model.
+    public static let overarchingGoal = "durableLabourParticipation"
+}
+
+/// A sub-goal with its current state.
+public struct SubGoalView: Codable, Hashable, Sendable {
+    /// Sub-goal id.
+    public var id: String
+    /// Title.
+    public var title: String
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour
+    /// Target determinants.
+    public var targets: [Determinant]
+    /// Owning discipline.
+    public var owner: Discipline
+    /// Due date, `YYYY-MM-DD`.
+    public var due: String?
+    /// `open`, `achieved` or `dropped`.
+    public var status: GoalStatus
+    /// Who created it.
+    public var by: JourneyActor
+    /// When it was created.
+    public var createdAt: String
+    /// When the current state was written.
+    public var updatedAt: String
+    /// `true` when concurrent updates left several current states.
+    public var conflicted: Bool
+}
+
+/// An agreement with its current state.
+public struct AgreementView: Codable, Hashable, Sendable {
+    /// Agreement id.
+    public var id: String
+    /// What was agreed.
+    public var text: String
+    /// `client` or a discipline.
+    public var responsible: String
+    /// Due date, `YYYY-MM-DD`.
+    public var due: String?
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour?
+    /// `open`, `kept`, `notKept` or `lapsed`.
+    public var status: AgreementStatus
+    /// Who recorded it.
+    public var by: JourneyActor
+    /// When it was recorded.
+    public var createdAt: String
+    /// When the current state was written.
+    public var updatedAt: String
+    /// `true` when concurrent updates left several current states.
+    public var conflicted: Bool
+}

@@ -1,0 +1,80 @@
+/// The plain words of a force-field signal, in English or Dutch, built from the signal's facts.
+public enum SignalText {
+    /// Why the signal fires, and the missing supportive force it suggests.
+    public static func describe(_ signal: ForceFieldSignal, in language: Language) -> (reason: String, suggestion: String) {
+        let nl = language == .nl
+        let kinds = list(signal.kinds.map { InterventionCatalogue.label(of: $0, in: language) }, language)
+        let scores = list(signal.lowScores.map { "\($0.determinant.label(in: language)) \($0.score)" }, language)
+        let disciplines = list(signal.disciplines.map { $0.label(in: language) }, language)
+        let suggestions = list(signal.missing.map { suggestion(for: $0, in: language) }, language)
+        let reason: String
+        switch signal.rule {
+        case .correctiveWithoutSupport:
+            reason = nl
+                ? "\(capitalised(kinds)) loopt terwijl de scores laag zijn (\(scores)). Druk op iemand die niet gelooft dat het lukt en vastzit, verlamt eerder dan dat het in beweging zet."
+                : "\(capitalised(kinds)) is active while scores are low (\(scores)). Pressure on someone who doubts they can and is stuck makes them freeze rather than change."
+        case .correctiveOnJobSearchWithoutSkills:
+            reason = nl
+                ? "\(capitalised(kinds)) richt zich op werkzoekgedrag terwijl de scores laag zijn (\(scores)), en niets werkt daaraan."
+                : "\(capitalised(kinds)) targets job search while scores are low (\(scores)), and nothing works on that."
+        case .pressureFromSeveralDisciplines:
+            reason = nl
+                ? "\(capitalised(disciplines)) zetten binnen \(signal.windowDays) dagen normerende of corrigerende druk (\(kinds)), en niets ondersteunt de klant."
+                : "\(capitalised(disciplines)) put normative or corrective pressure on the client within \(signal.windowDays) days (\(kinds)), and nothing supports them."
+        case .correctiveWithoutRecentAssessment:
+            reason = nl
+                ? "\(capitalised(kinds)) loopt zonder actuele inschatting van de determinanten (geen, of ouder dan \(signal.staleDays) dagen)."
+                : "\(capitalised(kinds)) is active without a current assessment of the determinants (none, or older than \(signal.staleDays) days)."
+        case .onlySkillsWhileWantingLow:
+            reason = nl
+                ? "Alle lopende interventies werken aan vaardigheden terwijl willen laag scoort (\(scores)): kunnen helpt niet zonder willen."
+                : "Every active intervention works on skills while wanting scores low (\(scores)): being able does not help without wanting."
+        case .placementWithoutCoaching:
+            reason = nl
+                ? "\(capitalised(kinds)) loopt terwijl de scores laag zijn (\(scores)), zonder coaching of nazorg: de plaatsing houdt dan vaak geen stand."
+                : "\(capitalised(kinds)) is active while scores are low (\(scores)), without coaching or aftercare: such a placement often does not last."
+        }
+        return (reason, capitalised(suggestions) + ".")
+    }
+
+    private static func suggestion(for missing: MissingForce, in language: Language) -> String {
+        let nl = language == .nl
+        switch missing {
+        case .supportOnSelfEfficacy:
+            return nl ? "versterk het geloof in eigen kunnen (ondersteunend, bijvoorbeeld coaching)"
+                : "strengthen self-efficacy (supportive, for example self-efficacy coaching)"
+        case .facilitationOnContextOrBarriers:
+            return nl ? "neem praktische belemmeringen weg of verlicht de context (faciliterend)"
+                : "remove practical barriers or ease the context (facilitating, for example barrier removal)"
+        case .workOnSkills:
+            return nl ? "werk aan vaardigheden (bijvoorbeeld sollicitatietraining)"
+                : "work on skills (for example application training)"
+        case .workOnSelfRegulation:
+            return nl ? "werk aan zelfregulering (bijvoorbeeld coaching)" : "work on self-regulation (for example coaching)"
+        case .anySupport:
+            return nl ? "stem de druk onderling af en voeg een ondersteunende of faciliterende interventie toe"
+                : "agree on one line between the disciplines and add a supportive or facilitating intervention"
+        case .recentAssessment:
+            return nl ? "schat eerst de determinanten in, zodat de druk bij de persoon past"
+                : "assess the determinants first, so the pressure fits the person"
+        case .workOnWanting:
+            return nl ? "werk ook aan houding, geloof in eigen kunnen of sociale druk (bijvoorbeeld een motiverend gesprek)"
+                : "also work on attitude, self-efficacy or social pressure (for example a motivational interview)"
+        case .coachingOrAftercare:
+            return nl ? "voeg jobcoaching en nazorg toe" : "add job coaching and aftercare"
+        }
+    }
+
+    private static func list(_ items: [String], _ language: Language) -> String {
+        let and = language == .nl ? " en " : " and "
+        switch items.count {
+        case 0: return ""
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + and + items.last!
+        }
+    }
+
+    private static func capitalised(_ text: String) -> String {
+        text.prefix(1).uppercased() + text.dropFirst()
+    }
+}

@@ -1,0 +1,268 @@
+public import Casework
+public import Foundation
+
+/// Writes a ``ClientJourney`` as a terminal view: signals, force field, assessments, plan, interventions,
+/// timeline and notes.
+///
+/// Times are shown in `timeZone` in Dutch date order (`29-11-2026 10:09`). Colours (ANSI) only when
+/// `colors` is on, which the CLI does only for a terminal.
+public struct JourneyTextFormatter: Sendable {
+    /// The time zone for displayed times.
+    public var timeZone: TimeZone
+    /// The width at which free text is wrapped.
+    public var lineWidth: Int
+    /// The language of labels.
+    public var language: Language
+    /// Whether to use ANSI colours.
+    public var colors: Bool
+
+    /// Creates a formatter.
+    public init(timeZone: TimeZone = .current, lineWidth: Int = 100, language: Language = .en, colors: Bool = false) {
+        self.timeZone = timeZone
+        self.lineWidth = lineWidth
+        self.language = language
+        self.colors = colors
+    }
+
+    var words: ViewText { ViewText(language) }
+
+    /// The text form of a journey, ending with a newline.
+    public func format(_ journey: ClientJourney) -> String {
+        var lines: [String] = []
+        lines.append(bold("\(words.journeyTitle): \(journey.client.name ?? words.registrationPending)"))
+        lines.append("client \(journey.client.id)" + (journey.client.teamId.map { " · team \($0)" } ?? ""))
+        for field in journey.client.contact {
+            var line = "\(field.field.label(in: language)): \(field.current.value ?? words.cleared)"
+            if field.conflicted {
+                let others = field.revisions.filter { $0.isHead && $0.changeId != field.current.changeId }
+                line += " · \(words.conflict): " + others.map { $0.value ?? words.cleared }.joined(separator: "; ")
+            }
+            lines.append(line)
+        }
+        lines.append(words.overarchingGoal)
+        lines += [""] + signals(journey.forceField)
+        lines += [""] + forceField(journey.forceField)
+        lines += [""] + matrix(journey)
+        lines += [""] + plan(journey.plan)
+        lines += [""] + interventions(journey)
+        lines += [""] + timeline(journey)
+        lines += [""] + notes(journey)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Only the signals and the force field, for a quick look.
+    public func formatForceField(_ journey: ClientJourney) -> String {
+        (signals(journey.forceField) + [""] + forceField(journey.forceField)).joined(separator: "\n") + "\n"
+    }
+
+    // MARK: Sections
+
+    private func signals(_ field: ForceFieldView) -> [String] {
+        var lines = [bold("\(words.signals) (\(field.signals.count))")]
+        if field.signals.isEmpty { lines.append("  " + paint(words.noSignals, .green)) }
+        for signal in field.signals {
+            let text = SignalText.describe(signal, in: language)
+            let badge = paint("!! \(words.severity(signal.severity))", signal.severity == .high ? .red : .yellow)
+            lines.append(contentsOf: wrap(text.reason, first: "  \(badge)  ", rest: "      "))
+            lines.append(contentsOf: wrap("\(words.suggestion): \(text.suggestion)", first: "      ", rest: "      "))
+            for acknowledgement in signal.acknowledgements {
+                lines.append("      \(words.acknowledged) \(words.actor(acknowledgement.by)) \(time(acknowledgement.at)): \(acknowledgement.reason)")
+            }
+            lines.append("      key: \(signal.key)")
+        }
+        return lines
+    }
+
+    private func forceField(_ field: ForceFieldView) -> [String] {
+        var lines = [bold(words.forceField) + (field.asOf.map { " (\(words.asOf) \(time($0)))" } ?? "")]
+        for group in DeterminantGroup.allCases {
+            lines.append("  " + group.label(in: language))
+            for row in field.determinants where row.group == group {
+                let score = row.lowestScore.map(String.init) ?? "–"
+                let head = "    " + pad(row.determinant.label(in: language), 26) + pad(score, 3)
+                if row.forces.isEmpty {
+                    lines.append(head + paint(words.noActiveInterventions, .dim))
+                    continue
+                }
+                for (index, force) in row.forces.enumerated() {
+                    lines.append((index == 0 ? head : String(repeating: " ", count: head.count)) + describe(force))
+                }
+            }
+        }
+        for row in field.behaviours where !row.forces.isEmpty {
+            lines.append("  \(row.behaviour.label(in: language)): " + row.forces.map(describe).joined(separator: ", "))
+        }
+        return lines
+    }
+
+    private func describe(_ force: ForceView) -> String {
+        let sign = force.direction == .strengthens ? paint("+", .green) : paint("−", .red)
+        let who = force.discipline.map { $0.label(in: language) } ?? ""
+        return "\(sign) \(words.kind(force.kind)) (\(force.valence.label(in: language)), \(who))"
+    }
+
+    private func matrix(_ journey: ClientJourney) -> [String] {
+        let width = 22
+        var lines = [bold(words.assessments) + " (\(words.scale))"]
+        lines.append(trimTrailing("  " + pad("", 28) + Discipline.allCases.map { pad($0.label(in: language), width) }.joined()))
+        for group in DeterminantGroup.allCases {
+            lines.append("  " + group.label(in: language))
+            for row in journey.determinants where row.group == group {
+                var line = "    " + pad(row.determinant.label(in: language), 26)
+                for discipline in Discipline.allCases {
+                    guard let current = row.assessments.first(where: { $0.discipline == discipline }) else {
+                        line += pad("–", width)
+                        continue
+                    }
+                    var cell = current.score == .unknown ? "?" : current.score.text
+                    switch current.trend {
+                    case "up": cell += " ↑"
+                    case "down": cell += " ↓"
+                    default: break
+                    }
+                    cell += " " + shortDate(current.at)
+                    line += pad(cell, width)
+                }
+                if row.disagreement { line += paint("≠ " + words.disagreement, .yellow) }
+                lines.append(trimTrailing(line))
+            }
+        }
+        return lines
+    }
+
+    private func plan(_ plan: PlanView) -> [String] {
+        var lines = [bold(words.plan), "  " + words.subGoals]
+        if plan.subGoals.isEmpty { lines.append("    " + words.none) }
+        for goal in plan.subGoals {
+            let due = goal.due.map { " · \(words.due) \(words.date($0))" } ?? ""
+            lines.append(
+                "    [\(goal.status.label(in: language))] \(goal.title) · \(goal.behaviour.label(in: language)) · "
+                    + goal.targets.map { $0.label(in: language) }.joined(separator: ", ")
+                    + " · \(goal.owner.label(in: language))\(due)" + (goal.conflicted ? " · \(words.conflict)" : ""))
+        }
+        lines.append("  " + words.agreements)
+        if plan.agreements.isEmpty { lines.append("    " + words.none) }
+        for agreement in plan.agreements {
+            let responsible = Responsible(code: agreement.responsible)?.label(in: language) ?? agreement.responsible
+            let due = agreement.due.map { " · \(words.due) \(words.date($0))" } ?? ""
+            lines.append(contentsOf: wrap(
+                "[\(agreement.status.label(in: language))] \(agreement.text) · \(responsible)\(due)"
+                    + (agreement.conflicted ? " · \(words.conflict)" : ""),
+                first: "    ", rest: "      "))
+        }
+        return lines
+    }
+
+    private func interventions(_ journey: ClientJourney) -> [String] {
+        var lines = [bold(words.interventions)]
+        if journey.interventions.isEmpty { lines.append("  " + words.none) }
+        for intervention in journey.interventions {
+            let owner = intervention.discipline?.label(in: language) ?? words.administrator
+            lines.append(
+                "  [\(intervention.status.label(in: language))] \(words.kind(intervention.kind)) "
+                    + "(\(intervention.valence.label(in: language))) → "
+                    + intervention.targets.map { $0.label(in: language) }.joined(separator: ", ")
+                    + (intervention.behaviour.map { " · \($0.label(in: language))" } ?? ""))
+            lines.append(
+                "      \(owner): \(intervention.by.name), \(words.since) \(time(intervention.startedAt))"
+                    + (intervention.conflicted ? " · \(words.conflict)" : ""))
+        }
+        return lines
+    }
+
+    private func timeline(_ journey: ClientJourney) -> [String] {
+        var lines = [bold(words.timeline)]
+        if journey.timeline.isEmpty { lines.append("  " + words.nothingYet) }
+        for entry in journey.timeline {
+            let (headline, body) = words.describe(entry)
+            lines.append("  \(time(entry.at))  \(words.actor(entry.by))")
+            lines.append(contentsOf: wrap(headline, first: "      ", rest: "      "))
+            if let body { lines.append(contentsOf: indent(body, by: "        ")) }
+        }
+        return lines
+    }
+
+    private func notes(_ journey: ClientJourney) -> [String] {
+        var lines = [bold(words.notes)]
+        if journey.notes.isEmpty { lines.append("  " + words.none) }
+        for note in journey.notes {
+            var header = "  \(time(note.createdAt))  \(words.actor(note.by))"
+            if note.revisions.count > 1 { header += " · \(note.revisions.count) " + (language == .nl ? "versies" : "revisions") }
+            if note.conflicted {
+                header += " · " + paint("\(words.conflict): \(note.revisions.filter(\.isHead).count)", .yellow)
+            }
+            lines.append(header)
+            lines.append(contentsOf: indent(note.current.text, by: "      "))
+            for other in note.revisions where other.isHead && other.changeId != note.current.changeId {
+                lines.append("      " + (language == .nl ? "andere versie" : "other version") + " (\(time(other.at))):")
+                lines.append(contentsOf: indent(other.text, by: "        "))
+            }
+        }
+        return lines
+    }
+
+    // MARK: Helpers
+
+    private enum Color: String {
+        case red = "31", green = "32", yellow = "33", dim = "2", bold = "1"
+    }
+
+    private func paint(_ text: String, _ color: Color) -> String {
+        colors ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    private func bold(_ text: String) -> String { paint(text, .bold) }
+
+    func time(_ iso: String) -> String {
+        guard let millis = CalendarTime.millis(fromISO8601: iso) else { return iso }
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
+        return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
+    }
+
+    private func shortDate(_ iso: String) -> String {
+        String(time(iso).prefix(5))
+    }
+
+    /// Wraps one paragraph: `first` before the first line, `rest` before the others.
+    private func wrap(_ text: String, first: String, rest: String) -> [String] {
+        var lines: [String] = []
+        var line = first
+        var lineHasWord = false
+        for word in text.split(separator: " ") {
+            if lineHasWord, visibleCount(line) + 1 + word.count > lineWidth {
+                lines.append(line)
+                line = rest
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines
+    }
+
+    /// Wraps text keeping the author's own line breaks, each line prefixed with `prefix`.
+    private func indent(_ text: String, by prefix: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { wrap(String($0), first: prefix, rest: prefix) }
+    }
+
+    private func visibleCount(_ text: String) -> Int {
+        var count = 0
+        var inEscape = false
+        for character in text {
+            if character == "\u{1B}" { inEscape = true } else if inEscape { if character == "m" { inEscape = false } } else { count += 1 }
+        }
+        return count
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        let count = visibleCount(text)
+        return count >= width ? text + " " : text + String(repeating: " ", count: width - count)
+    }
+
+    private func trimTrailing(_ text: String) -> String {
+        var result = text
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}

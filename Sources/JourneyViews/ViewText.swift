@@ -1,0 +1,139 @@
+public import Casework
+
+/// The words of the journey views in one language: headings, and one line per timeline event.
+public struct ViewText: Sendable {
+    /// The language.
+    public let language: Language
+
+    /// Creates the words for a language.
+    public init(_ language: Language) {
+        self.language = language
+    }
+
+    var nl: Bool { language == .nl }
+
+    // MARK: Headings
+
+    var journeyTitle: String { nl ? "Klantreis" : "Client journey" }
+    var overarchingGoal: String {
+        nl ? "Overkoepelend doel: duurzame arbeidsparticipatie" : "Overarching goal: durable labour participation"
+    }
+    var signals: String { nl ? "Signalen" : "Signals" }
+    var noSignals: String {
+        nl ? "Geen signalen: de interventies lijken elkaar te versterken." : "No signals: the interventions seem to reinforce each other."
+    }
+    var forceField: String { nl ? "Krachtenveld" : "Force field" }
+    var noActiveInterventions: String { nl ? "geen lopende interventies" : "no active interventions" }
+    var assessments: String { nl ? "Inschattingen" : "Assessments" }
+    var scale: String {
+        nl ? "1 = minst gunstig … 5 = meest gunstig; praktische belemmeringen 5 = geen"
+            : "1 = least favourable … 5 = most favourable; practical barriers 5 = none"
+    }
+    var disagreement: String { nl ? "disciplines verschillen van inzicht" : "disciplines disagree" }
+    var plan: String { nl ? "Plan van aanpak" : "Plan" }
+    var subGoals: String { nl ? "Subdoelen" : "Sub-goals" }
+    var agreements: String { nl ? "Afspraken" : "Agreements" }
+    var interventions: String { nl ? "Interventies" : "Interventions" }
+    var timeline: String { nl ? "Tijdlijn" : "Timeline" }
+    var notes: String { nl ? "Notities" : "Notes" }
+    var none: String { nl ? "(geen)" : "(none)" }
+    var nothingYet: String { nl ? "(nog niets vastgelegd)" : "(nothing recorded yet)" }
+    var suggestion: String { nl ? "Suggestie" : "Suggestion" }
+    var acknowledged: String { nl ? "gezien door" : "acknowledged by" }
+    var administrator: String { nl ? "beheerder" : "administrator" }
+    var unknown: String { nl ? "onbekend" : "unknown" }
+    var due: String { nl ? "uiterlijk" : "due" }
+    var since: String { nl ? "sinds" : "since" }
+    var conflict: String { nl ? "CONFLICT" : "CONFLICT" }
+    var asOf: String { nl ? "stand van" : "as of" }
+    var strengthens: String { nl ? "versterkt" : "strengthens" }
+    var pressures: String { nl ? "zet onder druk" : "pressures" }
+    var registrationPending: String { nl ? "(registratie nog niet ontvangen)" : "(registration not yet received)" }
+    var cleared: String { nl ? "(gewist)" : "(cleared)" }
+    var filtered: String { nl ? "gefilterd" : "filtered" }
+
+    func severity(_ severity: SignalSeverity) -> String {
+        switch (severity, language) {
+        case (.high, .en): "HIGH"
+        case (.medium, .en): "MEDIUM"
+        case (.high, .nl): "HOOG"
+        case (.medium, .nl): "MIDDEN"
+        }
+    }
+
+    func actor(_ actor: JourneyActor) -> String {
+        guard let discipline = actor.discipline else { return actor.id == "administrator" ? administrator : actor.name }
+        return "\(actor.name) (\(discipline.label(in: language)))"
+    }
+
+    func kind(_ code: String) -> String {
+        InterventionCatalogue.label(of: code, in: language)
+    }
+
+    func about(_ behaviour: CoreBehaviour?, _ determinants: [Determinant]) -> String {
+        var parts: [String] = []
+        if let behaviour { parts.append(behaviour.label(in: language)) }
+        if !determinants.isEmpty { parts.append(determinants.map { $0.label(in: language) }.joined(separator: ", ")) }
+        return parts.isEmpty ? "" : " [\(parts.joined(separator: " · "))]"
+    }
+
+    // MARK: Timeline events
+
+    /// One line saying what happened; note and agreement text is given separately as the body.
+    public func describe(_ entry: TimelineEntry) -> (headline: String, body: String?) {
+        let targets = (entry.targets ?? []).map { $0.label(in: language) }.joined(separator: ", ")
+        switch entry.event {
+        case "client.register":
+            return (nl ? "schreef de klant in" : "registered the client", nil)
+        case "client.move":
+            return ((nl ? "verplaatste de klant naar team " : "moved the client to team ") + (entry.teamId ?? "?"), nil)
+        case "client.setContact":
+            let field = entry.field?.label(in: language) ?? "?"
+            if entry.cleared == true { return (nl ? "wiste \(field)" : "cleared the \(field)", nil) }
+            return (nl ? "zette \(field) op \(entry.value ?? "")" : "set the \(field) to \(entry.value ?? "")", nil)
+        case "note.add":
+            return ((nl ? "schreef een notitie" : "wrote a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
+        case "note.revise":
+            return ((nl ? "herzag een notitie" : "revised a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
+        case "assessment.record":
+            let score = entry.score.map { $0 == .unknown ? unknown : "\($0.text)/5" } ?? "?"
+            return ((nl ? "schatte \(entry.determinant?.label(in: language) ?? "?") in: \(score)"
+                : "assessed \(entry.determinant?.label(in: language) ?? "?"): \(score)") + about(entry.behaviour, []), nil)
+        case "intervention.start":
+            let kind = entry.kind.map(kind) ?? "?"
+            let valence = entry.valence?.label(in: language) ?? "?"
+            let planned = entry.status == InterventionStatus.planned.rawValue
+            let verb = nl ? (planned ? "plande" : "startte") : (planned ? "planned" : "started")
+            return ("\(verb) \(kind) (\(valence)) \(nl ? "op" : "on") \(targets)" + about(entry.behaviour, []), nil)
+        case "intervention.update":
+            let kind = entry.kind.map(kind) ?? "?"
+            if entry.status == InterventionStatus.ended.rawValue {
+                return (nl ? "beëindigde \(kind) (op \(targets))" : "ended \(kind) (on \(targets))", nil)
+            }
+            let status = entry.status.flatMap(InterventionStatus.init(rawValue:))?.label(in: language) ?? "?"
+            return (nl ? "\(kind) is nu \(status) (op \(targets))" : "\(kind) is now \(status) (on \(targets))", nil)
+        case "goal.add", "goal.update":
+            let status = entry.status.flatMap(GoalStatus.init(rawValue:))?.label(in: language) ?? "?"
+            let owner = entry.owner?.label(in: language) ?? "?"
+            let verb = entry.event == "goal.add" ? (nl ? "stelde een subdoel" : "set a sub-goal") : (nl ? "werkte een subdoel bij" : "updated a sub-goal")
+            return ("\(verb): \(entry.title ?? "") (\(status), \(owner)\(entry.due.map { ", \(due) \(date($0))" } ?? ""))"
+                + about(entry.behaviour, entry.targets ?? []), nil)
+        case "agreement.add", "agreement.update":
+            let status = entry.status.flatMap(AgreementStatus.init(rawValue:))?.label(in: language) ?? "?"
+            let responsible = entry.responsible.flatMap(Responsible.init(code:))?.label(in: language) ?? "?"
+            let verb = entry.event == "agreement.add" ? (nl ? "legde een afspraak vast" : "recorded an agreement") : (nl ? "werkte een afspraak bij" : "updated an agreement")
+            return ("\(verb) (\(status), \(responsible)\(entry.due.map { ", \(due) \(date($0))" } ?? ""))", entry.text)
+        case "signal.acknowledge":
+            return ((nl ? "zag signaal " : "acknowledged signal ") + (entry.signal ?? "") + ": \(entry.reason ?? "")", nil)
+        default:
+            return (entry.event, nil)
+        }
+    }
+
+    /// `31-12-2026` for `2026-12-31`.
+    func date(_ text: String) -> String {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3 else { return text }
+        return "\(parts[2])-\(parts[1])-\(parts[0])"
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Casework
+import Replica
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "goal",
+        abstract: "Sub-goals of the client's plan (plan van aanpak), serving durable labour participation.",
+        subcommands: [Add.self, Update.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a sub-goal; prints its id.")
+        @OptionGroup var options: ReplicaOptions
+        @Option(help: "The client's id.") var client: String
+        @Option(help: "What is to be reached, in one line.") var title: String
+        @Option(help: "The core behaviour it serves.") var behaviour: CoreBehaviour
+        @Option(name: .customLong("target"), help: "A determinant it works on (repeatable, at least one).")
+        var targets: [Determinant]
+        @Option(help: "The owning discipline (default: yours).") var owner: Discipline?
+        @Option(help: "Due date, YYYY-MM-DD.") var due: CalendarDate?
+
+        func run() async throws {
+            let replica = try options.open()
+            var owner = self.owner
+            if owner == nil { owner = try await replica.identity().professional.discipline }
+            print(try await replica.addGoal(
+                clientId: client,
+                SubGoal(title: title, behaviour: behaviour, targets: targets, owner: owner!, due: due)))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update a sub-goal (only what you give changes); prints the change id.")
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The sub-goal's id.") var goalId: String
+        @Option(help: "open, achieved or dropped.") var status: GoalStatus?
+        @Option(help: "New title.") var title: String?
+        @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(name: .customLong("target"), help: "New targets (repeatable).") var targets: [Determinant] = []
+        @Option(help: "New owning discipline.") var owner: Discipline?
+
+        func run() async throws {
+            let (status, title, due, targets, owner) = (status, title, due, targets, owner)
+            print(try await options.open().updateGoal(goalId: goalId) { goal in
+                if let status { goal.status = status }
+                if let title { goal.title = title }
+                if let due { goal.due = due }
+                if !targets.isEmpty { goal.targets = Array(Set(targets)).sorted() }
+                if let owner { goal.owner = owner }
+            })
+        }
+    }
+}
+
+struct AgreementCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agreement", abstract: "Agreements (afspraken) with the client.",
+        subcommands: [Add.self, Update.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record an agreement; prints its id.")
+        @OptionGroup var options: ReplicaOptions
+        @Option(help: "The client's id.") var client: String
+        @Option(help: "What was agreed, in one line.") var text: String
+        @Option(help: "Who is responsible: client, clientManager, incomeConsultant or accountManager.")
+        var responsible: String
+        @Option(help: "Due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(help: "The core behaviour it serves.") var behaviour: CoreBehaviour?
+
+        func validate() throws {
+            guard Responsible(code: responsible) != nil else {
+                throw ValidationError("--responsible must be client, clientManager, incomeConsultant or accountManager")
+            }
+        }
+
+        func run() async throws {
+            print(try await options.open().addAgreement(
+                clientId: client,
+                Agreement(text: text, responsible: Responsible(code: responsible)!, due: due, behaviour: behaviour)))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update an agreement, e.g. mark it kept or not kept; prints the change id.")
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The agreement's id.") var agreementId: String
+        @Option(help: "open, kept, notKept or lapsed.") var status: AgreementStatus?
+        @Option(help: "New text.") var text: String?
+        @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+
+        func run() async throws {
+            let (status, text, due) = (status, text, due)
+            print(try await options.open().updateAgreement(agreementId: agreementId) { agreement in
+                if let status { agreement.status = status }
+                if let text { agreement.text = text }
+                if let due { agreement.due = due }
+            })
+        }
+    }
+}
+
+struct SignalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "signal", abstract: "Force-field signals.", subcommands: [Acknowledge.self])
+
+    struct Acknowledge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ack",
+            abstract: "Acknowledge a signal with a short reason (it stays visible, marked); prints the id.",
+            discussion: "Signals never block anything. The key is shown under each signal in `journey`.")
+        @OptionGroup var options: ReplicaOptions
+        @Option(help: "The client's id.") var client: String
+        @Option(help: "The signal's key.") var signal: String
+        @Option(help: "Why, in one line.") var reason: String
+        @OptionGroup var settings: SignalSettingsOption
+
+        func run() async throws {
+            print(try await options.open().acknowledgeSignal(
+                clientId: client, key: signal, reason: reason, settings: try settings.load()))
+        }
+    }
+}

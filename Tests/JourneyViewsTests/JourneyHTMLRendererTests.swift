@@ -1,0 +1,41 @@
+import Casework
+import Foundation
+import JourneyViews
+import Testing
+
+@Suite struct JourneyHTMLRendererTests {
+    let html = JourneyHTMLRenderer(timeZone: TimeZone(identifier: "Europe/Amsterdam")!).render(jaapJourney())
+
+    @Test func page_isSelfContained_noNetworkNoScripts() {
+        #expect(html.hasPrefix("<!doctype html>"))
+        for forbidden in ["https://", "<script", "<link", "@import", "src=", "<iframe", "<img"] {
+            #expect(!html.contains(forbidden), "\(forbidden)")
+        }
+        // The only address in the page is the SVG namespace, which is a name, not a download.
+        let addresses = html.components(separatedBy: "http://").count - 1
+        #expect(addresses == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+    }
+
+    @Test func page_escapesEverythingItShows() {
+        #expect(html.contains("Jaap &lt;de &quot;tester&quot;&gt;"))
+        #expect(!html.contains("<de \"tester\">"))
+    }
+
+    @Test func page_hasLanesPerDiscipline_theMatrix_thePicture_andTheSignal() {
+        #expect(html.contains("<section id=\"signals\">"))
+        #expect(html.contains("class=\"signal high\""))
+        #expect(html.contains("<svg"))
+        #expect(html.contains("sanction announcement · income consultant"))
+        #expect(html.contains("<table class=\"lanes\">"))
+        #expect(html.contains("<th scope=\"col\">client manager</th><th scope=\"col\">income consultant</th><th scope=\"col\">account manager</th>"))
+        #expect(html.contains("<table class=\"matrix\">"))
+        #expect(html.contains("@media print"))
+    }
+
+    @Test func dutchPage_saysLangNl() {
+        let dutch = JourneyHTMLRenderer(language: .nl).render(jaapJourney())
+        #expect(dutch.contains("<html lang=\"nl\">"))
+        #expect(dutch.contains("Krachtenveld"))
+        #expect(dutch.contains("aankondiging maatregel · inkomensconsulent"))
+    }
+}

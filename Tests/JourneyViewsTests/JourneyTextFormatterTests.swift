@@ -1,0 +1,88 @@
+import Casework
+import ChangeLog
+import Foundation
+import JourneyViews
+import SamenspelTestSupport
+import Testing
+
+/// Jaap's journey as a test fixture: a sanction announced while self-efficacy and context are low.
+func jaapJourney(withSupport: Bool = false) -> ClientJourney {
+    let sanne = TestAuthor(name: "Sanne Bakker", discipline: .clientManager)
+    let ahmed = TestAuthor(name: "Ahmed El Amrani", discipline: .incomeConsultant)
+    let client = Identifier.make(wallMillis: 1)
+    var f = ChangeFactory(wallMillis: 1_764_412_171_123)
+    var changes = [
+        f.register(client: client, name: "Jaap <de \"tester\">", team: Identifier.make(wallMillis: 2)),
+        f.make(.noteAdded(NoteContent(text: "First line\nSecond line", behaviour: .jobSearch, determinants: [.selfEfficacy])),
+               client: client, by: sanne),
+        f.make(.assessmentRecorded(Assessment(determinant: .selfEfficacy, score: .known(1))), client: client, by: sanne),
+        f.make(.assessmentRecorded(Assessment(determinant: .context, score: .known(2))), client: client, by: ahmed),
+        f.make(.interventionStarted(InterventionPlan(kind: "sanctionAnnouncement", valence: .corrective,
+                                                     targets: [.socialPressure], behaviour: .compliance)),
+               client: client, by: ahmed),
+        f.make(.goalAdded(SubGoal(title: "Apply twice a week", behaviour: .jobSearch, targets: [.skills],
+                                  owner: .clientManager, due: CalendarDate("2027-01-31"))), client: client, by: sanne),
+        f.make(.agreementAdded(Agreement(text: "Comes to coaching on Tuesdays", responsible: .client)), client: client, by: ahmed),
+    ]
+    if withSupport {
+        changes.append(f.make(.interventionStarted(InterventionPlan(kind: "selfEfficacyCoaching", valence: .supportive,
+                                                                   targets: [.selfEfficacy], behaviour: .jobSearch)),
+                              client: client, by: sanne))
+    }
+    let directory = [sanne.professional.id: sanne.professional, ahmed.professional.id: ahmed.professional]
+    return JourneyProjection.project(clientId: client, changes: changes, directory: directory)
+}
+
+@Suite struct JourneyTextFormatterTests {
+    let amsterdam = TimeZone(identifier: "Europe/Amsterdam")!
+
+    @Test func text_showsSignalsForceFieldMatrixPlanAndWhoDidWhat() throws {
+        let text = JourneyTextFormatter(timeZone: amsterdam).format(jaapJourney())
+        #expect(text.hasPrefix("Client journey: Jaap <de \"tester\">\n"))
+        #expect(text.contains("Overarching goal: durable labour participation"))
+        #expect(text.contains("Signals (1)"))
+        #expect(text.contains("!! HIGH  Sanction announcement is active while scores are low (self-efficacy 1"))
+        #expect(text.contains("key: correctiveWithoutSupport:"))
+        #expect(text.contains("− sanction announcement (corrective, income consultant)"))
+        #expect(text.contains("29-11-2025 11:29  administrator\n"))
+        #expect(text.contains("Sanne Bakker (client manager)"))
+        #expect(text.contains("        First line\n        Second line\n"))
+        #expect(text.contains("[open] Apply twice a week · job search · skills · client manager · due 31-01-2027"))
+        #expect(text.contains("[open] Comes to coaching on Tuesdays · the client"))
+        let assessments = try #require(text.components(separatedBy: "Assessments (").last)
+        let selfEfficacy = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    self-efficacy") })
+        #expect(selfEfficacy.split(separator: " ").prefix(4) == ["self-efficacy", "1", "29-11", "–"])
+        let context = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    context") })
+        #expect(context.split(separator: " ").prefix(4) == ["context", "–", "2", "29-11"])
+        #expect(!text.contains("\u{1B}["), "no colours unless asked")
+    }
+
+    @Test func oneSupportLowersTheSignal_andColoursAreOnlyForTerminals() {
+        let text = JourneyTextFormatter(timeZone: amsterdam, colors: true).format(jaapJourney(withSupport: true))
+        #expect(text.contains("Signals (1)"))
+        #expect(text.contains("\u{1B}[33m!! MEDIUM\u{1B}[0m"))
+        #expect(text.contains("\u{1B}[32m+\u{1B}[0m self-efficacy coaching"))
+    }
+
+    @Test func dutch_usesTheDutchLabels() {
+        let text = JourneyTextFormatter(timeZone: amsterdam, language: .nl).format(jaapJourney())
+        for label in ["Klantreis: Jaap", "klantmanager", "inkomensconsulent", "geloof in eigen kunnen", "sociale druk",
+                      "praktische belemmeringen", "zelfregulering", "vaardigheden", "houding", "willen", "kunnen",
+                      "Signalen (1)", "!! HOOG", "aankondiging maatregel (corrigerend, inkomensconsulent)",
+                      "Overkoepelend doel: duurzame arbeidsparticipatie", "de klant"] {
+            #expect(text.contains(label), "\(label)")
+        }
+    }
+
+    @Test func filter_narrowsTheTimelineOnly() {
+        let journey = jaapJourney()
+        let filtered = journey.filtered(by: JourneyFilter(disciplines: [.incomeConsultant]))
+        #expect(filtered.timeline.allSatisfy { $0.by.discipline == .incomeConsultant })
+        #expect(filtered.timeline.count == 3)
+        #expect(filtered.forceField == journey.forceField)
+        #expect(journey.filtered(by: JourneyFilter(determinant: .selfEfficacy)).timeline.count == 2)
+        #expect(journey.filtered(by: JourneyFilter(behaviour: .compliance)).timeline.count == 1)
+        #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"))).timeline.isEmpty)
+        #expect(journey.filtered(by: JourneyFilter(to: CalendarDate("2025-11-29"))).timeline.count == journey.timeline.count)
+    }
+}
