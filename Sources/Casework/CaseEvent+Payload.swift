@@ -10,6 +10,8 @@ public enum CaseworkLimits {
     public static let maxSupersedes = 64
     /// The longest agreement text, in characters (one line).
     public static let maxAgreementLength = 500
+    /// The longest one-line text: a sub-goal title, a signal key, a reason.
+    public static let maxLineLength = 200
 }
 
 extension CaseEvent {
@@ -166,7 +168,7 @@ extension CaseEvent {
             try reader.allow(Set(["title", "behaviour", "targets", "owner", "due", "status"]).union(isUpdate ? ["supersedes"] : []),
                              strict: strict)
             let goal = SubGoal(
-                title: try reader.line("title", maxLength: CaseworkLimits.maxNameLength),
+                title: try reader.line("title", maxLength: CaseworkLimits.maxLineLength),
                 behaviour: try reader.value("behaviour", CoreBehaviour.init(rawValue:)),
                 targets: try reader.determinants("targets", atLeastOne: true),
                 owner: try reader.value("owner", Discipline.init(rawValue:)),
@@ -187,8 +189,8 @@ extension CaseEvent {
         case ("signal", "acknowledge"):
             try reader.allow(["signal", "reason"], strict: strict)
             event = .signalAcknowledged(SignalAcknowledgement(
-                signal: try reader.line("signal", maxLength: 200),
-                reason: try reader.line("reason", maxLength: CaseworkLimits.maxNameLength)))
+                signal: try reader.line("signal", maxLength: CaseworkLimits.maxLineLength),
+                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
         default:
             if strict {
                 throw CaseworkError(

@@ -41,11 +41,13 @@ public struct EntityFacts: Hashable, Sendable {
 ///
 /// 1. Only the administrator registers and moves clients; the entity id of a client is the client id.
 ///    Professionals set contact details on the client entity.
-/// 2. Professionals write notes, assessments and interventions, with their own discipline.
+/// 2. Professionals write notes, assessments, interventions, contact details, the plan (sub-goals and
+///    agreements) and signal acknowledgements, with their own discipline.
 /// 3. An entity belongs to one client and one entity type for life.
 /// 4. A creating operation needs a new entity id; a revising operation needs an existing entity.
 /// 5. A note is revised by its author only. An assessment is never revised.
-/// 6. An intervention is updated by professionals of the discipline that started it.
+/// 6. An intervention is updated by professionals of the discipline that started it. Sub-goals and
+///    agreements belong to the shared plan: any professional with the client may update them.
 /// 7. A revision supersedes only revisions of the same entity.
 public enum CaseworkRules {
     /// Checks a change against the rules, given the facts about its entity (`nil` when it does not exist yet).

@@ -37,17 +37,26 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "open, achieved or dropped.") var status: GoalStatus?
         @Option(help: "New title.") var title: String?
         @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Flag(help: "Remove the due date.") var clearDue = false
         @Option(name: .customLong("target"), help: "New targets (repeatable).") var targets: [Determinant] = []
         @Option(help: "New owning discipline.") var owner: Discipline?
+        @Option(help: "New core behaviour.") var behaviour: CoreBehaviour?
+
+        func validate() throws {
+            if clearDue && due != nil { throw ValidationError("give --due or --clear-due, not both") }
+        }
 
         func run() async throws {
-            let (status, title, due, targets, owner) = (status, title, due, targets, owner)
+            let (status, title, due, clearDue, targets, owner, behaviour) =
+                (status, title, due, clearDue, targets, owner, behaviour)
             print(try await options.open().updateGoal(goalId: goalId) { goal in
                 if let status { goal.status = status }
                 if let title { goal.title = title }
                 if let due { goal.due = due }
+                if clearDue { goal.due = nil }
                 if !targets.isEmpty { goal.targets = Array(Set(targets)).sorted() }
                 if let owner { goal.owner = owner }
+                if let behaviour { goal.behaviour = behaviour }
             })
         }
     }
@@ -89,13 +98,27 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: "open, kept, notKept or lapsed.") var status: AgreementStatus?
         @Option(help: "New text.") var text: String?
         @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Flag(help: "Remove the due date.") var clearDue = false
+        @Option(help: "Who is responsible now: client or a discipline.") var responsible: String?
+        @Option(help: "New core behaviour.") var behaviour: CoreBehaviour?
+
+        func validate() throws {
+            if clearDue && due != nil { throw ValidationError("give --due or --clear-due, not both") }
+            if let responsible, Responsible(code: responsible) == nil {
+                throw ValidationError("--responsible must be client, clientManager, incomeConsultant or accountManager")
+            }
+        }
 
         func run() async throws {
-            let (status, text, due) = (status, text, due)
+            let (status, text, due, clearDue, behaviour) = (status, text, due, clearDue, behaviour)
+            let responsible = responsible.flatMap(Responsible.init(code:))
             print(try await options.open().updateAgreement(agreementId: agreementId) { agreement in
                 if let status { agreement.status = status }
                 if let text { agreement.text = text }
                 if let due { agreement.due = due }
+                if clearDue { agreement.due = nil }
+                if let responsible { agreement.responsible = responsible }
+                if let behaviour { agreement.behaviour = behaviour }
             })
         }
     }
