@@ -22,13 +22,17 @@ extension CaseEvent {
             return .object(["name": .string(registration.name), "teamId": .string(registration.teamId)])
         case .clientMoved(let teamId):
             return .object(["teamId": .string(teamId)])
+        case .clientErased:
+            return .object([:])
         case .contactSet(let update, let supersedes):
             return .object([
                 "field": .string(update.field.rawValue), "value": update.value.map(JSONValue.string) ?? .null,
                 "supersedes": .array(supersedes.map(JSONValue.string)),
             ])
         case .noteAdded(let content):
-            return .object(Self.noteMembers(content))
+            var members = Self.noteMembers(content)
+            if content.visibility != .team { members["visibility"] = .string(content.visibility.rawValue) }
+            return .object(members)
         case .noteRevised(let content, let supersedes):
             var members = Self.noteMembers(content)
             members["supersedes"] = .array(supersedes.map(JSONValue.string))
@@ -119,6 +123,9 @@ extension CaseEvent {
         case ("client", "move"):
             try reader.allow(["teamId"], strict: strict)
             event = .clientMoved(teamId: try reader.identifier("teamId"))
+        case ("client", "erase"):
+            try reader.allow([], strict: strict)
+            event = .clientErased
         case ("client", "setContact"):
             try reader.allow(["field", "value", "supersedes"], strict: strict)
             let field = try reader.value("field", ContactField.init(rawValue:))
@@ -131,8 +138,10 @@ extension CaseEvent {
             }
             event = .contactSet(ContactUpdate(field: field, value: value), supersedes: try reader.supersedes(allowNone: true))
         case ("note", "add"):
-            try reader.allow(["text", "behaviour", "determinants"], strict: strict)
-            event = .noteAdded(try reader.noteContent())
+            try reader.allow(["text", "behaviour", "determinants", "visibility"], strict: strict)
+            var content = try reader.noteContent()
+            content.visibility = try reader.optionalValue("visibility", NoteVisibility.init(rawValue:)) ?? .team
+            event = .noteAdded(content)
         case ("note", "revise"):
             try reader.allow(["text", "behaviour", "determinants", "supersedes"], strict: strict)
             event = .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())

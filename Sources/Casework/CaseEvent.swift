@@ -57,13 +57,25 @@ public struct NoteContent: Hashable, Sendable {
     public var behaviour: CoreBehaviour?
     /// The determinants the note is about, in model order, without repeats.
     public var determinants: [Determinant]
+    /// Who may read the note; set when it is written, kept by every revision.
+    public var visibility: NoteVisibility
 
     /// Creates note content; determinants are put in model order and repeats dropped.
-    public init(text: String, behaviour: CoreBehaviour? = nil, determinants: [Determinant] = []) {
+    public init(text: String, behaviour: CoreBehaviour? = nil, determinants: [Determinant] = [],
+                visibility: NoteVisibility = .team) {
         self.text = text
         self.behaviour = behaviour
         self.determinants = Array(Set(determinants)).sorted()
+        self.visibility = visibility
     }
+}
+
+/// Who may read a case note (need-to-know).
+public enum NoteVisibility: String, CaseIterable, Codable, Sendable {
+    /// Every professional with the client in their caseload (the default).
+    case team
+    /// Only professionals of the author's discipline, e.g. income details; the server never sends it to others.
+    case discipline
 }
 
 /// A determinant assessment: what one professional thinks of one determinant now.
@@ -276,6 +288,7 @@ public struct InterventionUpdate: Hashable, Sendable {
 /// | ``agreementUpdated(_:supersedes:)`` | `agreement` | `update` | a professional |
 /// | ``signalAcknowledged(_:)`` | `signal` | `acknowledge` | a professional |
 /// | ``clientMoved(teamId:)`` | `client` | `move` | the administrator (entity id = client id) |
+/// | ``clientErased`` | `client` | `erase` | the administrator; the only change left after erasure, without content |
 /// | ``contactSet(_:supersedes:)`` | `client` | `setContact` | a professional (entity id = client id) |
 ///
 /// Contact details are revisions of the client entity, one field per change: `supersedes` names the
@@ -284,6 +297,7 @@ public struct InterventionUpdate: Hashable, Sendable {
 public enum CaseEvent: Hashable, Sendable {
     case clientRegistered(ClientRegistration)
     case clientMoved(teamId: String)
+    case clientErased
     case contactSet(ContactUpdate, supersedes: [String])
     case noteAdded(NoteContent)
     case noteRevised(NoteContent, supersedes: [String])
@@ -299,7 +313,7 @@ public enum CaseEvent: Hashable, Sendable {
     /// The entity type this event writes.
     public var entityType: String {
         switch self {
-        case .clientRegistered, .clientMoved, .contactSet: "client"
+        case .clientRegistered, .clientMoved, .contactSet, .clientErased: "client"
         case .noteAdded, .noteRevised: "note"
         case .assessmentRecorded: "assessment"
         case .interventionStarted, .interventionUpdated: "intervention"
@@ -314,6 +328,7 @@ public enum CaseEvent: Hashable, Sendable {
         switch self {
         case .clientRegistered: "register"
         case .clientMoved: "move"
+        case .clientErased: "erase"
         case .contactSet: "setContact"
         case .noteAdded: "add"
         case .noteRevised: "revise"
@@ -331,7 +346,9 @@ public enum CaseEvent: Hashable, Sendable {
         case .clientRegistered, .noteAdded, .assessmentRecorded, .interventionStarted, .goalAdded, .agreementAdded,
             .signalAcknowledged:
             true
-        case .noteRevised, .interventionUpdated, .clientMoved, .contactSet, .goalUpdated, .agreementUpdated: false
+        case .noteRevised, .interventionUpdated, .clientMoved, .contactSet, .goalUpdated, .agreementUpdated,
+            .clientErased:
+            false
         }
     }
 
@@ -347,7 +364,7 @@ public enum CaseEvent: Hashable, Sendable {
 
     /// Every `(entityType, operation)` pair this version of the domain understands.
     public static let knownOperations: Set<String> = [
-        "client.register", "client.move", "client.setContact", "note.add", "note.revise", "assessment.record", "intervention.start",
+        "client.register", "client.move", "client.setContact", "client.erase", "note.add", "note.revise", "assessment.record", "intervention.start",
         "intervention.update", "goal.add", "goal.update", "agreement.add", "agreement.update", "signal.acknowledge",
     ]
 }

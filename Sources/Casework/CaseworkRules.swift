@@ -12,15 +12,18 @@ public struct EntityFacts: Hashable, Sendable {
     public let authorDiscipline: String?
     /// The ids of every change to the entity so far (its revisions).
     public let revisionIds: Set<String>
+    /// The only discipline that may read the entity, for a note written with `discipline` visibility.
+    public let restrictedTo: String?
 
     /// Creates entity facts.
     public init(entityType: String, clientId: String, authorId: String, authorDiscipline: String?,
-                revisionIds: Set<String>) {
+                revisionIds: Set<String>, restrictedTo: String? = nil) {
         self.entityType = entityType
         self.clientId = clientId
         self.authorId = authorId
         self.authorDiscipline = authorDiscipline
         self.revisionIds = revisionIds
+        self.restrictedTo = restrictedTo
     }
 
     /// The facts after `change` created or revised the entity described by `self` (or `nil` before creation).
@@ -28,11 +31,13 @@ public struct EntityFacts: Hashable, Sendable {
         guard let facts else {
             return EntityFacts(
                 entityType: change.entityType, clientId: change.clientId, authorId: change.authorId,
-                authorDiscipline: change.authorDiscipline, revisionIds: [change.id])
+                authorDiscipline: change.authorDiscipline, revisionIds: [change.id],
+                restrictedTo: CaseworkRules.restriction(of: change, entity: nil))
         }
         return EntityFacts(
             entityType: facts.entityType, clientId: facts.clientId, authorId: facts.authorId,
-            authorDiscipline: facts.authorDiscipline, revisionIds: facts.revisionIds.union([change.id]))
+            authorDiscipline: facts.authorDiscipline, revisionIds: facts.revisionIds.union([change.id]),
+            restrictedTo: facts.restrictedTo)
     }
 }
 
@@ -50,6 +55,16 @@ public struct EntityFacts: Hashable, Sendable {
 ///    agreements belong to the shared plan: any professional with the client may update them.
 /// 7. A revision supersedes only revisions of the same entity.
 public enum CaseworkRules {
+    /// The only discipline that may read a change: the author's, for a note written with `discipline`
+    /// visibility and every revision of it; `nil` (everyone with the client) otherwise.
+    public static func restriction(of change: Change, entity: EntityFacts?) -> String? {
+        if let entity { return entity.restrictedTo }
+        guard change.entityType == "note", change.operation == "add",
+            change.payload["visibility"] == .string(NoteVisibility.discipline.rawValue)
+        else { return nil }
+        return change.authorDiscipline
+    }
+
     /// Checks a change against the rules, given the facts about its entity (`nil` when it does not exist yet).
     public static func check(_ change: Change, event: CaseEvent, entity: EntityFacts?) throws(CaseworkError) {
         let isAdministrator = change.authorId == Change.administratorId
@@ -59,9 +74,9 @@ public enum CaseworkRules {
             }
         }
         switch event {
-        case .clientRegistered, .clientMoved:
+        case .clientRegistered, .clientMoved, .clientErased:
             guard isAdministrator else {
-                throw CaseworkError(code: "forbidden", message: "only an administrator registers or moves clients")
+                throw CaseworkError(code: "forbidden", message: "only an administrator registers, moves or erases clients")
             }
         default:
             guard !isAdministrator, let raw = change.authorDiscipline, Discipline(rawValue: raw) != nil else {

@@ -125,6 +125,8 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var signal: String?
     /// Why it was acknowledged.
     public var reason: String?
+    /// `discipline` for a note only the author's discipline may read (absent for the default, `team`).
+    public var visibility: NoteVisibility?
     /// Revisions this change supersedes.
     public var supersedes: [String]?
     /// The team a client was registered in or moved to.
@@ -176,6 +178,8 @@ public struct NoteView: Codable, Hashable, Sendable {
     public var id: String
     /// The author (the only professional who may revise it).
     public var by: JourneyActor
+    /// `team`, or `discipline` when only the author's discipline may read it.
+    public var visibility: NoteVisibility
     /// When it was first written.
     public var createdAt: String
     /// The current revision (see ``RevisionMerge``).

@@ -100,6 +100,8 @@ private struct Builder {
             client.teamId = registration.teamId
             client.registeredAt = at
             entry.teamId = registration.teamId
+        case .clientErased:
+            client.name = nil
         case .clientMoved(let teamId):
             // Changes arrive in display order, so the last move shown is the current team.
             client.teamId = teamId
@@ -113,6 +115,7 @@ private struct Builder {
         case .noteAdded(let content):
             guard notes[change.entityId]?.created.id == change.id else { return }
             entry.describe(content)
+            if content.visibility != .team { entry.visibility = content.visibility }
         case .noteRevised(let content, let supersedes):
             guard let note = notes[change.entityId], note.created.authorId == change.authorId else { return }
             notes[change.entityId]!.revisions.append((change, content, supersedes))
@@ -270,8 +273,12 @@ private struct Builder {
                 behaviour: content.behaviour, determinants: content.determinants, supersedes: supersedes,
                 isHead: heads.contains(change.id))
         }
+        let visibility: NoteVisibility = {
+            if case .noteAdded(let content)? = try? CaseEvent.decode(note.created) { return content.visibility }
+            return .team
+        }()
         return NoteView(
-            id: id, by: actor(note.created), createdAt: CalendarTime.iso8601(millis: note.created.hlc.wallMillis),
+            id: id, by: actor(note.created), visibility: visibility, createdAt: CalendarTime.iso8601(millis: note.created.hlc.wallMillis),
             current: revisions.first { $0.changeId == currentId }!, conflicted: heads.count > 1,
             revisions: revisions)
     }

@@ -41,6 +41,12 @@ public struct ChangeSetDigest: Hashable, Sendable, CustomStringConvertible {
         value ^= Self.hash(of: id)
     }
 
+    /// Adds the changes of a disjoint set.
+    public mutating func combine(with other: ChangeSetDigest) {
+        count += other.count
+        value ^= other.value
+    }
+
     /// 64-bit FNV-1a of the id's UTF-8 bytes.
     public static func hash(of id: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

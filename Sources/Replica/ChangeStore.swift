@@ -171,8 +171,12 @@ enum ChangeStore {
     }
 
     /// Removes everything the replica holds about a client: changes, projections and outbox entries.
-    /// Pending writes about it are moved to the rejected list first, with `reason`, so they are not lost.
-    static func purgeClient(_ clientId: String, reason: (code: String, message: String), now: Int64, db: Database) throws {
+    /// Pending writes about it are moved to the rejected list first, with `reason`, so they are not lost —
+    /// without their content when the client was erased (`keepContent` false), which also strips the content
+    /// of refused writes about the client already listed.
+    static func purgeClient(
+        _ clientId: String, reason: (code: String, message: String), keepContent: Bool = true, now: Int64, db: Database
+    ) throws {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
@@ -180,6 +184,9 @@ enum ChangeStore {
                 WHERE client_id = ? AND id IN (SELECT change_id FROM outbox)
                 """,
             arguments: [reason.code, reason.message, now, clientId])
+        if !keepContent {
+            try db.execute(sql: "UPDATE rejected SET payload = '{}' WHERE client_id = ?", arguments: [clientId])
+        }
         try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])

@@ -2,7 +2,9 @@ public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 public import SyncProtocol
+import Synchronization
 
 /// The sync protocol over HTTP with AsyncHTTPClient (SwiftNIO; the same code on Linux and macOS, with
 /// connection reuse, and about twice the request rate of URLSession on Linux in our measurements).
@@ -31,23 +33,61 @@ public struct HTTPSyncTransport: SyncTransport {
     public init(baseURL: String, client: HTTPClient = HTTPSyncTransport.sharedClient, timeoutSeconds: Int64 = 60)
         throws
     {
-        self.baseURL = try Self.normalize(baseURL)
+        self.baseURL = try Self.normalize(baseURL, insecure: true)
         self.client = client
         self.timeout = .seconds(timeoutSeconds)
     }
 
+    /// Creates a transport that trusts, besides the system's certificate authorities, the ones in `caPEM`
+    /// (a municipal PKI, say).
+    public init(baseURL: String, trusting caPEM: String?, timeoutSeconds: Int64 = 60) throws {
+        try self.init(baseURL: baseURL, client: try Self.client(trusting: caPEM), timeoutSeconds: timeoutSeconds)
+    }
+
     /// Checks and normalises a server URL: `http(s)://host[:port][/path]`, no trailing slash.
-    public static func normalize(_ url: String) throws -> String {
+    ///
+    /// Plain `http` is accepted only for a loopback host (`127.0.0.1`, `::1`, `localhost`), or when
+    /// `insecure` says so: case notes must not cross a network unencrypted.
+    public static func normalize(_ url: String, insecure: Bool) throws -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
             components.query == nil, components.fragment == nil
         else {
             throw ReplicaError(
-                code: ReplicaError.invalidServerURL, message: "'\(url)' is not a server URL like http://host:8080")
+                code: ReplicaError.invalidServerURL, message: "'\(url)' is not a server URL like https://host:8443")
+        }
+        let loopback = ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+        if scheme == "http" && !loopback && !insecure {
+            throw ReplicaError(
+                code: ReplicaError.insecureServer,
+                message: "\(url) is plain HTTP on the network: use https, or --insecure for a test setup")
         }
         var normalized = url
         while normalized.hasSuffix("/") { normalized.removeLast() }
         return normalized
+    }
+
+    /// Clients that trust extra certificate authorities, one per set, kept for the life of the process.
+    private static let clients = Mutex<[String: HTTPClient]>([:])
+
+    private static func client(trusting caPEM: String?) throws -> HTTPClient {
+        guard let caPEM, !caPEM.isEmpty else { return sharedClient }
+        return try clients.withLock { clients in
+            if let client = clients[caPEM] { return client }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            do {
+                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))]
+            } catch {
+                throw ReplicaError(code: ReplicaError.invalidCertificate, message: "the CA file is not a PEM certificate")
+            }
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.connectionPool.idleTimeout = .seconds(30)
+            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients[caPEM] = client
+            return client
+        }
     }
 
     public func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
@@ -124,6 +164,9 @@ public struct HTTPSyncTransport: SyncTransport {
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         if text.lowercased().contains("timeout") || text.contains("deadlineExceeded") { return "timed out" }
+        if text.contains("handshakeFailed") || text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("NIOSSL") {
+            return "the server's certificate is not trusted (give its CA with --ca-file)"
+        }
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
     }
 }

@@ -24,18 +24,24 @@ extension Replica {
     /// - Parameter transport: How to reach the server; by default HTTP to the enrolled server URL.
     @discardableResult
     public func sync(using transport: (any SyncTransport)? = nil) async throws -> SyncReport {
-        let (identity, token) = try await pool.read { db in
-            (try Self.identity(db), try String.fetchOne(db, sql: "SELECT token FROM enrollment") ?? "")
+        let (identity, token, caPEM) = try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT token, ca_pem FROM enrollment")
+            return (try Self.identity(db), row?["token"] as String? ?? "", row?["ca_pem"] as String?)
         }
         let session = SyncSession(
-            replica: self, transport: try transport ?? HTTPSyncTransport(baseURL: identity.serverURL), token: token,
-            deviceId: identity.deviceId)
+            replica: self, transport: try transport ?? HTTPSyncTransport(baseURL: identity.serverURL, trusting: caPEM),
+            token: token, deviceId: identity.deviceId)
         var report = SyncReport()
-        try await session.pushPending(&report)
-        try await session.pullUntilCaughtUp(&report)
-        if try await session.verifyAndRepair(&report) {
-            // The server had lost writes of this device: they are queued again.
+        do {
             try await session.pushPending(&report)
+            try await session.pullUntilCaughtUp(&report)
+            if try await session.verifyAndRepair(&report) {
+                // The server had lost writes of this device: they are queued again.
+                try await session.pushPending(&report)
+            }
+        } catch let error as ReplicaError where error.code == ErrorCode.deviceRevoked {
+            // A lost or stolen laptop: the administrator revoked it, and its copy of the caseload goes.
+            throw try wipe(reason: "the server revoked this device")
         }
         let now = wallMillis()
         try await pool.write { db in try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?", arguments: [now]) }
@@ -178,8 +184,11 @@ struct SyncSession {
                 let corrected = now + (try ClockState.offset(db))
                 try Replica.withClock(db) { $0.observe(newest, wallMillis: corrected) }
                 var purged: String?
-                if let scope = page.scope, scope.access == .revoked {
-                    try ChangeStore.purgeClient(scope.clientId, reason: ScopeLoss.reason, now: now, db: db)
+                if let scope = page.scope, scope.access != .granted {
+                    let erased = scope.access == .erased
+                    try ChangeStore.purgeClient(
+                        scope.clientId, reason: erased ? ScopeLoss.erasure : ScopeLoss.reason, keepContent: !erased,
+                        now: now, db: db)
                     purged = scope.clientId
                 }
                 try db.execute(sql: "UPDATE sync_state SET cursor = ?", arguments: [page.cursor])
@@ -286,5 +295,9 @@ enum ScopeLoss {
     static let reason = (
         code: ErrorCode.outOfScope,
         message: "you no longer have access to this client; this write was not sent"
+    )
+    static let erasure = (
+        code: "clientErased",
+        message: "the client's data was erased at their request (AVG art. 17); this write was not sent and its content removed"
     )
 }

@@ -31,6 +31,7 @@ public final class Replica: Sendable {
     /// - Throws: ``ReplicaError`` `notEnrolled` when the folder holds no enrolled replica.
     public convenience init(directory: String, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis) throws {
         let path = directory + "/" + Self.fileName
+        if let wiped = ReplicaFiles.wipeNotice(in: directory) { throw wiped }
         guard FileManager.default.fileExists(atPath: path) else {
             throw ReplicaError(
                 code: ReplicaError.notEnrolled,
@@ -46,26 +47,34 @@ public final class Replica: Sendable {
     private init(openingAt directory: String, wallMillis: @escaping @Sendable () -> Int64) throws {
         self.directory = directory
         self.wallMillis = wallMillis
+        try ReplicaFiles.prepare(directory: directory, database: directory + "/" + Self.fileName)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica")
         try ReplicaSchema.migrator.migrate(pool)
+        try ReplicaFiles.restrict(directory: directory)
     }
 
     /// Enrolls a new replica in `directory` with a one-time code from an administrator.
     ///
-    /// Nothing is written to `directory` unless the server accepts the code.
+    /// Nothing is written to `directory` unless the server accepts the code. The folder is made readable by
+    /// the user only (0700, files 0600).
+    ///
+    /// - Parameters:
+    ///   - insecure: Allow plain `http` to a server that is not on this machine (test setups only).
+    ///   - caPEM: Certificate authorities to trust besides the system's (a municipal PKI), in PEM.
     public static func enroll(
-        in directory: String, serverURL: String, code: String, deviceName: String? = nil,
-        transport: (any SyncTransport)? = nil, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+        in directory: String, serverURL: String, code: String, deviceName: String? = nil, insecure: Bool = false,
+        caPEM: String? = nil, transport: (any SyncTransport)? = nil,
+        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) async throws -> Replica {
         let path = directory + "/" + fileName
         if FileManager.default.fileExists(atPath: path) {
             throw ReplicaError(
                 code: ReplicaError.alreadyEnrolled, message: "\(directory) already holds an enrolled replica")
         }
-        let baseURL = try HTTPSyncTransport.normalize(serverURL)
-        let transport = try transport ?? HTTPSyncTransport(baseURL: baseURL)
+        let baseURL = try HTTPSyncTransport.normalize(serverURL, insecure: insecure)
+        let transport = try transport ?? HTTPSyncTransport(baseURL: baseURL, trusting: caPEM)
         let response = try await transport.enroll(EnrollRequest(code: code, deviceName: deviceName))
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        ReplicaFiles.clearWipeNotice(in: directory)
         let replica = try Replica(openingAt: directory, wallMillis: wallMillis)
         try await replica.pool.write { db in
             let now = wallMillis()
@@ -74,12 +83,12 @@ public final class Replica: Sendable {
             try db.execute(
                 sql: """
                     INSERT INTO enrollment (singleton, server_url, device_id, token, professional_id,
-                        professional_name, discipline, enrolled_at)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+                        professional_name, discipline, enrolled_at, insecure, ca_pem)
+                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     baseURL, response.deviceId, response.token, response.professional.id,
-                    response.professional.name, response.professional.discipline.rawValue, now,
+                    response.professional.name, response.professional.discipline.rawValue, now, insecure, caPEM,
                 ])
             try db.execute(
                 sql: "INSERT INTO sync_state (singleton, cursor, hlc) VALUES (1, NULL, ?)",

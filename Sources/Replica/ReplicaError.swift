@@ -46,6 +46,12 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let unknownEntity = "unknownEntity"
     /// Code: the server URL is not an http(s) URL.
     public static let invalidServerURL = "invalidServerURL"
+    /// Code: plain HTTP to a server that is not on this machine, without `--insecure`.
+    public static let insecureServer = "insecureServer"
+    /// Code: a CA file that is not a PEM certificate.
+    public static let invalidCertificate = "invalidCertificate"
+    /// Code: the server revoked this device and the replica deleted its data.
+    public static let wiped = "wiped"
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

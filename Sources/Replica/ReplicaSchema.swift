@@ -23,7 +23,9 @@ enum ReplicaSchema {
                         professional_id TEXT NOT NULL,
                         professional_name TEXT NOT NULL,
                         discipline TEXT NOT NULL,
-                        enrolled_at INTEGER NOT NULL
+                        enrolled_at INTEGER NOT NULL,
+                        insecure INTEGER NOT NULL DEFAULT 0,
+                        ca_pem TEXT
                     );
                     CREATE TABLE sync_state (
                         singleton INTEGER PRIMARY KEY NOT NULL CHECK (singleton = 1),

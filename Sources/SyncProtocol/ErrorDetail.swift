@@ -41,13 +41,16 @@ public enum ErrorCode {
     public static let cursorExpired = "cursorExpired"
     /// 400: more changes in one push than ``ProtocolLimits/maxPushChanges``.
     public static let batchTooLarge = "batchTooLarge"
-    /// 401: no, unknown or revoked device token.
+    /// 401: no or unknown device token.
     public static let unauthorized = "unauthorized"
+    /// 401: the device was revoked by an administrator; the replica must wipe its data.
+    public static let deviceRevoked = "deviceRevoked"
     /// 401: the enrollment code is unknown, used or expired.
     public static let invalidEnrollmentCode = "invalidEnrollmentCode"
     /// 404: no such route.
     public static let notFound = "notFound"
-    /// 429: too many requests from this device; retry after the `Retry-After` seconds.
+    /// 429: too many requests from this device; retry after the `Retry-After` seconds (per device, per
+    /// server instance).
     public static let rateLimited = "rateLimited"
     /// 413: the body is larger than ``ProtocolLimits/maxRequestBytes``.
     public static let payloadTooLarge = "payloadTooLarge"

@@ -95,6 +95,16 @@ public struct ScopeNotice: Codable, Hashable, Sendable {
         case granted
         /// The client left the caseload: the replica removes it after applying this page.
         case revoked
+        /// The client was erased (AVG article 17): the replica removes it, and keeps its own unsent writes
+        /// about it in the rejected list without their content.
+        case erased
+
+        /// Decodes an access; a value this version does not know is read as `revoked`, the safe reading:
+        /// the replica removes the client.
+        public init(from decoder: any Decoder) throws {
+            let raw = try decoder.singleValueContainer().decode(String.self)
+            self = Access(rawValue: raw) ?? .revoked
+        }
     }
 
     /// The client.

@@ -13,11 +13,21 @@ public struct Administration: Sendable {
     /// The store administered.
     public let store: any SyncStore
     let wallMillis: @Sendable () -> Int64
+    /// Who acts, for the audit log: `administrator`, with the operating-system user when known.
+    let actor: String
 
-    /// Creates the administration for a store.
-    public init(store: any SyncStore, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis) {
+    /// Creates the administration for a store; `operator` names the person at the keyboard in the audit log.
+    public init(store: any SyncStore, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis,
+                operatorName: String? = nil) {
         self.store = store
         self.wallMillis = wallMillis
+        self.actor = operatorName.map { "administrator:\($0)" } ?? Change.administratorId
+    }
+
+    /// Records an administrative action in the audit log.
+    private func audit(_ action: String, clients: [String] = [], details: [String: String] = [:]) async throws {
+        try await store.appendAudit(AuditEntry(
+            at: wallMillis(), actor: actor, action: "admin.\(action)", clientIds: clients, details: details))
     }
 
     /// Creates a team and returns it.
@@ -26,6 +36,7 @@ public struct Administration: Sendable {
         let now = wallMillis()
         let team = TeamRecord(id: Identifier.make(wallMillis: now), name: name, createdAt: now)
         try await store.createTeam(team)
+        try await audit("teamCreate", details: ["team": team.id])
         return team
     }
 
@@ -38,6 +49,9 @@ public struct Administration: Sendable {
         let now = wallMillis()
         let professional = Professional(id: Identifier.make(wallMillis: now), name: name, discipline: discipline)
         try await store.createProfessional(professional, teamIds: teamIds, createdAt: now)
+        try await audit(
+            "professionalCreate",
+            details: ["professional": professional.id, "discipline": discipline.rawValue, "teams": teamIds.joined(separator: ",")])
         return professional
     }
 
@@ -53,6 +67,7 @@ public struct Administration: Sendable {
             hlc: Self.stamp(now), authorId: Change.administratorId, authorDiscipline: nil,
             deviceId: Change.serverDeviceId)
         try await store.registerClient(ClientRecord(id: clientId, teamId: teamId, createdAt: now), registration: change)
+        try await audit("clientCreate", clients: [clientId], details: ["team": teamId])
         return clientId
     }
 
@@ -71,12 +86,41 @@ public struct Administration: Sendable {
         guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
         guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
         try await store.moveClient(clientId, toTeam: teamId, change: change)
+        try await audit("clientMove", clients: [clientId], details: ["team": teamId])
+    }
+
+    /// Erases a client (AVG article 17): the content of every change about them is removed from the server,
+    /// and every replica holding them removes them on its next sync. Returns how many changes were removed.
+    ///
+    /// - Parameter reason: Why (for the audit log, e.g. the request's reference); one line, no personal data.
+    public func eraseClient(_ clientId: String, reason: String) async throws -> Int {
+        try checkName(reason, field: "reason")
+        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+        let now = wallMillis()
+        let event = CaseEvent.clientErased
+        let tombstone = Change(
+            id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
+            operation: event.operation, payload: event.payload, hlc: Self.stamp(now),
+            authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
+        let removed = try await store.eraseClient(clientId, tombstone: tombstone, at: now)
+        try await audit("clientErase", clients: [clientId], details: ["changesRemoved": String(removed), "reason": reason])
+        return removed
+    }
+
+    /// Revokes a device: its next request is answered with `deviceRevoked`, and it wipes its replica.
+    public func revokeDevice(_ deviceId: String) async throws {
+        guard try await store.revokeDevice(deviceId, at: wallMillis()) else {
+            throw StoreError(code: "notFound", message: "no device \(deviceId)")
+        }
+        try await audit("deviceRevoke", details: ["device": deviceId])
     }
 
     /// Stops serving pull cursors older than `keepMillis`: devices that have not synced since then rebuild
     /// their replica from the start of the log (keeping their own writes). Returns the new horizon.
     public func compact(keepMillis: Int64) async throws -> Int64 {
-        try await store.advanceHorizon(receivedBefore: wallMillis() - keepMillis)
+        let horizon = try await store.advanceHorizon(receivedBefore: wallMillis() - keepMillis)
+        try await audit("compact", details: ["horizon": String(horizon)])
+        return horizon
     }
 
     /// Issues a one-time enrollment code for a professional, valid for `validForMillis`.
@@ -90,6 +134,7 @@ public struct Administration: Sendable {
         try await store.saveEnrollmentCode(
             hash: Secrets.hash(Secrets.normalizeEnrollmentCode(code)), professionalId: professionalId,
             createdAt: now, expiresAt: now + validForMillis)
+        try await audit("enrollmentCodeIssue", details: ["professional": professionalId, "validForMillis": String(validForMillis)])
         return code
     }
 

@@ -36,6 +36,9 @@ public struct PushPlan: Sendable {
     /// Changes refused for good by this push, to remember (every refusal but `clockAhead`, which the device
     /// answers by sending the change again with a new timestamp).
     public var refusedForGood: [(id: String, error: ErrorDetail)] = []
+    /// For accepted changes only one discipline may read (a `discipline` note and its revisions): that
+    /// discipline, by change id.
+    public var restrictions: [String: String] = [:]
 }
 
 /// Decides, as a pure function, which changes of a push are stored.
@@ -73,6 +76,9 @@ public enum PushPlanner {
                 if let earlier = facts.refused[change.id] { throw earlier }
                 try check(change, by: principal, facts: facts, wallMillis: wallMillis, maxDriftMillis: maxDriftMillis)
                 facts.existing[change.id] = change
+                if let restriction = CaseworkRules.restriction(of: change, entity: facts.entities[change.entityId]) {
+                    plan.restrictions[change.id] = restriction
+                }
                 facts.entities[change.entityId] = EntityFacts.after(change, applyingTo: facts.entities[change.entityId])
                 facts.deviceHighWater = max(facts.deviceHighWater ?? change.hlc, change.hlc)
                 plan.accepted.append(change)

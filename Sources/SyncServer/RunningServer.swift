@@ -16,9 +16,9 @@ public final class RunningServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(port: Int, host: String, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(port: Int, host: String, secure: Bool, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
-        self.baseURL = "http://\(host):\(port)"
+        self.baseURL = "\(secure ? "https" : "http")://\(host):\(port)"
         self.group = group
         self.task = task
     }
@@ -40,7 +40,7 @@ public final class RunningServer: Sendable {
             try await task.value
             throw StoreError(code: "notListening", message: "the server stopped before it listened")
         }
-        return RunningServer(port: port, host: configuration.host, group: group, task: task)
+        return RunningServer(port: port, host: configuration.host, secure: configuration.tls != nil, group: group, task: task)
     }
 
     /// Stops accepting connections, finishes requests in flight, and returns when the server has stopped.

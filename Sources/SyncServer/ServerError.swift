@@ -7,11 +7,14 @@ public struct ServerError: Error, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     /// Code and message for the error body.
     public let detail: ErrorDetail
+    /// Seconds for a `Retry-After` header, if any.
+    public let retryAfter: Int?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
         self.status = status
         self.detail = ErrorDetail(code: code, message: message)
+        self.retryAfter = retryAfter
     }
 
     /// `status code: message`.

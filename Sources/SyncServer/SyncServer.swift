@@ -1,4 +1,7 @@
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 public import Logging
 public import SyncProtocol
 
@@ -29,8 +32,24 @@ public enum SyncServer {
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let router = makeRouter(store: store, configuration: configuration, logger: logger)
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            let chain: [NIOSSLCertificate]
+            let key: NIOSSLPrivateKey
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath)
+                key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+            } catch {
+                throw StoreError(
+                    code: "invalidInput",
+                    message: "cannot read the TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error)")
+            }
+            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+        }
         return Application(
-            router: router,
+            router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -12,7 +12,8 @@ struct AdminOptions: ParsableArguments {
         guard let directory = data ?? ProcessInfo.processInfo.environment["SAMENSPEL_DATA"], !directory.isEmpty else {
             throw CLIError("give the server's data folder with --data DIR or SAMENSPEL_DATA")
         }
-        return Administration(store: try SQLiteSyncStore(directory: directory))
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+        return Administration(store: try SQLiteSyncStore(directory: directory), operatorName: user)
     }
 }
 
@@ -23,7 +24,7 @@ struct AdminCommand: AsyncParsableCommand {
         discussion: "Works while the server runs. Ids are printed alone on stdout.",
         subcommands: [
             TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self,
-            CompactCommand.self,
+            DeviceCommand.self, AuditCommand.self, CompactCommand.self,
         ])
 
     @OptionGroup var options: AdminOptions
@@ -91,7 +92,7 @@ struct ProfessionalCommand: AsyncParsableCommand {
 struct ClientCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "client", abstract: "Register, move and list clients.",
-        subcommands: [Create.self, Move.self, List.self])
+        subcommands: [Create.self, Move.self, Erase.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a client in a team; prints the client id.")
@@ -117,6 +118,24 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await admin.options.administration().moveClient(clientId, toTeam: team)
+        }
+    }
+
+    struct Erase: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a client (AVG article 17); prints how many changes were removed.",
+            discussion: """
+                The content of every change about the client is removed from the server's database file, and \
+                every laptop holding the client removes it on its next sync (unsent writes stay in that laptop's \
+                rejected list without their text). Only the fact that an id was erased remains. Recorded in the \
+                audit log with the reason.
+                """)
+        @ParentCommand var admin: AdminCommand
+        @Argument(help: "The client's id.") var clientId: String
+        @Option(help: "Why (e.g. the request's reference); one line, no personal data.") var reason: String
+
+        func run() async throws {
+            print(try await admin.options.administration().eraseClient(clientId, reason: reason))
         }
     }
 

@@ -12,12 +12,21 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The server's URL, e.g. http://127.0.0.1:8080.", valueName: "url")) var server: String
     @Option(help: "The one-time enrollment code.") var code: String
     @Option(help: "A name for this device (default: the host name).") var deviceName: String?
+    @Option(help: ArgumentHelp(
+        "PEM file of certificate authorities to trust besides the system's (a municipal PKI).", valueName: "file"))
+    var caFile: String?
+    @Flag(help: "Allow plain http to a server that is not on this machine (test setups only).") var insecure = false
 
     func run() async throws {
         let directory = try options.directory()
+        var caPEM: String?
+        if let caFile {
+            guard let data = FileManager.default.contents(atPath: caFile) else { throw CLIError("cannot read \(caFile)") }
+            caPEM = String(decoding: data, as: UTF8.self)
+        }
         let replica = try await Replica.enroll(
             in: directory, serverURL: server, code: code,
-            deviceName: deviceName ?? ProcessInfo.processInfo.hostName)
+            deviceName: deviceName ?? ProcessInfo.processInfo.hostName, insecure: insecure, caPEM: caPEM)
         let identity = try await replica.identity()
         printError(
             "enrolled \(identity.professional.name) (\(identity.professional.discipline.label)) as device "

@@ -14,11 +14,14 @@ struct NoteCommand: AsyncParsableCommand {
         @Option(help: "The core behaviour the note is about.") var behaviour: CoreBehaviour?
         @Option(name: .customLong("determinant"), help: "A determinant the note is about (repeatable).")
         var determinants: [Determinant] = []
+        @Option(help: "team (everyone with the client) or discipline (only your discipline, e.g. income details).")
+        var visibility: NoteVisibility = .team
 
         func run() async throws {
             let replica = try options.open()
             print(try await replica.addNote(
-                clientId: client, NoteContent(text: text, behaviour: behaviour, determinants: determinants)))
+                clientId: client,
+                NoteContent(text: text, behaviour: behaviour, determinants: determinants, visibility: visibility)))
         }
     }
 

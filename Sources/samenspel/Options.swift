@@ -31,6 +31,7 @@ extension InterventionStatus: ExpressibleByArgument {}
 extension GoalStatus: ExpressibleByArgument {}
 extension AgreementStatus: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
+extension NoteVisibility: ExpressibleByArgument {}
 
 extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) {

@@ -114,7 +114,7 @@ actor Simulation {
                 let clock = SkewedClock(skew: skew)
                 let directory = folder.appending("\(name)-\(index)")
                 let replica = try await Replica.enroll(
-                    in: directory, serverURL: "http://router", code: code, transport: transport, wallMillis: clock.now)
+                    in: directory, serverURL: "http://127.0.0.1:9", code: code, transport: transport, wallMillis: clock.now)
                 devices.append(Device(
                     name: "\(name)-\(index)", professional: professional, teamId: teams[team].id, directory: directory,
                     clock: clock, transport: transport, replica: replica))
@@ -192,8 +192,10 @@ actor Simulation {
             switch Int.random(in: 0..<6, using: &random) {
             case 0:
                 let text = "note \(Int.random(in: 0..<1_000_000, using: &random)) by \(device.name)\nsecond line"
+                let visibility: NoteVisibility = Int.random(in: 0..<4, using: &random) == 0 ? .discipline : .team
                 devices[index].creations.append(try await replica.addNote(
-                    clientId: client, NoteContent(text: text, behaviour: mine.discipline.focus, determinants: [determinant])))
+                    clientId: client,
+                    NoteContent(text: text, behaviour: mine.discipline.focus, determinants: [determinant], visibility: visibility)))
             case 1:
                 guard let note = journey.notes.filter({ $0.by.id == mine.id }).randomElement(using: &random) else { return }
                 devices[index].revisions.append(try await replica.reviseNote(noteId: note.id, text: "revised by \(device.name)"))
@@ -250,19 +252,25 @@ actor Simulation {
     private func checkInvariants() async throws -> [String] {
         var problems: [String] = []
         let server = try DatabaseQueue(path: folder.appending("server/" + SQLiteSyncStore.fileName))
-        let (logged, directory) = try await server.read { db in
-            let changes = try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns) FROM changes").map(ChangeRow.decode)
+        let (logged, audience, directory) = try await server.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns), visible_to FROM changes")
+            let changes = try rows.map(ChangeRow.decode)
+            var audience: [String: String] = [:]
+            for row in rows { if let only = row["visible_to"] as String? { audience[row["id"]] = only } }
             var directory: [String: Professional] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, name, discipline FROM professionals") {
                 directory[row["id"]] = Professional(id: row["id"], name: row["name"], discipline: Discipline(rawValue: row["discipline"])!)
             }
-            return (changes, directory)
+            return (changes, audience, directory)
         }
         let onServer = Set(logged.map(\.id))
         if onServer.count != logged.count { problems.append("the server stored a change twice") }
         for (client, team) in clientTeams.sorted(by: { $0.key < $1.key }) {
-            let expected = JourneyProjection.project(clientId: client, changes: logged, directory: directory).canonicalJSON()
             for device in devices {
+                // What this device's discipline may read: everything but other disciplines' restricted notes.
+                let visible = logged.filter { audience[$0.id].map { $0 == device.professional.discipline.rawValue } ?? true }
+                let expected = JourneyProjection.project(clientId: client, changes: visible, directory: directory)
+                    .canonicalJSON()
                 let journey = try? await device.replica.journey(clientId: client)
                 if device.teamId == team {
                     if journey?.canonicalJSON() != expected {

@@ -37,13 +37,16 @@ struct ServerFixture {
 
     /// Runs `body` against the router (no sockets), then removes the folder.
     func test(
-        maxClockDriftMillis: Int64 = 60 * 60 * 1000, _ body: @Sendable (API) async throws -> Void
+        maxClockDriftMillis: Int64 = 60 * 60 * 1000, deviceRequestsPerSecond: Double = 1000,
+        deviceRequestBurst: Double = 10_000, _ body: @Sendable (API) async throws -> Void
     ) async throws {
         defer { folder.remove() }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let app = try await SyncServer.makeApplication(
-            store: store, configuration: ServerConfiguration(maxClockDriftMillis: maxClockDriftMillis), logger: logger)
+        let configuration = ServerConfiguration(
+            maxClockDriftMillis: maxClockDriftMillis, deviceRequestsPerSecond: deviceRequestsPerSecond,
+            deviceRequestBurst: deviceRequestBurst)
+        let app = try await SyncServer.makeApplication(store: store, configuration: configuration, logger: logger)
         try await app.test(.router) { client in try await body(API(client: client, admin: admin)) }
     }
 }

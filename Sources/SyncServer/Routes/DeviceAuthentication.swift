@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
+import SyncProtocol
 
-/// Authenticates `Authorization: Bearer <device token>` and puts the ``Principal`` in the context.
+/// Authenticates `Authorization: Bearer <device token>`, applies the device's rate limit and puts the
+/// ``Principal`` in the context. A revoked device is told so (`deviceRevoked`), so it wipes its replica.
 struct DeviceAuthentication: RouterMiddleware {
     typealias Context = SyncRequestContext
 
     let store: any SyncStore
     let wallMillis: @Sendable () -> Int64
+    let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -16,13 +19,31 @@ struct DeviceAuthentication: RouterMiddleware {
             throw ServerError.unauthorized
         }
         let token = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.count <= 256,
-            let principal = try await store.principal(tokenHash: Secrets.hash(token), now: wallMillis())
-        else {
+        let now = wallMillis()
+        let authentication = token.isEmpty || token.count > 256
+            ? nil : try await store.authenticate(tokenHash: Secrets.hash(token), now: now)
+        switch authentication {
+        case .valid(let principal)?:
+            if let wait = limiter.take(principal.deviceId, nowMillis: now) {
+                throw ServerError(
+                    .tooManyRequests, code: ErrorCode.rateLimited,
+                    message: "too many requests from this device; retry after \(wait) s", retryAfter: wait)
+            }
+            var context = context
+            context.principal = principal
+            return try await next(request, context)
+        case .revoked(let deviceId)?:
+            try await store.appendAudit(AuditEntry(
+                at: now, actor: "device", deviceId: deviceId, action: "authRefused", result: ErrorCode.deviceRevoked,
+                origin: request.origin(context)))
+            throw ServerError(
+                .unauthorized, code: ErrorCode.deviceRevoked,
+                message: "this device was revoked by an administrator; its replica must be wiped")
+        case nil:
+            try await store.appendAudit(AuditEntry(
+                at: now, actor: "unknown", action: "authRefused", result: ErrorCode.unauthorized,
+                origin: request.origin(context)))
             throw ServerError.unauthorized
         }
-        var context = context
-        context.principal = principal
-        return try await next(request, context)
     }
 }

@@ -22,6 +22,7 @@ struct ErrorMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as ServerError {
             response = Self.errorResponse(error.status, error.detail)
+            if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
         } catch let error as HTTPError {
             response = Self.errorResponse(error.status, Self.detail(for: error))
         } catch is NIOTooManyBytesError {

@@ -19,11 +19,14 @@ struct SyncRoutes: Sendable {
         }
         let v1 = router.group("v1")
         v1.post("enroll") { request, context in try await enroll(request, context) }
-        let authenticated = v1.group().add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis))
+        let limiter = RateLimiter(
+            perSecond: configuration.deviceRequestsPerSecond, burst: configuration.deviceRequestBurst)
+        let authenticated = v1.group().add(
+            middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter))
         authenticated.post("push") { request, context in try await push(request, context) }
         authenticated.get("changes") { request, context in try await pull(request, context) }
         authenticated.get("clients/:clientId/changes") { request, context in try await clientChanges(request, context) }
-        authenticated.get("digest") { _, context in try await digest(context) }
+        authenticated.get("digest") { request, context in try await digest(request, context) }
     }
 
     /// The `serverTime` of responses: the wall clock, from which replicas correct a skewed local clock.
@@ -32,7 +35,7 @@ struct SyncRoutes: Sendable {
     }
 
     func enroll(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
-        let body = try await Self.decode(EnrollRequest.self, from: request, context: context)
+        let body = try await Self.decode(EnrollRequest.self, shape: RequestShape.enroll, from: request, context: context)
         if let name = body.deviceName {
             do throws(CaseworkError) {
                 try TextRules.checkName(name, field: "deviceName")
@@ -48,10 +51,15 @@ struct SyncRoutes: Sendable {
             let professional = try await store.redeemEnrollmentCode(
                 hash: Secrets.hash(Secrets.normalizeEnrollmentCode(body.code)), device: device, now: wall)
         else {
+            try await store.appendAudit(AuditEntry(
+                at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode,
+                origin: request.origin(context)))
             throw ServerError(
                 .unauthorized, code: ErrorCode.invalidEnrollmentCode,
                 message: "the enrollment code is unknown, already used or expired")
         }
+        try await store.appendAudit(AuditEntry(
+            at: wall, actor: professional.id, deviceId: device.id, action: "enroll", origin: request.origin(context)))
         logger.info("device enrolled", metadata: ["device.id": "\(device.id)", "professional.id": "\(professional.id)"])
         return try Self.json(
             EnrollResponse(deviceId: device.id, token: token, professional: professional, serverTime: serverTime()))
@@ -59,7 +67,7 @@ struct SyncRoutes: Sendable {
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw ServerError.unauthorized }
-        let body = try await Self.decode(PushRequest.self, from: request, context: context)
+        let body = try await Self.decode(PushRequest.self, shape: RequestShape.push, from: request, context: context)
         guard body.changes.count <= ProtocolLimits.maxPushChanges else {
             throw ServerError(
                 .badRequest, code: ErrorCode.batchTooLarge,
@@ -67,9 +75,24 @@ struct SyncRoutes: Sendable {
         }
         let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
-        let plan = try await store.push(body.changes, from: principal.deviceId, receivedAt: wall) { facts in
-            PushPlanner.plan(body.changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: drift)
-        }
+        let origin = request.origin(context)
+        let plan = try await store.push(
+            body.changes, from: principal.deviceId, receivedAt: wall,
+            planner: { facts in
+                PushPlanner.plan(body.changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: drift)
+            },
+            audit: { plan in
+                let statuses = plan.results.map(\.status)
+                return AuditEntry(
+                    at: wall, actor: principal.professional.id, deviceId: principal.deviceId, action: "push",
+                    clientIds: body.changes.map(\.clientId),
+                    details: [
+                        "received": String(body.changes.count), "accepted": String(plan.accepted.count),
+                        "duplicate": String(statuses.filter { $0 == .duplicate }.count),
+                        "rejected": String(statuses.filter { $0 == .rejected }.count),
+                    ],
+                    origin: origin)
+            })
         let rejected = plan.results.filter { $0.status == .rejected }.count
         logger.info(
             "push",
@@ -85,11 +108,14 @@ struct SyncRoutes: Sendable {
         let query = request.uri.queryParameters
         let start = try PullCursor.position(from: query["after"].map(String.init))
         let page = try await store.pull(for: principal, after: start, limit: try Self.limit(query["limit"].map(String.init)))
+        try await audit("pull", page, principal, request, context)
         return try Self.json(
             PullResponse(
                 changes: page.changes, cursor: PullCursor.text(for: page.next), hasMore: page.hasMore,
                 professionals: page.professionals, serverTime: serverTime(),
-                scope: page.scopeChange.map { ScopeNotice(clientId: $0.clientId, access: $0.granted ? .granted : .revoked) }))
+                scope: page.scopeChange.map {
+                    ScopeNotice(clientId: $0.clientId, access: $0.granted ? .granted : $0.erased ? .erased : .revoked)
+                }))
     }
 
     /// `GET /v1/clients/{clientId}/changes`: the whole history of one client of the caseload, for repair.
@@ -103,6 +129,7 @@ struct SyncRoutes: Sendable {
         let after = try ClientCursor.position(from: query["after"].map(String.init))
         let page = try await store.clientChanges(
             for: principal, clientId: clientId, after: after, limit: try Self.limit(query["limit"].map(String.init)))
+        try await audit("clientHistory", page, principal, request, context)
         return try Self.json(
             PullResponse(
                 changes: page.changes, cursor: ClientCursor.text(for: page.next.position), hasMore: page.hasMore,
@@ -110,9 +137,12 @@ struct SyncRoutes: Sendable {
     }
 
     /// `GET /v1/digest`: per-client digests of the caseload at the current end of the log.
-    func digest(_ context: SyncRequestContext) async throws -> Response {
+    func digest(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw ServerError.unauthorized }
         let digest = try await store.digests(for: principal)
+        try await store.appendAudit(AuditEntry(
+            at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: "digest",
+            details: ["clients": String(digest.clients.count)], origin: request.origin(context)))
         return try Self.json(
             DigestResponse(
                 cursor: PullCursor.text(for: PullPosition(position: digest.position)),
@@ -131,9 +161,19 @@ struct SyncRoutes: Sendable {
         return value
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: SyncRequestContext)
-        async throws -> T
-    {
+    /// Records a read in the audit log: which clients' changes were sent, and how many.
+    func audit(
+        _ action: String, _ page: StoredPage, _ principal: Principal, _ request: Request, _ context: SyncRequestContext
+    ) async throws {
+        try await store.appendAudit(AuditEntry(
+            at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
+            clientIds: page.changes.map(\.clientId) + (page.scopeChange.map { [$0.clientId] } ?? []),
+            details: ["changes": String(page.changes.count)], origin: request.origin(context)))
+    }
+
+    static func decode<T: Decodable>(
+        _ type: T.Type, shape: RequestShape, from request: Request, context: SyncRequestContext
+    ) async throws -> T {
         let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
         guard let mediaType, mediaType.isType(.applicationJson) else {
             throw ServerError(
@@ -141,10 +181,15 @@ struct SyncRoutes: Sendable {
                 message: "the body must be application/json")
         }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
         do {
-            return try WireCoding.makeDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            // Members the protocol does not define are refused, not silently ignored.
+            try shape.check(try WireCoding.makeDecoder().decode(JSONValue.self, from: data), path: "")
+            return try WireCoding.makeDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
             throw ServerError.invalidRequest(Self.describe(error))
+        } catch let error as RequestShape.UnknownMember {
+            throw ServerError.invalidRequest("unknown member '\(error.path)'")
         }
     }
 

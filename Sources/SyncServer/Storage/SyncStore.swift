@@ -36,6 +36,30 @@ public struct ClientRecord: Hashable, Sendable, Codable {
     public let createdAt: Int64
 }
 
+/// A device as administrators see it.
+public struct DeviceRecord: Hashable, Sendable, Codable {
+    /// Device id.
+    public let id: String
+    /// The professional it belongs to.
+    public let professional: Professional
+    /// The name the replica gave.
+    public let name: String?
+    /// Enrolled at (Unix milliseconds).
+    public let enrolledAt: Int64
+    /// Last request (Unix milliseconds, at most a minute stale).
+    public let lastSeenAt: Int64?
+    /// Revoked at (Unix milliseconds), if revoked.
+    public let revokedAt: Int64?
+}
+
+/// What a device token is.
+public enum Authentication: Sendable {
+    /// A valid token of an active device.
+    case valid(Principal)
+    /// The token of a revoked device: it is told to wipe its replica.
+    case revoked(deviceId: String)
+}
+
 /// A device being enrolled.
 public struct NewDevice: Hashable, Sendable {
     /// Device id.
@@ -83,11 +107,14 @@ public struct ScopeChange: Hashable, Sendable {
     public let clientId: String
     /// `true` when the client entered the caseload, `false` when it left.
     public let granted: Bool
+    /// `true` when it left because it was erased (its data must go, pending writes without their text).
+    public let erased: Bool
 
     /// Creates a scope change.
-    public init(clientId: String, granted: Bool) {
+    public init(clientId: String, granted: Bool, erased: Bool = false) {
         self.clientId = clientId
         self.granted = granted
+        self.erased = erased
     }
 }
 
@@ -194,13 +221,33 @@ public protocol SyncStore: Sendable {
     /// Atomically marks an unused, unexpired code as used and creates the device; `nil` when the code is
     /// unknown, used or expired.
     func redeemEnrollmentCode(hash: String, device: NewDevice, now: Int64) async throws -> Professional?
-    /// The principal of a device token hash; `nil` when unknown or revoked. Records when the device was seen.
-    func principal(tokenHash: String, now: Int64) async throws -> Principal?
+    /// What a device token hash is; `nil` when unknown. Records when an active device was seen.
+    func authenticate(tokenHash: String, now: Int64) async throws -> Authentication?
+    /// Every device, by enrollment time.
+    func devices() async throws -> [DeviceRecord]
+    /// Revokes a device; returns `false` when there is no such device (`StoreError` `invalidInput` when it
+    /// was revoked before).
+    func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool
+
+    /// Erases a client (AVG article 17): every change about it is deleted — its content overwritten in the
+    /// database file — leaving only `tombstone`, a `client.erase` change without content that tells the
+    /// replicas holding the client to remove it. Returns how many changes were removed (`StoreError`
+    /// `notFound` for an unknown or already erased client).
+    func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int
+
+    /// Appends an entry to the audit log, chaining its hash to the entry before.
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Audit entries, oldest first, optionally about one client or by one professional.
+    func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]
+    /// Recomputes the audit log's hash chain.
+    func verifyAudit() async throws -> AuditVerification
 
     /// Stores a batch of changes pushed by a device in one transaction, as decided by `planner` from the
-    /// stored facts (including the latest timestamp accepted from that device, which it then raises).
+    /// stored facts (including the latest timestamp accepted from that device, which it then raises), with
+    /// the audit entry `audit` makes of the plan.
     func push(
-        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
+        audit: @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan
     /// Up to `limit` changes about the principal's current caseload after `position`, in log order.
     ///

@@ -29,10 +29,18 @@ enum SQLiteSchema {
                         id TEXT PRIMARY KEY NOT NULL,
                         team_id TEXT NOT NULL REFERENCES teams(id),
                         created_at INTEGER NOT NULL,
-                        change_count INTEGER NOT NULL DEFAULT 0,
-                        digest INTEGER NOT NULL DEFAULT 0
+                        erased_at INTEGER
                     );
                     CREATE INDEX clients_by_team ON clients(team_id);
+                    -- Per client and audience ('' = everyone with the client, else one discipline): how many
+                    -- changes, and the XOR of their id hashes, to verify replicas.
+                    CREATE TABLE client_digests (
+                        client_id TEXT NOT NULL,
+                        audience TEXT NOT NULL,
+                        change_count INTEGER NOT NULL,
+                        digest INTEGER NOT NULL,
+                        PRIMARY KEY (client_id, audience)
+                    ) WITHOUT ROWID;
                     -- Which team had a client when (hybrid logical clock bounds; NULL = open), for pushes
                     -- of changes written offline before a move.
                     CREATE TABLE client_teams (
@@ -62,6 +70,25 @@ enum SQLiteSchema {
                         horizon INTEGER NOT NULL
                     );
                     INSERT INTO server_state (singleton, horizon) VALUES (1, 0);
+                    -- Append-only, hash-chained audit log: no content, only ids, counts and codes.
+                    CREATE TABLE audit_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        actor TEXT NOT NULL,
+                        device_id TEXT,
+                        action TEXT NOT NULL,
+                        client_ids TEXT NOT NULL,
+                        details TEXT NOT NULL,
+                        result TEXT NOT NULL,
+                        origin TEXT,
+                        previous_hash TEXT NOT NULL,
+                        hash TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_by_actor ON audit_log(actor);
+                    CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                     CREATE TABLE devices (
                         id TEXT PRIMARY KEY NOT NULL,
                         professional_id TEXT NOT NULL REFERENCES professionals(id),
@@ -92,7 +119,8 @@ enum SQLiteSchema {
                         author_id TEXT NOT NULL,
                         author_discipline TEXT,
                         device_id TEXT NOT NULL,
-                        received_at INTEGER NOT NULL
+                        received_at INTEGER NOT NULL,
+                        visible_to TEXT
                     );
                     CREATE INDEX changes_by_client ON changes(client_id, seq);
                     CREATE INDEX changes_by_entity ON changes(entity_id, seq);

@@ -5,9 +5,10 @@ import SQLiteSupport
 import SyncProtocol
 
 extension SQLiteSyncStore {
-    public func push(_ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan)
-        async throws -> PushPlan
-    {
+    public func push(
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
+        audit: @Sendable (PushPlan) -> AuditEntry
+    ) async throws -> PushPlan {
         try await pool.write { db in
             var facts = try Self.facts(for: changes, db: db)
             facts.deviceHighWater = try String.fetchOne(
@@ -22,7 +23,7 @@ extension SQLiteSyncStore {
             }
             let plan = planner(facts)
             for change in plan.accepted {
-                try Self.insert(change, receivedAt: receivedAt, db: db)
+                try Self.insert(change, receivedAt: receivedAt, visibleTo: plan.restrictions[change.id], db: db)
             }
             for (id, error) in plan.refusedForGood {
                 try db.execute(
@@ -34,6 +35,7 @@ extension SQLiteSyncStore {
                     sql: "UPDATE devices SET max_hlc = max(coalesce(max_hlc, ''), ?) WHERE id = ?",
                     arguments: [newest.description, deviceId])
             }
+            try Self.append(audit(plan), db: db)
             return plan
         }
     }
@@ -63,8 +65,11 @@ extension SQLiteSyncStore {
             }
             let rows = try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-                arguments: [clientId, position, limit + 1])
+                    sql: """
+                        SELECT seq, \(ChangeRow.columns) FROM changes
+                        WHERE client_id = ? AND seq > ? AND (visible_to IS NULL OR visible_to = ?) ORDER BY seq LIMIT ?
+                        """),
+                arguments: [clientId, position, principal.professional.discipline.rawValue, limit + 1])
             let page = rows.prefix(limit)
             let changes = try page.map(ChangeRow.decode)
             return StoredPage(
@@ -77,16 +82,19 @@ extension SQLiteSyncStore {
     public func digests(for principal: Principal) async throws -> CaseloadDigest {
         try await pool.read { db in
             var clients: [String: ChangeSetDigest] = [:]
+            // What the professional may see: the changes for everyone plus those for their discipline.
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.id, c.change_count, c.digest FROM clients c
-                    JOIN memberships m ON m.team_id = c.team_id WHERE m.professional_id = ?
+                    SELECT d.client_id, d.change_count, d.digest FROM client_digests d
+                    JOIN clients c ON c.id = d.client_id JOIN memberships m ON m.team_id = c.team_id
+                    WHERE m.professional_id = ? AND c.erased_at IS NULL AND d.audience IN ('', ?)
                     """,
-                arguments: [principal.professional.id])
+                arguments: [principal.professional.id, principal.professional.discipline.rawValue])
             {
                 let stored: Int64 = row["digest"]
-                clients[row["id"]] = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: stored))
+                let part = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: stored))
+                clients[row["client_id"], default: ChangeSetDigest()].combine(with: part)
             }
             return CaseloadDigest(position: try Self.logEnd(db), clients: clients)
         }
@@ -118,10 +126,11 @@ extension SQLiteSyncStore {
                     SELECT seq, \(ChangeRow.columns) FROM changes
                     WHERE seq > ? AND client_id IN (
                         SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
-                        WHERE m.professional_id = ?)
+                        WHERE m.professional_id = ? AND c.erased_at IS NULL)
+                        AND (visible_to IS NULL OR visible_to = ?)
                     ORDER BY seq LIMIT ?
                     """),
-            arguments: [position, principal.professional.id, limit + 1])
+            arguments: [position, principal.professional.id, principal.professional.discipline.rawValue, limit + 1])
         let full = rows.count > limit
         // The part of the log this page covers: up to its last row when full, else to the end of the log.
         let covered: Int64 = full ? rows[limit - 1]["seq"] : end
@@ -152,8 +161,11 @@ extension SQLiteSyncStore {
         // client left and came back. Later changes arrive twice; the replica keeps one.
         let rows = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT seq, \(ChangeRow.columns) FROM changes WHERE client_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
-            arguments: [backfill.clientId, backfill.after, limit + 1])
+                sql: """
+                    SELECT seq, \(ChangeRow.columns) FROM changes
+                    WHERE client_id = ? AND seq > ? AND (visible_to IS NULL OR visible_to = ?) ORDER BY seq LIMIT ?
+                    """),
+            arguments: [backfill.clientId, backfill.after, principal.professional.discipline.rawValue, limit + 1])
         let page = rows.prefix(limit)
         let next = rows.count > limit
             ? PullPosition(position: position, backfill: Backfill(clientId: backfill.clientId, after: page.last!["seq"]))
@@ -184,14 +196,14 @@ extension SQLiteSyncStore {
                 db,
                 sql: """
                     SELECT seq, client_id, from_team IN \(list(teams.count)) AS was_mine,
-                        to_team IN \(list(teams.count)) AS is_mine
+                        to_team IN \(list(teams.count)) AS is_mine, to_team = '' AS erased
                     FROM scope_events WHERE seq > ? AND seq <= ?
                         AND (from_team IN \(list(teams.count))) <> (to_team IN \(list(teams.count)))
                     ORDER BY seq LIMIT 1
                     """,
                 arguments: StatementArguments(teams + teams) + [after, upTo] + StatementArguments(teams + teams))
         else { return nil }
-        return (row["seq"], ScopeChange(clientId: row["client_id"], granted: row["is_mine"]))
+        return (row["seq"], ScopeChange(clientId: row["client_id"], granted: row["is_mine"], erased: row["erased"]))
     }
 
     static func inCaseload(_ clientId: String, of principal: Principal, db: Database) throws -> Bool {
@@ -199,7 +211,7 @@ extension SQLiteSyncStore {
             db,
             sql: """
                 SELECT EXISTS (SELECT 1 FROM clients c JOIN memberships m ON m.team_id = c.team_id
-                    WHERE c.id = ? AND m.professional_id = ?)
+                    WHERE c.id = ? AND m.professional_id = ? AND c.erased_at IS NULL)
                 """,
             arguments: [clientId, principal.professional.id]) ?? false
     }
@@ -220,17 +232,22 @@ extension SQLiteSyncStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT id, entity_id, entity_type, client_id, author_id, author_discipline FROM changes
+                SELECT id, entity_id, entity_type, client_id, author_id, author_discipline, visible_to FROM changes
                 WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
                 """,
             arguments: StatementArguments(entityIds))
         {
             let entityId: String = row["entity_id"]
-            let revision = Change(
-                id: row["id"], clientId: row["client_id"], entityType: row["entity_type"], entityId: entityId,
-                operation: "", payload: .null, hlc: .zero, authorId: row["author_id"],
-                authorDiscipline: row["author_discipline"], deviceId: "")
-            facts.entities[entityId] = EntityFacts.after(revision, applyingTo: facts.entities[entityId])
+            if let known = facts.entities[entityId] {
+                facts.entities[entityId] = EntityFacts(
+                    entityType: known.entityType, clientId: known.clientId, authorId: known.authorId,
+                    authorDiscipline: known.authorDiscipline, revisionIds: known.revisionIds.union([row["id"] as String]),
+                    restrictedTo: known.restrictedTo)
+            } else {
+                facts.entities[entityId] = EntityFacts(
+                    entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
+                    authorDiscipline: row["author_discipline"], revisionIds: [row["id"]], restrictedTo: row["visible_to"])
+            }
         }
         let clientIds = Array(Set(changes.map(\.clientId)))
         for row in try Row.fetchAll(

@@ -160,50 +160,93 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
-    public func principal(tokenHash: String, now: Int64) async throws -> Principal? {
-        let found = try await pool.read { db -> (Principal, Int64?)? in
+    public func authenticate(tokenHash: String, now: Int64) async throws -> Authentication? {
+        let found = try await pool.read { db -> (Authentication, Int64?)? in
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT d.id AS device_id, d.last_seen_at, p.id, p.name, p.discipline
+                        SELECT d.id AS device_id, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
                         FROM devices d JOIN professionals p ON p.id = d.professional_id
-                        WHERE d.token_hash = ? AND d.revoked_at IS NULL
+                        WHERE d.token_hash = ?
                         """,
                     arguments: [tokenHash])
             else { return nil }
+            let deviceId: String = row["device_id"]
+            if (row["revoked_at"] as Int64?) != nil { return (.revoked(deviceId: deviceId), nil) }
             let professional = try Self.professional(row)
             let teams = try String.fetchAll(
                 db, sql: "SELECT team_id FROM memberships WHERE professional_id = ?", arguments: [professional.id])
-            return (Principal(deviceId: row["device_id"], professional: professional, teamIds: Set(teams)),
+            return (.valid(Principal(deviceId: deviceId, professional: professional, teamIds: Set(teams))),
                     row["last_seen_at"])
         }
-        guard let (principal, lastSeen) = found else { return nil }
-        if (lastSeen ?? 0) < now - 60_000 {
+        guard let (authentication, lastSeen) = found else { return nil }
+        if case .valid(let principal) = authentication, (lastSeen ?? 0) < now - 60_000 {
             // At most one write a minute per device, so authentication stays a read on the hot path.
             try await pool.write { db in
                 try db.execute(
                     sql: "UPDATE devices SET last_seen_at = ? WHERE id = ?", arguments: [now, principal.deviceId])
             }
         }
-        return principal
+        return authentication
+    }
+
+    public func devices() async throws -> [DeviceRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id AS device_id, d.name AS device_name, d.enrolled_at, d.last_seen_at, d.revoked_at,
+                        p.id, p.name, p.discipline
+                    FROM devices d JOIN professionals p ON p.id = d.professional_id ORDER BY d.enrolled_at, d.id
+                    """
+            ).map { row in
+                DeviceRecord(
+                    id: row["device_id"], professional: try Self.professional(row), name: row["device_name"],
+                    enrolledAt: row["enrolled_at"], lastSeenAt: row["last_seen_at"], revokedAt: row["revoked_at"])
+            }
+        }
+    }
+
+    public func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool {
+        try await pool.write { db in
+            guard let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM devices WHERE id = ?", arguments: [deviceId])
+            else { return false }
+            guard (revoked["revoked_at"] as Int64?) == nil else {
+                throw StoreError(code: "invalidInput", message: "device \(deviceId) was revoked before")
+            }
+            try db.execute(sql: "UPDATE devices SET revoked_at = ? WHERE id = ?", arguments: [at, deviceId])
+            return true
+        }
     }
 
     // MARK: - Helpers
 
-    /// Appends a change to the log and to its client's digest; returns its log position.
+    /// Appends a change to the log and to its client's digest for its audience; returns its log position.
+    ///
+    /// - Parameter visibleTo: The only discipline that may read it, or `nil` for everyone with the client.
     @discardableResult
-    static func insert(_ change: Change, receivedAt: Int64, db: Database) throws -> Int64 {
+    static func insert(_ change: Change, receivedAt: Int64, visibleTo: String? = nil, db: Database) throws -> Int64 {
         try db.cachedStatement(
-            sql: "INSERT INTO changes (\(ChangeRow.columns), received_at) VALUES (\(ChangeRow.placeholders), ?)"
-        ).execute(arguments: ChangeRow.arguments(change) + [receivedAt])
+            sql: """
+                INSERT INTO changes (\(ChangeRow.columns), received_at, visible_to) VALUES (\(ChangeRow.placeholders), ?, ?)
+                """
+        ).execute(arguments: ChangeRow.arguments(change) + [receivedAt, visibleTo])
         let seq = db.lastInsertedRowID
-        // XOR without overflow: (a | b) - (a & b).
-        let hash = ChangeSetDigest.storedHash(of: change.id)
-        try db.cachedStatement(
-            sql: "UPDATE clients SET change_count = change_count + 1, digest = (digest | ?) - (digest & ?) WHERE id = ?"
-        ).execute(arguments: [hash, hash, change.clientId])
+        try addToDigest(change.id, client: change.clientId, audience: visibleTo ?? "", db: db)
         return seq
+    }
+
+    /// XORs a change id's hash into a client's digest for an audience (without overflow: (a | b) - (a & b)).
+    static func addToDigest(_ changeId: String, client: String, audience: String, db: Database) throws {
+        let hash = ChangeSetDigest.storedHash(of: changeId)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO client_digests (client_id, audience, change_count, digest) VALUES (?, ?, 1, ?)
+                ON CONFLICT (client_id, audience) DO UPDATE SET change_count = change_count + 1,
+                    digest = (digest | excluded.digest) - (digest & excluded.digest)
+                """
+        ).execute(arguments: [client, audience, hash])
     }
 
     static func professionals(ids: Set<String>, db: Database) throws -> [Professional] {

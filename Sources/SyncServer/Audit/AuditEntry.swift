@@ -1,0 +1,79 @@
+import Foundation
+import Crypto
+
+/// One line of the audit log: who did what, about which clients, from where, with what result.
+///
+/// The log is append-only and tamper-evident: every entry carries the SHA-256 of the entry before it and
+/// of itself (``AuditChain``), so an edited, removed or inserted entry breaks the chain from that point on.
+/// It never holds note text, client names or other content — only ids, counts and codes.
+public struct AuditEntry: Codable, Hashable, Sendable {
+    /// Position in the log (assigned when stored).
+    public var seq: Int64?
+    /// When (Unix milliseconds).
+    public var at: Int64
+    /// The professional id, or `administrator` (with the operating-system user) for admin actions.
+    public var actor: String
+    /// The device, for requests from a replica.
+    public var deviceId: String?
+    /// What happened: `push`, `pull`, `clientHistory`, `digest`, `enroll`, `enrollRefused`, `authRefused`,
+    /// or `admin.…` for administration.
+    public var action: String
+    /// The clients the action touched.
+    public var clientIds: [String]
+    /// Counts and identifiers (never content).
+    public var details: [String: String]
+    /// `ok`, or the error code.
+    public var result: String
+    /// The network address the request came from (and `X-Forwarded-For`, when present).
+    public var origin: String?
+    /// The hash of the entry before (64 zeros for the first).
+    public var previousHash: String?
+    /// The hash of this entry.
+    public var hash: String?
+
+    /// Creates an entry (position and hashes are set when it is stored).
+    public init(at: Int64, actor: String, deviceId: String? = nil, action: String, clientIds: [String] = [],
+                details: [String: String] = [:], result: String = "ok", origin: String? = nil) {
+        self.at = at
+        self.actor = actor
+        self.deviceId = deviceId
+        self.action = action
+        self.clientIds = Array(Set(clientIds)).sorted()
+        self.details = details
+        self.result = result
+        self.origin = origin
+    }
+}
+
+/// The hash chain of the audit log.
+public enum AuditChain {
+    /// The `previousHash` of the first entry.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// SHA-256 (hex) of the previous hash and the entry's content in a fixed text form.
+    public static func hash(_ entry: AuditEntry, previous: String) -> String {
+        let fields: [String] = [
+            previous, String(entry.seq ?? 0), String(entry.at), entry.actor, entry.deviceId ?? "", entry.action,
+            entry.clientIds.joined(separator: ","),
+            entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+            entry.result, entry.origin ?? "",
+        ]
+        // Fields are joined by a separator that cannot occur in them (newlines are replaced).
+        let text = fields.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
+        return SHA256.hash(data: Data(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+/// The result of checking the audit log's hash chain.
+public struct AuditVerification: Hashable, Sendable {
+    /// Entries checked.
+    public let entries: Int
+    /// The first entry whose hashes do not match, if any.
+    public let firstBroken: Int64?
+
+    /// Whether the chain is intact.
+    public var isIntact: Bool { firstBroken == nil }
+}

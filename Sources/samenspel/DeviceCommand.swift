@@ -1,0 +1,89 @@
+import ArgumentParser
+import Casework
+import ChangeLog
+import Foundation
+import SyncServer
+
+struct DeviceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device", abstract: "List and revoke enrolled devices.", subcommands: [List.self, Revoke.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List devices: id, professional, enrolled, last seen, revoked.")
+        @ParentCommand var admin: AdminCommand
+
+        func run() async throws {
+            for device in try await admin.options.administration().store.devices() {
+                let columns = [
+                    device.id, device.professional.id, device.professional.name, device.name ?? "",
+                    CalendarTime.iso8601(millis: device.enrolledAt),
+                    device.lastSeenAt.map { CalendarTime.iso8601(millis: $0) } ?? "never",
+                    device.revokedAt.map { "revoked " + CalendarTime.iso8601(millis: $0) } ?? "active",
+                ]
+                print(columns.joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a device (lost or stolen laptop): on its next contact it wipes its replica.")
+        @ParentCommand var admin: AdminCommand
+        @Argument(help: "The device's id.") var deviceId: String
+
+        func run() async throws {
+            try await admin.options.administration().revokeDevice(deviceId)
+            printError("revoked \(deviceId); the laptop wipes its replica on its next contact with the server")
+        }
+    }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the audit log (every push, pull and admin action), or verify its hash chain.",
+        subcommands: [Show.self, Verify.self], defaultSubcommand: Show.self)
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show audit entries, oldest first.")
+        @ParentCommand var admin: AdminCommand
+        @Option(help: "Only entries about this client.") var client: String?
+        @Option(help: "Only entries by this professional.") var professional: String?
+        @Option(help: "text or json.") var format: JourneyFormat = .text
+
+        enum JourneyFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        func run() async throws {
+            let entries = try await admin.options.administration().store.auditEntries(clientId: client, actor: professional)
+            switch format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+            case .text:
+                for entry in entries {
+                    let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                    print(
+                        [String(entry.seq ?? 0), CalendarTime.iso8601(millis: entry.at), entry.action, entry.result,
+                         entry.actor, entry.deviceId ?? "-", entry.clientIds.joined(separator: ","), details,
+                         entry.origin ?? "-"].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check the hash chain; exits 1 if it is broken.")
+        @ParentCommand var admin: AdminCommand
+
+        func run() async throws {
+            let result = try await admin.options.administration().store.verifyAudit()
+            if let broken = result.firstBroken {
+                printError("the audit log is BROKEN at entry \(broken) (of \(result.entries) checked): it was altered")
+                throw ExitCode.failure
+            }
+            printError("the audit log is intact: \(result.entries) entries, hash chain verified")
+        }
+    }
+}

@@ -1,0 +1,188 @@
+import Casework
+import ChangeLog
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import SamenspelTestSupport
+import SyncProtocol
+import SyncServer
+import Testing
+
+@Suite struct SecurityRouteTests {
+    @Test func disciplineNotes_areSentOnlyToThatDiscipline() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let ahmed = try await api.enroll(fixture.ahmed)
+            let sanne = try await api.enroll(fixture.sanne)
+            let colleague = try await api.enroll(
+                try await api.admin.createProfessional(name: "Ilse", discipline: .incomeConsultant, teamIds: [fixture.team.id]))
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            let secret = factory.make(
+                .noteAdded(NoteContent(text: "income details", visibility: .discipline)), client: fixture.jaap, by: ahmed.author)
+            let open = factory.make(.noteAdded(NoteContent(text: "for everyone")), client: fixture.jaap, by: ahmed.author)
+            let revision = factory.make(
+                .noteRevised(NoteContent(text: "income details, revised"), supersedes: [secret.id]), client: fixture.jaap,
+                entity: secret.entityId, by: ahmed.author)
+            #expect(try await api.push([secret, open, revision], as: ahmed).results.allSatisfy { $0.status == .accepted })
+            let seenBySanne = Set(try await api.pullAll(as: sanne).map(\.id))
+            #expect(seenBySanne.contains(open.id))
+            #expect(!seenBySanne.contains(secret.id) && !seenBySanne.contains(revision.id), "the revision stays restricted too")
+            let seenByColleague = Set(try await api.pullAll(as: colleague).map(\.id))
+            #expect(seenByColleague.isSuperset(of: [secret.id, open.id, revision.id]))
+            // Nor does the client's history or its digest reveal them.
+            let history = try api.decode(
+                PullResponse.self, try await api.raw(.get, "/v1/clients/\(fixture.jaap)/changes", token: sanne.token))
+            #expect(!history.changes.contains { $0.entityId == secret.entityId })
+            let digest = try api.decode(DigestResponse.self, try await api.raw(.get, "/v1/digest", token: sanne.token))
+            #expect(digest.clients.first?.digest == ChangeSetDigest(ids: seenBySanne.filter { id in
+                history.changes.contains { $0.id == id } }).description)
+        }
+    }
+
+    @Test func revokedDevice_isToldToWipe_andEverythingIsAudited() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            _ = try await api.pull(as: sanne)
+            try await api.admin.revokeDevice(sanne.deviceId)
+            let refused = try await api.raw(.get, "/v1/changes", token: sanne.token)
+            #expect(refused.status == .unauthorized)
+            #expect(try api.errorCode(refused) == ErrorCode.deviceRevoked)
+            let devices = try await fixture.store.devices()
+            #expect(devices.first { $0.id == sanne.deviceId }?.revokedAt != nil)
+            await #expect(throws: StoreError.self) { try await api.admin.revokeDevice(sanne.deviceId) }
+
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: nil)
+            let actions = entries.map(\.action)
+            for action in ["admin.teamCreate", "admin.professionalCreate", "admin.clientCreate", "admin.enrollmentCodeIssue",
+                           "enroll", "pull", "admin.deviceRevoke", "authRefused"] {
+                #expect(actions.contains(action), "\(action)")
+            }
+            #expect(entries.last?.result == ErrorCode.deviceRevoked)
+            #expect(try await fixture.store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test func auditLog_isAppendOnly_andTamperingBreaksTheChain() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            _ = try await api.push([factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)], as: sanne)
+            let push = try #require(try await fixture.store.auditEntries(clientId: fixture.jaap, actor: fixture.sanne.id).first)
+            #expect(push.action == "push" && push.details["accepted"] == "1" && push.deviceId == sanne.deviceId)
+            let queue = try DatabaseQueue(path: fixture.folder.appending(SQLiteSyncStore.fileName))
+            await #expect(throws: (any Error).self) {
+                try await queue.write { db in try db.execute(sql: "UPDATE audit_log SET result = 'x'") }
+            }
+            await #expect(throws: (any Error).self) {
+                try await queue.write { db in try db.execute(sql: "DELETE FROM audit_log") }
+            }
+            // Someone with the file drops the guard and edits an entry: the chain shows where.
+            try await queue.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_log_append_only_update")
+                try db.execute(sql: "UPDATE audit_log SET details = '{}' WHERE seq = ?", arguments: [push.seq])
+            }
+            #expect(try await fixture.store.verifyAudit().firstBroken == push.seq)
+        }
+    }
+
+    @Test func erasure_removesEveryTraceOfTheContent_fromTheServersFiles() async throws {
+        let fixture = try await ServerFixture()
+        let secret = "Schuldsanering via de Kredietbank, 7 schuldeisers"
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            let note = factory.make(.noteAdded(NoteContent(text: secret)), client: fixture.jaap, by: sanne.author)
+            let revision = factory.make(.noteRevised(NoteContent(text: secret + " (herzien)"), supersedes: [note.id]),
+                                        client: fixture.jaap, entity: note.entityId, by: sanne.author)
+            _ = try await api.push([note, revision], as: sanne)
+            _ = try await api.pullAll(as: sanne)
+            #expect(try Self.bytes(of: fixture.folder.path).range(of: Data(secret.utf8)) != nil, "the test can find it")
+
+            #expect(try await api.admin.eraseClient(fixture.jaap, reason: "verzoek AVG-2026-117") == 3)
+            #expect(try Self.bytes(of: fixture.folder.path).range(of: Data(secret.utf8)) == nil)
+            #expect(try Self.bytes(of: fixture.folder.path).range(of: Data("Jaap".utf8)) == nil, "the name is gone too")
+            // Devices are told; new writes about the client are refused.
+            var notices: [ScopeNotice] = []
+            var cursor: String?
+            repeat {
+                let page = try await api.pull(after: cursor, as: sanne)
+                notices += page.scope.map { [$0] } ?? []
+                cursor = page.hasMore ? page.cursor : nil
+            } while cursor != nil
+            #expect(notices.contains(ScopeNotice(clientId: fixture.jaap, access: .erased)))
+            let late = factory.make(.noteAdded(NoteContent(text: "too late")), client: fixture.jaap, by: sanne.author)
+            #expect(try await api.push([late], as: sanne).results.first?.error?.code == ErrorCode.outOfScope)
+            let erasure = try #require(try await fixture.store.auditEntries(clientId: fixture.jaap, actor: nil).last { $0.action == "admin.clientErase" })
+            #expect(erasure.details["reason"] == "verzoek AVG-2026-117")
+            await #expect(throws: StoreError.self) { try await api.admin.eraseClient(fixture.jaap, reason: "again") }
+        }
+    }
+
+    @Test func hostileBodies_getClear4xx_andStoreNothing() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            let change = factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)
+            let valid = String(decoding: try WireCoding.makeEncoder().encode(PushRequest(changes: [change])), as: UTF8.self)
+            let cases: [(String, String)] = [
+                (#"{"changes": [], "admin": true}"#, "unknown member 'admin'"),
+                (valid.replacingOccurrences(of: "\"deviceId\"", with: "\"role\":\"admin\",\"deviceId\""), "unknown member 'changes[0].role'"),
+                (#"{"code": "x", "deviceName": "a", "token": "b"}"#, "unknown member"),
+            ]
+            for (body, message) in cases {
+                let path = body.contains("\"code\"") ? "/v1/enroll" : "/v1/push"
+                let response = try await api.raw(.post, path, body: body, token: sanne.token)
+                #expect(response.status == .badRequest)
+                let error = try api.decode(ErrorBody.self, response).error
+                #expect(error.code == ErrorCode.invalidRequest && error.message.contains(message), "\(error.message)")
+            }
+            var invalidUTF8 = ByteBuffer(string: #"{"changes": ["#)
+            invalidUTF8.writeBytes([0x22, 0xFF, 0xFE, 0x22])
+            invalidUTF8.writeString("]}")
+            let garbled = try await api.client.executeRequest(
+                uri: "/v1/push", method: .post,
+                headers: [.authorization: "Bearer \(sanne.token)", .contentType: "application/json"], body: invalidUTF8)
+            #expect(garbled.status == .badRequest)
+            // Field limits are per change: the rest of the batch is judged on its own.
+            let long = factory.make(
+                .noteAdded(NoteContent(text: String(repeating: "x", count: CaseworkLimits.maxNoteTextBytes + 1))),
+                client: fixture.jaap, by: sanne.author)
+            #expect(try await api.push([long], as: sanne).results.first?.error?.code == ErrorCode.invalidPayload)
+            let stored = try await api.pullAll(as: try await api.enroll(fixture.ahmed))
+            #expect(stored.allSatisfy { $0.entityType == "client" })
+        }
+    }
+
+    @Test func aDeviceThatHammersTheServer_isSlowedDownWith429AndRetryAfter() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test(deviceRequestsPerSecond: 1, deviceRequestBurst: 3) { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let ahmed = try await api.enroll(fixture.ahmed)
+            var statuses: [HTTPResponse.Status] = []
+            var last: TestResponse?
+            for _ in 0..<6 {
+                let response = try await api.raw(.get, "/v1/changes", token: sanne.token)
+                statuses.append(response.status)
+                last = response
+            }
+            #expect(statuses.prefix(3).allSatisfy { $0 == .ok })
+            #expect(statuses.last == .tooManyRequests)
+            #expect(try api.errorCode(try #require(last)) == ErrorCode.rateLimited)
+            #expect(last?.headers[.retryAfter].flatMap { Int($0) }.map { $0 >= 1 } == true)
+            #expect(try await api.raw(.get, "/v1/changes", token: ahmed.token).status == .ok, "per device, not global")
+        }
+    }
+
+    /// Every byte of the files in a folder.
+    static func bytes(of folder: String) throws -> Data {
+        var data = Data()
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            data.append(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+        }
+        return data
+    }
+}
