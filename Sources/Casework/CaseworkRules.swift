@@ -44,7 +44,7 @@ public struct EntityFacts: Hashable, Sendable {
 /// Who may write what: the rules both the replica (before recording a write) and the server (before
 /// accepting a push) apply to every change.
 ///
-/// 1. Only the administrator registers and moves clients; the entity id of a client is the client id.
+/// 1. Only the administrator registers, moves and erases clients; the entity id of a client is the client id.
 ///    Professionals set contact details on the client entity.
 /// 2. Professionals write notes, assessments, interventions, contact details, the plan (sub-goals and
 ///    agreements) and signal acknowledgements, with their own discipline.

@@ -109,7 +109,7 @@ public struct ScopeNotice: Codable, Hashable, Sendable {
 
     /// The client.
     public var clientId: String
-    /// Granted or revoked.
+    /// Granted, revoked or erased.
     public var access: Access
 
     /// Creates a notice.

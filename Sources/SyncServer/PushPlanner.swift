@@ -48,7 +48,8 @@ public struct PushPlan: Sendable {
 /// 2. the device is the token's device (`wrongDevice`), the author the token's professional
 ///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`) — so nothing below is revealed to others;
 /// 3. a change with the same id is already stored: the same write is a `duplicate` (also after the caller
-///    lost access to the client: it was accepted while they had it), different content is `idReused`; a
+///    lost access to the client: it was accepted while they had it; not after the client was erased, when
+///    nothing of it is stored any more), different content is `idReused`; a
 ///    change refused before for good gets the same refusal again (a late replay cannot change the outcome);
 /// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
 /// 5. the client belonged to one of the caller's teams at the change's timestamp, or at the latest timestamp

@@ -27,13 +27,13 @@ public struct ServerConfiguration: Sendable {
         }
     }
 
-    /// Creates a configuration.
+    /// Creates a configuration; the burst defaults to four seconds' worth of requests (at least 20).
     public init(host: String = "127.0.0.1", port: Int = 8080, maxClockDriftMillis: Int64 = 10 * 60 * 1000,
-                deviceRequestsPerSecond: Double = 50, deviceRequestBurst: Double = 200) {
+                deviceRequestsPerSecond: Double = 50, deviceRequestBurst: Double? = nil) {
         self.host = host
         self.port = port
         self.maxClockDriftMillis = maxClockDriftMillis
         self.deviceRequestsPerSecond = deviceRequestsPerSecond
-        self.deviceRequestBurst = deviceRequestBurst
+        self.deviceRequestBurst = deviceRequestBurst ?? max(deviceRequestsPerSecond * 4, 20)
     }
 }

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteSyncStore(directory: data)
         var configuration = ServerConfiguration(
             host: host, port: port, maxClockDriftMillis: Int64(maxClockDrift) * 1000,
-            deviceRequestsPerSecond: deviceRate, deviceRequestBurst: max(deviceRate * 4, 20))
+            deviceRequestsPerSecond: deviceRate)
         if let tlsCert, let tlsKey {
             configuration.tls = .init(certificatePath: tlsCert, keyPath: tlsKey)
         } else if host != "127.0.0.1" && host != "localhost" && host != "::1" {

@@ -40,6 +40,12 @@ struct DeviceAuthentication: RouterMiddleware {
                 .unauthorized, code: ErrorCode.deviceRevoked,
                 message: "this device was revoked by an administrator; its replica must be wiped")
         case nil:
+            // Wrong tokens are limited per address too, so nobody can flood the audit log with them.
+            if let wait = limiter.take("origin:" + (context.remoteAddress ?? "unknown"), nowMillis: now) {
+                throw ServerError(
+                    .tooManyRequests, code: ErrorCode.rateLimited,
+                    message: "too many refused requests from this address; retry after \(wait) s", retryAfter: wait)
+            }
             try await store.appendAudit(AuditEntry(
                 at: now, actor: "unknown", action: "authRefused", result: ErrorCode.unauthorized,
                 origin: request.origin(context)))

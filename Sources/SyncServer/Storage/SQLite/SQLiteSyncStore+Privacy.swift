@@ -21,7 +21,8 @@ extension SQLiteSyncStore {
             }
             try db.execute(sql: "DELETE FROM client_teams WHERE client_id = ?", arguments: [clientId])
             try db.execute(sql: "UPDATE clients SET erased_at = ? WHERE id = ?", arguments: [at, clientId])
-            // The tombstone is the one change left: replicas that hold the client learn from it to remove it.
+            // The tombstone is the one change left, a content-free record that the id was erased. Its log
+            // position is where the `erased` scope notice tells the replicas holding the client to remove it.
             let seq = try Self.insert(tombstone, receivedAt: at, db: db)
             try db.execute(
                 sql: "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (?, ?, ?, '')",
