@@ -6,16 +6,16 @@ import SyncServer
 import Testing
 
 @Suite struct EnrollmentRouteTests {
-    @Test func health_answersWithTheProtocolVersions() async throws {
-        try await ServerFixture().test { api in
+    @Test(arguments: Backend.all) func health_answersWithTheProtocolVersions(_ backend: Backend) async throws {
+        try await ServerFixture(backend).test { api in
             let response = try await api.raw(.get, "/health")
             #expect(response.status == .ok)
             #expect(try api.decode(HealthResponse.self, response) == HealthResponse(status: "ok", protocolVersions: [1]))
         }
     }
 
-    @Test func enroll_givesATokenForTheProfessional_andTheCodeWorksOnce() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func enroll_givesATokenForTheProfessional_andTheCodeWorksOnce(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let code = try await api.admin.issueEnrollmentCode(professionalId: fixture.sanne.id)
             let first = try await api.send(.post, "/v1/enroll", EnrollRequest(code: code))
@@ -29,8 +29,8 @@ import Testing
         }
     }
 
-    @Test func enrollmentCode_isAcceptedInLowerCaseAndWithoutDashes() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func enrollmentCode_isAcceptedInLowerCaseAndWithoutDashes(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let code = try await api.admin.issueEnrollmentCode(professionalId: fixture.ahmed.id)
             let typed = code.lowercased().replacingOccurrences(of: "-", with: " ")
@@ -39,8 +39,8 @@ import Testing
         }
     }
 
-    @Test func expiredOrUnknownCodes_areRefusedAlike() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func expiredOrUnknownCodes_areRefusedAlike(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let expired = try await api.admin.issueEnrollmentCode(professionalId: fixture.sanne.id, validForMillis: -1)
             for code in [expired, "AAAA-BBBB-CCCC-DDDD", ""] {
@@ -51,8 +51,9 @@ import Testing
         }
     }
 
+    /// The database file itself is searched, so this one is about the SQLite backend.
     @Test func deviceToken_isStoredOnlyAsAHash() async throws {
-        let fixture = try await ServerFixture()
+        let fixture = try await ServerFixture(.sqlite)
         try await fixture.test { api in
             let token = try await api.enroll(fixture.sanne).token
             #expect(!token.isEmpty)
@@ -64,8 +65,8 @@ import Testing
         }
     }
 
-    @Test func missingOrWrongToken_isUnauthorized_withTheErrorBody() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func missingOrWrongToken_isUnauthorized_withTheErrorBody(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             for token in [nil, "sst_not-a-real-token", ""] as [String?] {
                 let push = try await api.raw(.post, "/v1/push", body: #"{"changes":[]}"#, token: token)
@@ -78,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func malformedRequests_getMachineReadableErrors() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func malformedRequests_getMachineReadableErrors(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let device = try await api.enroll(fixture.sanne)
             let cases: [(String, String?, HTTPResponse.Status, String)] = [
@@ -100,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func bodyOverTheLimit_is413() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func bodyOverTheLimit_is413(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let device = try await api.enroll(fixture.sanne)
             let huge = #"{"changes": [], "padding": ""# + String(repeating: "x", count: ProtocolLimits.maxRequestBytes) + #""}"#

@@ -6,8 +6,8 @@ import SyncServer
 import Testing
 
 @Suite struct PullRouteTests {
-    @Test func pull_pagesThroughEveryVisibleChangeOnce_inOrder() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func pull_pagesThroughEveryVisibleChangeOnce_inOrder(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let ahmed = try await api.enroll(fixture.ahmed)
@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func pull_leavesOutTheCallersOwnDevice_butNotTheirOtherDevices() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func pull_leavesOutTheCallersOwnDevice_butNotTheirOtherDevices(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let laptop = try await api.enroll(fixture.sanne)
             let tablet = try await api.enroll(fixture.sanne)
@@ -45,8 +45,8 @@ import Testing
         }
     }
 
-    @Test func pull_showsOnlyClientsOfTheCallersTeams() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func pull_showsOnlyClientsOfTheCallersTeams(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let outsider = try await api.enroll(fixture.outsider)
@@ -72,8 +72,8 @@ import Testing
         }
     }
 
-    @Test func cursorBeyondTheEndOfTheLog_hasExpired() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func cursorBeyondTheEndOfTheLog_hasExpired(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let response = try await api.raw(.get, "/v1/changes?after=c1.999999", token: sanne.token)

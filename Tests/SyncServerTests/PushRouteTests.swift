@@ -6,8 +6,8 @@ import SyncServer
 import Testing
 
 @Suite struct PushRouteTests {
-    @Test func push_storesEachChangeOnce_evenWhenRetried() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func push_storesEachChangeOnce_evenWhenRetried(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let ahmed = try await api.enroll(fixture.ahmed)
@@ -25,8 +25,8 @@ import Testing
         }
     }
 
-    @Test func sameIdWithOtherContent_isRefusedAsReused() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func sameIdWithOtherContent_isRefusedAsReused(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             var factory = ChangeFactory(wallMillis: WallClockNow.millis())
@@ -41,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func forgedOrOutOfScopeChanges_areRejectedOneByOne_andTheRestIsStored() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func forgedOrOutOfScopeChanges_areRejectedOneByOne_andTheRestIsStored(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let ahmed = try await api.enroll(fixture.ahmed)
@@ -77,8 +77,8 @@ import Testing
         }
     }
 
-    @Test func domainRules_areEnforced_onlyTheAuthorRevisesANote() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func domainRules_areEnforced_onlyTheAuthorRevisesANote(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let ahmed = try await api.enroll(fixture.ahmed)
@@ -94,8 +94,8 @@ import Testing
         }
     }
 
-    @Test func professionalsCannotRegisterClients_andUnknownOperationsAreRefused() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func professionalsCannotRegisterClients_andUnknownOperationsAreRefused(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             var factory = ChangeFactory(wallMillis: WallClockNow.millis())
@@ -112,8 +112,8 @@ import Testing
         }
     }
 
-    @Test func timestampsFarAheadOfTheServerClock_areRefused() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func timestampsFarAheadOfTheServerClock_areRefused(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test(maxClockDriftMillis: 60_000) { api in
             let sanne = try await api.enroll(fixture.sanne)
             var ahead = ChangeFactory(wallMillis: WallClockNow.millis() + 3 * 24 * 3_600_000)
@@ -128,8 +128,8 @@ import Testing
         }
     }
 
-    @Test func batchOverTheLimit_isRefusedWhole() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func batchOverTheLimit_isRefusedWhole(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             var factory = ChangeFactory(wallMillis: WallClockNow.millis(), step: 1)

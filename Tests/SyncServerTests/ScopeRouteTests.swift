@@ -7,8 +7,8 @@ import Testing
 
 /// Moving a client between teams: history for the new team, removal for the old one, and which pushes count.
 @Suite struct ScopeRouteTests {
-    @Test func movedClient_newTeamGetsTheWholeHistory_oldTeamIsToldToRemoveIt() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func movedClient_newTeamGetsTheWholeHistory_oldTeamIsToldToRemoveIt(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let outsider = try await api.enroll(fixture.outsider)
@@ -55,8 +55,8 @@ import Testing
         }
     }
 
-    @Test func pushAfterTheMove_isAcceptedOnlyForWritesMadeBeforeIt() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func pushAfterTheMove_isAcceptedOnlyForWritesMadeBeforeIt(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             var before = ChangeFactory(wallMillis: WallClock.millis() - 5_000)
@@ -70,8 +70,8 @@ import Testing
         }
     }
 
-    @Test func aWriteBackdatedToBeforeTheMove_isRefused_onceTheDeviceSentSomethingLater() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func aWriteBackdatedToBeforeTheMove_isRefused_onceTheDeviceSentSomethingLater(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let stays = try await api.admin.createClient(name: "Blijft", teamId: fixture.team.id)
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func aRefusedWrite_staysRefused_whenAReplayArrivesAfterTheClientCameBack() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func aRefusedWrite_staysRefused_whenAReplayArrivesAfterTheClientCameBack(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             try await api.admin.moveClient(fixture.jaap, toTeam: fixture.otherTeam.id)
@@ -101,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func digest_matchesTheChangesAClientHas_andClientHistoryIsScoped() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func digest_matchesTheChangesAClientHas_andClientHistoryIsScoped(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let ahmed = try await api.enroll(fixture.ahmed)
@@ -131,8 +131,8 @@ import Testing
         }
     }
 
-    @Test func compaction_expiresOldCursors_butNotTheStart() async throws {
-        let fixture = try await ServerFixture()
+    @Test(arguments: Backend.all) func compaction_expiresOldCursors_butNotTheStart(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
             let first = try await api.pull(as: sanne)

@@ -1,6 +1,7 @@
 import Casework
 import ChangeLog
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -9,11 +10,28 @@ import SyncProtocol
 import SyncServer
 import Testing
 
-/// A server on a real SQLite store in a temporary folder, with two teams, professionals and clients.
+/// A storage backend the server tests run on: every route test runs on each (the storage contract suite).
+enum Backend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    /// SQLite always; PostgreSQL when `SAMENSPEL_POSTGRES_URL` is set, and always in CI (where a missing
+    /// server then fails the tests instead of skipping them).
+    static var all: [Backend] {
+        PostgresTestDatabase.serverURL != nil || PostgresTestDatabase.required ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    var testDescription: String { rawValue }
+}
+
+/// A server on a real store — a SQLite file in a temporary folder, or a fresh PostgreSQL database — with
+/// two teams, professionals and clients.
 struct ServerFixture {
+    let backend: Backend
     let folder: TemporaryDirectory
-    let store: SQLiteSyncStore
+    let store: any SyncStore
     let admin: Administration
+    let database: PostgresTestDatabase?
+    let pool: Task<Void, Never>?
     let team: TeamRecord
     let otherTeam: TeamRecord
     let sanne: Professional
@@ -22,9 +40,24 @@ struct ServerFixture {
     let jaap: String
     let otherClient: String
 
-    init() async throws {
+    init(_ backend: Backend = .sqlite) async throws {
+        self.backend = backend
         folder = try TemporaryDirectory("server")
-        store = try SQLiteSyncStore(directory: folder.path)
+        switch backend {
+        case .sqlite:
+            store = try SQLiteSyncStore(directory: folder.path)
+            database = nil
+            pool = nil
+        case .postgres:
+            let database = try await PostgresTestDatabase.create()
+            var logger = Logger(label: "test.postgres")
+            logger.logLevel = .critical
+            let postgres = try PostgresSyncStore(url: database.url, logger: logger)
+            pool = Task { await postgres.run() }
+            try await postgres.migrate()
+            store = postgres
+            self.database = database
+        }
         admin = Administration(store: store)
         team = try await admin.createTeam(name: "Noord")
         otherTeam = try await admin.createTeam(name: "Zuid")
@@ -41,6 +74,35 @@ struct ServerFixture {
         deviceRequestBurst: Double = 10_000, _ body: @Sendable (API) async throws -> Void
     ) async throws {
         defer { folder.remove() }
+        do {
+            try await run(maxClockDriftMillis, deviceRequestsPerSecond, deviceRequestBurst, body)
+        } catch {
+            await tearDown()
+            throw error
+        }
+        await tearDown()
+    }
+
+    /// Raw SQL on the backend's database, for tests that play an attacker with access to it.
+    func rawExecute(_ sql: String) async throws {
+        switch backend {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: folder.appending(SQLiteSyncStore.fileName))
+            try await queue.write { db in try db.execute(sql: sql) }
+        case .postgres:
+            try await PostgresTestDatabase.execute(sql, on: database!.url, logger: Logger(label: "test.raw"))
+        }
+    }
+
+    private func tearDown() async {
+        pool?.cancel()
+        await database?.drop()
+    }
+
+    private func run(
+        _ maxClockDriftMillis: Int64, _ deviceRequestsPerSecond: Double, _ deviceRequestBurst: Double,
+        _ body: @Sendable (API) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let configuration = ServerConfiguration(

@@ -1,0 +1,140 @@
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+/// The PostgreSQL schema, as append-only, versioned migrations in SQL. A shipped migration is never
+/// edited: changes to the schema are new migrations. Applied in order, each in its own transaction, under
+/// an advisory lock so that several instances starting at once do not race.
+enum PostgresSchema {
+    /// Every migration, oldest first: (version, statements).
+    static let migrations: [(String, [String])] = [
+        ("v1-directory-and-log", [
+            """
+            CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE professionals (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, discipline TEXT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE memberships (
+                professional_id TEXT NOT NULL REFERENCES professionals(id),
+                team_id TEXT NOT NULL REFERENCES teams(id),
+                PRIMARY KEY (professional_id, team_id))
+            """,
+            "CREATE INDEX memberships_by_team ON memberships(team_id)",
+            """
+            CREATE TABLE clients (
+                id TEXT PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), created_at BIGINT NOT NULL,
+                erased_at BIGINT)
+            """,
+            "CREATE INDEX clients_by_team ON clients(team_id)",
+            """
+            CREATE TABLE client_digests (
+                client_id TEXT NOT NULL, audience TEXT NOT NULL, change_count BIGINT NOT NULL, digest BIGINT NOT NULL,
+                PRIMARY KEY (client_id, audience))
+            """,
+            """
+            CREATE TABLE client_teams (
+                client_id TEXT NOT NULL REFERENCES clients(id), team_id TEXT NOT NULL REFERENCES teams(id),
+                from_hlc TEXT, to_hlc TEXT)
+            """,
+            "CREATE INDEX client_teams_by_client ON client_teams(client_id)",
+            """
+            CREATE TABLE scope_events (
+                seq BIGINT PRIMARY KEY, client_id TEXT NOT NULL, from_team TEXT NOT NULL, to_team TEXT NOT NULL)
+            """,
+            "CREATE TABLE server_state (singleton INT PRIMARY KEY CHECK (singleton = 1), horizon BIGINT NOT NULL)",
+            "INSERT INTO server_state (singleton, horizon) VALUES (1, 0)",
+            """
+            CREATE TABLE devices (
+                id TEXT PRIMARY KEY, professional_id TEXT NOT NULL REFERENCES professionals(id), name TEXT,
+                token_hash TEXT NOT NULL UNIQUE, enrolled_at BIGINT NOT NULL, last_seen_at BIGINT, revoked_at BIGINT,
+                max_hlc TEXT)
+            """,
+            """
+            CREATE TABLE enrollment_codes (
+                code_hash TEXT PRIMARY KEY, professional_id TEXT NOT NULL REFERENCES professionals(id),
+                created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT, device_id TEXT)
+            """,
+            "CREATE SEQUENCE change_positions",
+            """
+            CREATE TABLE changes (
+                seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, entity_type TEXT NOT NULL,
+                entity_id TEXT NOT NULL, operation TEXT NOT NULL, payload TEXT NOT NULL, hlc TEXT NOT NULL,
+                author_id TEXT NOT NULL, author_discipline TEXT, device_id TEXT NOT NULL, received_at BIGINT NOT NULL,
+                visible_to TEXT)
+            """,
+            "CREATE INDEX changes_by_client ON changes(client_id, seq)",
+            "CREATE INDEX changes_by_entity ON changes(entity_id, seq)",
+            """
+            CREATE TABLE refused_changes (
+                id TEXT PRIMARY KEY, code TEXT NOT NULL, message TEXT NOT NULL, refused_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT NOT NULL, device_id TEXT, action TEXT NOT NULL,
+                client_ids TEXT NOT NULL, details TEXT NOT NULL, result TEXT NOT NULL, origin TEXT,
+                previous_hash TEXT NOT NULL, hash TEXT NOT NULL)
+            """,
+            "CREATE INDEX audit_by_actor ON audit_log(actor)",
+            """
+            CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$
+            """,
+            """
+            CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+            FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
+            """,
+        ]),
+    ]
+
+    /// Advisory lock keys: migrations, the change log (positions are taken and committed in order), the audit chain.
+    static let migrationLock: Int64 = 0x53_414D_0001
+    static let logLock: Int64 = 0x53_414D_0002
+    static let auditLock: Int64 = 0x53_414D_0003
+
+    /// Applies the migrations not applied yet.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+            do {
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                    logger: logger)
+                var applied: Set<String> = []
+                for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                    .decode(String.self)
+                {
+                    applied.insert(version)
+                }
+                for (version, statements) in migrations where !applied.contains(version) {
+                    try await connection.withTransaction(logger: logger) { connection in
+                        for statement in statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        let now = WallClock.millis()
+                        try await connection.query(
+                            "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(now))", logger: logger)
+                    }
+                    logger.info("applied migration", metadata: ["postgres.migration": "\(version)"])
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+        }
+    }
+
+    /// Whether every migration of this build is applied (for readiness).
+    static func isCurrent(_ client: PostgresClient, logger: Logger) async throws -> Bool {
+        var applied: Set<String> = []
+        for try await version in try await client.query("SELECT version FROM schema_migrations", logger: logger)
+            .decode(String.self)
+        {
+            applied.insert(version)
+        }
+        return migrations.allSatisfy { applied.contains($0.0) }
+    }
+}

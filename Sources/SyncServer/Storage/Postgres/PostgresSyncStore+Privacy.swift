@@ -1,0 +1,109 @@
+public import ChangeLog
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresSyncStore {
+    public func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int {
+        try await transaction { connection -> Int in
+            try await Self.lockLog(connection, logger: self.logger)
+            guard
+                let team = try await connection.query(
+                    "SELECT team_id FROM clients WHERE id = \(clientId) AND erased_at IS NULL FOR UPDATE", logger: self.logger
+                ).decode(String.self).first(where: { _ in true })
+            else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+            var ids: [String] = []
+            for try await id in try await connection.query(
+                "SELECT id FROM changes WHERE client_id = \(clientId)", logger: self.logger
+            ).decode(String.self) {
+                ids.append(id)
+            }
+            // Deleted rows are left as dead tuples until VACUUM reclaims them; see Deploy/README for the
+            // VACUUM that an erasure calls for on PostgreSQL.
+            try await connection.query("DELETE FROM changes WHERE client_id = \(clientId)", logger: self.logger)
+            try await connection.query("DELETE FROM client_digests WHERE client_id = \(clientId)", logger: self.logger)
+            try await connection.query("DELETE FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger)
+            try await connection.query("DELETE FROM client_teams WHERE client_id = \(clientId)", logger: self.logger)
+            try await connection.query("UPDATE clients SET erased_at = \(at) WHERE id = \(clientId)", logger: self.logger)
+            let seq = try await Self.insert(tombstone, receivedAt: at, visibleTo: nil, connection, logger: self.logger)
+            try await connection.query(
+                "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (\(seq), \(clientId), \(team), '')",
+                logger: self.logger)
+            return ids.count
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws {
+        try await transaction { connection in
+            try await Self.append(entry, connection, logger: self.logger)
+        }
+    }
+
+    /// Appends an audit entry inside the caller's transaction, chained to the last one (serialised by a lock).
+    static func append(_ entry: AuditEntry, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))", logger: logger)
+        let last = try await connection.query(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger
+        ).decode((Int64, String).self).first(where: { _ in true })
+        var entry = entry
+        entry.seq = (last?.0 ?? 0) + 1
+        let previous = last?.1 ?? AuditChain.genesis
+        let hash = AuditChain.hash(entry, previous: previous)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
+        try await connection.query(
+            """
+            INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
+            VALUES (\(entry.seq!), \(entry.at), \(entry.actor), \(entry.deviceId), \(entry.action),
+                \(entry.clientIds.joined(separator: ",")), \(details), \(entry.result), \(entry.origin), \(previous), \(hash))
+            """, logger: logger)
+    }
+
+    public func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry] {
+        let pattern = clientId.map { "%," + $0 + ",%" }
+        let rows = try await client.query(
+            """
+            SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
+            FROM audit_log
+            WHERE (\(pattern)::text IS NULL OR (',' || client_ids || ',') LIKE \(pattern))
+                AND (\(actor)::text IS NULL OR actor = \(actor))
+            ORDER BY seq
+            """, logger: logger)
+        return try await Self.auditEntries(rows)
+    }
+
+    public func verifyAudit() async throws -> AuditVerification {
+        let entries = try await Self.auditEntries(try await client.query(
+            """
+            SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
+            FROM audit_log ORDER BY seq
+            """, logger: logger))
+        var previous = AuditChain.genesis
+        for (index, entry) in entries.enumerated() {
+            guard entry.previousHash == previous, entry.hash == AuditChain.hash(entry, previous: previous) else {
+                return AuditVerification(entries: index + 1, firstBroken: entry.seq)
+            }
+            previous = entry.hash ?? ""
+        }
+        return AuditVerification(entries: entries.count, firstBroken: nil)
+    }
+
+    private static func auditEntries(_ rows: PostgresRowSequence) async throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        for try await (seq, at, actor, device, action, clients, details, result, origin, previous, hash) in rows.decode(
+            (Int64, Int64, String, String?, String, String, String, String, String?, String, String).self)
+        {
+            var entry = AuditEntry(
+                at: at, actor: actor, deviceId: device, action: action,
+                clientIds: clients.isEmpty ? [] : clients.split(separator: ",").map(String.init),
+                details: try JSONDecoder().decode([String: String].self, from: Data(details.utf8)), result: result,
+                origin: origin)
+            entry.seq = seq
+            entry.previousHash = previous
+            entry.hash = hash
+            entries.append(entry)
+        }
+        return entries
+    }
+}

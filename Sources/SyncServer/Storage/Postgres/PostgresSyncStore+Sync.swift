@@ -1,0 +1,278 @@
+import Casework
+public import ChangeLog
+import Foundation
+import Logging
+import PostgresNIO
+import SyncProtocol
+
+extension PostgresSyncStore {
+    /// The columns read for a change, in the order ``decodeChanges(_:)`` expects.
+    static let changeColumns =
+        "seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id, author_discipline, device_id"
+
+    public func push(
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
+        audit: @Sendable (PushPlan) -> AuditEntry
+    ) async throws -> PushPlan {
+        try await transaction { connection in
+            // Taken first: facts and appends of concurrent pushes (on any instance) are serialised.
+            try await Self.lockLog(connection, logger: self.logger)
+            var facts = try await self.facts(for: changes, connection)
+            facts.deviceHighWater = try await connection.query(
+                "SELECT max_hlc FROM devices WHERE id = \(deviceId)", logger: self.logger
+            ).decode(String?.self).first(where: { _ in true }).flatMap { $0 }.flatMap { HLCTimestamp($0) }
+            let ids = Array(Set(changes.map(\.id)))
+            for try await (id, code, message) in try await connection.query(
+                "SELECT id, code, message FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger
+            ).decode((String, String, String).self) {
+                facts.refused[id] = ErrorDetail(code: code, message: message)
+            }
+            let plan = planner(facts)
+            for change in plan.accepted {
+                try await Self.insert(
+                    change, receivedAt: receivedAt, visibleTo: plan.restrictions[change.id], connection, logger: self.logger)
+            }
+            for (id, error) in plan.refusedForGood {
+                try await connection.query(
+                    """
+                    INSERT INTO refused_changes (id, code, message, refused_at) VALUES (\(id), \(error.code), \(error.message), \(receivedAt))
+                    ON CONFLICT (id) DO NOTHING
+                    """, logger: self.logger)
+            }
+            if let newest = plan.accepted.map(\.hlc).max() {
+                try await connection.query(
+                    "UPDATE devices SET max_hlc = greatest(coalesce(max_hlc, ''), \(newest.description)) WHERE id = \(deviceId)",
+                    logger: self.logger)
+            }
+            try await Self.append(audit(plan), connection, logger: self.logger)
+            return plan
+        }
+    }
+
+    public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
+        try await readSnapshot { connection in
+            let end = try await Self.logEnd(connection, logger: self.logger)
+            let horizon = try await connection.query("SELECT horizon FROM server_state", logger: self.logger)
+                .decode(Int64.self).first(where: { _ in true }) ?? 0
+            guard start.position <= end, start.position == 0 || start.position >= horizon else {
+                throw StoreError(
+                    code: "cursorExpired",
+                    message: "this cursor is no longer served; the replica must rebuild from the start of the log")
+            }
+            let discipline = principal.professional.discipline.rawValue
+            if let backfill = start.backfill {
+                guard try await self.inCaseload(backfill.clientId, principal, connection) else {
+                    return StoredPage(changes: [], next: PullPosition(position: start.position), hasMore: true, professionals: [])
+                }
+                let rows = try await Self.decodeChanges(try await connection.query(
+                    """
+                    SELECT \(unescaped: Self.changeColumns) FROM changes
+                    WHERE client_id = \(backfill.clientId) AND seq > \(backfill.after)
+                        AND (visible_to IS NULL OR visible_to = \(discipline))
+                    ORDER BY seq LIMIT \(limit + 1)
+                    """, logger: self.logger))
+                let page = Array(rows.prefix(limit))
+                let next = rows.count > limit
+                    ? PullPosition(position: start.position, backfill: Backfill(clientId: backfill.clientId, after: page.last!.0))
+                    : PullPosition(position: start.position)
+                return try await self.page(page.map(\.1), next: next, hasMore: true, scope: nil, principal: principal, connection, filterOwn: false)
+            }
+            let rows = try await Self.decodeChanges(try await connection.query(
+                """
+                SELECT \(unescaped: Self.changeColumns) FROM changes
+                WHERE seq > \(start.position) AND client_id IN (
+                    SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
+                    WHERE m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL)
+                    AND (visible_to IS NULL OR visible_to = \(discipline))
+                ORDER BY seq LIMIT \(limit + 1)
+                """, logger: self.logger))
+            let full = rows.count > limit
+            let covered = full ? rows[limit - 1].0 : end
+            if let event = try await self.scopeEvent(principal, after: start.position, upTo: covered, connection) {
+                let upToEvent = rows.prefix { $0.0 < event.seq }.map(\.1)
+                let next = event.change.granted
+                    ? PullPosition(position: event.seq, backfill: Backfill(clientId: event.change.clientId, after: 0))
+                    : PullPosition(position: event.seq)
+                return try await self.page(upToEvent, next: next, hasMore: true, scope: event.change, principal: principal, connection, filterOwn: true)
+            }
+            return try await self.page(
+                rows.prefix(limit).map(\.1), next: PullPosition(position: covered), hasMore: full, scope: nil,
+                principal: principal, connection, filterOwn: true)
+        }
+    }
+
+    public func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int)
+        async throws -> StoredPage
+    {
+        try await readSnapshot { connection in
+            guard try await self.inCaseload(clientId, principal, connection) else {
+                throw StoreError(code: "outOfScope", message: "client \(clientId) is not in your caseload")
+            }
+            let rows = try await Self.decodeChanges(try await connection.query(
+                """
+                SELECT \(unescaped: Self.changeColumns) FROM changes
+                WHERE client_id = \(clientId) AND seq > \(position)
+                    AND (visible_to IS NULL OR visible_to = \(principal.professional.discipline.rawValue))
+                ORDER BY seq LIMIT \(limit + 1)
+                """, logger: self.logger))
+            let page = Array(rows.prefix(limit))
+            return try await self.page(
+                page.map(\.1), next: PullPosition(position: page.last?.0 ?? position), hasMore: rows.count > limit,
+                scope: nil, principal: principal, connection, filterOwn: false)
+        }
+    }
+
+    public func digests(for principal: Principal) async throws -> CaseloadDigest {
+        try await readSnapshot { connection in
+            var clients: [String: ChangeSetDigest] = [:]
+            for try await (clientId, count, digest) in try await connection.query(
+                """
+                SELECT d.client_id, d.change_count, d.digest FROM client_digests d
+                JOIN clients c ON c.id = d.client_id JOIN memberships m ON m.team_id = c.team_id
+                WHERE m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL
+                    AND d.audience IN ('', \(principal.professional.discipline.rawValue))
+                """, logger: self.logger
+            ).decode((String, Int64, Int64).self) {
+                clients[clientId, default: ChangeSetDigest()].combine(
+                    with: ChangeSetDigest(count: Int(count), value: UInt64(bitPattern: digest)))
+            }
+            return CaseloadDigest(position: try await Self.logEnd(connection, logger: self.logger), clients: clients)
+        }
+    }
+
+    public func advanceHorizon(receivedBefore: Int64) async throws -> Int64 {
+        try await transaction { connection in
+            let candidate = try await connection.query(
+                "SELECT coalesce(max(seq), 0) FROM changes WHERE received_at < \(receivedBefore)", logger: self.logger
+            ).decode(Int64.self).first(where: { _ in true }) ?? 0
+            try await connection.query(
+                "UPDATE server_state SET horizon = greatest(horizon, \(candidate))", logger: self.logger)
+            return try await connection.query("SELECT horizon FROM server_state", logger: self.logger)
+                .decode(Int64.self).first(where: { _ in true }) ?? 0
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `body` in a transaction; an error `body` throws comes out as itself (PostgresNIO wraps it in a
+    /// `PostgresTransactionError`, which would hide a ``StoreError`` from the routes).
+    func transaction<T>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
+    }
+
+    /// Runs `body` in a read-only transaction that sees one snapshot of the database.
+    func readSnapshot<T>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        try await transaction { connection in
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
+            return try await body(connection)
+        }
+    }
+
+    /// The highest visible log position.
+    static func logEnd(_ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
+        try await connection.query("SELECT coalesce(max(seq), 0) FROM changes", logger: logger)
+            .decode(Int64.self).first(where: { _ in true }) ?? 0
+    }
+
+    static func decodeChanges(_ rows: PostgresRowSequence) async throws -> [(Int64, Change)] {
+        var changes: [(Int64, Change)] = []
+        for try await (seq, id, clientId, entityType, entityId, operation, payload, hlc, authorId, discipline, deviceId)
+            in rows.decode((Int64, String, String, String, String, String, String, String, String, String?, String).self)
+        {
+            guard let timestamp = HLCTimestamp(hlc) else {
+                throw StoreError(code: "corrupt", message: "stored change has a malformed timestamp")
+            }
+            changes.append((seq, Change(
+                id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+                payload: try JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)), hlc: timestamp,
+                authorId: authorId, authorDiscipline: discipline, deviceId: deviceId)))
+        }
+        return changes
+    }
+
+    private func page(
+        _ changes: [Change], next: PullPosition, hasMore: Bool, scope: ScopeChange?, principal: Principal,
+        _ connection: PostgresConnection, filterOwn: Bool
+    ) async throws -> StoredPage {
+        let changes = filterOwn ? changes.filter { $0.deviceId != principal.deviceId } : changes
+        return StoredPage(
+            changes: changes, next: next, hasMore: hasMore,
+            professionals: try await professionals(ids: Array(Set(changes.map(\.authorId))), connection), scopeChange: scope)
+    }
+
+    private func professionals(ids: [String], _ connection: PostgresConnection) async throws -> [Professional] {
+        guard !ids.isEmpty else { return [] }
+        var result: [Professional] = []
+        for try await (id, name, discipline) in try await connection.query(
+            "SELECT id, name, discipline FROM professionals WHERE id = ANY(\(ids)) ORDER BY id", logger: logger
+        ).decode((String, String, String).self) {
+            result.append(try Self.professional(id, name, discipline))
+        }
+        return result
+    }
+
+    private func inCaseload(_ clientId: String, _ principal: Principal, _ connection: PostgresConnection) async throws -> Bool {
+        try await connection.query(
+            """
+            SELECT 1 FROM clients c JOIN memberships m ON m.team_id = c.team_id
+            WHERE c.id = \(clientId) AND m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL
+            """, logger: logger
+        ).decode(Int.self).first(where: { _ in true }) != nil
+    }
+
+    private func scopeEvent(_ principal: Principal, after: Int64, upTo: Int64, _ connection: PostgresConnection)
+        async throws -> (seq: Int64, change: ScopeChange)?
+    {
+        let teams = Array(principal.teamIds)
+        guard !teams.isEmpty else { return nil }
+        let rows = try await connection.query(
+            """
+            SELECT seq, client_id, to_team = ANY(\(teams)), to_team = '' FROM scope_events
+            WHERE seq > \(after) AND seq <= \(upTo) AND (from_team = ANY(\(teams))) <> (to_team = ANY(\(teams)))
+            ORDER BY seq LIMIT 1
+            """, logger: logger)
+        guard let (seq, clientId, granted, erased) = try await rows.decode((Int64, String, Bool, Bool).self).first(where: { _ in true })
+        else { return nil }
+        return (seq, ScopeChange(clientId: clientId, granted: granted, erased: erased))
+    }
+
+    private func facts(for changes: [Change], _ connection: PostgresConnection) async throws -> PushFacts {
+        var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
+        let ids = Array(Set(changes.map(\.id)))
+        for (_, change) in try await Self.decodeChanges(try await connection.query(
+            "SELECT \(unescaped: Self.changeColumns) FROM changes WHERE id = ANY(\(ids))", logger: logger))
+        {
+            facts.existing[change.id] = change
+        }
+        let entityIds = Array(Set(changes.map(\.entityId)))
+        for try await (id, entityId, entityType, clientId, authorId, discipline, visibleTo) in try await connection.query(
+            """
+            SELECT id, entity_id, entity_type, client_id, author_id, author_discipline, visible_to FROM changes
+            WHERE entity_id = ANY(\(entityIds)) ORDER BY seq
+            """, logger: logger
+        ).decode((String, String, String, String, String, String?, String?).self) {
+            if let known = facts.entities[entityId] {
+                facts.entities[entityId] = EntityFacts(
+                    entityType: known.entityType, clientId: known.clientId, authorId: known.authorId,
+                    authorDiscipline: known.authorDiscipline, revisionIds: known.revisionIds.union([id]),
+                    restrictedTo: known.restrictedTo)
+            } else {
+                facts.entities[entityId] = EntityFacts(
+                    entityType: entityType, clientId: clientId, authorId: authorId, authorDiscipline: discipline,
+                    revisionIds: [id], restrictedTo: visibleTo)
+            }
+        }
+        let clientIds = Array(Set(changes.map(\.clientId)))
+        for try await (clientId, teamId, from, to) in try await connection.query(
+            "SELECT client_id, team_id, from_hlc, to_hlc FROM client_teams WHERE client_id = ANY(\(clientIds))", logger: logger
+        ).decode((String, String, String?, String?).self) {
+            facts.clientTeams[clientId, default: []].append(
+                TeamSpan(teamId: teamId, from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) }))
+        }
+        return facts
+    }
+}

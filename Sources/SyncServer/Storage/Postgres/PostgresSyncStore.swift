@@ -1,0 +1,332 @@
+public import Casework
+public import ChangeLog
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+import SyncProtocol
+
+/// The backend for organisations that outgrow one machine: several stateless server instances on one
+/// PostgreSQL database.
+///
+/// The store is a `Service`: its connection pool runs while ``run()`` runs (in the server's service group,
+/// or with ``withStore(url:logger:_:)`` for a command).
+///
+/// **No skipped change with several writers.** A sequence number taken inside a transaction becomes visible
+/// at commit, and commits happen in any order: a puller could pass number 11 while 10 is still uncommitted,
+/// and never see 10. Here every transaction that appends to the log first takes one transaction-scoped
+/// advisory lock and holds it until it commits, so log positions are assigned *and* become visible in
+/// order: whenever a position is visible, every lower position that will ever be visible already is.
+/// (A rolled-back transaction leaves a gap, which nothing fills later.) Appends are serialised across
+/// instances; reads are not.
+public final class PostgresSyncStore: SyncStore, Service {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Creates a store for a database URL, `postgres://user:password@host:port/database`
+    /// (`?sslmode=require` for TLS). The pool starts when ``run()`` runs; ``migrate()`` creates the schema.
+    public init(url: String, logger: Logger) throws {
+        self.client = PostgresClient(configuration: try PostgresURL.configuration(from: url), backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Runs the connection pool until cancelled.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Applies the schema migrations this build knows and the database lacks.
+    public func migrate() async throws {
+        try await PostgresSchema.migrate(client, logger: logger)
+    }
+
+    /// Runs `body` with a migrated store whose pool runs meanwhile, then stops the pool.
+    public static func withStore<T: Sendable>(
+        url: String, logger: Logger, _ body: @Sendable (PostgresSyncStore) async throws -> T
+    ) async throws -> T {
+        let store = try PostgresSyncStore(url: url, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await store.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await store.migrate()
+            return try await body(store)
+        }
+    }
+
+    // MARK: - Directory
+
+    public func createTeam(_ team: TeamRecord) async throws {
+        try await client.query(
+            "INSERT INTO teams (id, name, created_at) VALUES (\(team.id), \(team.name), \(team.createdAt))", logger: logger)
+    }
+
+    public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
+        try await transaction { connection in
+            for teamId in Set(teamIds) where try await !Self.exists(connection, "teams", teamId, logger: self.logger) {
+                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+            }
+            try await connection.query(
+                """
+                INSERT INTO professionals (id, name, discipline, created_at)
+                VALUES (\(professional.id), \(professional.name), \(professional.discipline.rawValue), \(createdAt))
+                """, logger: self.logger)
+            for teamId in Set(teamIds) {
+                try await connection.query(
+                    "INSERT INTO memberships (professional_id, team_id) VALUES (\(professional.id), \(teamId))",
+                    logger: self.logger)
+            }
+        }
+    }
+
+    public func registerClient(_ client: ClientRecord, registration: Change) async throws {
+        try await transaction { connection in
+            guard try await Self.exists(connection, "teams", client.teamId, logger: self.logger) else {
+                throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
+            }
+            try await Self.lockLog(connection, logger: self.logger)
+            try await connection.query(
+                "INSERT INTO clients (id, team_id, created_at) VALUES (\(client.id), \(client.teamId), \(client.createdAt))",
+                logger: self.logger)
+            try await connection.query(
+                "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (\(client.id), \(client.teamId), NULL, NULL)",
+                logger: self.logger)
+            try await Self.insert(registration, receivedAt: client.createdAt, visibleTo: nil, connection, logger: self.logger)
+        }
+    }
+
+    public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
+        try await transaction { connection in
+            try await Self.lockLog(connection, logger: self.logger)
+            guard
+                let current = try await connection.query(
+                    "SELECT team_id FROM clients WHERE id = \(clientId) AND erased_at IS NULL", logger: self.logger
+                ).decode(String.self).first(where: { _ in true })
+            else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            guard try await Self.exists(connection, "teams", teamId, logger: self.logger) else {
+                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+            }
+            guard current != teamId else {
+                throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
+            }
+            let hlc = change.hlc.description
+            try await connection.query(
+                "UPDATE client_teams SET to_hlc = \(hlc) WHERE client_id = \(clientId) AND to_hlc IS NULL", logger: self.logger)
+            try await connection.query(
+                "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (\(clientId), \(teamId), \(hlc), NULL)",
+                logger: self.logger)
+            try await connection.query("UPDATE clients SET team_id = \(teamId) WHERE id = \(clientId)", logger: self.logger)
+            let seq = try await Self.insert(change, receivedAt: change.hlc.wallMillis, visibleTo: nil, connection, logger: self.logger)
+            try await connection.query(
+                """
+                INSERT INTO scope_events (seq, client_id, from_team, to_team)
+                VALUES (\(seq), \(clientId), \(current), \(teamId))
+                """, logger: self.logger)
+        }
+    }
+
+    public func teams() async throws -> [TeamRecord] {
+        var teams: [TeamRecord] = []
+        for try await (id, name, createdAt) in try await client.query(
+            "SELECT id, name, created_at FROM teams ORDER BY name, id", logger: logger
+        ).decode((String, String, Int64).self) {
+            teams.append(TeamRecord(id: id, name: name, createdAt: createdAt))
+        }
+        return teams
+    }
+
+    public func professionals() async throws -> [ProfessionalRecord] {
+        var records: [ProfessionalRecord] = []
+        for try await (id, name, discipline, teams) in try await client.query(
+            """
+            SELECT p.id, p.name, p.discipline, coalesce(string_agg(m.team_id, ',' ORDER BY m.team_id), '')
+            FROM professionals p LEFT JOIN memberships m ON m.professional_id = p.id
+            GROUP BY p.id ORDER BY p.name, p.id
+            """, logger: logger
+        ).decode((String, String, String, String).self) {
+            records.append(ProfessionalRecord(
+                professional: try Self.professional(id, name, discipline),
+                teamIds: teams.split(separator: ",").map(String.init)))
+        }
+        return records
+    }
+
+    public func clients() async throws -> [ClientRecord] {
+        var clients: [ClientRecord] = []
+        for try await (id, team, createdAt) in try await client.query(
+            "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id", logger: logger
+        ).decode((String, String, Int64).self) {
+            clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt))
+        }
+        return clients
+    }
+
+    // MARK: - Enrollment and devices
+
+    public func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64) async throws {
+        try await transaction { connection in
+            guard try await Self.exists(connection, "professionals", professionalId, logger: self.logger) else {
+                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+            }
+            try await connection.query(
+                """
+                INSERT INTO enrollment_codes (code_hash, professional_id, created_at, expires_at)
+                VALUES (\(hash), \(professionalId), \(createdAt), \(expiresAt))
+                """, logger: self.logger)
+        }
+    }
+
+    public func redeemEnrollmentCode(hash: String, device: NewDevice, now: Int64) async throws -> Professional? {
+        try await transaction { connection -> Professional? in
+            // The row lock makes a code usable once, also when two instances receive it at the same moment.
+            let rows = try await connection.query(
+                """
+                SELECT p.id, p.name, p.discipline FROM enrollment_codes c JOIN professionals p ON p.id = c.professional_id
+                WHERE c.code_hash = \(hash) AND c.used_at IS NULL AND c.expires_at > \(now) FOR UPDATE OF c
+                """, logger: self.logger)
+            guard let (id, name, discipline) = try await rows.decode((String, String, String).self).first(where: { _ in true })
+            else { return nil }
+            let professional = try Self.professional(id, name, discipline)
+            try await connection.query(
+                "UPDATE enrollment_codes SET used_at = \(now), device_id = \(device.id) WHERE code_hash = \(hash)",
+                logger: self.logger)
+            try await connection.query(
+                """
+                INSERT INTO devices (id, professional_id, name, token_hash, enrolled_at, last_seen_at)
+                VALUES (\(device.id), \(professional.id), \(device.name), \(device.tokenHash), \(now), \(now))
+                """, logger: self.logger)
+            return professional
+        }
+    }
+
+    public func authenticate(tokenHash: String, now: Int64) async throws -> Authentication? {
+        let rows = try await client.query(
+            """
+            SELECT d.id, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
+            FROM devices d JOIN professionals p ON p.id = d.professional_id WHERE d.token_hash = \(tokenHash)
+            """, logger: logger)
+        guard
+            let (deviceId, lastSeen, revoked, id, name, discipline) = try await rows.decode(
+                (String, Int64?, Int64?, String, String, String).self
+            ).first(where: { _ in true })
+        else { return nil }
+        if revoked != nil { return .revoked(deviceId: deviceId) }
+        let professional = try Self.professional(id, name, discipline)
+        var teams: Set<String> = []
+        for try await team in try await client.query(
+            "SELECT team_id FROM memberships WHERE professional_id = \(professional.id)", logger: logger
+        ).decode(String.self) {
+            teams.insert(team)
+        }
+        if (lastSeen ?? 0) < now - 60_000 {
+            try await client.query("UPDATE devices SET last_seen_at = \(now) WHERE id = \(deviceId)", logger: logger)
+        }
+        return .valid(Principal(deviceId: deviceId, professional: professional, teamIds: teams))
+    }
+
+    public func devices() async throws -> [DeviceRecord] {
+        var devices: [DeviceRecord] = []
+        for try await (deviceId, deviceName, enrolled, seen, revoked, id, name, discipline) in try await client.query(
+            """
+            SELECT d.id, d.name, d.enrolled_at, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
+            FROM devices d JOIN professionals p ON p.id = d.professional_id ORDER BY d.enrolled_at, d.id
+            """, logger: logger
+        ).decode((String, String?, Int64, Int64?, Int64?, String, String, String).self) {
+            devices.append(DeviceRecord(
+                id: deviceId, professional: try Self.professional(id, name, discipline), name: deviceName,
+                enrolledAt: enrolled, lastSeenAt: seen, revokedAt: revoked))
+        }
+        return devices
+    }
+
+    public func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool {
+        try await transaction { connection -> Bool in
+            let rows = try await connection.query(
+                "SELECT revoked_at FROM devices WHERE id = \(deviceId) FOR UPDATE", logger: self.logger)
+            guard let revoked = try await rows.decode(Int64?.self).first(where: { _ in true }) else { return false }
+            guard revoked == nil else {
+                throw StoreError(code: "invalidInput", message: "device \(deviceId) was revoked before")
+            }
+            try await connection.query("UPDATE devices SET revoked_at = \(at) WHERE id = \(deviceId)", logger: self.logger)
+            return true
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Takes the log's advisory lock until the transaction ends (see the type's documentation).
+    static func lockLog(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))", logger: logger)
+    }
+
+    /// Appends a change (the log lock must be held) and adds it to its client's digest; returns its position.
+    @discardableResult
+    static func insert(
+        _ change: Change, receivedAt: Int64, visibleTo: String?, _ connection: PostgresConnection, logger: Logger
+    ) async throws -> Int64 {
+        let rows = try await connection.query(
+            """
+            INSERT INTO changes (seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id,
+                author_discipline, device_id, received_at, visible_to)
+            VALUES (nextval('change_positions'), \(change.id), \(change.clientId), \(change.entityType),
+                \(change.entityId), \(change.operation), \(change.payload.canonicalText), \(change.hlc.description),
+                \(change.authorId), \(change.authorDiscipline), \(change.deviceId), \(receivedAt), \(visibleTo))
+            RETURNING seq
+            """, logger: logger)
+        let seq = try await rows.decode(Int64.self).first(where: { _ in true }) ?? 0
+        let hash = ChangeSetDigest.storedHash(of: change.id)
+        try await connection.query(
+            """
+            INSERT INTO client_digests (client_id, audience, change_count, digest)
+            VALUES (\(change.clientId), \(visibleTo ?? ""), 1, \(hash))
+            ON CONFLICT (client_id, audience) DO UPDATE
+            SET change_count = client_digests.change_count + 1, digest = client_digests.digest # excluded.digest
+            """, logger: logger)
+        return seq
+    }
+
+    static func exists(_ connection: PostgresConnection, _ table: String, _ id: String, logger: Logger) async throws -> Bool {
+        let query = PostgresQuery(unsafeSQL: "SELECT 1 FROM \(table) WHERE id = $1", binds: try Self.binds([id]))
+        return try await connection.query(query, logger: logger).decode(Int.self).first(where: { _ in true }) != nil
+    }
+
+    static func binds(_ values: [String]) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        for value in values { bindings.append(value) }
+        return bindings
+    }
+
+    static func professional(_ id: String, _ name: String, _ discipline: String) throws -> Professional {
+        guard let discipline = Discipline(rawValue: discipline) else {
+            throw StoreError(code: "corrupt", message: "stored professional has an unknown discipline")
+        }
+        return Professional(id: id, name: name, discipline: discipline)
+    }
+}
+
+/// Reads `postgres://user:password@host:port/database?sslmode=…` into a client configuration.
+enum PostgresURL {
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+            let host = components.host, !host.isEmpty
+        else {
+            throw StoreError(code: "invalidInput", message: "the PostgreSQL URL must look like postgres://user:password@host:5432/database")
+        }
+        let database = String(components.path.drop { $0 == "/" })
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw StoreError(code: "invalidInput", message: "unknown sslmode \(mode)")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+}

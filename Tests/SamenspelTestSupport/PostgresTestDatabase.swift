@@ -1,0 +1,58 @@
+import Foundation
+public import Logging
+import PostgresNIO
+
+/// A throwaway PostgreSQL database for one test, on the server named by `SAMENSPEL_POSTGRES_URL`
+/// (e.g. `postgres://postgres@127.0.0.1:5432/postgres`; `.ci/run` starts one and sets it).
+public struct PostgresTestDatabase: Sendable {
+    /// The URL of the new database.
+    public let url: String
+    let name: String
+    let adminURL: String
+
+    /// The server's URL, if configured.
+    public static var serverURL: String? {
+        let url = ProcessInfo.processInfo.environment["SAMENSPEL_POSTGRES_URL"]
+        return url?.isEmpty == false ? url : nil
+    }
+
+    /// In CI the PostgreSQL tests must run: a missing server is a failure there, not a skip.
+    public static var required: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+    /// Creates a new, empty database.
+    public static func create(logger: Logger = Logger(label: "test.postgres")) async throws -> PostgresTestDatabase {
+        guard let serverURL else {
+            throw PostgresTestError(description: "SAMENSPEL_POSTGRES_URL is not set: the PostgreSQL tests need a server")
+        }
+        let name = "samenspel_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        try await Self.execute("CREATE DATABASE \(name)", on: serverURL, logger: logger)
+        var components = URLComponents(string: serverURL)!
+        components.path = "/" + name
+        return PostgresTestDatabase(url: components.string!, name: String(name), adminURL: serverURL)
+    }
+
+    /// Drops the database (closing its connections).
+    public func drop(logger: Logger = Logger(label: "test.postgres")) async {
+        try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: adminURL, logger: logger)
+    }
+
+    /// Runs one statement on a database.
+    public static func execute(_ sql: String, on url: String, logger: Logger) async throws {
+        let components = URLComponents(string: url)!
+        let configuration = PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: String(components.path.dropFirst()), tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
+
+struct PostgresTestError: Error, CustomStringConvertible {
+    let description: String
+}
