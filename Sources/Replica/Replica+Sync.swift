@@ -79,20 +79,30 @@ struct SyncSession {
 
     func pushPending(_ report: inout SyncReport) async throws {
         var restamped: Set<String> = []
+        // A server may serve lower limits than the protocol's; a batch it refuses as too large is halved.
+        var batchLimit = Replica.pushBatchSize
         while true {
-            let pending = try await pool.read { db in
+            let pending = try await pool.read { [batchLimit] db in
                 try Row.fetchAll(
                     db,
                     sql: """
                         SELECT \(ChangeRow.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
                         ORDER BY changes.local_seq LIMIT ?
                         """,
-                    arguments: [Replica.pushBatchSize]
+                    arguments: [batchLimit]
                 ).map(ChangeRow.decode)
             }
             guard !pending.isEmpty else { return }
             let batch = Replica.prefix(of: pending, maxBytes: Replica.pushBatchBytes)
-            let response = try await transport.push(PushRequest(changes: batch), token: token)
+            let response: PushResponse
+            do {
+                response = try await transport.push(PushRequest(changes: batch), token: token)
+            } catch let error as ReplicaError
+                where [ErrorCode.batchTooLarge, ErrorCode.payloadTooLarge].contains(error.code) && batch.count > 1
+            {
+                batchLimit = batch.count / 2
+                continue
+            }
             let now = replica.wallMillis()
             let outcome = try await pool.write { [restamped] db in
                 try Self.applyPushResults(response, for: batch, alreadyRestamped: restamped, now: now, db: db)

@@ -179,6 +179,20 @@ public struct ClientDigest: Codable, Hashable, Sendable {
     }
 }
 
+/// `GET /ready`: the server can serve (its database answers and has the current schema).
+public struct ReadyResponse: Codable, Hashable, Sendable {
+    /// `ready`.
+    public var status: String
+    /// `sqlite` or `postgresql`.
+    public var backend: String
+
+    /// Creates a response.
+    public init(status: String, backend: String) {
+        self.status = status
+        self.backend = backend
+    }
+}
+
 /// `GET /health`: liveness and the protocol versions the server speaks.
 public struct HealthResponse: Codable, Hashable, Sendable {
     /// `ok`.

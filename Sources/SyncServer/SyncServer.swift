@@ -16,23 +16,27 @@ public enum SyncServer {
     /// Builds the router with every route and middleware, for tests (`app.test(.router)`) and for
     /// ``makeApplication(store:configuration:logger:onListening:)``.
     public static func makeRouter(
-        store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
-        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+        store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
+        logger: Logger, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
-        router.add(middleware: ErrorMiddleware(logger: logger))
-        SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, logger: logger).register(on: router)
+        router.add(
+            middleware: ErrorMiddleware(
+                logger: logger, metrics: metrics, maxRequestBytes: configuration.limits.maxRequestBytes))
+        SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger)
+            .register(on: router)
         return router
     }
 
     /// Builds the application listening on `configuration.host` and `.port`. `onListening` receives the
     /// bound port (useful with port `0`).
     public static func makeApplication(
-        store: any SyncStore, configuration: ServerConfiguration, logger: Logger,
-        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
+        logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let router = makeRouter(store: store, configuration: configuration, logger: logger)
-        var server = HTTPServerBuilder.http1()
+        let router = makeRouter(store: store, configuration: configuration, metrics: metrics, logger: logger)
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        var server = HTTPServerBuilder.http1(configuration: http1)
         if let tls = configuration.tls {
             let chain: [NIOSSLCertificate]
             let key: NIOSSLPrivateKey
@@ -46,7 +50,7 @@ public enum SyncServer {
             }
             let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-            server = try .tls(.http1(), tlsConfiguration: tlsConfiguration)
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration)
         }
         return Application(
             router: router, server: server,

@@ -1,30 +1,46 @@
 import ArgumentParser
 import Casework
 import Foundation
+import Logging
 import SyncServer
 
-/// `--data DIR` for admin commands, falling back to `SAMENSPEL_DATA`.
+/// `--data DIR` or `--postgres URL` for admin commands, falling back to `SAMENSPEL_DATA` or
+/// `SAMENSPEL_POSTGRES_URL`.
 struct AdminOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The server's data folder (or set SAMENSPEL_DATA).", valueName: "dir"))
+    @Option(help: ArgumentHelp("The server's SQLite data folder [SAMENSPEL_DATA].", valueName: "dir"))
     var data: String?
 
-    func administration() throws -> Administration {
-        guard let directory = data ?? ProcessInfo.processInfo.environment["SAMENSPEL_DATA"], !directory.isEmpty else {
-            throw CLIError("give the server's data folder with --data DIR or SAMENSPEL_DATA")
-        }
+    @Option(help: ArgumentHelp("The server's PostgreSQL URL [SAMENSPEL_POSTGRES_URL].", valueName: "url"))
+    var postgres: String?
+
+    /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`).
+    func withAdministration<T: Sendable>(_ body: @Sendable (Administration) async throws -> T) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
-        return Administration(store: try SQLiteSyncStore(directory: directory), operatorName: user)
+        switch try StorageChoice(data: data, postgres: postgres) {
+        case .sqlite(let directory):
+            return try await body(Administration(store: try SQLiteSyncStore(directory: directory), operatorName: user))
+        case .postgres(let url):
+            var logger = Logger(label: "samenspel.admin")
+            logger.logLevel = .warning
+            do {
+                return try await PostgresSyncStore.withStore(url: url, logger: logger) { store in
+                    try await body(Administration(store: store, operatorName: user))
+                }
+            } catch let error as StoreError where error == .unavailable {
+                throw CLIError("cannot reach PostgreSQL at \(PostgresSyncStore.target(of: url)); nothing was changed")
+            }
+        }
     }
 }
 
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Manage teams, professionals, clients and enrollment codes on the server's data folder.",
+        abstract: "Manage teams, professionals, clients, devices and backups of the server's storage.",
         discussion: "Works while the server runs. Ids are printed alone on stdout.",
         subcommands: [
             TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self,
-            DeviceCommand.self, AuditCommand.self, CompactCommand.self,
+            DeviceCommand.self, AuditCommand.self, CompactCommand.self, BackupCommand.self,
         ])
 
     @OptionGroup var options: AdminOptions
@@ -40,7 +56,9 @@ struct TeamCommand: AsyncParsableCommand {
         @Option(help: "Team name.") var name: String
 
         func run() async throws {
-            print(try await admin.options.administration().createTeam(name: name).id)
+            try await admin.options.withAdministration { administration in
+                print(try await administration.createTeam(name: name).id)
+            }
         }
     }
 
@@ -49,8 +67,10 @@ struct TeamCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for team in try await admin.options.administration().store.teams() {
-                print("\(team.id)\t\(team.name)")
+            try await admin.options.withAdministration { administration in
+                for team in try await administration.store.teams() {
+                    print("\(team.id)\t\(team.name)")
+                }
             }
         }
     }
@@ -68,9 +88,11 @@ struct ProfessionalCommand: AsyncParsableCommand {
         @Option(name: .customLong("team"), help: "A team id (repeat for several teams).") var teams: [String]
 
         func run() async throws {
-            let professional = try await admin.options.administration().createProfessional(
-                name: name, discipline: discipline, teamIds: teams)
-            print(professional.id)
+            try await admin.options.withAdministration { administration in
+                let professional = try await administration.createProfessional(
+                    name: name, discipline: discipline, teamIds: teams)
+                print(professional.id)
+            }
         }
     }
 
@@ -79,11 +101,13 @@ struct ProfessionalCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for record in try await admin.options.administration().store.professionals() {
-                let professional = record.professional
-                print(
-                    "\(professional.id)\t\(professional.discipline.rawValue)\t\(professional.name)\t"
-                        + record.teamIds.joined(separator: ","))
+            try await admin.options.withAdministration { administration in
+                for record in try await administration.store.professionals() {
+                    let professional = record.professional
+                    print(
+                        "\(professional.id)\t\(professional.discipline.rawValue)\t\(professional.name)\t"
+                            + record.teamIds.joined(separator: ","))
+                }
             }
         }
     }
@@ -101,7 +125,9 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "The team responsible for the client.") var team: String
 
         func run() async throws {
-            print(try await admin.options.administration().createClient(name: name, teamId: team))
+            try await admin.options.withAdministration { administration in
+                print(try await administration.createClient(name: name, teamId: team))
+            }
         }
     }
 
@@ -117,7 +143,9 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "The new team.") var team: String
 
         func run() async throws {
-            try await admin.options.administration().moveClient(clientId, toTeam: team)
+            try await admin.options.withAdministration { administration in
+                try await administration.moveClient(clientId, toTeam: team)
+            }
         }
     }
 
@@ -135,7 +163,9 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(help: "Why (e.g. the request's reference); one line, no personal data.") var reason: String
 
         func run() async throws {
-            print(try await admin.options.administration().eraseClient(clientId, reason: reason))
+            try await admin.options.withAdministration { administration in
+                print(try await administration.eraseClient(clientId, reason: reason))
+            }
         }
     }
 
@@ -144,8 +174,10 @@ struct ClientCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for client in try await admin.options.administration().store.clients() {
-                print("\(client.id)\t\(client.teamId)")
+            try await admin.options.withAdministration { administration in
+                for client in try await administration.store.clients() {
+                    print("\(client.id)\t\(client.teamId)")
+                }
             }
         }
     }
@@ -166,9 +198,11 @@ struct AdminEnrollCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let code = try await admin.options.administration().issueEnrollmentCode(
-            professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
-        print(code)
+        try await admin.options.withAdministration { administration in
+            let code = try await administration.issueEnrollmentCode(
+                professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
+            print(code)
+        }
     }
 }
 
@@ -189,6 +223,33 @@ struct CompactCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        print(try await admin.options.administration().compact(keepMillis: Int64(keepDays) * 86_400_000))
+        try await admin.options.withAdministration { administration in
+            print(try await administration.compact(keepMillis: Int64(keepDays) * 86_400_000))
+        }
+    }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the SQLite database to --to FILE, consistently, while the server runs.",
+        discussion: """
+            Restore: stop the server, copy the backup to samenspel-server.sqlite in the data folder (remove \
+            any samenspel-server.sqlite-wal and -shm files there), start the server. Laptops that synced \
+            after the backup was taken rebuild their replica on their next sync and push their own writes \
+            again, so nothing they hold is lost. For PostgreSQL, use pg_dump and pg_restore (Deploy/README.md).
+            """)
+
+    @ParentCommand var admin: AdminCommand
+    @Option(help: ArgumentHelp("The backup file to create (must not exist).", valueName: "file")) var to: String
+
+    func run() async throws {
+        guard case .sqlite(let directory) = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres)
+        else {
+            throw CLIError("backup copies the SQLite store; back up PostgreSQL with pg_dump (see Deploy/README.md)")
+        }
+        let store = try SQLiteSyncStore(directory: directory)
+        let summary = try await store.backup(to: to)
+        printError("backed up \(summary.changes) changes (log position \(summary.position)) to \(to)")
     }
 }

@@ -14,14 +14,16 @@ struct DeviceCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            for device in try await admin.options.administration().store.devices() {
-                let columns = [
-                    device.id, device.professional.id, device.professional.name, device.name ?? "",
-                    CalendarTime.iso8601(millis: device.enrolledAt),
-                    device.lastSeenAt.map { CalendarTime.iso8601(millis: $0) } ?? "never",
-                    device.revokedAt.map { "revoked " + CalendarTime.iso8601(millis: $0) } ?? "active",
-                ]
-                print(columns.joined(separator: "\t"))
+            try await admin.options.withAdministration { administration in
+                for device in try await administration.store.devices() {
+                    let columns = [
+                        device.id, device.professional.id, device.professional.name, device.name ?? "",
+                        CalendarTime.iso8601(millis: device.enrolledAt),
+                        device.lastSeenAt.map { CalendarTime.iso8601(millis: $0) } ?? "never",
+                        device.revokedAt.map { "revoked " + CalendarTime.iso8601(millis: $0) } ?? "active",
+                    ]
+                    print(columns.joined(separator: "\t"))
+                }
             }
         }
     }
@@ -33,8 +35,10 @@ struct DeviceCommand: AsyncParsableCommand {
         @Argument(help: "The device's id.") var deviceId: String
 
         func run() async throws {
-            try await admin.options.administration().revokeDevice(deviceId)
-            printError("revoked \(deviceId); the laptop wipes its replica on its next contact with the server")
+            try await admin.options.withAdministration { administration in
+                try await administration.revokeDevice(deviceId)
+                printError("revoked \(deviceId); the laptop wipes its replica on its next contact with the server")
+            }
         }
     }
 }
@@ -55,19 +59,21 @@ struct AuditCommand: AsyncParsableCommand {
         enum JourneyFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func run() async throws {
-            let entries = try await admin.options.administration().store.auditEntries(clientId: client, actor: professional)
-            switch format {
-            case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
-            case .text:
-                for entry in entries {
-                    let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                    print(
-                        [String(entry.seq ?? 0), CalendarTime.iso8601(millis: entry.at), entry.action, entry.result,
-                         entry.actor, entry.deviceId ?? "-", entry.clientIds.joined(separator: ","), details,
-                         entry.origin ?? "-"].joined(separator: "\t"))
+            try await admin.options.withAdministration { administration in
+                let entries = try await administration.store.auditEntries(clientId: client, actor: professional)
+                switch format {
+                case .json:
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+                case .text:
+                    for entry in entries {
+                        let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                        print(
+                            [String(entry.seq ?? 0), CalendarTime.iso8601(millis: entry.at), entry.action, entry.result,
+                             entry.actor, entry.deviceId ?? "-", entry.clientIds.joined(separator: ","), details,
+                             entry.origin ?? "-"].joined(separator: "\t"))
+                    }
                 }
             }
         }
@@ -78,12 +84,14 @@ struct AuditCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
-            let result = try await admin.options.administration().store.verifyAudit()
-            if let broken = result.firstBroken {
-                printError("the audit log is BROKEN at entry \(broken) (of \(result.entries) checked): it was altered")
-                throw ExitCode.failure
+            try await admin.options.withAdministration { administration in
+                let result = try await administration.store.verifyAudit()
+                if let broken = result.firstBroken {
+                    printError("the audit log is BROKEN at entry \(broken) (of \(result.entries) checked): it was altered")
+                    throw ExitCode.failure
+                }
+                printError("the audit log is intact: \(result.entries) entries, hash chain verified")
             }
-            printError("the audit log is intact: \(result.entries) entries, hash chain verified")
         }
     }
 }

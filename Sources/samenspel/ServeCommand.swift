@@ -1,68 +1,186 @@
 public import ArgumentParser
 public import Logging
-import Hummingbird
+import ServiceLifecycle
+import UnixSignals
 import SyncServer
 
+/// `samenspel serve`: the sync server on the embedded SQLite store or on PostgreSQL.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the sync server on the embedded SQLite store.")
+        commandName: "serve", abstract: "Run the sync server (SQLite in --data, or PostgreSQL with --postgres).",
+        discussion: """
+            Every flag can also be set by the environment variable in brackets; a flag wins over its variable. \
+            SIGTERM or SIGINT stops the server gracefully: it stops accepting connections, lets requests in \
+            flight finish (up to --shutdown-timeout), then closes the database.
+            """)
 
-    @Option(help: ArgumentHelp("Folder of the server's data (created if missing).", valueName: "dir"))
-    var data: String
-
-    @Option(help: "Interface to listen on. Loopback by default; put a TLS proxy in front for other hosts.")
-    var host = "127.0.0.1"
-
-    @Option(help: "TCP port (0 picks a free one).")
-    var port = 8080
+    @Option(help: ArgumentHelp("Folder of the SQLite data, created if missing [SAMENSPEL_DATA].", valueName: "dir"))
+    var data: String?
 
     @Option(help: ArgumentHelp(
-        "How far ahead of this server's clock a pushed timestamp may be, in seconds (laptops re-stamp what is refused).",
-        valueName: "seconds"))
-    var maxClockDrift = 600
+        "PostgreSQL URL postgres://user:password@host:5432/db[?sslmode=require] [SAMENSPEL_POSTGRES_URL].",
+        valueName: "url"))
+    var postgres: String?
 
-    @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS (with --tls-key).", valueName: "file"))
+    @Option(help: ArgumentHelp("Most PostgreSQL connections of this instance [SAMENSPEL_POSTGRES_POOL_SIZE] (20).",
+                               valueName: "n"))
+    var postgresPoolSize: Int?
+
+    @Option(help: ArgumentHelp(
+        "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). Put a TLS proxy in front for other hosts.",
+        valueName: "address"))
+    var host: String?
+
+    @Option(help: ArgumentHelp("TCP port, 0 picks a free one [SAMENSPEL_PORT] (8080).", valueName: "port"))
+    var port: Int?
+
+    @Option(help: ArgumentHelp(
+        "How far ahead of this server's clock a pushed timestamp may be [SAMENSPEL_MAX_CLOCK_DRIFT] (600).",
+        valueName: "seconds"))
+    var maxClockDrift: Int?
+
+    @Option(help: ArgumentHelp("PEM certificate chain: serve HTTPS, with --tls-key [SAMENSPEL_TLS_CERT].",
+                               valueName: "file"))
     var tlsCert: String?
 
-    @Option(help: ArgumentHelp("PEM private key of the certificate.", valueName: "file"))
+    @Option(help: ArgumentHelp("PEM private key of the certificate [SAMENSPEL_TLS_KEY].", valueName: "file"))
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp("Requests per second one device may make on average (429 beyond).", valueName: "n"))
-    var deviceRate: Double = 50
+    @Option(help: ArgumentHelp(
+        "Requests per second one device may make on average, 429 beyond [SAMENSPEL_DEVICE_RATE] (50).",
+        valueName: "n"))
+    var deviceRate: Double?
 
-    @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
-    var logLevel: Logger.Level = .info
+    @Option(help: ArgumentHelp("Largest request body, 413 beyond [SAMENSPEL_MAX_BODY_BYTES] (8388608).",
+                               valueName: "bytes"))
+    var maxBodyBytes: Int?
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
-        guard maxClockDrift >= 1 else { throw ValidationError("--max-clock-drift must be at least 1 second") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("give --tls-cert and --tls-key together") }
-        guard deviceRate > 0 else { throw ValidationError("--device-rate must be positive") }
+    @Option(help: ArgumentHelp("Most changes per push [SAMENSPEL_MAX_PUSH_CHANGES] (1000).", valueName: "n"))
+    var maxPushChanges: Int?
+
+    @Option(help: ArgumentHelp("Most changes per pull page [SAMENSPEL_MAX_PAGE_CHANGES] (1000).", valueName: "n"))
+    var maxPageChanges: Int?
+
+    @Option(help: ArgumentHelp("Close connections idle this long [SAMENSPEL_IDLE_TIMEOUT] (60).",
+                               valueName: "seconds"))
+    var idleTimeout: Int?
+
+    @Option(help: ArgumentHelp(
+        "On SIGTERM, wait this long for requests in flight [SAMENSPEL_SHUTDOWN_TIMEOUT] (30).", valueName: "seconds"))
+    var shutdownTimeout: Int?
+
+    @Option(help: ArgumentHelp(
+        "trace, debug, info, notice, warning, error or critical [SAMENSPEL_LOG_LEVEL] (info).", valueName: "level"))
+    var logLevel: Logger.Level?
+
+    @Option(help: ArgumentHelp("text, or json for one JSON object per line [SAMENSPEL_LOG_FORMAT] (text).",
+                               valueName: "format"))
+    var logFormat: LogFormat?
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
     }
 
     func run() async throws {
+        let level = try Settings.value(logLevel, "SAMENSPEL_LOG_LEVEL", default: .info)
+        let format = try Settings.value(logFormat, "SAMENSPEL_LOG_FORMAT", default: .text)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
-            return handler
+            switch format {
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "samenspel.server")
-        let store = try SQLiteSyncStore(directory: data)
+        let configuration = try serverConfiguration()
+        if configuration.tls == nil && !["127.0.0.1", "localhost", "::1"].contains(configuration.host) {
+            logger.warning(
+                "serving plain HTTP on a non-loopback interface: put a TLS proxy in front, or give --tls-cert and --tls-key",
+                metadata: ["server.host": "\(configuration.host)"])
+        }
+        let storage = try await openStorage(logger: logger)
+        let server = try await RunningServer.start(
+            store: storage.store, configuration: configuration, services: storage.services,
+            shutdownSignals: [.sigterm, .sigint], logger: logger)
+        logger.notice(
+            "listening", metadata: ["server.url": "\(server.baseURL)", "server.backend": "\(storage.description)"])
+        try await server.wait()
+        logger.notice("stopped")
+    }
+
+    /// The server settings from flags, environment and defaults.
+    func serverConfiguration() throws -> ServerConfiguration {
+        let port = try Settings.value(port, "SAMENSPEL_PORT", default: 8080)
+        guard (0...65535).contains(port) else { throw ValidationError("the port must be 0–65535, not \(port)") }
+        let drift = try Settings.value(maxClockDrift, "SAMENSPEL_MAX_CLOCK_DRIFT", default: 600)
+        guard drift >= 1 else { throw ValidationError("the clock drift must be at least 1 second") }
+        let rate = try Settings.value(deviceRate, "SAMENSPEL_DEVICE_RATE", default: 50)
+        guard rate > 0 else { throw ValidationError("the device rate must be positive") }
+        let idle = try Settings.value(idleTimeout, "SAMENSPEL_IDLE_TIMEOUT", default: 60)
+        let shutdown = try Settings.value(shutdownTimeout, "SAMENSPEL_SHUTDOWN_TIMEOUT", default: 30)
+        guard idle >= 1, shutdown >= 1 else { throw ValidationError("timeouts must be at least 1 second") }
+        let maximum = ServerConfiguration.Limits.protocolMaximum
+        let limits = try ServerConfiguration.Limits(
+            maxRequestBytes: Settings.value(maxBodyBytes, "SAMENSPEL_MAX_BODY_BYTES", default: maximum.maxRequestBytes),
+            maxPushChanges: Settings.value(maxPushChanges, "SAMENSPEL_MAX_PUSH_CHANGES", default: maximum.maxPushChanges),
+            maxPageChanges: Settings.value(maxPageChanges, "SAMENSPEL_MAX_PAGE_CHANGES", default: maximum.maxPageChanges))
         var configuration = ServerConfiguration(
-            host: host, port: port, maxClockDriftMillis: Int64(maxClockDrift) * 1000,
-            deviceRequestsPerSecond: deviceRate)
-        if let tlsCert, let tlsKey {
-            configuration.tls = .init(certificatePath: tlsCert, keyPath: tlsKey)
-        } else if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-            logger.warning("serving plain HTTP on \(host): put a TLS proxy in front, or give --tls-cert and --tls-key")
+            host: try Settings.value(host, "SAMENSPEL_HOST", default: "127.0.0.1"), port: port,
+            maxClockDriftMillis: Int64(drift) * 1000, deviceRequestsPerSecond: rate,
+            limits: try limits.validated(), idleTimeoutSeconds: idle, shutdownTimeoutSeconds: shutdown)
+        let certificate = try Settings.value(tlsCert, "SAMENSPEL_TLS_CERT")
+        let key = try Settings.value(tlsKey, "SAMENSPEL_TLS_KEY")
+        switch (certificate, key) {
+        case (let certificate?, let key?): configuration.tls = .init(certificatePath: certificate, keyPath: key)
+        case (nil, nil): break
+        default: throw ValidationError("give the TLS certificate and key together")
         }
-        let app = try await SyncServer.makeApplication(store: store, configuration: configuration, logger: logger) {
-            port in
-            logger.notice(
-                "listening",
-                metadata: ["server.url": "\(tlsCert == nil ? "http" : "https")://\(host):\(port)", "server.data": "\(data)"])
+        return configuration
+    }
+
+    /// The store, the services it needs running, and a description for the log (no password).
+    func openStorage(logger: Logger) async throws -> (store: any SyncStore, services: [any Service], description: String) {
+        switch try StorageChoice(data: data, postgres: postgres) {
+        case .sqlite(let directory):
+            return (try SQLiteSyncStore(directory: directory), [], "sqlite")
+        case .postgres(let url):
+            let poolSize = try Settings.value(postgresPoolSize, "SAMENSPEL_POSTGRES_POOL_SIZE", default: 20)
+            guard poolSize >= 1 else { throw ValidationError("the PostgreSQL pool size must be at least 1") }
+            // Migrate first, on a pool of its own, so that the server never serves on an old schema.
+            let store = try PostgresSyncStore(url: url, maxConnections: poolSize, logger: logger)
+            do {
+                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger) { _ in }
+            } catch let error as StoreError where error == .unavailable {
+                throw CLIError("cannot reach PostgreSQL at \(store.target); is it running, and are the URL and password right?")
+            }
+            return (store, [store], "postgresql")
         }
-        try await app.runService()
+    }
+}
+
+/// Where the server's data lives: `--data DIR` (SQLite) or `--postgres URL`, from flags or environment.
+enum StorageChoice {
+    case sqlite(String)
+    case postgres(String)
+
+    init(data: String?, postgres: String?) throws {
+        switch (data, postgres) {
+        case (_?, _?): throw CLIError("give either --data (SQLite) or --postgres, not both")
+        case (_, let url?): self = .postgres(url)
+        case (let directory?, _): self = .sqlite(directory)
+        case (nil, nil):
+            switch (try Settings.value(nil, "SAMENSPEL_DATA") as String?, try Settings.value(nil, "SAMENSPEL_POSTGRES_URL") as String?) {
+            case (_?, _?): throw CLIError("SAMENSPEL_DATA and SAMENSPEL_POSTGRES_URL are both set: unset one")
+            case (_, let url?): self = .postgres(url)
+            case (let directory?, _): self = .sqlite(directory)
+            case (nil, nil):
+                throw CLIError(
+                    "give the server's storage: --data DIR (SQLite) or --postgres URL, or set SAMENSPEL_DATA or SAMENSPEL_POSTGRES_URL")
+            }
+        }
     }
 }
 

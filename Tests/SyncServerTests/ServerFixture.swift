@@ -71,11 +71,12 @@ struct ServerFixture {
     /// Runs `body` against the router (no sockets), then removes the folder.
     func test(
         maxClockDriftMillis: Int64 = 60 * 60 * 1000, deviceRequestsPerSecond: Double = 1000,
-        deviceRequestBurst: Double = 10_000, _ body: @Sendable (API) async throws -> Void
+        deviceRequestBurst: Double = 10_000, limits: ServerConfiguration.Limits = .protocolMaximum,
+        _ body: @Sendable (API) async throws -> Void
     ) async throws {
         defer { folder.remove() }
         do {
-            try await run(maxClockDriftMillis, deviceRequestsPerSecond, deviceRequestBurst, body)
+            try await run(maxClockDriftMillis, deviceRequestsPerSecond, deviceRequestBurst, limits, body)
         } catch {
             await tearDown()
             throw error
@@ -101,13 +102,13 @@ struct ServerFixture {
 
     private func run(
         _ maxClockDriftMillis: Int64, _ deviceRequestsPerSecond: Double, _ deviceRequestBurst: Double,
-        _ body: @Sendable (API) async throws -> Void
+        _ limits: ServerConfiguration.Limits, _ body: @Sendable (API) async throws -> Void
     ) async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let configuration = ServerConfiguration(
             maxClockDriftMillis: maxClockDriftMillis, deviceRequestsPerSecond: deviceRequestsPerSecond,
-            deviceRequestBurst: deviceRequestBurst)
+            deviceRequestBurst: deviceRequestBurst, limits: limits)
         let app = try await SyncServer.makeApplication(store: store, configuration: configuration, logger: logger)
         try await app.test(.router) { client in try await body(API(client: client, admin: admin)) }
     }

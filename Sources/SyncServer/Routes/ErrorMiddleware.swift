@@ -5,13 +5,16 @@ import Logging
 import NIOCore
 import SyncProtocol
 
-/// Turns every failure into the protocol's JSON error body and logs one line per request.
+/// Turns every failure into the protocol's JSON error body, and logs and counts every request.
 ///
-/// The log line has method, route, status and duration only: never bodies, tokens or query values.
+/// The log line and the metrics have method, route pattern, status and duration only: never bodies,
+/// tokens, ids in paths or query values.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = SyncRequestContext
 
     let logger: Logger
+    let metrics: ServerMetrics
+    let maxRequestBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -24,13 +27,16 @@ struct ErrorMiddleware: RouterMiddleware {
             response = Self.errorResponse(error.status, error.detail)
             if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
         } catch let error as HTTPError {
-            response = Self.errorResponse(error.status, Self.detail(for: error))
+            response = Self.errorResponse(error.status, detail(for: error))
         } catch is NIOTooManyBytesError {
-            response = Self.errorResponse(.contentTooLarge, Self.detail(for: HTTPError(.contentTooLarge)))
+            response = Self.errorResponse(.contentTooLarge, detail(for: HTTPError(.contentTooLarge)))
         } catch let error as StoreError where error.code == ErrorCode.cursorExpired {
             response = Self.errorResponse(.gone, ErrorDetail(code: error.code, message: error.message))
         } catch let error as StoreError where error.code == ErrorCode.outOfScope {
             response = Self.errorResponse(.notFound, ErrorDetail(code: error.code, message: error.message))
+        } catch let error as StoreError where error.code == ErrorCode.unavailable {
+            response = Self.errorResponse(.serviceUnavailable, ErrorDetail(code: error.code, message: error.message))
+            response.headers[.retryAfter] = "1"
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             response = Self.errorResponse(
                 .serviceUnavailable,
@@ -47,11 +53,13 @@ struct ErrorMiddleware: RouterMiddleware {
         }
         let elapsed = ContinuousClock.now - started
         let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let route = context.endpointPath.map { $0 == "NotFound" ? "unmatched" : $0 } ?? "unmatched"
+        metrics.request(route: route, method: "\(request.method)", status: Int(response.status.code), duration: elapsed)
         logger.info(
             "request",
             metadata: [
                 "http.method": "\(request.method)",
-                "http.route": "\(context.endpointPath ?? "unmatched")",
+                "http.route": "\(route)",
                 "http.status": "\(response.status.code)",
                 "http.duration_ms": "\(String(format: "%.1f", millis))",
             ])
@@ -66,13 +74,13 @@ struct ErrorMiddleware: RouterMiddleware {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func detail(for error: HTTPError) -> ErrorDetail {
+    func detail(for error: HTTPError) -> ErrorDetail {
         switch error.status {
         case .notFound: ErrorDetail(code: ErrorCode.notFound, message: "no such route")
         case .contentTooLarge:
             ErrorDetail(
                 code: ErrorCode.payloadTooLarge,
-                message: "request body larger than \(ProtocolLimits.maxRequestBytes) bytes")
+                message: "request body larger than \(maxRequestBytes) bytes")
         case .unsupportedMediaType:
             ErrorDetail(code: ErrorCode.unsupportedMediaType, message: "the body must be application/json")
         default:

@@ -11,12 +11,15 @@ struct SyncRoutes: Sendable {
     /// The server's wall clock (Unix ms).
     let wallMillis: @Sendable () -> Int64
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics
     let logger: Logger
 
     func register(on router: Router<SyncRequestContext>) {
         router.get("health") { _, _ in
             try Self.json(HealthResponse(status: "ok", protocolVersions: [WireCoding.protocolVersion]))
         }
+        router.get("ready") { _, _ in try await ready() }
+        router.get("metrics") { _, _ in try await metricsText() }
         let v1 = router.group("v1")
         v1.post("enroll") { request, context in try await enroll(request, context) }
         let limiter = RateLimiter(
@@ -35,7 +38,7 @@ struct SyncRoutes: Sendable {
     }
 
     func enroll(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
-        let body = try await Self.decode(EnrollRequest.self, shape: RequestShape.enroll, from: request, context: context)
+        let body = try await decode(EnrollRequest.self, shape: RequestShape.enroll, from: request)
         if let name = body.deviceName {
             do throws(CaseworkError) {
                 try TextRules.checkName(name, field: "deviceName")
@@ -67,11 +70,11 @@ struct SyncRoutes: Sendable {
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw ServerError.unauthorized }
-        let body = try await Self.decode(PushRequest.self, shape: RequestShape.push, from: request, context: context)
-        guard body.changes.count <= ProtocolLimits.maxPushChanges else {
+        let body = try await decode(PushRequest.self, shape: RequestShape.push, from: request)
+        guard body.changes.count <= configuration.limits.maxPushChanges else {
             throw ServerError(
                 .badRequest, code: ErrorCode.batchTooLarge,
-                message: "at most \(ProtocolLimits.maxPushChanges) changes per push")
+                message: "at most \(configuration.limits.maxPushChanges) changes per push")
         }
         let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
@@ -94,6 +97,9 @@ struct SyncRoutes: Sendable {
                     origin: origin)
             })
         let rejected = plan.results.filter { $0.status == .rejected }.count
+        metrics.pushed(
+            accepted: plan.accepted.count, duplicate: plan.results.filter { $0.status == .duplicate }.count,
+            rejected: rejected)
         logger.info(
             "push",
             metadata: [
@@ -107,8 +113,9 @@ struct SyncRoutes: Sendable {
         guard let principal = context.principal else { throw ServerError.unauthorized }
         let query = request.uri.queryParameters
         let start = try PullCursor.position(from: query["after"].map(String.init))
-        let page = try await store.pull(for: principal, after: start, limit: try Self.limit(query["limit"].map(String.init)))
+        let page = try await store.pull(for: principal, after: start, limit: try limit(query["limit"].map(String.init)))
         try await audit("pull", page, principal, request, context)
+        metrics.pulled(page.changes.count)
         return try Self.json(
             PullResponse(
                 changes: page.changes, cursor: PullCursor.text(for: page.next), hasMore: page.hasMore,
@@ -128,7 +135,7 @@ struct SyncRoutes: Sendable {
         let query = request.uri.queryParameters
         let after = try ClientCursor.position(from: query["after"].map(String.init))
         let page = try await store.clientChanges(
-            for: principal, clientId: clientId, after: after, limit: try Self.limit(query["limit"].map(String.init)))
+            for: principal, clientId: clientId, after: after, limit: try limit(query["limit"].map(String.init)))
         try await audit("clientHistory", page, principal, request, context)
         return try Self.json(
             PullResponse(
@@ -150,15 +157,42 @@ struct SyncRoutes: Sendable {
                 serverTime: serverTime()))
     }
 
-    static func limit(_ text: String?) throws -> Int {
-        guard let text else { return ProtocolLimits.defaultPageChanges }
+    /// The page size of a pull: the protocol allows 1–``ProtocolLimits/maxPageChanges``; this server serves
+    /// at most its configured page limit (fewer changes than asked, with `hasMore`).
+    func limit(_ text: String?) throws -> Int {
+        guard let text else { return configuration.limits.defaultPageChanges }
         guard text.allSatisfy(\.isASCIIDigit), let value = Int(text), (1...ProtocolLimits.maxPageChanges).contains(value)
         else {
             throw ServerError(
                 .badRequest, code: ErrorCode.invalidParameter,
                 message: "limit must be a whole number from 1 to \(ProtocolLimits.maxPageChanges)")
         }
-        return value
+        return min(value, configuration.limits.maxPageChanges)
+    }
+
+    /// `GET /ready`: 200 when the database answers and has every migration of this build, 503 otherwise.
+    func ready() async throws -> Response {
+        let status = try? await store.status(activeSince: wallMillis() - configuration.activeDeviceWindowMillis)
+        metrics.record(status)
+        guard let status else {
+            throw ServerError(
+                .serviceUnavailable, code: ErrorCode.unavailable, message: "the database cannot be reached", retryAfter: 5)
+        }
+        guard status.missingMigrations.isEmpty else {
+            throw ServerError(
+                .serviceUnavailable, code: ErrorCode.unavailable,
+                message: "the database lacks migrations \(status.missingMigrations.joined(separator: ", "))",
+                retryAfter: 5)
+        }
+        return try Self.json(ReadyResponse(status: "ready", backend: status.backend))
+    }
+
+    /// `GET /metrics`: Prometheus text format; the store's gauges are refreshed on each scrape.
+    func metricsText() async throws -> Response {
+        metrics.record(try? await store.status(activeSince: wallMillis() - configuration.activeDeviceWindowMillis))
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
 
     /// Records a read in the audit log: which clients' changes were sent, and how many.
@@ -171,16 +205,14 @@ struct SyncRoutes: Sendable {
             details: ["changes": String(page.changes.count)], origin: request.origin(context)))
     }
 
-    static func decode<T: Decodable>(
-        _ type: T.Type, shape: RequestShape, from request: Request, context: SyncRequestContext
-    ) async throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, shape: RequestShape, from request: Request) async throws -> T {
         let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
         guard let mediaType, mediaType.isType(.applicationJson) else {
             throw ServerError(
                 .unsupportedMediaType, code: ErrorCode.unsupportedMediaType,
                 message: "the body must be application/json")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.body.collect(upTo: configuration.limits.maxRequestBytes)
         let data = Data(buffer.readableBytesView)
         do {
             // Members the protocol does not define are refused, not silently ignored.

@@ -187,6 +187,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `message`.
     public var description: String { message }
+
+    /// The database cannot be reached or asked to retry; nothing was stored (503 with `Retry-After`).
+    public static let unavailable = StoreError(
+        code: "unavailable", message: "the database is unavailable; nothing was stored, retry shortly")
 }
 
 /// Everything the server stores, behind one protocol so that backends (SQLite, PostgreSQL) are
@@ -246,8 +250,8 @@ public protocol SyncStore: Sendable {
     /// stored facts (including the latest timestamp accepted from that device, which it then raises), with
     /// the audit entry `audit` makes of the plan.
     func push(
-        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
-        audit: @Sendable (PushPlan) -> AuditEntry
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @escaping @Sendable (PushFacts) -> PushPlan,
+        audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan
     /// Up to `limit` changes about the principal's current caseload after `position`, in log order.
     ///
@@ -270,4 +274,35 @@ public protocol SyncStore: Sendable {
     func digests(for principal: Principal) async throws -> CaseloadDigest
     /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms); returns it.
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
+
+    // MARK: Operations
+
+    /// Facts for readiness and metrics: whether the schema is current, how many devices synced since
+    /// `activeSince` (Unix ms), and how many database connections are in use. Throws when the database
+    /// cannot be reached.
+    func status(activeSince: Int64) async throws -> StoreStatus
+}
+
+/// Operational facts of a store (``SyncStore/status(activeSince:)``), free of personal data.
+public struct StoreStatus: Hashable, Sendable {
+    /// `sqlite` or `postgresql`.
+    public let backend: String
+    /// Schema versions this build expects that the database lacks (empty when current).
+    public let missingMigrations: [String]
+    /// Devices that made a request since the given time and are not revoked.
+    public let activeDevices: Int
+    /// Database connections lent out right now.
+    public let connectionsInUse: Int
+    /// Most connections the store opens.
+    public let connectionsMax: Int
+
+    /// Creates a status.
+    public init(backend: String, missingMigrations: [String], activeDevices: Int, connectionsInUse: Int,
+                connectionsMax: Int) {
+        self.backend = backend
+        self.missingMigrations = missingMigrations
+        self.activeDevices = activeDevices
+        self.connectionsInUse = connectionsInUse
+        self.connectionsMax = connectionsMax
+    }
 }

@@ -95,46 +95,33 @@ enum PostgresSchema {
     static let auditLock: Int64 = 0x53_414D_0003
 
     /// Applies the migrations not applied yet.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
-            do {
-                try await connection.query(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-                    logger: logger)
-                var applied: Set<String> = []
-                for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
-                    .decode(String.self)
-                {
-                    applied.insert(version)
-                }
-                for (version, statements) in migrations where !applied.contains(version) {
-                    try await connection.withTransaction(logger: logger) { connection in
-                        for statement in statements {
-                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                        }
-                        let now = WallClock.millis()
-                        try await connection.query(
-                            "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(now))", logger: logger)
-                    }
-                    logger.info("applied migration", metadata: ["postgres.migration": "\(version)"])
-                }
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
-                throw error
+    static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+        do {
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                logger: logger)
+            var applied: Set<String> = []
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(String.self)
+            {
+                applied.insert(version)
             }
-            try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+            for (version, statements) in migrations where !applied.contains(version) {
+                try await connection.withTransaction(logger: logger) { connection in
+                    for statement in statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    let now = WallClock.millis()
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (version, applied_at) VALUES (\(version), \(now))", logger: logger)
+                }
+                logger.info("applied migration", metadata: ["postgres.migration": "\(version)"])
+            }
+        } catch {
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+            throw error
         }
-    }
-
-    /// Whether every migration of this build is applied (for readiness).
-    static func isCurrent(_ client: PostgresClient, logger: Logger) async throws -> Bool {
-        var applied: Set<String> = []
-        for try await version in try await client.query("SELECT version FROM schema_migrations", logger: logger)
-            .decode(String.self)
-        {
-            applied.insert(version)
-        }
-        return migrations.allSatisfy { applied.contains($0.0) }
+        try await connection.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
     }
 }

@@ -61,32 +61,36 @@ extension PostgresSyncStore {
     }
 
     public func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry] {
-        let pattern = clientId.map { "%," + $0 + ",%" }
-        let rows = try await client.query(
-            """
-            SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
-            FROM audit_log
-            WHERE (\(pattern)::text IS NULL OR (',' || client_ids || ',') LIKE \(pattern))
-                AND (\(actor)::text IS NULL OR actor = \(actor))
-            ORDER BY seq
-            """, logger: logger)
-        return try await Self.auditEntries(rows)
+        try await connected { connection in
+            let pattern = clientId.map { "%," + $0 + ",%" }
+            let rows = try await connection.query(
+                """
+                SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
+                FROM audit_log
+                WHERE (\(pattern)::text IS NULL OR (',' || client_ids || ',') LIKE \(pattern))
+                    AND (\(actor)::text IS NULL OR actor = \(actor))
+                ORDER BY seq
+                """, logger: self.logger)
+            return try await Self.auditEntries(rows)
+        }
     }
 
     public func verifyAudit() async throws -> AuditVerification {
-        let entries = try await Self.auditEntries(try await client.query(
-            """
-            SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
-            FROM audit_log ORDER BY seq
-            """, logger: logger))
-        var previous = AuditChain.genesis
-        for (index, entry) in entries.enumerated() {
-            guard entry.previousHash == previous, entry.hash == AuditChain.hash(entry, previous: previous) else {
-                return AuditVerification(entries: index + 1, firstBroken: entry.seq)
+        try await connected { connection in
+            let entries = try await Self.auditEntries(try await connection.query(
+                """
+                SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
+                FROM audit_log ORDER BY seq
+                """, logger: self.logger))
+            var previous = AuditChain.genesis
+            for (index, entry) in entries.enumerated() {
+                guard entry.previousHash == previous, entry.hash == AuditChain.hash(entry, previous: previous) else {
+                    return AuditVerification(entries: index + 1, firstBroken: entry.seq)
+                }
+                previous = entry.hash ?? ""
             }
-            previous = entry.hash ?? ""
+            return AuditVerification(entries: entries.count, firstBroken: nil)
         }
-        return AuditVerification(entries: entries.count, firstBroken: nil)
     }
 
     private static func auditEntries(_ rows: PostgresRowSequence) async throws -> [AuditEntry] {

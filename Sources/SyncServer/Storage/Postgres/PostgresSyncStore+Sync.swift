@@ -2,6 +2,7 @@ import Casework
 public import ChangeLog
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 import SyncProtocol
 
@@ -11,8 +12,8 @@ extension PostgresSyncStore {
         "seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id, author_discipline, device_id"
 
     public func push(
-        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
-        audit: @Sendable (PushPlan) -> AuditEntry
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @escaping @Sendable (PushFacts) -> PushPlan,
+        audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
         try await transaction { connection in
             // Taken first: facts and appends of concurrent pushes (on any instance) are serialised.
@@ -154,18 +155,80 @@ extension PostgresSyncStore {
 
     // MARK: - Helpers
 
+    /// How long an operation waits for a pooled connection before it answers ``StoreError/unavailable``
+    /// (PostgreSQL down or every connection busy): a load balancer and the replicas then retry, instead of
+    /// requests piling up.
+    static let leaseTimeout: Duration = .seconds(10)
+
     /// Runs `body` in a transaction; an error `body` throws comes out as itself (PostgresNIO wraps it in a
     /// `PostgresTransactionError`, which would hide a ``StoreError`` from the routes).
-    func transaction<T>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
-        do {
-            return try await client.withTransaction(logger: logger, body)
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await connected { connection in
+            do {
+                return try await connection.withTransaction(logger: self.logger) { try await body($0) }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.beginError ?? error.commitError ?? error
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection, outside a transaction; gives up with ``StoreError/unavailable``
+    /// when no connection is leased within ``leaseTimeout``.
+    func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await connections.measure {
+            do {
+                return try await withThrowingTaskGroup(of: T?.self) { group in
+                    let leased = NIOLockedValueBox(false)
+                    group.addTask {
+                        try await self.client.withConnection { connection in
+                            leased.withLockedValue { $0 = true }
+                            return try await body(connection)
+                        }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: Self.leaseTimeout)
+                        guard leased.withLockedValue({ $0 }) else {
+                            self.logger.warning(
+                                "no PostgreSQL connection within the lease timeout",
+                                metadata: ["postgres.target": "\(self.target)", "postgres.timeout": "\(Self.leaseTimeout)"])
+                            throw StoreError.unavailable
+                        }
+                        return nil
+                    }
+                    defer { group.cancelAll() }
+                    while let result = try await group.next() {
+                        if let value = result { return value }
+                    }
+                    throw StoreError.unavailable
+                }
+            } catch {
+                throw Self.storeError(error)
+            }
+        }
+    }
+
+    /// Database trouble that a retry can fix (the server unreachable, the pool closing, a serialisation
+    /// failure or deadlock) becomes ``StoreError`` `unavailable` (503 with `Retry-After`); other errors pass.
+    static func storeError(_ error: any Error) -> any Error {
+        guard let error = error as? PSQLError else { return error }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown,
+            .queryCancelled:
+            return StoreError.unavailable
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 40001 serialization_failure, 40P01 deadlock_detected, 57P0x admin shutdown, 08xxx connection.
+            if state == "40001" || state == "40P01" || state.hasPrefix("57P") || state.hasPrefix("08") {
+                return StoreError.unavailable
+            }
+            return error
+        default:
+            return error
         }
     }
 
     /// Runs `body` in a read-only transaction that sees one snapshot of the database.
-    func readSnapshot<T>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+    func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await transaction { connection in
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: self.logger)
             return try await body(connection)

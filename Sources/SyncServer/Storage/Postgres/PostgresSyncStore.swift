@@ -22,12 +22,31 @@ import SyncProtocol
 public final class PostgresSyncStore: SyncStore, Service {
     let client: PostgresClient
     let logger: Logger
+    let connections: ConnectionUse
+    /// `host:port/database`, without credentials, for messages.
+    public let target: String
+
+    /// `host:port/database` of a PostgreSQL URL, without credentials, for messages.
+    public static func target(of url: String) -> String {
+        PostgresURL.redacted(url)
+    }
 
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
-    /// (`?sslmode=require` for TLS). The pool starts when ``run()`` runs; ``migrate()`` creates the schema.
-    public init(url: String, logger: Logger) throws {
-        self.client = PostgresClient(configuration: try PostgresURL.configuration(from: url), backgroundLogger: logger)
+    /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
+    /// ``run()`` runs; ``migrate()`` creates the schema.
+    public init(url: String, maxConnections: Int = 20, logger: Logger) throws {
+        guard maxConnections >= 1 else {
+            throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
+        }
+        var configuration = try PostgresURL.configuration(from: url)
+        configuration.options.maximumConnections = maxConnections
+        // PostgresNIO logs every failed connection attempt at info level; the store reports unavailability.
+        var poolLogger = logger
+        poolLogger.logLevel = max(logger.logLevel, .notice)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
+        self.target = Self.target(of: url)
         self.logger = logger
+        self.connections = ConnectionUse(capacity: maxConnections)
     }
 
     /// Runs the connection pool until cancelled.
@@ -37,30 +56,56 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Applies the schema migrations this build knows and the database lacks.
     public func migrate() async throws {
-        try await PostgresSchema.migrate(client, logger: logger)
+        try await connected { connection in try await PostgresSchema.migrate(on: connection, logger: self.logger) }
     }
 
     /// Runs `body` with a migrated store whose pool runs meanwhile, then stops the pool.
     public static func withStore<T: Sendable>(
-        url: String, logger: Logger, _ body: @Sendable (PostgresSyncStore) async throws -> T
+        url: String, maxConnections: Int = 4, logger: Logger, _ body: @Sendable (PostgresSyncStore) async throws -> T
     ) async throws -> T {
-        let store = try PostgresSyncStore(url: url, logger: logger)
+        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
+            let (started, signal) = AsyncStream<Void>.makeStream()
             group.addTask {
+                signal.finish()
                 await store.run()
                 return nil
             }
             defer { group.cancelAll() }
+            // Lease connections only once the pool runs (PostgresNIO warns otherwise).
+            for await _ in started {}
             try await store.migrate()
             return try await body(store)
         }
     }
 
+    public func status(activeSince: Int64) async throws -> StoreStatus {
+        let (applied, active) = try await connected { connection in
+            var applied: Set<String> = []
+            for try await version in try await connection.query(
+                "SELECT version FROM schema_migrations", logger: self.logger
+            ).decode(String.self) {
+                applied.insert(version)
+            }
+            let active = try await connection.query(
+                "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND last_seen_at >= \(activeSince)",
+                logger: self.logger
+            ).decode(Int64.self).first(where: { _ in true }) ?? 0
+            return (applied, Int(active))
+        }
+        return StoreStatus(
+            backend: "postgresql", missingMigrations: PostgresSchema.migrations.map(\.0).filter { !applied.contains($0) },
+            activeDevices: active, connectionsInUse: connections.current, connectionsMax: connections.capacity)
+    }
+
     // MARK: - Directory
 
     public func createTeam(_ team: TeamRecord) async throws {
-        try await client.query(
-            "INSERT INTO teams (id, name, created_at) VALUES (\(team.id), \(team.name), \(team.createdAt))", logger: logger)
+        _ = try await connected { connection in
+            try await connection.query(
+                "INSERT INTO teams (id, name, created_at) VALUES (\(team.id), \(team.name), \(team.createdAt))",
+                logger: self.logger)
+        }
     }
 
     public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
@@ -128,39 +173,45 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     public func teams() async throws -> [TeamRecord] {
-        var teams: [TeamRecord] = []
-        for try await (id, name, createdAt) in try await client.query(
-            "SELECT id, name, created_at FROM teams ORDER BY name, id", logger: logger
-        ).decode((String, String, Int64).self) {
-            teams.append(TeamRecord(id: id, name: name, createdAt: createdAt))
+        try await connected { connection in
+            var teams: [TeamRecord] = []
+            for try await (id, name, createdAt) in try await connection.query(
+                "SELECT id, name, created_at FROM teams ORDER BY name, id", logger: self.logger
+            ).decode((String, String, Int64).self) {
+                teams.append(TeamRecord(id: id, name: name, createdAt: createdAt))
+            }
+            return teams
         }
-        return teams
     }
 
     public func professionals() async throws -> [ProfessionalRecord] {
-        var records: [ProfessionalRecord] = []
-        for try await (id, name, discipline, teams) in try await client.query(
-            """
-            SELECT p.id, p.name, p.discipline, coalesce(string_agg(m.team_id, ',' ORDER BY m.team_id), '')
-            FROM professionals p LEFT JOIN memberships m ON m.professional_id = p.id
-            GROUP BY p.id ORDER BY p.name, p.id
-            """, logger: logger
-        ).decode((String, String, String, String).self) {
-            records.append(ProfessionalRecord(
-                professional: try Self.professional(id, name, discipline),
-                teamIds: teams.split(separator: ",").map(String.init)))
+        try await connected { connection in
+            var records: [ProfessionalRecord] = []
+            for try await (id, name, discipline, teams) in try await connection.query(
+                """
+                SELECT p.id, p.name, p.discipline, coalesce(string_agg(m.team_id, ',' ORDER BY m.team_id), '')
+                FROM professionals p LEFT JOIN memberships m ON m.professional_id = p.id
+                GROUP BY p.id ORDER BY p.name, p.id
+                """, logger: self.logger
+            ).decode((String, String, String, String).self) {
+                records.append(ProfessionalRecord(
+                    professional: try Self.professional(id, name, discipline),
+                    teamIds: teams.split(separator: ",").map(String.init)))
+            }
+            return records
         }
-        return records
     }
 
     public func clients() async throws -> [ClientRecord] {
-        var clients: [ClientRecord] = []
-        for try await (id, team, createdAt) in try await client.query(
-            "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id", logger: logger
-        ).decode((String, String, Int64).self) {
-            clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt))
+        try await connected { connection in
+            var clients: [ClientRecord] = []
+            for try await (id, team, createdAt) in try await connection.query(
+                "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id", logger: self.logger
+            ).decode((String, String, Int64).self) {
+                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt))
+            }
+            return clients
         }
-        return clients
     }
 
     // MARK: - Enrollment and devices
@@ -202,43 +253,47 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     public func authenticate(tokenHash: String, now: Int64) async throws -> Authentication? {
-        let rows = try await client.query(
-            """
-            SELECT d.id, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
-            FROM devices d JOIN professionals p ON p.id = d.professional_id WHERE d.token_hash = \(tokenHash)
-            """, logger: logger)
-        guard
-            let (deviceId, lastSeen, revoked, id, name, discipline) = try await rows.decode(
-                (String, Int64?, Int64?, String, String, String).self
-            ).first(where: { _ in true })
-        else { return nil }
-        if revoked != nil { return .revoked(deviceId: deviceId) }
-        let professional = try Self.professional(id, name, discipline)
-        var teams: Set<String> = []
-        for try await team in try await client.query(
-            "SELECT team_id FROM memberships WHERE professional_id = \(professional.id)", logger: logger
-        ).decode(String.self) {
-            teams.insert(team)
+        try await connected { connection in
+            let rows = try await connection.query(
+                """
+                SELECT d.id, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
+                FROM devices d JOIN professionals p ON p.id = d.professional_id WHERE d.token_hash = \(tokenHash)
+                """, logger: self.logger)
+            guard
+                let (deviceId, lastSeen, revoked, id, name, discipline) = try await rows.decode(
+                    (String, Int64?, Int64?, String, String, String).self
+                ).first(where: { _ in true })
+            else { return nil }
+            if revoked != nil { return .revoked(deviceId: deviceId) }
+            let professional = try Self.professional(id, name, discipline)
+            var teams: Set<String> = []
+            for try await team in try await connection.query(
+                "SELECT team_id FROM memberships WHERE professional_id = \(professional.id)", logger: self.logger
+            ).decode(String.self) {
+                teams.insert(team)
+            }
+            if (lastSeen ?? 0) < now - 60_000 {
+                try await connection.query("UPDATE devices SET last_seen_at = \(now) WHERE id = \(deviceId)", logger: self.logger)
+            }
+            return .valid(Principal(deviceId: deviceId, professional: professional, teamIds: teams))
         }
-        if (lastSeen ?? 0) < now - 60_000 {
-            try await client.query("UPDATE devices SET last_seen_at = \(now) WHERE id = \(deviceId)", logger: logger)
-        }
-        return .valid(Principal(deviceId: deviceId, professional: professional, teamIds: teams))
     }
 
     public func devices() async throws -> [DeviceRecord] {
-        var devices: [DeviceRecord] = []
-        for try await (deviceId, deviceName, enrolled, seen, revoked, id, name, discipline) in try await client.query(
-            """
-            SELECT d.id, d.name, d.enrolled_at, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
-            FROM devices d JOIN professionals p ON p.id = d.professional_id ORDER BY d.enrolled_at, d.id
-            """, logger: logger
-        ).decode((String, String?, Int64, Int64?, Int64?, String, String, String).self) {
-            devices.append(DeviceRecord(
-                id: deviceId, professional: try Self.professional(id, name, discipline), name: deviceName,
-                enrolledAt: enrolled, lastSeenAt: seen, revokedAt: revoked))
+        try await connected { connection in
+            var devices: [DeviceRecord] = []
+            for try await (deviceId, deviceName, enrolled, seen, revoked, id, name, discipline) in try await connection.query(
+                """
+                SELECT d.id, d.name, d.enrolled_at, d.last_seen_at, d.revoked_at, p.id, p.name, p.discipline
+                FROM devices d JOIN professionals p ON p.id = d.professional_id ORDER BY d.enrolled_at, d.id
+                """, logger: self.logger
+            ).decode((String, String?, Int64, Int64?, Int64?, String, String, String).self) {
+                devices.append(DeviceRecord(
+                    id: deviceId, professional: try Self.professional(id, name, discipline), name: deviceName,
+                    enrolledAt: enrolled, lastSeenAt: seen, revokedAt: revoked))
+            }
+            return devices
         }
-        return devices
     }
 
     public func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool {
@@ -308,6 +363,12 @@ public final class PostgresSyncStore: SyncStore, Service {
 
 /// Reads `postgres://user:password@host:port/database?sslmode=…` into a client configuration.
 enum PostgresURL {
+    /// `host:port/database` of a URL, without user or password.
+    static func redacted(_ url: String) -> String {
+        guard let components = URLComponents(string: url) else { return "(unparsable URL)" }
+        return "\(components.host ?? "?"):\(components.port ?? 5432)\(components.path)"
+    }
+
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty
@@ -323,10 +384,9 @@ enum PostgresURL {
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: throw StoreError(code: "invalidInput", message: "unknown sslmode \(mode)")
         }
-        var configuration = PostgresClient.Configuration(
+        let configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
             password: components.password, database: database.isEmpty ? nil : database, tls: tls)
-        configuration.options.maximumConnections = 20
         return configuration
     }
 }

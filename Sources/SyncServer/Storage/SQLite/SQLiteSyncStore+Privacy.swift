@@ -5,7 +5,7 @@ import SQLiteSupport
 
 extension SQLiteSyncStore {
     public func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int {
-        let removed = try await pool.write { db -> Int in
+        let removed = try await write { db -> Int in
             guard
                 let row = try Row.fetchOne(
                     db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId]),
@@ -35,7 +35,7 @@ extension SQLiteSyncStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await pool.write { db in try Self.append(entry, db: db) }
+        try await write { db in try Self.append(entry, db: db) }
     }
 
     /// Appends an audit entry inside the caller's transaction, chained to the last one.
@@ -59,7 +59,7 @@ extension SQLiteSyncStore {
     }
 
     public func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry] {
-        try await pool.read { db in
+        try await read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let clientId {
@@ -77,7 +77,7 @@ extension SQLiteSyncStore {
     }
 
     public func verifyAudit() async throws -> AuditVerification {
-        try await pool.read { db in
+        try await read { db in
             var previous = AuditChain.genesis
             var count = 0
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")

@@ -6,10 +6,10 @@ import SyncProtocol
 
 extension SQLiteSyncStore {
     public func push(
-        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @Sendable (PushFacts) -> PushPlan,
-        audit: @Sendable (PushPlan) -> AuditEntry
+        _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @escaping @Sendable (PushFacts) -> PushPlan,
+        audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
-        try await pool.write { db in
+        try await write { db in
             var facts = try Self.facts(for: changes, db: db)
             facts.deviceHighWater = try String.fetchOne(
                 db, sql: "SELECT max_hlc FROM devices WHERE id = ?", arguments: [deviceId]
@@ -41,7 +41,7 @@ extension SQLiteSyncStore {
     }
 
     public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
-        try await pool.read { db in
+        try await read { db in
             let end = try Self.logEnd(db)
             let horizon = try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
             guard start.position <= end, start.position == 0 || start.position >= horizon else {
@@ -59,7 +59,7 @@ extension SQLiteSyncStore {
     public func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int)
         async throws -> StoredPage
     {
-        try await pool.read { db in
+        try await read { db in
             guard try Self.inCaseload(clientId, of: principal, db: db) else {
                 throw StoreError(code: "outOfScope", message: "client \(clientId) is not in your caseload")
             }
@@ -80,7 +80,7 @@ extension SQLiteSyncStore {
     }
 
     public func digests(for principal: Principal) async throws -> CaseloadDigest {
-        try await pool.read { db in
+        try await read { db in
             var clients: [String: ChangeSetDigest] = [:]
             // What the professional may see: the changes for everyone plus those for their discipline.
             for row in try Row.fetchAll(
@@ -101,7 +101,7 @@ extension SQLiteSyncStore {
     }
 
     public func advanceHorizon(receivedBefore: Int64) async throws -> Int64 {
-        try await pool.write { db in
+        try await write { db in
             let candidate = try Int64.fetchOne(
                 db, sql: "SELECT max(seq) FROM changes WHERE received_at < ?", arguments: [receivedBefore]) ?? 0
             try db.execute(sql: "UPDATE server_state SET horizon = max(horizon, ?)", arguments: [candidate])

@@ -13,16 +13,40 @@ public final class SQLiteSyncStore: SyncStore {
     public static let fileName = "samenspel-server.sqlite"
 
     let pool: DatabasePool
+    let connections: ConnectionUse
 
     /// Opens (creating and migrating if needed) the store in `directory`.
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
+        connections = ConnectionUse(capacity: pool.configuration.maximumReaderCount + 1)
+    }
+
+    /// A read on one snapshot, counted in ``connections``.
+    func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
+        try await connections.measure { try await pool.read(value) }
+    }
+
+    /// A write transaction, counted in ``connections``.
+    func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
+        try await connections.measure { try await pool.write(updates) }
+    }
+
+    public func status(activeSince: Int64) async throws -> StoreStatus {
+        let (applied, active) = try await read { db in
+            (try SQLiteSchema.migrator.appliedIdentifiers(db),
+             try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM devices WHERE revoked_at IS NULL AND last_seen_at >= ?",
+                arguments: [activeSince]) ?? 0)
+        }
+        return StoreStatus(
+            backend: "sqlite", missingMigrations: SQLiteSchema.migrator.migrations.filter { !applied.contains($0) },
+            activeDevices: active, connectionsInUse: connections.current, connectionsMax: connections.capacity)
     }
 
     public func createTeam(_ team: TeamRecord) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
                 sql: "INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)",
                 arguments: [team.id, team.name, team.createdAt])
@@ -30,7 +54,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
-        try await pool.write { db in
+        try await write { db in
             for teamId in teamIds where try !Self.exists(db, table: "teams", id: teamId) {
                 throw StoreError(code: "notFound", message: "no team with id \(teamId)")
             }
@@ -46,7 +70,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
-        try await pool.write { db in
+        try await write { db in
             guard try Self.exists(db, table: "teams", id: client.teamId) else {
                 throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
             }
@@ -61,7 +85,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
-        try await pool.write { db in
+        try await write { db in
             guard let current = try String.fetchOne(db, sql: "SELECT team_id FROM clients WHERE id = ?", arguments: [clientId])
             else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
             guard try Self.exists(db, table: "teams", id: teamId) else {
@@ -85,7 +109,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func teams() async throws -> [TeamRecord] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM teams ORDER BY name, id").map {
                 TeamRecord(id: $0["id"], name: $0["name"], createdAt: $0["created_at"])
             }
@@ -93,7 +117,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func professionals() async throws -> [ProfessionalRecord] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -111,7 +135,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func clients() async throws -> [ClientRecord] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id").map {
                 ClientRecord(id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"])
             }
@@ -121,7 +145,7 @@ public final class SQLiteSyncStore: SyncStore {
     public func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64)
         async throws
     {
-        try await pool.write { db in
+        try await write { db in
             guard try Self.exists(db, table: "professionals", id: professionalId) else {
                 throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
             }
@@ -135,7 +159,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func redeemEnrollmentCode(hash: String, device: NewDevice, now: Int64) async throws -> Professional? {
-        try await pool.write { db in
+        try await write { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -161,7 +185,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func authenticate(tokenHash: String, now: Int64) async throws -> Authentication? {
-        let found = try await pool.read { db -> (Authentication, Int64?)? in
+        let found = try await read { db -> (Authentication, Int64?)? in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -183,7 +207,7 @@ public final class SQLiteSyncStore: SyncStore {
         guard let (authentication, lastSeen) = found else { return nil }
         if case .valid(let principal) = authentication, (lastSeen ?? 0) < now - 60_000 {
             // At most one write a minute per device, so authentication stays a read on the hot path.
-            try await pool.write { db in
+            try await write { db in
                 try db.execute(
                     sql: "UPDATE devices SET last_seen_at = ? WHERE id = ?", arguments: [now, principal.deviceId])
             }
@@ -192,7 +216,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func devices() async throws -> [DeviceRecord] {
-        try await pool.read { db in
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -209,7 +233,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool {
-        try await pool.write { db in
+        try await write { db in
             guard let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM devices WHERE id = ?", arguments: [deviceId])
             else { return false }
             guard (revoked["revoked_at"] as Int64?) == nil else {

@@ -1,0 +1,75 @@
+import CoreMetrics
+public import Prometheus
+
+/// The server's metrics, in Prometheus text format on `GET /metrics` (swift-metrics on a Prometheus registry
+/// of this server's own, so several servers in one process do not mix their figures).
+///
+/// Labels carry routes, methods, status codes and outcomes only: never ids, names or other personal data.
+///
+/// | Metric | Type | Labels |
+/// |---|---|---|
+/// | `samenspel_http_requests_total` | counter | `route`, `method`, `status` |
+/// | `samenspel_http_request_duration_seconds` | histogram | `route`, `method` |
+/// | `samenspel_changes_pushed_total` | counter | `outcome` = `accepted`, `duplicate`, `rejected` |
+/// | `samenspel_changes_pulled_total` | counter | |
+/// | `samenspel_active_devices` | gauge | (devices with a request in the last 15 minutes, across instances) |
+/// | `samenspel_db_connections_in_use` / `_max` | gauge | (this instance's pool) |
+/// | `samenspel_db_up` | gauge | 1 when the last check reached the database with a current schema |
+public final class ServerMetrics: Sendable {
+    /// The registry the metrics are kept in.
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+
+    /// Creates metrics on a new registry (or the given one).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+    }
+
+    /// Records one answered request. `route` is the route pattern (never the path with its ids).
+    func request(route: String, method: String, status: Int, duration: Duration) {
+        Counter(
+            label: "samenspel_http_requests_total",
+            dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
+        ).increment()
+        CoreMetrics.Timer(
+            label: "samenspel_http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
+            factory: factory
+        ).recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000
+            + Int64(duration.components.attoseconds / 1_000_000_000))
+    }
+
+    /// Records the outcome of the changes of one push.
+    func pushed(accepted: Int, duplicate: Int, rejected: Int) {
+        for (outcome, count) in [("accepted", accepted), ("duplicate", duplicate), ("rejected", rejected)] {
+            Counter(label: "samenspel_changes_pushed_total", dimensions: [("outcome", outcome)], factory: factory)
+                .increment(by: count)
+        }
+    }
+
+    /// Records changes sent to pullers.
+    func pulled(_ count: Int) {
+        Counter(label: "samenspel_changes_pulled_total", factory: factory).increment(by: count)
+    }
+
+    /// Records the store's facts, or that the database could not be reached (`nil`).
+    func record(_ status: StoreStatus?) {
+        Gauge(label: "samenspel_db_up", factory: factory)
+            .record(status.map { $0.missingMigrations.isEmpty ? 1 : 0 } ?? 0)
+        guard let status else { return }
+        Gauge(label: "samenspel_active_devices", factory: factory).record(status.activeDevices)
+        Gauge(label: "samenspel_db_connections_in_use", factory: factory).record(status.connectionsInUse)
+        Gauge(label: "samenspel_db_connections_max", factory: factory).record(status.connectionsMax)
+    }
+
+    /// Every metric in the Prometheus text exposition format.
+    public func render() -> String {
+        registry.emitToString()
+    }
+}

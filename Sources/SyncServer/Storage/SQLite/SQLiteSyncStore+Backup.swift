@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// What a backup holds.
+public struct BackupSummary: Hashable, Sendable {
+    /// The log position the backup ends at.
+    public let position: Int64
+    /// Changes in the backup.
+    public let changes: Int
+}
+
+extension SQLiteSyncStore {
+    /// Copies the database to a new file at `path`, consistently, while the server keeps serving (SQLite's
+    /// online backup from one read snapshot). The file is written next to `path` and renamed into place
+    /// when complete, readable by the owner only. Refuses to overwrite an existing file.
+    public func backup(to path: String) async throws -> BackupSummary {
+        let files = FileManager.default
+        guard !files.fileExists(atPath: path) else {
+            throw StoreError(code: "invalidInput", message: "\(path) exists; give a new file name")
+        }
+        let partial = path + ".partial"
+        try? files.removeItem(atPath: partial)
+        guard files.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(code: "invalidInput", message: "cannot create \(partial)")
+        }
+        do {
+            let destination = try DatabaseQueue(path: partial)
+            try await connections.measure { try pool.backup(to: destination) }
+            let summary = try await destination.read { db in
+                guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
+                    throw StoreError(code: "internal", message: "the backup failed its integrity check")
+                }
+                return BackupSummary(
+                    position: try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0,
+                    changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
+            }
+            try destination.close()
+            try files.moveItem(atPath: partial, toPath: path)
+            return summary
+        } catch {
+            try? files.removeItem(atPath: partial)
+            throw error
+        }
+    }
+}
