@@ -162,6 +162,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SamenspelTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -19,6 +19,10 @@ public struct PostgresTestDatabase: Sendable {
     /// In CI the PostgreSQL tests must run: a missing server is a failure there, not a skip.
     public static var required: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
+    /// Whether tests that need PostgreSQL run: when a server is configured, and always in CI (where
+    /// ``create(logger:)`` then fails loudly if it is not).
+    public static var enabled: Bool { serverURL != nil || required }
+
     /// Creates a new, empty database.
     public static func create(logger: Logger = Logger(label: "test.postgres")) async throws -> PostgresTestDatabase {
         guard let serverURL else {

@@ -17,7 +17,7 @@ enum Backend: String, Sendable, CustomTestStringConvertible {
     /// SQLite always; PostgreSQL when `SAMENSPEL_POSTGRES_URL` is set, and always in CI (where a missing
     /// server then fails the tests instead of skipping them).
     static var all: [Backend] {
-        PostgresTestDatabase.serverURL != nil || PostgresTestDatabase.required ? [.sqlite, .postgres] : [.sqlite]
+        PostgresTestDatabase.enabled ? [.sqlite, .postgres] : [.sqlite]
     }
 
     var testDescription: String { rawValue }
