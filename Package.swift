@@ -143,6 +143,7 @@ let package = Package(
             name: "ProcessTests",
             dependencies: [
                 "samenspel", "ChangeLog", "Casework", "Replica", "SyncServer", "SQLiteSupport", "SamenspelTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: testSettings

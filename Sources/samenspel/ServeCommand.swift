@@ -1,5 +1,6 @@
 public import ArgumentParser
 public import Logging
+import Foundation
 import ServiceLifecycle
 import UnixSignals
 import SyncServer
@@ -107,8 +108,24 @@ struct ServeCommand: AsyncParsableCommand {
             shutdownSignals: [.sigterm, .sigint], logger: logger)
         logger.notice(
             "listening", metadata: ["server.url": "\(server.baseURL)", "server.backend": "\(storage.description)"])
+        let watchdog = Self.exitIfShutdownHangs(after: configuration.shutdownTimeoutSeconds + 5, logger: logger)
+        defer { watchdog.cancel() }
         try await server.wait()
         logger.notice("stopped")
+    }
+
+    /// After a SIGTERM or SIGINT, exits the process if the graceful shutdown has not finished `seconds` later
+    /// (a database call that ignores cancellation must not keep the process alive). Whatever a push had not
+    /// committed then is rolled back by the database, as after a crash.
+    static func exitIfShutdownHangs(after seconds: Int, logger: Logger) -> Task<Void, Never> {
+        Task.detached {
+            for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                try? await Task.sleep(for: .seconds(seconds))
+                guard !Task.isCancelled else { return }
+                logger.error("the graceful shutdown did not finish in time; exiting")
+                Foundation.exit(1)
+            }
+        }
     }
 
     /// The server settings from flags, environment and defaults.

@@ -135,10 +135,8 @@ import Testing
         for replica in [sanne, ahmed] { try await replica.sync() }
         let backup = office.folder.appending("backup")
         try FileManager.default.createDirectory(atPath: backup, withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: office.folder.appending("server/" + SQLiteSyncStore.fileName))
-        try await queue.writeWithoutTransaction { db in
-            try db.execute(sql: "VACUUM INTO ?", arguments: [backup + "/" + SQLiteSyncStore.fileName])
-        }
+        let summary = try await office.store.backup(to: backup + "/" + SQLiteSyncStore.fileName)
+        #expect(summary.changes == 2)  // Jaap's registration and the note
         _ = try await sanne.addNote(clientId: client, NoteContent(text: "after the backup, Sanne"))
         _ = try await ahmed.recordAssessment(clientId: client, Assessment(determinant: .context, score: .known(2)))
         for replica in [sanne, ahmed, sanne] { try await replica.sync() }
@@ -155,6 +153,33 @@ import Testing
         #expect(try await ahmed.journey(clientId: client).canonicalJSON() == before)
         await server.stop()
         office.folder.remove()
+    }
+
+    @Test func aServerWithLowerLimits_getsEveryWrite_inSmallerBatches() async throws {
+        let office = try await ThreeReplicasEndToEndTests.Office()
+        defer { office.folder.remove() }
+        let limits = ServerConfiguration.Limits(maxRequestBytes: 64 * 1024, maxPushChanges: 10, maxPageChanges: 4)
+        let server = try await RunningServer.start(
+            store: office.store, configuration: .init(port: 0, limits: try limits.validated()), logger: office.logger)
+        let sanne = try await office.laptop(
+            try await office.admin.createProfessional(name: "Sanne", discipline: .clientManager, teamIds: [office.team.id]),
+            "sanne", server: server)
+        let ahmed = try await office.laptop(
+            try await office.admin.createProfessional(name: "Ahmed", discipline: .incomeConsultant, teamIds: [office.team.id]),
+            "ahmed", server: server)
+        _ = try await sanne.sync()
+        // 35 notes of ~3 kB: more than ten per push, and more than 64 kB in one body.
+        for index in 0..<35 {
+            _ = try await sanne.addNote(
+                clientId: office.client, NoteContent(text: "note \(index) " + String(repeating: "x", count: 3000)))
+        }
+        let pushed = try await sanne.sync()
+        #expect(pushed.pushed == 35 && pushed.rejected.isEmpty)
+        let pulled = try await ahmed.sync()
+        #expect(pulled.pulled == 36 && pulled.pages >= 9)  // pages of at most four
+        #expect(try await ahmed.journey(clientId: office.client).canonicalJSON()
+            == (try await sanne.journey(clientId: office.client).canonicalJSON()))
+        await server.stop()
     }
 
     @Test func aReplicaBehindTheHorizon_rebuilds_keepingItsUnpushedWrites() async throws {

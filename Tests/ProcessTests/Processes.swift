@@ -52,16 +52,29 @@ enum Samenspel {
         return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Starts `samenspel` without waiting for it; its output is discarded.
-    static func start(_ arguments: [String], in directory: String) throws -> Process {
+    /// Starts `samenspel` without waiting for it; its output is discarded, or its standard error is written
+    /// to the file `log` (relative to `directory`).
+    static func start(_ arguments: [String], in directory: String, log: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            let path = directory + "/" + log
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: path)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
+    }
+
+    /// Sends SIGTERM, as systemd or a container runtime stops a service, and waits for the exit.
+    static func terminate(_ process: Process) {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
     }
 
     /// Kills a process with SIGKILL, as a crash or a power cut would stop it, and waits for it.

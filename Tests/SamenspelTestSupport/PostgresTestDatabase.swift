@@ -40,13 +40,61 @@ public struct PostgresTestDatabase: Sendable {
         try? await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: adminURL, logger: logger)
     }
 
+    /// The whole number the query's first row starts with (e.g. a `count(*)`).
+    public static func integer(_ sql: String, on url: String, logger: Logger = Logger(label: "test.postgres")) async throws
+        -> Int
+    {
+        let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            var value = 0
+            for try await number in rows.decode(Int64.self) { value = Int(number) }
+            try await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Holds the server's log lock (the advisory lock every append takes first) in a transaction until
+    /// `release` finishes: pushes on any instance then wait inside their transactions.
+    public static func holdingLogLock(
+        on url: String, logger: Logger = Logger(label: "test.postgres"), until release: @Sendable () async throws -> Void
+    ) async throws {
+        let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)
+        do {
+            try await connection.query("BEGIN", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.logLock))", logger: logger)
+            try await release()
+            try await connection.query("COMMIT", logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// `PostgresSchema.logLock` of the server.
+    static let logLock: Int64 = 0x53_414D_0002
+
+    /// A PostgreSQL client program (`pg_dump`, `pg_restore`) of the newest installed major version, or from PATH.
+    public static func tool(_ name: String) -> String? {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        for version in versions.compactMap(Int.init).sorted(by: >) {
+            let path = "/usr/lib/postgresql/\(version)/bin/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = "\(folder)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
     /// Runs one statement on a database.
     public static func execute(_ sql: String, on url: String, logger: Logger) async throws {
-        let components = URLComponents(string: url)!
-        let configuration = PostgresConnection.Configuration(
-            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: String(components.path.dropFirst()), tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         } catch {
@@ -59,4 +107,13 @@ public struct PostgresTestDatabase: Sendable {
 
 struct PostgresTestError: Error, CustomStringConvertible {
     let description: String
+}
+
+extension PostgresTestDatabase {
+    static func configuration(_ url: String) -> PostgresConnection.Configuration {
+        let components = URLComponents(string: url)!
+        return PostgresConnection.Configuration(
+            host: components.host ?? "127.0.0.1", port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: String(components.path.dropFirst()), tls: .disable)
+    }
 }
