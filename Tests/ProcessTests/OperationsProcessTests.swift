@@ -72,8 +72,12 @@ import Glibc
             }
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
+                // pg_locks spans the cluster: count only this test's database, not tests running beside it.
                 let waiting = try await PostgresTestDatabase.integer(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", on: database.url)
+                    """
+                    SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """, on: database.url)
                 if waiting > 0 { return }
                 try await Task.sleep(for: .milliseconds(20))
             }
