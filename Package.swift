@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "samenspel", targets: ["samenspel"]),
+        .executable(name: "samenspel-bench", targets: ["samenspel-bench"]),
         .library(name: "Replica", targets: ["Replica"]),
         .library(name: "SyncServer", targets: ["SyncServer"]),
     ],
@@ -94,6 +95,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The benchmark: every performance figure against a baseline measured in the same run.
+        .executableTarget(
+            name: "samenspel-bench",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol", "SQLiteSupport", "Replica", "SyncServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

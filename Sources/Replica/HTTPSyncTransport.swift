@@ -21,13 +21,28 @@ public struct HTTPSyncTransport: SyncTransport {
     ///
     /// Connection attempts are not retried inside the client: a laptop without network learns it at once
     /// (connection refused or a 10 s connect timeout) and the sync engine decides when to try again.
-    public static let sharedClient: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
+    public static let sharedClient: HTTPClient = makeClient(tls: nil)
+
+    /// A new client with the transport's settings (timeouts, no connection retries), trusting the system's
+    /// certificate authorities and, if given, those in `caPEM`. Shut it down when done with it.
+    public static func makeClient(trusting caPEM: String?) throws -> HTTPClient {
+        guard let caPEM, !caPEM.isEmpty else { return makeClient(tls: nil) }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))]
+        } catch {
+            throw ReplicaError(code: ReplicaError.invalidCertificate, message: "the CA file is not a PEM certificate")
+        }
+        return makeClient(tls: tls)
+    }
+
+    private static func makeClient(tls: TLSConfiguration?) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.idleTimeout = .seconds(30)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    }
 
     /// Creates a transport for a server; `baseURL` must be an `http` or `https` URL.
     public init(baseURL: String, client: HTTPClient = HTTPSyncTransport.sharedClient, timeoutSeconds: Int64 = 60)
@@ -74,17 +89,7 @@ public struct HTTPSyncTransport: SyncTransport {
         guard let caPEM, !caPEM.isEmpty else { return sharedClient }
         return try clients.withLock { clients in
             if let client = clients[caPEM] { return client }
-            var tls = TLSConfiguration.makeClientConfiguration()
-            do {
-                tls.additionalTrustRoots = [.certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))]
-            } catch {
-                throw ReplicaError(code: ReplicaError.invalidCertificate, message: "the CA file is not a PEM certificate")
-            }
-            var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-            configuration.connectionPool.retryConnectionEstablishment = false
-            configuration.connectionPool.idleTimeout = .seconds(30)
-            let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            let client = try makeClient(trusting: caPEM)
             clients[caPEM] = client
             return client
         }

@@ -168,7 +168,7 @@ extension Replica {
     }
 
     /// Stamps, checks and stores a local write with its projections and outbox entry.
-    private func record(_ event: CaseEvent, clientId: String, entityId: String?, db: Database) throws -> Change {
+    func record(_ event: CaseEvent, clientId: String, entityId: String?, db: Database) throws -> Change {
         let identity = try Self.identity(db)
         let wall = wallMillis() + (try ClockState.offset(db))
         let hlc = try Self.withClock(db) { $0.tick(wallMillis: wall) }

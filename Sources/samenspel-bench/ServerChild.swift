@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SyncServer
+import UnixSignals
+
+/// `samenspel-bench serve-child`: the server in a process of its own (so that its memory can be read from
+/// `/proc`), on SQLite in `--data`, on a free loopback port that it prints as `port N` on stdout.
+struct ServeChild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-child", abstract: "Run a server for the benchmark (used by the benchmark itself).",
+        shouldDisplay: false)
+
+    @Option(help: "SQLite data folder.") var data: String
+
+    func run() async throws {
+        var logger = Logger(label: "samenspel.bench.server")
+        logger.logLevel = .warning
+        let store = try SQLiteSyncStore(directory: data)
+        let server = try await RunningServer.start(
+            store: store, configuration: ServerConfiguration(port: 0), shutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        FileHandle.standardOutput.write(Data("port \(server.port)\n".utf8))
+        try await server.wait()
+    }
+}
+
+/// A server child process and what the benchmark reads of it.
+final class ServerProcess: @unchecked Sendable {
+    let process: Process
+    let baseURL: String
+    let directory: String
+
+    /// Starts `samenspel-bench serve-child` on `directory` and waits until it listens.
+    init(directory: String) throws {
+        self.directory = directory
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve-child", "--data", directory]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        self.process = process
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw BenchError("the benchmark server did not start") }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
+            throw BenchError("the benchmark server printed \(text)")
+        }
+        baseURL = "http://127.0.0.1:\(port)"
+    }
+
+    /// Peak resident memory (VmHWM) in bytes.
+    func peakResidentBytes() throws -> Int64 { try Self.statusField("VmHWM", pid: process.processIdentifier) }
+
+    /// Stops the process with SIGTERM and waits.
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    static func statusField(_ name: String, pid: Int32) throws -> Int64 {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+            let kilobytes = Int64(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { throw BenchError("no \(name) in /proc/\(pid)/status") }
+        return kilobytes * 1024
+    }
+}
+
+/// Bytes received on the loopback interface so far (every byte sent on loopback is received once).
+func loopbackBytes() throws -> Int64 {
+    let table = try String(contentsOfFile: "/proc/net/dev", encoding: .utf8)
+    guard let line = table.split(separator: "\n").first(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("lo:") }),
+        let received = line.split(separator: ":")[1].split(separator: " ", omittingEmptySubsequences: true).first,
+        let bytes = Int64(received)
+    else { throw BenchError("cannot read loopback counters from /proc/net/dev") }
+    return bytes
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,202 @@
+import AsyncHTTPClient
+import Casework
+import ChangeLog
+import Foundation
+@_spi(Benchmarks) import Replica
+import SyncProtocol
+import SyncServer
+
+/// How big each figure's workload is. `full` is the size the targets are stated for; `tiny` checks in CI
+/// that the benchmark still builds and works, in seconds.
+struct Sizes: Sendable {
+    var localWrites: Int
+    var push: Int
+    var pull: Int
+    var bigLog: Int
+    var smallLog: Int
+    var incremental: Int
+    var devices: Int
+    var perDevice: Int
+    var journeyEntries: Int
+    var repeats: Int
+    var clients: Int
+
+    static let full = Sizes(
+        localWrites: 2_000, push: 100_000, pull: 100_000, bigLog: 1_000_000, smallLog: 1_000, incremental: 100,
+        devices: 200, perDevice: 50, journeyEntries: 5_000, repeats: 15, clients: 100)
+    static let tiny = Sizes(
+        localWrites: 50, push: 2_000, pull: 2_000, bigLog: 5_000, smallLog: 500, incremental: 20, devices: 8,
+        perDevice: 5, journeyEntries: 200, repeats: 3, clients: 10)
+}
+
+/// Realistic case-note text: about 500 bytes of Dutch words in varying order (so compression sees text
+/// like the real thing, not one repeated phrase), from a seeded generator.
+struct NoteText {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    private static let words = """
+        huisbezoek gesprek klant afspraak sollicitatie vacature werkgever coaching schulden inkomen uitkering
+        motivatie vertrouwen kinderopvang vervoer taalcursus training netwerk werkervaring re-integratie
+        begeleiding planning doelen voortgang zorgen gezondheid budget betalingsregeling bijstand toeslag
+        brief formulier bellen volgende week besproken toegezegd lastig positief onzeker gemotiveerd contact
+        """.split(whereSeparator: \.isWhitespace).map(String.init)
+
+    private mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func make(bytes: Int = 500) -> String {
+        var text = "Huisbezoek \(next() % 1000): "
+        while text.utf8.count < bytes {
+            text += Self.words[Int(next() % UInt64(Self.words.count))]
+            text += next() % 9 == 0 ? ". " : " "
+        }
+        return text
+    }
+
+    /// A mix of events like a journey's: mostly notes, then assessments, some interventions.
+    mutating func event(_ index: Int) -> CaseEvent {
+        let determinant = Determinant.allCases[Int(next() % 7)]
+        switch index % 20 {
+        case 0..<12:
+            return .noteAdded(NoteContent(text: make(), behaviour: .jobSearch, determinants: [determinant]))
+        case 12..<17:
+            return .assessmentRecorded(
+                Assessment(determinant: determinant, score: .known(Int(next() % 5) + 1), behaviour: .jobSearch))
+        default:
+            let kind = InterventionCatalogue.kinds[Int(next() % UInt64(InterventionCatalogue.kinds.count))]
+            return .interventionStarted(
+                InterventionPlan(kind: kind.code, valence: kind.valence, targets: kind.targets, behaviour: kind.behaviour))
+        }
+    }
+}
+
+/// A server child with its office: one team, professionals of the three disciplines, clients, and the
+/// store opened beside the server for administration and direct loading.
+final class Office: @unchecked Sendable {
+    let server: ServerProcess
+    let store: SQLiteSyncStore
+    let admin: Administration
+    let team: String
+    let clients: [String]
+    let directory: String
+    private var clientsHTTP: [HTTPClient] = []
+
+    init(directory: String, clients count: Int) async throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory + "/server", withIntermediateDirectories: true)
+        store = try SQLiteSyncStore(directory: directory + "/server")
+        admin = Administration(store: store)
+        team = try await admin.createTeam(name: "Werk en Inkomen").id
+        var clients: [String] = []
+        for index in 0..<count { clients.append(try await admin.createClient(name: "Klant \(index)", teamId: team)) }
+        self.clients = clients
+        server = try ServerProcess(directory: directory + "/server")
+    }
+
+    /// Restarts the server process (fresh memory figures).
+    func restartServer() throws -> ServerProcess {
+        server.stop()
+        return try ServerProcess(directory: directory + "/server")
+    }
+
+    /// A new professional's laptop, enrolled with its own HTTP client (as a real laptop has), not synced.
+    func enroll(_ name: String, discipline: Discipline = .clientManager, server: ServerProcess? = nil) async throws
+        -> Laptop
+    {
+        let professional = try await admin.createProfessional(name: name, discipline: discipline, teamIds: [team])
+        return try await enroll(professional, server: server)
+    }
+
+    /// Another laptop of an existing professional.
+    func enroll(_ professional: Professional, server: ServerProcess? = nil) async throws -> Laptop {
+        let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
+        let client = try HTTPSyncTransport.makeClient(trusting: nil)
+        clientsHTTP.append(client)
+        let baseURL = (server ?? self.server).baseURL
+        let transport = try HTTPSyncTransport(baseURL: baseURL, client: client)
+        let folder = directory + "/laptop-" + UUID().uuidString.prefix(8)
+        let replica = try await Replica.enroll(in: folder, serverURL: baseURL, code: code, transport: transport)
+        return Laptop(replica: replica, transport: transport, professional: professional)
+    }
+
+    /// Loads `count` notes into the server's log directly (no HTTP), as pushes of `laptop`'s device.
+    func load(_ count: Int, as laptop: Laptop, batch: Int = 1_000) async throws {
+        let identity = try await laptop.replica.identity()
+        var text = NoteText(seed: UInt64(count))
+        var clock = HybridLogicalClock()
+        var done = 0
+        while done < count {
+            let size = min(batch, count - done)
+            let wall = WallClock.millis()
+            let changes = (0..<size).map { index -> Change in
+                let event = CaseEvent.noteAdded(NoteContent(text: text.make(), behaviour: .jobSearch))
+                return Change(
+                    id: Identifier.make(wallMillis: wall), clientId: clients[(done + index) % clients.count],
+                    entityType: event.entityType, entityId: Identifier.make(wallMillis: wall),
+                    operation: event.operation, payload: event.payload, hlc: clock.tick(wallMillis: wall),
+                    authorId: identity.professional.id, authorDiscipline: identity.professional.discipline.rawValue,
+                    deviceId: identity.deviceId)
+            }
+            try await storeDirectly(changes, as: laptop)
+            done += size
+        }
+    }
+
+    /// Stores changes as the server's push route does (planner and audit), without HTTP.
+    func storeDirectly(_ changes: [Change], as laptop: Laptop, into store: SQLiteSyncStore? = nil) async throws {
+        let identity = try await laptop.replica.identity()
+        let principal = Principal(deviceId: identity.deviceId, professional: laptop.professional, teamIds: [team])
+        let wall = WallClock.millis()
+        let plan = try await (store ?? self.store).push(
+            changes, from: identity.deviceId, receivedAt: wall,
+            planner: { facts in
+                PushPlanner.plan(changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: 600_000)
+            },
+            audit: { plan in
+                AuditEntry(
+                    at: wall, actor: principal.professional.id, deviceId: principal.deviceId, action: "push",
+                    clientIds: changes.map(\.clientId),
+                    details: ["received": String(changes.count), "accepted": String(plan.accepted.count)])
+            })
+        guard plan.accepted.count == changes.count else {
+            throw BenchError("the store refused \(changes.count - plan.accepted.count) of \(changes.count) changes")
+        }
+    }
+
+    func close() async throws {
+        server.stop()
+        for client in clientsHTTP { try await client.shutdown() }
+    }
+}
+
+/// An enrolled replica with its own HTTP connection.
+struct Laptop: Sendable {
+    let replica: Replica
+    let transport: HTTPSyncTransport
+    let professional: Professional
+
+    @discardableResult
+    func sync() async throws -> SyncReport { try await replica.sync(using: transport) }
+
+    /// Records `count` writes (the journey mix, or notes only) on the clients given, in transactions of 1,000.
+    func write(_ count: Int, on clients: [String], notesOnly: Bool = true, seed: UInt64 = 1) async throws {
+        var text = NoteText(seed: seed)
+        var done = 0
+        while done < count {
+            let size = min(1_000, count - done)
+            let client = clients[(done / 1_000) % clients.count]
+            let events = (0..<size).map { index in
+                notesOnly ? CaseEvent.noteAdded(NoteContent(text: text.make(), behaviour: .jobSearch)) : text.event(done + index)
+            }
+            _ = try await replica.recordBulk(clientId: client, events)
+            done += size
+        }
+    }
+}
