@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // Pure change-log rules: Change, hybrid logical clock, ordering. No I/O.
@@ -42,7 +43,14 @@ let package = Package(
         // Presentation of the journey: text for terminals, one self-contained HTML file, English and Dutch.
         .target(name: "JourneyViews", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
         // Versioned wire types, error body and JSON coding shared by replica and server.
-        .target(name: "SyncProtocol", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
+        .target(
+            name: "SyncProtocol",
+            dependencies: [
+                "ChangeLog", "Casework", .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // SQLite helpers shared by the replica and the server's SQLite backend (GRDB).
         .target(
             name: "SQLiteSupport",

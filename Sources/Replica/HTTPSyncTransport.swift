@@ -128,25 +128,60 @@ public struct HTTPSyncTransport: SyncTransport {
         return query
     }
 
+    /// Servers (by base URL) that said they decode gzip request bodies (`Accept-Encoding: gzip` on an
+    /// answer, RFC 7694). Until one has, requests go uncompressed, so older servers keep working.
+    private static let gzipServers = Mutex<Set<String>>([])
+
     private func send<Body: Encodable, Result: Decodable>(
         _ method: HTTPMethod, _ path: String, body: Body?, token: String?
+    ) async throws -> Result {
+        let encoded = try body.map { ByteBuffer(bytes: try WireCoding.makeEncoder().encode($0)) }
+        let compress = Self.gzipServers.withLock { $0.contains(baseURL) }
+        do {
+            return try await send(method, path, body: encoded, compressed: compress, token: token)
+        } catch let error as ReplicaError where compress && error.httpStatus == 415 {
+            // The server no longer decodes gzip (a downgrade): forget it and send the body as it is.
+            _ = Self.gzipServers.withLock { $0.remove(baseURL) }
+            return try await send(method, path, body: encoded, compressed: false, token: token)
+        }
+    }
+
+    private func send<Result: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: ByteBuffer?, compressed: Bool, token: String?
     ) async throws -> Result {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Encoding", value: WireCompression.encoding)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body)))
+            if compressed && body.readableBytes >= WireCompression.minimumBytes {
+                request.headers.add(name: "Content-Encoding", value: WireCompression.encoding)
+                request.body = .bytes(try WireCompression.gzip(body))
+            } else {
+                request.body = .bytes(body)
+            }
         }
         let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        var bytes: ByteBuffer
         do {
             response = try await client.execute(request, timeout: timeout)
             bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
         } catch {
             throw ReplicaError(
                 code: ReplicaError.serverUnreachable, message: "cannot reach the server at \(baseURL) (\(Self.reason(error)))")
+        }
+        if response.headers[canonicalForm: "Accept-Encoding"].contains(where: { WireCompression.accepts(String($0)) }) {
+            _ = Self.gzipServers.withLock { $0.insert(baseURL) }
+        }
+        if let coding = response.headers.first(name: "Content-Encoding")?.lowercased(), coding != "identity" {
+            guard coding == WireCompression.encoding,
+                let decoded = try? WireCompression.gunzip(bytes, maxBytes: Self.maxResponseBytes)
+            else {
+                throw ReplicaError(code: ReplicaError.badResponse, message: "the server's answer has an unreadable encoding")
+            }
+            bytes = decoded
         }
         let data = Data(bytes.readableBytesView)
         guard response.status == .ok else {

@@ -54,6 +54,9 @@ public enum ErrorCode {
     public static let rateLimited = "rateLimited"
     /// 413: the body is larger than ``ProtocolLimits/maxRequestBytes``.
     public static let payloadTooLarge = "payloadTooLarge"
+    /// 415: the request body's `Content-Encoding` is not one the server decodes (it answers with the
+    /// `Accept-Encoding` it does: `gzip`).
+    public static let unsupportedEncoding = "unsupportedEncoding"
     /// 415: the body is not `application/json`.
     public static let unsupportedMediaType = "unsupportedMediaType"
     /// 500: an unexpected server fault; nothing of the request was stored.

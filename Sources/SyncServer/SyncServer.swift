@@ -23,6 +23,7 @@ public enum SyncServer {
         router.add(
             middleware: ErrorMiddleware(
                 logger: logger, metrics: metrics, maxRequestBytes: configuration.limits.maxRequestBytes))
+        router.add(middleware: CompressionMiddleware(maxRequestBytes: configuration.limits.maxRequestBytes))
         SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger)
             .register(on: router)
         return router

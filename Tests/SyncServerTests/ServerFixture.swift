@@ -143,6 +143,13 @@ struct API: Sendable {
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
     }
 
+    /// A request with the given headers and body bytes as they are (for content codings).
+    func raw(_ method: HTTPRequest.Method, _ uri: String, bytes: ByteBuffer?, headers: HTTPFields) async throws
+        -> TestResponse
+    {
+        try await client.executeRequest(uri: uri, method: method, headers: headers, body: bytes)
+    }
+
     func send(_ method: HTTPRequest.Method, _ uri: String, _ value: some Encodable, token: String? = nil)
         async throws -> TestResponse
     {

@@ -51,6 +51,9 @@ struct ErrorMiddleware: RouterMiddleware {
                 .internalServerError,
                 ErrorDetail(code: ErrorCode.internalError, message: "internal error; nothing of the request was stored"))
         }
+        // RFC 7694: every answer says which request content coding this server decodes, so that laptops
+        // compress their pushes only for servers that understand it.
+        response.headers[.acceptEncoding] = WireCompression.encoding
         let elapsed = ContinuousClock.now - started
         let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         let route = context.endpointPath.map { $0 == "NotFound" ? "unmatched" : $0 } ?? "unmatched"
