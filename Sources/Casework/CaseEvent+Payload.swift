@@ -344,8 +344,14 @@ public enum TextRules {
 
     /// Whether the only control characters are tab, line feed and carriage return.
     static func hasOnlyPrintableOrLayout(_ text: String) -> Bool {
-        !text.unicodeScalars.contains {
-            $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
+        // Control characters (general category Cc) are exactly U+0000–U+001F and U+007F–U+009F: in UTF-8 the
+        // bytes below 0x20, 0x7F, and 0xC2 followed by 0x80–0x9F. Checked on bytes, without Unicode tables.
+        var afterC2 = false
+        for byte in text.utf8 {
+            if afterC2 && (0x80...0x9F).contains(byte) { return false }
+            afterC2 = byte == 0xC2
+            if byte == 0x7F || (byte < 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D) { return false }
         }
+        return true
     }
 }

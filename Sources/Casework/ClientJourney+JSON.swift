@@ -9,7 +9,7 @@ extension ClientJourney {
     public func canonicalJSON() -> String {
         // A journey has only strings, integers, booleans, arrays and objects: encoding cannot fail.
         let data = try! JSONEncoder().encode(self)
-        let value = try! JSONDecoder().decode(JSONValue.self, from: data)
+        let value = try! JSONValue(parsing: String(decoding: data, as: UTF8.self))
         return value.canonicalPrettyText + "\n"
     }
 }

@@ -19,7 +19,7 @@ enum ChangeStore {
             if db.changesCount > 0 { inserted.append(change) }
         }
         try noteInClients(inserted, db: db)
-        try refreshEntities(Set(inserted.map(\.entityId)), db: db)
+        try refreshEntities(Set(inserted.map(\.entityId)), known: inserted, db: db)
         return inserted
     }
 
@@ -193,12 +193,24 @@ enum ChangeStore {
     }
 
     /// Recomputes the `entities` row of each entity from all of its changes (order-independent).
-    static func refreshEntities(_ entityIds: Set<String>, db: Database) throws {
+    /// `known` may hold changes just inserted: an entity whose every change is among them (a new note, the
+    /// common case) is projected from memory instead of being read back.
+    static func refreshEntities(_ entityIds: Set<String>, known: [Change] = [], db: Database) throws {
+        let inMemory = Dictionary(grouping: known, by: \.entityId)
         for entityId in entityIds {
-            let changes = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"),
-                arguments: [entityId]
-            ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
+            let changes: [Change]
+            if let group = inMemory[entityId],
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT count(*) FROM changes WHERE entity_id = ?"), arguments: [entityId]
+                ) == group.count
+            {
+                changes = group.sorted(by: Change.displayOrder)
+            } else {
+                changes = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"),
+                    arguments: [entityId]
+                ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
+            }
             guard let creation = changes.first(where: { (try? CaseEvent.decode($0))??.createsEntity ?? false })
                 ?? changes.first
             else {
@@ -210,14 +222,15 @@ enum ChangeStore {
             }
             let heads = RevisionMerge.heads(of: revisions).map(\.id)
             let current = RevisionMerge.current(of: revisions)!.id
-            let headText = String(decoding: try JSONEncoder().encode(heads), as: UTF8.self)
-            try db.execute(
+            let headText = JSONValue.array(heads.map(JSONValue.string)).canonicalText
+            try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO entities
                         (id, client_id, entity_type, author_id, author_discipline, head_ids, current_change_id,
                          revision_count)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     entityId, creation.clientId, creation.entityType, creation.authorId, creation.authorDiscipline,
                     headText, current, changes.count,

@@ -5,12 +5,13 @@ import SQLiteSupport
 import SyncProtocol
 
 extension Replica {
-    /// Most changes per push request.
-    public static let pushBatchSize = 500
+    /// Most changes per push request: the protocol's maximum (a server with a lower limit makes the replica
+    /// halve it). Fewer, larger requests mean fewer round trips and commits.
+    public static let pushBatchSize = 1000
     /// Most payload bytes per push request, well under the protocol's body limit.
     public static let pushBatchBytes = 4 * 1024 * 1024
-    /// Changes per pull page.
-    public static let pullPageSize = 500
+    /// Changes per pull page: the protocol's maximum (a server clamps it to its own).
+    public static let pullPageSize = 1000
 
     /// Pushes every pending write, pulls pages until caught up, then verifies the replica against the
     /// server's digests and repairs what differs.
@@ -81,18 +82,40 @@ struct SyncSession {
         var restamped: Set<String> = []
         // A server may serve lower limits than the protocol's; a batch it refuses as too large is halved.
         var batchLimit = Replica.pushBatchSize
+        // The outbox's order (local_seq) is read once per round, not sorted again for every batch: a week
+        // offline can leave 100,000 writes to send. Writes the server asks to re-stamp come in the next round.
+        var queue: ArraySlice<Int64> = []
         while true {
-            let pending = try await pool.read { [batchLimit] db in
+            if queue.isEmpty {
+                queue = ArraySlice(try await pool.read { db in
+                    try Int64.fetchAll(
+                        db,
+                        sql: """
+                            SELECT changes.local_seq FROM outbox JOIN changes ON changes.id = outbox.change_id
+                            ORDER BY changes.local_seq
+                            """)
+                })
+                guard !queue.isEmpty else { return }
+            }
+            let wanted = Array(queue.prefix(batchLimit))
+            let rows = try await pool.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT \(ChangeRow.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
-                        ORDER BY changes.local_seq LIMIT ?
+                        SELECT local_seq, \(ChangeRow.columns) FROM changes
+                        WHERE local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
+                            AND id IN (SELECT change_id FROM outbox)
+                        ORDER BY local_seq
                         """,
-                    arguments: [batchLimit]
-                ).map(ChangeRow.decode)
+                    arguments: StatementArguments(wanted)
+                ).map { row in (seq: row["local_seq"] as Int64, change: try ChangeRow.decode(row)) }
             }
-            guard !pending.isEmpty else { return }
+            let pending = rows.map(\.change)
+            guard !pending.isEmpty else {
+                // Acknowledged meanwhile (another sync of this replica): go on with the rest.
+                queue = queue.dropFirst(wanted.count)
+                continue
+            }
             let batch = Replica.prefix(of: pending, maxBytes: Replica.pushBatchBytes)
             let response: PushResponse
             do {
@@ -112,6 +135,9 @@ struct SyncSession {
             report.rejected += outcome.rejected
             report.restamped += outcome.restamped.count
             restamped.formUnion(outcome.restamped)
+            // Re-stamped writes stay in the outbox and go first again, in their order: read it anew.
+            let lastSent = rows[batch.count - 1].seq
+            queue = outcome.restamped.isEmpty ? queue.drop { $0 <= lastSent } : []
             guard outcome.pushed + outcome.duplicates + outcome.rejected.count + outcome.restamped.count > 0 else {
                 throw ReplicaError(
                     code: ReplicaError.badResponse, message: "the server answered the push without any result")
@@ -138,7 +164,7 @@ struct SyncSession {
             guard let result = results[change.id] else { continue }
             switch result.status {
             case .accepted, .duplicate:
-                try db.execute(sql: "DELETE FROM outbox WHERE change_id = ?", arguments: [change.id])
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ?").execute(arguments: [change.id])
                 if result.status == .accepted { outcome.pushed += 1 } else { outcome.duplicates += 1 }
             case .rejected:
                 let error = result.error ?? ErrorDetail(code: "rejected", message: "refused without a reason")
@@ -172,15 +198,27 @@ struct SyncSession {
 
     func pullUntilCaughtUp(_ report: inout SyncReport) async throws {
         var cursor = try await pool.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") }
+        // The next page is fetched while this one is applied: the server and the laptop work at once.
+        var prefetch: Task<PullResponse, any Error>?
+        defer { prefetch?.cancel() }
         while true {
             let page: PullResponse
             do {
-                page = try await transport.pull(after: cursor, limit: Replica.pullPageSize, token: token)
+                if let next = prefetch {
+                    prefetch = nil
+                    page = try await next.value
+                } else {
+                    page = try await transport.pull(after: cursor, limit: Replica.pullPageSize, token: token)
+                }
             } catch let error as ReplicaError where error.code == ErrorCode.cursorExpired && cursor != nil {
                 try await rebuild()
                 report.rebuilt = true
                 cursor = nil
                 continue
+            }
+            if page.hasMore {
+                let (transport, token, after) = (self.transport, self.token, page.cursor)
+                prefetch = Task { try await transport.pull(after: after, limit: Replica.pullPageSize, token: token) }
             }
             let now = replica.wallMillis()
             let expected = cursor

@@ -19,7 +19,7 @@ public enum ChangeRow {
         guard let hlc = HLCTimestamp(hlcText) else { throw CorruptRow(column: "hlc") }
         let payload: JSONValue
         do {
-            payload = try JSONDecoder().decode(JSONValue.self, from: Data(payloadText.utf8))
+            payload = try JSONValue(parsing: payloadText)
         } catch {
             throw CorruptRow(column: "payload")
         }

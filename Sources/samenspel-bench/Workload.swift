@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Casework
 import ChangeLog
 import Foundation
+import NIOCore
 @_spi(Benchmarks) import Replica
 import SyncProtocol
 import SyncServer
@@ -168,6 +169,22 @@ final class Office: @unchecked Sendable {
         guard plan.accepted.count == changes.count else {
             throw BenchError("the store refused \(changes.count - plan.accepted.count) of \(changes.count) changes")
         }
+    }
+
+    /// Seconds the server spent answering `method` `route`, from its Prometheus histogram.
+    func serverSeconds(_ method: String, _ route: String, server: ServerProcess? = nil) async throws -> Double {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        let response = try await client.execute(
+            HTTPClientRequest(url: (server ?? self.server).baseURL + "/metrics"), timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+        let prefix = "samenspel_http_request_duration_seconds_sum{"
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix)
+            && line.contains("method=\"\(method)\"") && line.contains("route=\"\(route)\"")
+        {
+            return Double(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
     }
 
     func close() async throws {

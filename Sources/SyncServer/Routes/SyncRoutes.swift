@@ -213,13 +213,19 @@ struct SyncRoutes: Sendable {
                 message: "the body must be application/json")
         }
         let buffer = try await request.body.collect(upTo: configuration.limits.maxRequestBytes)
-        let data = Data(buffer.readableBytesView)
+        // Parsed once, by the fast reader; JSONDecoder only maps small bodies onto their types.
+        guard let text = String(validating: buffer.readableBytesView, as: UTF8.self),
+            let body = try? JSONValue(parsing: text)
+        else { throw ServerError.invalidRequest("the body is not valid JSON") }
         do {
             // Members the protocol does not define are refused, not silently ignored.
-            try shape.check(try WireCoding.makeDecoder().decode(JSONValue.self, from: data), path: "")
-            return try WireCoding.makeDecoder().decode(T.self, from: data)
+            try shape.check(body, path: "")
+            if T.self == PushRequest.self { return try PushRequest(reading: body) as! T }
+            return try WireCoding.makeDecoder().decode(T.self, from: Data(text.utf8))
         } catch let error as DecodingError {
             throw ServerError.invalidRequest(Self.describe(error))
+        } catch let error as WireShapeError {
+            throw ServerError.invalidRequest(error.message)
         } catch let error as RequestShape.UnknownMember {
             throw ServerError.invalidRequest("unknown member '\(error.path)'")
         }
@@ -245,10 +251,12 @@ struct SyncRoutes: Sendable {
     }
 
     static func json(_ value: some Encodable) throws -> Response {
-        let data = try WireCoding.makeEncoder().encode(value)
+        // Pages of up to 1,000 changes take the fast writer.
+        let body =
+            if let page = value as? PullResponse { ByteBuffer(string: try page.wireText()) }
+            else { ByteBuffer(bytes: try WireCoding.makeEncoder().encode(value)) }
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }
 

@@ -251,7 +251,7 @@ extension PostgresSyncStore {
             }
             changes.append((seq, Change(
                 id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-                payload: try JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8)), hlc: timestamp,
+                payload: try JSONValue(parsing: payload), hlc: timestamp,
                 authorId: authorId, authorDiscipline: discipline, deviceId: deviceId)))
         }
         return changes
