@@ -46,10 +46,12 @@ enum ChangeStore {
     static func facts(forEntity entityId: String, db: Database) throws -> EntityFacts? {
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT client_id, entity_type, author_id, author_discipline FROM entities WHERE id = ?",
+                db.cachedStatement(
+                    sql: "SELECT client_id, entity_type, author_id, author_discipline FROM entities WHERE id = ?"),
                 arguments: [entityId])
         else { return nil }
-        let revisions = try String.fetchAll(db, sql: "SELECT id FROM changes WHERE entity_id = ?", arguments: [entityId])
+        let revisions = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM changes WHERE entity_id = ?"), arguments: [entityId])
         return EntityFacts(
             entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
             authorDiscipline: row["author_discipline"], revisionIds: Set(revisions))

@@ -23,7 +23,7 @@ enum ClockState {
 
     /// The correction to add to the local wall clock.
     static func offset(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT clock_offset FROM sync_state") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT clock_offset FROM sync_state")) ?? 0
     }
 
     /// Re-stamps every pending write from `earliest` on (all stamped ahead of the server's clock) and

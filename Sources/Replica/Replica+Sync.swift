@@ -102,10 +102,10 @@ struct SyncSession {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT local_seq, \(ChangeRow.columns) FROM changes
-                        WHERE local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
-                            AND id IN (SELECT change_id FROM outbox)
-                        ORDER BY local_seq
+                        SELECT changes.local_seq, \(ChangeRow.columns)
+                        FROM changes CROSS JOIN outbox ON outbox.change_id = changes.id
+                        WHERE changes.local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
+                        ORDER BY changes.local_seq
                         """,
                     arguments: StatementArguments(wanted)
                 ).map { row in (seq: row["local_seq"] as Int64, change: try ChangeRow.decode(row)) }

@@ -150,7 +150,8 @@ extension Replica {
     private func record(_ event: CaseEvent, clientId: String, entityId: String?) async throws -> Change {
         try await pool.write { db in
             let known = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ? AND name IS NOT NULL)", arguments: [clientId])
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ? AND name IS NOT NULL)"),
+                arguments: [clientId])
             guard known == true else {
                 throw ReplicaError(
                     code: ReplicaError.unknownClient,
@@ -187,7 +188,7 @@ extension Replica {
             throw ReplicaError(code: error.code, message: error.message)
         }
         try ChangeStore.insert([change], recordedAt: wall, db: db)
-        try db.execute(sql: "INSERT INTO outbox (change_id) VALUES (?)", arguments: [change.id])
+        try db.cachedStatement(sql: "INSERT INTO outbox (change_id) VALUES (?)").execute(arguments: [change.id])
         return change
     }
 

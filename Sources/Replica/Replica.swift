@@ -164,11 +164,11 @@ public final class Replica: Sendable {
     static func identity(_ db: Database) throws -> ReplicaIdentity {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT server_url, device_id, professional_id, professional_name, discipline, enrolled_at
-                    FROM enrollment
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT server_url, device_id, professional_id, professional_name, discipline, enrolled_at
+                        FROM enrollment
+                        """)),
             let discipline = Discipline(rawValue: row["discipline"])
         else {
             throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica is not enrolled")
@@ -199,10 +199,10 @@ public final class Replica: Sendable {
     /// Runs `update` on the persisted hybrid logical clock inside the caller's transaction.
     @discardableResult
     static func withClock<T>(_ db: Database, _ update: (inout HybridLogicalClock) throws -> T) throws -> T {
-        let text = try String.fetchOne(db, sql: "SELECT hlc FROM sync_state") ?? ""
+        let text = try String.fetchOne(db.cachedStatement(sql: "SELECT hlc FROM sync_state")) ?? ""
         var clock = HybridLogicalClock(last: HLCTimestamp(text) ?? .zero)
         let result = try update(&clock)
-        try db.execute(sql: "UPDATE sync_state SET hlc = ?", arguments: [clock.last.description])
+        try db.cachedStatement(sql: "UPDATE sync_state SET hlc = ?").execute(arguments: [clock.last.description])
         return result
     }
 }
