@@ -91,7 +91,7 @@ struct SyncSession {
                     try Int64.fetchAll(
                         db,
                         sql: """
-                            SELECT changes.local_seq FROM outbox JOIN changes ON changes.id = outbox.change_id
+                            SELECT changes.local_seq FROM outbox CROSS JOIN changes ON changes.id = outbox.change_id
                             ORDER BY changes.local_seq
                             """)
                 })

@@ -108,11 +108,20 @@ final class Office: @unchecked Sendable {
     }
 
     /// A new professional's laptop, enrolled with its own HTTP client (as a real laptop has), not synced.
-    func enroll(_ name: String, discipline: Discipline = .clientManager, server: ServerProcess? = nil) async throws
-        -> Laptop
-    {
-        let professional = try await admin.createProfessional(name: name, discipline: discipline, teamIds: [team])
+    func enroll(
+        _ name: String, discipline: Discipline = .clientManager, team: String? = nil, server: ServerProcess? = nil
+    ) async throws -> Laptop {
+        let professional = try await admin.createProfessional(
+            name: name, discipline: discipline, teamIds: [team ?? self.team])
         return try await enroll(professional, server: server)
+    }
+
+    /// Another team with its own clients.
+    func addTeam(_ name: String, clients count: Int) async throws -> (team: String, clients: [String]) {
+        let team = try await admin.createTeam(name: name).id
+        var clients: [String] = []
+        for index in 0..<count { clients.append(try await admin.createClient(name: "\(name) klant \(index)", teamId: team)) }
+        return (team, clients)
     }
 
     /// Another laptop of an existing professional.
