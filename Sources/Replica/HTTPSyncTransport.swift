@@ -96,27 +96,42 @@ public struct HTTPSyncTransport: SyncTransport {
     }
 
     public func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
-        try await send(.POST, "/v1/enroll", body: request, token: nil)
+        try await send(.POST, "/v1/enroll", body: try Self.json(request), token: nil, decode: Self.decode)
     }
 
     public func push(_ request: PushRequest, token: String) async throws -> PushResponse {
-        try await send(.POST, "/v1/push", body: request, token: token)
+        // Up to 1,000 changes: written directly, several times faster than JSONEncoder.
+        try await send(.POST, "/v1/push", body: ByteBuffer(string: request.wireText), token: token, decode: Self.decode)
     }
 
     public func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
-        try await send(.GET, "/v1/changes?" + Self.query(after: cursor, limit: limit), body: Optional<PushRequest>.none, token: token)
+        try await send(
+            .GET, "/v1/changes?" + Self.query(after: cursor, limit: limit), body: nil, token: token, decode: Self.page)
     }
 
     public func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws
         -> PullResponse
     {
         try await send(
-            .GET, "/v1/clients/\(clientId)/changes?" + Self.query(after: cursor, limit: limit),
-            body: Optional<PushRequest>.none, token: token)
+            .GET, "/v1/clients/\(clientId)/changes?" + Self.query(after: cursor, limit: limit), body: nil, token: token,
+            decode: Self.page)
     }
 
     public func digest(token: String) async throws -> DigestResponse {
-        try await send(.GET, "/v1/digest", body: Optional<PushRequest>.none, token: token)
+        try await send(.GET, "/v1/digest", body: nil, token: token, decode: Self.decode)
+    }
+
+    private static func json(_ value: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try WireCoding.makeEncoder().encode(value))
+    }
+
+    private static func decode<Result: Decodable>(_ data: Data) throws -> Result {
+        try WireCoding.makeDecoder().decode(Result.self, from: data)
+    }
+
+    /// A page of up to 1,000 changes, read by the fast reader.
+    private static func page(_ data: Data) throws -> PullResponse {
+        try PullResponse(readingWire: String(decoding: data, as: UTF8.self))
     }
 
     private static func query(after cursor: String?, limit: Int) -> String {
@@ -132,26 +147,30 @@ public struct HTTPSyncTransport: SyncTransport {
     /// answer, RFC 7694). Until one has, requests go uncompressed, so older servers keep working.
     private static let gzipServers = Mutex<Set<String>>([])
 
-    private func send<Body: Encodable, Result: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: Body?, token: String?
+    /// Sends a request (compressed when the server decodes gzip) and reads a successful answer with `decode`.
+    private func send<Result>(
+        _ method: HTTPMethod, _ path: String, body: ByteBuffer?, token: String?, decode: (Data) throws -> Result
     ) async throws -> Result {
-        let encoded = try body.map { body in
-            if let push = body as? PushRequest { return ByteBuffer(string: push.wireText) }
-            return ByteBuffer(bytes: try WireCoding.makeEncoder().encode(body))
-        }
         let compress = Self.gzipServers.withLock { $0.contains(baseURL) }
+        let data: Data
         do {
-            return try await send(method, path, body: encoded, compressed: compress, token: token)
+            data = try await exchange(method, path, body: body, compressed: compress, token: token)
         } catch let error as ReplicaError where compress && error.httpStatus == 415 {
             // The server no longer decodes gzip (a downgrade): forget it and send the body as it is.
             _ = Self.gzipServers.withLock { $0.remove(baseURL) }
-            return try await send(method, path, body: encoded, compressed: false, token: token)
+            data = try await exchange(method, path, body: body, compressed: false, token: token)
+        }
+        do {
+            return try decode(data)
+        } catch {
+            throw ReplicaError(code: ReplicaError.badResponse, message: "the server's answer is not a protocol message")
         }
     }
 
-    private func send<Result: Decodable>(
+    /// One HTTP exchange: the body of a 200 answer, decompressed, or the server's error as a ``ReplicaError``.
+    private func exchange(
         _ method: HTTPMethod, _ path: String, body: ByteBuffer?, compressed: Bool, token: String?
-    ) async throws -> Result {
+    ) async throws -> Data {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -196,14 +215,7 @@ public struct HTTPSyncTransport: SyncTransport {
                 code: ReplicaError.badResponse, message: "server answered \(response.status.code) without an error body",
                 httpStatus: Int(response.status.code), retryAfterSeconds: retryAfter)
         }
-        do {
-            if Result.self == PullResponse.self {
-                return try PullResponse(readingWire: String(decoding: data, as: UTF8.self)) as! Result
-            }
-            return try WireCoding.makeDecoder().decode(Result.self, from: data)
-        } catch {
-            throw ReplicaError(code: ReplicaError.badResponse, message: "the server's answer is not a protocol message")
-        }
+        return data
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -21,14 +21,7 @@ extension Replica {
     @_spi(Benchmarks)
     public func applyBulk(_ changes: [Change]) async throws -> Int {
         let now = wallMillis()
-        return try await pool.write { db in
-            let inserted = try ChangeStore.insert(changes, recordedAt: now, db: db)
-            if let newest = changes.map(\.hlc).max() {
-                let corrected = now + (try ClockState.offset(db))
-                try Replica.withClock(db) { $0.observe(newest, wallMillis: corrected) }
-            }
-            return inserted.count
-        }
+        return try await pool.write { db in try Replica.absorb(changes, seenUpTo: nil, now: now, db: db).count }
     }
 
     /// Every change this replica holds, in local order.

@@ -54,6 +54,17 @@ extension Replica {
         return report
     }
 
+    /// Stores changes from the server (those not yet present, with their projections) and moves the
+    /// replica's clock past the newest of them and `seenUpTo`; returns the changes that were new.
+    static func absorb(_ changes: [Change], seenUpTo: HLCTimestamp?, now: Int64, db: Database) throws -> [Change] {
+        let inserted = try ChangeStore.insert(changes, recordedAt: now, db: db)
+        if let newest = (changes.map(\.hlc) + [seenUpTo].compactMap { $0 }).max() {
+            let corrected = now + (try ClockState.offset(db))
+            try withClock(db) { $0.observe(newest, wallMillis: corrected) }
+        }
+        return inserted
+    }
+
     /// The longest prefix whose estimated encoded size stays under `maxBytes` (at least one change).
     static func prefix(of changes: [Change], maxBytes: Int) -> [Change] {
         var total = 0
@@ -225,12 +236,9 @@ struct SyncSession {
             let applied = try await pool.write { db -> (inserted: Int, purged: String?)? in
                 // Another sync of this replica may have applied the page already; the cursor only moves forward.
                 guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return nil }
-                let inserted = try ChangeStore.insert(page.changes, recordedAt: now, db: db)
                 try Replica.saveDirectory(page.professionals, db: db)
                 try ClockState.learn(serverTime: page.serverTime, localWall: now, db: db)
-                let newest = ([page.serverTime] + page.changes.map(\.hlc)).max()!
-                let corrected = now + (try ClockState.offset(db))
-                try Replica.withClock(db) { $0.observe(newest, wallMillis: corrected) }
+                let inserted = try Replica.absorb(page.changes, seenUpTo: page.serverTime, now: now, db: db)
                 var purged: String?
                 if let scope = page.scope, scope.access != .granted {
                     let erased = scope.access == .erased

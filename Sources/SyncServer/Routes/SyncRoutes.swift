@@ -70,7 +70,8 @@ struct SyncRoutes: Sendable {
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         guard let principal = context.principal else { throw ServerError.unauthorized }
-        let body = try await decode(PushRequest.self, shape: RequestShape.push, from: request)
+        // Up to 1,000 changes: read from the parsed body directly, several times faster than JSONDecoder.
+        let body = try await readBody(of: request, shape: RequestShape.push) { value, _ in try PushRequest(reading: value) }
         guard body.changes.count <= configuration.limits.maxPushChanges else {
             throw ServerError(
                 .badRequest, code: ErrorCode.batchTooLarge,
@@ -206,6 +207,16 @@ struct SyncRoutes: Sendable {
     }
 
     func decode<T: Decodable>(_ type: T.Type, shape: RequestShape, from request: Request) async throws -> T {
+        try await readBody(of: request, shape: shape) { _, text in
+            try WireCoding.makeDecoder().decode(T.self, from: Data(text.utf8))
+        }
+    }
+
+    /// The request's JSON body, parsed once by the fast reader and checked against `shape`, then turned into
+    /// a message by `read` (from the parsed value, or from the text for JSONDecoder).
+    func readBody<T>(
+        of request: Request, shape: RequestShape, read: (_ value: JSONValue, _ text: String) throws -> T
+    ) async throws -> T {
         let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
         guard let mediaType, mediaType.isType(.applicationJson) else {
             throw ServerError(
@@ -213,15 +224,13 @@ struct SyncRoutes: Sendable {
                 message: "the body must be application/json")
         }
         let buffer = try await request.body.collect(upTo: configuration.limits.maxRequestBytes)
-        // Parsed once, by the fast reader; JSONDecoder only maps small bodies onto their types.
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self),
-            let body = try? JSONValue(parsing: text)
+            let value = try? JSONValue(parsing: text)
         else { throw ServerError.invalidRequest("the body is not valid JSON") }
         do {
             // Members the protocol does not define are refused, not silently ignored.
-            try shape.check(body, path: "")
-            if T.self == PushRequest.self { return try PushRequest(reading: body) as! T }
-            return try WireCoding.makeDecoder().decode(T.self, from: Data(text.utf8))
+            try shape.check(value, path: "")
+            return try read(value, text)
         } catch let error as DecodingError {
             throw ServerError.invalidRequest(Self.describe(error))
         } catch let error as WireShapeError {
@@ -251,12 +260,16 @@ struct SyncRoutes: Sendable {
     }
 
     static func json(_ value: some Encodable) throws -> Response {
-        // Pages of up to 1,000 changes take the fast writer.
-        let body =
-            if let page = value as? PullResponse { ByteBuffer(string: try page.wireText()) }
-            else { ByteBuffer(bytes: try WireCoding.makeEncoder().encode(value)) }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+        json(body: ByteBuffer(bytes: try WireCoding.makeEncoder().encode(value)))
+    }
+
+    /// A page of up to 1,000 changes, written by the fast writer.
+    static func json(_ page: PullResponse) throws -> Response {
+        json(body: ByteBuffer(string: try page.wireText()))
+    }
+
+    private static func json(body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 }
 

@@ -1,3 +1,5 @@
+// Writing and reading the messages that carry many changes (pushes and pull pages) without Codable: the
+// one-pass ``JSONValue`` reader and canonical writer are several times faster than JSONEncoder/JSONDecoder.
 public import ChangeLog
 import Foundation
 

@@ -6,7 +6,7 @@ import SyncProtocol
 import Testing
 
 /// The server's fast reader of push bodies reads what JSONDecoder reads, and names what is wrong.
-@Suite struct PushRequestReadingTests {
+@Suite struct FastWireCodingTests {
     @Test func readsEveryChangeExactlyAsJSONDecoderDoes() throws {
         var factory = ChangeFactory(wallMillis: 1_790_000_000_000)
         let author = TestAuthor(name: "Sanne", discipline: .clientManager, deviceId: "laptop", professionalId: "p")
