@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Pure change-log rules: Change, hybrid logical clock, ordering. No I/O.
@@ -93,11 +94,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The field worker's web app, served by the replica on loopback: pages, forms, live updates.
+        .target(
+            name: "FieldApp",
+            dependencies: [
+                "ChangeLog", "Casework", "Replica", "JourneyViews",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The command-line tool: the one composition root.
         .executableTarget(
             name: "samenspel",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews",
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews", "FieldApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +140,7 @@ let package = Package(
         .target(
             name: "SamenspelTestSupport",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/SamenspelTestSupport", swiftSettings: testSettings
@@ -149,6 +165,15 @@ let package = Package(
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", "SamenspelTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "FieldAppTests",
+            dependencies: [
+                "ChangeLog", "Casework", "Replica", "FieldApp", "SamenspelTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: testSettings
         ),

@@ -333,12 +333,12 @@ public enum TextRules {
     }
 
     /// Whether the text has at least one character that is not whitespace.
-    static func hasContent(_ text: String) -> Bool {
+    public static func hasContent(_ text: String) -> Bool {
         text.unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 
     /// Whether the text has no line breaks or other control characters.
-    static func isSingleLine(_ text: String) -> Bool {
+    public static func isSingleLine(_ text: String) -> Bool {
         !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 

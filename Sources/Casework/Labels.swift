@@ -3,6 +3,23 @@ public enum Language: String, CaseIterable, Sendable, Codable {
     case en, nl
 }
 
+/// A vocabulary value with a label in each language, for pickers and views.
+public protocol Labelled {
+    /// The label in a language.
+    func label(in language: Language) -> String
+}
+
+extension Discipline: Labelled {}
+extension Determinant: Labelled {}
+extension DeterminantGroup: Labelled {}
+extension CoreBehaviour: Labelled {}
+extension Valence: Labelled {}
+extension InterventionStatus: Labelled {}
+extension GoalStatus: Labelled {}
+extension AgreementStatus: Labelled {}
+extension Responsible: Labelled {}
+extension ContactField: Labelled {}
+
 extension Discipline {
     /// English label: `client manager`, `income consultant`, `account manager`.
     public var label: String { label(in: .en) }

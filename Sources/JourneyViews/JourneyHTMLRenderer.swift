@@ -86,7 +86,7 @@ public struct JourneyHTMLRenderer: Sendable {
 
     /// The force field as an SVG picture: one row per determinant, strengthening forces as green arrows from
     /// the left, pressuring forces as red arrows from the right, the lowest current score in the middle.
-    func forceFieldPicture(_ field: ForceFieldView) -> String {
+    public func forceFieldPicture(_ field: ForceFieldView) -> String {
         let width = 960
         let center = width / 2
         let boxWidth = 200

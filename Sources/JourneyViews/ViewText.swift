@@ -52,7 +52,8 @@ public struct ViewText: Sendable {
     var cleared: String { nl ? "(gewist)" : "(cleared)" }
     var filtered: String { nl ? "gefilterd" : "filtered" }
 
-    func severity(_ severity: SignalSeverity) -> String {
+    /// The severity of a signal, in capitals.
+    public func severity(_ severity: SignalSeverity) -> String {
         switch (severity, language) {
         case (.high, .en): "HIGH"
         case (.medium, .en): "MEDIUM"
@@ -61,12 +62,14 @@ public struct ViewText: Sendable {
         }
     }
 
-    func actor(_ actor: JourneyActor) -> String {
+    /// A person with their discipline, e.g. `Sanne Bakker (klantmanager)`.
+    public func actor(_ actor: JourneyActor) -> String {
         guard let discipline = actor.discipline else { return actor.id == "administrator" ? administrator : actor.name }
         return "\(actor.name) (\(discipline.label(in: language)))"
     }
 
-    func kind(_ code: String) -> String {
+    /// The label of an intervention kind.
+    public func kind(_ code: String) -> String {
         InterventionCatalogue.label(of: code, in: language)
     }
 

@@ -22,20 +22,26 @@ extension Replica {
     /// thrown. Writes the server refuses move to the rejected list (``ReplicaStatus/rejected``); writes it
     /// refuses because this laptop's clock runs ahead are re-stamped from the server's clock and sent again.
     ///
-    /// - Parameter transport: How to reach the server; by default HTTP to the enrolled server URL.
+    /// - Parameters:
+    ///   - transport: How to reach the server; by default HTTP to the enrolled server URL.
+    ///   - progress: Called after every push batch and pull page, for a progress display.
     @discardableResult
-    public func sync(using transport: (any SyncTransport)? = nil) async throws -> SyncReport {
+    public func sync(
+        using transport: (any SyncTransport)? = nil, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
         let (identity, token, caPEM) = try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT token, ca_pem FROM enrollment")
             return (try Self.identity(db), row?["token"] as String? ?? "", row?["ca_pem"] as String?)
         }
         let session = SyncSession(
             replica: self, transport: try transport ?? HTTPSyncTransport(baseURL: identity.serverURL, trusting: caPEM),
-            token: token, deviceId: identity.deviceId)
+            token: token, deviceId: identity.deviceId, progress: progress)
         var report = SyncReport()
+        progress(SyncProgress(phase: .pushing, report: report))
         do {
             try await session.pushPending(&report)
             try await session.pullUntilCaughtUp(&report)
+            progress(SyncProgress(phase: .verifying, report: report))
             if try await session.verifyAndRepair(&report) {
                 // The server had lost writes of this device: they are queued again.
                 try await session.pushPending(&report)
@@ -84,6 +90,7 @@ struct SyncSession {
     let transport: any SyncTransport
     let token: String
     let deviceId: String
+    let progress: @Sendable (SyncProgress) -> Void
 
     var pool: DatabasePool { replica.pool }
 
@@ -146,6 +153,7 @@ struct SyncSession {
             report.rejected += outcome.rejected
             report.restamped += outcome.restamped.count
             restamped.formUnion(outcome.restamped)
+            progress(SyncProgress(phase: .pushing, report: report))
             // Re-stamped writes stay in the outbox and go first again, in their order: read it anew.
             let lastSent = rows[batch.count - 1].seq
             queue = outcome.restamped.isEmpty ? queue.drop { $0 <= lastSent } : []
@@ -255,6 +263,7 @@ struct SyncSession {
                 if let purged = applied.purged { report.removedClients.append(purged) }
             }
             report.pages += 1
+            progress(SyncProgress(phase: .pulling, report: report))
             cursor = page.cursor
             guard page.hasMore else { return }
         }

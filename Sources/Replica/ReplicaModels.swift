@@ -76,3 +76,21 @@ public struct SyncReport: Hashable, Sendable {
     /// Clients removed because they left this professional's caseload.
     public var removedClients: [String] = []
 }
+
+/// How far a sync in progress has come, reported after every push batch and pull page.
+public struct SyncProgress: Hashable, Sendable {
+    /// What the sync is doing now.
+    public enum Phase: String, Hashable, Sendable {
+        /// Sending this laptop's writes.
+        case pushing
+        /// Fetching what colleagues wrote.
+        case pulling
+        /// Comparing the replica with the server's digests and repairing what differs.
+        case verifying
+    }
+
+    /// What the sync is doing now.
+    public var phase: Phase
+    /// What it has done so far.
+    public var report: SyncReport
+}

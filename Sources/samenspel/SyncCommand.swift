@@ -9,7 +9,8 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: """
             Exits 0 when everything was pushed and the replica is caught up. When the server cannot be \
             reached it exits 1 with one line on stderr and changes nothing. When the server refused writes \
-            it exits 3; they are kept in the rejected list (see `status`).
+            it exits 3; they are kept in the rejected list (see `status`). On a terminal a long sync shows its \
+            progress (pages, changes, rate) on one line; in a script it prints only the summary.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -20,8 +21,17 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try options.open()
-        let report = retryFor > 0
-            ? try await replica.sync(retrying: RetryPolicy(), for: retryFor) : try await replica.sync()
+        let line = SyncProgressLine()
+        let report: SyncReport
+        do {
+            report = retryFor > 0
+                ? try await replica.sync(retrying: RetryPolicy(), for: retryFor, progress: line.update)
+                : try await replica.sync(progress: line.update)
+            line.finish()
+        } catch {
+            line.finish()
+            throw error
+        }
         var summary = "synced: pushed \(report.pushed)"
         if report.duplicates > 0 { summary += " (+\(report.duplicates) already on the server)" }
         summary += ", pulled \(report.pulled) in \(report.pages) page\(report.pages == 1 ? "" : "s")"

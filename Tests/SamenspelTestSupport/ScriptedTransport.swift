@@ -1,38 +1,38 @@
-import Casework
-import ChangeLog
-import Replica
-import Synchronization
-import SyncProtocol
+public import Casework
+public import ChangeLog
+public import Replica
+public import Synchronization
+public import SyncProtocol
 
 /// A transport at the edge we own: answers from a script instead of a server, and records what it was sent.
-final class ScriptedTransport: SyncTransport {
-    struct State {
-        var pages: [PullResponse] = []
-        var pushed: [[Change]] = []
-        var pushAnswer: @Sendable ([Change]) throws -> [PushResult] = { $0.map { PushResult(id: $0.id, status: .accepted) } }
-        var failure: ReplicaError?
-        var pullCursors: [String?] = []
-        var issuedCursors = 0
+public final class ScriptedTransport: SyncTransport {
+    public struct State {
+        public var pages: [PullResponse] = []
+        public var pushed: [[Change]] = []
+        public var pushAnswer: @Sendable ([Change]) throws -> [PushResult] = { $0.map { PushResult(id: $0.id, status: .accepted) } }
+        public var failure: ReplicaError?
+        public var pullCursors: [String?] = []
+        public var issuedCursors = 0
     }
 
-    let professional: Professional
-    let deviceId: String
-    let serverTime: HLCTimestamp
-    let state = Mutex(State())
+    public let professional: Professional
+    public let deviceId: String
+    public let serverTime: HLCTimestamp
+    public let state = Mutex(State())
 
-    init(professional: Professional, deviceId: String = Identifier.make(wallMillis: 1),
+    public init(professional: Professional, deviceId: String = Identifier.make(wallMillis: 1),
          serverTime: HLCTimestamp = HLCTimestamp(wallMillis: 1_764_400_000_000, logical: 0)) {
         self.professional = professional
         self.deviceId = deviceId
         self.serverTime = serverTime
     }
 
-    func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
+    public func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
         if let failure = state.withLock({ $0.failure }) { throw failure }
         return EnrollResponse(deviceId: deviceId, token: "sst_test", professional: professional, serverTime: serverTime)
     }
 
-    func push(_ request: PushRequest, token: String) async throws -> PushResponse {
+    public func push(_ request: PushRequest, token: String) async throws -> PushResponse {
         let (failure, answer) = state.withLock { state in
             state.pushed.append(request.changes)
             return (state.failure, state.pushAnswer)
@@ -41,7 +41,7 @@ final class ScriptedTransport: SyncTransport {
         return PushResponse(results: try answer(request.changes), serverTime: serverTime)
     }
 
-    func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
+    public func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
         try state.withLock { state in
             state.pullCursors.append(cursor)
             if let failure = state.failure { throw failure }
@@ -52,19 +52,19 @@ final class ScriptedTransport: SyncTransport {
         }
     }
 
-    func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
+    public func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
         PullResponse(changes: [], cursor: "", hasMore: false, professionals: [], serverTime: serverTime)
     }
 
     /// A digest whose cursor matches no replica, so scripted syncs skip verification.
-    func digest(token: String) async throws -> DigestResponse {
+    public func digest(token: String) async throws -> DigestResponse {
         DigestResponse(cursor: "scripted", clients: [], serverTime: serverTime)
     }
 
     /// Queues pages of `changes`, `size` per page, with cursors `p1`, `p2`, … counted over all pages ever
     /// queued; returns the cursor of the last page.
     @discardableResult
-    func queuePages(_ changes: [Change], size: Int, professionals: [Professional] = []) -> String {
+    public func queuePages(_ changes: [Change], size: Int, professionals: [Professional] = []) -> String {
         let chunks = stride(from: 0, to: changes.count, by: size).map { Array(changes[$0..<min($0 + size, changes.count)]) }
         return state.withLock { state in
             for (index, chunk) in chunks.enumerated() {

@@ -1,0 +1,18 @@
+import HTTPTypes
+
+/// A request the app answers with an error page: a status, a heading and a message, both in the
+/// professional's language (keys of ``AppText``). Never carries note text or another client's data.
+struct AppError: Error {
+    let status: HTTPResponse.Status
+    let headingKey: String
+    let messageKey: String
+    /// Whether the page offers a link back to the caseload (not when the visitor has no access).
+    let showHome: Bool
+    /// A message to show instead of the one under `messageKey` (a replica error's own words).
+    var detail: String? = nil
+
+    static let notFound = AppError(status: .notFound, headingKey: "notFound", messageKey: "notFoundText", showHome: true)
+    static let noAccess = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
+    static let badForm = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "csrfText", showHome: true)
+    static let badHost = AppError(status: .misdirectedRequest, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
+}

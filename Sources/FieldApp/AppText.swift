@@ -1,0 +1,243 @@
+import Casework
+
+/// The words of the app in Dutch (the default) and English, by key, for the templates (`{{t.key}}`).
+///
+/// Labels of the domain (disciplines, determinants, behaviours, valences) come from `Casework`'s
+/// `label(in:)`; this table holds the app's own words.
+struct AppText: Sendable {
+    let language: Language
+    let words: [String: String]
+
+    init(_ language: Language) {
+        self.language = language
+        words = Self.table.mapValues { language == .nl ? $0.nl : $0.en }
+    }
+
+    subscript(_ key: String) -> String {
+        words[key] ?? key
+    }
+
+    static let table: [String: (nl: String, en: String)] = [
+        "appName": ("Samenspel", "Samenspel"),
+        "skip": ("Direct naar de inhoud", "Skip to content"),
+        "navCaseload": ("Mijn klanten", "My caseload"),
+        "navReview": ("Conflicten en geweigerd", "Conflicts and refused"),
+        "navSync": ("Synchronisatie", "Sync"),
+        "switchLanguage": ("English", "Nederlands"),
+        "switchLanguageLabel": ("Switch to English", "Schakel naar Nederlands"),
+        "signedInAs": ("Ingelogd als", "Signed in as"),
+        // Sync banner
+        "bannerOffline": (
+            "Geen verbinding met de server. Wat je schrijft is opgeslagen op deze laptop en wordt verstuurd zodra er verbinding is.",
+            "No connection to the server. What you write is saved on this laptop and will be sent as soon as there is a connection."
+        ),
+        "bannerOnline": ("Verbonden met de server.", "Connected to the server."),
+        "bannerUnknown": ("Verbinding met de server wordt gecontroleerd…", "Checking the connection to the server…"),
+        "bannerFailing": (
+            "De server gaf een fout. Je werk blijft op deze laptop bewaard en wordt later opnieuw verstuurd.",
+            "The server answered with an error. Your work stays saved on this laptop and will be sent again later."
+        ),
+        "bannerSyncing": ("Bezig met synchroniseren…", "Syncing…"),
+        "bannerWiped": (
+            "Deze laptop is door de beheerder ingetrokken en de gegevens zijn gewist. Vraag een nieuwe inschrijfcode.",
+            "This laptop was revoked by the administrator and its data was wiped. Ask for a new enrollment code."
+        ),
+        "allSent": ("Alles is verstuurd.", "Everything has been sent."),
+        "waitingToSend": ("wachten op verzending", "waiting to be sent"),
+        "lastSync": ("Laatst gesynchroniseerd", "Last synced"),
+        "never": ("nog nooit", "never"),
+        "nextAttempt": ("Volgende poging", "Next attempt"),
+        // Caseload
+        "caseloadTitle": ("Mijn klanten", "My caseload"),
+        "searchLabel": ("Zoek een klant op naam", "Find a client by name"),
+        "searchButton": ("Zoeken", "Search"),
+        "clearSearch": ("Alles tonen", "Show all"),
+        "client": ("Klant", "Client"),
+        "team": ("Team", "Team"),
+        "lastActivity": ("Laatste activiteit", "Last activity"),
+        "openSignals": ("Open signalen", "Open signals"),
+        "unsynced": ("Niet verstuurd", "Not sent"),
+        "noClients": (
+            "Nog geen klanten op deze laptop. Synchroniseer met de server om je caseload op te halen.",
+            "No clients on this laptop yet. Sync with the server to fetch your caseload."
+        ),
+        "noMatches": ("Geen klant gevonden met die naam.", "No client found with that name."),
+        "registrationPending": ("(inschrijving nog niet ontvangen)", "(registration not yet received)"),
+        // Journey
+        "journey": ("Klantreis", "Client journey"),
+        "actions": ("Vastleggen", "Record"),
+        "writeNote": ("Notitie schrijven", "Write a note"),
+        "recordAssessment": ("Inschatting vastleggen", "Record an assessment"),
+        "startIntervention": ("Interventie starten", "Start an intervention"),
+        "addAgreement": ("Afspraak vastleggen", "Record an agreement"),
+        "overarchingGoal": ("Overkoepelend doel: duurzame arbeidsparticipatie", "Overarching goal: durable labour participation"),
+        "signals": ("Signalen in het krachtenveld", "Force-field signals"),
+        "noSignals": ("Geen signalen: de interventies lijken elkaar te versterken.", "No signals: the interventions seem to reinforce each other."),
+        "severityHigh": ("Hoog", "High"),
+        "severityMedium": ("Midden", "Medium"),
+        "suggestion": ("Wat kan helpen", "What may help"),
+        "acknowledgedBy": ("Gezien door", "Acknowledged by"),
+        "acknowledge": ("Signaal afhandelen", "Acknowledge signal"),
+        "ackReason": ("Waarom (kort, zonder persoonsgegevens)", "Why (short, no personal data)"),
+        "forceField": ("Krachtenveld nu", "Force field now"),
+        "forceFieldHelp": (
+            "Groene pijlen van links versterken de klant, rode pijlen van rechts zetten onder druk. In het midden de laagste huidige score.",
+            "Green arrows from the left strengthen the client, red arrows from the right put pressure on. In the middle the lowest current score."
+        ),
+        "forceFieldAsText": ("Krachtenveld als tekst", "Force field as text"),
+        "strengthens": ("versterkt", "strengthens"),
+        "pressures": ("zet onder druk", "pressures"),
+        "noForces": ("geen lopende interventies", "no active interventions"),
+        "determinants": ("Determinanten", "Determinants"),
+        "determinant": ("Determinant", "Determinant"),
+        "scale": (
+            "1 = minst gunstig … 5 = meest gunstig; bij praktische belemmeringen betekent 5: geen belemmeringen.",
+            "1 = least favourable … 5 = most favourable; for practical barriers 5 means: no barriers."
+        ),
+        "disagreement": ("Disciplines verschillen van inzicht", "Disciplines disagree"),
+        "notAssessed": ("niet ingeschat", "not assessed"),
+        "plan": ("Plan van aanpak", "Plan"),
+        "subGoals": ("Subdoelen", "Sub-goals"),
+        "agreements": ("Afspraken met de klant", "Agreements with the client"),
+        "noAgreements": ("Nog geen afspraken.", "No agreements yet."),
+        "noSubGoals": ("Nog geen subdoelen.", "No sub-goals yet."),
+        "due": ("uiterlijk", "due"),
+        "setStatus": ("Status wijzigen", "Change status"),
+        "interventions": ("Interventies", "Interventions"),
+        "noInterventions": ("Nog geen interventies.", "No interventions yet."),
+        "end": ("Beëindigen", "End"),
+        "since": ("sinds", "since"),
+        "notes": ("Notities", "Notes"),
+        "noNotes": ("Nog geen notities.", "No notes yet."),
+        "edit": ("Bewerken", "Edit"),
+        "otherVersion": ("Andere versie", "Other version"),
+        "conflict": ("Conflict", "Conflict"),
+        "conflictNote": (
+            "Deze notitie is op twee plaatsen tegelijk bewerkt. Beide versies zijn bewaard.",
+            "This note was edited in two places at once. Both versions are kept."
+        ),
+        "timeline": ("Tijdlijn", "Timeline"),
+        "when": ("Wanneer", "When"),
+        "other": ("Beheer", "Administration"),
+        "nothingYet": ("Nog niets vastgelegd.", "Nothing recorded yet."),
+        "pending": ("Nog niet verstuurd", "Not yet sent"),
+        "pendingHelp": ("opgeslagen op deze laptop, wordt verstuurd zodra er verbinding is", "saved on this laptop, sent as soon as there is a connection"),
+        "sent": ("Verstuurd", "Sent"),
+        "onlyDiscipline": ("Alleen voor eigen discipline", "Own discipline only"),
+        // Forms
+        "save": ("Opslaan", "Save"),
+        "cancel": ("Annuleren", "Cancel"),
+        "optional": ("(optioneel)", "(optional)"),
+        "required": ("(verplicht)", "(required)"),
+        "noneChosen": ("— geen —", "— none —"),
+        "errorSummary": ("Controleer het formulier", "Please check the form"),
+        "noteText": ("Tekst van de notitie", "Text of the note"),
+        "noteTextHelp": (
+            "Schrijf feitelijk en respectvol; de klant kan deze notitie opvragen.",
+            "Write factually and respectfully; the client may request this note."
+        ),
+        "behaviour": ("Kerngedrag", "Core behaviour"),
+        "aboutDeterminants": ("Over welke determinanten", "About which determinants"),
+        "visibility": ("Wie mag dit lezen", "Who may read this"),
+        "visibilityTeam": ("Iedereen in het team van de klant", "Everyone in the client's team"),
+        "visibilityDiscipline": (
+            "Alleen mijn discipline (bijvoorbeeld inkomensgegevens)", "Only my discipline (for example income details)"
+        ),
+        "editNote": ("Notitie bewerken", "Edit note"),
+        "editNoteHelp": (
+            "De vorige tekst blijft bewaard. Bij een conflict vervangt deze versie beide versies.",
+            "The earlier text is kept. In a conflict this version replaces both versions."
+        ),
+        "score": ("Score", "Score"),
+        "scoreUnknown": ("Onbekend", "Unknown"),
+        "kind": ("Soort interventie", "Kind of intervention"),
+        "valence": ("Werking", "Valence"),
+        "valenceDefault": ("— standaard van dit soort —", "— default for this kind —"),
+        "targets": ("Gericht op determinanten", "Aimed at determinants"),
+        "targetsHelp": ("Leeg laten: de standaard van dit soort interventie.", "Leave empty: the default for this kind of intervention."),
+        "behaviourDefault": ("— standaard van dit soort —", "— default for this kind —"),
+        "status": ("Status", "Status"),
+        "agreementText": ("Wat is afgesproken", "What was agreed"),
+        "responsible": ("Wie is verantwoordelijk", "Who is responsible"),
+        "responsibleClient": ("De klant", "The client"),
+        "dueDate": ("Uiterlijk op", "Due on"),
+        "dueDateHelp": ("Als dag-maand-jaar, bijvoorbeeld 31-12-2026.", "As day-month-year, for example 31-12-2026."),
+        // Flash messages
+        "savedOffline": (
+            "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is.",
+            "Saved on this laptop. It will be sent as soon as there is a connection."
+        ),
+        "savedOnline": ("Opgeslagen op deze laptop en wordt nu verstuurd.", "Saved on this laptop and being sent now."),
+        // Review
+        "reviewTitle": ("Conflicten en geweigerde wijzigingen", "Conflicts and refused writes"),
+        "conflicts": ("Conflicten", "Conflicts"),
+        "noConflicts": ("Geen open conflicten.", "No open conflicts."),
+        "conflictHelpNote": (
+            "Twee versies van dezelfde notitie. Open de notitie en sla één tekst op die beide versies vervangt.",
+            "Two versions of the same note. Open the note and save one text that replaces both versions."
+        ),
+        "conflictHelpOthersNote": (
+            "Twee versies van een notitie van een collega. Alleen de schrijver kan ze samenvoegen; beide blijven zichtbaar.",
+            "Two versions of a colleague's note. Only its author can merge them; both stay visible."
+        ),
+        "conflictHelpIntervention": (
+            "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in de klantreis.",
+            "The status of this intervention was changed in two places at once. Record the right status again in the journey."
+        ),
+        "conflictHelpContact": (
+            "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast.",
+            "This contact detail was changed in two places at once. Record the right value again."
+        ),
+        "resolve": ("Oplossen", "Resolve"),
+        "openJourney": ("Open de klantreis", "Open the journey"),
+        "refused": ("Geweigerd door de server", "Refused by the server"),
+        "noRefused": ("Geen geweigerde wijzigingen.", "No refused writes."),
+        "refusedHelp": (
+            "De server heeft deze wijzigingen niet opgenomen. Ze zijn niet verloren: lees de reden, leg zo nodig opnieuw vast, en markeer ze dan als gezien.",
+            "The server did not take these writes. They are not lost: read the reason, record again where needed, then mark them as seen."
+        ),
+        "reason": ("Reden", "Reason"),
+        "yourText": ("Jouw tekst", "Your text"),
+        "markSeen": ("Gezien", "Seen"),
+        "refusedAt": ("Geweigerd op", "Refused on"),
+        // Sync page
+        "syncTitle": ("Synchronisatie", "Sync"),
+        "connection": ("Verbinding", "Connection"),
+        "connectionOnline": ("online", "online"),
+        "connectionOffline": ("offline", "offline"),
+        "connectionFailing": ("server geeft een fout", "server answers with an error"),
+        "connectionUnknown": ("nog niet bekend", "not known yet"),
+        "server": ("Server", "Server"),
+        "pendingChanges": ("Wachten op verzending", "Waiting to be sent"),
+        "refusedCount": ("Geweigerd", "Refused"),
+        "clientsHere": ("Klanten op deze laptop", "Clients on this laptop"),
+        "lastError": ("Laatste fout", "Last error"),
+        "syncNow": ("Nu synchroniseren", "Sync now"),
+        "progress": ("Voortgang", "Progress"),
+        "phasePushing": ("versturen", "sending"),
+        "phasePulling": ("ophalen", "fetching"),
+        "phaseVerifying": ("controleren", "verifying"),
+        "sentCount": ("verstuurd", "sent"),
+        "receivedCount": ("ontvangen", "received"),
+        "pages": ("pagina's", "pages"),
+        "lastReport": ("Laatste synchronisatie", "Last sync"),
+        "syncRequested": ("Synchronisatie gestart.", "Sync started."),
+        // Errors
+        "notFound": ("Niet gevonden", "Not found"),
+        "notFoundText": (
+            "Deze pagina of klant is niet op deze laptop (niet in je caseload, of nog niet gesynchroniseerd).",
+            "This page or client is not on this laptop (not in your caseload, or not synced yet)."
+        ),
+        "forbidden": ("Geen toegang", "No access"),
+        "forbiddenText": (
+            "Open Samenspel via de link die `samenspel app` in de terminal liet zien.",
+            "Open Samenspel through the link that `samenspel app` showed in the terminal."
+        ),
+        "csrfText": (
+            "Dit formulier is verlopen of kwam niet van Samenspel, dus er is niets opgeslagen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",
+            "This form has expired or did not come from Samenspel, so nothing was saved. Go back, reload the page and try again."
+        ),
+        "backToCaseload": ("Terug naar mijn klanten", "Back to my caseload"),
+        "errorTitle": ("Er ging iets mis", "Something went wrong"),
+    ]
+}

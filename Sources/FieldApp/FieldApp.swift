@@ -1,0 +1,81 @@
+public import Hummingbird
+import Casework
+import Foundation
+import UnixSignals
+public import Logging
+public import Replica
+
+/// The field worker's web app: served by the replica on loopback, from the local data, while a
+/// ``BackgroundSync`` keeps the replica in sync.
+///
+/// ```swift
+/// let background = BackgroundSync(replica: replica, interval: 30)
+/// let app = FieldApp(replica: replica, background: background, configuration: FieldAppConfiguration())
+/// print(app.launchURL)   // http://127.0.0.1:8484/?key=…
+/// try await app.run()
+/// ```
+public final class FieldApp: Sendable {
+    /// The replica the app reads and writes.
+    public let replica: Replica
+    /// The sync running beside the app.
+    public let background: BackgroundSync
+    /// The settings.
+    public let configuration: FieldAppConfiguration
+    let logger: Logger
+    let listening: ListeningPort
+    let live: LiveEvents
+
+    /// Creates the app; nothing listens until ``run(onListening:)``.
+    public init(
+        replica: Replica, background: BackgroundSync, configuration: FieldAppConfiguration,
+        logger: Logger = Logger(label: "samenspel.app")
+    ) {
+        self.replica = replica
+        self.background = background
+        self.configuration = configuration
+        self.logger = logger
+        listening = ListeningPort(configuration.port)
+        live = LiveEvents(replica: replica, background: background)
+    }
+
+    /// The URL that opens the app, with the per-launch secret; give it to the professional only.
+    public var launchURL: String {
+        "http://127.0.0.1:\(listening.port)/?key=\(configuration.secret)"
+    }
+
+    /// The router with every page, form, asset and the live event stream, behind ``AppGuard``.
+    public func router() -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: AppGuard(
+            secret: configuration.secret, defaultLanguage: configuration.language, listening: listening))
+        addPageRoutes(to: router)
+        addFormRoutes(to: router)
+        router.get("/events") { request, _ in try await self.live.response(for: request) }
+        router.get("/assets/{name}") { _, context in
+            guard let name = context.parameters.get("name"), let file = Assets.file(named: name) else {
+                throw AppError.notFound
+            }
+            return Response(
+                status: .ok, headers: [.contentType: file.contentType, .cacheControl: "private, max-age=300"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: file.body)))
+        }
+        return router
+    }
+
+    /// Serves the app on 127.0.0.1 and runs the background sync until SIGINT or SIGTERM (or cancellation).
+    ///
+    /// - Parameter onListening: Called once the app listens, with the URL that opens it.
+    public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        let listening = self.listening
+        let application = Application(
+            router: router(),
+            configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
+            services: [BackgroundSyncService(background: background), live],
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port { listening.port = port }
+                await onListening(self.launchURL)
+            },
+            logger: logger)
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}

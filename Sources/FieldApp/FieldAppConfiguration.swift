@@ -1,0 +1,44 @@
+public import Casework
+public import Foundation
+
+/// Settings of the field worker's app.
+public struct FieldAppConfiguration: Sendable {
+    /// The loopback port; `0` picks a free one (the actual port is known once it listens).
+    public var port: Int
+    /// The language when the professional has not chosen one.
+    public var language: Language
+    /// Seconds between background syncs while the server answers.
+    public var syncInterval: Double
+    /// The time zone for displayed times.
+    public var timeZone: TimeZone
+    /// Force-field thresholds and windows for the journey.
+    public var forceField: ForceFieldSettings
+    /// The per-launch secret that opens the app (in the printed URL, then in a cookie); random by default.
+    public var secret: String
+    /// The per-launch token every form carries against cross-site request forgery; random by default.
+    public var formToken: String
+
+    /// Creates settings; the secret and form token are fresh random values (256 bits each) unless given.
+    public init(
+        port: Int = 8484, language: Language = .nl, syncInterval: Double = 30, timeZone: TimeZone = .current,
+        forceField: ForceFieldSettings = .standard, secret: String? = nil, formToken: String? = nil
+    ) {
+        self.port = port
+        self.language = language
+        self.syncInterval = syncInterval
+        self.timeZone = timeZone
+        self.forceField = forceField
+        self.secret = secret ?? Self.randomToken()
+        self.formToken = formToken ?? Self.randomToken()
+    }
+
+    /// 32 random bytes from the system's cryptographic generator, as 64 hex digits.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let value = generator.next() as UInt64
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}

@@ -1,0 +1,433 @@
+/// The Mustache templates of the app, compiled into the binary: nothing is read from disk or the network.
+///
+/// `{{x}}` escapes HTML; `{{{x}}}` is used only for HTML the app rendered itself (the page body inside the
+/// layout, the force-field picture). Every page has one `h1`, landmarks, a skip link and labelled fields.
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "banner": banner, "caseload": caseload, "journey": journey, "noteForm": noteForm,
+        "assessmentForm": assessmentForm, "interventionForm": interventionForm, "agreementForm": agreementForm,
+        "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "laneEntry": laneEntry,
+    ]
+
+    static let layout = """
+        <!doctype html>
+        <html lang="{{lang}}">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="referrer" content="no-referrer">
+        <title>{{title}} · Samenspel</title>
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+        <link rel="stylesheet" href="/assets/app.css">
+        <script src="/assets/app.js" defer></script>
+        </head>
+        <body>
+        <a class="skip" href="#main">{{t.skip}}</a>
+        <header class="top">
+        <div class="brand"><img src="/assets/icon.svg" alt="" width="28" height="28"> <span>Samenspel</span></div>
+        {{#showNav}}
+        <nav aria-label="{{t.appName}}">
+        <ul>
+        {{#nav}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#count}} <span class="count">{{count}}</span>{{/count}}</a></li>
+        {{/nav}}</ul>
+        </nav>
+        <div class="who">
+        <span>{{t.signedInAs}} <strong>{{user}}</strong></span>
+        <form method="post" action="/language" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="back" value="{{here}}">
+        <input type="hidden" name="to" value="{{otherLanguage}}">
+        <button type="submit" class="link" lang="{{otherLanguage}}" aria-label="{{t.switchLanguageLabel}}">{{t.switchLanguage}}</button>
+        </form>
+        </div>
+        {{/showNav}}
+        </header>
+        {{{bannerHTML}}}
+        <main id="main" tabindex="-1">
+        {{#flash}}<p class="flash" role="status">{{flash}}</p>{{/flash}}
+        {{{body}}}
+        </main>
+        </body>
+        </html>
+
+        """
+
+    static let banner = """
+        <div id="sync-banner" class="banner {{state}}" data-live role="status" aria-live="polite">
+        <p><strong>{{headline}}</strong>{{#detail}} {{detail}}{{/detail}}</p>
+        <p class="small">{{#pending}}<span class="pill pending-pill">{{pending}} {{t.waitingToSend}}</span> {{/pending}}{{^pending}}{{t.allSent}} {{/pending}}{{t.lastSync}}: {{lastSync}}. <a href="/sync">{{t.navSync}}</a></p>
+        </div>
+
+        """
+
+    static let caseload = """
+        <h1>{{t.caseloadTitle}}</h1>
+        <form method="get" action="/" class="search" role="search">
+        <label for="q">{{t.searchLabel}}</label>
+        <input id="q" name="q" type="search" value="{{query}}" autocomplete="off">
+        <button type="submit">{{t.searchButton}}</button>
+        {{#query}}<a href="/">{{t.clearSearch}}</a>{{/query}}
+        </form>
+        <div id="caseload" data-live>
+        {{#hasClients}}
+        <table class="caseload">
+        <caption class="visually-hidden">{{t.caseloadTitle}}</caption>
+        <thead><tr><th scope="col">{{t.client}}</th><th scope="col">{{t.lastActivity}}</th><th scope="col">{{t.openSignals}}</th><th scope="col">{{t.unsynced}}</th></tr></thead>
+        <tbody>
+        {{#clients}}
+        <tr>
+        <th scope="row"><a href="/clients/{{id}}">{{name}}</a></th>
+                <td>{{lastActivity}}</td>
+        <td>{{#signals}}<span class="pill {{severity}}">{{signals}}</span>{{/signals}}{{^signals}}<span class="muted">0</span>{{/signals}}</td>
+        <td>{{#pending}}<span class="pill pending-pill">{{pending}}</span>{{/pending}}{{^pending}}<span class="muted">0</span>{{/pending}}</td>
+        </tr>
+        {{/clients}}
+        </tbody>
+        </table>
+        {{/hasClients}}
+        {{^hasClients}}<p class="empty">{{empty}}</p>{{/hasClients}}
+        </div>
+
+        """
+
+    static let journey = """
+        <h1>{{name}}</h1>
+        <p class="goal">{{t.overarchingGoal}}</p>
+        {{#hasContact}}<dl class="contact">{{#contact}}<div><dt>{{label}}</dt><dd>{{value}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</dd></div>{{/contact}}</dl>{{/hasContact}}
+        <nav class="actions" aria-label="{{t.actions}}">
+        <a class="button" href="/clients/{{id}}/notes/new">{{t.writeNote}}</a>
+        <a class="button" href="/clients/{{id}}/assessments/new">{{t.recordAssessment}}</a>
+        <a class="button" href="/clients/{{id}}/interventions/new">{{t.startIntervention}}</a>
+        <a class="button" href="/clients/{{id}}/agreements/new">{{t.addAgreement}}</a>
+        </nav>
+
+        <section id="signals" data-live aria-labelledby="signals-h">
+        <h2 id="signals-h">{{t.signals}} ({{signalCount}})</h2>
+        {{^signals}}<p class="calm">{{t.noSignals}}</p>{{/signals}}
+        {{#signals}}
+        <article class="signal {{severity}}">
+        <p class="severity">{{severityLabel}}</p>
+        <p>{{reason}}</p>
+        <p><strong>{{t.suggestion}}:</strong> {{suggestion}}</p>
+        {{#acknowledgements}}<p class="ack">{{t.acknowledgedBy}} {{by}}, {{at}}: {{reason}}</p>{{/acknowledgements}}
+        <form method="post" action="/clients/{{clientId}}/signals" class="ack-form">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="key" value="{{key}}">
+        <label for="ack-{{index}}">{{t.ackReason}}</label>
+        <input id="ack-{{index}}" name="reason" type="text" maxlength="200" required>
+        <button type="submit">{{t.acknowledge}}</button>
+        </form>
+        </article>
+        {{/signals}}
+        </section>
+
+        <section id="force-field" data-live aria-labelledby="ff-h">
+        <h2 id="ff-h">{{t.forceField}}</h2>
+        <p class="small">{{t.forceFieldHelp}}</p>
+        <figure aria-hidden="true">{{{forceFieldSVG}}}</figure>
+        <details><summary>{{t.forceFieldAsText}}</summary>
+        <ul>{{#forceRows}}<li><strong>{{determinant}}</strong> ({{score}}): {{#forces}}{{.}}; {{/forces}}{{^forces}}{{t.noForces}}{{/forces}}</li>{{/forceRows}}</ul>
+        </details>
+        </section>
+
+        <section id="matrix" data-live aria-labelledby="matrix-h">
+        <h2 id="matrix-h">{{t.determinants}}</h2>
+        <p class="small">{{t.scale}}</p>
+        <table class="matrix">
+        <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
+        {{#groups}}
+        <tbody>
+        <tr class="group"><th colspan="4" scope="colgroup">{{label}}</th></tr>
+        {{#rows}}
+        <tr{{#disagreement}} class="disagree"{{/disagreement}}>
+        <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
+        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-label="{{trendLabel}}">{{trend}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
+        </tr>
+        {{/rows}}
+        </tbody>
+        {{/groups}}
+        </table>
+        </section>
+
+        <section id="plan" data-live aria-labelledby="plan-h">
+        <h2 id="plan-h">{{t.plan}}</h2>
+        <h3>{{t.subGoals}}</h3>
+        {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
+        {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}</li>{{/goals}}</ul>{{/hasGoals}}
+        <h3>{{t.agreements}}</h3>
+        {{^agreements}}<p class="muted">{{t.noAgreements}}</p>{{/agreements}}
+        {{#hasAgreements}}<ul class="agreements">
+        {{#agreements}}
+        <li>
+        <p>{{text}}</p>
+        <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
+        <form method="post" action="/clients/{{clientId}}/agreements/{{id}}/status" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="agr-{{id}}">{{t.setStatus}}</label>
+        <select id="agr-{{id}}" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+        <button type="submit">{{t.save}}</button>
+        </form>
+        </li>
+        {{/agreements}}
+        </ul>{{/hasAgreements}}
+        </section>
+
+        <section id="interventions" data-live aria-labelledby="int-h">
+        <h2 id="int-h">{{t.interventions}}</h2>
+        {{^interventions}}<p class="muted">{{t.noInterventions}}</p>{{/interventions}}
+        {{#hasInterventions}}<ul class="interventions">
+        {{#interventions}}
+        <li class="{{valence}}">
+        <strong>{{label}}</strong> · {{valenceLabel}} · {{discipline}} · {{status}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}
+        <br><span class="small">{{targets}} · {{t.since}} {{since}}</span>
+        {{#canEnd}}
+        <form method="post" action="/clients/{{clientId}}/interventions/{{id}}/end" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" aria-label="{{t.end}}: {{label}}">{{t.end}}</button>
+        </form>
+        {{/canEnd}}
+        </li>
+        {{/interventions}}
+        </ul>{{/hasInterventions}}
+        </section>
+
+        <section id="notes" data-live aria-labelledby="notes-h">
+        <h2 id="notes-h">{{t.notes}}</h2>
+        {{^notes}}<p class="muted">{{t.noNotes}}</p>{{/notes}}
+        {{#notes}}
+        <article class="note" id="note-{{id}}" data-change="{{changeId}}">
+        <p class="small"><strong>{{by}}</strong> · {{at}}{{#about}} · {{about}}{{/about}}{{#private}} · <span class="badge">{{t.onlyDiscipline}}</span>{{/private}}
+        {{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}{{#sent}} <span class="badge sent">{{t.sent}}</span>{{/sent}}
+        {{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
+        <div class="text">{{text}}</div>
+        {{#conflicted}}<p class="small">{{t.conflictNote}}</p>{{/conflicted}}
+        {{#others}}<details><summary>{{t.otherVersion}} · {{at}}</summary><div class="text">{{text}}</div></details>{{/others}}
+        {{#mine}}<p><a href="/clients/{{clientId}}/notes/{{id}}/edit">{{t.edit}}<span class="visually-hidden"> ({{at}})</span></a></p>{{/mine}}
+        </article>
+        {{/notes}}
+        </section>
+
+        <section id="timeline" data-live aria-labelledby="tl-h">
+        <h2 id="tl-h">{{t.timeline}}</h2>
+        {{^timeline}}<p class="muted">{{t.nothingYet}}</p>{{/timeline}}
+        {{#hasTimeline}}
+        <table class="lanes">
+        <thead><tr><th scope="col">{{t.when}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
+        <tbody>
+        {{#timeline}}
+        <tr data-change="{{changeId}}"><td class="when">{{at}}</td>{{#admin}}<td colspan="3" class="admin">{{> laneEntry}}</td>{{/admin}}{{^admin}}{{#cells}}<td>{{#entry}}{{> laneEntry}}{{/entry}}</td>{{/cells}}{{/admin}}</tr>
+        {{/timeline}}
+        </tbody>
+        </table>
+        {{/hasTimeline}}
+        </section>
+
+        """
+
+    static let laneEntry = """
+        <div class="entry"><span class="by">{{by}}</span> {{headline}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}{{#sent}} <span class="badge sent">{{t.sent}}</span>{{/sent}}{{#body}}<div class="text">{{body}}</div>{{/body}}</div>
+        """
+
+    static let errorSummary = """
+        {{#hasErrors}}
+        <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+        <h2>{{t.errorSummary}}</h2>
+        <ul>{{#errors}}<li>{{#field}}<a href="#{{field}}">{{message}}</a>{{/field}}{{^field}}{{message}}{{/field}}</li>{{/errors}}</ul>
+        </div>
+        {{/hasErrors}}
+
+        """
+
+    static let noteForm = """
+        <h1>{{heading}}</h1>
+        <p class="small">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="{{action}}" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        {{#hasVersions}}<div class="versions"><p>{{t.conflictNote}}</p>{{#versions}}<details open><summary>{{at}}</summary><div class="text">{{text}}</div></details>{{/versions}}</div>{{/hasVersions}}
+        <div class="field{{#textError}} invalid{{/textError}}">
+        <label for="text">{{t.noteText}} {{t.required}}</label>
+        <p class="hint" id="text-hint">{{hint}}</p>
+        {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
+        <textarea id="text" name="text" rows="8" required aria-describedby="text-hint{{#textError}} text-error{{/textError}}"{{#textError}} aria-invalid="true"{{/textError}}>{{text}}</textarea>
+        </div>
+        <div class="field">
+        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
+        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
+        </div>
+        <fieldset class="field">
+        <legend>{{t.aboutDeterminants}} {{t.optional}}</legend>
+        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="determinant" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
+        </fieldset>
+        {{#showVisibility}}
+        <fieldset class="field">
+        <legend>{{t.visibility}}</legend>
+        {{#visibilities}}<div class="check"><input type="radio" id="vis-{{value}}" name="visibility" value="{{value}}"{{#selected}} checked{{/selected}}><label for="vis-{{value}}">{{label}}</label></div>{{/visibilities}}
+        </fieldset>
+        {{/showVisibility}}
+        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
+        </form>
+
+        """
+
+    static let assessmentForm = """
+        <h1>{{t.recordAssessment}}</h1>
+        <p class="small">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/assessments" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="field{{#determinantError}} invalid{{/determinantError}}">
+        <label for="determinant">{{t.determinant}} {{t.required}}</label>
+        {{#determinantError}}<p class="error" id="determinant-error">{{determinantError}}</p>{{/determinantError}}
+        <select id="determinant" name="determinant" required{{#determinantError}} aria-invalid="true" aria-describedby="determinant-error"{{/determinantError}}><option value="">{{t.noneChosen}}</option>{{#determinantOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/determinantOptions}}</select>
+        </div>
+        <fieldset class="field{{#scoreError}} invalid{{/scoreError}}" id="score"{{#scoreError}} aria-describedby="score-error"{{/scoreError}}>
+        <legend>{{t.score}} {{t.required}}</legend>
+        <p class="hint">{{t.scale}}</p>
+        {{#scoreError}}<p class="error" id="score-error">{{scoreError}}</p>{{/scoreError}}
+        {{#scores}}<div class="check"><input type="radio" id="score-{{value}}" name="score" value="{{value}}"{{#selected}} checked{{/selected}}><label for="score-{{value}}">{{label}}</label></div>{{/scores}}
+        </fieldset>
+        <div class="field">
+        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
+        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
+        </div>
+        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
+        </form>
+
+        """
+
+    static let interventionForm = """
+        <h1>{{t.startIntervention}}</h1>
+        <p class="small">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/interventions" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="field{{#kindError}} invalid{{/kindError}}">
+        <label for="kind">{{t.kind}} {{t.required}}</label>
+        {{#kindError}}<p class="error" id="kind-error">{{kindError}}</p>{{/kindError}}
+        <select id="kind" name="kind" required{{#kindError}} aria-invalid="true" aria-describedby="kind-error"{{/kindError}}><option value="">{{t.noneChosen}}</option>{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>
+        </div>
+        <div class="field">
+        <label for="valence">{{t.valence}}</label>
+        <select id="valence" name="valence"><option value="">{{t.valenceDefault}}</option>{{#valences}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/valences}}</select>
+        </div>
+        <fieldset class="field">
+        <legend>{{t.targets}}</legend>
+        <p class="hint">{{t.targetsHelp}}</p>
+        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
+        </fieldset>
+        <div class="field">
+        <label for="behaviour">{{t.behaviour}}</label>
+        <select id="behaviour" name="behaviour"><option value="">{{t.behaviourDefault}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
+        </div>
+        <fieldset class="field">
+        <legend>{{t.status}}</legend>
+        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
+        </fieldset>
+        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
+        </form>
+
+        """
+
+    static let agreementForm = """
+        <h1>{{t.addAgreement}}</h1>
+        <p class="small">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/agreements" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="field{{#textError}} invalid{{/textError}}">
+        <label for="text">{{t.agreementText}} {{t.required}}</label>
+        {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
+        <input id="text" name="text" type="text" maxlength="500" required value="{{text}}"{{#textError}} aria-invalid="true" aria-describedby="text-error"{{/textError}}>
+        </div>
+        <div class="field{{#responsibleError}} invalid{{/responsibleError}}">
+        <label for="responsible">{{t.responsible}} {{t.required}}</label>
+        {{#responsibleError}}<p class="error" id="responsible-error">{{responsibleError}}</p>{{/responsibleError}}
+        <select id="responsible" name="responsible">{{#responsibles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/responsibles}}</select>
+        </div>
+        <div class="field{{#dueError}} invalid{{/dueError}}">
+        <label for="due">{{t.dueDate}} {{t.optional}}</label>
+        <p class="hint" id="due-hint">{{t.dueDateHelp}}</p>
+        {{#dueError}}<p class="error" id="due-error">{{dueError}}</p>{{/dueError}}
+        <input id="due" name="due" type="text" inputmode="numeric" autocomplete="off" value="{{due}}" aria-describedby="due-hint{{#dueError}} due-error{{/dueError}}"{{#dueError}} aria-invalid="true"{{/dueError}}>
+        </div>
+        <div class="field">
+        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
+        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
+        </div>
+        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
+        </form>
+
+        """
+
+    static let review = """
+        <h1>{{t.reviewTitle}}</h1>
+        <section id="conflicts" data-live aria-labelledby="conflicts-h">
+        <h2 id="conflicts-h">{{t.conflicts}} ({{conflictCount}})</h2>
+        {{^conflicts}}<p class="calm">{{t.noConflicts}}</p>{{/conflicts}}
+        {{#conflicts}}
+        <article class="card">
+        <h3><a href="/clients/{{clientId}}">{{clientName}}</a> · {{kind}}</h3>
+        <p>{{help}}</p>
+        <ul>{{#versions}}<li><span class="small">{{by}} · {{at}}</span><div class="text">{{summary}}</div></li>{{/versions}}</ul>
+        {{#resolveHref}}<p><a class="button" href="{{resolveHref}}">{{t.resolve}}</a></p>{{/resolveHref}}
+        {{^resolveHref}}<p><a href="/clients/{{clientId}}">{{t.openJourney}}</a></p>{{/resolveHref}}
+        </article>
+        {{/conflicts}}
+        </section>
+        <section id="refused" data-live aria-labelledby="refused-h">
+        <h2 id="refused-h">{{t.refused}} ({{refusedCount}})</h2>
+        {{^refused}}<p class="calm">{{t.noRefused}}</p>{{/refused}}
+        {{#hasRefused}}<p>{{t.refusedHelp}}</p>{{/hasRefused}}
+        {{#refused}}
+        <article class="card">
+        <h3>{{what}}{{#clientName}} · {{clientName}}{{/clientName}}</h3>
+        <p><strong>{{t.reason}}:</strong> {{message}} <span class="small">({{code}})</span></p>
+        <p class="small">{{advice}}</p>
+        {{#text}}<details><summary>{{t.yourText}}</summary><div class="text">{{text}}</div></details>{{/text}}
+        <p class="small">{{t.refusedAt}} {{at}}</p>
+        <form method="post" action="/review/refused/{{id}}/seen" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit">{{t.markSeen}}</button>
+        </form>
+        </article>
+        {{/refused}}
+        </section>
+
+        """
+
+    static let sync = """
+        <h1>{{t.syncTitle}}</h1>
+        <div id="sync-details" data-live>
+        <dl class="facts">
+        <div><dt>{{t.connection}}</dt><dd><span class="pill {{state}}">{{connection}}</span></dd></div>
+        <div><dt>{{t.server}}</dt><dd>{{server}}</dd></div>
+        <div><dt>{{t.lastSync}}</dt><dd>{{lastSync}}</dd></div>
+        {{#nextAttempt}}<div><dt>{{t.nextAttempt}}</dt><dd>{{nextAttempt}}</dd></div>{{/nextAttempt}}
+        <div><dt>{{t.pendingChanges}}</dt><dd>{{pending}}</dd></div>
+        <div><dt>{{t.refusedCount}}</dt><dd>{{#refused}}<a href="/review">{{refused}}</a>{{/refused}}{{^refused}}0{{/refused}}</dd></div>
+        <div><dt>{{t.clientsHere}}</dt><dd>{{clients}}</dd></div>
+        {{#lastError}}<div><dt>{{t.lastError}}</dt><dd>{{lastError}}</dd></div>{{/lastError}}
+        {{#lastReport}}<div><dt>{{t.lastReport}}</dt><dd>{{lastReport}}</dd></div>{{/lastReport}}
+        </dl>
+        {{#progress}}
+        <div class="progress" role="status">
+        <p><strong>{{t.progress}}:</strong> {{phase}} · {{pushed}} {{t.sentCount}} · {{pulled}} {{t.receivedCount}} · {{pages}} {{t.pages}}</p>
+        <progress aria-label="{{t.progress}}"></progress>
+        </div>
+        {{/progress}}
+        </div>
+        <form method="post" action="/sync">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" class="primary">{{t.syncNow}}</button>
+        </form>
+
+        """
+
+    static let error = """
+        <h1>{{heading}}</h1>
+        <p>{{message}}</p>
+        {{#showHome}}<p><a href="/">{{t.backToCaseload}}</a></p>{{/showHome}}
+
+        """
+}

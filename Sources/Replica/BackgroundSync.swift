@@ -1,0 +1,188 @@
+import Foundation
+public import SyncProtocol
+
+/// Keeps a replica in sync while an app runs: syncs every `interval` seconds, at once when asked
+/// (``syncNow()``, e.g. after a write or from a "sync now" button), and with backoff and jitter while the
+/// server cannot be reached. Anyone interested follows its ``State`` through ``states()``.
+///
+/// ```swift
+/// let background = BackgroundSync(replica: replica, interval: 30)
+/// let task = Task { await background.run() }
+/// for await state in await background.states() { show(state) }
+/// task.cancel()
+/// ```
+public actor BackgroundSync {
+    /// What the background sync knows about the connection and its last attempt.
+    public struct State: Hashable, Sendable {
+        /// Whether the server was reachable at the last attempt.
+        public enum Connection: String, Hashable, Sendable {
+            /// No attempt finished yet.
+            case unknown
+            /// The last sync succeeded.
+            case online
+            /// The server could not be reached (no network, server down).
+            case offline
+            /// The server answered with an error (busy, failing, or it refused this device).
+            case failing
+        }
+
+        /// Whether the server was reachable at the last attempt.
+        public var connection: Connection = .unknown
+        /// The sync in progress, if one runs now.
+        public var progress: SyncProgress?
+        /// When the last sync finished successfully (milliseconds since 1970).
+        public var lastSuccessAt: Int64?
+        /// What the last successful sync did.
+        public var lastReport: SyncReport?
+        /// Why the last attempt failed, when it did.
+        public var lastError: ReplicaError?
+        /// When the next attempt is due (milliseconds since 1970), between attempts.
+        public var nextAttemptAt: Int64?
+        /// Whether the server revoked this device and the replica wiped itself: nothing more will sync.
+        public var wiped = false
+    }
+
+    /// The replica kept in sync.
+    public let replica: Replica
+    /// Seconds between syncs while everything goes well.
+    public let interval: Double
+    /// Backoff while the server cannot be reached or fails.
+    public let policy: RetryPolicy
+    private let transport: (any SyncTransport)?
+    private let wallMillis: @Sendable () -> Int64
+
+    /// The current state.
+    public private(set) var state = State()
+    private var subscribers: [UUID: AsyncStream<State>.Continuation] = [:]
+    private var wakeRequested = false
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pauseNumber = 0
+    private var attemptNumber = 0
+
+    /// Creates a background sync; nothing happens until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - interval: Seconds between syncs while the server answers.
+    ///   - policy: Backoff after failures; its delays never exceed `interval` (the regular rhythm resumes).
+    ///   - transport: How to reach the server; by default HTTP to the enrolled server URL.
+    public init(
+        replica: Replica, interval: Double = 30, policy: RetryPolicy? = nil, transport: (any SyncTransport)? = nil,
+        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+    ) {
+        self.replica = replica
+        self.interval = interval
+        var policy = policy ?? RetryPolicy()
+        policy.maxDelay = min(policy.maxDelay, max(interval, policy.initialDelay))
+        self.policy = policy
+        self.transport = transport
+        self.wallMillis = wallMillis
+    }
+
+    /// The current state, then every change of it, until the iterating task stops.
+    public func states() -> AsyncStream<State> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: State.self, bufferingPolicy: .bufferingNewest(1))
+        continuation.yield(state)
+        subscribers[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        return stream
+    }
+
+    /// Asks for a sync as soon as possible (at once when none runs, else right after the one running).
+    public func syncNow() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            wakeRequested = true
+        }
+    }
+
+    /// Syncs until the calling task is cancelled, or until the server wiped the replica.
+    public func run() async {
+        var generator = SystemRandomNumberGenerator()
+        var failures = 0
+        while !Task.isCancelled && !state.wiped {
+            attemptNumber += 1
+            let attempt = attemptNumber
+            state.progress = SyncProgress(phase: .pushing, report: SyncReport())
+            state.nextAttemptAt = nil
+            publish()
+            var wait = interval
+            do {
+                let report = try await replica.sync(using: transport) { progress in
+                    Task { await self.record(progress, attempt: attempt) }
+                }
+                failures = 0
+                state.connection = .online
+                state.lastSuccessAt = wallMillis()
+                state.lastReport = report
+                state.lastError = nil
+            } catch let error as ReplicaError {
+                if error.code == ReplicaError.wiped { state.wiped = true }
+                state.connection = error.code == ReplicaError.serverUnreachable ? .offline : .failing
+                state.lastError = error
+                if error.isTransient {
+                    failures += 1
+                    wait = policy.delay(
+                        afterAttempt: failures, retryAfterSeconds: error.retryAfterSeconds, using: &generator)
+                }
+            } catch {
+                state.connection = .failing
+                state.lastError = ReplicaError(code: "syncFailed", message: "the sync failed: \(type(of: error))")
+            }
+            state.progress = nil
+            state.nextAttemptAt = state.wiped ? nil : wallMillis() + Int64(wait * 1000)
+            publish()
+            await pause(seconds: wait)
+        }
+        for continuation in subscribers.values { continuation.finish() }
+        subscribers = [:]
+    }
+
+    // MARK: Private
+
+    private func record(_ progress: SyncProgress, attempt: Int) {
+        // Progress reported after the attempt ended (it hops here asynchronously) is stale.
+        guard attempt == attemptNumber, state.progress != nil else { return }
+        state.progress = progress
+        publish()
+    }
+
+    private func publish() {
+        for continuation in subscribers.values { continuation.yield(state) }
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+
+    /// Waits `seconds`, or less when ``syncNow()`` is called or the task is cancelled.
+    private func pause(seconds: Double) async {
+        if wakeRequested {
+            wakeRequested = false
+            return
+        }
+        pauseNumber += 1
+        let number = pauseNumber
+        let timer = Task {
+            try await Task.sleep(for: .seconds(seconds))
+            self.endPause(number)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { waiter = continuation }
+            }
+        } onCancel: {
+            Task { await self.endPause(nil) }
+        }
+        timer.cancel()
+    }
+
+    /// Ends the pause numbered `number` (`nil`: whichever runs), unless it already ended.
+    private func endPause(_ number: Int?) {
+        guard number == nil || number == pauseNumber, let waiter else { return }
+        self.waiter = nil
+        waiter.resume()
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Casework
+import FieldApp
+import Foundation
+import Logging
+import Replica
+
+struct AppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app",
+        abstract: "Open Samenspel in your browser: your caseload and client journeys, offline, on this laptop.",
+        discussion: """
+            Serves a web app on 127.0.0.1 only, from the local replica, and syncs in the background while it \
+            runs (every --sync-interval seconds, at once after every write, with backoff while the server \
+            cannot be reached). Prints one URL on stdout: it holds a secret of this launch, so only you can \
+            open the app; do not share it. Stop with Ctrl+C. No note text or client names are printed or logged.
+            """)
+
+    @OptionGroup var options: ReplicaOptions
+    @Option(help: ArgumentHelp("The port on 127.0.0.1, 0 picks a free one [SAMENSPEL_APP_PORT] (8484).", valueName: "port"))
+    var port: Int?
+    @Option(help: ArgumentHelp("nl or en: the language of the pages until you switch (nl).", valueName: "language"))
+    var language: Language = .nl
+    @Option(help: ArgumentHelp("Seconds between background syncs while the server answers (30).", valueName: "seconds"))
+    var syncInterval: Double = 30
+    @Flag(help: "Open the URL in the default browser.")
+    var open = false
+    @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (warning).", valueName: "level"))
+    var logLevel: Logger.Level = .warning
+
+    func validate() throws {
+        guard syncInterval >= 1 else { throw ValidationError("the sync interval must be at least 1 second") }
+    }
+
+    func run() async throws {
+        let port = try Settings.value(port, "SAMENSPEL_APP_PORT", default: 8484)
+        guard (0...65535).contains(port) else { throw ValidationError("the port must be 0–65535, not \(port)") }
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let replica = try options.open()
+        let identity = try await replica.identity()
+        let background = BackgroundSync(replica: replica, interval: syncInterval)
+        let app = FieldApp(
+            replica: replica, background: background,
+            configuration: FieldAppConfiguration(port: port, language: language, syncInterval: syncInterval))
+        let openBrowser = open
+        let dutch = language == .nl
+        try await app.run { url in
+            printError(dutch
+                ? "Samenspel draait op deze laptop voor \(identity.professional.name). Open deze link in je browser (Ctrl+C stopt):"
+                : "Samenspel runs on this laptop for \(identity.professional.name). Open this link in your browser (Ctrl+C stops):")
+            FileHandle.standardOutput.write(Data((url + "\n").utf8))
+            if openBrowser { Self.openInBrowser(url) }
+        }
+    }
+
+    /// Hands the URL to the desktop's browser (`xdg-open` on Linux, `open` on macOS); failing that, the
+    /// printed URL is still there.
+    static func openInBrowser(_ url: String) {
+        let process = Process()
+        #if os(macOS)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/open")
+        #else
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["xdg-open"]
+        #endif
+        process.arguments = (process.arguments ?? []) + [url]
+        try? process.run()
+    }
+}
