@@ -60,7 +60,8 @@ struct AppGuard: RouterMiddleware {
     ) async throws -> Response {
         let port = listening.port
         let origins = ["127.0.0.1:\(port)", "localhost:\(port)"]
-        guard let host = request.head.authority?.lowercased(), origins.contains(host) else { throw AppError.badHost }
+        let host = request.headers[HTTPField.Name("Host")!] ?? request.head.authority
+        guard let host, origins.contains(host.lowercased()) else { throw AppError.badHost }
         if let key = request.uri.queryParameters.get("key") {
             guard constantTimeEqual(key, secret) else { throw AppError.noAccess }
             var response = Response(status: .seeOther, headers: [.location: request.uri.path])

@@ -62,12 +62,14 @@ public final class FieldApp: Sendable {
         return router
     }
 
-    /// Serves the app on 127.0.0.1 and runs the background sync until SIGINT or SIGTERM (or cancellation).
+    /// The app on 127.0.0.1 with its services (the background sync and the live events), ready to run.
     ///
     /// - Parameter onListening: Called once the app listens, with the URL that opens it.
-    public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+    public func makeApplication(onListening: @escaping @Sendable (String) async -> Void = { _ in })
+        -> some ApplicationProtocol
+    {
         let listening = self.listening
-        let application = Application(
+        return Application(
             router: router(),
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
             services: [BackgroundSyncService(background: background), live],
@@ -76,6 +78,12 @@ public final class FieldApp: Sendable {
                 await onListening(self.launchURL)
             },
             logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// Serves the app on 127.0.0.1 and runs the background sync until SIGINT or SIGTERM.
+    ///
+    /// - Parameter onListening: Called once the app listens, with the URL that opens it.
+    public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 }

@@ -53,8 +53,13 @@ final class LiveEvents: Service, Sendable {
             body: ResponseBody { writer in
                 defer { continuation.finish() }
                 try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
-                for await line in stream {
-                    try await writer.write(ByteBuffer(string: line))
+                // On Ctrl+C the server waits for open responses: an open page must not keep the app running.
+                try await withGracefulShutdownHandler {
+                    for await line in stream {
+                        try await writer.write(ByteBuffer(string: line))
+                    }
+                } onGracefulShutdown: {
+                    continuation.finish()
                 }
                 try await writer.finish(nil)
             })

@@ -71,11 +71,16 @@ public actor BackgroundSync {
     ) {
         self.replica = replica
         self.interval = interval
-        var policy = policy ?? RetryPolicy()
-        policy.maxDelay = min(policy.maxDelay, max(interval, policy.initialDelay))
-        self.policy = policy
+        self.policy = Self.backoff(policy ?? RetryPolicy(), interval: interval)
         self.transport = transport
         self.wallMillis = wallMillis
+    }
+
+    /// `policy` with its delays capped at `interval`: after a failure the regular rhythm is the slowest.
+    static func backoff(_ policy: RetryPolicy, interval: Double) -> RetryPolicy {
+        var policy = policy
+        policy.maxDelay = min(policy.maxDelay, max(interval, policy.initialDelay))
+        return policy
     }
 
     /// The current state, then every change of it, until the iterating task stops.

@@ -90,7 +90,7 @@ struct SyncSession {
     let transport: any SyncTransport
     let token: String
     let deviceId: String
-    let progress: @Sendable (SyncProgress) -> Void
+    var progress: @Sendable (SyncProgress) -> Void = { _ in }
 
     var pool: DatabasePool { replica.pool }
 

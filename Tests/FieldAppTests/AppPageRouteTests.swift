@@ -1,0 +1,281 @@
+import Casework
+import ChangeLog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Replica
+import SyncProtocol
+import Testing
+
+/// Every page and form of the app, through its router, on a real replica file.
+@Suite struct AppPageRouteTests {
+    @Test func caseload_listsTheClients_withUnsentCounts_andFindsThemByName() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        _ = try await fixture.replica.addNote(clientId: fixture.client, .init(text: "Eerste"))
+        _ = try await fixture.replica.addNote(clientId: fixture.client, .init(text: "Tweede"))
+        try await fixture.withBrowser { browser in
+            let page = try await browser.get("/")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<html lang=\"nl\">"))
+            #expect(page.text.contains("Mijn klanten"))
+            #expect(page.text.contains("href=\"/clients/\(fixture.client)\">Jaap</a>"))
+            #expect(page.text.contains("<span class=\"pill pending-pill\">2</span>"))
+            let found = try await browser.get("/?q=jA")
+            #expect(found.text.contains(">Jaap</a>"))
+            let none = try await browser.get("/?q=Pietje")
+            #expect(!none.text.contains(">Jaap</a>"))
+            #expect(none.text.contains("Geen klant gevonden"))
+        }
+    }
+
+    @Test func journey_showsTheColleaguesNote_inTheirLane_andAnUnknownClientIs404() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        try await fixture.withBrowser { browser in
+            let page = try await browser.get("/clients/\(fixture.client)")
+            #expect(page.status == .ok)
+            for heading in ["Signalen in het krachtenveld", "Krachtenveld nu", "Determinanten", "Plan van aanpak", "Tijdlijn"] {
+                #expect(page.text.contains(heading))
+            }
+            // Lanes: time, client manager, income consultant, account manager; the note is in the second lane.
+            #expect(page.text.contains("<td></td><td><div class=\"entry\"><span class=\"by\">Ahmed El Amrani</span> schreef een notitie"))
+            #expect(page.text.contains("<svg"))
+            let missing = try await browser.get("/clients/\(Identifier.make(wallMillis: 5))")
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("niet op deze laptop"))
+        }
+    }
+
+    @Test func writingANoteOffline_savesIt_marksItNotYetSent_andSentOnceTheServerIsBack() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        let text = "Huisbezoek: Jaap wil <graag> & snel aan het werk"
+        try await fixture.withBrowser { browser in
+            try await fixture.eventually { await fixture.background.state.connection == .offline }
+            let saved = try await browser.post(
+                "/clients/\(client)/notes",
+                [("text", text), ("behaviour", "jobSearch"), ("determinant", "skills"), ("determinant", "selfEfficacy"),
+                 ("visibility", "team")])
+            #expect(saved.status == .seeOther)
+            let location = try #require(saved.headers[.location])
+            #expect(location.hasPrefix("/clients/\(client)?saved=1#note-"))
+            let journey = try await browser.get(location)
+            #expect(journey.text.contains("Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is."))
+            #expect(journey.text.contains("Huisbezoek: Jaap wil &lt;graag&gt; &amp; snel aan het werk"))
+            #expect(journey.text.contains("Nog niet verstuurd"))
+            #expect(journey.text.contains("Geen verbinding met de server"))
+            let note = try #require(try await fixture.replica.journey(clientId: client).notes.first { $0.current.text == text })
+            #expect(note.current.behaviour == .jobSearch)
+            #expect(note.current.determinants == [.selfEfficacy, .skills])
+
+            fixture.goOnline()
+            #expect(try await browser.post("/sync", []).status == .seeOther)
+            try await fixture.eventually { try await fixture.replica.status().pendingChanges == 0 }
+            let after = try await browser.get("/clients/\(client)")
+            #expect(!after.text.contains("Nog niet verstuurd"))
+            #expect(after.text.contains("<span class=\"badge sent\">Verstuurd</span>"))
+        }
+        #expect(fixture.transport.state.withLock { $0.pushed.flatMap { $0 } }.contains { $0.payload["text"] == .string(text) })
+    }
+
+    @Test func noteForm_withInvalidInput_explainsWhat_andStoresNothing() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        let before = try await fixture.changeCount()
+        try await fixture.withBrowser { browser in
+            let form = try await browser.get("/clients/\(client)/notes/new")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("<label for=\"text\">"))
+            #expect(form.text.contains("name=\"csrf\" value=\"\(browser.formToken)\""))
+            let blank = try await browser.post("/clients/\(client)/notes", [("text", "   \n ")])
+            #expect(blank.status == .unprocessableContent)
+            #expect(blank.text.contains("Schrijf de tekst van de notitie."))
+            #expect(blank.text.contains("aria-invalid=\"true\""))
+            let tampered = try await browser.post(
+                "/clients/\(client)/notes", [("text", "Goed"), ("behaviour", "sleeping"), ("determinant", "luck")])
+            #expect(tampered.status == .unprocessableContent)
+            #expect(tampered.text.contains("Kies een van de aangeboden waarden."))
+            #expect(tampered.text.contains(">Goed</textarea>"))
+            let huge = try await browser.post("/clients/\(client)/notes", [("text", String(repeating: "x", count: 40_000))])
+            #expect(huge.status == .unprocessableContent)
+            #expect(huge.text.contains("te lang"))
+            let unknown = try await browser.post("/clients/\(Identifier.make(wallMillis: 9))/notes", [("text", "Wie?")])
+            #expect(unknown.status == .notFound)
+        }
+        #expect(try await fixture.changeCount() == before)
+    }
+
+    @Test func editingMyNote_writesARevision_butAColleaguesNoteCannotBeEdited() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        let noteId = try await fixture.replica.addNote(clientId: client, .init(text: "Eerste versie"))
+        let colleagueNoteId = try #require(try await fixture.replica.journey(clientId: client).notes.first { $0.by.name == "Ahmed El Amrani" }?.id)
+        try await fixture.withBrowser { browser in
+            let form = try await browser.get("/clients/\(client)/notes/\(noteId)/edit")
+            #expect(form.status == .ok)
+            #expect(form.text.contains(">Eerste versie</textarea>"))
+            let saved = try await browser.post("/clients/\(client)/notes/\(noteId)", [("text", "Tweede versie")])
+            #expect(saved.status == .seeOther)
+            #expect(try await browser.get("/clients/\(client)/notes/\(colleagueNoteId)/edit").status == .notFound)
+        }
+        let note = try #require(try await fixture.replica.journey(clientId: client).notes.first { $0.id == noteId })
+        #expect(note.current.text == "Tweede versie")
+        #expect(note.revisions.count == 2)
+    }
+
+    @Test func assessmentForm_recordsTheScore_inTheMatrix_andRefusesAMissingScore() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            #expect(try await browser.get("/clients/\(client)/assessments/new").status == .ok)
+            let missing = try await browser.post("/clients/\(client)/assessments", [("determinant", "selfEfficacy")])
+            #expect(missing.status == .unprocessableContent)
+            #expect(missing.text.contains("Kies een score van 1 tot 5"))
+            let saved = try await browser.post(
+                "/clients/\(client)/assessments", [("determinant", "selfEfficacy"), ("score", "2"), ("behaviour", "jobSearch")])
+            #expect(saved.status == .seeOther)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("<strong class=\"score s2\">2</strong>"))
+        }
+        let row = try #require(try await fixture.replica.journey(clientId: client).determinants.first { $0.determinant == .selfEfficacy })
+        #expect(row.assessments.map(\.score) == [.known(2)])
+    }
+
+    @Test func interventionForm_startsWithTheCatalogueDefaults_andTheEndButtonEndsIt() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            let form = try await browser.get("/clients/\(client)/interventions/new")
+            #expect(form.text.contains("value=\"sanctionAnnouncement\""))
+            let none = try await browser.post("/clients/\(client)/interventions", [("status", "active")])
+            #expect(none.status == .unprocessableContent)
+            let ended = try await browser.post("/clients/\(client)/interventions", [("kind", "vacancyMatch"), ("status", "ended")])
+            #expect(ended.status == .unprocessableContent)
+            let saved = try await browser.post("/clients/\(client)/interventions", [("kind", "sanctionAnnouncement")])
+            #expect(saved.status == .seeOther)
+            let started = try #require(try await fixture.replica.journey(clientId: client).interventions.first)
+            let catalogue = try #require(InterventionCatalogue.kind("sanctionAnnouncement"))
+            #expect(started.valence == catalogue.valence)
+            #expect(started.targets == catalogue.targets.sorted())
+            #expect(started.status == .active)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("/clients/\(client)/interventions/\(started.id)/end"))
+            let end = try await browser.post("/clients/\(client)/interventions/\(started.id)/end", [])
+            #expect(end.status == .seeOther)
+            let unknown = try await browser.post("/clients/\(client)/interventions/\(Identifier.make(wallMillis: 3))/end", [])
+            #expect(unknown.status == .notFound)
+        }
+        #expect(try await fixture.replica.journey(clientId: client).interventions.first?.status == .ended)
+    }
+
+    @Test func agreementForm_takesADutchDate_refusesAnImpossibleOne_andItsStatusCanChange() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            #expect(try await browser.get("/clients/\(client)/agreements/new").status == .ok)
+            let impossible = try await browser.post(
+                "/clients/\(client)/agreements", [("text", "Twee sollicitaties"), ("responsible", "client"), ("due", "31-02-2027")])
+            #expect(impossible.status == .unprocessableContent)
+            #expect(impossible.text.contains("dag-maand-jaar"))
+            #expect(impossible.text.contains("value=\"31-02-2027\""))
+            let saved = try await browser.post(
+                "/clients/\(client)/agreements", [("text", "Twee sollicitaties"), ("responsible", "client"), ("due", "5-1-2027")])
+            #expect(saved.status == .seeOther)
+            let agreement = try #require(try await fixture.replica.journey(clientId: client).plan.agreements.first)
+            #expect(agreement.due == "2027-01-05")
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("uiterlijk 05-01-2027"))
+            let kept = try await browser.post("/clients/\(client)/agreements/\(agreement.id)/status", [("status", "kept")])
+            #expect(kept.status == .seeOther)
+            let bogus = try await browser.post("/clients/\(client)/agreements/\(agreement.id)/status", [("status", "maybe")])
+            #expect(bogus.status == .forbidden)
+        }
+        #expect(try await fixture.replica.journey(clientId: client).plan.agreements.first?.status == .kept)
+        #expect(try await fixture.replica.journey(clientId: client).plan.agreements.count == 1)
+    }
+
+    @Test func aSignal_isShownWithItsReason_andAcknowledgedOnlyWithAReason() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        _ = try await fixture.replica.startIntervention(
+            clientId: client, .init(kind: "sanctionAnnouncement", valence: .corrective, targets: [.attitude], behaviour: .compliance))
+        let signal = try #require(try await fixture.replica.journey(clientId: client).forceField.signals.first)
+        try await fixture.withBrowser { browser in
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("name=\"key\" value=\"\(signal.key)\""))
+            let caseload = try await browser.get("/")
+            #expect(caseload.text.contains("class=\"pill \(signal.severity.rawValue)\""))
+            let blank = try await browser.post("/clients/\(client)/signals", [("key", signal.key), ("reason", " ")])
+            #expect(blank.status == .unprocessableContent)
+            let unknown = try await browser.post("/clients/\(client)/signals", [("key", "no-such-signal"), ("reason", "gezien")])
+            #expect(unknown.status == .notFound)
+            let done = try await browser.post("/clients/\(client)/signals", [("key", signal.key), ("reason", "Besproken in casuïstiekoverleg")])
+            #expect(done.status == .seeOther)
+            let after = try await browser.get("/clients/\(client)")
+            #expect(after.text.contains("Besproken in casuïstiekoverleg"))
+        }
+        #expect(try await fixture.replica.journey(clientId: client).forceField.signals.first?.acknowledgements.count == 1)
+    }
+
+    @Test func refusedWrites_areListedWithTheReasonAndText_untilMarkedSeen() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        _ = try await fixture.replica.addNote(clientId: client, .init(text: "Tekst die de server weigert"))
+        fixture.goOnline()
+        fixture.transport.state.withLock { state in
+            state.pushAnswer = { changes in
+                changes.map {
+                    PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: "outOfScope", message: "not in your caseload"))
+                }
+            }
+        }
+        try await fixture.replica.sync(using: fixture.transport)
+        let refused = try #require(try await fixture.replica.status().rejected.first)
+        try await fixture.withBrowser { browser in
+            let page = try await browser.get("/review")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("not in your caseload"))
+            #expect(page.text.contains("Tekst die de server weigert"))
+            #expect(page.text.contains("hoort niet (meer) bij je caseload"))
+            let seen = try await browser.post("/review/refused/\(refused.change.id)/seen", [])
+            #expect(seen.status == .seeOther)
+            #expect(try await browser.post("/review/refused/\(refused.change.id)/seen", []).status == .notFound)
+            #expect(try await browser.get("/review").text.contains("Geen geweigerde wijzigingen."))
+        }
+        #expect(try await fixture.replica.status().rejected.isEmpty)
+    }
+
+    @Test func syncPage_showsTheState_andLanguageSwitchesToEnglish_onlyToAPathOfTheApp() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        try await fixture.withBrowser { browser in
+            try await fixture.eventually { await fixture.background.state.connection == .offline }
+            let page = try await browser.get("/sync")
+            #expect(page.text.contains("<span class=\"pill offline\">offline</span>"))
+            #expect(page.text.contains("Nu synchroniseren"))
+            let switched = try await browser.post("/language", [("to", "en"), ("back", "/sync")])
+            #expect(switched.status == .seeOther)
+            #expect(switched.headers[.location] == "/sync")
+            let cookie = try #require(switched.headers[.setCookie])
+            #expect(cookie.hasPrefix("samenspel_lang=en"))
+            let english = try await browser.get("/sync", cookie: browser.cookie + "; samenspel_lang=en")
+            #expect(english.text.contains("<html lang=\"en\">"))
+            #expect(english.text.contains("Sync now"))
+            #expect(english.text.contains("No connection to the server"))
+            for back in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+                let away = try await browser.post("/language", [("to", "en"), ("back", back)])
+                #expect(away.headers[.location] == "/", "\(back)")
+            }
+        }
+    }
+}
