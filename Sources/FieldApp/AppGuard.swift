@@ -28,7 +28,8 @@ final class ListeningPort: Sendable {
 ///    must be the app's, and `Sec-Fetch-Site` must not be `cross-site`. Every form also carries a token
 ///    (checked by ``FormData/read(_:context:token:)``).
 ///
-/// Every answer gets headers that forbid framing, sniffing, referrers, caching and any script, style or
+/// Every answer gets headers that forbid framing, sniffing, referrers to other sites (same-origin, so that
+/// browsers send `Origin` on the app's own forms), caching, and any script, style or
 /// connection not from the app itself.
 struct AppGuard: RouterMiddleware {
     typealias Context = AppRequestContext
@@ -89,7 +90,7 @@ struct AppGuard: RouterMiddleware {
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
         if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }

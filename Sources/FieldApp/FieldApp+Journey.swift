@@ -127,7 +127,7 @@ extension FieldApp {
         }
         let interventions: [[String: Any]] = journey.interventions.map { intervention in
             [
-                "id": intervention.id, "label": intervention.label ?? words.kind(intervention.kind),
+                "id": intervention.id, "label": words.kind(intervention.kind),
                 "valence": intervention.valence.rawValue, "valenceLabel": intervention.valence.label(in: language),
                 "discipline": intervention.discipline?.label(in: language) ?? "–",
                 "status": intervention.status.label(in: language), "conflicted": intervention.conflicted,

@@ -33,17 +33,17 @@ extension FieldApp {
             flash: flash, body: "")
     }
 
-    /// The sync banner: online, offline (with the promise that nothing is lost), syncing, failing or wiped.
+    /// The sync banner: online, offline (with the promise that nothing is lost), failing or wiped, and how far
+    /// a sync that moves data has come.
     func banner(state: BackgroundSync.State, revision: ReplicaRevision, text: AppText) -> [String: Any] {
         let kind: String
         let headline: String
         var detail: String?
         if state.wiped {
             (kind, headline) = ("wiped", text["bannerWiped"])
-        } else if let progress = state.progress {
-            (kind, headline) = ("syncing", text["bannerSyncing"])
-            detail = "\(progress.report.pushed) \(text["sentCount"]), \(progress.report.pulled) \(text["receivedCount"])."
         } else {
+            // The headline follows the connection, not every attempt: a retry every few seconds while offline
+            // must not make the banner (a live region read out by screen readers) flicker.
             switch state.connection {
             case .online: (kind, headline) = ("online", text["bannerOnline"])
             case .offline: (kind, headline) = ("offline", text["bannerOffline"])
@@ -51,6 +51,10 @@ extension FieldApp {
                 (kind, headline) = ("failing", text["bannerFailing"])
                 detail = state.lastError?.message
             case .unknown: (kind, headline) = ("unknown", text["bannerUnknown"])
+            }
+            if let progress = state.progress, progress.report.pushed + progress.report.pulled > 0 {
+                detail = "\(text["bannerSyncing"]) \(progress.report.pushed) \(text["sentCount"]), "
+                    + "\(progress.report.pulled) \(text["receivedCount"])."
             }
         }
         var model: [String: Any] = [

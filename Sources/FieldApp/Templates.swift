@@ -15,7 +15,6 @@ enum Templates {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="referrer" content="no-referrer">
         <title>{{title}} · Samenspel</title>
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
         <link rel="stylesheet" href="/assets/app.css">
@@ -27,7 +26,7 @@ enum Templates {
         <div class="brand"><img src="/assets/icon.svg" alt="" width="28" height="28"> <span>Samenspel</span></div>
         {{#showNav}}
         <nav aria-label="{{t.appName}}">
-        <ul>
+        <ul id="nav-links" data-live>
         {{#nav}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}{{#count}} <span class="count">{{count}}</span>{{/count}}</a></li>
         {{/nav}}</ul>
         </nav>
@@ -141,7 +140,7 @@ enum Templates {
         {{#rows}}
         <tr{{#disagreement}} class="disagree"{{/disagreement}}>
         <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
-        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-label="{{trendLabel}}">{{trend}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
+        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-label="{{trendLabel}}">{{trend}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
         </tr>
         {{/rows}}
         </tbody>

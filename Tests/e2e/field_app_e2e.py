@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""The field worker's app end to end, in headless Chromium (Selenium with Debian's chromedriver).
+
+A real server and two enrolled laptops (real SQLite files, real HTTP on loopback). The server goes down;
+Sanne opens `samenspel app`, writes a note through the form and sees it marked as not yet sent; the server
+comes back and the open page marks the note as sent, then shows a colleague's note — without a reload.
+Screenshots of the caseload and the journey go to $SAMENSPEL_SCREENSHOTS (default: a temporary folder).
+
+Usage: field_app_e2e.py PATH/TO/samenspel
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/samenspel")
+WORK = tempfile.mkdtemp(prefix="samenspel-e2e-")
+SHOTS = os.environ.get("SAMENSPEL_SCREENSHOTS") or os.path.join(WORK, "screenshots")
+NOTE = "Huisbezoek aan de keukentafel: Jaap wil graag zelf solliciteren, twijfelt aan zijn cv."
+COLLEAGUE_NOTE = "Inkomen: de toeslag is aangevraagd, eerste betaling volgt binnen vier weken."
+processes = []
+
+
+def log(message):
+    print(f"[e2e] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def samenspel(*args, **env):
+    result = subprocess.run(
+        [BINARY, *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"samenspel {args[0]} failed ({result.returncode}): {result.stderr}")
+    return result.stdout.strip()
+
+
+def start(args, log_name):
+    out = open(os.path.join(WORK, log_name + ".out"), "w")
+    err = open(os.path.join(WORK, log_name + ".err"), "w")
+    process = subprocess.Popen([BINARY, *args], stdout=out, stderr=err, text=True)
+    processes.append(process)
+    return process
+
+
+def start_server(data, port):
+    server = start(["serve", "--data", data, "--port", str(port)], "server")
+    wait_for(lambda: healthy(port), 30, "the server to answer /health")
+    return server
+
+
+def healthy(port):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def stop(process, timeout=15):
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=timeout)
+
+
+def wait_for(condition, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def read_url(path, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(path) as handle:
+            for line in handle:
+                if line.startswith("http://127.0.0.1:"):
+                    return line.strip()
+        time.sleep(0.1)
+    raise AssertionError("the app printed no URL")
+
+
+def screenshot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.execute_script("window.scrollTo(0, 0)")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1280, min(max(height, 800), 6000))
+    path = os.path.join(SHOTS, name)
+    driver.save_screenshot(path)
+    driver.set_window_size(1280, 1000)
+    log(f"screenshot {path}")
+
+
+def note_article(driver, text):
+    for article in driver.find_elements(By.CSS_SELECTOR, "#notes article.note"):
+        if text in article.text:
+            return article
+    return None
+
+
+def main():
+    data = os.path.join(WORK, "server")
+    port = free_port()
+    server_url = f"http://127.0.0.1:{port}"
+    admin = {"SAMENSPEL_DATA": data}
+    team = samenspel("admin", "team", "create", "--name", "Werk en Inkomen Noord", **admin)
+    sanne = samenspel("admin", "professional", "create", "--name", "Sanne Bakker", "--discipline", "clientManager",
+                      "--team", team, **admin)
+    ahmed = samenspel("admin", "professional", "create", "--name", "Ahmed El Amrani", "--discipline",
+                      "incomeConsultant", "--team", team, **admin)
+    jaap = samenspel("admin", "client", "create", "--name", "Jaap de Vries", "--team", team, **admin)
+    samenspel("admin", "client", "create", "--name", "Fatima Yilmaz", "--team", team, **admin)
+    codes = [samenspel("admin", "enroll", "--professional", who, **admin) for who in (sanne, ahmed)]
+    server = start_server(data, port)
+    laptop, colleague = os.path.join(WORK, "sanne"), os.path.join(WORK, "ahmed")
+    samenspel("enroll", "--replica", laptop, "--server", server_url, "--code", codes[0])
+    samenspel("enroll", "--replica", colleague, "--server", server_url, "--code", codes[1])
+    # What the income consultant did earlier: assessments and a note.
+    samenspel("sync", "--replica", colleague)
+    samenspel("assess", "--replica", colleague, "--client", jaap, "--determinant", "selfEfficacy", "--score", "2")
+    samenspel("assess", "--replica", colleague, "--client", jaap, "--determinant", "practicalBarriers", "--score", "2")
+    samenspel("sync", "--replica", colleague)
+    samenspel("sync", "--replica", laptop)
+    samenspel("intervention", "start", "--replica", laptop, "--client", jaap, "--kind", "sanctionAnnouncement",
+              "--valence", "corrective", "--target", "attitude", "--behaviour", "jobSearch")
+    samenspel("sync", "--replica", laptop)
+    log("server, two laptops and a client with history are ready; the server goes down")
+    stop(server)
+
+    app_port = free_port()
+    app = start(["app", "--replica", laptop, "--port", str(app_port), "--sync-interval", "1"], "app")
+    url = read_url(os.path.join(WORK, "app.out"))
+    assert url.startswith(f"http://127.0.0.1:{app_port}/?key="), url
+
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                     "--lang=nl-NL", "--no-proxy-server", "--disable-gpu"):
+        options.add_argument(argument)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        options.binary_location = binary
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    wait = WebDriverWait(driver, 60, poll_frequency=0.2)
+    try:
+        # Without the secret of this launch: no access, nothing shown.
+        driver.get(f"http://127.0.0.1:{app_port}/")
+        assert "Jaap" not in driver.page_source and "Geen toegang" in driver.page_source
+
+        driver.get(url)
+        assert "key=" not in driver.current_url, "the secret stays out of the address bar"
+        wait.until(lambda d: "Jaap de Vries" in d.page_source)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
+        wait.until(lambda d: "Geen verbinding met de server" in d.find_element(By.ID, "sync-banner").text)
+        screenshot(driver, "caseload.png")
+        # Keyboard first: the first Tab reaches the skip link.
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.text == "Direct naar de inhoud"
+
+        driver.find_element(By.LINK_TEXT, "Jaap de Vries").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Jaap de Vries")
+        driver.find_element(By.LINK_TEXT, "Notitie schrijven").click()
+        driver.find_element(By.ID, "text").send_keys(NOTE)
+        driver.find_element(By.CSS_SELECTOR, "label[for=det-selfEfficacy]").click()
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+
+        wait.until(lambda d: note_article(d, NOTE) is not None)
+        flash = driver.find_element(By.CSS_SELECTOR, ".flash").text
+        assert "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is." in flash, flash
+        assert "Nog niet verstuurd" in note_article(driver, NOTE).text
+        log("the note is saved on the laptop and marked as not yet sent")
+
+        driver.execute_script("window.samenspelNoReload = true;")
+        server = start_server(data, port)
+        log("the server is back")
+        wait.until(lambda d: "Verstuurd" in note_article(d, NOTE).text
+                   and "Nog niet verstuurd" not in note_article(d, NOTE).text)
+        assert driver.execute_script("return window.samenspelNoReload === true"), "the page was reloaded"
+        wait.until(lambda d: "Alles is verstuurd" in d.find_element(By.ID, "sync-banner").text
+                   and not d.find_elements(By.CSS_SELECTOR, "#nav-links a[href='/sync'] .count"))
+        log("the open page marks the note as sent, without a reload")
+
+        samenspel("note", "add", "--replica", colleague, "--client", jaap, "--text", COLLEAGUE_NOTE)
+        samenspel("sync", "--replica", colleague)
+        wait.until(lambda d: note_article(d, COLLEAGUE_NOTE) is not None)
+        assert driver.execute_script("return window.samenspelNoReload === true"), "the page was reloaded"
+        assert "Ahmed El Amrani" in note_article(driver, COLLEAGUE_NOTE).text
+        log("the colleague's note appears live")
+        screenshot(driver, "journey.png")
+    except Exception:
+        os.makedirs(SHOTS, exist_ok=True)
+        driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
+        log(f"failed on {driver.current_url}; page text:\n{driver.find_element(By.TAG_NAME, 'body').text[:3000]}")
+        raise
+    finally:
+        driver.quit()
+
+    started = time.monotonic()
+    stop(app, timeout=15)
+    log(f"the app stopped {time.monotonic() - started:.1f} s after Ctrl+C")
+    stop(server)
+    for name in ("app.out", "app.err", "server.out", "server.err"):
+        with open(os.path.join(WORK, name)) as handle:
+            text = handle.read()
+        for secret in (NOTE, COLLEAGUE_NOTE, "Jaap de Vries"):
+            assert secret not in text, f"{name} contains note text or a client name"
+    log("passed")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+        if not os.environ.get("SAMENSPEL_KEEP_E2E"):
+            shutil.rmtree(WORK, ignore_errors=True)
