@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews", "FieldApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

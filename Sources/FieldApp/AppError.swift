@@ -14,5 +14,9 @@ struct AppError: Error {
     static let notFound = AppError(status: .notFound, headingKey: "notFound", messageKey: "notFoundText", showHome: true)
     static let noAccess = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
     static let badForm = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "csrfText", showHome: true)
+    static let linkUsed = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "linkUsedText", showHome: false)
+    static let `internal` = AppError(
+        status: .internalServerError, headingKey: "errorTitle", messageKey: "internalText", showHome: true)
+    static let wiped = AppError(status: .gone, headingKey: "forbidden", messageKey: "bannerWiped", showHome: false)
     static let badHost = AppError(status: .misdirectedRequest, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
 }

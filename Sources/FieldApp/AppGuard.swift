@@ -1,6 +1,7 @@
 import Casework
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOConcurrencyHelpers
 
 /// Where the app listens, known once it does (the port may be picked by the system).
@@ -17,29 +18,66 @@ final class ListeningPort: Sendable {
     }
 }
 
+/// The launch key and the session tokens issued for it.
+final class Sessions: Sendable {
+    private struct State {
+        var key: String?
+        var tokens: Set<String> = []
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    init(key: String) {
+        state = NIOLockedValueBox(State(key: key))
+    }
+
+    /// A new session token for the launch key, once: the key is spent by its first use.
+    func exchange(_ key: String) -> String? {
+        state.withLockedValue { state in
+            guard let expected = state.key, constantTimeEqual(key, expected) else { return nil }
+            state.key = nil
+            let token = FieldAppConfiguration.randomToken()
+            state.tokens.insert(token)
+            return token
+        }
+    }
+
+    /// Whether `token` was issued by this launch.
+    func isValid(_ token: String) -> Bool {
+        state.withLockedValue { state in state.tokens.contains { constantTimeEqual($0, token) } }
+    }
+}
+
 /// Keeps everyone but the professional who started the app out, on a shared laptop:
 ///
 /// 1. The `Host` header must name this app on loopback (`127.0.0.1:PORT` or `localhost:PORT`): a web page
 ///    that rebinds its own domain name to 127.0.0.1 (DNS rebinding) is refused.
-/// 2. The per-launch secret must come with the request: once in the URL that `samenspel app` printed
-///    (`/?key=…`), which sets it in an HttpOnly, SameSite=Strict cookie and redirects to a URL without it,
-///    and from then on in that cookie. Other local users and other web pages do not have it.
+/// 2. The per-launch secret opens the app once: the URL that `samenspel app` printed (`/?key=…`) is
+///    exchanged for a fresh random session token in an HttpOnly, SameSite=Strict cookie named after the
+///    port, and the browser is redirected to a URL without the key. The key then no longer works, so a copy
+///    of the link (browser history, another user reading a process list) opens nothing. Every later request
+///    must carry a session token issued by this launch.
 /// 3. A state-changing request must come from the app's own pages: `Origin` (when the browser sends it)
 ///    must be the app's, and `Sec-Fetch-Site` must not be `cross-site`. Every form also carries a token
 ///    (checked by ``FormData/read(_:context:token:)``).
 ///
-/// Every answer gets headers that forbid framing, sniffing, referrers to other sites (same-origin, so that
-/// browsers send `Origin` on the app's own forms), caching, and any script, style or
-/// connection not from the app itself.
+/// Every answer, errors included, gets headers that forbid framing, sniffing, referrers to other sites
+/// (same-origin, so that browsers send `Origin` on the app's own forms), caching, and any script, style or
+/// connection not from the app itself. Errors become a page in the professional's language that shows
+/// nothing of the replica; their details are never logged with personal data.
 struct AppGuard: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    let secret: String
+    let sessions: Sessions
     let defaultLanguage: Language
     let listening: ListeningPort
+    let logger: Logger
 
-    static let sessionCookie = "samenspel_session"
     static let languageCookie = "samenspel_lang"
+
+    /// The session cookie's name: one per port, so that two launches (two users, two ports) never
+    /// overwrite each other's session.
+    static func sessionCookie(port: Int) -> String { "samenspel_session_\(port)" }
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
@@ -51,6 +89,12 @@ struct AppGuard: RouterMiddleware {
             response = try await guarded(request, context: context, next: next)
         } catch let error as AppError {
             response = ErrorPage.response(error, language: context.language)
+        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+            response = ErrorPage.response(.notFound, language: context.language)
+        } catch {
+            // The type only: an error's description may quote data of the replica.
+            logger.error("request failed", metadata: ["app.error": "\(type(of: error))", "app.path": "\(context.endpointPath ?? "?")"])
+            response = ErrorPage.response(.internal, language: context.language)
         }
         Self.secure(&response.headers)
         return response
@@ -63,14 +107,16 @@ struct AppGuard: RouterMiddleware {
         let origins = ["127.0.0.1:\(port)", "localhost:\(port)"]
         let host = request.headers[HTTPField.Name("Host")!] ?? request.head.authority
         guard let host, origins.contains(host.lowercased()) else { throw AppError.badHost }
+        let cookieName = Self.sessionCookie(port: port)
         if let key = request.uri.queryParameters.get("key") {
-            guard constantTimeEqual(key, secret) else { throw AppError.noAccess }
-            var response = Response(status: .seeOther, headers: [.location: request.uri.path])
-            response.setCookie(
-                Cookie(name: Self.sessionCookie, value: secret, path: "/", httpOnly: true, sameSite: .strict))
+            guard let token = sessions.exchange(key) else { throw AppError.linkUsed }
+            let path = request.uri.path
+            let safe = path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") ? path : "/"
+            var response = Response(status: .seeOther, headers: [.location: safe])
+            response.setCookie(Cookie(name: cookieName, value: token, path: "/", httpOnly: true, sameSite: .strict))
             return response
         }
-        guard let cookie = request.cookies[Self.sessionCookie], constantTimeEqual(cookie.value, secret) else {
+        guard let cookie = request.cookies[cookieName], sessions.isValid(cookie.value) else {
             throw AppError.noAccess
         }
         if request.method != .get && request.method != .head {

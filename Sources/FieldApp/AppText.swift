@@ -17,11 +17,55 @@ struct AppText: Sendable {
         words[key] ?? key
     }
 
+    /// An error of the replica or the server, in the professional's language, by its code; a code without
+    /// words of its own gets a general sentence with the code.
+    func describe(_ code: String) -> String {
+        if let known = Self.errors[code] { return language == .nl ? known.nl : known.en }
+        return language == .nl ? "Dat lukte niet (\(code))." : "That did not work (\(code))."
+    }
+
+    /// What was written, for the list of refused writes.
+    func writeKind(_ entityType: String) -> String {
+        let kinds: [String: (nl: String, en: String)] = [
+            "note": ("Notitie", "Note"), "assessment": ("Inschatting", "Assessment"),
+            "intervention": ("Interventie", "Intervention"), "agreement": ("Afspraak", "Agreement"),
+            "goal": ("Subdoel", "Sub-goal"), "signal": ("Afhandeling van een signaal", "Signal acknowledgement"),
+            "client": ("Contactgegevens", "Contact details"),
+        ]
+        guard let kind = kinds[entityType] else { return entityType }
+        return language == .nl ? kind.nl : kind.en
+    }
+
+    static let errors: [String: (nl: String, en: String)] = [
+        "serverUnreachable": ("De server is niet bereikbaar.", "The server cannot be reached."),
+        "unavailable": ("De server is tijdelijk niet beschikbaar.", "The server is temporarily unavailable."),
+        "internalError": ("De server had een storing.", "The server had a failure."),
+        "rateLimited": ("De server krijgt even te veel verzoeken.", "The server is getting too many requests for now."),
+        "badResponse": ("De server gaf een onverwacht antwoord.", "The server gave an unexpected answer."),
+        "deviceRevoked": ("De toegang van deze laptop is ingetrokken.", "This laptop's access was revoked."),
+        "wiped": ("De toegang van deze laptop is ingetrokken en de gegevens zijn gewist.", "This laptop's access was revoked and its data wiped."),
+        "unauthorized": ("De server herkent deze laptop niet meer.", "The server no longer recognises this laptop."),
+        "clockAhead": ("De klok van deze laptop loopt voor; de wijziging wordt opnieuw gestempeld.", "This laptop's clock runs ahead; the write is stamped again."),
+        "outOfScope": ("Deze klant hoort niet (meer) bij je caseload.", "This client is not (or no longer) in your caseload."),
+        "forbidden": ("Dat mag alleen iemand anders (de schrijver of de eigen discipline).", "Only someone else may do that (the author or the owning discipline)."),
+        "notAuthor": ("Alleen de schrijver mag dit wijzigen.", "Only the author may change this."),
+        "notOwningDiscipline": ("Alleen de discipline die dit startte mag het wijzigen.", "Only the discipline that started this may change it."),
+        "wrongAuthor": ("De wijziging kwam niet van de ingelogde professional.", "The write did not come from the signed-in professional."),
+        "wrongDiscipline": ("De wijziging hoort niet bij jouw discipline.", "The write does not belong to your discipline."),
+        "wrongDevice": ("De wijziging kwam niet van deze laptop.", "The write did not come from this laptop."),
+        "invalidPayload": ("De invoer voldoet niet aan de regels.", "The input does not meet the rules."),
+        "invalidChange": ("De wijziging voldoet niet aan de regels.", "The write does not meet the rules."),
+        "clientErased": ("De gegevens van deze klant zijn op verzoek gewist (AVG).", "This client's data was erased on request (GDPR)."),
+        "unknownClient": ("Deze klant staat niet op deze laptop.", "This client is not on this laptop."),
+        "unknownEntity": ("Dit staat niet (meer) op deze laptop.", "This is not (or no longer) on this laptop."),
+        "syncFailed": ("Het synchroniseren mislukte.", "The sync failed."),
+    ]
+
     static let table: [String: (nl: String, en: String)] = [
         "appName": ("Samenspel", "Samenspel"),
         "skip": ("Direct naar de inhoud", "Skip to content"),
         "navCaseload": ("Mijn klanten", "My caseload"),
-        "navReview": ("Conflicten en geweigerd", "Conflicts and refused"),
+        "navReview": ("Conflicten en weigeringen", "Conflicts and refusals"),
         "navSync": ("Synchronisatie", "Sync"),
         "switchLanguage": ("English", "Nederlands"),
         "switchLanguageLabel": ("Switch to English", "Schakel naar Nederlands"),
@@ -39,7 +83,7 @@ struct AppText: Sendable {
         ),
         "bannerSyncing": ("Bezig met synchroniseren…", "Syncing…"),
         "bannerWiped": (
-            "Deze laptop is door de beheerder ingetrokken en de gegevens zijn gewist. Vraag een nieuwe inschrijfcode.",
+            "De toegang van deze laptop is door de beheerder ingetrokken en de gegevens zijn gewist. Vraag een nieuwe inschrijfcode.",
             "This laptop was revoked by the administrator and its data was wiped. Ask for a new enrollment code."
         ),
         "allSent": ("Alles is verstuurd.", "Everything has been sent."),
@@ -72,9 +116,12 @@ struct AppText: Sendable {
         "addAgreement": ("Afspraak vastleggen", "Record an agreement"),
         "overarchingGoal": ("Overkoepelend doel: duurzame arbeidsparticipatie", "Overarching goal: durable labour participation"),
         "signals": ("Signalen in het krachtenveld", "Force-field signals"),
-        "noSignals": ("Geen signalen: de interventies lijken elkaar te versterken.", "No signals: the interventions seem to reinforce each other."),
+        "noSignals": ("Geen signalen: geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt.", "No signals: no combination of interventions found that is likely to paralyse the client."),
         "severityHigh": ("Hoog", "High"),
-        "severityMedium": ("Midden", "Medium"),
+        "severityMedium": ("Gemiddeld", "Medium"),
+        "trendUp": ("omhoog sinds de vorige inschatting", "up since the previous assessment"),
+        "trendDown": ("omlaag sinds de vorige inschatting", "down since the previous assessment"),
+        "trendSame": ("gelijk aan de vorige inschatting", "same as the previous assessment"),
         "suggestion": ("Wat kan helpen", "What may help"),
         "acknowledgedBy": ("Gezien door", "Acknowledged by"),
         "acknowledge": ("Signaal afhandelen", "Acknowledge signal"),
@@ -169,7 +216,7 @@ struct AppText: Sendable {
         ),
         "savedOnline": ("Opgeslagen op deze laptop en wordt nu verstuurd.", "Saved on this laptop and being sent now."),
         // Review
-        "reviewTitle": ("Conflicten en geweigerde wijzigingen", "Conflicts and refused writes"),
+        "reviewTitle": ("Conflicten en weigeringen", "Conflicts and refusals"),
         "conflicts": ("Conflicten", "Conflicts"),
         "noConflicts": ("Geen open conflicten.", "No open conflicts."),
         "conflictHelpNote": (
@@ -198,7 +245,7 @@ struct AppText: Sendable {
         ),
         "reason": ("Reden", "Reason"),
         "yourText": ("Jouw tekst", "Your text"),
-        "markSeen": ("Gezien", "Seen"),
+        "markSeen": ("Markeer als gezien", "Mark as seen"),
         "refusedAt": ("Geweigerd op", "Refused on"),
         // Sync page
         "syncTitle": ("Synchronisatie", "Sync"),
@@ -220,7 +267,7 @@ struct AppText: Sendable {
         "sentCount": ("verstuurd", "sent"),
         "receivedCount": ("ontvangen", "received"),
         "pages": ("pagina's", "pages"),
-        "lastReport": ("Laatste synchronisatie", "Last sync"),
+        "lastReport": ("Resultaat van de laatste synchronisatie", "Result of the last sync"),
         "syncRequested": ("Synchronisatie gestart.", "Sync started."),
         // Errors
         "notFound": ("Niet gevonden", "Not found"),
@@ -230,8 +277,16 @@ struct AppText: Sendable {
         ),
         "forbidden": ("Geen toegang", "No access"),
         "forbiddenText": (
-            "Open Samenspel via de link die `samenspel app` in de terminal liet zien.",
-            "Open Samenspel through the link that `samenspel app` showed in the terminal."
+            "Open Samenspel via de link die het programma (samenspel app) in de terminal liet zien.",
+            "Open Samenspel through the link that the program (samenspel app) showed in the terminal."
+        ),
+        "linkUsedText": (
+            "Deze link is al gebruikt en werkt niet nog eens. Ga naar het venster waarin Samenspel al open is, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link.",
+            "This link has been used and does not work again. Go to the window where Samenspel is open, or stop the program (Ctrl+C) and start it again for a new link."
+        ),
+        "internalText": (
+            "Dit lukte niet door een fout in Samenspel. Wat al was opgeslagen, blijft bewaard. Probeer het nog eens.",
+            "This failed because of an error in Samenspel. What was saved stays saved. Please try again."
         ),
         "csrfText": (
             "Dit formulier is verlopen of kwam niet van Samenspel, dus er is niets opgeslagen. Ga terug, laad de pagina opnieuw en probeer het nog eens.",

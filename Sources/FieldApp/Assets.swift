@@ -24,11 +24,24 @@ enum Assets {
         (function () {
           "use strict";
           var timer = null;
+          var events = null;
+          // A region the professional is working in is left alone: focus inside it, or a field changed.
           function busy(region) {
             var active = document.activeElement;
-            if (active && active !== document.body && region.contains(active) && active.matches("input, textarea, select")) return true;
-            var fields = region.querySelectorAll("input[type=text], textarea");
-            for (var i = 0; i < fields.length; i++) { if (fields[i].value !== fields[i].defaultValue) return true; }
+            if (active && active !== document.body && region.contains(active)) return true;
+            var fields = region.querySelectorAll("input, textarea, select");
+            for (var i = 0; i < fields.length; i++) {
+              var field = fields[i];
+              if (field.type === "checkbox" || field.type === "radio") {
+                if (field.checked !== field.defaultChecked) return true;
+              } else if (field.tagName === "SELECT") {
+                for (var j = 0; j < field.options.length; j++) {
+                  if (field.options[j].selected !== field.options[j].defaultSelected) return true;
+                }
+              } else if (field.type !== "hidden" && field.value !== field.defaultValue) {
+                return true;
+              }
+            }
             return false;
           }
           function refresh() {
@@ -41,7 +54,19 @@ enum Assets {
                   var next = region.id ? fresh.getElementById(region.id) : null;
                   if (!next || busy(region)) return;
                   if (region.className !== next.className) region.className = next.className;
-                  if (region.innerHTML !== next.innerHTML) region.innerHTML = next.innerHTML;
+                  // The status line is a live region of its own: it changes, and is read out, only when
+                  // the connection does.
+                  var status = region.querySelector("[role=status]");
+                  var nextStatus = status && status.id ? fresh.getElementById(status.id) : null;
+                  if (status && nextStatus) {
+                    if (status.innerHTML !== nextStatus.innerHTML) status.innerHTML = nextStatus.innerHTML;
+                    region.querySelectorAll(":scope > :not([role=status])").forEach(function (part, index) {
+                      var parts = next.querySelectorAll(":scope > :not([role=status])");
+                      if (parts[index] && part.outerHTML !== parts[index].outerHTML) part.outerHTML = parts[index].outerHTML;
+                    });
+                  } else if (region.innerHTML !== next.innerHTML) {
+                    region.innerHTML = next.innerHTML;
+                  }
                 });
                 document.documentElement.setAttribute("data-updated", String(Date.now()));
               })
@@ -51,11 +76,22 @@ enum Assets {
             if (timer) return;
             timer = setTimeout(function () { timer = null; refresh(); }, 150);
           }
-          if (window.EventSource && document.querySelector("[data-live]")) {
-            var events = new EventSource("/events");
+          // One event stream per visible tab: browsers allow only a few connections per site.
+          function connect() {
+            if (events || !window.EventSource || !document.querySelector("[data-live]")) return;
+            events = new EventSource("/events");
             events.addEventListener("replica", schedule);
             events.addEventListener("sync", schedule);
           }
+          function disconnect() {
+            if (events) { events.close(); events = null; }
+          }
+          document.addEventListener("visibilitychange", function () {
+            if (document.visibilityState === "hidden") { disconnect(); } else { connect(); schedule(); }
+          });
+          window.addEventListener("pagehide", disconnect);
+          window.addEventListener("pageshow", function () { if (document.visibilityState !== "hidden") connect(); });
+          connect();
           var summary = document.getElementById("error-summary");
           if (summary) summary.focus();
         })();
@@ -72,7 +108,9 @@ enum Assets {
         body { margin: 0; font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--ink); background: #fff; }
         a { color: var(--primary); text-underline-offset: 2px; }
         a:hover { text-decoration-thickness: 2px; }
-        :focus-visible { outline: 3px solid #f5a700; outline-offset: 2px; }
+        :focus-visible { outline: 3px solid #1b1f24; outline-offset: 2px; }
+        header.top :focus-visible, .skip:focus-visible { outline-color: #ffd24d; }
+        .skip:focus-visible { outline-color: #1b1f24; }
         .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 8px 12px; z-index: 10; }
         .skip:focus { left: 8px; }
         .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
@@ -100,6 +138,7 @@ enum Assets {
         button.primary, .button.primary { background: var(--primary); color: #fff; }
         button.link { border: none; background: none; padding: 0; text-decoration: underline; font-weight: 400; }
         .button:hover, button:hover { background: #e7f0fb; } button.primary:hover { background: #084a8c; }
+        header.top button.link:hover { background: none; text-decoration-thickness: 2px; }
         form.inline { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0; }
         form.inline label { font-size: .9rem; }
         .search { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0 16px; }

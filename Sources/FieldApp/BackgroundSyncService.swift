@@ -2,7 +2,8 @@ import Replica
 import ServiceLifecycle
 
 /// Runs a ``BackgroundSync`` as a service of the app: it starts with the app and stops, between or in
-/// the middle of a sync (which is safe: every step is one transaction), on graceful shutdown.
+/// the middle of a sync (which is safe: every step is one transaction), on graceful shutdown. When the
+/// server wiped the replica the sync ends, but the app stays up to say so until it is stopped.
 struct BackgroundSyncService: Service {
     let background: BackgroundSync
 
@@ -10,5 +11,6 @@ struct BackgroundSyncService: Service {
         await cancelWhenGracefulShutdown {
             await background.run()
         }
+        try? await gracefulShutdown()
     }
 }

@@ -315,7 +315,7 @@ extension FieldApp {
             "responsibles": choices.map {
                 [
                     "value": $0.code, "selected": $0.code == responsible,
-                    "label": $0 == .client ? text["responsibleClient"] : $0.label(in: language)
+                    "label": $0 == .client ? text["responsibleClient"] : $0.label(in: language).capitalizedFirst
                         + ($0 == .discipline(me.discipline) ? " (\(me.name))" : ""),
                 ] as [String: Any]
             },
@@ -417,7 +417,7 @@ extension FieldApp {
             }
             throw AppError(
                 status: .unprocessableContent, headingKey: "errorTitle", messageKey: "errorTitle", showHome: true,
-                detail: error.message)
+                detail: AppText(context.language).describe(error.code))
         }
     }
 

@@ -97,7 +97,7 @@ extension FieldApp {
                             ]
                             if let trend = assessment.trend {
                                 cell["trend"] = trend == "up" ? "↑" : trend == "down" ? "↓" : "→"
-                                cell["trendLabel"] = trend
+                                cell["trendLabel"] = text[trend == "up" ? "trendUp" : trend == "down" ? "trendDown" : "trendSame"]
                             }
                             return cell
                         },
@@ -129,7 +129,7 @@ extension FieldApp {
             [
                 "id": intervention.id, "label": words.kind(intervention.kind),
                 "valence": intervention.valence.rawValue, "valenceLabel": intervention.valence.label(in: language),
-                "discipline": intervention.discipline?.label(in: language) ?? "–",
+                "discipline": intervention.discipline?.label(in: language).capitalizedFirst ?? "–",
                 "status": intervention.status.label(in: language), "conflicted": intervention.conflicted,
                 "targets": intervention.targets.map { $0.label(in: language) }.joined(separator: ", "),
                 "since": time(intervention.startedAt), "clientId": client, "csrf": csrf,
@@ -170,7 +170,7 @@ extension FieldApp {
         }
         let name = journey.client.name ?? text["registrationPending"]
         let model: [String: Any] = [
-            "id": client, "name": name, "contact": contact, "hasContact": !contact.isEmpty,
+            "id": client, "clientId": client, "name": name, "contact": contact, "hasContact": !contact.isEmpty,
             "signals": signals, "signalCount": signals.count,
             "forceFieldSVG": JourneyHTMLRenderer(timeZone: configuration.timeZone, language: language)
                 .forceFieldPicture(journey.forceField),

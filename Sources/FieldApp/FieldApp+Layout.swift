@@ -27,10 +27,19 @@ extension FieldApp {
         return PageRenderer.Layout(
             lang: language.rawValue, t: text.words, title: "", showNav: true,
             user: "\(professional.name) (\(professional.discipline.label(in: language)))", nav: nav,
-            csrf: configuration.formToken, here: request.uri.path,
+            csrf: configuration.formToken, here: Self.languageReturnPath(request),
             otherLanguage: language == .nl ? Language.en.rawValue : Language.nl.rawValue,
             bannerHTML: PageRenderer.render("banner", banner(state: state, revision: revision, text: text)),
             flash: flash, body: "")
+    }
+
+    /// Where the language switch returns to: this page, or for a form that was posted (and came back with
+    /// errors) the client's journey, since a posted URL cannot be fetched again.
+    static func languageReturnPath(_ request: Request) -> String {
+        let path = request.uri.path
+        guard request.method != .get else { return path }
+        let parts = path.split(separator: "/")
+        return parts.count >= 2 && parts[0] == "clients" ? "/clients/\(parts[1])" : "/"
     }
 
     /// The sync banner: online, offline (with the promise that nothing is lost), failing or wiped, and how far
@@ -49,7 +58,7 @@ extension FieldApp {
             case .offline: (kind, headline) = ("offline", text["bannerOffline"])
             case .failing:
                 (kind, headline) = ("failing", text["bannerFailing"])
-                detail = state.lastError?.message
+                detail = state.lastError.map { text.describe($0.code) }
             case .unknown: (kind, headline) = ("unknown", text["bannerUnknown"])
             }
             if let progress = state.progress, progress.report.pushed + progress.report.pulled > 0 {

@@ -29,6 +29,7 @@ extension FieldApp {
         var lastActivity: String
         var signals: Int?
         var severity: String
+        var severityLabel: String
         var pending: Int?
     }
 
@@ -48,6 +49,7 @@ extension FieldApp {
                 lastActivity: time(millis: client.lastActivity.wallMillis),
                 signals: open.isEmpty ? nil : open.count,
                 severity: open.contains { $0.severity == .high } ? "high" : "medium",
+                severityLabel: text[open.contains { $0.severity == .high } ? "severityHigh" : "severityMedium"].lowercased(),
                 pending: pending[client.id]))
         }
         var model: [String: Any] = [
@@ -94,12 +96,13 @@ extension FieldApp {
         let refused: [[String: Any]] = try await replica.status().rejected.map { rejected in
             let change = rejected.change
             var model: [String: Any] = [
-                "id": change.id, "what": "\(change.entityType).\(change.operation)", "code": rejected.code,
-                "message": rejected.message, "advice": refusalAdvice(rejected.code, language: language),
+                "id": change.id, "what": text.writeKind(change.entityType), "code": rejected.code,
+                "message": AppText.errors[rejected.code] == nil ? rejected.message : text.describe(rejected.code),
+                "advice": refusalAdvice(rejected.code, language: language),
                 "at": time(millis: rejected.rejectedAt),
             ]
             if let name = names[change.clientId] { model["clientName"] = name }
-            if case .string(let text)? = change.payload["text"] { model["text"] = text }
+            if case .string(let written)? = change.payload["text"] { model["text"] = written }
             return model
         }
         let model: [String: Any] = [
@@ -122,8 +125,7 @@ extension FieldApp {
             return nl ? "De gegevens van deze klant zijn op verzoek gewist (AVG). Er hoeft niets meer te gebeuren."
                 : "This client's data was erased on request (GDPR). Nothing more needs to be done."
         default:
-            return nl ? "Leg het zo nodig opnieuw vast; de tekst staat hieronder."
-                : "Record it again where needed; the text is below."
+            return nl ? "Leg het zo nodig opnieuw vast." : "Record it again where needed."
         }
     }
 
@@ -149,7 +151,7 @@ extension FieldApp {
         ]
         if !status.rejected.isEmpty { model["refused"] = status.rejected.count }
         if let next = state.nextAttemptAt, state.connection != .online { model["nextAttempt"] = time(millis: next) }
-        if let error = state.lastError { model["lastError"] = error.message }
+        if let error = state.lastError { model["lastError"] = text.describe(error.code) }
         if let report = state.lastReport {
             model["lastReport"] = "\(report.pushed) \(text["sentCount"]), \(report.pulled) \(text["receivedCount"]), "
                 + "\(report.pages) \(text["pages"])"

@@ -24,6 +24,7 @@ public final class FieldApp: Sendable {
     let logger: Logger
     let listening: ListeningPort
     let live: LiveEvents
+    let sessions: Sessions
 
     /// Creates the app; nothing listens until ``run(onListening:)``.
     public init(
@@ -35,10 +36,12 @@ public final class FieldApp: Sendable {
         self.configuration = configuration
         self.logger = logger
         listening = ListeningPort(configuration.port)
+        sessions = Sessions(key: configuration.secret)
         live = LiveEvents(replica: replica, background: background)
     }
 
-    /// The URL that opens the app, with the per-launch secret; give it to the professional only.
+    /// The URL that opens the app, with the per-launch secret; give it to the professional only. It works
+    /// once: the browser that opens it gets a session, and the link is spent.
     public var launchURL: String {
         "http://127.0.0.1:\(listening.port)/?key=\(configuration.secret)"
     }
@@ -47,7 +50,8 @@ public final class FieldApp: Sendable {
     public func router() -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: AppGuard(
-            secret: configuration.secret, defaultLanguage: configuration.language, listening: listening))
+            sessions: sessions, defaultLanguage: configuration.language, listening: listening, logger: logger))
+        router.add(middleware: WipedGuard(background: background))
         addPageRoutes(to: router)
         addFormRoutes(to: router)
         router.get("/events") { request, _ in try await self.live.response(for: request) }
@@ -85,5 +89,21 @@ public final class FieldApp: Sendable {
     /// - Parameter onListening: Called once the app listens, with the URL that opens it.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         try await makeApplication(onListening: onListening).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// Once the server revoked this laptop and the replica wiped itself, every page says so and nothing else.
+struct WipedGuard: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let background: BackgroundSync
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard await background.state.wiped, !request.uri.path.hasPrefix("/assets/") else {
+            return try await next(request, context)
+        }
+        throw AppError.wiped
     }
 }

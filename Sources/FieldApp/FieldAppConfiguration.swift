@@ -13,7 +13,7 @@ public struct FieldAppConfiguration: Sendable {
     public var timeZone: TimeZone
     /// Force-field thresholds and windows for the journey.
     public var forceField: ForceFieldSettings
-    /// The per-launch secret that opens the app (in the printed URL, then in a cookie); random by default.
+    /// The per-launch secret that opens the app once (in the printed URL); random by default.
     public var secret: String
     /// The per-launch token every form carries against cross-site request forgery; random by default.
     public var formToken: String

@@ -46,6 +46,7 @@ struct FormErrors {
     /// replica is a 404 instead.
     mutating func refused(_ error: ReplicaError) throws {
         if [ReplicaError.unknownClient, ReplicaError.unknownEntity].contains(error.code) { throw AppError.notFound }
-        add(nil, nl: "Niet opgeslagen: \(error.message)", en: "Not saved: \(error.message)")
+        let reason = AppText(language).describe(error.code)
+        add(nil, nl: "Niet opgeslagen. \(reason)", en: "Not saved. \(reason)")
     }
 }

@@ -27,7 +27,13 @@ final class LiveEvents: Service, Sendable {
                     } catch {}
                 }
                 group.addTask {
-                    for await _ in await self.background.states().dropFirst() { self.broadcast("sync") }
+                    // Only what a page shows: not every page and batch of a long sync.
+                    var shown: Shown?
+                    for await state in await self.background.states() {
+                        let now = Shown(state)
+                        if let shown, shown != now { self.broadcast("sync") }
+                        shown = now
+                    }
                 }
                 group.addTask {
                     while (try? await Task.sleep(for: .seconds(15))) != nil { self.broadcast(nil) }
@@ -36,6 +42,8 @@ final class LiveEvents: Service, Sendable {
                 group.cancelAll()
             }
         }
+        // Observation ends only with the app (or if the database fails): open pages keep what they show.
+        try? await gracefulShutdown()
         for continuation in subscribers.withLockedValue({ $0.values }) { continuation.finish() }
     }
 
@@ -63,6 +71,21 @@ final class LiveEvents: Service, Sendable {
                 }
                 try await writer.finish(nil)
             })
+    }
+
+    /// What pages show of the background sync's state; a change of it is worth an event.
+    private struct Shown: Equatable {
+        let connection: BackgroundSync.State.Connection
+        let syncing: Bool
+        let wiped: Bool
+        let lastSuccessAt: Int64?
+
+        init(_ state: BackgroundSync.State) {
+            connection = state.connection
+            syncing = state.progress != nil
+            wiped = state.wiped
+            lastSuccessAt = state.lastSuccessAt
+        }
     }
 
     /// Sends an event (or, for `nil`, a keep-alive comment) to every open page.

@@ -52,8 +52,8 @@ enum Templates {
         """
 
     static let banner = """
-        <div id="sync-banner" class="banner {{state}}" data-live role="status" aria-live="polite">
-        <p><strong>{{headline}}</strong>{{#detail}} {{detail}}{{/detail}}</p>
+        <div class="banner {{state}}" id="sync-banner" data-live>
+        <p id="sync-status" role="status"><strong>{{headline}}</strong>{{#detail}} {{detail}}{{/detail}}</p>
         <p class="small">{{#pending}}<span class="pill pending-pill">{{pending}} {{t.waitingToSend}}</span> {{/pending}}{{^pending}}{{t.allSent}} {{/pending}}{{t.lastSync}}: {{lastSync}}. <a href="/sync">{{t.navSync}}</a></p>
         </div>
 
@@ -77,7 +77,7 @@ enum Templates {
         <tr>
         <th scope="row"><a href="/clients/{{id}}">{{name}}</a></th>
                 <td>{{lastActivity}}</td>
-        <td>{{#signals}}<span class="pill {{severity}}">{{signals}}</span>{{/signals}}{{^signals}}<span class="muted">0</span>{{/signals}}</td>
+        <td>{{#signals}}<span class="pill {{severity}}">{{signals}} · {{severityLabel}}</span>{{/signals}}{{^signals}}<span class="muted">0</span>{{/signals}}</td>
         <td>{{#pending}}<span class="pill pending-pill">{{pending}}</span>{{/pending}}{{^pending}}<span class="muted">0</span>{{/pending}}</td>
         </tr>
         {{/clients}}
@@ -136,11 +136,11 @@ enum Templates {
         <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
         {{#groups}}
         <tbody>
-        <tr class="group"><th colspan="4" scope="colgroup">{{label}}</th></tr>
+        <tr class="group"><th colspan="4" scope="rowgroup">{{label}}</th></tr>
         {{#rows}}
         <tr{{#disagreement}} class="disagree"{{/disagreement}}>
         <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
-        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-label="{{trendLabel}}">{{trend}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
+        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-hidden="true">{{trend}}</span><span class="visually-hidden">{{trendLabel}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
         </tr>
         {{/rows}}
         </tbody>
@@ -254,12 +254,12 @@ enum Templates {
         <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
         <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
         </div>
-        <fieldset class="field">
+        <fieldset class="field" id="determinant" tabindex="-1">
         <legend>{{t.aboutDeterminants}} {{t.optional}}</legend>
         {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="determinant" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
         </fieldset>
         {{#showVisibility}}
-        <fieldset class="field">
+        <fieldset class="field" id="visibility" tabindex="-1">
         <legend>{{t.visibility}}</legend>
         {{#visibilities}}<div class="check"><input type="radio" id="vis-{{value}}" name="visibility" value="{{value}}"{{#selected}} checked{{/selected}}><label for="vis-{{value}}">{{label}}</label></div>{{/visibilities}}
         </fieldset>
@@ -280,7 +280,7 @@ enum Templates {
         {{#determinantError}}<p class="error" id="determinant-error">{{determinantError}}</p>{{/determinantError}}
         <select id="determinant" name="determinant" required{{#determinantError}} aria-invalid="true" aria-describedby="determinant-error"{{/determinantError}}><option value="">{{t.noneChosen}}</option>{{#determinantOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/determinantOptions}}</select>
         </div>
-        <fieldset class="field{{#scoreError}} invalid{{/scoreError}}" id="score"{{#scoreError}} aria-describedby="score-error"{{/scoreError}}>
+        <fieldset class="field{{#scoreError}} invalid{{/scoreError}}" id="score" tabindex="-1"{{#scoreError}} aria-describedby="score-error"{{/scoreError}}>
         <legend>{{t.score}} {{t.required}}</legend>
         <p class="hint">{{t.scale}}</p>
         {{#scoreError}}<p class="error" id="score-error">{{scoreError}}</p>{{/scoreError}}
@@ -310,7 +310,7 @@ enum Templates {
         <label for="valence">{{t.valence}}</label>
         <select id="valence" name="valence"><option value="">{{t.valenceDefault}}</option>{{#valences}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/valences}}</select>
         </div>
-        <fieldset class="field">
+        <fieldset class="field" id="target" tabindex="-1">
         <legend>{{t.targets}}</legend>
         <p class="hint">{{t.targetsHelp}}</p>
         {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
@@ -319,7 +319,7 @@ enum Templates {
         <label for="behaviour">{{t.behaviour}}</label>
         <select id="behaviour" name="behaviour"><option value="">{{t.behaviourDefault}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
         </div>
-        <fieldset class="field">
+        <fieldset class="field" id="status" tabindex="-1">
         <legend>{{t.status}}</legend>
         {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
         </fieldset>

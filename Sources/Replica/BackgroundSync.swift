@@ -58,6 +58,7 @@ public actor BackgroundSync {
     private var waiter: CheckedContinuation<Void, Never>?
     private var pauseNumber = 0
     private var attemptNumber = 0
+    private var running = false
 
     /// Creates a background sync; nothing happens until ``run()``.
     ///
@@ -103,8 +104,12 @@ public actor BackgroundSync {
         }
     }
 
-    /// Syncs until the calling task is cancelled, or until the server wiped the replica.
+    /// Syncs until the calling task is cancelled, or until the server wiped the replica. A second call while
+    /// one runs returns at once.
     public func run() async {
+        guard !running else { return }
+        running = true
+        defer { running = false }
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         while !Task.isCancelled && !state.wiped {
@@ -132,12 +137,20 @@ public actor BackgroundSync {
                     wait = policy.delay(
                         afterAttempt: failures, retryAfterSeconds: error.retryAfterSeconds, using: &generator)
                 }
+            } catch is CancellationError {
+                state.progress = nil
+                break
             } catch {
                 state.connection = .failing
                 state.lastError = ReplicaError(code: "syncFailed", message: "the sync failed: \(type(of: error))")
             }
             state.progress = nil
-            state.nextAttemptAt = state.wiped ? nil : wallMillis() + Int64(wait * 1000)
+            if state.wiped {
+                state.nextAttemptAt = nil
+                publish()
+                break
+            }
+            state.nextAttemptAt = wallMillis() + Int64(wait * 1000)
             publish()
             await pause(seconds: wait)
         }
@@ -148,8 +161,13 @@ public actor BackgroundSync {
     // MARK: Private
 
     private func record(_ progress: SyncProgress, attempt: Int) {
-        // Progress reported after the attempt ended (it hops here asynchronously) is stale.
-        guard attempt == attemptNumber, state.progress != nil else { return }
+        // Progress reported after the attempt ended, or overtaken by later progress (each report hops here
+        // in a task of its own), is stale.
+        guard attempt == attemptNumber, let current = state.progress else { return }
+        let done = { (progress: SyncProgress) in
+            progress.report.pushed + progress.report.duplicates + progress.report.pulled + progress.report.pages
+        }
+        guard done(progress) >= done(current) else { return }
         state.progress = progress
         publish()
     }

@@ -3,6 +3,7 @@ import Casework
 import FieldApp
 import Foundation
 import Logging
+import NIOCore
 import Replica
 
 struct AppCommand: AsyncParsableCommand {
@@ -47,12 +48,21 @@ struct AppCommand: AsyncParsableCommand {
         let app = FieldApp(
             replica: replica, background: background,
             configuration: FieldAppConfiguration(port: port, language: language, syncInterval: syncInterval))
+        do {
+            try await run(app, name: identity.professional.name)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw CLIError(
+                "port \(port) on 127.0.0.1 is in use (is Samenspel already open?); choose another with --port, or --port 0")
+        }
+    }
+
+    private func run(_ app: FieldApp, name: String) async throws {
         let openBrowser = open
         let dutch = language == .nl
         try await app.run { url in
             printError(dutch
-                ? "Samenspel draait op deze laptop voor \(identity.professional.name). Open deze link in je browser (Ctrl+C stopt):"
-                : "Samenspel runs on this laptop for \(identity.professional.name). Open this link in your browser (Ctrl+C stops):")
+                ? "Samenspel draait op deze laptop voor \(name). Open deze link in je browser (Ctrl+C stopt):"
+                : "Samenspel runs on this laptop for \(name). Open this link in your browser (Ctrl+C stops):")
             FileHandle.standardOutput.write(Data((url + "\n").utf8))
             if openBrowser { Self.openInBrowser(url) }
         }

@@ -41,10 +41,11 @@ struct AppFixture {
             configuration: FieldAppConfiguration(port: port, language: .nl, timeZone: TimeZone(identifier: "Europe/Amsterdam")!))
     }
 
-    /// Runs `body` with a browser that has opened the launch URL (so it holds the session cookie).
+    /// Runs `body` with a browser that has opened the launch URL (so it holds a session cookie).
     func withBrowser<T: Sendable>(_ body: @Sendable (Browser) async throws -> T) async throws -> T {
         try await app.makeApplication().test(.router) { client in
-            let browser = Browser(client: client, secret: app.configuration.secret, formToken: app.configuration.formToken)
+            var browser = Browser(client: client, formToken: app.configuration.formToken, cookie: "")
+            browser.cookie = try await browser.openLaunchURL(key: app.configuration.secret)
             return try await body(browser)
         }
     }
@@ -70,11 +71,20 @@ struct AppFixture {
 /// What a browser does: sends the Host header of the app, keeps the session cookie, posts forms.
 struct Browser: Sendable {
     let client: any TestClientProtocol
-    let secret: String
     let formToken: String
+    /// The session cookie (`name=value`) the launch URL gave.
+    var cookie: String
     var host = "127.0.0.1:\(AppFixture.port)"
 
-    var cookie: String { "samenspel_session=\(secret)" }
+    static let sessionCookieName = "samenspel_session_\(AppFixture.port)"
+
+    /// Opens the launch URL and returns the session cookie it set.
+    func openLaunchURL(key: String) async throws -> String {
+        let response = try await get("/?key=\(key)", cookie: "")
+        #expect(response.status == .seeOther)
+        let setCookie = try #require(response.headers[.setCookie])
+        return String(try #require(setCookie.split(separator: ";").first))
+    }
 
     func get(_ uri: String, cookie: String? = nil, host: String? = nil, extra: HTTPFields = [:]) async throws -> TestResponse {
         var headers = extra

@@ -100,6 +100,7 @@ import Testing
             #expect(tampered.status == .unprocessableContent)
             #expect(tampered.text.contains("Kies een van de aangeboden waarden."))
             #expect(tampered.text.contains(">Goed</textarea>"))
+            #expect(blank.text.contains("name=\"back\" value=\"/clients/\(client)\""))  // the language switch returns to a page
             let huge = try await browser.post("/clients/\(client)/notes", [("text", String(repeating: "x", count: 40_000))])
             #expect(huge.status == .unprocessableContent)
             #expect(huge.text.contains("te lang"))
@@ -116,6 +117,7 @@ import Testing
         let noteId = try await fixture.replica.addNote(clientId: client, .init(text: "Eerste versie"))
         let colleagueNoteId = try #require(try await fixture.replica.journey(clientId: client).notes.first { $0.by.name == "Ahmed El Amrani" }?.id)
         try await fixture.withBrowser { browser in
+            #expect(try await browser.get("/clients/\(client)").text.contains("href=\"/clients/\(client)/notes/\(noteId)/edit\""))
             let form = try await browser.get("/clients/\(client)/notes/\(noteId)/edit")
             #expect(form.status == .ok)
             #expect(form.text.contains(">Eerste versie</textarea>"))
@@ -244,7 +246,8 @@ import Testing
         try await fixture.withBrowser { browser in
             let page = try await browser.get("/review")
             #expect(page.status == .ok)
-            #expect(page.text.contains("not in your caseload"))
+            #expect(page.text.contains("Deze klant hoort niet (meer) bij je caseload."))
+            #expect(page.text.contains("Notitie"))
             #expect(page.text.contains("Tekst die de server weigert"))
             #expect(page.text.contains("hoort niet (meer) bij je caseload"))
             let seen = try await browser.post("/review/refused/\(refused.change.id)/seen", [])
@@ -275,6 +278,36 @@ import Testing
             for back in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
                 let away = try await browser.post("/language", [("to", "en"), ("back", back)])
                 #expect(away.headers[.location] == "/", "\(back)")
+            }
+        }
+    }
+
+    @Test func anUnknownPath_getsThePageOfTheApp_withItsHeaders() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        try await fixture.withBrowser { browser in
+            for response in [try await browser.get("/no/such/page"), try await browser.post("/", [])] {
+                #expect(response.status == .notFound)
+                #expect(response.text.contains("Niet gevonden"))
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!] != nil)
+            }
+        }
+    }
+
+    @Test func aRevokedLaptop_isWiped_andTheAppStaysUpToSaySo() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        fixture.transport.state.withLock {
+            $0.failure = ReplicaError(code: "deviceRevoked", message: "revoked", httpStatus: 403)
+        }
+        try await fixture.withBrowser { browser in
+            await fixture.background.syncNow()
+            try await fixture.eventually { await fixture.background.state.wiped }
+            for uri in ["/", "/clients/\(fixture.client)", "/sync"] {
+                let page = try await browser.get(uri)
+                #expect(page.status == .gone)
+                #expect(page.text.contains("De toegang van deze laptop is door de beheerder ingetrokken"))
+                #expect(!page.text.contains("Jaap"))
             }
         }
     }

@@ -8,20 +8,41 @@ import Testing
 /// The hostile cases: no secret, a wrong secret, a wrong Host (DNS rebinding), a form without its token or
 /// from another origin. Each is refused with nothing of the replica shown and nothing stored.
 @Suite struct AppSecurityRouteTests {
-    @Test func launchURL_setsAnHttpOnlyStrictCookie_andRedirectsToAURLWithoutTheSecret() async throws {
+    @Test func theLaunchURL_opensOneSession_inAnHttpOnlyStrictCookie_andIsThenSpent() async throws {
         let fixture = try await AppFixture()
         defer { fixture.folder.remove() }
-        try await fixture.withBrowser { browser in
-            let response = try await browser.get("/?key=\(browser.secret)", cookie: "")
+        let secret = fixture.app.configuration.secret
+        try await fixture.app.makeApplication().test(.router) { client in
+            let browser = Browser(client: client, formToken: fixture.app.configuration.formToken, cookie: "")
+            let response = try await browser.get("/clients/\(fixture.client)?key=\(secret)", cookie: "")
             #expect(response.status == .seeOther)
-            #expect(response.headers[.location] == "/")
+            #expect(response.headers[.location] == "/clients/\(fixture.client)")
             let cookie = try #require(response.headers[.setCookie])
-            #expect(cookie.contains("samenspel_session=\(browser.secret)"))
+            #expect(cookie.hasPrefix(Browser.sessionCookieName + "="))
+            #expect(!cookie.contains(secret))
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Strict"))
-            let page = try await browser.get("/")
+            let session = String(try #require(cookie.split(separator: ";").first))
+            let page = try await browser.get("/", cookie: session)
             #expect(page.status == .ok)
             #expect(page.text.contains("Jaap"))
+            // The link works once: a copy of it (history, a process list) opens nothing.
+            let again = try await browser.get("/?key=\(secret)", cookie: "")
+            #expect(again.status == .forbidden)
+            #expect(again.text.contains("al gebruikt"))
+            #expect(again.headers[.setCookie] == nil)
+            #expect(try await browser.get("/", cookie: "\(Browser.sessionCookieName)=\(secret)").status == .forbidden)
+            #expect(try await browser.get("/", cookie: session).status == .ok)
+        }
+    }
+
+    @Test func theLaunchRedirect_staysOnThisApp() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        try await fixture.app.makeApplication().test(.router) { client in
+            let browser = Browser(client: client, formToken: "", cookie: "")
+            let response = try await browser.get("//evil.example/?key=\(fixture.app.configuration.secret)", cookie: "")
+            #expect(response.headers[.location] == "/")
         }
     }
 
@@ -32,7 +53,8 @@ import Testing
         let before = try await fixture.changeCount()
         try await fixture.withBrowser { browser in
             for uri in ["/", "/clients/\(client)", "/review", "/sync", "/events", "/assets/app.css", "/clients/\(client)/notes/new"] {
-                for cookie in ["", "samenspel_session=0123", "samenspel_session=\(String(browser.secret.dropLast()))0"] {
+                let forged = Browser.sessionCookieName + "=" + String(browser.cookie.split(separator: "=")[1].dropLast()) + "0"
+                for cookie in ["", "\(Browser.sessionCookieName)=0123", forged, "samenspel_session_9999=" + browser.cookie.split(separator: "=")[1]] {
                     let response = try await browser.get(uri, cookie: cookie)
                     #expect(response.status == .forbidden, "\(uri) with cookie '\(cookie)'")
                     #expect(!response.text.contains("Jaap"))
@@ -41,6 +63,7 @@ import Testing
                 }
             }
             let wrongKey = try await browser.get("/?key=\(String(repeating: "a", count: 64))", cookie: "")
+            #expect(!wrongKey.text.contains("Jaap"))
             #expect(wrongKey.status == .forbidden)
             #expect(wrongKey.headers[.setCookie] == nil)
             let post = try await browser.post("/clients/\(client)/notes", [("text", "sneaky")], cookie: "")

@@ -18,8 +18,9 @@ import Testing
         let note = factory.make(.noteAdded(NoteContent(text: "Vacature besproken")), client: fixture.client, by: fixture.colleague)
         try await fixture.app.makeApplication().test(.live) { client in
             let port = try #require(client.port)
+            let session = try await Self.openSession(port: port, key: fixture.app.configuration.secret)
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/events")
-            request.headers.add(name: "Cookie", value: "samenspel_session=\(fixture.app.configuration.secret)")
+            request.headers.add(name: "Cookie", value: session)
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "Content-Type") == "text/event-stream")
@@ -51,9 +52,26 @@ import Testing
                 HTTPClientRequest(url: "http://127.0.0.1:\(port)/events"), timeout: .seconds(10))
             #expect(response.status == .forbidden)
             var rebound = HTTPClientRequest(url: "http://127.0.0.1:\(port)/")
-            rebound.headers.add(name: "Cookie", value: "samenspel_session=\(fixture.app.configuration.secret)")
+            rebound.headers.add(name: "Cookie", value: try await Self.openSession(port: port, key: fixture.app.configuration.secret))
             rebound.headers.replaceOrAdd(name: "Host", value: "attacker.example:\(port)")
             #expect(try await HTTPClient.shared.execute(rebound, timeout: .seconds(10)).status == .misdirectedRequest)
         }
+    }
+
+    /// Opens the launch URL over HTTP and returns the session cookie (`name=value`) it set.
+    static func openSession(port: Int, key: String) async throws -> String {
+        let client = HTTPClient(configuration: .init(redirectConfiguration: .disallow))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/?key=\(key)"), timeout: .seconds(10))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        #expect(response.status == .seeOther)
+        let cookie = try #require(response.headers.first(name: "Set-Cookie"))
+        return String(try #require(cookie.split(separator: ";").first))
     }
 }
