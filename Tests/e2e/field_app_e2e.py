@@ -30,6 +30,9 @@ SHOTS = os.environ.get("SAMENSPEL_SCREENSHOTS") or os.path.join(WORK, "screensho
 NOTE = "Huisbezoek aan de keukentafel: Jaap wil graag zelf solliciteren, twijfelt aan zijn cv."
 COLLEAGUE_NOTE = "Inkomen: de toeslag is aangevraagd, eerste betaling volgt binnen vier weken."
 processes = []
+# The test's own settings only: a SAMENSPEL_POSTGRES_URL or SAMENSPEL_REPLICA of the caller (CI exports the
+# former for the PostgreSQL tests) must not change where these servers and laptops keep their data.
+CLEAN_ENV = {name: value for name, value in os.environ.items() if not name.startswith("SAMENSPEL_")}
 
 
 def log(message):
@@ -44,7 +47,7 @@ def free_port():
 
 def samenspel(*args, **env):
     result = subprocess.run(
-        [BINARY, *args], capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+        [BINARY, *args], capture_output=True, text=True, env={**CLEAN_ENV, **env}, timeout=120)
     if result.returncode != 0:
         raise RuntimeError(f"samenspel {args[0]} failed ({result.returncode}): {result.stderr}")
     return result.stdout.strip()
@@ -53,7 +56,7 @@ def samenspel(*args, **env):
 def start(args, log_name):
     out = open(os.path.join(WORK, log_name + ".out"), "w")
     err = open(os.path.join(WORK, log_name + ".err"), "w")
-    process = subprocess.Popen([BINARY, *args], stdout=out, stderr=err, text=True)
+    process = subprocess.Popen([BINARY, *args], stdout=out, stderr=err, text=True, env=CLEAN_ENV)
     processes.append(process)
     return process
 
