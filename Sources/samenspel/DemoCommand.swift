@@ -26,6 +26,8 @@ struct DemoCommand: AsyncParsableCommand {
         defer {
             if keep {
                 printError("kept the demo folder: \(folder)")
+                printError("see a laptop's view in the browser (offline, the demo server is gone): "
+                    + "samenspel app --replica \(folder)/laptop-sanne")
             } else {
                 try? FileManager.default.removeItem(atPath: folder)
             }
