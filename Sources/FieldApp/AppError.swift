@@ -1,4 +1,5 @@
 import HTTPTypes
+import Replica
 
 /// A request the app answers with an error page: a status, a heading and a message, both in the
 /// professional's language (keys of ``AppText``). Never carries note text or another client's data.
@@ -19,4 +20,12 @@ struct AppError: Error {
         status: .internalServerError, headingKey: "errorTitle", messageKey: "internalText", showHome: true)
     static let wiped = AppError(status: .gone, headingKey: "forbidden", messageKey: "bannerWiped", showHome: false)
     static let badHost = AppError(status: .misdirectedRequest, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
+}
+
+extension AppError {
+    /// ``notFound`` when the replica refused because what the request names is not in it (a client, an
+    /// entity, a signal); `nil` for other refusals.
+    static func missing(_ error: ReplicaError) -> AppError? {
+        [ReplicaError.unknownClient, ReplicaError.unknownEntity, "unknownSignal"].contains(error.code) ? .notFound : nil
+    }
 }

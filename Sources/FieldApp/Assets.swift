@@ -1,3 +1,5 @@
+import JourneyViews
+
 /// The app's static files, compiled into the binary: a stylesheet, a little plain JavaScript for live
 /// updates, and the icon. No fonts or scripts from the network, no build step.
 enum Assets {
@@ -102,7 +104,7 @@ enum Assets {
     /// colour alone (every badge has words); focus is always visible.
     static let css = """
         :root { color-scheme: light; --ink: #1b1f24; --muted: #4f5964; --line: #c9d1d9; --bg: #f5f7fa;
-          --primary: #0b5cad; --plus: #17663a; --minus: #a4161a; --warn: #7a4a00; }
+          --primary: #0b5cad; --plus: #17663a; --minus: #a4161a; --warn: #7a4a00; --box-line: #6e7781; }
         * { box-sizing: border-box; }
         html { font-size: 100%; }
         body { margin: 0; font: 1rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--ink); background: #fff; }
@@ -162,12 +164,7 @@ enum Assets {
         .signal.high { border-color: var(--minus); background: #fff0ee; } .signal p { margin: 4px 0; }
         .severity { font-weight: 700; text-transform: uppercase; letter-spacing: .05em; }
         .calm { color: var(--plus); font-weight: 600; } .ack { color: var(--muted); font-style: italic; }
-        figure { margin: 0; } svg { width: 100%; height: auto; }
-        svg .determinant { fill: #f6f8fa; stroke: #6e7781; } svg .determinant.low { fill: #fff0ee; stroke: var(--minus); }
-        svg .label { font: 600 15px system-ui, sans-serif; fill: var(--ink); } svg .score { font: 13px system-ui, sans-serif; fill: var(--muted); }
-        svg .group { font: 700 12px system-ui, sans-serif; fill: var(--muted); letter-spacing: .1em; }
-        svg .force { font: 12px system-ui, sans-serif; fill: var(--ink); }
-        svg line.plus { stroke: var(--plus); stroke-width: 3; } svg line.minus { stroke: var(--minus); stroke-width: 3; }
+        \(JourneyHTMLRenderer.forceFieldStyle)
         .matrix td { width: 25%; } .matrix tr.disagree th { background: #fff8e6; }
         .score { font-size: 1.1rem; } .score.s1, .score.s2 { color: var(--minus); } .score.s4, .score.s5 { color: var(--plus); }
         .interventions li { margin: 6px 0; } .interventions li.corrective, .interventions li.normative { list-style: square; }

@@ -51,8 +51,8 @@ extension FieldApp {
         let journey: ClientJourney
         do {
             journey = try await replica.journey(clientId: client, settings: configuration.forceField)
-        } catch let error as ReplicaError where error.code == ReplicaError.unknownClient {
-            throw AppError.notFound
+        } catch let error as ReplicaError {
+            throw AppError.missing(error) ?? error
         }
         let me = try await replica.identity().professional
         let pending = try await replica.pendingChangeIds(clientId: client)
@@ -109,7 +109,7 @@ extension FieldApp {
             var model: [String: Any] = [
                 "title": goal.title, "status": goal.status.label(in: language), "owner": goal.owner.label(in: language),
             ]
-            if let due = goal.due { model["due"] = date(due) }
+            if let due = goal.due { model["due"] = words.date(due) }
             return model
         }
         let agreements: [[String: Any]] = journey.plan.agreements.map { agreement in
@@ -122,7 +122,7 @@ extension FieldApp {
                     ["value": $0.rawValue, "label": $0.label(in: language), "selected": $0 == agreement.status] as [String: Any]
                 },
             ]
-            if let due = agreement.due { model["due"] = date(due) }
+            if let due = agreement.due { model["due"] = words.date(due) }
             return model
         }
         let interventions: [[String: Any]] = journey.interventions.map { intervention in

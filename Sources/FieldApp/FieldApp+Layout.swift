@@ -87,13 +87,6 @@ extension FieldApp {
         return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
     }
 
-    /// `31-12-2026` for `2026-12-31`.
-    func date(_ text: String) -> String {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3 else { return text }
-        return "\(parts[2])-\(parts[1])-\(parts[0])"
-    }
-
     /// The flash message after a write: saved here, and sent now or when there is a connection.
     func savedMessage(_ text: AppText) async -> String {
         let connection = await background.state.connection

@@ -45,7 +45,7 @@ struct FormErrors {
     /// The replica refused the write (its rules): the form shows why. A client or entity that is not in the
     /// replica is a 404 instead.
     mutating func refused(_ error: ReplicaError) throws {
-        if [ReplicaError.unknownClient, ReplicaError.unknownEntity].contains(error.code) { throw AppError.notFound }
+        if let missing = AppError.missing(error) { throw missing }
         let reason = AppText(language).describe(error.code)
         add(nil, nl: "Niet opgeslagen. \(reason)", en: "Not saved. \(reason)")
     }

@@ -7,6 +7,7 @@ enum Templates {
         "layout": layout, "banner": banner, "caseload": caseload, "journey": journey, "noteForm": noteForm,
         "assessmentForm": assessmentForm, "interventionForm": interventionForm, "agreementForm": agreementForm,
         "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "laneEntry": laneEntry,
+        "behaviourField": behaviourField, "formButtons": formButtons,
     ]
 
     static let layout = """
@@ -225,138 +226,6 @@ enum Templates {
 
     static let laneEntry = """
         <div class="entry"><span class="by">{{by}}</span> {{headline}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}{{#sent}} <span class="badge sent">{{t.sent}}</span>{{/sent}}{{#body}}<div class="text">{{body}}</div>{{/body}}</div>
-        """
-
-    static let errorSummary = """
-        {{#hasErrors}}
-        <div class="error-summary" role="alert" tabindex="-1" id="error-summary">
-        <h2>{{t.errorSummary}}</h2>
-        <ul>{{#errors}}<li>{{#field}}<a href="#{{field}}">{{message}}</a>{{/field}}{{^field}}{{message}}{{/field}}</li>{{/errors}}</ul>
-        </div>
-        {{/hasErrors}}
-
-        """
-
-    static let noteForm = """
-        <h1>{{heading}}</h1>
-        <p class="small">{{clientName}}</p>
-        {{> errorSummary}}
-        <form method="post" action="{{action}}" novalidate>
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        {{#hasVersions}}<div class="versions"><p>{{t.conflictNote}}</p>{{#versions}}<details open><summary>{{at}}</summary><div class="text">{{text}}</div></details>{{/versions}}</div>{{/hasVersions}}
-        <div class="field{{#textError}} invalid{{/textError}}">
-        <label for="text">{{t.noteText}} {{t.required}}</label>
-        <p class="hint" id="text-hint">{{hint}}</p>
-        {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
-        <textarea id="text" name="text" rows="8" required aria-describedby="text-hint{{#textError}} text-error{{/textError}}"{{#textError}} aria-invalid="true"{{/textError}}>{{text}}</textarea>
-        </div>
-        <div class="field">
-        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
-        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
-        </div>
-        <fieldset class="field" id="determinant" tabindex="-1">
-        <legend>{{t.aboutDeterminants}} {{t.optional}}</legend>
-        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="determinant" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
-        </fieldset>
-        {{#showVisibility}}
-        <fieldset class="field" id="visibility" tabindex="-1">
-        <legend>{{t.visibility}}</legend>
-        {{#visibilities}}<div class="check"><input type="radio" id="vis-{{value}}" name="visibility" value="{{value}}"{{#selected}} checked{{/selected}}><label for="vis-{{value}}">{{label}}</label></div>{{/visibilities}}
-        </fieldset>
-        {{/showVisibility}}
-        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
-        </form>
-
-        """
-
-    static let assessmentForm = """
-        <h1>{{t.recordAssessment}}</h1>
-        <p class="small">{{clientName}}</p>
-        {{> errorSummary}}
-        <form method="post" action="/clients/{{clientId}}/assessments" novalidate>
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <div class="field{{#determinantError}} invalid{{/determinantError}}">
-        <label for="determinant">{{t.determinant}} {{t.required}}</label>
-        {{#determinantError}}<p class="error" id="determinant-error">{{determinantError}}</p>{{/determinantError}}
-        <select id="determinant" name="determinant" required{{#determinantError}} aria-invalid="true" aria-describedby="determinant-error"{{/determinantError}}><option value="">{{t.noneChosen}}</option>{{#determinantOptions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/determinantOptions}}</select>
-        </div>
-        <fieldset class="field{{#scoreError}} invalid{{/scoreError}}" id="score" tabindex="-1"{{#scoreError}} aria-describedby="score-error"{{/scoreError}}>
-        <legend>{{t.score}} {{t.required}}</legend>
-        <p class="hint">{{t.scale}}</p>
-        {{#scoreError}}<p class="error" id="score-error">{{scoreError}}</p>{{/scoreError}}
-        {{#scores}}<div class="check"><input type="radio" id="score-{{value}}" name="score" value="{{value}}"{{#selected}} checked{{/selected}}><label for="score-{{value}}">{{label}}</label></div>{{/scores}}
-        </fieldset>
-        <div class="field">
-        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
-        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
-        </div>
-        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
-        </form>
-
-        """
-
-    static let interventionForm = """
-        <h1>{{t.startIntervention}}</h1>
-        <p class="small">{{clientName}}</p>
-        {{> errorSummary}}
-        <form method="post" action="/clients/{{clientId}}/interventions" novalidate>
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <div class="field{{#kindError}} invalid{{/kindError}}">
-        <label for="kind">{{t.kind}} {{t.required}}</label>
-        {{#kindError}}<p class="error" id="kind-error">{{kindError}}</p>{{/kindError}}
-        <select id="kind" name="kind" required{{#kindError}} aria-invalid="true" aria-describedby="kind-error"{{/kindError}}><option value="">{{t.noneChosen}}</option>{{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}</select>
-        </div>
-        <div class="field">
-        <label for="valence">{{t.valence}}</label>
-        <select id="valence" name="valence"><option value="">{{t.valenceDefault}}</option>{{#valences}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/valences}}</select>
-        </div>
-        <fieldset class="field" id="target" tabindex="-1">
-        <legend>{{t.targets}}</legend>
-        <p class="hint">{{t.targetsHelp}}</p>
-        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
-        </fieldset>
-        <div class="field">
-        <label for="behaviour">{{t.behaviour}}</label>
-        <select id="behaviour" name="behaviour"><option value="">{{t.behaviourDefault}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
-        </div>
-        <fieldset class="field" id="status" tabindex="-1">
-        <legend>{{t.status}}</legend>
-        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
-        </fieldset>
-        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
-        </form>
-
-        """
-
-    static let agreementForm = """
-        <h1>{{t.addAgreement}}</h1>
-        <p class="small">{{clientName}}</p>
-        {{> errorSummary}}
-        <form method="post" action="/clients/{{clientId}}/agreements" novalidate>
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <div class="field{{#textError}} invalid{{/textError}}">
-        <label for="text">{{t.agreementText}} {{t.required}}</label>
-        {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
-        <input id="text" name="text" type="text" maxlength="500" required value="{{text}}"{{#textError}} aria-invalid="true" aria-describedby="text-error"{{/textError}}>
-        </div>
-        <div class="field{{#responsibleError}} invalid{{/responsibleError}}">
-        <label for="responsible">{{t.responsible}} {{t.required}}</label>
-        {{#responsibleError}}<p class="error" id="responsible-error">{{responsibleError}}</p>{{/responsibleError}}
-        <select id="responsible" name="responsible">{{#responsibles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/responsibles}}</select>
-        </div>
-        <div class="field{{#dueError}} invalid{{/dueError}}">
-        <label for="due">{{t.dueDate}} {{t.optional}}</label>
-        <p class="hint" id="due-hint">{{t.dueDateHelp}}</p>
-        {{#dueError}}<p class="error" id="due-error">{{dueError}}</p>{{/dueError}}
-        <input id="due" name="due" type="text" inputmode="numeric" autocomplete="off" value="{{due}}" aria-describedby="due-hint{{#dueError}} due-error{{/dueError}}"{{#dueError}} aria-invalid="true"{{/dueError}}>
-        </div>
-        <div class="field">
-        <label for="behaviour">{{t.behaviour}} {{t.optional}}</label>
-        <select id="behaviour" name="behaviour"><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
-        </div>
-        <div class="buttons"><button type="submit" class="primary">{{t.save}}</button> <a href="/clients/{{clientId}}">{{t.cancel}}</a></div>
-        </form>
-
         """
 
     static let review = """

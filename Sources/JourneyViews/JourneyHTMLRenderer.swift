@@ -265,8 +265,20 @@ public struct JourneyHTMLRenderer: Sendable {
         return result
     }
 
+    /// The style of ``forceFieldPicture(_:)``, for a page that shows it: it uses the page's colours
+    /// `--ink`, `--muted`, `--plus`, `--minus` and `--box-line` (the outline of a determinant's box).
+    public static let forceFieldStyle = """
+        figure { margin: 0; } svg { width: 100%; height: auto; }
+        svg .determinant { fill: #f6f8fa; stroke: var(--box-line); } svg .determinant.low { fill: #fff0ee; stroke: var(--minus); }
+        svg .label { font: 600 15px system-ui, sans-serif; fill: var(--ink); } svg .score { font: 13px system-ui, sans-serif; fill: var(--muted); }
+        svg .group { font: 700 12px system-ui, sans-serif; fill: var(--muted); letter-spacing: .1em; }
+        svg .force { font: 12px system-ui, sans-serif; fill: var(--ink); }
+        svg line.plus { stroke: var(--plus); stroke-width: 3; } svg line.minus { stroke: var(--minus); stroke-width: 3; }
+        """
+
     static let style = """
-        :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --plus: #1a7f37; --minus: #b42318; }
+        :root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --plus: #1a7f37; --minus: #b42318;
+          --box-line: #8c959f; }
         * { box-sizing: border-box; }
         body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; }
         h1 { font-size: 1.7em; margin: 0 0 4px; } h2 { font-size: 1.25em; border-bottom: 2px solid var(--line); padding-bottom: 4px; margin-top: 32px; }
@@ -278,12 +290,7 @@ public struct JourneyHTMLRenderer: Sendable {
         .signal p { margin: 4px 0; } .severity { font-weight: 700; letter-spacing: .05em; }
         .key { font-size: .8em; font-family: ui-monospace, monospace; }
         .calm { color: var(--plus); font-weight: 600; }
-        figure { margin: 0; } svg { width: 100%; height: auto; }
-        svg .determinant { fill: #f6f8fa; stroke: #8c959f; } svg .determinant.low { fill: #fff0ee; stroke: var(--minus); }
-        svg .label { font: 600 15px system-ui, sans-serif; fill: var(--ink); } svg .score { font: 13px system-ui, sans-serif; fill: var(--muted); }
-        svg .group { font: 700 12px system-ui, sans-serif; fill: var(--muted); letter-spacing: .1em; }
-        svg .force { font: 12px system-ui, sans-serif; fill: var(--ink); }
-        svg line.plus { stroke: var(--plus); stroke-width: 3; } svg line.minus { stroke: var(--minus); stroke-width: 3; }
+        \(forceFieldStyle)
         figcaption .plus, li.plus::marker { color: var(--plus); } figcaption .minus, li.minus::marker { color: var(--minus); }
         table { border-collapse: collapse; width: 100%; }
         th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }

@@ -134,7 +134,7 @@ public struct ViewText: Sendable {
     }
 
     /// `31-12-2026` for `2026-12-31`.
-    func date(_ text: String) -> String {
+    public func date(_ text: String) -> String {
         let parts = text.split(separator: "-")
         guard parts.count == 3 else { return text }
         return "\(parts[2])-\(parts[1])-\(parts[0])"

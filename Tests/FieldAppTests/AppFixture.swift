@@ -57,15 +57,6 @@ struct AppFixture {
     func changeCount() async throws -> Int {
         try await replica.status().changeCount
     }
-
-    /// Waits until `condition` holds (the background sync runs in its own task), at most 10 seconds.
-    func eventually(_ condition: @Sendable () async throws -> Bool) async throws {
-        for _ in 0..<200 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("condition not met within 10 s")
-    }
 }
 
 /// What a browser does: sends the Host header of the app, keeps the session cookie, posts forms.

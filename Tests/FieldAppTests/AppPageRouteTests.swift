@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Replica
+import SamenspelTestSupport
 import SyncProtocol
 import Testing
 
@@ -54,7 +55,7 @@ import Testing
         let client = fixture.client
         let text = "Huisbezoek: Jaap wil <graag> & snel aan het werk"
         try await fixture.withBrowser { browser in
-            try await fixture.eventually { await fixture.background.state.connection == .offline }
+            try await eventually { await fixture.background.state.connection == .offline }
             let saved = try await browser.post(
                 "/clients/\(client)/notes",
                 [("text", text), ("behaviour", "jobSearch"), ("determinant", "skills"), ("determinant", "selfEfficacy"),
@@ -73,7 +74,7 @@ import Testing
 
             fixture.goOnline()
             #expect(try await browser.post("/sync", []).status == .seeOther)
-            try await fixture.eventually { try await fixture.replica.status().pendingChanges == 0 }
+            try await eventually { try await fixture.replica.status().pendingChanges == 0 }
             let after = try await browser.get("/clients/\(client)")
             #expect(!after.text.contains("Nog niet verstuurd"))
             #expect(after.text.contains("<span class=\"badge sent\">Verstuurd</span>"))
@@ -262,7 +263,7 @@ import Testing
         let fixture = try await AppFixture()
         defer { fixture.folder.remove() }
         try await fixture.withBrowser { browser in
-            try await fixture.eventually { await fixture.background.state.connection == .offline }
+            try await eventually { await fixture.background.state.connection == .offline }
             let page = try await browser.get("/sync")
             #expect(page.text.contains("<span class=\"pill offline\">offline</span>"))
             #expect(page.text.contains("Nu synchroniseren"))
@@ -302,7 +303,7 @@ import Testing
         }
         try await fixture.withBrowser { browser in
             await fixture.background.syncNow()
-            try await fixture.eventually { await fixture.background.state.wiped }
+            try await eventually { await fixture.background.state.wiped }
             for uri in ["/", "/clients/\(fixture.client)", "/sync"] {
                 let page = try await browser.get(uri)
                 #expect(page.status == .gone)
