@@ -236,4 +236,20 @@ public struct InterventionView: Codable, Hashable, Sendable {
     public var conflicted: Bool
     /// Change ids of every revision, in display order.
     public var revisions: [String]
+    /// When conflicted: the other current states, in display order (nothing anyone wrote is hidden).
+    public var otherVersions: [InterventionVersion]
+}
+
+/// A state of an intervention that concurrent updates left beside the one shown as current.
+public struct InterventionVersion: Codable, Hashable, Sendable {
+    /// The change that wrote it.
+    public var changeId: String
+    /// When.
+    public var at: String
+    /// Who.
+    public var by: JourneyActor
+    /// Status.
+    public var status: InterventionStatus
+    /// Targets.
+    public var targets: [Determinant]
 }

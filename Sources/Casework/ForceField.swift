@@ -38,6 +38,14 @@ public struct ForceFieldSettings: Codable, Hashable, Sendable {
 
     /// Decodes settings; absent members keep their defaults.
     public init(from decoder: any Decoder) throws {
+        // A misspelt key would otherwise silently leave its default in place.
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+            .filter { CodingKeys(stringValue: $0) == nil }.sorted()
+        guard unknown.isEmpty else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [], debugDescription: "unknown setting(s) \(unknown.joined(separator: ", ")); known: "
+                    + "lowScore, pressureWindowDays, staleAssessmentDays, disagreementPoints, placementKinds, coachingKinds"))
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let standard = ForceFieldSettings()
         lowScore = try container.decodeIfPresent(Int.self, forKey: .lowScore) ?? standard.lowScore
@@ -55,6 +63,14 @@ public struct ForceFieldSettings: Codable, Hashable, Sendable {
                 .init(codingPath: [], debugDescription: "lowScore 1–5, disagreementPoints 1–4, day counts not negative"))
         }
     }
+}
+
+/// Any key of a JSON object, to find the ones a type does not know.
+private struct AnyKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }
 
 /// Whether an intervention strengthens the client or puts pressure on them.

@@ -10,8 +10,8 @@ import ChangeLog
 ///
 /// The rules (``SignalRule``), each firing once per triggering intervention:
 /// 1. an active corrective intervention while self-efficacy scores low and context or practical barriers
-///    score low, and either no active *supportive* intervention targets self-efficacy or no active
-///    *facilitating* one targets context or barriers — high when both are missing, medium when one is;
+///    score low, no active *supportive* intervention targets self-efficacy and no active *facilitating*
+///    one targets context or barriers — high (either force alone clears it: the rule asks for neither);
 /// 2. an active corrective intervention on job search while skills or self-regulation scores low and no
 ///    active intervention targets the low one(s) — medium;
 /// 3. active normative or corrective interventions of two or more disciplines that started within
@@ -121,16 +121,14 @@ private struct RuleContext {
         // 1. Corrective pressure on someone who doubts they can and is stuck, without support.
         let selfEfficacy = low([.selfEfficacy])
         let stuck = low([.context, .practicalBarriers])
-        if !selfEfficacy.isEmpty, !stuck.isEmpty {
-            var missing: [MissingForce] = []
-            if !has(.supportive, on: [.selfEfficacy]) { missing.append(.supportOnSelfEfficacy) }
-            if !has(.facilitating, on: [.context, .practicalBarriers]) { missing.append(.facilitationOnContextOrBarriers) }
-            if !missing.isEmpty {
-                for corrective in correctives {
-                    signals.append(signal(
-                        .correctiveWithoutSupport, missing.count == 2 ? .high : .medium, trigger: [corrective],
-                        low: selfEfficacy + stuck, missing: missing, keyedBy: corrective.interventionId))
-                }
+        if !selfEfficacy.isEmpty, !stuck.isEmpty, !has(.supportive, on: [.selfEfficacy]),
+            !has(.facilitating, on: [.context, .practicalBarriers])
+        {
+            for corrective in correctives {
+                signals.append(signal(
+                    .correctiveWithoutSupport, .high, trigger: [corrective], low: selfEfficacy + stuck,
+                    missing: [.supportOnSelfEfficacy, .facilitationOnContextOrBarriers],
+                    keyedBy: corrective.interventionId))
             }
         }
 

@@ -140,6 +140,7 @@ private struct Builder {
             else { return }
             interventions[change.entityId]!.updates.append((change, update, supersedes))
             entry.kind = intervention.plan.kind
+            entry.behaviour = intervention.plan.behaviour
             entry.targets = update.targets
             entry.status = update.status.rawValue
             entry.supersedes = supersedes
@@ -164,6 +165,15 @@ private struct Builder {
                 SignalAcknowledgementView(by: by, at: at, reason: acknowledgement.reason, changeId: change.id))
             entry.signal = acknowledgement.signal
             entry.reason = acknowledgement.reason
+            // A signal keyed by an intervention is about that intervention's behaviour and targets, so the
+            // acknowledgement stays in a timeline filtered by them.
+            if let interventionId = acknowledgement.signal.split(separator: ":").dropFirst().first,
+                let intervention = interventions[String(interventionId)]
+            {
+                entry.kind = intervention.plan.kind
+                entry.behaviour = intervention.plan.behaviour
+                entry.targets = intervention.plan.targets
+            }
         }
         authors[by.id] = by
         timeline.append(entry)
@@ -191,35 +201,52 @@ private struct Builder {
         return journey
     }
 
-    /// The current state of a revised entity: the revision shown as current, and whether it is conflicted.
-    func current<State>(_ revisions: [(Change, State, [String])]) -> (change: Change, state: State, conflicted: Bool) {
+    /// The current state of a revised entity: the revision shown as current, whether it is conflicted, and
+    /// the other heads (the states concurrent updates left beside it) in display order.
+    func current<State>(_ revisions: [(Change, State, [String])])
+        -> (change: Change, state: State, conflicted: Bool, others: [(Change, State)])
+    {
         let graph = revisions.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
-        let heads = RevisionMerge.heads(of: graph)
+        let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
         let currentId = RevisionMerge.current(of: graph)!.id
         let current = revisions.first { $0.0.id == currentId }!
-        return (current.0, current.1, heads.count > 1)
+        let others = revisions.filter { heads.contains($0.0.id) && $0.0.id != currentId }
+            .sorted { Change.displayOrder($0.0, $1.0) }.map { ($0.0, $0.1) }
+        return (current.0, current.1, heads.count > 1, others)
     }
 
     func goalView(_ id: String) -> SubGoalView {
         let revisions = goals[id]!
         let created = revisions[0].0
-        let (change, goal, conflicted) = current(revisions)
+        let (change, goal, conflicted, others) = current(revisions)
         return SubGoalView(
             id: id, title: goal.title, behaviour: goal.behaviour, targets: goal.targets, owner: goal.owner,
             due: goal.due?.text, status: goal.status, by: actor(created),
             createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
-            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted)
+            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted,
+            otherVersions: others.map { change, goal in
+                SubGoalVersion(
+                    changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                    title: goal.title, behaviour: goal.behaviour, targets: goal.targets, owner: goal.owner,
+                    due: goal.due?.text, status: goal.status)
+            })
     }
 
     func agreementView(_ id: String) -> AgreementView {
         let revisions = agreements[id]!
         let created = revisions[0].0
-        let (change, agreement, conflicted) = current(revisions)
+        let (change, agreement, conflicted, others) = current(revisions)
         return AgreementView(
             id: id, text: agreement.text, responsible: agreement.responsible.code, due: agreement.due?.text,
             behaviour: agreement.behaviour, status: agreement.status, by: actor(created),
             createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
-            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted)
+            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted,
+            otherVersions: others.map { change, agreement in
+                AgreementVersion(
+                    changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                    text: agreement.text, responsible: agreement.responsible.code, due: agreement.due?.text,
+                    status: agreement.status)
+            })
     }
 
     func determinantRows() -> [DeterminantRow] {
@@ -287,8 +314,12 @@ private struct Builder {
         let intervention = interventions[id]!
         var graph = [Revision(id: intervention.created.id, hlc: intervention.created.hlc, supersedes: [])]
         graph += intervention.updates.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
-        let heads = RevisionMerge.heads(of: graph)
+        let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
         let currentId = RevisionMerge.current(of: graph)!.id
+        var states = [(intervention.created, intervention.plan.status, intervention.plan.targets)]
+        states += intervention.updates.map { ($0.0, $0.1.status, $0.1.targets) }
+        let others = states.filter { heads.contains($0.0.id) && $0.0.id != currentId }
+            .sorted { Change.displayOrder($0.0, $1.0) }
         var status = intervention.plan.status
         var targets = intervention.plan.targets
         var updatedAt = intervention.created.hlc.wallMillis
@@ -305,7 +336,12 @@ private struct Builder {
             by: actor(intervention.created),
             startedAt: CalendarTime.iso8601(millis: intervention.created.hlc.wallMillis), status: status,
             targets: targets, updatedAt: CalendarTime.iso8601(millis: updatedAt), conflicted: heads.count > 1,
-            revisions: graph.sorted(by: RevisionMerge.precedes).map(\.id))
+            revisions: graph.sorted(by: RevisionMerge.precedes).map(\.id),
+            otherVersions: others.map { change, status, targets in
+                InterventionVersion(
+                    changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                    status: status, targets: targets)
+            })
     }
 }
 

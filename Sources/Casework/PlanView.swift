@@ -35,6 +35,30 @@ public struct SubGoalView: Codable, Hashable, Sendable {
     public var updatedAt: String
     /// `true` when concurrent updates left several current states.
     public var conflicted: Bool
+    /// When conflicted: the other current states, in display order (nothing anyone wrote is hidden).
+    public var otherVersions: [SubGoalVersion]
+}
+
+/// A state of a sub-goal that concurrent updates left beside the one shown as current.
+public struct SubGoalVersion: Codable, Hashable, Sendable {
+    /// The change that wrote it.
+    public var changeId: String
+    /// When.
+    public var at: String
+    /// Who.
+    public var by: JourneyActor
+    /// Title.
+    public var title: String
+    /// Core behaviour.
+    public var behaviour: CoreBehaviour
+    /// Target determinants.
+    public var targets: [Determinant]
+    /// Owning discipline.
+    public var owner: Discipline
+    /// Due date, `YYYY-MM-DD`.
+    public var due: String?
+    /// Status.
+    public var status: GoalStatus
 }
 
 /// An agreement with its current state.
@@ -59,4 +83,24 @@ public struct AgreementView: Codable, Hashable, Sendable {
     public var updatedAt: String
     /// `true` when concurrent updates left several current states.
     public var conflicted: Bool
+    /// When conflicted: the other current states, in display order (nothing anyone wrote is hidden).
+    public var otherVersions: [AgreementVersion]
+}
+
+/// A state of an agreement that concurrent updates left beside the one shown as current.
+public struct AgreementVersion: Codable, Hashable, Sendable {
+    /// The change that wrote it.
+    public var changeId: String
+    /// When.
+    public var at: String
+    /// Who.
+    public var by: JourneyActor
+    /// What was agreed.
+    public var text: String
+    /// `client` or a discipline.
+    public var responsible: String
+    /// Due date, `YYYY-MM-DD`.
+    public var due: String?
+    /// Status.
+    public var status: AgreementStatus
 }

@@ -37,6 +37,25 @@ public enum SignalText {
         return (reason, capitalised(suggestions) + ".")
     }
 
+    /// A short name of the rule, for a line that mentions a signal (an acknowledgement in the timeline).
+    public static func title(of rule: SignalRule, in language: Language) -> String {
+        let nl = language == .nl
+        switch rule {
+        case .correctiveWithoutSupport:
+            return nl ? "correctie zonder steun" : "correction without support"
+        case .correctiveOnJobSearchWithoutSkills:
+            return nl ? "correctie op werkzoekgedrag zonder vaardigheden" : "correction on job search without the skills"
+        case .pressureFromSeveralDisciplines:
+            return nl ? "druk van meerdere disciplines" : "pressure from several disciplines"
+        case .correctiveWithoutRecentAssessment:
+            return nl ? "correctie zonder actuele inschatting" : "correction without a current assessment"
+        case .onlySkillsWhileWantingLow:
+            return nl ? "alleen vaardigheden terwijl willen laag is" : "only skills while wanting is low"
+        case .placementWithoutCoaching:
+            return nl ? "plaatsing zonder coaching of nazorg" : "placement without coaching or aftercare"
+        }
+    }
+
     private static func suggestion(for missing: MissingForce, in language: Language) -> String {
         let nl = language == .nl
         switch missing {

@@ -108,6 +108,7 @@ extension FieldApp {
         let goals: [[String: Any]] = journey.plan.subGoals.map { goal in
             var model: [String: Any] = [
                 "title": goal.title, "status": goal.status.label(in: language), "owner": goal.owner.label(in: language),
+                "conflicted": goal.conflicted, "others": words.otherVersions(of: goal, time: time),
             ]
             if let due = goal.due { model["due"] = words.date(due) }
             return model
@@ -116,7 +117,8 @@ extension FieldApp {
             var model: [String: Any] = [
                 "id": agreement.id, "text": agreement.text, "status": agreement.status.label(in: language),
                 "responsible": Responsible(code: agreement.responsible)?.label(in: language) ?? agreement.responsible,
-                "clientId": client, "csrf": csrf,
+                "clientId": client, "csrf": csrf, "conflicted": agreement.conflicted,
+                "others": words.otherVersions(of: agreement, time: time),
                 "pending": journey.timeline.contains { $0.entityId == agreement.id && pending.contains($0.changeId) },
                 "statuses": AgreementStatus.allCases.map {
                     ["value": $0.rawValue, "label": $0.label(in: language), "selected": $0 == agreement.status] as [String: Any]
@@ -131,6 +133,7 @@ extension FieldApp {
                 "valence": intervention.valence.rawValue, "valenceLabel": intervention.valence.label(in: language),
                 "discipline": intervention.discipline?.label(in: language).capitalizedFirst ?? "–",
                 "status": intervention.status.label(in: language), "conflicted": intervention.conflicted,
+                "others": words.otherVersions(of: intervention, time: time),
                 "targets": intervention.targets.map { $0.label(in: language) }.joined(separator: ", "),
                 "since": time(intervention.startedAt), "clientId": client, "csrf": csrf,
                 "pending": journey.timeline.contains { $0.entityId == intervention.id && pending.contains($0.changeId) },

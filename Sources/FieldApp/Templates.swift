@@ -153,14 +153,15 @@ enum Templates {
         <h2 id="plan-h">{{t.plan}}</h2>
         <h3>{{t.subGoals}}</h3>
         {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
-        {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}</li>{{/goals}}</ul>{{/hasGoals}}
+        {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#others}}<br><span class="small">{{.}}</span>{{/others}}</li>{{/goals}}</ul>{{/hasGoals}}
         <h3>{{t.agreements}}</h3>
         {{^agreements}}<p class="muted">{{t.noAgreements}}</p>{{/agreements}}
         {{#hasAgreements}}<ul class="agreements">
         {{#agreements}}
         <li>
         <p>{{text}}</p>
-        <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
+        <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
+        {{#others}}<p class="small">{{.}}</p>{{/others}}
         <form method="post" action="/clients/{{clientId}}/agreements/{{id}}/status" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="agr-{{id}}">{{t.setStatus}}</label>
@@ -179,7 +180,7 @@ enum Templates {
         {{#interventions}}
         <li class="{{valence}}">
         <strong>{{label}}</strong> · {{valenceLabel}} · {{discipline}} · {{status}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}
-        <br><span class="small">{{targets}} · {{t.since}} {{since}}</span>
+        <br><span class="small">{{targets}} · {{t.since}} {{since}}</span>{{#others}}<br><span class="small">{{.}}</span>{{/others}}
         {{#canEnd}}
         <form method="post" action="/clients/{{clientId}}/interventions/{{id}}/end" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">

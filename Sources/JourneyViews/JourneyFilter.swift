@@ -1,4 +1,5 @@
 public import Casework
+public import Foundation
 
 /// Narrows the timeline of a journey to what a professional wants to see: disciplines, a core behaviour,
 /// a determinant and a period. The other parts of the journey (matrix, force field, plan) stay whole.
@@ -13,19 +14,22 @@ public struct JourneyFilter: Hashable, Sendable {
     public var from: CalendarDate?
     /// Only entries on or before this date.
     public var to: CalendarDate?
+    /// The time zone in which an entry's date is read, as the views show it (the laptop's own).
+    public var timeZone: TimeZone
 
     /// Creates a filter; the default lets everything through.
     public init(disciplines: Set<Discipline> = [], behaviour: CoreBehaviour? = nil, determinant: Determinant? = nil,
-                from: CalendarDate? = nil, to: CalendarDate? = nil) {
+                from: CalendarDate? = nil, to: CalendarDate? = nil, timeZone: TimeZone = .current) {
         self.disciplines = disciplines
         self.behaviour = behaviour
         self.determinant = determinant
         self.from = from
         self.to = to
+        self.timeZone = timeZone
     }
 
     /// Whether the filter lets everything through.
-    public var isEmpty: Bool { self == JourneyFilter() }
+    public var isEmpty: Bool { self == JourneyFilter(timeZone: timeZone) }
 
     /// Whether a timeline entry passes.
     public func admits(_ entry: TimelineEntry) -> Bool {
@@ -37,10 +41,18 @@ public struct JourneyFilter: Hashable, Sendable {
             let about = (entry.determinants ?? []) + (entry.targets ?? []) + (entry.determinant.map { [$0] } ?? [])
             guard about.contains(determinant) else { return false }
         }
-        let day = String(entry.at.prefix(10))
+        guard from != nil || to != nil else { return true }
+        let day = localDay(entry.at)
         if let from, day < from.text { return false }
         if let to, day > to.text { return false }
         return true
+    }
+
+    /// `YYYY-MM-DD` of an entry's moment in ``timeZone``.
+    private func localDay(_ at: String) -> String {
+        guard let millis = CalendarTime.millis(fromISO8601: at) else { return String(at.prefix(10)) }
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
+        return String(CalendarTime.iso8601(millis: millis + Int64(offset) * 1000).prefix(10))
     }
 }
 

@@ -21,7 +21,9 @@ public struct JourneyHTMLRenderer: Sendable {
     var words: ViewText { ViewText(language) }
 
     /// The HTML document.
-    public func render(_ journey: ClientJourney) -> String {
+    ///
+    /// - Parameter filter: The filter the journey's timeline was narrowed by, named above the timeline.
+    public func render(_ journey: ClientJourney, filter: JourneyFilter? = nil) -> String {
         let name = journey.client.name ?? words.registrationPending
         var html = """
             <!doctype html>
@@ -35,7 +37,7 @@ public struct JourneyHTMLRenderer: Sendable {
             <body>
             <header>
             <h1>\(escape(words.journeyTitle)): \(escape(name))</h1>
-            <p class="meta">client \(escape(journey.client.id))\(journey.client.teamId.map { " · team \(escape($0))" } ?? "")</p>
+            <p class="meta">\(escape(words.ids(client: journey.client.id, team: journey.client.teamId)))</p>
 
             """
         for field in journey.client.contact {
@@ -49,7 +51,7 @@ public struct JourneyHTMLRenderer: Sendable {
         html += matrix(journey)
         html += plan(journey.plan)
         html += interventions(journey)
-        html += timeline(journey)
+        html += timeline(journey, filter: filter)
         html += notes(journey)
         html += "</main>\n<footer>Samenspel · \(escape(words.asOf)) \(escape(journey.forceField.asOf.map(time) ?? "–"))</footer>\n"
         html += "</body>\n</html>\n"
@@ -71,7 +73,7 @@ public struct JourneyHTMLRenderer: Sendable {
                 html += "<p class=\"ack\">\(escape(words.acknowledged)) \(escape(words.actor(acknowledgement.by))), "
                     + "\(escape(time(acknowledgement.at))): \(escape(acknowledgement.reason))</p>\n"
             }
-            html += "<p class=\"key\">\(escape(signal.key))</p>\n</article>\n"
+            html += "</article>\n"
         }
         return html + "</section>\n"
     }
@@ -79,18 +81,35 @@ public struct JourneyHTMLRenderer: Sendable {
     private func forceField(_ field: ForceFieldView) -> String {
         var html = "<section id=\"force-field\">\n<h2>\(escape(words.forceField))</h2>\n"
         html += "<figure>\n\(forceFieldPicture(field))\n"
-        html += "<figcaption><span class=\"plus\">→ \(escape(words.strengthens))</span> · "
-            + "<span class=\"minus\">← \(escape(words.pressures))</span></figcaption>\n</figure>\n"
-        return html + "</section>\n"
+        html += "<figcaption>" + legend(field.settings) + "</figcaption>\n</figure>\n"
+        html += "<h3>\(escape(words.perBehaviour))</h3>\n<ul class=\"behaviours\">\n"
+        for row in field.behaviours {
+            html += "<li><strong>\(escape(row.behaviour.label(in: language)))</strong>: "
+                + (row.forces.isEmpty ? escape(words.noActiveInterventions)
+                    : row.forces.map { "<span class=\"\($0.direction == .strengthens ? "plus" : "minus")\">"
+                        + "\($0.direction == .strengthens ? "+" : "−") \(escape(forceLabel($0)))</span>" }.joined(separator: "; "))
+                + "</li>\n"
+        }
+        return html + "</ul>\n</section>\n"
+    }
+
+    /// What the lines, dashes and red boxes of the picture mean.
+    private func legend(_ settings: ForceFieldSettings) -> String {
+        "<span class=\"plus\">→ \(escape(words.strengthens))</span> (\(escape(Valence.supportive.label(in: language))) ——, "
+            + "\(escape(Valence.facilitating.label(in: language))) - - -) · "
+            + "<span class=\"minus\">← \(escape(words.pressures))</span> (\(escape(Valence.corrective.label(in: language))) ——, "
+            + "\(escape(Valence.normative.label(in: language))) - - -) · "
+            + escape(words.lowBox(settings.lowScore))
     }
 
     /// The force field as an SVG picture: one row per determinant, strengthening forces as green arrows from
     /// the left, pressuring forces as red arrows from the right, the lowest current score in the middle.
     public func forceFieldPicture(_ field: ForceFieldView) -> String {
-        let width = 960
+        let width = 1100
         let center = width / 2
-        let boxWidth = 200
+        let boxWidth = 250
         let lineHeight = 22
+        let labelRoom = center - boxWidth / 2 - 24 - 20  // from the label's start to short of the arrow's tip
         var rows: [(DeterminantForces, Int, Int)] = []  // row, y, height
         var y = 10
         for group in DeterminantGroup.allCases {
@@ -127,24 +146,31 @@ public struct JourneyHTMLRenderer: Sendable {
                 let pressuring = row.forces.filter { $0.direction == .pressures }
                 for (index, force) in strengthening.enumerated() {
                     let lineY = top + 8 + lineHeight / 2 + index * lineHeight
-                    svg += "<line x1=\"20\" y1=\"\(lineY)\" x2=\"\(center - boxWidth / 2 - 6)\" y2=\"\(lineY)\" class=\"plus\" "
+                    svg += "<line x1=\"20\" y1=\"\(lineY)\" x2=\"\(center - boxWidth / 2 - 6)\" y2=\"\(lineY)\" "
+                        + "class=\"plus \(force.valence.rawValue)\" "
                         + "marker-end=\"url(#tip-plus)\"/>\n"
-                    svg += "<text x=\"24\" y=\"\(lineY - 4)\" class=\"force\">\(escape(forceLabel(force)))</text>\n"
+                    svg += "<text x=\"24\" y=\"\(lineY - 4)\" class=\"force\"\(fit(forceLabel(force), into: labelRoom))>"
+                        + "\(escape(forceLabel(force)))</text>\n"
                 }
                 for (index, force) in pressuring.enumerated() {
                     let lineY = top + 8 + lineHeight / 2 + index * lineHeight
                     svg += "<line x1=\"\(width - 20)\" y1=\"\(lineY)\" x2=\"\(center + boxWidth / 2 + 6)\" y2=\"\(lineY)\" "
-                        + "class=\"minus\" marker-end=\"url(#tip-minus)\"/>\n"
-                    svg += "<text x=\"\(width - 24)\" y=\"\(lineY - 4)\" text-anchor=\"end\" class=\"force\">"
-                        + "\(escape(forceLabel(force)))</text>\n"
+                        + "class=\"minus \(force.valence.rawValue)\" marker-end=\"url(#tip-minus)\"/>\n"
+                    svg += "<text x=\"\(width - 24)\" y=\"\(lineY - 4)\" text-anchor=\"end\" class=\"force\""
+                        + "\(fit(forceLabel(force), into: labelRoom))>\(escape(forceLabel(force)))</text>\n"
                 }
             }
         }
         return svg + "</svg>"
     }
 
+    /// Squeezes a label that would run into the arrow's tip (estimated at 6.4 units a character at 12px).
+    private func fit(_ label: String, into room: Int) -> String {
+        Double(label.count) * 6.4 > Double(room) ? " textLength=\"\(room)\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+    }
+
     private func forceLabel(_ force: ForceView) -> String {
-        "\(words.kind(force.kind)) · \(force.discipline?.label(in: language) ?? "")"
+        "\(words.kind(force.kind)) (\(force.valence.label(in: language))) · \(force.discipline?.label(in: language) ?? words.administrator)"
     }
 
     private func matrix(_ journey: ClientJourney) -> String {
@@ -182,7 +208,9 @@ public struct JourneyHTMLRenderer: Sendable {
                 + "\(escape(goal.behaviour.label(in: language))) · "
                 + escape(goal.targets.map { $0.label(in: language) }.joined(separator: ", "))
                 + " · \(escape(goal.owner.label(in: language)))"
-                + (goal.due.map { " · \(escape(words.due)) \(escape(words.date($0)))" } ?? "") + "</li>\n"
+                + (goal.due.map { " · \(escape(words.due)) \(escape(words.date($0)))" } ?? "")
+                + (goal.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "")
+                + others(words.otherVersions(of: goal, time: time)) + "</li>\n"
         }
         html += "</ul>\n<h3>\(escape(words.agreements))</h3>\n<ul>\n"
         if plan.agreements.isEmpty { html += "<li>\(escape(words.none))</li>\n" }
@@ -190,7 +218,9 @@ public struct JourneyHTMLRenderer: Sendable {
             let responsible = Responsible(code: agreement.responsible)?.label(in: language) ?? agreement.responsible
             html += "<li><span class=\"status\">\(escape(agreement.status.label(in: language)))</span> "
                 + "\(escape(agreement.text)) · \(escape(responsible))"
-                + (agreement.due.map { " · \(escape(words.due)) \(escape(words.date($0)))" } ?? "") + "</li>\n"
+                + (agreement.due.map { " · \(escape(words.due)) \(escape(words.date($0)))" } ?? "")
+                + (agreement.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "")
+                + others(words.otherVersions(of: agreement, time: time)) + "</li>\n"
         }
         return html + "</ul>\n</section>\n"
     }
@@ -203,18 +233,22 @@ public struct JourneyHTMLRenderer: Sendable {
             html += "<li class=\"\(direction)\"><span class=\"status\">\(escape(intervention.status.label(in: language)))</span> "
                 + "\(escape(words.kind(intervention.kind))) (\(escape(intervention.valence.label(in: language)))) → "
                 + escape(intervention.targets.map { $0.label(in: language) }.joined(separator: ", "))
+                + (intervention.behaviour.map { " · " + escape($0.label(in: language)) } ?? "")
                 + " · \(escape(words.actor(intervention.by))), \(escape(words.since)) \(escape(time(intervention.startedAt)))"
-                + (intervention.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "") + "</li>\n"
+                + (intervention.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "")
+                + others(words.otherVersions(of: intervention, time: time)) + "</li>\n"
         }
         return html + "</ul>\n</section>\n"
     }
 
-    private func timeline(_ journey: ClientJourney) -> String {
-        var html = "<section id=\"timeline\">\n<h2>\(escape(words.timeline))</h2>\n<table class=\"lanes\">\n<thead><tr><th></th>"
+    private func timeline(_ journey: ClientJourney, filter: JourneyFilter?) -> String {
+        let active = filter.flatMap(words.describe)
+        var html = "<section id=\"timeline\">\n<h2>\(escape(words.timeline))</h2>\n"
+            + (active.map { "<p class=\"meta\">\(escape($0))</p>\n" } ?? "") + "<table class=\"lanes\">\n<thead><tr><th></th>"
             + Discipline.allCases.map { "<th scope=\"col\">\(escape($0.label(in: language)))</th>" }.joined()
             + "</tr></thead>\n<tbody>\n"
         if journey.timeline.isEmpty {
-            html += "<tr><td colspan=\"4\">\(escape(words.nothingYet))</td></tr>\n"
+            html += "<tr><td colspan=\"4\">\(escape(active == nil ? words.nothingYet : words.nothingMatches))</td></tr>\n"
         }
         for entry in journey.timeline {
             let (headline, body) = words.describe(entry)
@@ -243,6 +277,11 @@ public struct JourneyHTMLRenderer: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The other versions concurrent updates left, one per line under the current one.
+    private func others(_ lines: [String]) -> String {
+        lines.map { "<br><span class=\"other\">\(escape($0))</span>" }.joined()
+    }
 
     private func time(_ iso: String) -> String {
         JourneyTextFormatter(timeZone: timeZone, language: language).time(iso)
@@ -274,6 +313,7 @@ public struct JourneyHTMLRenderer: Sendable {
         svg .group { font: 700 12px system-ui, sans-serif; fill: var(--muted); letter-spacing: .1em; }
         svg .force { font: 12px system-ui, sans-serif; fill: var(--ink); }
         svg line.plus { stroke: var(--plus); stroke-width: 3; } svg line.minus { stroke: var(--minus); stroke-width: 3; }
+        svg line.facilitating, svg line.normative { stroke-dasharray: 9 5; }
         """
 
     static let style = """
@@ -300,7 +340,8 @@ public struct JourneyHTMLRenderer: Sendable {
         .lanes td.when { white-space: nowrap; color: var(--muted); width: 11em; } .lanes td { width: 29%; }
         .lanes .admin { color: var(--muted); } .entry p { margin: 4px 0 0; }
         .status { display: inline-block; min-width: 6em; font-size: .8em; text-transform: uppercase; color: var(--muted); }
-        .conflict { color: var(--minus); font-weight: 700; font-size: .8em; }
+        .conflict { color: var(--minus); font-weight: 700; font-size: .8em; } .other { color: #9a6700; font-size: .9em; }
+        ul.behaviours .plus { color: var(--plus); } ul.behaviours .minus { color: var(--minus); }
         .note { border-bottom: 1px solid var(--line); padding: 6px 0; } .note p { margin: 2px 0; }
         footer { margin-top: 40px; color: var(--muted); font-size: .85em; }
         @media print {

@@ -27,10 +27,13 @@ public struct JourneyTextFormatter: Sendable {
     var words: ViewText { ViewText(language) }
 
     /// The text form of a journey, ending with a newline.
-    public func format(_ journey: ClientJourney) -> String {
+    ///
+    /// - Parameter filter: The filter the journey's timeline was narrowed by (``ClientJourney/filtered(by:)``),
+    ///   named above the timeline so nobody mistakes a filtered timeline for the whole one.
+    public func format(_ journey: ClientJourney, filter: JourneyFilter? = nil) -> String {
         var lines: [String] = []
         lines.append(bold("\(words.journeyTitle): \(journey.client.name ?? words.registrationPending)"))
-        lines.append("client \(journey.client.id)" + (journey.client.teamId.map { " · team \($0)" } ?? ""))
+        lines.append(words.ids(client: journey.client.id, team: journey.client.teamId))
         for field in journey.client.contact {
             var line = "\(field.field.label(in: language)): \(field.current.value ?? words.cleared)"
             if field.conflicted {
@@ -45,7 +48,7 @@ public struct JourneyTextFormatter: Sendable {
         lines += [""] + matrix(journey)
         lines += [""] + plan(journey.plan)
         lines += [""] + interventions(journey)
-        lines += [""] + timeline(journey)
+        lines += [""] + timeline(journey, filter: filter)
         lines += [""] + notes(journey)
         return lines.joined(separator: "\n") + "\n"
     }
@@ -120,7 +123,7 @@ public struct JourneyTextFormatter: Sendable {
                     case "down": cell += " ↓"
                     default: break
                     }
-                    cell += " " + shortDate(current.at)
+                    cell += " " + String(time(current.at).prefix(10))  // with the year: an old score must look old
                     line += pad(cell, width)
                 }
                 if row.disagreement { line += paint("≠ " + words.disagreement, .yellow) }
@@ -134,21 +137,22 @@ public struct JourneyTextFormatter: Sendable {
         var lines = [bold(words.plan), "  " + words.subGoals]
         if plan.subGoals.isEmpty { lines.append("    " + words.none) }
         for goal in plan.subGoals {
-            let due = goal.due.map { " · \(words.due) \(words.date($0))" } ?? ""
-            lines.append(
-                "    [\(goal.status.label(in: language))] \(goal.title) · \(goal.behaviour.label(in: language)) · "
-                    + goal.targets.map { $0.label(in: language) }.joined(separator: ", ")
-                    + " · \(goal.owner.label(in: language))\(due)" + (goal.conflicted ? " · \(words.conflict)" : ""))
+            lines.append(contentsOf: wrap(
+                words.goalLine(goal.status, goal.title, goal.behaviour, goal.targets, goal.owner, goal.due)
+                    + (goal.conflicted ? " · " + paint(words.conflict, .yellow) : ""),
+                first: "    ", rest: "      "))
+            for other in words.otherVersions(of: goal, time: time) { lines.append(contentsOf: wrap(other, first: "      ", rest: "        ")) }
         }
         lines.append("  " + words.agreements)
         if plan.agreements.isEmpty { lines.append("    " + words.none) }
         for agreement in plan.agreements {
-            let responsible = Responsible(code: agreement.responsible)?.label(in: language) ?? agreement.responsible
-            let due = agreement.due.map { " · \(words.due) \(words.date($0))" } ?? ""
             lines.append(contentsOf: wrap(
-                "[\(agreement.status.label(in: language))] \(agreement.text) · \(responsible)\(due)"
-                    + (agreement.conflicted ? " · \(words.conflict)" : ""),
+                words.agreementLine(agreement.status, agreement.text, agreement.responsible, agreement.due)
+                    + (agreement.conflicted ? " · " + paint(words.conflict, .yellow) : ""),
                 first: "    ", rest: "      "))
+            for other in words.otherVersions(of: agreement, time: time) {
+                lines.append(contentsOf: wrap(other, first: "      ", rest: "        "))
+            }
         }
         return lines
     }
@@ -165,14 +169,18 @@ public struct JourneyTextFormatter: Sendable {
                     + (intervention.behaviour.map { " · \($0.label(in: language))" } ?? ""))
             lines.append(
                 "      \(owner): \(intervention.by.name), \(words.since) \(time(intervention.startedAt))"
-                    + (intervention.conflicted ? " · \(words.conflict)" : ""))
+                    + (intervention.conflicted ? " · " + paint(words.conflict, .yellow) : ""))
+            for other in words.otherVersions(of: intervention, time: time) {
+                lines.append(contentsOf: wrap(other, first: "      ", rest: "        "))
+            }
         }
         return lines
     }
 
-    private func timeline(_ journey: ClientJourney) -> [String] {
-        var lines = [bold(words.timeline)]
-        if journey.timeline.isEmpty { lines.append("  " + words.nothingYet) }
+    private func timeline(_ journey: ClientJourney, filter: JourneyFilter?) -> [String] {
+        let active = filter.flatMap(words.describe)
+        var lines = [bold(words.timeline) + (active.map { " (\($0))" } ?? "")]
+        if journey.timeline.isEmpty { lines.append("  " + (active == nil ? words.nothingYet : words.nothingMatches)) }
         for entry in journey.timeline {
             let (headline, body) = words.describe(entry)
             lines.append("  \(time(entry.at))  \(words.actor(entry.by))")
@@ -217,10 +225,6 @@ public struct JourneyTextFormatter: Sendable {
         guard let millis = CalendarTime.millis(fromISO8601: iso) else { return iso }
         let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
         return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
-    }
-
-    private func shortDate(_ iso: String) -> String {
-        String(time(iso).prefix(5))
     }
 
     /// Wraps one paragraph: `first` before the first line, `rest` before the others.

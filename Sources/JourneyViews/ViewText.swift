@@ -51,6 +51,10 @@ public struct ViewText: Sendable {
     var registrationPending: String { nl ? "(registratie nog niet ontvangen)" : "(registration not yet received)" }
     var cleared: String { nl ? "(gewist)" : "(cleared)" }
     var filtered: String { nl ? "gefilterd" : "filtered" }
+    var perBehaviour: String { nl ? "Per kerngedrag" : "Per core behaviour" }
+    func lowBox(_ lowScore: Int) -> String {
+        nl ? "rood kader: een discipline scoort \(lowScore) of lager" : "red box: a discipline scores \(lowScore) or lower"
+    }
 
     /// The severity of a signal, in capitals.
     public func severity(_ severity: SignalSeverity) -> String {
@@ -78,6 +82,75 @@ public struct ViewText: Sendable {
         if let behaviour { parts.append(behaviour.label(in: language)) }
         if !determinants.isEmpty { parts.append(determinants.map { $0.label(in: language) }.joined(separator: ", ")) }
         return parts.isEmpty ? "" : " [\(parts.joined(separator: " · "))]"
+    }
+
+    /// `klant 0193… · team 0193…`: the ids, for whoever needs to name the client to a command.
+    func ids(client: String, team: String?) -> String {
+        (nl ? "klant " : "client ") + client + (team.map { " · team \($0)" } ?? "")
+    }
+
+    /// What the active filter lets through, e.g. `filtered: client manager · from 01-11-2026`; `nil` when
+    /// nothing is filtered.
+    public func describe(_ filter: JourneyFilter) -> String? {
+        guard !filter.isEmpty else { return nil }
+        var parts: [String] = []
+        if !filter.disciplines.isEmpty {
+            parts.append(Discipline.allCases.filter(filter.disciplines.contains).map { $0.label(in: language) }
+                .joined(separator: ", "))
+        }
+        if let behaviour = filter.behaviour { parts.append(behaviour.label(in: language)) }
+        if let determinant = filter.determinant { parts.append(determinant.label(in: language)) }
+        if let from = filter.from { parts.append((nl ? "vanaf " : "from ") + date(from.text)) }
+        if let to = filter.to { parts.append((nl ? "tot en met " : "up to ") + date(to.text)) }
+        return "\(filtered): " + parts.joined(separator: " · ")
+    }
+
+    var nothingMatches: String {
+        nl ? "(niets in de tijdlijn past bij het filter)" : "(nothing in the timeline matches the filter)"
+    }
+
+    // MARK: Versions left beside each other by concurrent updates
+
+    /// A sub-goal's state in one line: `[open] Title · job search · skills · client manager · due 31-12-2026`.
+    func goalLine(_ status: GoalStatus, _ title: String, _ behaviour: CoreBehaviour, _ targets: [Determinant],
+                  _ owner: Discipline, _ due: String?) -> String {
+        "[\(status.label(in: language))] \(title) · \(behaviour.label(in: language)) · "
+            + targets.map { $0.label(in: language) }.joined(separator: ", ") + " · \(owner.label(in: language))"
+            + (due.map { " · \(self.due) \(date($0))" } ?? "")
+    }
+
+    /// An agreement's state in one line: `[kept] Text · client · due 31-12-2026`.
+    func agreementLine(_ status: AgreementStatus, _ text: String, _ responsible: String, _ due: String?) -> String {
+        let who = Responsible(code: responsible)?.label(in: language) ?? responsible
+        return "[\(status.label(in: language))] \(text) · \(who)" + (due.map { " · \(self.due) \(date($0))" } ?? "")
+    }
+
+    /// A concurrent state beside the current one: `other version (Sanne Bakker (client manager), 29-11-2026 10:00): …`.
+    func otherVersion(_ line: String, by actor: JourneyActor, at time: String) -> String {
+        (nl ? "andere versie" : "other version") + " (\(self.actor(actor)), \(time)): \(line)"
+    }
+
+    /// The other versions of a sub-goal, each in one line (`time` formats a moment).
+    public func otherVersions(of goal: SubGoalView, time: (String) -> String) -> [String] {
+        goal.otherVersions.map {
+            otherVersion(goalLine($0.status, $0.title, $0.behaviour, $0.targets, $0.owner, $0.due), by: $0.by, at: time($0.at))
+        }
+    }
+
+    /// The other versions of an agreement, each in one line.
+    public func otherVersions(of agreement: AgreementView, time: (String) -> String) -> [String] {
+        agreement.otherVersions.map {
+            otherVersion(agreementLine($0.status, $0.text, $0.responsible, $0.due), by: $0.by, at: time($0.at))
+        }
+    }
+
+    /// The other versions of an intervention, each in one line.
+    public func otherVersions(of intervention: InterventionView, time: (String) -> String) -> [String] {
+        intervention.otherVersions.map {
+            otherVersion(
+                "[\($0.status.label(in: language))] → " + $0.targets.map { $0.label(in: language) }.joined(separator: ", "),
+                by: $0.by, at: time($0.at))
+        }
     }
 
     // MARK: Timeline events
@@ -127,7 +200,10 @@ public struct ViewText: Sendable {
             let verb = entry.event == "agreement.add" ? (nl ? "legde een afspraak vast" : "recorded an agreement") : (nl ? "werkte een afspraak bij" : "updated an agreement")
             return ("\(verb) (\(status), \(responsible)\(entry.due.map { ", \(due) \(date($0))" } ?? ""))", entry.text)
         case "signal.acknowledge":
-            return ((nl ? "zag signaal " : "acknowledged signal ") + (entry.signal ?? "") + ": \(entry.reason ?? "")", nil)
+            let rule = (entry.signal?.split(separator: ":").first).flatMap { SignalRule(rawValue: String($0)) }
+            let name = rule.map { "‘\(SignalText.title(of: $0, in: language))’" } ?? (entry.signal ?? "?")
+            let about = entry.kind.map { " (\(kind($0)))" } ?? ""
+            return ((nl ? "zag het signaal " : "acknowledged the signal ") + name + about + ": \(entry.reason ?? "")", nil)
         default:
             return (entry.event, nil)
         }

@@ -28,6 +28,7 @@ struct AppCommand: AsyncParsableCommand {
     var open = false
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (warning).", valueName: "level"))
     var logLevel: Logger.Level = .warning
+    @OptionGroup var signalSettings: SignalSettingsOption
 
     func validate() throws {
         guard syncInterval >= 1 else { throw ValidationError("the sync interval must be at least 1 second") }
@@ -42,12 +43,14 @@ struct AppCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let forceField = try signalSettings.load()
         let replica = try options.open()
         let identity = try await replica.identity()
         let background = BackgroundSync(replica: replica, interval: syncInterval)
         let app = FieldApp(
             replica: replica, background: background,
-            configuration: FieldAppConfiguration(port: port, language: language, syncInterval: syncInterval))
+            configuration: FieldAppConfiguration(
+                port: port, language: language, syncInterval: syncInterval, forceField: forceField))
         do {
             try await run(app, name: identity.professional.name)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {

@@ -11,14 +11,19 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Tell Jaap's story end to end: a server, three laptops offline, sync, one journey.",
         discussion: """
             Runs in a temporary folder on the embedded default (SQLite, loopback HTTP) and removes it \
-            afterwards unless --keep is given.
+            afterwards unless --keep is given. Exits non-zero if the story does not go as told: the high signal \
+            must appear with the sanction alone and clear once the support is synced, and the three laptops \
+            must end with byte-identical journeys.
             """)
 
     @Flag(help: "Keep the temporary folder (server data and the three replicas) and print where it is.")
     var keep = false
 
-    @Option(help: ArgumentHelp("Where to write Jaap's journey as a web page.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write Jaap's journey as a web page to this file (to open or print).", valueName: "file"))
     var html: String?
+
+    @Option(help: "Language of the journey's labels: en or nl.")
+    var lang: Language = .en
 
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory
@@ -34,9 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "samenspel.demo")
         logger.logLevel = .warning
-        let htmlPath = html ?? FileManager.default.temporaryDirectory.appendingPathComponent("samenspel-jaap-journey.html").path
         try await JaapStory(
-            folder: folder, logger: logger, htmlPath: htmlPath, colors: isatty(STDOUT_FILENO) == 1
+            folder: folder, logger: logger, htmlPath: html, language: lang, colors: isatty(STDOUT_FILENO) == 1
         ).tell()
     }
 }

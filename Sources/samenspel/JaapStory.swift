@@ -9,8 +9,10 @@ import SyncServer
 struct JaapStory {
     let folder: String
     let logger: Logger
-    /// Where the HTML journey is written.
-    let htmlPath: String
+    /// Where the HTML journey is written, if anywhere.
+    let htmlPath: String?
+    /// The language of the journey's labels.
+    let language: Language
     /// Whether to colour the text (a terminal).
     let colors: Bool
 
@@ -116,7 +118,7 @@ struct JaapStory {
         say("6. Together the journey shows what no single laptop did: a sanction announced to someone who doubts")
         say("   he can and is stuck, with nothing to support him. Samenspel raises a signal (nothing is blocked):")
         say("")
-        print(indent(JourneyTextFormatter(colors: colors).formatForceField(before)), terminator: "")
+        print(indent(JourneyTextFormatter(language: language, colors: colors).formatForceField(before)), terminator: "")
         say("")
 
         say("7. The three agree on a combination, each from their own laptop:")
@@ -155,7 +157,7 @@ struct JaapStory {
             outputs.append(journey.canonicalJSON())
             say("")
             say("══ Jaap's journey as \(laptop.name) sees it ══")
-            print(JourneyTextFormatter(colors: colors).format(journey), terminator: "")
+            print(JourneyTextFormatter(language: language, colors: colors).format(journey), terminator: "")
         }
         await server.stop()
         let after = try await sanne.journey(clientId: jaap)
@@ -164,12 +166,21 @@ struct JaapStory {
         say("9. The signal has cleared: \(before.forceField.signals.count) signal(s) before, "
             + "\(after.forceField.signals.count) now. The canonical journey JSON is "
             + "\(identical ? "byte-identical" : "DIFFERENT") on all three laptops (\(outputs[0].utf8.count) bytes).")
-        let html = JourneyHTMLRenderer().render(after)
-        if FileManager.default.createFile(atPath: htmlPath, contents: Data(html.utf8)) {
+        if let htmlPath {
+            let html = JourneyHTMLRenderer(language: language).render(after)
+            guard FileManager.default.createFile(atPath: htmlPath, contents: Data(html.utf8)) else {
+                throw CLIError("cannot write \(htmlPath)")
+            }
             say("   The journey as a web page, to open in a browser or print: \(htmlPath)")
+        } else {
+            say("   To keep the journey as a web page to open or print: samenspel demo --html jaap.html")
         }
         say("   Demo took \(seconds(since: started)).")
-        if !identical { throw ReplicaError(code: "demoDiverged", message: "the replicas did not converge") }
+        if !identical { throw CLIError("the demo went wrong: the laptops did not converge") }
+        let raised = before.forceField.signals.filter { $0.rule == .correctiveWithoutSupport && $0.severity == .high }
+        guard raised.count == 1, !after.forceField.signals.contains(where: { $0.rule == .correctiveWithoutSupport }) else {
+            throw CLIError("the demo went wrong: the sanction alone must raise one high signal, and the support must clear it")
+        }
     }
 
     private func syncAll(_ laptops: [Laptop], rounds: Int, heading: String) async throws {

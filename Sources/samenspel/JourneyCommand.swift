@@ -20,8 +20,12 @@ struct SignalSettingsOption: ParsableArguments {
         }
         do {
             return try JSONDecoder().decode(ForceFieldSettings.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw CLIError("the signals configuration \(path) is not valid: \(context.debugDescription)")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw CLIError("the signals configuration \(path) is not valid: \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type")
         } catch {
-            throw CLIError("the signals configuration \(path) is not valid: \(error)")
+            throw CLIError("the signals configuration \(path) is not valid JSON settings")
         }
     }
 }
@@ -55,6 +59,9 @@ struct JourneyCommand: AsyncParsableCommand {
 
     func validate() throws {
         if format == .html && out == nil { throw ValidationError("--format html needs --out FILE") }
+        if let from, let to, from.text > to.text {
+            throw ValidationError("--from \(from.text) is after --to \(to.text): the period is empty")
+        }
     }
 
     func run() async throws {
@@ -65,10 +72,10 @@ struct JourneyCommand: AsyncParsableCommand {
         let output: String
         switch format {
         case .json: output = journey.canonicalJSON()
-        case .html: output = JourneyHTMLRenderer(language: lang).render(journey)
+        case .html: output = JourneyHTMLRenderer(language: lang).render(journey, filter: filter)
         case .text:
             let terminal = out == nil && isatty(STDOUT_FILENO) == 1
-            output = JourneyTextFormatter(language: lang, colors: terminal).format(journey)
+            output = JourneyTextFormatter(language: lang, colors: terminal).format(journey, filter: filter)
         }
         if let out {
             guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8)) else {

@@ -98,15 +98,28 @@ struct Scenario {
         #expect(scenario.fired(.correctiveWithoutSupport).count == 1)
     }
 
-    @Test func rule1_oneSupportLowersTheSeverity_bothClearIt() throws {
-        var scenario = jaap()
-        scenario.start("selfEfficacyCoaching", .supportive, [.selfEfficacy])
-        let medium = try #require(scenario.fired(.correctiveWithoutSupport).first)
-        #expect(medium.severity == .medium && medium.missing == [.facilitationOnContextOrBarriers])
-        let barrier = scenario.start("barrierRemoval", .facilitating, [.practicalBarriers], by: scenario.am)
-        #expect(scenario.fired(.correctiveWithoutSupport).isEmpty)
-        scenario.end(barrier, by: scenario.am)
-        #expect(scenario.fired(.correctiveWithoutSupport).count == 1, "an ended intervention is no force")
+    @Test func rule1_eitherSupportClearsIt_asTheRuleAsksForNeither() {
+        var coached = jaap()
+        coached.start("selfEfficacyCoaching", .supportive, [.selfEfficacy])
+        #expect(coached.fired(.correctiveWithoutSupport).isEmpty)
+
+        var eased = jaap()
+        let barrier = eased.start("barrierRemoval", .facilitating, [.practicalBarriers], by: eased.am)
+        #expect(eased.fired(.correctiveWithoutSupport).isEmpty)
+        eased.end(barrier, by: eased.am)
+        #expect(eased.fired(.correctiveWithoutSupport).count == 1, "an ended intervention is no force")
+    }
+
+    @Test func rule1_supportElsewhere_orOfTheWrongValence_doesNotClearIt() {
+        var elsewhere = jaap()
+        elsewhere.start("motivationalInterview", .supportive, [.attitude])  // supportive, but not on self-efficacy
+        elsewhere.start("applicationTraining", .facilitating, [.skills])  // facilitating, but not on context/barriers
+        #expect(elsewhere.fired(.correctiveWithoutSupport).count == 1)
+
+        var wrongValence = jaap()
+        wrongValence.start("selfEfficacyTalk", .facilitating, [.selfEfficacy])  // not supportive
+        wrongValence.start("contextTalk", .supportive, [.context])  // not facilitating
+        #expect(wrongValence.fired(.correctiveWithoutSupport).count == 1)
     }
 
     @Test func rule1_theMostWorriedDisciplineCounts_andUnknownScoresDoNot() {
@@ -158,6 +171,21 @@ struct Scenario {
         three.assess(.selfRegulation, 3)
         three.start("sanction", .corrective, [.socialPressure], behaviour: .jobSearch, by: three.ic)
         #expect(three.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
+    }
+
+    @Test func rule2_firesOnLowSelfRegulationAlone_notForNormativePressure() throws {
+        var regulation = Scenario()
+        regulation.assess(.skills, 4)
+        regulation.assess(.selfRegulation, 2)
+        regulation.start("sanction", .corrective, [.socialPressure], behaviour: .jobSearch, by: regulation.ic)
+        #expect(try #require(regulation.fired(.correctiveOnJobSearchWithoutSkills).first).missing == [.workOnSelfRegulation])
+        regulation.start("jobCoaching", .supportive, [.selfRegulation])
+        #expect(regulation.fired(.correctiveOnJobSearchWithoutSkills).isEmpty, "any intervention on the low one clears it")
+
+        var normative = Scenario()
+        normative.assess(.skills, 1)
+        normative.start("agreementReminder", .normative, [.socialPressure], behaviour: .jobSearch, by: normative.ic)
+        #expect(normative.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
     }
 
     // MARK: Rule 3
@@ -227,6 +255,12 @@ struct Scenario {
         #expect(later.fired(.correctiveWithoutRecentAssessment).count == 1)
     }
 
+    @Test func rule4_isAboutCorrection_notNormativePressure() {
+        var scenario = Scenario()
+        scenario.start("agreementReminder", .normative, [.socialPressure], by: scenario.ic)
+        #expect(scenario.fired(.correctiveWithoutRecentAssessment).isEmpty)
+    }
+
     // MARK: Rule 5
 
     @Test func rule5_onlySkillsInterventions_whileWantingIsLow() throws {
@@ -276,6 +310,16 @@ struct Scenario {
         #expect(custom.fired(.placementWithoutCoaching).count == 1)
     }
 
+    @Test func rule6_aSupportiveInterventionOnSelfEfficacyCountsAsCoaching_oneElsewhereDoesNot() {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 2)
+        scenario.start("vacancyMatch", .facilitating, [.skills], behaviour: .employerConnection, by: scenario.am)
+        scenario.start("motivationalInterview", .supportive, [.attitude])
+        #expect(scenario.fired(.placementWithoutCoaching).count == 1, "support on attitude is no aftercare")
+        scenario.start("buddy", .supportive, [.selfEfficacy])
+        #expect(scenario.fired(.placementWithoutCoaching).isEmpty)
+    }
+
     // MARK: Acknowledgements, determinism
 
     @Test func acknowledgement_isShownWithTheSignal_andDoesNotHideIt() throws {
@@ -308,6 +352,17 @@ struct Scenario {
         #expect(partial.lowScore == 1 && partial.pressureWindowDays == 30)
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ForceFieldSettings.self, from: Data(#"{"lowScore": 9}"#.utf8))
+        }
+    }
+
+    @Test func settings_refuseAMisspeltKey_insteadOfKeepingTheDefaultSilently() {
+        do {
+            _ = try JSONDecoder().decode(ForceFieldSettings.self, from: Data(#"{"pressureWindowDay": 5}"#.utf8))
+            Issue.record("a misspelt key was accepted")
+        } catch DecodingError.dataCorrupted(let context) {
+            #expect(context.debugDescription.contains("pressureWindowDay"))
+        } catch {
+            Issue.record("unexpected \(error)")
         }
     }
 

@@ -118,6 +118,46 @@ import Testing
         #expect(sanction.conflicted)
         #expect(sanction.revisions.count == 3)
         #expect(sanction.discipline == .incomeConsultant)
+        // Nothing anyone wrote is hidden: the state not shown as current is there beside it.
+        let other = try #require(sanction.otherVersions.first)
+        #expect(sanction.otherVersions.count == 1)
+        #expect(Set([other.status, sanction.status]) == [.ended, .active])
+        #expect(other.changeId != sanction.revisions.last)
+    }
+
+    @Test func concurrentPlanUpdates_keepEveryStateReadable() throws {
+        var f = ChangeFactory()
+        var changes = [f.register(client: client, name: "Jaap", team: team)]
+        let agreement = f.make(.agreementAdded(Agreement(text: "Comes on Tuesdays", responsible: .client)), client: client, by: ahmed)
+        let goal = f.make(.goalAdded(SubGoal(title: "Two applications a week", behaviour: .jobSearch, targets: [.skills],
+                                             owner: .clientManager)), client: client, by: sanne)
+        changes += [agreement, goal]
+        for (author, status) in [(ahmed, AgreementStatus.notKept), (sanne, .lapsed)] {
+            changes.append(f.make(.agreementUpdated(Agreement(text: "Comes on Tuesdays", responsible: .client, status: status),
+                                                    supersedes: [agreement.id]),
+                                  client: client, entity: agreement.entityId, by: author))
+        }
+        for (author, status) in [(sanne, GoalStatus.achieved), (petra, .dropped)] {
+            changes.append(f.make(.goalUpdated(SubGoal(title: "Two applications a week", behaviour: .jobSearch,
+                                                       targets: [.skills], owner: .clientManager, status: status),
+                                               supersedes: [goal.id]),
+                                  client: client, entity: goal.entityId, by: author))
+        }
+        let plan = JourneyProjection.project(clientId: client, changes: changes, directory: directory).plan
+        let shownAgreement = try #require(plan.agreements.first)
+        #expect(shownAgreement.conflicted)
+        #expect(Set([shownAgreement.status] + shownAgreement.otherVersions.map(\.status)) == [.notKept, .lapsed])
+        #expect(shownAgreement.otherVersions.first?.by.name == "Ahmed El Amrani")
+        let shownGoal = try #require(plan.subGoals.first)
+        #expect(shownGoal.conflicted)
+        #expect(Set([shownGoal.status] + shownGoal.otherVersions.map(\.status)) == [.achieved, .dropped])
+        // A later update that supersedes both heads resolves it.
+        let heads = changes.filter { $0.entityId == agreement.entityId && $0.operation == "update" }.map(\.id)
+        changes.append(f.make(.agreementUpdated(Agreement(text: "Comes on Tuesdays", responsible: .client, status: .kept),
+                                                supersedes: heads),
+                              client: client, entity: agreement.entityId, by: ahmed))
+        let resolved = try #require(JourneyProjection.project(clientId: client, changes: changes, directory: directory).plan.agreements.first)
+        #expect(!resolved.conflicted && resolved.otherVersions.isEmpty && resolved.status == .kept)
     }
 
     @Test func revisionByAnotherAuthor_andUnknownOperations_areLeftOutOfTheViews() {

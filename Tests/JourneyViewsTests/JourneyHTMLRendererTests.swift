@@ -25,7 +25,10 @@ import Testing
         #expect(html.contains("<section id=\"signals\">"))
         #expect(html.contains("class=\"signal high\""))
         #expect(html.contains("<svg"))
-        #expect(html.contains("sanction announcement · income consultant"))
+        #expect(html.contains("sanction announcement (corrective) · income consultant"))
+        #expect(html.contains("class=\"minus corrective\""), "the valence is in the picture")
+        #expect(html.contains("Per core behaviour"))
+        #expect(html.contains("red box: a discipline scores 2 or lower"))
         #expect(html.contains("<table class=\"lanes\">"))
         #expect(html.contains("<th scope=\"col\">client manager</th><th scope=\"col\">income consultant</th><th scope=\"col\">account manager</th>"))
         #expect(html.contains("<table class=\"matrix\">"))
@@ -36,6 +39,7 @@ import Testing
         let dutch = JourneyHTMLRenderer(language: .nl).render(jaapJourney())
         #expect(dutch.contains("<html lang=\"nl\">"))
         #expect(dutch.contains("Krachtenveld"))
-        #expect(dutch.contains("aankondiging maatregel · inkomensconsulent"))
+        #expect(dutch.contains("aankondiging maatregel (corrigerend) · inkomensconsulent"))
+        #expect(dutch.contains("<p class=\"meta\">klant "))
     }
 }

@@ -51,16 +51,17 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(text.contains("[open] Comes to coaching on Tuesdays · the client"))
         let assessments = try #require(text.components(separatedBy: "Assessments (").last)
         let selfEfficacy = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    self-efficacy") })
-        #expect(selfEfficacy.split(separator: " ").prefix(4) == ["self-efficacy", "1", "29-11", "–"])
+        #expect(selfEfficacy.split(separator: " ").prefix(4) == ["self-efficacy", "1", "29-11-2025", "–"])
         let context = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    context") })
-        #expect(context.split(separator: " ").prefix(4) == ["context", "–", "2", "29-11"])
+        #expect(context.split(separator: " ").prefix(4) == ["context", "–", "2", "29-11-2025"])
         #expect(!text.contains("\u{1B}["), "no colours unless asked")
     }
 
-    @Test func oneSupportLowersTheSignal_andColoursAreOnlyForTerminals() {
+    @Test func supportClearsTheSignal_andColoursAreOnlyForTerminals() {
+        let alone = JourneyTextFormatter(timeZone: amsterdam, colors: true).format(jaapJourney())
+        #expect(alone.contains("\u{1B}[31m!! HIGH\u{1B}[0m"))
         let text = JourneyTextFormatter(timeZone: amsterdam, colors: true).format(jaapJourney(withSupport: true))
-        #expect(text.contains("Signals (1)"))
-        #expect(text.contains("\u{1B}[33m!! MEDIUM\u{1B}[0m"))
+        #expect(text.contains("Signals (0)"))
         #expect(text.contains("\u{1B}[32m+\u{1B}[0m self-efficacy coaching"))
     }
 
@@ -84,5 +85,41 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(journey.filtered(by: JourneyFilter(behaviour: .compliance)).timeline.count == 1)
         #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"))).timeline.isEmpty)
         #expect(journey.filtered(by: JourneyFilter(to: CalendarDate("2025-11-29"))).timeline.count == journey.timeline.count)
+    }
+
+    @Test func filter_readsDatesInTheLaptopsTimeZone_andSaysItIsOn() throws {
+        // The fixture's changes are at 10:29 UTC on 29-11-2025; on Kiritimati (UTC+14) that is already the 30th.
+        let kiritimati = try #require(TimeZone(identifier: "Pacific/Kiritimati"))
+        let journey = jaapJourney()
+        #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"), timeZone: kiritimati)).timeline.count
+            == journey.timeline.count)
+        let filter = JourneyFilter(disciplines: [.accountManager])
+        let text = JourneyTextFormatter(timeZone: amsterdam).format(journey.filtered(by: filter), filter: filter)
+        #expect(text.contains("Timeline (filtered: account manager)\n  (nothing in the timeline matches the filter)"))
+        let html = JourneyHTMLRenderer(timeZone: amsterdam).render(journey.filtered(by: filter), filter: filter)
+        #expect(html.contains("filtered: account manager"))
+    }
+
+    @Test func behaviourFilter_keepsAnInterventionsStatusChanges_andAcknowledgements() throws {
+        let ahmed = TestAuthor(name: "Ahmed El Amrani", discipline: .incomeConsultant)
+        let client = Identifier.make(wallMillis: 1)
+        var f = ChangeFactory()
+        let sanction = f.make(.interventionStarted(InterventionPlan(
+            kind: "sanction", valence: .corrective, targets: [.socialPressure], behaviour: .jobSearch)), client: client, by: ahmed)
+        let changes = [
+            f.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2)), sanction,
+            f.make(.signalAcknowledged(SignalAcknowledgement(
+                signal: "correctiveWithoutRecentAssessment:\(sanction.entityId)", reason: "assessed on paper")),
+                   client: client, by: ahmed),
+            f.make(.interventionUpdated(InterventionUpdate(status: .ended, targets: [.socialPressure]), supersedes: [sanction.id]),
+                   client: client, entity: sanction.entityId, by: ahmed),
+        ]
+        let journey = JourneyProjection.project(
+            clientId: client, changes: changes, directory: [ahmed.professional.id: ahmed.professional])
+        let jobSearch = journey.filtered(by: JourneyFilter(behaviour: .jobSearch)).timeline.map(\.event)
+        #expect(jobSearch == ["intervention.start", "signal.acknowledge", "intervention.update"])
+        #expect(journey.filtered(by: JourneyFilter(determinant: .socialPressure)).timeline.count == 3)
+        let text = JourneyTextFormatter(timeZone: amsterdam, lineWidth: 200).format(journey)
+        #expect(text.contains("acknowledged the signal ‘correction without a current assessment’ (sanction): assessed on paper"))
     }
 }
