@@ -71,7 +71,7 @@ public struct HTTPSyncTransport: SyncTransport {
             throw ReplicaError(
                 code: ReplicaError.invalidServerURL, message: "'\(url)' is not a server URL like https://host:8443")
         }
-        let loopback = ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+        let loopback = isLoopback(host)
         if scheme == "http" && !loopback && !insecure {
             throw ReplicaError(
                 code: ReplicaError.insecureServer,
@@ -80,6 +80,18 @@ public struct HTTPSyncTransport: SyncTransport {
         var normalized = url
         while normalized.hasSuffix("/") { normalized.removeLast() }
         return normalized
+    }
+
+    /// Whether a URL's host is this machine: `localhost`, `::1`, or an IPv4 address in 127.0.0.0/8 written as
+    /// four decimal numbers (a name like `127.example.org` is resolved by DNS, so it is not).
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if ["localhost", "::1", "[::1]"].contains(host) { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy { $0.isASCII && $0.isNumber } && Int(part)! <= 255
+        }
     }
 
     /// Clients that trust extra certificate authorities, one per set, kept for the life of the process.

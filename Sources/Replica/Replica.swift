@@ -47,7 +47,7 @@ public final class Replica: Sendable {
     private init(openingAt directory: String, wallMillis: @escaping @Sendable () -> Int64) throws {
         self.directory = directory
         self.wallMillis = wallMillis
-        try ReplicaFiles.prepare(directory: directory, database: directory + "/" + Self.fileName)
+        try ReplicaFiles.prepare(directory: directory)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica")
         try ReplicaSchema.migrator.migrate(pool)
         try ReplicaFiles.restrict(directory: directory)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteSupport
 
 /// The replica's files on disk: readable by the user only, and removable on the server's order.
 ///
@@ -11,28 +12,17 @@ enum ReplicaFiles {
     /// The file left behind by a wipe, saying when and why (no client data).
     static let wipeNoticeName = "samenspel-replica.wiped"
 
-    static let databaseSuffixes = ["", "-wal", "-shm", "-journal"]
+    static let databaseSuffixes = DatabaseFile.suffixes
 
     /// Creates the folder readable by the user only, and the database file with mode 0600 so SQLite's
     /// write-ahead files, which copy its mode, are private too.
-    static func prepare(directory: String, database: String) throws {
-        try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        if !FileManager.default.fileExists(atPath: database) {
-            _ = FileManager.default.createFile(atPath: database, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        try restrict(directory: directory)
+    static func prepare(directory: String) throws {
+        try DatabaseFile.preparePrivate(directory: directory, fileName: Replica.fileName)
     }
 
     /// Sets the folder to 0700 and the database files to 0600.
     static func restrict(directory: String) throws {
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
-        for suffix in databaseSuffixes {
-            let path = directory + "/" + Replica.fileName + suffix
-            if FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-            }
-        }
+        try DatabaseFile.restrict(directory: directory, fileName: Replica.fileName)
     }
 
     /// Overwrites the database files with zeros, deletes them and leaves a notice.

@@ -1,4 +1,5 @@
 public import GRDB
+import Foundation
 
 /// Opens SQLite database files the way both the replica and the server want them.
 public enum DatabaseFile {
@@ -17,5 +18,30 @@ public enum DatabaseFile {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// SQLite's file suffixes of one database: the file itself and its write-ahead, shared-memory and
+    /// rollback files.
+    public static let suffixes = ["", "-wal", "-shm", "-journal"]
+
+    /// Makes `directory` (created if needed) readable by its owner only (0700), creates the database file
+    /// `fileName` in it with mode 0600 if it is not there — SQLite gives its write-ahead files the database
+    /// file's mode — and sets any database files already there to 0600.
+    public static func preparePrivate(directory: String, fileName: String) throws {
+        let files = FileManager.default
+        try files.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let database = directory + "/" + fileName
+        if !files.fileExists(atPath: database) {
+            _ = files.createFile(atPath: database, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        try restrict(directory: directory, fileName: fileName)
+    }
+
+    /// Sets `directory` to 0700 and the database files of `fileName` in it to 0600.
+    public static func restrict(directory: String, fileName: String) throws {
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        for suffix in suffixes where FileManager.default.fileExists(atPath: directory + "/" + fileName + suffix) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory + "/" + fileName + suffix)
+        }
     }
 }

@@ -98,6 +98,22 @@ import Testing
         await setup.finish()
     }
 
+    @Test func serverDataFiles_areReadableByTheServerAccountOnly_whateverTheUmask() throws {
+        let folder = try TemporaryDirectory("server-modes")
+        defer { folder.remove() }
+        let data = folder.appending("data")
+        let old = umask(0)  // the most permissive umask: every mode below is the store's own doing
+        defer { umask(old) }
+        let store = try SQLiteSyncStore(directory: data)
+        _ = store
+        #expect(try FileManager.default.attributesOfItem(atPath: data)[.posixPermissions] as? Int == 0o700)
+        let names = try FileManager.default.contentsOfDirectory(atPath: data)
+        #expect(names.contains(SQLiteSyncStore.fileName + "-wal"), "\(names)")
+        for name in names {
+            #expect(try FileManager.default.attributesOfItem(atPath: data + "/" + name)[.posixPermissions] as? Int == 0o600, "\(name)")
+        }
+    }
+
     @Test func plainHTTPToAnotherHost_isRefused_unlessInsecure() async throws {
         let folder = try TemporaryDirectory("insecure")
         defer { folder.remove() }
@@ -105,6 +121,14 @@ import Testing
             try await Replica.enroll(in: folder.appending("a"), serverURL: "http://samenspel.gemeente.example:8080", code: "x")
         } throws: { ($0 as? ReplicaError)?.code == ReplicaError.insecureServer }
         #expect(!FileManager.default.fileExists(atPath: folder.appending("a")))
+        // A name that only looks like a loopback address is resolved by DNS: it may be anywhere.
+        for lookalike in ["http://127.evil.example", "http://127.0.0.1.evil.example:80", "http://1270.0.0.1"] {
+            await #expect {
+                try await Replica.enroll(in: folder.appending("c"), serverURL: lookalike, code: "x")
+            } throws: { ($0 as? ReplicaError)?.code == ReplicaError.insecureServer }
+        }
+        #expect(try HTTPSyncTransport.normalize("http://127.0.0.2:8080/", insecure: false) == "http://127.0.0.2:8080")
+        #expect(try HTTPSyncTransport.normalize("http://[::1]:8080", insecure: false) == "http://[::1]:8080")
         // With --insecure the URL is accepted (and the failure is about reaching it).
         await #expect {
             try await Replica.enroll(in: folder.appending("b"), serverURL: "http://192.0.2.1:9", code: "x", insecure: true)

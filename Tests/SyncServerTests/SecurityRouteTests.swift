@@ -117,6 +117,16 @@ import Testing
             let erasure = try #require(try await fixture.store.auditEntries(clientId: fixture.jaap, actor: nil).last { $0.action == "admin.clientErase" })
             #expect(erasure.details["reason"] == "verzoek AVG-2026-117")
             await #expect(throws: StoreError.self) { try await api.admin.eraseClient(fixture.jaap, reason: "again") }
+            // An erased client cannot be moved to another team, where writes about it could be stored again.
+            do {
+                try await api.admin.moveClient(fixture.jaap, toTeam: fixture.otherTeam.id)
+                Issue.record("an erased client was moved")
+            } catch let error as StoreError {
+                #expect(error.code == "clientErased")
+            }
+            let olaf = try await api.enroll(fixture.outsider)
+            let resurrected = factory.make(.noteAdded(NoteContent(text: "again")), client: fixture.jaap, by: olaf.author)
+            #expect(try await api.push([resurrected], as: olaf).results.first?.error?.code == ErrorCode.outOfScope)
         }
     }
 

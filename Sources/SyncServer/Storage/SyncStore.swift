@@ -188,6 +188,11 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `message`.
     public var description: String { message }
 
+    /// The client was erased (AVG art. 17): nothing may be done with its id any more but tell replicas.
+    static func erased(_ clientId: String) -> StoreError {
+        StoreError(code: "clientErased", message: "client \(clientId) was erased; an erased client cannot be moved or changed")
+    }
+
     /// The database cannot be reached or asked to retry; nothing was stored (503 with `Retry-After`).
     public static let unavailable = StoreError(
         code: "unavailable", message: "the database is unavailable; nothing was stored, retry shortly")

@@ -146,10 +146,11 @@ public final class PostgresSyncStore: SyncStore, Service {
         try await transaction { connection in
             try await Self.lockLog(connection, logger: self.logger)
             guard
-                let current = try await connection.query(
-                    "SELECT team_id FROM clients WHERE id = \(clientId) AND erased_at IS NULL", logger: self.logger
-                ).decode(String.self).first(where: { _ in true })
+                let (current, erasedAt) = try await connection.query(
+                    "SELECT team_id, erased_at FROM clients WHERE id = \(clientId)", logger: self.logger
+                ).decode((String, Int64?).self).first(where: { _ in true })
             else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            guard erasedAt == nil else { throw StoreError.erased(clientId) }
             guard try await Self.exists(connection, "teams", teamId, logger: self.logger) else {
                 throw StoreError(code: "notFound", message: "no team with id \(teamId)")
             }

@@ -17,7 +17,8 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Opens (creating and migrating if needed) the store in `directory`.
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Case notes: the folder is the server account's only (0700), the files 0600 — whatever the umask.
+        try DatabaseFile.preparePrivate(directory: directory, fileName: Self.fileName)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
         connections = ConnectionUse(capacity: pool.configuration.maximumReaderCount + 1)
@@ -86,8 +87,12 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
         try await write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT team_id FROM clients WHERE id = ?", arguments: [clientId])
+            guard let row = try Row.fetchOne(db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId])
             else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            // Moving an erased client would give a team scope over an id whose content is gone, and writes
+            // about it could be stored again, where no erasure would reach them.
+            guard (row["erased_at"] as Int64?) == nil else { throw StoreError.erased(clientId) }
+            let current: String = row["team_id"]
             guard try Self.exists(db, table: "teams", id: teamId) else {
                 throw StoreError(code: "notFound", message: "no team with id \(teamId)")
             }
