@@ -1,6 +1,7 @@
 public import Casework
 public import ChangeLog
 public import SyncProtocol
+import HTTPTypes
 
 /// What the store knows, at the start of a push transaction, about the changes of a batch.
 public struct PushFacts: Sendable {
@@ -96,6 +97,22 @@ public enum PushPlanner {
             }
         }
         return plan
+    }
+
+    /// Checks a whole push before anything is planned: every change must have well-formed ids and carry the
+    /// token's device, professional and discipline. A replica stamps its own writes, so a failure here is a
+    /// forged or broken request, not a write to keep in a rejected list: the request is refused whole —
+    /// `400 invalidChange` for malformed ids, `403` for another device, author or discipline — and nothing
+    /// of it is stored.
+    public static func checkRequest(_ changes: [Change], by principal: Principal) throws(ServerError) {
+        for (index, change) in changes.enumerated() {
+            do throws(ErrorDetail) {
+                try checkIdentity(change, by: principal)
+            } catch {
+                let status: HTTPResponse.Status = error.code == ErrorCode.invalidChange ? .badRequest : .forbidden
+                throw ServerError(status, code: error.code, message: "changes[\(index)]: \(error.message); nothing was stored")
+            }
+        }
     }
 
     private static func checkIdentity(_ change: Change, by principal: Principal) throws(ErrorDetail) {

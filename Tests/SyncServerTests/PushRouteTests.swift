@@ -1,3 +1,4 @@
+import Foundation
 import Casework
 import ChangeLog
 import SamenspelTestSupport
@@ -41,7 +42,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.all) func forgedOrOutOfScopeChanges_areRejectedOneByOne_andTheRestIsStored(_ backend: Backend) async throws {
+    @Test(arguments: Backend.all) func forgedChanges_refuseTheWholePush_with403_andStoreNothing(_ backend: Backend) async throws {
         let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
@@ -60,14 +61,43 @@ import Testing
                 note, client: fixture.jaap,
                 by: TestAuthor(name: "Sanne", discipline: .accountManager, deviceId: sanne.deviceId,
                                professionalId: fixture.sanne.id))
+            for (forged, code) in [(asAhmed, ErrorCode.wrongAuthor), (otherDevice, ErrorCode.wrongDevice),
+                                   (wrongDiscipline, ErrorCode.wrongDiscipline)] {
+                let body = String(decoding: try WireCoding.makeEncoder().encode(PushRequest(changes: [good, forged])), as: UTF8.self)
+                let response = try await api.raw(.post, "/v1/push", body: body, token: sanne.token)
+                #expect(response.status == .forbidden)
+                #expect(try api.errorCode(response) == code)
+            }
+            let malformed = Change(
+                id: good.id, clientId: good.clientId, entityType: "note", entityId: "NOT-A-UUID", operation: "add",
+                payload: good.payload, hlc: good.hlc, authorId: good.authorId, authorDiscipline: good.authorDiscipline,
+                deviceId: good.deviceId)
+            let body = String(decoding: try WireCoding.makeEncoder().encode(PushRequest(changes: [good, malformed])), as: UTF8.self)
+            let response = try await api.raw(.post, "/v1/push", body: body, token: sanne.token)
+            #expect(response.status == .badRequest)
+            #expect(try api.errorCode(response) == ErrorCode.invalidChange)
+            #expect(try await api.pullAll(as: ahmed).filter { $0.entityType == "note" }.isEmpty, "not even the good change")
+            let refusals = try await fixture.store.auditEntries(clientId: nil, actor: fixture.sanne.id).filter { $0.action == "push" }
+            #expect(refusals.map(\.result) == [ErrorCode.wrongAuthor, ErrorCode.wrongDevice, ErrorCode.wrongDiscipline,
+                                               ErrorCode.invalidChange])
+        }
+    }
+
+    @Test(arguments: Backend.all) func outOfScopeChanges_areRejectedOneByOne_andTheRestIsStored(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let ahmed = try await api.enroll(fixture.ahmed)
+            var factory = ChangeFactory(wallMillis: WallClockNow.millis())
+            let note = CaseEvent.noteAdded(NoteContent(text: "x"))
+            let good = factory.make(note, client: fixture.jaap, by: sanne.author)
+            // An honest laptop sends these after its client moved to another team while it was offline:
+            // they go to its rejected list while the rest of the batch lands.
             let otherTeam = factory.make(note, client: fixture.otherClient, by: sanne.author)
             let nonexistent = factory.make(note, client: Identifier.make(wallMillis: 5), by: sanne.author)
-            let response = try await api.push([good, asAhmed, otherDevice, wrongDiscipline, otherTeam, nonexistent], as: sanne)
-            #expect(response.results.map(\.status) == [.accepted, .rejected, .rejected, .rejected, .rejected, .rejected])
-            #expect(response.results.dropFirst().map(\.error?.code) == [
-                ErrorCode.wrongAuthor, ErrorCode.wrongDevice, ErrorCode.wrongDiscipline, ErrorCode.outOfScope,
-                ErrorCode.outOfScope,
-            ])
+            let response = try await api.push([good, otherTeam, nonexistent], as: sanne)
+            #expect(response.results.map(\.status) == [.accepted, .rejected, .rejected])
+            #expect(response.results.dropFirst().map(\.error?.code) == [ErrorCode.outOfScope, ErrorCode.outOfScope])
             // Out of scope and nonexistent clients get the same message shape: existence is not revealed.
             let messages = response.results.suffix(2).map { $0.error!.message.replacingOccurrences(of: $0.id, with: "") }
             #expect(messages[0].replacingOccurrences(of: fixture.otherClient, with: "C")

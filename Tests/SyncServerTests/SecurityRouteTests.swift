@@ -187,6 +187,41 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.all) func refusedRequests_areAuditedWithTheirCode(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            // Reading another team's client, and a push the server cannot read.
+            let peek = try await api.raw(.get, "/v1/clients/\(fixture.otherClient)/changes", token: sanne.token)
+            #expect(peek.status == .notFound)
+            let garbled = try await api.raw(.post, "/v1/push", body: #"{"changes": 7}"#, token: sanne.token)
+            #expect(garbled.status == .badRequest)
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: sanne.author.professional.id)
+            let history = try #require(entries.first { $0.action == "clientHistory" })
+            #expect(history.result == ErrorCode.outOfScope && history.clientIds == [fixture.otherClient])
+            #expect(history.deviceId == sanne.deviceId && history.details["status"] == "404")
+            #expect(try await fixture.store.auditEntries(clientId: fixture.otherClient, actor: nil).contains { $0.action == "clientHistory" },
+                    "the privacy officer finds the attempt under the client")
+            #expect(entries.contains { $0.action == "push" && $0.result == ErrorCode.invalidRequest })
+            #expect(try await fixture.store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test(arguments: Backend.all) func guessingEnrollmentCodes_isSlowedDown_soTheAuditLogCannotBeFlooded(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test(deviceRequestsPerSecond: 0.01, deviceRequestBurst: 3) { api in
+            var statuses: [HTTPResponse.Status] = []
+            for guess in 0..<6 {
+                let response = try await api.raw(.post, "/v1/enroll", body: #"{"code": "WRONG-\#(guess)"}"#)
+                statuses.append(response.status)
+            }
+            #expect(statuses.prefix(3).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.suffix(3).allSatisfy { $0 == .tooManyRequests })
+            let refused = try await fixture.store.auditEntries(clientId: nil, actor: nil).filter { $0.action == "enrollRefused" }
+            #expect(refused.count == 3)
+        }
+    }
+
     /// Every byte of the files in a folder.
     static func bytes(of folder: String) throws -> Data {
         var data = Data()

@@ -23,33 +23,13 @@ struct ErrorMiddleware: RouterMiddleware {
         var response: Response
         do {
             response = try await next(request, context)
-        } catch let error as ServerError {
-            response = Self.errorResponse(error.status, error.detail)
-            if let wait = error.retryAfter { response.headers[.retryAfter] = String(wait) }
-        } catch let error as HTTPError {
-            response = Self.errorResponse(error.status, detail(for: error))
-        } catch is NIOTooManyBytesError {
-            response = Self.errorResponse(.contentTooLarge, detail(for: HTTPError(.contentTooLarge)))
-        } catch let error as StoreError where error.code == ErrorCode.cursorExpired {
-            response = Self.errorResponse(.gone, ErrorDetail(code: error.code, message: error.message))
-        } catch let error as StoreError where error.code == ErrorCode.outOfScope {
-            response = Self.errorResponse(.notFound, ErrorDetail(code: error.code, message: error.message))
-        } catch let error as StoreError where error.code == ErrorCode.unavailable {
-            response = Self.errorResponse(.serviceUnavailable, ErrorDetail(code: error.code, message: error.message))
-            response.headers[.retryAfter] = "1"
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-            response = Self.errorResponse(
-                .serviceUnavailable,
-                ErrorDetail(code: ErrorCode.unavailable, message: "the server is busy; nothing was stored, retry shortly"))
-            response.headers[.retryAfter] = "1"
-        } catch is DecodingError {
-            response = Self.errorResponse(
-                .badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"))
         } catch {
-            logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            response = Self.errorResponse(
-                .internalServerError,
-                ErrorDetail(code: ErrorCode.internalError, message: "internal error; nothing of the request was stored"))
+            let answer = Self.answer(for: error, maxRequestBytes: maxRequestBytes)
+            if answer.status == .internalServerError {
+                logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            response = Self.errorResponse(answer.status, answer.detail)
+            if let wait = answer.retryAfter { response.headers[.retryAfter] = String(wait) }
         }
         // RFC 7694: every answer says which request content coding this server decodes, so that laptops
         // compress their pushes only for servers that understand it.
@@ -77,7 +57,40 @@ struct ErrorMiddleware: RouterMiddleware {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    func detail(for error: HTTPError) -> ErrorDetail {
+    /// The status, error body and `Retry-After` seconds that answer a failure: the one mapping of errors to
+    /// the wire, also used to audit refused requests.
+    static func answer(for error: any Error, maxRequestBytes: Int)
+        -> (status: HTTPResponse.Status, detail: ErrorDetail, retryAfter: Int?)
+    {
+        switch error {
+        case let error as ServerError:
+            return (error.status, error.detail, error.retryAfter)
+        case let error as HTTPError:
+            return (error.status, detail(for: error, maxRequestBytes: maxRequestBytes), nil)
+        case is NIOTooManyBytesError:
+            return (.contentTooLarge, detail(for: HTTPError(.contentTooLarge), maxRequestBytes: maxRequestBytes), nil)
+        case let error as StoreError where error.code == ErrorCode.cursorExpired:
+            return (.gone, ErrorDetail(code: error.code, message: error.message), nil)
+        case let error as StoreError where error.code == ErrorCode.outOfScope:
+            return (.notFound, ErrorDetail(code: error.code, message: error.message), nil)
+        case let error as StoreError where error.code == ErrorCode.unavailable:
+            return (.serviceUnavailable, ErrorDetail(code: error.code, message: error.message), 1)
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
+            return (
+                .serviceUnavailable,
+                ErrorDetail(code: ErrorCode.unavailable, message: "the server is busy; nothing was stored, retry shortly"), 1
+            )
+        case is DecodingError:
+            return (.badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"), nil)
+        default:
+            return (
+                .internalServerError,
+                ErrorDetail(code: ErrorCode.internalError, message: "internal error; nothing of the request was stored"), nil
+            )
+        }
+    }
+
+    static func detail(for error: HTTPError, maxRequestBytes: Int) -> ErrorDetail {
         switch error.status {
         case .notFound: ErrorDetail(code: ErrorCode.notFound, message: "no such route")
         case .contentTooLarge:

@@ -21,11 +21,13 @@ struct SyncRoutes: Sendable {
         router.get("ready") { _, _ in try await ready() }
         router.get("metrics") { _, _ in try await metricsText() }
         let v1 = router.group("v1")
-        v1.post("enroll") { request, context in try await enroll(request, context) }
         let limiter = RateLimiter(
             perSecond: configuration.deviceRequestsPerSecond, burst: configuration.deviceRequestBurst)
-        let authenticated = v1.group().add(
-            middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter))
+        v1.post("enroll") { request, context in try await enroll(request, context, limiter: limiter) }
+        let authenticated = v1.group()
+            .add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter))
+            .add(middleware: AuditRefusals(
+                store: store, wallMillis: wallMillis, maxRequestBytes: configuration.limits.maxRequestBytes))
         authenticated.post("push") { request, context in try await push(request, context) }
         authenticated.get("changes") { request, context in try await pull(request, context) }
         authenticated.get("clients/:clientId/changes") { request, context in try await clientChanges(request, context) }
@@ -37,7 +39,13 @@ struct SyncRoutes: Sendable {
         HLCTimestamp(wallMillis: wallMillis(), logical: 0)
     }
 
-    func enroll(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
+    func enroll(_ request: Request, _ context: SyncRequestContext, limiter: RateLimiter) async throws -> Response {
+        // Limited per address, like wrong tokens: nobody can flood the audit log with guessed codes.
+        if let wait = limiter.take("enroll:" + (context.remoteAddress ?? "unknown"), nowMillis: wallMillis()) {
+            throw ServerError(
+                .tooManyRequests, code: ErrorCode.rateLimited,
+                message: "too many enrollment attempts from this address; retry after \(wait) s", retryAfter: wait)
+        }
         let body = try await decode(EnrollRequest.self, shape: RequestShape.enroll, from: request)
         if let name = body.deviceName {
             do throws(CaseworkError) {
@@ -77,6 +85,7 @@ struct SyncRoutes: Sendable {
                 .badRequest, code: ErrorCode.batchTooLarge,
                 message: "at most \(configuration.limits.maxPushChanges) changes per push")
         }
+        try PushPlanner.checkRequest(body.changes, by: principal)
         let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
         let origin = request.origin(context)

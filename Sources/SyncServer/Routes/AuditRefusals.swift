@@ -1,0 +1,50 @@
+import Casework
+import ChangeLog
+import Hummingbird
+import SyncProtocol
+
+/// Records in the audit log every refused request of an authenticated device (a pull of a client outside
+/// its caseload, a malformed or too large push, an expired cursor, …), with the code it was answered with:
+/// the privacy officer sees attempts, not only what succeeded. Successful requests are audited by their
+/// routes, inside the same transaction as what they store.
+struct AuditRefusals: RouterMiddleware {
+    typealias Context = SyncRequestContext
+
+    let store: any SyncStore
+    let wallMillis: @Sendable () -> Int64
+    let maxRequestBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            if let principal = context.principal {
+                let (status, detail, _) = ErrorMiddleware.answer(for: error, maxRequestBytes: maxRequestBytes)
+                let (action, clientIds) = Self.action(of: request.uri.path)
+                // An audit that cannot be written (the database is down) must not hide the request's own error.
+                try? await store.appendAudit(AuditEntry(
+                    at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
+                    clientIds: clientIds, details: ["status": String(status.code)], result: detail.code,
+                    origin: request.origin(context)))
+            }
+            throw error
+        }
+    }
+
+    /// The audit action of a route, and the client it names (for the history of one client).
+    static func action(of path: String) -> (String, [String]) {
+        let parts = path.split(separator: "/")
+        switch parts.count {
+        case 2 where parts[1] == "push": return ("push", [])
+        case 2 where parts[1] == "changes": return ("pull", [])
+        case 2 where parts[1] == "digest": return ("digest", [])
+        case 4 where parts[1] == "clients" && parts[3] == "changes":
+            // Only a well-formed id is recorded: the log holds ids, never free text from a request.
+            let id = String(parts[2])
+            return ("clientHistory", Identifier.isValid(id) ? [id] : [])
+        default: return ("request", [])
+        }
+    }
+}
