@@ -175,7 +175,7 @@ enum ChangeStore {
     /// Removes everything the replica holds about a client: changes, projections and outbox entries.
     /// Pending writes about it are moved to the rejected list first, with `reason`, so they are not lost —
     /// without their content when the client was erased (`keepContent` false), which also strips the content
-    /// of refused writes about the client already listed.
+    /// of refused writes about the client already listed and gives them `reason`.
     static func purgeClient(
         _ clientId: String, reason: (code: String, message: String), keepContent: Bool = true, now: Int64, db: Database
     ) throws {
@@ -187,7 +187,11 @@ enum ChangeStore {
                 """,
             arguments: [reason.code, reason.message, now, clientId])
         if !keepContent {
-            try db.execute(sql: "UPDATE rejected SET payload = '{}' WHERE client_id = ?", arguments: [clientId])
+            // Refusals already listed (the push before this pull was refused as out of scope) now say why
+            // their content is gone.
+            try db.execute(
+                sql: "UPDATE rejected SET payload = '{}', code = ?, message = ? WHERE client_id = ?",
+                arguments: [reason.code, reason.message, clientId])
         }
         try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])

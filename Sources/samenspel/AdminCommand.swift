@@ -153,10 +153,12 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase a client (AVG article 17); prints how many changes were removed.",
             discussion: """
-                The content of every change about the client is removed from the server's database file, and \
+                The content of every change about the client is removed from the server's database, and \
                 every laptop holding the client removes it on its next sync (unsent writes stay in that laptop's \
                 rejected list without their text). Only the fact that an id was erased remains. Recorded in the \
-                audit log with the reason.
+                audit log with the reason. On SQLite the text is overwritten in the file at once; on PostgreSQL \
+                the deleted rows stay on disk until VACUUM (FULL) rewrites the tables (see Deploy/README.md, \
+                "Erasure and the files on disk"). Backups made earlier still hold the text until rotated.
                 """)
         @ParentCommand var admin: AdminCommand
         @Argument(help: "The client's id.") var clientId: String
@@ -166,17 +168,22 @@ struct ClientCommand: AsyncParsableCommand {
             try await admin.options.withAdministration { administration in
                 print(try await administration.eraseClient(clientId, reason: reason))
             }
+            if case .postgres = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres) {
+                printError(
+                    "note: on PostgreSQL the erased rows stay on disk until you run "
+                        + "VACUUM (FULL) changes, refused_changes; (it locks those tables while it runs; see Deploy/README.md)")
+            }
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List clients: id and team.")
+        static let configuration = CommandConfiguration(abstract: "List clients: id and team, and 'erased' for erased ones.")
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
                 for client in try await administration.store.clients() {
-                    print("\(client.id)\t\(client.teamId)")
+                    print("\(client.id)\t\(client.teamId)" + (client.erasedAt == nil ? "" : "\terased"))
                 }
             }
         }

@@ -168,7 +168,8 @@ struct JaapStory {
             + "\(identical ? "byte-identical" : "DIFFERENT") on all three laptops (\(outputs[0].utf8.count) bytes).")
         if let htmlPath {
             let html = JourneyHTMLRenderer(language: language).render(after)
-            guard FileManager.default.createFile(atPath: htmlPath, contents: Data(html.utf8)) else {
+            guard FileManager.default.createFile(atPath: htmlPath, contents: Data(html.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw CLIError("cannot write \(htmlPath)")
             }
             say("   The journey as a web page, to open in a browser or print: \(htmlPath)")

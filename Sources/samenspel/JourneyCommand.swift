@@ -78,7 +78,9 @@ struct JourneyCommand: AsyncParsableCommand {
             output = JourneyTextFormatter(language: lang, colors: terminal).format(journey, filter: filter)
         }
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8)) else {
+            // Case notes: readable by the user only, like the replica itself.
+            guard FileManager.default.createFile(atPath: out, contents: Data(output.utf8), attributes: [.posixPermissions: 0o600])
+            else {
                 throw CLIError("cannot write \(out)")
             }
             printError("wrote \(out)")

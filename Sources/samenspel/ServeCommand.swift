@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     var postgresPoolSize: Int?
 
     @Option(help: ArgumentHelp(
-        "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). Put a TLS proxy in front for other hosts.",
+        "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). For other hosts serve HTTPS (--tls-cert/--tls-key) or put a TLS proxy in front.",
         valueName: "address"))
     var host: String?
 

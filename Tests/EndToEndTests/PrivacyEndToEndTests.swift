@@ -57,6 +57,7 @@ import Testing
         }
         let refused = try #require(try await ahmed.status().rejected.first)
         #expect(refused.change.payload == .object([:]), "kept as a fact, without its text")
+        #expect(refused.code == "clientErased" && refused.message.contains("erased"), "it says why: \(refused.message)")
         let server = try SyncRobustnessTests.bytes(of: setup.office.folder.appending("server"))
         #expect(server.range(of: Data(synced.utf8)) == nil)
         await setup.finish()

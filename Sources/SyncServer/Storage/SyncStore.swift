@@ -34,6 +34,8 @@ public struct ClientRecord: Hashable, Sendable, Codable {
     public let teamId: String
     /// Registered at (Unix milliseconds).
     public let createdAt: Int64
+    /// When it was erased (AVG art. 17), if it was: only the id is left.
+    public var erasedAt: Int64? = nil
 }
 
 /// A device as administrators see it.

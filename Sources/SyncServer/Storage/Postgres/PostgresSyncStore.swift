@@ -206,10 +206,10 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func clients() async throws -> [ClientRecord] {
         try await connected { connection in
             var clients: [ClientRecord] = []
-            for try await (id, team, createdAt) in try await connection.query(
-                "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id", logger: self.logger
-            ).decode((String, String, Int64).self) {
-                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt))
+            for try await (id, team, createdAt, erasedAt) in try await connection.query(
+                "SELECT id, team_id, created_at, erased_at FROM clients ORDER BY created_at, id", logger: self.logger
+            ).decode((String, String, Int64, Int64?).self) {
+                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt, erasedAt: erasedAt))
             }
             return clients
         }

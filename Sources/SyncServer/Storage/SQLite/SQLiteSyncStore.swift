@@ -141,8 +141,8 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func clients() async throws -> [ClientRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, team_id, created_at FROM clients ORDER BY created_at, id").map {
-                ClientRecord(id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"])
+            try Row.fetchAll(db, sql: "SELECT id, team_id, created_at, erased_at FROM clients ORDER BY created_at, id").map {
+                ClientRecord(id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"])
             }
         }
     }
