@@ -65,9 +65,7 @@ extension Replica {
     public func setContact(clientId: String, _ field: ContactField, to value: String?) async throws -> String {
         try await pool.write { db in
             guard try ChangeStore.facts(forEntity: clientId, db: db) != nil else {
-                throw ReplicaError(
-                    code: ReplicaError.unknownClient,
-                    message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+                throw ReplicaError.unknownClient(clientId)
             }
             let heads = try ChangeStore.contactHeads(clientId: clientId, field: field, db: db)
             return try self.record(
@@ -153,9 +151,7 @@ extension Replica {
                 db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ? AND name IS NOT NULL)"),
                 arguments: [clientId])
             guard known == true else {
-                throw ReplicaError(
-                    code: ReplicaError.unknownClient,
-                    message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+                throw ReplicaError.unknownClient(clientId)
             }
             return try self.record(event, clientId: clientId, entityId: entityId, db: db)
         }

@@ -132,9 +132,7 @@ public final class Replica: Sendable {
             (try ChangeStore.changes(aboutClient: clientId, db: db), try Self.directory(db))
         }
         guard !changes.isEmpty else {
-            throw ReplicaError(
-                code: ReplicaError.unknownClient,
-                message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+            throw ReplicaError.unknownClient(clientId)
         }
         return JourneyProjection.project(clientId: clientId, changes: changes, directory: directory, settings: settings)
     }

@@ -1,3 +1,4 @@
+import ChangeLog
 import SyncProtocol
 
 /// A failure of the replica: a stable machine-readable ``code`` and a readable ``message``.
@@ -42,6 +43,17 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let badResponse = "badResponse"
     /// Code: the client is not in this replica (not synced yet, or not in the caseload).
     public static let unknownClient = "unknownClient"
+
+    /// `unknownClient` for `clientId`: says whether the id is malformed (a typo) or just not held here.
+    static func unknownClient(_ clientId: String) -> ReplicaError {
+        guard Identifier.isValid(clientId) else {
+            return ReplicaError(
+                code: unknownClient,
+                message: "'\(clientId)' is not a client id (ids look like 0193a5c2-7d1e-7c3a-9f1b-2c4d6e8fa0b1)")
+        }
+        return ReplicaError(
+            code: unknownClient, message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
+    }
     /// Code: no entity with that id in this replica.
     public static let unknownEntity = "unknownEntity"
     /// Code: the server URL is not an http(s) URL.

@@ -67,6 +67,9 @@ struct ReplicaFixture {
         defer { fixture.folder.remove() }
         await #expect { try await fixture.replica.addNote(clientId: Identifier.make(wallMillis: 3), NoteContent(text: "x")) }
             throws: { ($0 as? ReplicaError)?.code == ReplicaError.unknownClient }
+        // A typo says it is one, instead of suggesting the client is merely not synced.
+        await #expect { try await fixture.replica.addNote(clientId: "jaap", NoteContent(text: "x")) }
+            throws: { ($0 as? ReplicaError)?.message.contains("'jaap' is not a client id") == true }
         await #expect { try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "  ")) }
             throws: { ($0 as? ReplicaError)?.code == "invalidPayload" }
         #expect(try await fixture.replica.status().pendingChanges == 0)
