@@ -80,17 +80,37 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the hash chain; exits 1 if it is broken.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the hash chain; exits 1 if it is broken.",
+            discussion: """
+                Prints the last entry as an anchor (SEQ:HASH) on stdout. Keep it outside the server (a ticket, \
+                the log shipper); `audit verify --anchor SEQ:HASH` later also proves that no entry up to it was \
+                removed — which the chain alone cannot show for entries cut off at the end.
+                """)
         @ParentCommand var admin: AdminCommand
+        @Option(help: ArgumentHelp("An anchor printed by an earlier verify, that must still hold.", valueName: "seq:hash"))
+        var anchor: String?
 
         func run() async throws {
+            let expected = try anchor.map { text in
+                guard let anchor = AuditAnchor(text) else {
+                    throw ValidationError("--anchor must be SEQ:HASH as an earlier 'audit verify' printed it")
+                }
+                return anchor
+            }
             try await admin.options.withAdministration { administration in
-                let result = try await administration.store.verifyAudit()
+                let result = try await administration.store.verifyAudit(anchor: expected)
                 if let broken = result.firstBroken {
                     printError("the audit log is BROKEN at entry \(broken) (of \(result.entries) checked): it was altered")
                     throw ExitCode.failure
                 }
-                printError("the audit log is intact: \(result.entries) entries, hash chain verified")
+                if let expected, result.anchorHolds == false {
+                    printError("the audit log does NOT hold the anchor \(expected): entries up to \(expected.seq) were removed or replaced")
+                    throw ExitCode.failure
+                }
+                printError("the audit log is intact: \(result.entries) entries, hash chain verified"
+                    + (expected.map { ", anchor \($0.seq) holds" } ?? ""))
+                if let last = result.last { print(last) }
             }
         }
     }

@@ -74,6 +74,20 @@ import Testing
             #expect(push.action == "push" && push.details["accepted"] == "1" && push.deviceId == sanne.deviceId)
             await #expect(throws: (any Error).self) { try await fixture.rawExecute("UPDATE audit_log SET result = 'x'") }
             await #expect(throws: (any Error).self) { try await fixture.rawExecute("DELETE FROM audit_log") }
+            // The last entry as an anchor kept elsewhere: cutting entries off the end is then detected too,
+            // which the chain alone cannot show.
+            _ = try await api.pull(as: sanne)
+            let anchor = try #require(try await fixture.store.verifyAudit().last)
+            #expect(anchor.seq > push.seq!)
+            #expect(try await fixture.store.verifyAudit(anchor: anchor).isIntact)
+            #expect(try await fixture.store.verifyAudit(anchor: AuditAnchor(seq: anchor.seq, hash: String(repeating: "a", count: 64))).anchorHolds == false)
+            try await fixture.rawExecute(
+                fixture.backend == .sqlite
+                    ? "DROP TRIGGER audit_log_append_only_delete" : "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            try await fixture.rawExecute("DELETE FROM audit_log WHERE seq = \(anchor.seq)")
+            let truncated = try await fixture.store.verifyAudit(anchor: anchor)
+            #expect(truncated.firstBroken == nil, "the chain alone sees nothing wrong")
+            #expect(!truncated.isIntact && truncated.anchorHolds == false)
             // Someone with access to the database drops the guard and edits an entry: the chain shows where.
             try await fixture.rawExecute(
                 fixture.backend == .sqlite

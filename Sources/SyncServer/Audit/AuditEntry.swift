@@ -67,13 +67,77 @@ public enum AuditChain {
     }
 }
 
+/// A position in the audit log and the hash of its entry: recorded outside the server (a ticket, the log
+/// shipper), it lets a later check prove that nothing up to it was removed or changed — which the chain alone
+/// cannot show for entries cut off at the end.
+public struct AuditAnchor: Hashable, Sendable, CustomStringConvertible {
+    /// The entry's position.
+    public let seq: Int64
+    /// Its hash.
+    public let hash: String
+
+    /// Creates an anchor.
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    /// Reads `SEQ:HASH`, as ``description`` writes it.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let seq = Int64(parts[0]), parts[1].count == 64 else { return nil }
+        self.init(seq: seq, hash: String(parts[1]).lowercased())
+    }
+
+    /// `SEQ:HASH`.
+    public var description: String { "\(seq):\(hash)" }
+}
+
 /// The result of checking the audit log's hash chain.
 public struct AuditVerification: Hashable, Sendable {
     /// Entries checked.
     public let entries: Int
     /// The first entry whose hashes do not match, if any.
     public let firstBroken: Int64?
+    /// The last entry checked, as an anchor to keep elsewhere.
+    public var last: AuditAnchor? = nil
+    /// Whether the anchor asked about is in the log with that hash (`nil` when none was asked about).
+    public var anchorHolds: Bool? = nil
 
-    /// Whether the chain is intact.
-    public var isIntact: Bool { firstBroken == nil }
+    /// Whether the chain is intact (and the anchor asked about, if any, holds).
+    public var isIntact: Bool { firstBroken == nil && anchorHolds != false }
+}
+
+/// Checks entries in log order, one at a time (so a store can stream them).
+public struct AuditChainCheck: Sendable {
+    private var previous = AuditChain.genesis
+    private var count = 0
+    private var firstBroken: Int64?
+    private var last: AuditAnchor?
+    private let anchor: AuditAnchor?
+    private var anchorHolds = false
+
+    /// Starts a check; `anchor` is an entry that must be in the log with that hash.
+    public init(anchor: AuditAnchor? = nil) {
+        self.anchor = anchor
+    }
+
+    /// Checks the next entry; `false` once the chain is broken (the rest need not be read).
+    public mutating func add(_ entry: AuditEntry) -> Bool {
+        count += 1
+        guard entry.previousHash == previous, let hash = entry.hash, hash == AuditChain.hash(entry, previous: previous) else {
+            firstBroken = entry.seq
+            return false
+        }
+        if let anchor, entry.seq == anchor.seq { anchorHolds = hash == anchor.hash }
+        previous = hash
+        last = AuditAnchor(seq: entry.seq ?? 0, hash: hash)
+        return true
+    }
+
+    /// The outcome.
+    public var result: AuditVerification {
+        AuditVerification(
+            entries: count, firstBroken: firstBroken, last: last, anchorHolds: anchor == nil ? nil : anchorHolds)
+    }
 }

@@ -250,8 +250,8 @@ public protocol SyncStore: Sendable {
     func appendAudit(_ entry: AuditEntry) async throws
     /// Audit entries, oldest first, optionally about one client or by one professional.
     func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]
-    /// Recomputes the audit log's hash chain.
-    func verifyAudit() async throws -> AuditVerification
+    /// Recomputes the audit log's hash chain, and checks that `anchor` (kept elsewhere earlier) still holds.
+    func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification
 
     /// Stores a batch of changes pushed by a device in one transaction, as decided by `planner` from the
     /// stored facts (including the latest timestamp accepted from that device, which it then raises), with
@@ -311,5 +311,12 @@ public struct StoreStatus: Hashable, Sendable {
         self.activeDevices = activeDevices
         self.connectionsInUse = connectionsInUse
         self.connectionsMax = connectionsMax
+    }
+}
+
+extension SyncStore {
+    /// Recomputes the audit log's hash chain.
+    public func verifyAudit() async throws -> AuditVerification {
+        try await verifyAudit(anchor: nil)
     }
 }

@@ -75,21 +75,16 @@ extension PostgresSyncStore {
         }
     }
 
-    public func verifyAudit() async throws -> AuditVerification {
+    public func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification {
         try await connected { connection in
             let entries = try await Self.auditEntries(try await connection.query(
                 """
                 SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
                 FROM audit_log ORDER BY seq
                 """, logger: self.logger))
-            var previous = AuditChain.genesis
-            for (index, entry) in entries.enumerated() {
-                guard entry.previousHash == previous, entry.hash == AuditChain.hash(entry, previous: previous) else {
-                    return AuditVerification(entries: index + 1, firstBroken: entry.seq)
-                }
-                previous = entry.hash ?? ""
-            }
-            return AuditVerification(entries: entries.count, firstBroken: nil)
+            var check = AuditChainCheck(anchor: anchor)
+            for entry in entries where !check.add(entry) { break }
+            return check.result
         }
     }
 

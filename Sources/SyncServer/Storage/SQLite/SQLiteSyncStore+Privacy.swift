@@ -76,20 +76,12 @@ extension SQLiteSyncStore {
         }
     }
 
-    public func verifyAudit() async throws -> AuditVerification {
+    public func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification {
         try await read { db in
-            var previous = AuditChain.genesis
-            var count = 0
+            var check = AuditChainCheck(anchor: anchor)
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
-            while let row = try cursor.next() {
-                let entry = try Self.auditEntry(row)
-                count += 1
-                guard entry.previousHash == previous, entry.hash == AuditChain.hash(entry, previous: previous) else {
-                    return AuditVerification(entries: count, firstBroken: entry.seq)
-                }
-                previous = entry.hash ?? ""
-            }
-            return AuditVerification(entries: count, firstBroken: nil)
+            while let row = try cursor.next(), check.add(try Self.auditEntry(row)) {}
+            return check.result
         }
     }
 
