@@ -41,6 +41,17 @@ import Testing
         try? FileManager.default.removeItem(at: kept)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: screenshot), to: kept)
         print("screenshot of the demo journey: \(kept.path)")
+
+        // The Dutch page, as a Dutch case worker prints it: the demo checks its own story (the high signal
+        // with the sanction alone, none after the support), so it exits 0 only if the story held.
+        let dutch = folder.appending("jaap-nl.html")
+        try Samenspel.output(["demo", "--lang", "nl", "--html", dutch], in: folder.path)
+        let mode = try FileManager.default.attributesOfItem(atPath: dutch)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "case notes are readable by the user only")
+        let dutchDom = try run(browser, ["--dump-dom", "file://\(dutch)"], in: folder)
+        for text in ["Klantreis: Jaap", "Krachtenveld", "geloof in eigen kunnen", "Per kerngedrag", "klantmanager"] {
+            #expect(dutchDom.out.contains(text), "\(text)")
+        }
     }
 
     private func run(_ browser: String, _ arguments: [String], in folder: TemporaryDirectory) throws
