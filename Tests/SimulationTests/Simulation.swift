@@ -41,6 +41,8 @@ actor Simulation {
     var devices: [Device] = []
     var trace: [String] = []
     var remaining = 0
+    /// Where the history is: set-up, a step, or the final quiet round (for a failure message).
+    private(set) var stage = "set-up"
     /// What happened, counted over the history (to show the faults really occurred).
     var counts: [String: Int] = [:]
 
@@ -74,6 +76,7 @@ actor Simulation {
                 counts["server restarts", default: 0] += 1
             }
         }
+        stage = "the final quiet round"
         let app = try await SyncServer.makeApplication(store: store, configuration: .init(), logger: logger)
         return try await app.test(.router) { client in try await self.quietRoundAndCheck(client: client) }
     }
@@ -92,6 +95,7 @@ actor Simulation {
         for index in devices.indices { devices[index].transport.connect(base) }
         while remaining > 0 {
             remaining -= 1
+            stage = "step \(steps - remaining) of \(steps)"
             if try await step() { return }  // the server restarts
         }
     }
