@@ -110,6 +110,32 @@ struct ReplicaFixture {
         #expect(timeline[1].hlc < timeline[2].hlc)
     }
 
+    @Test func serverTimeOfAPushResponse_isAbsorbed_soTheNextWriteSortsAfterIt() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "pushed"))
+        // 20 s ahead of this laptop's wall clock: too little to correct the wall clock (30 s), so only the
+        // hybrid logical clock can carry it. Pull pages and digests answer with an older server time.
+        let ahead = HLCTimestamp(wallMillis: fixture.wall.now() + 20_000, logical: 3)
+        fixture.transport.state.withLock { $0.pushServerTime = ahead }
+        let report = try await fixture.replica.sync(using: fixture.transport)
+        #expect(report.pushed == 1)
+        let next = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "after the push"))
+        let stamped = try #require(try await fixture.replica.journey(clientId: fixture.client).timeline.first { $0.entityId == next })
+        #expect(stamped.hlc > ahead, "the write after the push sorts after the server's time")
+    }
+
+    @Test func serverTimeOfADigest_isAbsorbed_soTheNextWriteSortsAfterIt() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        let ahead = HLCTimestamp(wallMillis: fixture.wall.now() + 20_000, logical: 3)
+        fixture.transport.state.withLock { $0.digestServerTime = ahead }
+        try await fixture.replica.sync(using: fixture.transport)
+        let next = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "after the digest"))
+        let stamped = try #require(try await fixture.replica.journey(clientId: fixture.client).timeline.first { $0.entityId == next })
+        #expect(stamped.hlc > ahead)
+    }
+
     @Test func pulledPage_isAppliedAllOrNothing_whenTheTransactionFailsMidway() async throws {
         let fixture = try await ReplicaFixture()
         defer { fixture.folder.remove() }
