@@ -3,21 +3,24 @@ import ChangeLog
 import GRDB
 import SQLiteSupport
 
-/// One open conflict: concurrent edits left several current versions of a note, an intervention or a
-/// contact field. Every version is kept; a new edit that supersedes them all resolves it.
+/// One open conflict: concurrent edits left several current versions of a note, an intervention, a
+/// sub-goal, an agreement or a contact field. Every version is kept; a new edit that supersedes them all
+/// resolves it (``Replica/reviseNote(noteId:text:behaviour:determinants:)``,
+/// ``Replica/updateIntervention(interventionId:status:targets:)``, ``Replica/updateGoal(goalId:_:)``,
+/// ``Replica/updateAgreement(agreementId:_:)``, ``Replica/setContact(clientId:_:to:)``).
 public struct Conflict: Hashable, Sendable {
     /// What is conflicted.
     public enum Kind: String, Hashable, Sendable {
-        case note, intervention, contact
+        case note, intervention, goal, agreement, contact
     }
 
     /// The client.
     public let clientId: String
     /// The client's name, if known.
     public let clientName: String?
-    /// Note, intervention or contact field.
+    /// Note, intervention, sub-goal, agreement or contact field.
     public let kind: Kind
-    /// The note or intervention id, or the client id for a contact field.
+    /// The note, intervention, sub-goal or agreement id, or the client id for a contact field.
     public let entityId: String
     /// The contact field, for `contact` conflicts.
     public let field: ContactField?
@@ -32,7 +35,7 @@ public struct Conflict: Hashable, Sendable {
         public let at: String
         /// Who wrote it.
         public let by: JourneyActor
-        /// A one-line summary (text, status or value).
+        /// A one-line summary (text, status, title or value).
         public let summary: String
     }
 }
@@ -63,20 +66,42 @@ extension Replica {
                     }))
             }
             for intervention in journey.interventions where intervention.conflicted {
-                let heads = Set(RevisionMerge.heads(of: journey.timeline
-                    .filter { $0.entityId == intervention.id }
-                    .map { Revision(id: $0.changeId, hlc: $0.hlc, supersedes: $0.supersedes ?? []) }).map(\.id))
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .intervention, entityId: intervention.id, field: nil,
-                    versions: journey.timeline.filter { heads.contains($0.changeId) }.map {
-                        .init(
-                            changeId: $0.changeId, at: $0.at, by: $0.by,
-                            summary: "\($0.status ?? "?") on "
-                                + ($0.targets ?? []).map(\.rawValue).joined(separator: ", "))
+                    versions: Self.headVersions(of: intervention.id, in: journey) {
+                        "\($0.status ?? "?") on " + ($0.targets ?? []).map(\.rawValue).joined(separator: ", ")
+                    }))
+            }
+            for goal in journey.plan.subGoals where goal.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .goal, entityId: goal.id, field: nil,
+                    versions: Self.headVersions(of: goal.id, in: journey) {
+                        "\($0.status ?? "?"): \($0.title ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
+                    }))
+            }
+            for agreement in journey.plan.agreements where agreement.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .agreement, entityId: agreement.id, field: nil,
+                    versions: Self.headVersions(of: agreement.id, in: journey) {
+                        "\($0.status ?? "?"): \($0.text ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
                     }))
             }
         }
         return conflicts
+    }
+
+    /// The competing versions of a revised entity: the heads of its revision graph, read from the journey's
+    /// timeline (which holds every revision the projection applied), in display order.
+    private static func headVersions(
+        of entityId: String, in journey: ClientJourney, summary: (TimelineEntry) -> String
+    ) -> [Conflict.Version] {
+        let revisions = journey.timeline.filter { $0.entityId == entityId }
+        let heads = Set(RevisionMerge.heads(of: revisions.map {
+            Revision(id: $0.changeId, hlc: $0.hlc, supersedes: $0.supersedes ?? [])
+        }).map(\.id))
+        return revisions.filter { heads.contains($0.changeId) }.map {
+            .init(changeId: $0.changeId, at: $0.at, by: $0.by, summary: summary($0))
+        }
     }
 
     /// Removes refused writes from the rejected list once the professional has seen them; `nil` removes all.

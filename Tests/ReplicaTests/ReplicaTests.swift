@@ -98,6 +98,61 @@ struct ReplicaFixture {
         #expect(!note.conflicted)
     }
 
+    @Test func concurrentPlanUpdates_areListedAsConflicts_andAnUpdateSupersedesEveryVersion() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        let replica = fixture.replica
+        let title = "Apply for three jobs a week"
+        let goal = try await replica.addGoal(
+            clientId: fixture.client, SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager))
+        let agreement = try await replica.addAgreement(
+            clientId: fixture.client, Agreement(text: "Bring the payslips", responsible: .client))
+        try await replica.sync(using: fixture.transport)
+        let added = try await replica.journey(clientId: fixture.client).timeline
+        let goalAdd = try #require(added.first { $0.entityId == goal }).changeId
+        let agreementAdd = try #require(added.first { $0.entityId == agreement }).changeId
+
+        // Offline, this laptop and a colleague's both change the versions they saw.
+        let mine = (
+            goal: try await replica.updateGoal(goalId: goal) { $0.status = .achieved },
+            agreement: try await replica.updateAgreement(agreementId: agreement) { $0.status = .kept })
+        var factory = ChangeFactory(wallMillis: fixture.wall.now())
+        let theirs = (
+            goal: factory.make(
+                .goalUpdated(
+                    SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager, status: .dropped),
+                    supersedes: [goalAdd]),
+                client: fixture.client, entity: goal, by: fixture.colleague),
+            agreement: factory.make(
+                .agreementUpdated(Agreement(text: "Bring the payslips", responsible: .client, status: .notKept),
+                                  supersedes: [agreementAdd]),
+                client: fixture.client, entity: agreement, by: fixture.colleague))
+        fixture.transport.queuePages([theirs.goal, theirs.agreement], size: 10, professionals: [fixture.colleague.professional])
+        try await replica.sync(using: fixture.transport)
+
+        let conflicts = try await replica.conflicts()
+        #expect(conflicts.map(\.kind) == [.goal, .agreement])
+        #expect(conflicts.map(\.entityId) == [goal, agreement])
+        #expect(Set(conflicts[0].versions.map(\.changeId)) == [mine.goal, theirs.goal.id])
+        #expect(Set(conflicts[0].versions.map(\.summary)) == ["achieved: \(title)", "dropped: \(title)"])
+        #expect(Set(conflicts[1].versions.map(\.changeId)) == [mine.agreement, theirs.agreement.id])
+        #expect(Set(conflicts[1].versions.map(\.summary)) == ["kept: Bring the payslips", "notKept: Bring the payslips"])
+        #expect(Set(conflicts[0].versions.map(\.by.name)) == ["Sanne Bakker", "Ahmed El Amrani"])
+        let conflicted = try await replica.journey(clientId: fixture.client).plan
+        #expect(conflicted.subGoals.map(\.conflicted) == [true] && conflicted.agreements.map(\.conflicted) == [true])
+
+        // One more update supersedes both versions and resolves each conflict.
+        let resolvedGoal = try await replica.updateGoal(goalId: goal) { $0.status = .open }
+        let resolvedAgreement = try await replica.updateAgreement(agreementId: agreement) { $0.status = .lapsed }
+        #expect(try await replica.conflicts().isEmpty)
+        let journey = try await replica.journey(clientId: fixture.client)
+        let supersedes = { (id: String) in Set(journey.timeline.first { $0.changeId == id }?.supersedes ?? []) }
+        #expect(supersedes(resolvedGoal) == [mine.goal, theirs.goal.id])
+        #expect(supersedes(resolvedAgreement) == [mine.agreement, theirs.agreement.id])
+        #expect(journey.plan.subGoals.map(\.status) == [.open] && journey.plan.subGoals.map(\.conflicted) == [false])
+        #expect(journey.plan.agreements.map(\.status) == [.lapsed] && journey.plan.agreements.map(\.conflicted) == [false])
+    }
+
     @Test func clock_staysMonotonicAcrossReopen_whenTheWallClockGoesBack() async throws {
         let fixture = try await ReplicaFixture()
         defer { fixture.folder.remove() }
