@@ -106,6 +106,11 @@ extension Replica {
 
     /// Removes refused writes from the rejected list once the professional has seen them; `nil` removes all.
     /// Returns how many were removed.
+    ///
+    /// - Parameter changeIds: Change ids of refused writes (``RejectedChange/change``'s `id`), or `nil`.
+    /// - Throws: ``ReplicaError`` `unknownEntity`, removing nothing, when an id is not a refused write; when it
+    ///   is the id of the note, intervention or other entity a refused write was about, the message names
+    ///   the change ids to give instead.
     @discardableResult
     public func acknowledgeRejected(_ changeIds: [String]?) async throws -> Int {
         try await pool.write { db in
@@ -113,6 +118,14 @@ extension Replica {
                 for id in changeIds where try !(Bool.fetchOne(
                     db, sql: "SELECT EXISTS (SELECT 1 FROM rejected WHERE id = ?)", arguments: [id]) ?? false)
                 {
+                    let writes = try String.fetchAll(
+                        db, sql: "SELECT id FROM rejected WHERE entity_id = ? ORDER BY rejected_at, id", arguments: [id])
+                    guard writes.isEmpty else {
+                        throw ReplicaError(
+                            code: ReplicaError.unknownEntity,
+                            message: "\(id) is what the refused write(s) were about, not a refused write; "
+                                + "acknowledge by change id: \(writes.joined(separator: " "))")
+                    }
                     throw ReplicaError(code: ReplicaError.unknownEntity, message: "no refused write \(id) in this replica")
                 }
                 for id in changeIds {

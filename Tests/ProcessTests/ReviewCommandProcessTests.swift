@@ -80,4 +80,32 @@ import Testing
         #expect(try office.run(["conflicts", "--replica", "laptop-a"]).isEmpty)
         #expect(try office.run(["conflicts", "--replica", "laptop-b"]).isEmpty)
     }
+
+    @Test func refusedWrite_isShownBySyncAndStatus_withTheIdRejectedAckTakes() async throws {
+        let office = try await Office.open()
+        defer { office.close() }
+        // Jaap moves to another team; laptop A, not yet told, writes a note after the move.
+        try office.run(["admin", "--data", "srv", "client", "move", office.client, "--team", office.otherTeam])
+        try await Task.sleep(for: .milliseconds(10))
+        let note = try office.run(["note", "add", "--replica", "laptop-a", "--client", office.client, "--text", "after the move"])
+
+        let sync = try Samenspel.run(["sync", "--replica", "laptop-a"], in: office.folder.path)
+        #expect(sync.status == 3, "refused writes make sync exit 3: \(sync.err)")
+        let refusedLine = try #require(sync.err.split(separator: "\n").first { $0.hasPrefix("refused: ") })
+        let changeId = String(refusedLine.split(separator: " ")[1])
+        #expect(changeId != note, "sync names the refused change, not the note")
+        #expect(refusedLine.contains("note.add \(note)") && refusedLine.contains("outOfScope"), "\(refusedLine)")
+
+        let status = try office.run(["status", "--replica", "laptop-a"])
+        #expect(status.contains("rejected:     1"))
+        let statusLine = try #require(status.split(separator: "\n").first { $0.contains(note) })
+        #expect(statusLine.split(separator: " ").first.map(String.init) == changeId, "status shows the change id first: \(statusLine)")
+
+        // The note's id is not what `rejected ack` takes; the error says which id is.
+        let wrong = try Samenspel.run(["rejected", "ack", note, "--replica", "laptop-a"], in: office.folder.path)
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains(changeId), "\(wrong.err)")
+        try office.run(["rejected", "ack", changeId, "--replica", "laptop-a"])
+        #expect(try office.run(["status", "--replica", "laptop-a"]).contains("rejected:     0"))
+    }
 }
