@@ -231,6 +231,14 @@ struct AppText: Sendable {
             "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in de klantreis.",
             "The status of this intervention was changed in two places at once. Record the right status again in the journey."
         ),
+        "conflictHelpGoal": (
+            "Dit subdoel is op twee plaatsen tegelijk gewijzigd; beide versies blijven bewaard. Een nieuwe wijziging (samenspel goal update) vervangt beide.",
+            "This sub-goal was changed in two places at once; both versions are kept. A new update (samenspel goal update) replaces both."
+        ),
+        "conflictHelpAgreement": (
+            "Deze afspraak is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in het plan van aanpak.",
+            "This agreement was changed in two places at once. Record the right status again in the plan."
+        ),
         "conflictHelpContact": (
             "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast.",
             "This contact detail was changed in two places at once. Record the right value again."

@@ -87,6 +87,12 @@ extension FieldApp {
             case .intervention:
                 model["kind"] = text["interventions"]
                 model["help"] = text["conflictHelpIntervention"]
+            case .goal:
+                model["kind"] = text["subGoals"]
+                model["help"] = text["conflictHelpGoal"]
+            case .agreement:
+                model["kind"] = text["agreements"]
+                model["help"] = text["conflictHelpAgreement"]
             case .contact:
                 model["kind"] = conflict.field?.label(in: language) ?? ""
                 model["help"] = text["conflictHelpContact"]

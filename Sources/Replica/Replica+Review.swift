@@ -3,21 +3,24 @@ import ChangeLog
 import GRDB
 import SQLiteSupport
 
-/// One open conflict: concurrent edits left several current versions of a note, an intervention or a
-/// contact field. Every version is kept; a new edit that supersedes them all resolves it.
+/// One open conflict: concurrent edits left several current versions of a note, an intervention, a
+/// sub-goal, an agreement or a contact field. Every version is kept; a new edit that supersedes them all
+/// resolves it (``Replica/reviseNote(noteId:text:behaviour:determinants:)``,
+/// ``Replica/updateIntervention(interventionId:status:targets:)``, ``Replica/updateGoal(goalId:_:)``,
+/// ``Replica/updateAgreement(agreementId:_:)``, ``Replica/setContact(clientId:_:to:)``).
 public struct Conflict: Hashable, Sendable {
     /// What is conflicted.
     public enum Kind: String, Hashable, Sendable {
-        case note, intervention, contact
+        case note, intervention, goal, agreement, contact
     }
 
     /// The client.
     public let clientId: String
     /// The client's name, if known.
     public let clientName: String?
-    /// Note, intervention or contact field.
+    /// Note, intervention, sub-goal, agreement or contact field.
     public let kind: Kind
-    /// The note or intervention id, or the client id for a contact field.
+    /// The note, intervention, sub-goal or agreement id, or the client id for a contact field.
     public let entityId: String
     /// The contact field, for `contact` conflicts.
     public let field: ContactField?
@@ -32,7 +35,7 @@ public struct Conflict: Hashable, Sendable {
         public let at: String
         /// Who wrote it.
         public let by: JourneyActor
-        /// A one-line summary (text, status or value).
+        /// A one-line summary (text, status, title or value).
         public let summary: String
     }
 }
@@ -63,24 +66,51 @@ extension Replica {
                     }))
             }
             for intervention in journey.interventions where intervention.conflicted {
-                let heads = Set(RevisionMerge.heads(of: journey.timeline
-                    .filter { $0.entityId == intervention.id }
-                    .map { Revision(id: $0.changeId, hlc: $0.hlc, supersedes: $0.supersedes ?? []) }).map(\.id))
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .intervention, entityId: intervention.id, field: nil,
-                    versions: journey.timeline.filter { heads.contains($0.changeId) }.map {
-                        .init(
-                            changeId: $0.changeId, at: $0.at, by: $0.by,
-                            summary: "\($0.status ?? "?") on "
-                                + ($0.targets ?? []).map(\.rawValue).joined(separator: ", "))
+                    versions: Self.headVersions(of: intervention.id, in: journey) {
+                        "\($0.status ?? "?") on " + ($0.targets ?? []).map(\.rawValue).joined(separator: ", ")
+                    }))
+            }
+            for goal in journey.plan.subGoals where goal.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .goal, entityId: goal.id, field: nil,
+                    versions: Self.headVersions(of: goal.id, in: journey) {
+                        "\($0.status ?? "?"): \($0.title ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
+                    }))
+            }
+            for agreement in journey.plan.agreements where agreement.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .agreement, entityId: agreement.id, field: nil,
+                    versions: Self.headVersions(of: agreement.id, in: journey) {
+                        "\($0.status ?? "?"): \($0.text ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
                     }))
             }
         }
         return conflicts
     }
 
+    /// The competing versions of a revised entity: the heads of its revision graph, read from the journey's
+    /// timeline (which holds every revision the projection applied), in display order.
+    private static func headVersions(
+        of entityId: String, in journey: ClientJourney, summary: (TimelineEntry) -> String
+    ) -> [Conflict.Version] {
+        let revisions = journey.timeline.filter { $0.entityId == entityId }
+        let heads = Set(RevisionMerge.heads(of: revisions.map {
+            Revision(id: $0.changeId, hlc: $0.hlc, supersedes: $0.supersedes ?? [])
+        }).map(\.id))
+        return revisions.filter { heads.contains($0.changeId) }.map {
+            .init(changeId: $0.changeId, at: $0.at, by: $0.by, summary: summary($0))
+        }
+    }
+
     /// Removes refused writes from the rejected list once the professional has seen them; `nil` removes all.
     /// Returns how many were removed.
+    ///
+    /// - Parameter changeIds: Change ids of refused writes (``RejectedChange/change``'s `id`), or `nil`.
+    /// - Throws: ``ReplicaError`` `unknownEntity`, removing nothing, when an id is not a refused write; when it
+    ///   is the id of the note, intervention or other entity a refused write was about, the message names
+    ///   the change ids to give instead.
     @discardableResult
     public func acknowledgeRejected(_ changeIds: [String]?) async throws -> Int {
         try await pool.write { db in
@@ -88,6 +118,14 @@ extension Replica {
                 for id in changeIds where try !(Bool.fetchOne(
                     db, sql: "SELECT EXISTS (SELECT 1 FROM rejected WHERE id = ?)", arguments: [id]) ?? false)
                 {
+                    let writes = try String.fetchAll(
+                        db, sql: "SELECT id FROM rejected WHERE entity_id = ? ORDER BY rejected_at, id", arguments: [id])
+                    guard writes.isEmpty else {
+                        throw ReplicaError(
+                            code: ReplicaError.unknownEntity,
+                            message: "\(id) is what the refused write(s) were about, not a refused write; "
+                                + "acknowledge by change id: \(writes.joined(separator: " "))")
+                    }
                     throw ReplicaError(code: ReplicaError.unknownEntity, message: "no refused write \(id) in this replica")
                 }
                 for id in changeIds {

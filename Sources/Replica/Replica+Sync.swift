@@ -71,6 +71,16 @@ extension Replica {
         return inserted
     }
 
+    /// What every server response teaches the replica (push, pull page, digest, repair page): its changes
+    /// are stored, the difference between the two wall clocks is learnt, and the hybrid logical clock moves
+    /// past the changes and the server's clock, so the next local write sorts after everything this
+    /// response showed. Returns the changes that were new.
+    @discardableResult
+    static func absorb(_ changes: [Change], serverTime: HLCTimestamp, now: Int64, db: Database) throws -> [Change] {
+        try ClockState.learn(serverTime: serverTime, localWall: now, db: db)
+        return try absorb(changes, seenUpTo: serverTime, now: now, db: db)
+    }
+
     /// The longest prefix whose estimated encoded size stays under `maxBytes` (at least one change).
     static func prefix(of changes: [Change], maxBytes: Int) -> [Change] {
         var total = 0
@@ -206,7 +216,7 @@ struct SyncSession {
         }
         try ChangeStore.remove(refused.map(\.0) + superseded, db: db)
         outcome.duplicates += superseded.count
-        try ClockState.learn(serverTime: response.serverTime, localWall: now, db: db)
+        try Replica.absorb([], serverTime: response.serverTime, now: now, db: db)
         if let earliest = ahead.map(\.hlc).min() {
             outcome.restamped = try ClockState.restampOutbox(from: earliest, serverTime: response.serverTime, db: db)
         }
@@ -245,8 +255,7 @@ struct SyncSession {
                 // Another sync of this replica may have applied the page already; the cursor only moves forward.
                 guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return nil }
                 try Replica.saveDirectory(page.professionals, db: db)
-                try ClockState.learn(serverTime: page.serverTime, localWall: now, db: db)
-                let inserted = try Replica.absorb(page.changes, seenUpTo: page.serverTime, now: now, db: db)
+                let inserted = try Replica.absorb(page.changes, serverTime: page.serverTime, now: now, db: db)
                 var purged: String?
                 if let scope = page.scope, scope.access != .granted {
                     let erased = scope.access == .erased
@@ -288,7 +297,9 @@ struct SyncSession {
         let pending = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
         guard pending == 0 else { return false }  // written meanwhile: verify on a later sync
         let digest = try await transport.digest(token: token)
-        let (cursor, local) = try await pool.read { db in
+        let received = replica.wallMillis()
+        let (cursor, local) = try await pool.write { db in
+            try Replica.absorb([], serverTime: digest.serverTime, now: received, db: db)
             let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state")
             var local: [String: ChangeSetDigest] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, change_count, digest FROM clients") {
@@ -324,18 +335,20 @@ struct SyncSession {
     private func repair(_ clientId: String) async throws -> Bool {
         var changes: [Change] = []
         var professionals: [Professional] = []
+        var serverTime = HLCTimestamp.zero
         var cursor: String?
         repeat {
             let page = try await transport.clientChanges(
                 clientId: clientId, after: cursor, limit: Replica.pullPageSize, token: token)
             changes += page.changes
             professionals += page.professionals
+            serverTime = max(serverTime, page.serverTime)
             cursor = page.hasMore ? page.cursor : nil
         } while cursor != nil
         let now = replica.wallMillis()
         let deviceId = self.deviceId
-        return try await pool.write { [changes, professionals] db in
-            try ChangeStore.insert(changes, recordedAt: now, db: db)
+        return try await pool.write { [changes, professionals, serverTime] db in
+            try Replica.absorb(changes, serverTime: serverTime, now: now, db: db)
             try Replica.saveDirectory(professionals, db: db)
             let onServer = Set(changes.map(\.id))
             // A write listed as refused that the server holds after all is no longer refused.

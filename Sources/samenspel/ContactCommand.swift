@@ -36,10 +36,14 @@ struct ContactCommand: AsyncParsableCommand {
 struct ConflictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
-        abstract: "List open conflicts: notes, interventions and contact fields edited concurrently offline.",
+        abstract: """
+            List open conflicts: notes, interventions, sub-goals, agreements and contact fields edited \
+            concurrently offline.
+            """,
         discussion: """
-            Every version is kept. The last one listed is shown as current. Resolve a conflict by editing again: \
-            `note edit`, `intervention update` or `contact`.
+            Every version is kept. The last one listed is shown as current. Resolve a conflict by editing again \
+            (each conflict says how): `note edit`, `intervention update`, `goal update`, `agreement update` or \
+            `contact`. The new version supersedes every version listed.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -56,6 +60,19 @@ struct ConflictsCommand: AsyncParsableCommand {
                 print("  \(version.at)  \(version.by.name)\(discipline)  \(version.changeId)")
                 print("    \(summary.count > 100 ? String(summary.prefix(100)) + "…" : summary)")
             }
+            print("  resolve: samenspel \(Self.resolution(of: conflict))")
+        }
+    }
+
+    /// The command that writes a version superseding every listed one.
+    static func resolution(of conflict: Conflict) -> String {
+        switch conflict.kind {
+        case .note: "note edit \(conflict.entityId) --text TEXT"
+        case .intervention: "intervention update \(conflict.entityId) [--status STATUS] [--target DETERMINANT …]"
+        case .goal: "goal update \(conflict.entityId) [--status STATUS] [--title TITLE] …"
+        case .agreement: "agreement update \(conflict.entityId) [--status STATUS] [--text TEXT] …"
+        case .contact:
+            "contact --client \(conflict.clientId) --\(conflict.field == .contactMoment ? "contact-moment" : conflict.field?.rawValue ?? "phone") VALUE"
         }
     }
 }

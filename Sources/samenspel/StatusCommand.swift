@@ -19,12 +19,15 @@ struct StatusCommand: AsyncParsableCommand {
         print("changes:      \(status.changeCount)")
         print("pending:      \(status.pendingChanges) write(s) not yet on the server")
         print("last sync:    \(status.lastSyncAt.map { CalendarTime.iso8601(millis: $0) } ?? "never")")
-        print("rejected:     \(status.rejected.count)")
+        print("rejected:     \(status.rejected.count)"
+            + (status.rejected.isEmpty ? "" : " (once dealt with: samenspel rejected ack CHANGE_ID)"))
         for rejected in status.rejected {
+            // The change id first: it is what `rejected ack` takes.
             let change = rejected.change
             print(
-                "  \(CalendarTime.iso8601(millis: rejected.rejectedAt))  \(change.entityType).\(change.operation) "
-                    + "\(change.entityId) client \(change.clientId) — \(rejected.code): \(rejected.message)")
+                "  \(change.id)  \(CalendarTime.iso8601(millis: rejected.rejectedAt))  "
+                    + "\(change.entityType).\(change.operation) \(change.entityId) client \(change.clientId) "
+                    + "— \(rejected.code): \(rejected.message)")
         }
     }
 }

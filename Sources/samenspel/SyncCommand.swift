@@ -46,11 +46,14 @@ struct SyncCommand: AsyncParsableCommand {
         printError(summary)
         guard report.rejected.isEmpty else {
             for rejected in report.rejected {
+                // The change id first: it is what `rejected ack` takes.
                 printError(
-                    "refused: \(rejected.change.entityType).\(rejected.change.operation) \(rejected.change.entityId) "
-                        + "— \(rejected.code): \(rejected.message)")
+                    "refused: \(rejected.change.id)  \(rejected.change.entityType).\(rejected.change.operation) "
+                        + "\(rejected.change.entityId) — \(rejected.code): \(rejected.message)")
             }
-            printError("\(report.rejected.count) write(s) refused by the server; kept in the rejected list (see status)")
+            printError(
+                "\(report.rejected.count) write(s) refused by the server; kept in the rejected list (see status) "
+                    + "until acknowledged with `samenspel rejected ack CHANGE_ID`")
             throw ExitCode(3)
         }
     }

@@ -101,6 +101,61 @@ struct ReplicaFixture {
         #expect(!note.conflicted)
     }
 
+    @Test func concurrentPlanUpdates_areListedAsConflicts_andAnUpdateSupersedesEveryVersion() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        let replica = fixture.replica
+        let title = "Apply for three jobs a week"
+        let goal = try await replica.addGoal(
+            clientId: fixture.client, SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager))
+        let agreement = try await replica.addAgreement(
+            clientId: fixture.client, Agreement(text: "Bring the payslips", responsible: .client))
+        try await replica.sync(using: fixture.transport)
+        let added = try await replica.journey(clientId: fixture.client).timeline
+        let goalAdd = try #require(added.first { $0.entityId == goal }).changeId
+        let agreementAdd = try #require(added.first { $0.entityId == agreement }).changeId
+
+        // Offline, this laptop and a colleague's both change the versions they saw.
+        let mine = (
+            goal: try await replica.updateGoal(goalId: goal) { $0.status = .achieved },
+            agreement: try await replica.updateAgreement(agreementId: agreement) { $0.status = .kept })
+        var factory = ChangeFactory(wallMillis: fixture.wall.now())
+        let theirs = (
+            goal: factory.make(
+                .goalUpdated(
+                    SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager, status: .dropped),
+                    supersedes: [goalAdd]),
+                client: fixture.client, entity: goal, by: fixture.colleague),
+            agreement: factory.make(
+                .agreementUpdated(Agreement(text: "Bring the payslips", responsible: .client, status: .notKept),
+                                  supersedes: [agreementAdd]),
+                client: fixture.client, entity: agreement, by: fixture.colleague))
+        fixture.transport.queuePages([theirs.goal, theirs.agreement], size: 10, professionals: [fixture.colleague.professional])
+        try await replica.sync(using: fixture.transport)
+
+        let conflicts = try await replica.conflicts()
+        #expect(conflicts.map(\.kind) == [.goal, .agreement])
+        #expect(conflicts.map(\.entityId) == [goal, agreement])
+        #expect(Set(conflicts[0].versions.map(\.changeId)) == [mine.goal, theirs.goal.id])
+        #expect(Set(conflicts[0].versions.map(\.summary)) == ["achieved: \(title)", "dropped: \(title)"])
+        #expect(Set(conflicts[1].versions.map(\.changeId)) == [mine.agreement, theirs.agreement.id])
+        #expect(Set(conflicts[1].versions.map(\.summary)) == ["kept: Bring the payslips", "notKept: Bring the payslips"])
+        #expect(Set(conflicts[0].versions.map(\.by.name)) == ["Sanne Bakker", "Ahmed El Amrani"])
+        let conflicted = try await replica.journey(clientId: fixture.client).plan
+        #expect(conflicted.subGoals.map(\.conflicted) == [true] && conflicted.agreements.map(\.conflicted) == [true])
+
+        // One more update supersedes both versions and resolves each conflict.
+        let resolvedGoal = try await replica.updateGoal(goalId: goal) { $0.status = .open }
+        let resolvedAgreement = try await replica.updateAgreement(agreementId: agreement) { $0.status = .lapsed }
+        #expect(try await replica.conflicts().isEmpty)
+        let journey = try await replica.journey(clientId: fixture.client)
+        let supersedes = { (id: String) in Set(journey.timeline.first { $0.changeId == id }?.supersedes ?? []) }
+        #expect(supersedes(resolvedGoal) == [mine.goal, theirs.goal.id])
+        #expect(supersedes(resolvedAgreement) == [mine.agreement, theirs.agreement.id])
+        #expect(journey.plan.subGoals.map(\.status) == [.open] && journey.plan.subGoals.map(\.conflicted) == [false])
+        #expect(journey.plan.agreements.map(\.status) == [.lapsed] && journey.plan.agreements.map(\.conflicted) == [false])
+    }
+
     @Test func clock_staysMonotonicAcrossReopen_whenTheWallClockGoesBack() async throws {
         let fixture = try await ReplicaFixture()
         defer { fixture.folder.remove() }
@@ -111,6 +166,32 @@ struct ReplicaFixture {
         let timeline = try await reopened.journey(clientId: fixture.client).timeline
         #expect(timeline.map(\.text) == [nil, "a", "b"])
         #expect(timeline[1].hlc < timeline[2].hlc)
+    }
+
+    @Test func serverTimeOfAPushResponse_isAbsorbed_soTheNextWriteSortsAfterIt() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "pushed"))
+        // 20 s ahead of this laptop's wall clock: too little to correct the wall clock (30 s), so only the
+        // hybrid logical clock can carry it. Pull pages and digests answer with an older server time.
+        let ahead = HLCTimestamp(wallMillis: fixture.wall.now() + 20_000, logical: 3)
+        fixture.transport.state.withLock { $0.pushServerTime = ahead }
+        let report = try await fixture.replica.sync(using: fixture.transport)
+        #expect(report.pushed == 1)
+        let next = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "after the push"))
+        let stamped = try #require(try await fixture.replica.journey(clientId: fixture.client).timeline.first { $0.entityId == next })
+        #expect(stamped.hlc > ahead, "the write after the push sorts after the server's time")
+    }
+
+    @Test func serverTimeOfADigest_isAbsorbed_soTheNextWriteSortsAfterIt() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        let ahead = HLCTimestamp(wallMillis: fixture.wall.now() + 20_000, logical: 3)
+        fixture.transport.state.withLock { $0.digestServerTime = ahead }
+        try await fixture.replica.sync(using: fixture.transport)
+        let next = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "after the digest"))
+        let stamped = try #require(try await fixture.replica.journey(clientId: fixture.client).timeline.first { $0.entityId == next })
+        #expect(stamped.hlc > ahead)
     }
 
     @Test func pulledPage_isAppliedAllOrNothing_whenTheTransactionFailsMidway() async throws {

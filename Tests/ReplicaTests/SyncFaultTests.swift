@@ -100,7 +100,9 @@ import Testing
             using: fixture.transport, retrying: RetryPolicy(initialDelay: 1, maxDelay: 4), for: 3600,
             sleep: { seconds in slept.withLock { $0.append(seconds) } })
         #expect(report.pushed == 1)
-        #expect(slept.withLock { $0 } == [7, 7])
+        let delays = slept.withLock { $0 }
+        #expect(delays.count == 2)
+        #expect(delays.allSatisfy { $0 >= 7 && $0 <= 8 }, "Retry-After 7 plus at most a second of jitter: \(delays)")
     }
 
     @Test func permanentFailures_areNotRetried() async throws {
@@ -133,9 +135,21 @@ import Testing
         }
     }
 
-    @Test func retryAfter_isAFloor() {
+    @Test func retryAfter_isAFloor_withJitterOnTop() {
         var generator = SeededGenerator(seed: 6)
         let policy = RetryPolicy(initialDelay: 1, maxDelay: 2)
-        for _ in 0..<100 { #expect(policy.delay(afterAttempt: 1, retryAfterSeconds: 10, using: &generator) == 10) }
+        // Laptops told to come back in 10 s spread over [10, 11] (at least a second of jitter), not all at 10.
+        let short = (0..<200).map { _ in policy.delay(afterAttempt: 1, retryAfterSeconds: 10, using: &generator) }
+        #expect(short.allSatisfy { $0 >= 10 && $0 <= 11 })
+        #expect(short.max()! - short.min()! > 0.8, "jitter spans the second")
+        #expect(Set(short).count > 150, "no two laptops retry at the same instant")
+        // A long Retry-After spreads by a tenth of it.
+        let long = (0..<200).map { _ in policy.delay(afterAttempt: 1, retryAfterSeconds: 60, using: &generator) }
+        #expect(long.allSatisfy { $0 >= 60 && $0 <= 66 })
+        #expect(long.max()! > 65 && long.min()! < 61)
+        // A backoff longer than Retry-After is kept.
+        let later = RetryPolicy(initialDelay: 100, maxDelay: 100, retryAfterSpread: 0)
+        let delays = (0..<200).map { _ in later.delay(afterAttempt: 1, retryAfterSeconds: 1, using: &generator) }
+        #expect(delays.allSatisfy { $0 >= 1 && $0 <= 100 } && delays.max()! > 50)
     }
 }

@@ -13,6 +13,10 @@ public final class ScriptedTransport: SyncTransport {
         public var failure: ReplicaError?
         public var pullCursors: [String?] = []
         public var issuedCursors = 0
+        /// The server time push responses carry, when not ``ScriptedTransport/serverTime``.
+        public var pushServerTime: HLCTimestamp?
+        /// The server time digest responses carry, when not ``ScriptedTransport/serverTime``.
+        public var digestServerTime: HLCTimestamp?
     }
 
     public let professional: Professional
@@ -33,12 +37,12 @@ public final class ScriptedTransport: SyncTransport {
     }
 
     public func push(_ request: PushRequest, token: String) async throws -> PushResponse {
-        let (failure, answer) = state.withLock { state in
+        let (failure, answer, time) = state.withLock { state in
             state.pushed.append(request.changes)
-            return (state.failure, state.pushAnswer)
+            return (state.failure, state.pushAnswer, state.pushServerTime ?? serverTime)
         }
         if let failure { throw failure }
-        return PushResponse(results: try answer(request.changes), serverTime: serverTime)
+        return PushResponse(results: try answer(request.changes), serverTime: time)
     }
 
     public func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
@@ -58,7 +62,7 @@ public final class ScriptedTransport: SyncTransport {
 
     /// A digest whose cursor matches no replica, so scripted syncs skip verification.
     public func digest(token: String) async throws -> DigestResponse {
-        DigestResponse(cursor: "scripted", clients: [], serverTime: serverTime)
+        DigestResponse(cursor: "scripted", clients: [], serverTime: state.withLock { $0.digestServerTime } ?? serverTime)
     }
 
     /// Queues pages of `changes`, `size` per page, with cursors `p1`, `p2`, … counted over all pages ever

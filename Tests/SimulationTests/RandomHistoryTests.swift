@@ -1,12 +1,14 @@
 import Foundation
 import Testing
 
-/// Property: whatever happens on the way — faults, crashes, restarts, moves, skewed clocks — after a quiet
-/// round every replica that can see a client shows the server's journey byte for byte, every write the
-/// server stored is everywhere exactly once, and every write it refused is in its author's rejected list.
+/// Property: whatever happens on the way — writes of every kind, faults, crashes, restarts, moves, skewed
+/// clocks — after a quiet round every replica that can see a client shows the server's journey byte for
+/// byte, every write the server stored is everywhere exactly once, and every write it refused is in its
+/// author's rejected list.
 ///
 /// `SAMENSPEL_SIM_HISTORIES` sets how many histories run (default 200, in four shards that run in
 /// parallel), `SAMENSPEL_SIM_SEED` replays one, `SAMENSPEL_SIM_STEPS` sets the steps per history (60).
+/// A history that breaks an invariant or throws prints its seed (and, for a throw, the step it threw at).
 @Suite struct RandomHistoryTests {
     static let shards = 4
 
@@ -24,8 +26,28 @@ import Testing
         let started = ContinuousClock.now
         var totals: [String: Int] = [:]
         for seed in seeds {
-            let simulation = try Simulation(seed: seed, steps: steps)
-            let problems = try await simulation.run()
+            let simulation: Simulation
+            let problems: [String]
+            do {
+                simulation = try Simulation(seed: seed, steps: steps)
+            } catch {
+                Issue.record(error, "history with seed \(seed) could not start — replay with SAMENSPEL_SIM_SEED=\(seed)")
+                return
+            }
+            do {
+                problems = try await simulation.run()
+            } catch {
+                // A crash reopen, a move or a read that throws ends the history: say which one, and where.
+                let (stage, trace) = (await simulation.stage, await simulation.recentTrace(40))
+                Issue.record(
+                    error,
+                    """
+                    history with seed \(seed) threw at \(stage) — replay with SAMENSPEL_SIM_SEED=\(seed): \(error)
+                    last actions:
+                    \(trace)
+                    """)
+                return
+            }
             totals.merge(await simulation.counts, uniquingKeysWith: +)
             if !problems.isEmpty {
                 let trace = await simulation.recentTrace(40)
@@ -45,6 +67,9 @@ import Testing
         for event in ["faults injected", "replica crashes", "server restarts", "client moves", "writes rejected",
                       "writes re-stamped", "clients removed"] where seeds.count >= 40 {
             #expect((totals[event] ?? 0) > 0, "no \(event) in \(seeds.count) histories")
+        }
+        for kind in Simulation.WriteKind.allCases where seeds.count >= 40 {
+            #expect((totals["writes \(kind.rawValue)"] ?? 0) > 0, "no \(kind.rawValue) written in \(seeds.count) histories")
         }
     }
 }

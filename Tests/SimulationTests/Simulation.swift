@@ -41,6 +41,8 @@ actor Simulation {
     var devices: [Device] = []
     var trace: [String] = []
     var remaining = 0
+    /// Where the history is: set-up, a step, or the final quiet round (for a failure message).
+    private(set) var stage = "set-up"
     /// What happened, counted over the history (to show the faults really occurred).
     var counts: [String: Int] = [:]
 
@@ -74,6 +76,7 @@ actor Simulation {
                 counts["server restarts", default: 0] += 1
             }
         }
+        stage = "the final quiet round"
         let app = try await SyncServer.makeApplication(store: store, configuration: .init(), logger: logger)
         return try await app.test(.router) { client in try await self.quietRoundAndCheck(client: client) }
     }
@@ -92,6 +95,7 @@ actor Simulation {
         for index in devices.indices { devices[index].transport.connect(base) }
         while remaining > 0 {
             remaining -= 1
+            stage = "step \(steps - remaining) of \(steps)"
             if try await step() { return }  // the server restarts
         }
     }
@@ -181,48 +185,112 @@ actor Simulation {
         }
     }
 
+    /// Every kind of write a replica can make; ``write(on:)`` picks one at random.
+    enum WriteKind: String, CaseIterable {
+        case noteAdd = "note.add", noteRevise = "note.revise", assessment = "assessment.record"
+        case interventionStart = "intervention.start", interventionUpdate = "intervention.update"
+        case contact = "client.setContact", goalAdd = "goal.add", goalUpdate = "goal.update"
+        case agreementAdd = "agreement.add", agreementUpdate = "agreement.update"
+        case signalAcknowledge = "signal.acknowledge"
+    }
+
+    /// One random write of a random kind. Creations are about a random client of the replica; updates and
+    /// acknowledgements pick among every entity (or signal) the replica shows, so they happen often enough.
     private func write(on index: Int) async {
         let device = devices[index]
         let replica = device.replica
+        let kind = WriteKind.allCases.randomElement(using: &random)!
         do {
-            guard let client = try await replica.clients().map(\.id).sorted().randomElement(using: &random) else { return }
-            let journey = try await replica.journey(clientId: client)
+            var journeys: [ClientJourney] = []
+            for id in try await replica.clients().map(\.id).sorted() {
+                journeys.append(try await replica.journey(clientId: id))
+            }
+            guard var client = journeys.randomElement(using: &random)?.client.id else { return }
+            func pick<T>(_ items: (ClientJourney) -> [T]) -> (String, T)? {
+                journeys.flatMap { journey in items(journey).map { (journey.client.id, $0) } }.randomElement(using: &random)
+            }
             let mine = device.professional
             let determinant = Determinant.allCases.randomElement(using: &random)!
-            switch Int.random(in: 0..<6, using: &random) {
-            case 0:
-                let text = "note \(Int.random(in: 0..<1_000_000, using: &random)) by \(device.name)\nsecond line"
+            let number = Int.random(in: 0..<1_000_000, using: &random)
+            switch kind {
+            case .noteAdd:
+                let text = "note \(number) by \(device.name)\nsecond line"
                 let visibility: NoteVisibility = Int.random(in: 0..<4, using: &random) == 0 ? .discipline : .team
                 devices[index].creations.append(try await replica.addNote(
                     clientId: client,
                     NoteContent(text: text, behaviour: mine.discipline.focus, determinants: [determinant], visibility: visibility)))
-            case 1:
-                guard let note = journey.notes.filter({ $0.by.id == mine.id }).randomElement(using: &random) else { return }
+            case .noteRevise:
+                guard let (about, note) = pick({ $0.notes.filter { $0.by.id == mine.id } }) else { return }
+                client = about
                 devices[index].revisions.append(try await replica.reviseNote(noteId: note.id, text: "revised by \(device.name)"))
-            case 2:
+            case .assessment:
                 let score: AssessmentScore = Bool.random(using: &random) ? .known(Int.random(in: 1...5, using: &random)) : .unknown
                 devices[index].creations.append(try await replica.recordAssessment(
                     clientId: client, Assessment(determinant: determinant, score: score)))
-            case 3:
-                let kind = InterventionCatalogue.kinds.randomElement(using: &random)!
+            case .interventionStart:
+                // Corrective interventions half the time: they raise force-field signals to acknowledge.
+                let corrective = InterventionCatalogue.kinds.filter { $0.valence == .corrective }
+                let entry = (Bool.random(using: &random) && !corrective.isEmpty ? corrective : InterventionCatalogue.kinds)
+                    .randomElement(using: &random)!
                 devices[index].creations.append(try await replica.startIntervention(
                     clientId: client,
-                    InterventionPlan(kind: kind.code, valence: kind.valence, targets: kind.targets, behaviour: kind.behaviour)))
-            case 4:
-                guard let intervention = journey.interventions.filter({ $0.discipline == mine.discipline })
-                    .randomElement(using: &random)
+                    InterventionPlan(kind: entry.code, valence: entry.valence, targets: entry.targets, behaviour: entry.behaviour)))
+            case .interventionUpdate:
+                guard let (about, intervention) = pick({ $0.interventions.filter { $0.discipline == mine.discipline } })
                 else { return }
+                client = about
                 let status = InterventionStatus.allCases.randomElement(using: &random)!
                 devices[index].revisions.append(try await replica.updateIntervention(
                     interventionId: intervention.id, status: status, targets: [determinant]))
-            default:
+            case .contact:
                 let field = ContactField.allCases.randomElement(using: &random)!
                 let value = Bool.random(using: &random) ? "\(field.rawValue) from \(device.name)" : nil
                 devices[index].revisions.append(try await replica.setContact(clientId: client, field, to: value))
+            case .goalAdd:
+                let due = Bool.random(using: &random) ? CalendarDate("2026-0\(Int.random(in: 1...9, using: &random))-15") : nil
+                devices[index].creations.append(try await replica.addGoal(
+                    clientId: client,
+                    SubGoal(
+                        title: "goal \(number) by \(device.name)", behaviour: CoreBehaviour.allCases.randomElement(using: &random)!,
+                        targets: [determinant], owner: mine.discipline, due: due)))
+            case .goalUpdate:
+                // The plan is shared: any professional with the client may update any sub-goal.
+                guard let (about, goal) = pick(\.plan.subGoals) else { return }
+                client = about
+                let status = GoalStatus.allCases.randomElement(using: &random)!
+                let title = Bool.random(using: &random) ? "goal \(number) retitled by \(device.name)" : nil
+                devices[index].revisions.append(try await replica.updateGoal(goalId: goal.id) { goal in
+                    goal.status = status
+                    if let title { goal.title = title }
+                    goal.targets = Array(Set(goal.targets + [determinant])).sorted()
+                })
+            case .agreementAdd:
+                let responsible: Responsible = Bool.random(using: &random) ? .client : .discipline(mine.discipline)
+                devices[index].creations.append(try await replica.addAgreement(
+                    clientId: client,
+                    Agreement(
+                        text: "agreement \(number) by \(device.name)", responsible: responsible,
+                        due: CalendarDate("2026-1\(Int.random(in: 0...2, using: &random))-01"), behaviour: mine.discipline.focus)))
+            case .agreementUpdate:
+                guard let (about, agreement) = pick(\.plan.agreements) else { return }
+                client = about
+                let status = AgreementStatus.allCases.randomElement(using: &random)!
+                let clearDue = Int.random(in: 0..<4, using: &random) == 0
+                devices[index].revisions.append(try await replica.updateAgreement(agreementId: agreement.id) { agreement in
+                    agreement.status = status
+                    if clearDue { agreement.due = nil }
+                })
+            case .signalAcknowledge:
+                // A signal this replica shows now (the replica refuses keys its journeys do not have).
+                guard let (about, signal) = pick(\.forceField.signals) else { return }
+                client = about
+                devices[index].creations.append(try await replica.acknowledgeSignal(
+                    clientId: client, key: signal.key, reason: "seen by \(device.name) (\(number))"))
             }
-            trace.append("\(device.name) writes about \(client.suffix(4))")
+            counts["writes \(kind.rawValue)", default: 0] += 1
+            trace.append("\(device.name) writes \(kind.rawValue) about \(client.suffix(4))")
         } catch {
-            trace.append("\(device.name) write refused locally: \(error)")
+            trace.append("\(device.name) write \(kind.rawValue) refused locally: \(error)")
         }
     }
 
