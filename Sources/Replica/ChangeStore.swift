@@ -3,6 +3,7 @@ import ChangeLog
 import Foundation
 import GRDB
 import SQLiteSupport
+import SyncProtocol
 
 /// The replica's storage rules on one open transaction: inserting changes, maintaining projections and
 /// reading facts. Every function runs inside the caller's transaction, so a change and its projections
@@ -187,11 +188,12 @@ enum ChangeStore {
                 """,
             arguments: [reason.code, reason.message, now, clientId])
         if !keepContent {
-            // Refusals already listed (the push before this pull was refused as out of scope) now say why
-            // their content is gone.
+            try db.execute(sql: "UPDATE rejected SET payload = '{}' WHERE client_id = ?", arguments: [clientId])
+            // Writes refused as out of scope by the push just before this pull were refused because the
+            // client was erased: say so. Refusals for other reasons keep theirs.
             try db.execute(
-                sql: "UPDATE rejected SET payload = '{}', code = ?, message = ? WHERE client_id = ?",
-                arguments: [reason.code, reason.message, clientId])
+                sql: "UPDATE rejected SET code = ?, message = ? WHERE client_id = ? AND code = ?",
+                arguments: [reason.code, reason.message, clientId, ErrorCode.outOfScope])
         }
         try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])

@@ -37,11 +37,19 @@ public enum DatabaseFile {
         try restrict(directory: directory, fileName: fileName)
     }
 
-    /// Sets `directory` to 0700 and the database files of `fileName` in it to 0600.
+    /// Sets `directory` to 0700 and the database files of `fileName` in it to 0600 — those this account
+    /// owns: a folder someone else owns (a volume mounted for a container, a shared group folder) keeps the
+    /// modes its owner gave it, which only its owner can change.
     public static func restrict(directory: String, fileName: String) throws {
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+        try restrict(directory, to: 0o700)
         for suffix in suffixes where FileManager.default.fileExists(atPath: directory + "/" + fileName + suffix) {
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory + "/" + fileName + suffix)
+            try restrict(directory + "/" + fileName + suffix, to: 0o600)
         }
+    }
+
+    private static func restrict(_ path: String, to mode: Int) throws {
+        let owner = try FileManager.default.attributesOfItem(atPath: path)[.ownerAccountID] as? NSNumber
+        guard owner?.uint32Value == getuid() else { return }
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
     }
 }

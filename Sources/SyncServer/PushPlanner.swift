@@ -103,7 +103,9 @@ public enum PushPlanner {
     /// token's device, professional and discipline. A replica stamps its own writes, so a failure here is a
     /// forged or broken request, not a write to keep in a rejected list: the request is refused whole —
     /// `400 invalidChange` for malformed ids, `403` for another device, author or discipline — and nothing
-    /// of it is stored.
+    /// of it is stored. This holds because a professional's discipline and a device's professional never
+    /// change; if they ever become editable, writes a replica stamped before the edit must be answered per
+    /// change (to its rejected list) instead, or that replica could never push again.
     public static func checkRequest(_ changes: [Change], by principal: Principal) throws(ServerError) {
         for (index, change) in changes.enumerated() {
             do throws(ErrorDetail) {

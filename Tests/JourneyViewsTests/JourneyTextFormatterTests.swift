@@ -83,8 +83,9 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(filtered.forceField == journey.forceField)
         #expect(journey.filtered(by: JourneyFilter(determinant: .selfEfficacy)).timeline.count == 2)
         #expect(journey.filtered(by: JourneyFilter(behaviour: .compliance)).timeline.count == 1)
-        #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"))).timeline.isEmpty)
-        #expect(journey.filtered(by: JourneyFilter(to: CalendarDate("2025-11-29"))).timeline.count == journey.timeline.count)
+        #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"), timeZone: amsterdam)).timeline.isEmpty)
+        #expect(journey.filtered(by: JourneyFilter(to: CalendarDate("2025-11-29"), timeZone: amsterdam)).timeline.count
+            == journey.timeline.count)
     }
 
     @Test func filter_readsDatesInTheLaptopsTimeZone_andSaysItIsOn() throws {

@@ -3,8 +3,8 @@ import ChangeLog
 import Hummingbird
 import SyncProtocol
 
-/// Records in the audit log every refused request of an authenticated device (a pull of a client outside
-/// its caseload, a malformed or too large push, an expired cursor, …), with the code it was answered with:
+/// Records in the audit log every refused request (4xx) of an authenticated device (a pull of a client
+/// outside its caseload, a malformed or too large push, an expired cursor, …), with the code it was answered with:
 /// the privacy officer sees attempts, not only what succeeded. Successful requests are audited by their
 /// routes, inside the same transaction as what they store.
 struct AuditRefusals: RouterMiddleware {
@@ -20,8 +20,10 @@ struct AuditRefusals: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if let principal = context.principal {
-                let (status, detail, _) = ErrorMiddleware.answer(for: error, maxRequestBytes: maxRequestBytes)
+            let (status, detail, retryAfter) = ErrorMiddleware.answer(for: error, maxRequestBytes: maxRequestBytes)
+            // Only refusals (4xx) are about the caller. A busy or failing server (5xx, or any answer that says
+            // to retry) would only wait for the same lock again to write noise, and answer later.
+            if let principal = context.principal, (400..<500).contains(status.code), retryAfter == nil {
                 let (action, clientIds) = Self.action(of: request.uri.path)
                 // An audit that cannot be written (the database is down) must not hide the request's own error.
                 try? await store.appendAudit(AuditEntry(
