@@ -184,6 +184,18 @@ public struct ForceFieldSignal: Codable, Hashable, Sendable {
     public var windowDays: Int
     /// The staleness limit of the settings used (rule 4's text).
     public var staleDays: Int
+
+    /// The key of a signal of `rule`: `rule:interventionId`, or `rule` for a client-wide rule.
+    public static func key(_ rule: SignalRule, interventionId: String?) -> String {
+        interventionId.map { "\(rule.rawValue):\($0)" } ?? rule.rawValue
+    }
+
+    /// The rule and the intervention a key written by ``key(_:interventionId:)`` names (`nil` for parts it
+    /// does not hold, or a rule this version does not know).
+    public static func parts(ofKey key: String) -> (rule: SignalRule?, interventionId: String?) {
+        let parts = key.split(separator: ":", maxSplits: 1)
+        return (parts.first.flatMap { SignalRule(rawValue: String($0)) }, parts.count == 2 ? String(parts[1]) : nil)
+    }
 }
 
 /// A determinant that scores low, and its lowest current score.

@@ -107,7 +107,7 @@ private struct RuleContext {
         keyedBy intervention: String?
     ) -> ForceFieldSignal {
         ForceFieldSignal(
-            key: intervention.map { "\(rule.rawValue):\($0)" } ?? rule.rawValue, rule: rule, severity: severity,
+            key: ForceFieldSignal.key(rule, interventionId: intervention), rule: rule, severity: severity,
             interventions: trigger.map(\.interventionId), kinds: trigger.map(\.kind), lowScores: low,
             disciplines: Array(Set(trigger.compactMap(\.discipline))).sorted(), missing: missing, reason: "",
             suggestion: "", acknowledgements: [], windowDays: settings.pressureWindowDays,

@@ -167,8 +167,8 @@ private struct Builder {
             entry.reason = acknowledgement.reason
             // A signal keyed by an intervention is about that intervention's behaviour and targets, so the
             // acknowledgement stays in a timeline filtered by them.
-            if let interventionId = acknowledgement.signal.split(separator: ":").dropFirst().first,
-                let intervention = interventions[String(interventionId)]
+            if let interventionId = ForceFieldSignal.parts(ofKey: acknowledgement.signal).interventionId,
+                let intervention = interventions[interventionId]
             {
                 entry.kind = intervention.plan.kind
                 entry.behaviour = intervention.plan.behaviour
@@ -312,35 +312,24 @@ private struct Builder {
 
     func interventionView(_ id: String) -> InterventionView {
         let intervention = interventions[id]!
-        var graph = [Revision(id: intervention.created.id, hlc: intervention.created.hlc, supersedes: [])]
-        graph += intervention.updates.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
-        let heads = Set(RevisionMerge.heads(of: graph).map(\.id))
-        let currentId = RevisionMerge.current(of: graph)!.id
-        var states = [(intervention.created, intervention.plan.status, intervention.plan.targets)]
-        states += intervention.updates.map { ($0.0, $0.1.status, $0.1.targets) }
-        let others = states.filter { heads.contains($0.0.id) && $0.0.id != currentId }
-            .sorted { Change.displayOrder($0.0, $1.0) }
-        var status = intervention.plan.status
-        var targets = intervention.plan.targets
-        var updatedAt = intervention.created.hlc.wallMillis
-        if let (change, update, _) = intervention.updates.first(where: { $0.0.id == currentId }) {
-            status = update.status
-            targets = update.targets
-            updatedAt = change.hlc.wallMillis
-        }
         let plan = intervention.plan
+        // The start is the first state (its status and targets); every update supersedes earlier states.
+        let states = [(intervention.created, InterventionUpdate(status: plan.status, targets: plan.targets), [String]())]
+            + intervention.updates
+        let (change, state, conflicted, others) = current(states)
         return InterventionView(
             id: id, kind: plan.kind, label: InterventionCatalogue.kind(plan.kind)?.label, valence: plan.valence,
             behaviour: plan.behaviour,
             discipline: intervention.created.authorDiscipline.flatMap(Discipline.init(rawValue:)),
             by: actor(intervention.created),
-            startedAt: CalendarTime.iso8601(millis: intervention.created.hlc.wallMillis), status: status,
-            targets: targets, updatedAt: CalendarTime.iso8601(millis: updatedAt), conflicted: heads.count > 1,
-            revisions: graph.sorted(by: RevisionMerge.precedes).map(\.id),
-            otherVersions: others.map { change, status, targets in
+            startedAt: CalendarTime.iso8601(millis: intervention.created.hlc.wallMillis), status: state.status,
+            targets: state.targets, updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted,
+            revisions: states.map { Revision(id: $0.0.id, hlc: $0.0.hlc, supersedes: $0.2) }
+                .sorted(by: RevisionMerge.precedes).map(\.id),
+            otherVersions: others.map { change, state in
                 InterventionVersion(
                     changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
-                    status: status, targets: targets)
+                    status: state.status, targets: state.targets)
             })
     }
 }

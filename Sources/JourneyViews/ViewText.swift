@@ -200,7 +200,7 @@ public struct ViewText: Sendable {
             let verb = entry.event == "agreement.add" ? (nl ? "legde een afspraak vast" : "recorded an agreement") : (nl ? "werkte een afspraak bij" : "updated an agreement")
             return ("\(verb) (\(status), \(responsible)\(entry.due.map { ", \(due) \(date($0))" } ?? ""))", entry.text)
         case "signal.acknowledge":
-            let rule = (entry.signal?.split(separator: ":").first).flatMap { SignalRule(rawValue: String($0)) }
+            let rule = entry.signal.flatMap { ForceFieldSignal.parts(ofKey: $0).rule }
             let name = rule.map { "‘\(SignalText.title(of: $0, in: language))’" } ?? (entry.signal ?? "?")
             let about = entry.kind.map { " (\(kind($0)))" } ?? ""
             return ((nl ? "zag het signaal " : "acknowledged the signal ") + name + about + ": \(entry.reason ?? "")", nil)
