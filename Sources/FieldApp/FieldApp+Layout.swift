@@ -1,6 +1,7 @@
 import Casework
 import Foundation
 import Hummingbird
+import JourneyViews
 import Replica
 
 extension FieldApp {
@@ -83,8 +84,7 @@ extension FieldApp {
 
     /// `29-11-2026 16:05` in the configured time zone.
     func time(millis: Int64) -> String {
-        let offset = configuration.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
-        return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
+        configuration.timeZone.dutchDateTime(millis: millis)
     }
 
     /// The flash message after a write: saved here, and sent now or when there is a connection.

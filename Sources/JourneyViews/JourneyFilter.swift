@@ -42,17 +42,11 @@ public struct JourneyFilter: Hashable, Sendable {
             guard about.contains(determinant) else { return false }
         }
         guard from != nil || to != nil else { return true }
-        let day = localDay(entry.at)
+        // The entry's day as this laptop's clock showed it.
+        let day = CalendarTime.millis(fromISO8601: entry.at).map(timeZone.day(millis:)) ?? String(entry.at.prefix(10))
         if let from, day < from.text { return false }
         if let to, day > to.text { return false }
         return true
-    }
-
-    /// `YYYY-MM-DD` of an entry's moment in ``timeZone``.
-    private func localDay(_ at: String) -> String {
-        guard let millis = CalendarTime.millis(fromISO8601: at) else { return String(at.prefix(10)) }
-        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
-        return String(CalendarTime.iso8601(millis: millis + Int64(offset) * 1000).prefix(10))
     }
 }
 

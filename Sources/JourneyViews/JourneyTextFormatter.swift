@@ -222,9 +222,7 @@ public struct JourneyTextFormatter: Sendable {
     private func bold(_ text: String) -> String { paint(text, .bold) }
 
     func time(_ iso: String) -> String {
-        guard let millis = CalendarTime.millis(fromISO8601: iso) else { return iso }
-        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
-        return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
+        CalendarTime.millis(fromISO8601: iso).map(timeZone.dutchDateTime(millis:)) ?? iso
     }
 
     /// Wraps one paragraph: `first` before the first line, `rest` before the others.
