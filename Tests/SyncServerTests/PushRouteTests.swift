@@ -63,8 +63,7 @@ import Testing
                                professionalId: fixture.sanne.id))
             for (forged, code) in [(asAhmed, ErrorCode.wrongAuthor), (otherDevice, ErrorCode.wrongDevice),
                                    (wrongDiscipline, ErrorCode.wrongDiscipline)] {
-                let body = String(decoding: try WireCoding.makeEncoder().encode(PushRequest(changes: [good, forged])), as: UTF8.self)
-                let response = try await api.raw(.post, "/v1/push", body: body, token: sanne.token)
+                let response = try await api.send(.post, "/v1/push", PushRequest(changes: [good, forged]), token: sanne.token)
                 #expect(response.status == .forbidden)
                 #expect(try api.errorCode(response) == code)
             }
@@ -72,8 +71,7 @@ import Testing
                 id: good.id, clientId: good.clientId, entityType: "note", entityId: "NOT-A-UUID", operation: "add",
                 payload: good.payload, hlc: good.hlc, authorId: good.authorId, authorDiscipline: good.authorDiscipline,
                 deviceId: good.deviceId)
-            let body = String(decoding: try WireCoding.makeEncoder().encode(PushRequest(changes: [good, malformed])), as: UTF8.self)
-            let response = try await api.raw(.post, "/v1/push", body: body, token: sanne.token)
+            let response = try await api.send(.post, "/v1/push", PushRequest(changes: [good, malformed]), token: sanne.token)
             #expect(response.status == .badRequest)
             #expect(try api.errorCode(response) == ErrorCode.invalidChange)
             #expect(try await api.pullAll(as: ahmed).filter { $0.entityType == "note" }.isEmpty, "not even the good change")

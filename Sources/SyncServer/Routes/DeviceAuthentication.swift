@@ -24,11 +24,7 @@ struct DeviceAuthentication: RouterMiddleware {
             ? nil : try await store.authenticate(tokenHash: Secrets.hash(token), now: now)
         switch authentication {
         case .valid(let principal)?:
-            if let wait = limiter.take(principal.deviceId, nowMillis: now) {
-                throw ServerError(
-                    .tooManyRequests, code: ErrorCode.rateLimited,
-                    message: "too many requests from this device; retry after \(wait) s", retryAfter: wait)
-            }
+            try limiter.admit(principal.deviceId, nowMillis: now, tooMany: "requests from this device")
             var context = context
             context.principal = principal
             return try await next(request, context)
@@ -41,11 +37,9 @@ struct DeviceAuthentication: RouterMiddleware {
                 message: "this device was revoked by an administrator; its replica must be wiped")
         case nil:
             // Wrong tokens are limited per address too, so nobody can flood the audit log with them.
-            if let wait = limiter.take("origin:" + (context.remoteAddress ?? "unknown"), nowMillis: now) {
-                throw ServerError(
-                    .tooManyRequests, code: ErrorCode.rateLimited,
-                    message: "too many refused requests from this address; retry after \(wait) s", retryAfter: wait)
-            }
+            try limiter.admit(
+                "origin:" + (context.remoteAddress ?? "unknown"), nowMillis: now,
+                tooMany: "refused requests from this address")
             try await store.appendAudit(AuditEntry(
                 at: now, actor: "unknown", action: "authRefused", result: ErrorCode.unauthorized,
                 origin: request.origin(context)))

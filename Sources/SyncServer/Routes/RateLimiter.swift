@@ -1,7 +1,10 @@
+import HTTPTypes
+import SyncProtocol
 import Synchronization
 
-/// A token bucket per device: `burst` requests at once, refilled at `perSecond`. In memory, per server
-/// process; several instances each allow that rate.
+/// A token bucket per key (a device, or an address for wrong tokens and enrollment attempts): `burst`
+/// requests at once, refilled at `perSecond`. In memory, per server process; several instances each allow
+/// that rate.
 final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -18,7 +21,7 @@ final class RateLimiter: Sendable {
     }
 
     /// Takes a token for `key` at `nowMillis`; returns `nil` when allowed, else the seconds to wait.
-    func take(_ key: String, nowMillis: Int64) -> Int? {
+    private func take(_ key: String, nowMillis: Int64) -> Int? {
         buckets.withLock { buckets in
             var bucket = buckets[key] ?? Bucket(tokens: burst, updated: nowMillis)
             let elapsed = Double(max(nowMillis - bucket.updated, 0)) / 1000
@@ -32,6 +35,16 @@ final class RateLimiter: Sendable {
             }
             buckets[key] = bucket
             return Int(((1 - bucket.tokens) / perSecond).rounded(.up))
+        }
+    }
+
+    /// Takes a token for `key`, or refuses with `429 rateLimited`, `Retry-After` and the message
+    /// "too many `what`; retry after N s".
+    func admit(_ key: String, nowMillis: Int64, tooMany what: String) throws(ServerError) {
+        if let wait = take(key, nowMillis: nowMillis) {
+            throw ServerError(
+                .tooManyRequests, code: ErrorCode.rateLimited, message: "too many \(what); retry after \(wait) s",
+                retryAfter: wait)
         }
     }
 }

@@ -41,11 +41,9 @@ struct SyncRoutes: Sendable {
 
     func enroll(_ request: Request, _ context: SyncRequestContext, limiter: RateLimiter) async throws -> Response {
         // Limited per address, like wrong tokens: nobody can flood the audit log with guessed codes.
-        if let wait = limiter.take("enroll:" + (context.remoteAddress ?? "unknown"), nowMillis: wallMillis()) {
-            throw ServerError(
-                .tooManyRequests, code: ErrorCode.rateLimited,
-                message: "too many enrollment attempts from this address; retry after \(wait) s", retryAfter: wait)
-        }
+        try limiter.admit(
+            "enroll:" + (context.remoteAddress ?? "unknown"), nowMillis: wallMillis(),
+            tooMany: "enrollment attempts from this address")
         let body = try await decode(EnrollRequest.self, shape: RequestShape.enroll, from: request)
         if let name = body.deviceName {
             do throws(CaseworkError) {
