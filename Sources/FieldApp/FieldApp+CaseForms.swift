@@ -38,14 +38,14 @@ extension FieldApp {
             errors.add("score", nl: "Kies een score van 1 tot 5, of onbekend.", en: "Choose a score from 1 to 5, or unknown.")
         }
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
-        if errors.isEmpty, let determinant, let score {
-            do {
+        if errors.isEmpty, let determinant, let score,
+            let saved = try await save(client, errors: &errors, {
                 _ = try await replica.recordAssessment(
                     clientId: client, Assessment(determinant: determinant, score: score, behaviour: behaviour))
-                return await saved(client, anchor: "matrix")
-            } catch let error as ReplicaError {
-                try errors.refused(error)
-            }
+                return "matrix"
+            })
+        {
+            return saved
         }
         return try await assessmentForm(request, context: context, client: client, form: form, errors: errors)
     }
@@ -93,17 +93,17 @@ extension FieldApp {
         if status == .ended {
             errors.add("status", nl: "Een nieuwe interventie is gepland of loopt.", en: "A new intervention is planned or active.")
         }
-        if errors.isEmpty, let kind {
-            do {
+        if errors.isEmpty, let kind,
+            let saved = try await save(client, errors: &errors, {
                 _ = try await replica.startIntervention(
                     clientId: client,
                     InterventionPlan(
                         kind: kind.code, valence: valence ?? kind.valence, targets: targets.isEmpty ? kind.targets : targets,
                         behaviour: behaviour ?? kind.behaviour, status: status))
-                return await saved(client, anchor: "interventions")
-            } catch let error as ReplicaError {
-                try errors.refused(error)
-            }
+                return "interventions"
+            })
+        {
+            return saved
         }
         return try await interventionForm(request, context: context, client: client, form: form, errors: errors)
     }
@@ -167,14 +167,14 @@ extension FieldApp {
             }
         }
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
-        if errors.isEmpty, let responsible {
-            do {
+        if errors.isEmpty, let responsible,
+            let saved = try await save(client, errors: &errors, {
                 _ = try await replica.addAgreement(
                     clientId: client, Agreement(text: text, responsible: responsible, due: due, behaviour: behaviour))
-                return await saved(client, anchor: "plan")
-            } catch let error as ReplicaError {
-                try errors.refused(error)
-            }
+                return "plan"
+            })
+        {
+            return saved
         }
         return try await agreementForm(request, context: context, client: client, form: form, errors: errors)
     }

@@ -107,6 +107,18 @@ extension FieldApp {
             status: errors.list.isEmpty ? .ok : .unprocessableContent)
     }
 
+    /// Runs the write of a form that passed its checks and answers "saved", showing the client's page at the
+    /// anchor `write` returns. A write the replica refuses becomes an error of the form instead: the answer is
+    /// then `nil`, and the caller shows the form again.
+    func save(_ client: String, errors: inout FormErrors, _ write: () async throws -> String) async throws -> Response? {
+        do {
+            return await saved(client, anchor: try await write())
+        } catch let error as ReplicaError {
+            try errors.refused(error)
+            return nil
+        }
+    }
+
     /// Runs a write of a button form; an unknown entity or client is a 404, a refused write an error page.
     func writeOrFail(_ context: AppRequestContext, _ write: () async throws -> Void) async throws {
         do {

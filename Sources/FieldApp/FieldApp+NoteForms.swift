@@ -64,20 +64,20 @@ extension FieldApp {
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
         let determinants = errors.parseAll(form.all("determinant"), as: Determinant.self, field: "determinant")
         let visibility = errors.parse(form["visibility"], as: NoteVisibility.self, field: "visibility") ?? .team
-        if errors.isEmpty {
-            do {
+        if errors.isEmpty,
+            let saved = try await save(client, errors: &errors, {
                 if let noteId {
                     _ = try await replica.reviseNote(
                         noteId: noteId, text: text, behaviour: .some(behaviour), determinants: determinants)
-                    return await saved(client, anchor: "note-\(noteId)")
+                    return "note-\(noteId)"
                 }
                 let id = try await replica.addNote(
                     clientId: client,
                     NoteContent(text: text, behaviour: behaviour, determinants: determinants, visibility: visibility))
-                return await saved(client, anchor: "note-\(id)")
-            } catch let error as ReplicaError {
-                try errors.refused(error)
-            }
+                return "note-\(id)"
+            })
+        {
+            return saved
         }
         return try await noteForm(request, context: context, client: client, noteId: noteId, form: form, errors: errors)
     }
