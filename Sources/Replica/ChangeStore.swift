@@ -5,6 +5,15 @@ import GRDB
 import SQLiteSupport
 import SyncProtocol
 
+extension Change {
+    /// The change with an empty payload: what is kept of a write about an erased client.
+    var withoutContent: Change {
+        Change(
+            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+            payload: .object([:]), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
+    }
+}
+
 /// The replica's storage rules on one open transaction: inserting changes, maintaining projections and
 /// reading facts. Every function runs inside the caller's transaction, so a change and its projections
 /// commit together or not at all.
@@ -163,14 +172,22 @@ enum ChangeStore {
         try refreshEntities(Set(try String.fetchAll(db, sql: "SELECT DISTINCT entity_id FROM changes")), db: db)
     }
 
-    /// Keeps a refused change in the rejected list with the reason (the caller removes it from the changes).
+    /// Keeps a refused change in the rejected list with the reason (the caller removes it from the changes) —
+    /// without its content when the client was erased meanwhile (a sync running at the same time applied
+    /// the erasure after this change was read).
     static func reject(_ change: Change, code: String, message: String, now: Int64, db: Database) throws {
+        var arguments = ChangeRow.arguments(change) + [code, message, now]
+        if try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM erased_clients WHERE id = ?)", arguments: [change.clientId]) == true
+        {
+            arguments = ChangeRow.arguments(change.withoutContent) + [ScopeLoss.erasure.code, ScopeLoss.erasure.message, now]
+        }
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
                 VALUES (\(ChangeRow.placeholders), ?, ?, ?)
                 """,
-            arguments: ChangeRow.arguments(change) + [code, message, now])
+            arguments: arguments)
     }
 
     /// Removes everything the replica holds about a client: changes, projections and outbox entries.
@@ -187,7 +204,10 @@ enum ChangeStore {
                 WHERE client_id = ? AND id IN (SELECT change_id FROM outbox)
                 """,
             arguments: [reason.code, reason.message, now, clientId])
+        // The content leaves the files at the next checkpoint, which is owed until it has run.
+        try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
         if !keepContent {
+            try db.execute(sql: "INSERT OR IGNORE INTO erased_clients (id) VALUES (?)", arguments: [clientId])
             try db.execute(sql: "UPDATE rejected SET payload = '{}' WHERE client_id = ?", arguments: [clientId])
             // Writes refused as out of scope by the push just before this pull were refused because the
             // client was erased: say so. Refusals for other reasons keep theirs.

@@ -1,6 +1,7 @@
 import ChangeLog
 import GRDB
 import SQLiteSupport
+import SyncProtocol
 
 /// What the replica knows about its own clock compared with the server's, and how it repairs writes
 /// stamped by a clock that ran ahead.
@@ -27,9 +28,19 @@ enum ClockState {
     }
 
     /// Re-stamps every pending write from `earliest` on (all stamped ahead of the server's clock) and
-    /// returns their ids. The replica's clock restarts just after the newest change it holds below them.
-    static func restampOutbox(from earliest: HLCTimestamp, serverTime: HLCTimestamp, db: Database) throws -> [String] {
-        let below = try String.fetchOne(db, sql: "SELECT max(hlc) FROM changes WHERE hlc < ?", arguments: [earliest.description])
+    /// returns their ids. With `afterSeen`, the replica's clock restarts just after the newest change it
+    /// holds below them — unless that change lies more than the allowed drift ahead of the server's clock (a
+    /// host whose clock ran fast wrote it), which cannot be followed without being refused again; without
+    /// `afterSeen` (a second refusal: the server allows less drift), it restarts from the server's clock.
+    static func restampOutbox(
+        from earliest: HLCTimestamp, serverTime: HLCTimestamp, afterSeen: Bool = true, db: Database
+    ) throws -> [String] {
+        let bound = HLCTimestamp(wallMillis: serverTime.wallMillis + ProtocolLimits.maxClockDriftMillis, logical: 0)
+        let below = afterSeen
+            ? try String.fetchOne(
+                db, sql: "SELECT max(hlc) FROM changes WHERE hlc < ? AND hlc <= ?",
+                arguments: [earliest.description, bound.description])
+            : nil
         var clock = HybridLogicalClock(last: max(serverTime, below.flatMap { HLCTimestamp($0) } ?? .zero))
         let rows = try Row.fetchAll(
             db,

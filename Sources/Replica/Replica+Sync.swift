@@ -1,5 +1,6 @@
 import Casework
 import ChangeLog
+import Foundation
 import GRDB
 import SQLiteSupport
 import SyncProtocol
@@ -38,9 +39,16 @@ extension Replica {
             token: token, deviceId: identity.deviceId, progress: progress)
         var report = SyncReport()
         progress(SyncProgress(phase: .pushing, report: report))
+        // Owed by an earlier sync that could not finish it; still owed (and tried after the next removal)
+        // if another program keeps the file busy now.
+        try? await scrubFilesIfOwed()
         do {
             try await session.pushPending(&report)
             try await session.pullUntilCaughtUp(&report)
+            if try await session.hasUnsentWrites() {
+                // Queued again because the pull found the server restored, or written meanwhile.
+                try await session.pushPending(&report)
+            }
             progress(SyncProgress(phase: .verifying, report: report))
             if try await session.verifyAndRepair(&report) {
                 // The server had lost writes of this device: they are queued again.
@@ -51,24 +59,88 @@ extension Replica {
             throw try wipe(reason: "the server revoked this device")
         }
         let now = wallMillis()
-        try await pool.write { db in try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?", arguments: [now]) }
-        if !report.removedClients.isEmpty {
-            // Removed clients must be gone from the files, not only from the tables: secure_delete zeroes
-            // their pages in the database; the checkpoint empties the write-ahead log that still holds them.
-            try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        report.waiting = try await pool.write { db in
+            try db.execute(sql: "UPDATE sync_state SET last_sync_at = ?", arguments: [now])
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE waiting_code IS NOT NULL") ?? 0
         }
         return report
+    }
+
+    /// Makes removed content gone from the files, not only from the tables: `secure_delete` zeroes its pages
+    /// in the database, and this checkpoint copies the write-ahead log into the database and truncates it.
+    /// It waits for this process's readers (an open app page), and tries again for a while when another
+    /// process reads the file at that moment.
+    /// The checkpoint is owed from the transaction that removed the content until it has run: a sync that
+    /// cannot run it (another program reading the file at that moment) leaves it owed, and the next sync
+    /// runs it first.
+    func scrubFiles() async throws {
+        let wal = pool.path + "-wal"
+        for attempt in 0..<50 {
+            let done = try await pool.barrierWriteWithoutTransaction { db -> Bool in
+                try db.execute(sql: "UPDATE sync_state SET scrub_owed = 0")
+                do {
+                    let result = try db.checkpoint(.truncate)
+                    if result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount { return true }
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                }
+                try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
+                return false
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
+            if done && size == 0 { return }
+            try await Task.sleep(for: .milliseconds(min(20 * (attempt + 1), 500)))
+        }
+        throw ReplicaError(
+            code: ReplicaError.busy,
+            message: "removed data may remain in \(wal) because another program kept the replica busy; close it and sync again")
+    }
+
+    /// Runs a checkpoint still owed from an earlier sync (see ``scrubFiles()``).
+    func scrubFilesIfOwed() async throws {
+        let owed = try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT scrub_owed FROM sync_state") ?? false }
+        if owed { try await scrubFiles() }
     }
 
     /// Stores changes from the server (those not yet present, with their projections) and moves the
     /// replica's clock past the newest of them and `seenUpTo`; returns the changes that were new.
     static func absorb(_ changes: [Change], seenUpTo: HLCTimestamp?, now: Int64, db: Database) throws -> [Change] {
         let inserted = try ChangeStore.insert(changes, recordedAt: now, db: db)
-        if let newest = (changes.map(\.hlc) + [seenUpTo].compactMap { $0 }).max() {
-            let corrected = now + (try ClockState.offset(db))
+        let corrected = now + (try ClockState.offset(db))
+        // A timestamp further ahead than the allowed drift (written on a host whose clock ran fast) is kept,
+        // sorted where it says and shown, but the clock does not follow it: this laptop's writes would be
+        // refused as `clockAhead` until real time caught up.
+        let followed = (changes.map(\.hlc) + [seenUpTo].compactMap { $0 }).filter {
+            !HybridLogicalClock.isTooFarAhead($0, wallMillis: corrected, maxDriftMillis: ProtocolLimits.maxClockDriftMillis)
+        }
+        if let newest = followed.max() {
             try withClock(db) { $0.observe(newest, wallMillis: corrected) }
         }
         return inserted
+    }
+
+    /// Remembers the server's restore epoch. When it differs from the one seen before, the server's history
+    /// went back (it was restored from a backup): every change this device wrote is queued to be sent again
+    /// — the server answers `duplicate` for those it still has — and the replica rebuilds from the start of
+    /// the log, keeping its own writes. Returns whether that happened.
+    static func noteEpoch(_ epoch: String?, deviceId: String, db: Database) throws -> Bool {
+        guard let epoch, !epoch.isEmpty else { return false }
+        let known = try String.fetchOne(db, sql: "SELECT server_epoch FROM sync_state")
+        guard known != epoch else { return false }
+        try db.execute(sql: "UPDATE sync_state SET server_epoch = ?", arguments: [epoch])
+        guard known != nil else { return false }  // the first epoch this replica sees
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO outbox (change_id) SELECT id FROM changes WHERE device_id = ?", arguments: [deviceId])
+        // What waited for the server to learn something may now be placed: try it again.
+        try db.execute(sql: "UPDATE outbox SET waiting_code = NULL, waiting_message = NULL")
+        try rebuild(keeping: deviceId, db: db)
+        return true
+    }
+
+    /// Drops every change not written by this device and restarts the pull at the beginning of the log.
+    static func rebuild(keeping deviceId: String, db: Database) throws {
+        try db.execute(sql: "DELETE FROM changes WHERE device_id <> ?", arguments: [deviceId])
+        try ChangeStore.reprojectAll(db: db)
+        try db.execute(sql: "UPDATE sync_state SET cursor = NULL")
     }
 
     /// What every server response teaches the replica (push, pull page, digest, repair page): its changes
@@ -106,8 +178,19 @@ struct SyncSession {
 
     // MARK: Push
 
+    /// Whether writes wait to be sent that the server has not answered with `unknownEntity` or
+    /// `unknownRevision` in this replica's last attempt.
+    func hasUnsentWrites() async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE waiting_code IS NULL)") ?? false
+        }
+    }
+
     func pushPending(_ report: inout SyncReport) async throws {
-        var restamped: Set<String> = []
+        // Times each write was re-stamped in this sync, and writes the server could not place yet (sent
+        // again at the next sync, or at once when the server turns out to have been restored).
+        var restamped: [String: Int] = [:]
+        var deferred: Set<String> = []
         // A server may serve lower limits than the protocol's; a batch it refuses as too large is halved.
         var batchLimit = Replica.pushBatchSize
         // The outbox's order (local_seq) is read once per round, not sorted again for every batch: a week
@@ -115,13 +198,14 @@ struct SyncSession {
         var queue: ArraySlice<Int64> = []
         while true {
             if queue.isEmpty {
-                queue = ArraySlice(try await pool.read { db in
-                    try Int64.fetchAll(
+                queue = ArraySlice(try await pool.read { [deferred] db in
+                    try Row.fetchAll(
                         db,
                         sql: """
-                            SELECT changes.local_seq FROM outbox CROSS JOIN changes ON changes.id = outbox.change_id
+                            SELECT changes.local_seq, changes.id FROM outbox CROSS JOIN changes ON changes.id = outbox.change_id
                             ORDER BY changes.local_seq
-                            """)
+                            """
+                    ).filter { !deferred.contains($0["id"]) }.map { $0["local_seq"] as Int64 }
                 })
                 guard !queue.isEmpty else { return }
             }
@@ -155,19 +239,28 @@ struct SyncSession {
                 continue
             }
             let now = replica.wallMillis()
-            let outcome = try await pool.write { [restamped] db in
-                try Self.applyPushResults(response, for: batch, alreadyRestamped: restamped, now: now, db: db)
+            let outcome = try await pool.write { [restamped, deviceId] db in
+                try Self.applyPushResults(response, for: batch, restamped: restamped, deviceId: deviceId, now: now, db: db)
             }
             report.pushed += outcome.pushed
             report.duplicates += outcome.duplicates
             report.rejected += outcome.rejected
             report.restamped += outcome.restamped.count
-            restamped.formUnion(outcome.restamped)
+            for id in outcome.restamped { restamped[id, default: 0] += 1 }
+            deferred.formUnion(outcome.waiting)
+            if outcome.serverRestored {
+                // Everything this device wrote is queued again, in its order, and what waited may now fit.
+                report.serverRestored = true
+                report.rebuilt = true
+                deferred = []
+            }
             progress(SyncProgress(phase: .pushing, report: report))
             // Re-stamped writes stay in the outbox and go first again, in their order: read it anew.
             let lastSent = rows[batch.count - 1].seq
-            queue = outcome.restamped.isEmpty ? queue.drop { $0 <= lastSent } : []
-            guard outcome.pushed + outcome.duplicates + outcome.rejected.count + outcome.restamped.count > 0 else {
+            queue = outcome.restamped.isEmpty && !outcome.serverRestored ? queue.drop { $0 <= lastSent } : []
+            guard outcome.pushed + outcome.duplicates + outcome.rejected.count + outcome.restamped.count
+                + outcome.waiting.count > 0
+            else {
                 throw ReplicaError(
                     code: ReplicaError.badResponse, message: "the server answered the push without any result")
             }
@@ -179,14 +272,24 @@ struct SyncSession {
         var duplicates = 0
         var rejected: [RejectedChange] = []
         var restamped: [String] = []
+        var waiting: [String] = []
+        var serverRestored = false
     }
 
+    /// Codes a server gives a write it cannot place *yet*: it lacks the entity or revision the write builds
+    /// on. The write stays pending, and is sent again (after the server was restored from a backup, its
+    /// author's laptop sends the base back).
+    static let waitingCodes: Set<String> = [ErrorCode.unknownEntity, ErrorCode.unknownRevision]
+
     private static func applyPushResults(
-        _ response: PushResponse, for batch: [Change], alreadyRestamped: Set<String>, now: Int64, db: Database
+        _ response: PushResponse, for batch: [Change], restamped: [String: Int], deviceId: String, now: Int64,
+        db: Database
     ) throws -> PushOutcome {
         var outcome = PushOutcome()
         let results = Dictionary(response.results.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var refused: [(Change, ErrorDetail)] = []
+        // Writes refused as stamped too far ahead: re-stamped after what this replica has seen the first
+        // time, from the server's clock alone the second (a server allowing less drift than the protocol's).
         var ahead: [Change] = []
         var superseded: [Change] = []
         for change in batch {
@@ -197,8 +300,13 @@ struct SyncSession {
                 if result.status == .accepted { outcome.pushed += 1 } else { outcome.duplicates += 1 }
             case .rejected:
                 let error = result.error ?? ErrorDetail(code: "rejected", message: "refused without a reason")
-                if error.code == ErrorCode.clockAhead && !alreadyRestamped.contains(change.id) {
+                if error.code == ErrorCode.clockAhead && restamped[change.id, default: 0] < 2 {
                     ahead.append(change)
+                } else if waitingCodes.contains(error.code) {
+                    try db.execute(
+                        sql: "UPDATE outbox SET waiting_code = ?, waiting_message = ? WHERE change_id = ?",
+                        arguments: [error.code, error.message, change.id])
+                    outcome.waiting.append(change.id)
                 } else if error.code == ErrorCode.idReused {
                     // The server holds another version of this very write: an earlier copy, sent before it was
                     // re-stamped, arrived late and was stored. The server's version wins; verification
@@ -218,8 +326,11 @@ struct SyncSession {
         outcome.duplicates += superseded.count
         try Replica.absorb([], serverTime: response.serverTime, now: now, db: db)
         if let earliest = ahead.map(\.hlc).min() {
-            outcome.restamped = try ClockState.restampOutbox(from: earliest, serverTime: response.serverTime, db: db)
+            let again = ahead.contains { restamped[$0.id] != nil }
+            outcome.restamped = try ClockState.restampOutbox(
+                from: earliest, serverTime: response.serverTime, afterSeen: !again, db: db)
         }
+        outcome.serverRestored = try Replica.noteEpoch(response.epoch, deviceId: deviceId, db: db)
         return outcome
     }
 
@@ -245,12 +356,26 @@ struct SyncSession {
                 cursor = nil
                 continue
             }
+            let now = replica.wallMillis()
+            let expected = cursor
+            let deviceId = self.deviceId
+            let restored = try await pool.write { db in try Replica.noteEpoch(page.epoch, deviceId: deviceId, db: db) }
+            if restored {
+                // The server's history went back: this page continues a log that no longer exists. Send back
+                // what this device wrote first — a sync pushes before it pulls, so a client that has left the
+                // caseload is removed only after its writes were sent — then start over.
+                prefetch?.cancel()
+                prefetch = nil
+                report.serverRestored = true
+                report.rebuilt = true
+                try await pushPending(&report)
+                cursor = nil
+                continue
+            }
             if page.hasMore {
                 let (transport, token, after) = (self.transport, self.token, page.cursor)
                 prefetch = Task { try await transport.pull(after: after, limit: Replica.pullPageSize, token: token) }
             }
-            let now = replica.wallMillis()
-            let expected = cursor
             let applied = try await pool.write { db -> (inserted: Int, purged: String?)? in
                 // Another sync of this replica may have applied the page already; the cursor only moves forward.
                 guard try String.fetchOne(db, sql: "SELECT cursor FROM sync_state") == expected else { return nil }
@@ -269,7 +394,12 @@ struct SyncSession {
             }
             if let applied {
                 report.pulled += applied.inserted
-                if let purged = applied.purged { report.removedClients.append(purged) }
+                if let purged = applied.purged {
+                    report.removedClients.append(purged)
+                    // At once, not at the end of the sync: a failure later in the sync must not leave the
+                    // removed client's content in the write-ahead log.
+                    try await replica.scrubFiles()
+                }
             }
             report.pages += 1
             progress(SyncProgress(phase: .pulling, report: report))
@@ -282,11 +412,7 @@ struct SyncSession {
     /// the server no longer serves the cursor (offline longer than it keeps history, or a restore).
     func rebuild() async throws {
         let deviceId = self.deviceId
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM changes WHERE device_id <> ?", arguments: [deviceId])
-            try ChangeStore.reprojectAll(db: db)
-            try db.execute(sql: "UPDATE sync_state SET cursor = NULL")
-        }
+        try await pool.write { db in try Replica.rebuild(keeping: deviceId, db: db) }
     }
 
     // MARK: Verify and repair
@@ -294,19 +420,40 @@ struct SyncSession {
     /// Compares every client's digest with the server's and repairs the clients that differ. Returns whether
     /// writes of this device were queued again because the server no longer had them.
     func verifyAndRepair(_ report: inout SyncReport) async throws -> Bool {
-        let pending = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
-        guard pending == 0 else { return false }  // written meanwhile: verify on a later sync
+        // Written meanwhile: verify on a later sync. (Writes waiting for the server to learn what they build
+        // on are not on the server by definition; they are left out of the comparison below.)
+        guard try await !hasUnsentWrites() else { return false }
         let digest = try await transport.digest(token: token)
         let received = replica.wallMillis()
-        let (cursor, local) = try await pool.write { db in
+        let deviceId = self.deviceId
+        let (cursor, local, restored) = try await pool.write { db in
             try Replica.absorb([], serverTime: digest.serverTime, now: received, db: db)
+            if try Replica.noteEpoch(digest.epoch, deviceId: deviceId, db: db) {
+                return (String?.none, [String: ChangeSetDigest](), true)
+            }
             let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state")
             var local: [String: ChangeSetDigest] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, change_count, digest FROM clients") {
                 let value: Int64 = row["digest"]
                 local[row["id"]] = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: value))
             }
-            return (cursor, local)
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT changes.id, changes.client_id FROM outbox JOIN changes ON changes.id = outbox.change_id
+                    WHERE outbox.waiting_code IS NOT NULL
+                    """)
+            {
+                local[row["client_id"]]?.remove(row["id"])
+                if local[row["client_id"]]?.count == 0 { local[row["client_id"]] = nil }
+            }
+            return (cursor, local, false)
+        }
+        if restored {
+            // The server was restored: everything this device wrote goes out again; the next sync pulls.
+            report.serverRestored = true
+            report.rebuilt = true
+            return true
         }
         // The log moved on since the last page: the digests describe a later state. Verify next time.
         guard digest.cursor == cursor else { return false }
@@ -321,6 +468,7 @@ struct SyncSession {
                     try ChangeStore.purgeClient(clientId, reason: ScopeLoss.reason, now: now, db: db)
                 }
                 report.removedClients.append(clientId)
+                try await replica.scrubFiles()
             } else {
                 requeued = try await repair(clientId) || requeued
                 report.repairedClients.append(clientId)

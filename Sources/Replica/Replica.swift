@@ -94,6 +94,7 @@ public final class Replica: Sendable {
                 sql: "INSERT INTO sync_state (singleton, cursor, hlc) VALUES (1, NULL, ?)",
                 arguments: [clock.last.description])
             try ClockState.learn(serverTime: response.serverTime, localWall: now, db: db)
+            try db.execute(sql: "UPDATE sync_state SET server_epoch = ?", arguments: [response.epoch])
             try Self.saveDirectory([response.professional], db: db)
         }
         return replica
@@ -147,13 +148,25 @@ public final class Replica: Sendable {
                     change: try ChangeRow.decode(row), code: row["code"], message: row["message"],
                     rejectedAt: row["rejected_at"])
             }
-            return ReplicaStatus(
+            let waiting = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(ChangeRow.columns), outbox.waiting_code, outbox.waiting_message
+                    FROM outbox JOIN changes ON changes.id = outbox.change_id
+                    WHERE outbox.waiting_code IS NOT NULL ORDER BY changes.local_seq
+                    """
+            ).map { row in
+                WaitingChange(change: try ChangeRow.decode(row), code: row["waiting_code"], message: row["waiting_message"])
+            }
+            var status = ReplicaStatus(
                 identity: try Self.identity(db),
                 pendingChanges: try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0,
                 rejected: rejected,
                 lastSyncAt: try Int64.fetchOne(db, sql: "SELECT last_sync_at FROM sync_state"),
                 clientCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM clients") ?? 0,
                 changeCount: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
+            status.waiting = waiting
+            return status
         }
     }
 

@@ -64,6 +64,9 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let invalidCertificate = "invalidCertificate"
     /// Code: the server revoked this device and the replica deleted its data.
     public static let wiped = "wiped"
+    /// Code: another program kept the replica's files busy; what was asked is stored, but cleaning the files
+    /// of removed data must be retried (the next sync does).
+    public static let busy = "busy"
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

@@ -47,12 +47,26 @@ public struct ReplicaStatus: Hashable, Sendable {
     public let pendingChanges: Int
     /// Writes the server refused.
     public let rejected: [RejectedChange]
+    /// Pending writes the server could not place yet, because it lacks what they build on (a note they
+    /// revise, say, after the server was restored from a backup). They are sent again at every sync and
+    /// are accepted once the server has it again; they are also counted in ``pendingChanges``.
+    public var waiting: [WaitingChange] = []
     /// When the last complete sync finished (Unix milliseconds), if ever.
     public let lastSyncAt: Int64?
     /// Clients in the replica.
     public let clientCount: Int
     /// Changes in the replica.
     public let changeCount: Int
+}
+
+/// A pending write the server could not place yet, and why.
+public struct WaitingChange: Hashable, Sendable {
+    /// The write.
+    public let change: Change
+    /// The server's code: `unknownEntity` or `unknownRevision`.
+    public let code: String
+    /// The server's explanation.
+    public let message: String
 }
 
 /// What one sync did.
@@ -69,8 +83,14 @@ public struct SyncReport: Hashable, Sendable {
     public var pages = 0
     /// Pending writes re-stamped because this laptop's clock ran ahead of the server's.
     public var restamped = 0
-    /// Whether the replica rebuilt from the start of the server's log (its cursor had expired).
+    /// Whether the replica rebuilt from the start of the server's log (its cursor had expired, or the server
+    /// was restored).
     public var rebuilt = false
+    /// Whether the server's history went back (it was restored from a backup): every write of this laptop
+    /// was queued to be sent again.
+    public var serverRestored = false
+    /// Pending writes the server could not place yet (see ``ReplicaStatus/waiting``); sent again next time.
+    public var waiting = 0
     /// Clients whose changes differed from the server's and were repaired.
     public var repairedClients: [String] = []
     /// Clients removed because they left this professional's caseload.

@@ -3,7 +3,8 @@ import GRDB
 /// The replica's SQLite schema, as append-only migrations in SQL.
 ///
 /// - `changes`: every change this replica holds (the data); `local_seq` is the local arrival order.
-/// - `outbox`: changes written here and not yet acknowledged by the server, pushed in `local_seq` order.
+/// - `outbox`: changes written here and not yet acknowledged by the server, pushed in `local_seq` order;
+///   a write the server cannot place yet (`unknownEntity`, `unknownRevision`) waits there with the reason.
 /// - `rejected`: changes the server refused, with its reason, kept until the professional acknowledges.
 /// - `clients`, `entities`: projections maintained in the same transaction as the changes (`clients` also
 ///   keeps each client's change count and digest, compared with the server's to verify the replica).
@@ -93,6 +94,23 @@ enum ReplicaSchema {
                         revision_count INTEGER NOT NULL
                     );
                     CREATE INDEX entities_by_client ON entities(client_id);
+                    """)
+        }
+        migrator.registerMigration("v2-restore-and-waiting-writes") { db in
+            try db.execute(
+                sql: """
+                    -- The server's restore epoch last seen: when it changes, the server's history went back.
+                    ALTER TABLE sync_state ADD COLUMN server_epoch TEXT;
+                    -- A pending write the server could not place yet (it lacks the entity or revision the write
+                    -- builds on, e.g. after a restore): why, until it is accepted.
+                    ALTER TABLE outbox ADD COLUMN waiting_code TEXT;
+                    ALTER TABLE outbox ADD COLUMN waiting_message TEXT;
+                    -- Clients erased (AVG art. 17) while this replica held them, or once held them: anything
+                    -- about them that arrives later (a push result of a sync running at the same time) is kept
+                    -- without content.
+                    CREATE TABLE erased_clients (id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID;
+                    -- Removed content may still be in the write-ahead log: the checkpoint that empties it is owed.
+                    ALTER TABLE sync_state ADD COLUMN scrub_owed INTEGER NOT NULL DEFAULT 0;
                     """)
         }
         return migrator

@@ -113,4 +113,8 @@ public enum ProtocolLimits {
     public static let maxPageChanges = 1000
     /// Page size when the request gives no `limit`.
     public static let defaultPageChanges = 500
+    /// How far ahead of a clock a timestamp may be and still be followed: the servers' default allowed drift
+    /// (`clockAhead` beyond it), and the furthest a replica lets a received timestamp move its own clock
+    /// (10 minutes).
+    public static let maxClockDriftMillis: Int64 = 10 * 60_000
 }

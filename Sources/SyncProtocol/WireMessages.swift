@@ -25,13 +25,20 @@ public struct EnrollResponse: Codable, Hashable, Sendable {
     public var professional: Professional
     /// The server's clock, for the replica's hybrid logical clock.
     public var serverTime: HLCTimestamp
+    /// The server's restore epoch: it changes when the server's history went back (a restore from a backup).
+    /// A replica that sees it change sends back everything it wrote and pulls from the start. Absent from
+    /// servers that predate it.
+    public var epoch: String?
 
     /// Creates a response.
-    public init(deviceId: String, token: String, professional: Professional, serverTime: HLCTimestamp) {
+    public init(
+        deviceId: String, token: String, professional: Professional, serverTime: HLCTimestamp, epoch: String? = nil
+    ) {
         self.deviceId = deviceId
         self.token = token
         self.professional = professional
         self.serverTime = serverTime
+        self.epoch = epoch
     }
 }
 
@@ -79,11 +86,16 @@ public struct PushResponse: Codable, Hashable, Sendable {
     public var results: [PushResult]
     /// The server's clock after the push.
     public var serverTime: HLCTimestamp
+    /// The server's restore epoch: it changes when the server's history went back (a restore from a backup).
+    /// A replica that sees it change sends back everything it wrote and pulls from the start. Absent from
+    /// servers that predate it.
+    public var epoch: String?
 
     /// Creates a response.
-    public init(results: [PushResult], serverTime: HLCTimestamp) {
+    public init(results: [PushResult], serverTime: HLCTimestamp, epoch: String? = nil) {
         self.results = results
         self.serverTime = serverTime
+        self.epoch = epoch
     }
 }
 
@@ -134,16 +146,21 @@ public struct PullResponse: Codable, Hashable, Sendable {
     public var serverTime: HLCTimestamp
     /// A caseload change that takes effect after ``changes``; absent on most pages.
     public var scope: ScopeNotice?
+    /// The server's restore epoch: it changes when the server's history went back (a restore from a backup).
+    /// A replica that sees it change sends back everything it wrote and pulls from the start. Absent from
+    /// servers that predate it.
+    public var epoch: String?
 
     /// Creates a response.
     public init(changes: [Change], cursor: String, hasMore: Bool, professionals: [Professional],
-                serverTime: HLCTimestamp, scope: ScopeNotice? = nil) {
+                serverTime: HLCTimestamp, scope: ScopeNotice? = nil, epoch: String? = nil) {
         self.changes = changes
         self.cursor = cursor
         self.hasMore = hasMore
         self.professionals = professionals
         self.serverTime = serverTime
         self.scope = scope
+        self.epoch = epoch
     }
 }
 
@@ -155,12 +172,17 @@ public struct DigestResponse: Codable, Hashable, Sendable {
     public var clients: [ClientDigest]
     /// The server's clock.
     public var serverTime: HLCTimestamp
+    /// The server's restore epoch: it changes when the server's history went back (a restore from a backup).
+    /// A replica that sees it change sends back everything it wrote and pulls from the start. Absent from
+    /// servers that predate it.
+    public var epoch: String?
 
     /// Creates a response.
-    public init(cursor: String, clients: [ClientDigest], serverTime: HLCTimestamp) {
+    public init(cursor: String, clients: [ClientDigest], serverTime: HLCTimestamp, epoch: String? = nil) {
         self.cursor = cursor
         self.clients = clients
         self.serverTime = serverTime
+        self.epoch = epoch
     }
 }
 

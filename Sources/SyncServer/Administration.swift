@@ -1,5 +1,6 @@
 public import Casework
 import ChangeLog
+import Foundation
 public import SyncProtocol
 
 /// What an administrator does on the server: teams, professionals, clients and enrollment codes.
@@ -12,16 +13,38 @@ public struct Administration: Sendable {
 
     /// The store administered.
     public let store: any SyncStore
+    /// Where every operation is also recorded, outside the database, to be done again after a restore.
+    public let journal: OperationsJournal?
     let wallMillis: @Sendable () -> Int64
     /// Who acts, for the audit log: `administrator`, with the operating-system user when known.
     let actor: String
 
     /// Creates the administration for a store; `operator` names the person at the keyboard in the audit log.
-    public init(store: any SyncStore, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis,
-                operatorName: String? = nil) {
+    /// With a `journal`, every operation is recorded there too once the database has it.
+    public init(store: any SyncStore, journal: OperationsJournal? = nil,
+                wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis, operatorName: String? = nil) {
         self.store = store
+        self.journal = journal
         self.wallMillis = wallMillis
         self.actor = operatorName.map { "administrator:\($0)" } ?? Change.administratorId
+    }
+
+    /// Records a done operation in the journal. A failure here leaves the operation done but unrecorded: it
+    /// is reported, because a restore would not do it again.
+    private func journal(_ entry: JournalEntry) throws {
+        do {
+            try journal?.record(entry)
+        } catch {
+            throw StoreError(
+                code: "journalFailed",
+                message: "done, but not recorded in the operations journal \(journal?.path ?? ""), so a restore from an "
+                    + "earlier backup would not do it again: \(error)")
+        }
+    }
+
+    /// The timestamp of a server-side change made now (see ``ServerClock``).
+    private func stamp(_ now: Int64) async throws -> HLCTimestamp {
+        try await store.serverStamp(wallMillis: now, maxAheadMillis: ServerClock.defaultMaxAheadMillis)
     }
 
     /// Records an administrative action in the audit log.
@@ -37,6 +60,9 @@ public struct Administration: Sendable {
         let team = TeamRecord(id: Identifier.make(wallMillis: now), name: name, createdAt: now)
         try await store.createTeam(team)
         try await audit("teamCreate", details: ["team": team.id])
+        var entry = JournalEntry(kind: .teamCreate, at: now)
+        entry.team = team
+        try journal(entry)
         return team
     }
 
@@ -52,6 +78,10 @@ public struct Administration: Sendable {
         try await audit(
             "professionalCreate",
             details: ["professional": professional.id, "discipline": discipline.rawValue, "teams": teamIds.joined(separator: ",")])
+        var entry = JournalEntry(kind: .professionalCreate, at: now)
+        entry.professional = professional
+        entry.teamIds = teamIds
+        try journal(entry)
         return professional
     }
 
@@ -64,10 +94,15 @@ public struct Administration: Sendable {
         let change = Change(
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType,
             entityId: clientId, operation: event.operation, payload: event.payload,
-            hlc: Self.stamp(now), authorId: Change.administratorId, authorDiscipline: nil,
+            hlc: try await stamp(now), authorId: Change.administratorId, authorDiscipline: nil,
             deviceId: Change.serverDeviceId)
         try await store.registerClient(ClientRecord(id: clientId, teamId: teamId, createdAt: now), registration: change)
         try await audit("clientCreate", clients: [clientId], details: ["team": teamId])
+        var entry = JournalEntry(kind: .clientRegister, at: now)
+        entry.clientId = clientId
+        entry.teamId = teamId
+        entry.change = change
+        try journal(entry)
         return clientId
     }
 
@@ -77,16 +112,21 @@ public struct Administration: Sendable {
     /// the client have it removed from their replica on their next sync, after their pending writes about it
     /// were pushed (writes made before the move are accepted, later ones are refused).
     public func moveClient(_ clientId: String, toTeam teamId: String) async throws {
+        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+        guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
         let now = wallMillis()
         let event = CaseEvent.clientMoved(teamId: teamId)
         let change = Change(
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
-            operation: event.operation, payload: event.payload, hlc: Self.stamp(now),
+            operation: event.operation, payload: event.payload, hlc: try await stamp(now),
             authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
-        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
-        guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
         try await store.moveClient(clientId, toTeam: teamId, change: change)
         try await audit("clientMove", clients: [clientId], details: ["team": teamId])
+        var entry = JournalEntry(kind: .clientMove, at: now)
+        entry.clientId = clientId
+        entry.teamId = teamId
+        entry.change = change
+        try journal(entry)
     }
 
     /// Erases a client (AVG article 17): the content of every change about them is removed from the server,
@@ -100,19 +140,44 @@ public struct Administration: Sendable {
         let event = CaseEvent.clientErased
         let tombstone = Change(
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
-            operation: event.operation, payload: event.payload, hlc: Self.stamp(now),
+            operation: event.operation, payload: event.payload, hlc: try await stamp(now),
             authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
-        let removed = try await store.eraseClient(clientId, tombstone: tombstone, at: now)
-        try await audit("clientErase", clients: [clientId], details: ["changesRemoved": String(removed), "reason": reason])
+        let removed = try await erase(clientId, tombstone: tombstone, at: now, reason: reason)
+        var entry = JournalEntry(kind: .clientErase, at: now)
+        entry.clientId = clientId
+        entry.change = tombstone
+        entry.reason = reason
+        do {
+            try journal?.recordErasure(entry)
+        } catch {
+            throw StoreError(
+                code: "journalFailed",
+                message: "the client is erased, but the operations journal \(journal?.path ?? "") could not record it or "
+                    + "remove the client's name: a restore from an earlier backup would not erase the client again: \(error)")
+        }
         return removed
+    }
+
+    /// Erases on the store, with its audit entry in the same transaction.
+    private func erase(_ clientId: String, tombstone: Change, at now: Int64, reason: String) async throws -> Int {
+        let actor = self.actor
+        return try await store.eraseClient(clientId, tombstone: tombstone, at: now) { removed in
+            AuditEntry(
+                at: now, actor: actor, action: "admin.clientErase", clientIds: [clientId],
+                details: ["changesRemoved": String(removed), "reason": reason])
+        }
     }
 
     /// Revokes a device: its next request is answered with `deviceRevoked`, and it wipes its replica.
     public func revokeDevice(_ deviceId: String) async throws {
-        guard try await store.revokeDevice(deviceId, at: wallMillis()) else {
+        let now = wallMillis()
+        guard try await store.revokeDevice(deviceId, at: now) else {
             throw StoreError(code: "notFound", message: "no device \(deviceId)")
         }
         try await audit("deviceRevoke", details: ["device": deviceId])
+        var entry = JournalEntry(kind: .deviceRevoke, at: now)
+        entry.deviceId = deviceId
+        try journal(entry)
     }
 
     /// Stops serving pull cursors older than `keepMillis`: devices that have not synced since then rebuild
@@ -138,17 +203,117 @@ public struct Administration: Sendable {
         return code
     }
 
-    /// The timestamp of an administrator's change: the server's wall clock itself. Devices' clocks may run
-    /// up to the allowed drift ahead, but a move must take effect when it is made, not minutes later.
-    static func stamp(_ wallMillis: Int64) -> HLCTimestamp {
-        HLCTimestamp(wallMillis: wallMillis, logical: 0)
-    }
-
     private func checkName(_ name: String, field: String) throws {
         do throws(CaseworkError) {
             try TextRules.checkName(name, field: field)
         } catch {
             throw StoreError(code: "invalidInput", message: error.message)
         }
+    }
+}
+
+/// What a replay of the operations journal did to a restored database.
+public struct JournalReplay: Hashable, Sendable {
+    /// The operations done again, one readable line each (ids only, no names).
+    public var reapplied: [String] = []
+    /// Operations that could not be done again, and why.
+    public var failed: [String] = []
+
+    /// An empty replay.
+    public init() {}
+}
+
+extension Administration {
+    /// Does again every operation of `journal` that the database lacks — after a restore from a backup made
+    /// before them — with the same ids and timestamps: teams, professionals, client registrations and moves,
+    /// device enrollments, revocations and erasures. Operations the database has are skipped, so a replay is
+    /// safe to run at any time; on a database that is up to date it does nothing. Erasures are done again
+    /// with their audit entries; the replay itself is audited when it did anything.
+    public func reapply(_ journal: OperationsJournal) async throws -> JournalReplay {
+        let entries = try journal.entries()
+        guard !entries.isEmpty else { return JournalReplay() }
+        var teams = Set(try await store.teams().map(\.id))
+        var professionals = Set(try await store.professionals().map(\.professional.id))
+        var clients = Dictionary(try await store.clients().map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        var devices = Dictionary(try await store.devices().map { ($0.id, $0.revokedAt != nil) }, uniquingKeysWith: { $1 })
+        var replay = JournalReplay()
+        for entry in entries {
+            do {
+                if let line = try await reapply(
+                    entry, teams: &teams, professionals: &professionals, clients: &clients, devices: &devices)
+                {
+                    replay.reapplied.append(line)
+                }
+            } catch {
+                replay.failed.append("\(entry.kind.rawValue) of \(wallMillisText(entry.at)): \(error)")
+            }
+        }
+        if !replay.reapplied.isEmpty || !replay.failed.isEmpty {
+            try await store.appendAudit(AuditEntry(
+                at: wallMillis(), actor: actor, action: "admin.journalReplay",
+                details: ["reapplied": String(replay.reapplied.count), "failed": String(replay.failed.count), "journal": journal.path]))
+        }
+        return replay
+    }
+
+    private func reapply(
+        _ entry: JournalEntry, teams: inout Set<String>, professionals: inout Set<String>,
+        clients: inout [String: ClientRecord], devices: inout [String: Bool]
+    ) async throws -> String? {
+        switch entry.kind {
+        case .teamCreate:
+            guard let team = entry.team, !teams.contains(team.id) else { return nil }
+            try await store.createTeam(team)
+            teams.insert(team.id)
+            return "team \(team.id) created again"
+        case .professionalCreate:
+            guard let professional = entry.professional, !professionals.contains(professional.id) else { return nil }
+            try await store.createProfessional(professional, teamIds: entry.teamIds ?? [], createdAt: entry.at)
+            professionals.insert(professional.id)
+            return "professional \(professional.id) created again"
+        case .clientRegister:
+            guard let clientId = entry.clientId, let teamId = entry.teamId, let change = entry.change,
+                clients[clientId] == nil
+            else { return nil }
+            let record = ClientRecord(id: clientId, teamId: teamId, createdAt: entry.at)
+            try await store.registerClient(record, registration: change)
+            clients[clientId] = record
+            return "client \(clientId) registered again"
+        case .clientMove:
+            guard let clientId = entry.clientId, let teamId = entry.teamId, let change = entry.change,
+                let client = clients[clientId], client.erasedAt == nil, try await !store.holdsChange(change.id)
+            else { return nil }
+            try await store.moveClient(clientId, toTeam: teamId, change: change)
+            clients[clientId] = ClientRecord(id: clientId, teamId: teamId, createdAt: client.createdAt)
+            return "client \(clientId) moved to team \(teamId) again"
+        case .clientErase:
+            guard let clientId = entry.clientId, let tombstone = entry.change, let client = clients[clientId],
+                client.erasedAt == nil
+            else { return nil }
+            let removed = try await erase(
+                clientId, tombstone: tombstone, at: entry.at,
+                reason: "done again after a restore: " + (entry.reason ?? ""))
+            clients[clientId]?.erasedAt = entry.at
+            return "client \(clientId) erased again (\(removed) changes removed)"
+        case .deviceEnroll:
+            guard let deviceId = entry.deviceId, let professionalId = entry.professionalId, let hash = entry.tokenHash,
+                devices[deviceId] == nil
+            else { return nil }
+            _ = try await store.restoreDevice(
+                NewDevice(id: deviceId, name: entry.deviceName, tokenHash: hash), professionalId: professionalId,
+                enrolledAt: entry.at, codeHash: entry.codeHash)
+            devices[deviceId] = false
+            return "device \(deviceId) enrolled again"
+        case .deviceRevoke:
+            guard let deviceId = entry.deviceId, devices[deviceId] == false else { return nil }
+            _ = try await store.revokeDevice(deviceId, at: entry.at)
+            devices[deviceId] = true
+            try await audit("deviceRevoke", details: ["device": deviceId, "reason": "done again after a restore"])
+            return "device \(deviceId) revoked again"
+        }
+    }
+
+    private func wallMillisText(_ millis: Int64) -> String {
+        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 }

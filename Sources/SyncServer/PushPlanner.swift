@@ -13,18 +13,38 @@ public struct PushFacts: Sendable {
     public var clientTeams: [String: [TeamSpan]]
     /// The latest timestamp the server accepted from the pushing device, if any.
     public var deviceHighWater: HLCTimestamp?
+    /// What the pushing device could know, in log positions; `nil` when unknown (then it is treated as
+    /// knowing everything: it may write only about its caseload as it is now).
+    public var device: DeviceFacts?
     /// Changes of the batch that were refused for good before, with the reason.
     public var refused: [String: ErrorDetail] = [:]
 
     /// Creates push facts.
     public init(
         existing: [String: Change], entities: [String: EntityFacts], clientTeams: [String: [TeamSpan]],
-        deviceHighWater: HLCTimestamp? = nil
+        deviceHighWater: HLCTimestamp? = nil, device: DeviceFacts? = nil
     ) {
         self.existing = existing
         self.entities = entities
         self.clientTeams = clientTeams
         self.deviceHighWater = deviceHighWater
+        self.device = device
+    }
+}
+
+/// What the server knows for certain about a device's view of the log: positions, not clocks, so a device
+/// cannot change them by stamping its changes.
+public struct DeviceFacts: Hashable, Sendable {
+    /// The end of the log when the device enrolled: it cannot have seen anything after it before then.
+    public var enrolledSeq: Int64
+    /// The furthest log position the server has sent the device: it has been told of every caseload
+    /// change up to it.
+    public var pulledTo: Int64
+
+    /// Creates device facts.
+    public init(enrolledSeq: Int64, pulledTo: Int64) {
+        self.enrolledSeq = enrolledSeq
+        self.pulledTo = pulledTo
     }
 }
 
@@ -34,8 +54,8 @@ public struct PushPlan: Sendable {
     public var results: [PushResult]
     /// The changes to store, in request order.
     public var accepted: [Change]
-    /// Changes refused for good by this push, to remember (every refusal but `clockAhead`, which the device
-    /// answers by sending the change again with a new timestamp).
+    /// Changes refused for good by this push, to remember (every refusal but those that depend on what the
+    /// server holds or on its clock: ``PushPlanner/healableCodes``).
     public var refusedForGood: [(id: String, error: ErrorDetail)] = []
     /// For accepted changes only one discipline may read (a `discipline` note and its revisions): that
     /// discipline, by change id.
@@ -53,14 +73,24 @@ public struct PushPlan: Sendable {
 ///    nothing of it is stored any more), different content is `idReused`; a
 ///    change refused before for good gets the same refusal again (a late replay cannot change the outcome);
 /// 4. the timestamp is at most `maxDriftMillis` ahead of the server's wall clock (`clockAhead`);
-/// 5. the client belonged to one of the caller's teams at the change's timestamp, or at the latest timestamp
-///    already accepted from the device if that is later (`outOfScope`, also for clients that do not exist):
-///    writes made offline while the caller still had the client are accepted, later ones are not;
+/// 5. the client is in the caller's caseload now, at the server's clock — or the caller's team held it until
+///    a move or erasure at log position *p* and the write could have been made while it did: the device
+///    enrolled before *p*, has not been sent anything at or past *p* (so it has not been told of the loss),
+///    and the change's timestamp — or the latest timestamp already accepted from the device, if later —
+///    lies in that team's span (`outOfScope`, also for clients that do not exist): writes made offline
+///    before a move are accepted, while a device that knows of the move, or was enrolled after it, cannot
+///    write about the client by stamping its change in the past;
 /// 6. the payload has the shape of its operation (`invalidPayload`, `unknownOperation`);
 /// 7. the domain rules of ``CaseworkRules`` hold (their codes).
 /// Changes are checked in request order against the facts plus the changes accepted before them, so a
 /// note and its revision can travel in one batch.
 public enum PushPlanner {
+    /// Refusals that depend on what the server holds or on its clock, not on the change itself: the entity or
+    /// revision may arrive later (a server restored from a backup learns it again from its author), and a
+    /// re-stamped change is a new attempt. They are never remembered as final; the replica keeps such a
+    /// change pending and sends it again.
+    public static let healableCodes: Set<String> = [ErrorCode.clockAhead, ErrorCode.unknownEntity, ErrorCode.unknownRevision]
+
     /// Plans a push by `principal` of `changes`, given the stored `facts` and the server's wall time.
     public static func plan(
         _ changes: [Change], by principal: Principal, facts: PushFacts, wallMillis: Int64, maxDriftMillis: Int64
@@ -88,7 +118,7 @@ public enum PushPlanner {
             } catch {
                 plan.results.append(PushResult(id: change.id, status: .rejected, error: error))
                 let identity = [ErrorCode.invalidChange, ErrorCode.wrongDevice, ErrorCode.wrongAuthor, ErrorCode.wrongDiscipline]
-                if error.code != ErrorCode.clockAhead, error.code != ErrorCode.idReused, !identity.contains(error.code),
+                if !healableCodes.contains(error.code), error.code != ErrorCode.idReused, !identity.contains(error.code),
                     facts.refused[change.id] == nil
                 {
                     facts.refused[change.id] = error
@@ -137,6 +167,27 @@ public enum PushPlanner {
         }
     }
 
+    /// Rule 5: the caseload now, or a write the device could have made before it lost the client.
+    ///
+    /// Why it is safe: a device's clock is its own claim, but enrollment and what the server has sent it are
+    /// the server's facts. A write about a client the caller's teams no longer hold is accepted only from a
+    /// device that existed before the client left and has not been told since — exactly the devices that can
+    /// hold honest offline writes from before the move — and only stamped inside the span, and not after
+    /// anything the device already sent. A device enrolled later, or one that has pulled past the move
+    /// (which an honest replica does only after pushing everything it wrote before), is refused whatever it
+    /// stamps.
+    static func mayWrite(about change: Change, by principal: Principal, facts: PushFacts) -> Bool {
+        let spans = (facts.clientTeams[change.clientId] ?? []).filter { principal.teamIds.contains($0.teamId) }
+        if spans.contains(where: { $0.to == nil }) { return true }
+        guard let device = facts.device else { return false }
+        // A device writes in clock order, so nothing it writes can be older than what it already sent.
+        let writtenAt = max(change.hlc, facts.deviceHighWater ?? change.hlc)
+        return spans.contains { span in
+            guard let end = span.endSeq else { return false }
+            return device.enrolledSeq < end && device.pulledTo < end && span.contains(writtenAt)
+        }
+    }
+
     private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {
         guard let stored = facts.existing[change.id] else { return false }
         guard stored.isSameWrite(as: change) else {
@@ -154,12 +205,7 @@ public enum PushPlanner {
                 code: ErrorCode.clockAhead,
                 message: "timestamp is more than \(maxDriftMillis / 1000) s ahead of the server clock")
         }
-        // In the caseload when it was written: a change made offline before the client moved away is accepted.
-        // A device writes in clock order, so nothing it writes can be older than what it already sent: that
-        // stops a device from backdating a write to before it lost the client.
-        let writtenAt = max(change.hlc, facts.deviceHighWater ?? change.hlc)
-        let spans = facts.clientTeams[change.clientId] ?? []
-        guard spans.contains(where: { principal.teamIds.contains($0.teamId) && $0.contains(writtenAt) }) else {
+        guard mayWrite(about: change, by: principal, facts: facts) else {
             throw ErrorDetail(code: ErrorCode.outOfScope, message: "client \(change.clientId) is not in your caseload")
         }
         do throws(CaseworkError) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Casework
 import Foundation
 import Logging
+import SyncProtocol
 import SyncServer
 
 /// `--data DIR` or `--postgres URL` for admin commands, falling back to `SAMENSPEL_DATA` or
@@ -13,18 +14,26 @@ struct AdminOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The server's PostgreSQL URL [SAMENSPEL_POSTGRES_URL].", valueName: "url"))
     var postgres: String?
 
+    @Option(help: ArgumentHelp(
+        "The operations journal, kept outside the database so a restore can redo what was done since the backup [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl).",
+        valueName: "file"))
+    var journal: String?
+
     /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`).
     func withAdministration<T: Sendable>(_ body: @Sendable (Administration) async throws -> T) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
-        switch try StorageChoice(data: data, postgres: postgres) {
+        let choice = try StorageChoice(data: data, postgres: postgres)
+        let journal = try choice.journal(journal)
+        switch choice {
         case .sqlite(let directory):
-            return try await body(Administration(store: try SQLiteSyncStore(directory: directory), operatorName: user))
+            return try await body(
+                Administration(store: try SQLiteSyncStore(directory: directory), journal: journal, operatorName: user))
         case .postgres(let url):
             var logger = Logger(label: "samenspel.admin")
             logger.logLevel = .warning
             do {
                 return try await PostgresSyncStore.withStore(url: url, logger: logger) { store in
-                    try await body(Administration(store: store, operatorName: user))
+                    try await body(Administration(store: store, journal: journal, operatorName: user))
                 }
             } catch let error as StoreError where error == .unavailable {
                 throw CLIError("cannot reach PostgreSQL at \(PostgresSyncStore.target(of: url)); nothing was changed")
@@ -40,7 +49,7 @@ struct AdminCommand: AsyncParsableCommand {
         discussion: "Works while the server runs. Ids are printed alone on stdout.",
         subcommands: [
             TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self,
-            DeviceCommand.self, AuditCommand.self, CompactCommand.self, BackupCommand.self,
+            DeviceCommand.self, AuditCommand.self, CompactCommand.self, BackupCommand.self, RestoreCommand.self,
         ])
 
     @OptionGroup var options: AdminOptions
@@ -241,10 +250,9 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Copy the SQLite database to --to FILE, consistently, while the server runs.",
         discussion: """
-            Restore: stop the server, copy the backup to samenspel-server.sqlite in the data folder (remove \
-            any samenspel-server.sqlite-wal and -shm files there), start the server. Laptops that synced \
-            after the backup was taken rebuild their replica on their next sync and push their own writes \
-            again, so nothing they hold is lost. For PostgreSQL, use pg_dump and pg_restore (Deploy/README.md).
+            Restore it with `samenspel admin restore --from FILE` (stop the server first). The copy has a \
+            restore epoch of its own, so laptops notice a restore of it, however it is done, and send back \
+            what it lacks. For PostgreSQL, use pg_dump and pg_restore, then `admin restore` (Deploy/README.md).
             """)
 
     @ParentCommand var admin: AdminCommand
@@ -257,6 +265,76 @@ struct BackupCommand: AsyncParsableCommand {
         }
         let store = try SQLiteSyncStore(directory: directory)
         let summary = try await store.backup(to: to)
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
+        try await store.appendAudit(AuditEntry(
+            at: WallClock.millis(), actor: user.map { "administrator:\($0)" } ?? "administrator", action: "admin.backup",
+            details: ["position": String(summary.position), "changes": String(summary.changes)]))
         printError("backed up \(summary.changes) changes (log position \(summary.position)) to \(to)")
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore the server's database from a backup, and redo what was done since.",
+        discussion: """
+            SQLite: stop the server, then `samenspel admin --data DIR restore --from BACKUP`. The backup \
+            replaces the database (which is kept beside it, renamed samenspel-server.sqlite.replaced-TIME). \
+            PostgreSQL: restore with pg_restore first, then run `samenspel admin --postgres URL restore` on the \
+            restored database before any instance serves it.
+
+            Then the operations journal (--journal) is replayed: devices revoked since the backup stay \
+            revoked, clients erased since the backup are erased again, and teams, professionals, clients, \
+            moves and enrollments since the backup are redone with their original ids. Every operation redone \
+            is printed and audited. The database gets a new restore epoch: on their next sync the laptops \
+            notice that the server went back, send again every write of theirs, and pull what they lack, so \
+            nothing written on a laptop since the backup is lost.
+            """)
+
+    @ParentCommand var admin: AdminCommand
+    @Option(help: ArgumentHelp("The backup file (SQLite).", valueName: "file")) var from: String?
+
+    func run() async throws {
+        let choice = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres)
+        let journal = try choice.journal(admin.options.journal)
+        var lock: DataFolderLock?
+        switch choice {
+        case .sqlite(let directory):
+            guard let from else { throw ValidationError("give the backup to restore: --from FILE") }
+            lock = try DataFolderLock.exclusive(directory: directory)
+            let summary = try SQLiteSyncStore.restore(from: from, into: directory, at: WallClock.millis())
+            printError("restored \(summary.changes) changes (log position \(summary.position)) from \(from)")
+            if let replaced = summary.replacedDatabase {
+                printError("the database it replaced is kept as \(replaced) (delete it once the restore is checked)")
+            }
+        case .postgres:
+            guard from == nil else {
+                throw CLIError("restore PostgreSQL with pg_restore first, then run `admin restore` without --from")
+            }
+        }
+        let replay = try await admin.options.withAdministration { administration in
+            let epoch = try await administration.store.renewEpoch()
+            var replay = JournalReplay()
+            if let journal { replay = try await administration.reapply(journal) }
+            try await administration.store.appendAudit(AuditEntry(
+                at: WallClock.millis(), actor: "administrator", action: "admin.restore",
+                details: [
+                    "from": from ?? "pg_restore", "epoch": epoch, "reapplied": String(replay.reapplied.count),
+                    "failed": String(replay.failed.count),
+                ]))
+            return replay
+        }
+        withExtendedLifetime(lock) {}
+        for line in replay.reapplied { printError("redone: \(line)") }
+        for line in replay.failed { printError("could not redo: \(line)") }
+        if let journal {
+            printError("redid \(replay.reapplied.count) operation(s) from the journal \(journal.path) made since the backup")
+        } else {
+            printError(
+                "no operations journal (--journal): erasures, revocations, enrollments and other admin actions since the "
+                    + "backup are NOT redone; redo them by hand before the server serves")
+        }
+        printError("laptops send back what they wrote since the backup on their next sync; start the server")
+        if !replay.failed.isEmpty { throw ExitCode(1) }
     }
 }

@@ -28,6 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
     var postgresPoolSize: Int?
 
     @Option(help: ArgumentHelp(
+        "The operations journal: admin actions and enrollments, redone after a restore [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl).",
+        valueName: "file"))
+    var journal: String?
+
+    @Option(help: ArgumentHelp(
         "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). For other hosts serve HTTPS (--tls-cert/--tls-key) or put a TLS proxy in front.",
         valueName: "address"))
     var host: String?
@@ -96,13 +101,19 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let logger = Logger(label: "samenspel.server")
-        let configuration = try serverConfiguration()
+        var configuration = try serverConfiguration()
+        let choice = try StorageChoice(data: data, postgres: postgres)
+        configuration.journal = try choice.journal(journal)
+        // Held while serving: `admin restore` refuses to replace the database under a running server.
+        var lock: DataFolderLock?
+        if case .sqlite(let directory) = choice { lock = try DataFolderLock.serving(directory: directory) }
+        defer { withExtendedLifetime(lock) {} }
         if configuration.tls == nil && !["127.0.0.1", "localhost", "::1"].contains(configuration.host) {
             logger.warning(
                 "serving plain HTTP on a non-loopback interface: put a TLS proxy in front, or give --tls-cert and --tls-key",
                 metadata: ["server.host": "\(configuration.host)"])
         }
-        let storage = try await openStorage(logger: logger)
+        let storage = try await openStorage(journal: configuration.journal, logger: logger)
         let server = try await RunningServer.start(
             store: storage.store, configuration: configuration, services: storage.services,
             shutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -126,6 +137,28 @@ struct ServeCommand: AsyncParsableCommand {
                 Foundation.exit(1)
             }
         }
+    }
+
+    /// Redoes what the operations journal holds and the database lacks before serving: a database that was
+    /// put back from a backup by hand (not with `admin restore`) must not serve revoked devices or erased
+    /// clients. Anything redone gives the database a new restore epoch, so laptops send back what it lacks.
+    func redoJournal(_ journal: OperationsJournal?, on store: any SyncStore, logger: Logger) async throws {
+        guard let journal else {
+            logger.warning(
+                "no operations journal (--journal): after a restore from a backup, erasures, revocations and enrollments made since it would have to be redone by hand")
+            return
+        }
+        let administration = Administration(store: store, journal: journal, operatorName: "server")
+        let replay = try await administration.reapply(journal)
+        guard !replay.reapplied.isEmpty || !replay.failed.isEmpty else { return }
+        let epoch = try await store.renewEpoch()
+        logger.warning(
+            "the database lacked operations of the journal (restored from a backup?): redone before serving",
+            metadata: [
+                "journal.path": "\(journal.path)", "journal.redone": "\(replay.reapplied.count)",
+                "journal.failed": "\(replay.failed.count)", "server.epoch": "\(epoch)",
+            ])
+        for line in replay.failed { logger.error("could not redo an operation of the journal", metadata: ["journal.entry": "\(line)"]) }
     }
 
     /// The server settings from flags, environment and defaults.
@@ -159,17 +192,24 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// The store, the services it needs running, and a description for the log (no password).
-    func openStorage(logger: Logger) async throws -> (store: any SyncStore, services: [any Service], description: String) {
+    /// The journal is replayed on it first (see ``redoJournal(_:on:logger:)``).
+    func openStorage(journal: OperationsJournal?, logger: Logger) async throws
+        -> (store: any SyncStore, services: [any Service], description: String)
+    {
         switch try StorageChoice(data: data, postgres: postgres) {
         case .sqlite(let directory):
-            return (try SQLiteSyncStore(directory: directory), [], "sqlite")
+            let store = try SQLiteSyncStore(directory: directory)
+            try await redoJournal(journal, on: store, logger: logger)
+            return (store, [], "sqlite")
         case .postgres(let url):
             let poolSize = try Settings.value(postgresPoolSize, "SAMENSPEL_POSTGRES_POOL_SIZE", default: 20)
             guard poolSize >= 1 else { throw ValidationError("the PostgreSQL pool size must be at least 1") }
             // Migrate first, on a pool of its own, so that the server never serves on an old schema.
             let store = try PostgresSyncStore(url: url, maxConnections: poolSize, logger: logger)
             do {
-                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger) { _ in }
+                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger) { migrated in
+                    try await redoJournal(journal, on: migrated, logger: logger)
+                }
             } catch let error as StoreError where error == .unavailable {
                 throw CLIError("cannot reach PostgreSQL at \(store.target); is it running, and are the URL and password right?")
             }
@@ -182,6 +222,16 @@ struct ServeCommand: AsyncParsableCommand {
 enum StorageChoice {
     case sqlite(String)
     case postgres(String)
+
+    /// The operations journal: `flag`, else `SAMENSPEL_JOURNAL`, else next to a SQLite database; none for
+    /// PostgreSQL unless given (several instances must share one file).
+    func journal(_ flag: String?) throws -> OperationsJournal? {
+        if let path = try Settings.value(flag, "SAMENSPEL_JOURNAL") as String? { return OperationsJournal(path: path) }
+        if case .sqlite(let directory) = self {
+            return OperationsJournal(path: OperationsJournal.defaultPath(dataDirectory: directory))
+        }
+        return nil
+    }
 
     init(data: String?, postgres: String?) throws {
         switch (data, postgres) {

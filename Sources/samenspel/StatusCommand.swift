@@ -18,6 +18,15 @@ struct StatusCommand: AsyncParsableCommand {
         print("clients:      \(status.clientCount)")
         print("changes:      \(status.changeCount)")
         print("pending:      \(status.pendingChanges) write(s) not yet on the server")
+        if !status.waiting.isEmpty {
+            print("waiting:      \(status.waiting.count) of them the server cannot place yet; sent again at every sync")
+            for waiting in status.waiting {
+                let change = waiting.change
+                print(
+                    "  \(change.id)  \(change.entityType).\(change.operation) \(change.entityId) client \(change.clientId) "
+                        + "— \(waiting.code): \(waiting.message)")
+            }
+        }
         print("last sync:    \(status.lastSyncAt.map { CalendarTime.iso8601(millis: $0) } ?? "never")")
         print("rejected:     \(status.rejected.count)"
             + (status.rejected.isEmpty ? "" : " (once dealt with: samenspel rejected ack CHANGE_ID)"))

@@ -38,7 +38,14 @@ struct SyncCommand: AsyncParsableCommand {
         if report.restamped > 0 {
             summary += "; re-stamped \(report.restamped) write(s): this laptop's clock runs ahead of the server's"
         }
-        if report.rebuilt { summary += "; rebuilt the replica from the server (it had been offline too long)" }
+        if report.serverRestored {
+            summary += "; the server was restored from a backup: sent back every write of this laptop it lacked"
+        } else if report.rebuilt {
+            summary += "; rebuilt the replica from the server (it had been offline too long)"
+        }
+        if report.waiting > 0 {
+            summary += "; \(report.waiting) write(s) wait until the server has what they build on (sent again next sync)"
+        }
         if !report.repairedClients.isEmpty { summary += "; repaired \(report.repairedClients.count) client(s)" }
         if !report.removedClients.isEmpty {
             summary += "; removed \(report.removedClients.count) client(s) no longer in your caseload"

@@ -49,6 +49,12 @@ final class FaultyTransport: SyncTransport {
 
     var injectedFaults: Int { state.withLock { $0.injected } }
 
+    /// Forgets the delayed requests: the server process they were sent to has stopped (a request cannot
+    /// outlive the TCP connection to a process that is gone).
+    func dropDelayed() {
+        state.withLock { $0.delayed = [] }
+    }
+
     /// Delivers the delayed requests now, in random order; their answers go nowhere.
     func deliverDelayed() async {
         let (base, requests) = state.withLock { state in

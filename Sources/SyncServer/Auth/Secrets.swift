@@ -16,6 +16,11 @@ enum Secrets {
         return stride(from: 0, to: 16, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
     }
 
+    /// A new restore epoch: 16 random bytes in lowercase hexadecimal.
+    static func makeEpoch() -> String {
+        randomBytes(16).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
     /// The form an enrollment code is hashed in: upper case, without separators or spaces; Crockford's
     /// look-alikes (`O`→`0`, `I`/`L`→`1`) are folded so a mistyped letter still matches.
     static func normalizeEnrollmentCode(_ code: String) -> String {

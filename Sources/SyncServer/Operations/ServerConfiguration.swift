@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownTimeoutSeconds: Int
     /// A device counts as active in the metrics when it made a request within this many milliseconds.
     public var activeDeviceWindowMillis: Int64
+    /// The operations journal enrollments are recorded in (see ``OperationsJournal``); none when `nil`.
+    public var journal: OperationsJournal?
 
     /// The PEM files of the server's certificate chain and private key.
     public struct TLSFiles: Sendable, Hashable {

@@ -3,6 +3,7 @@ import ChangeLog
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import SyncProtocol
 
 /// The HTTP routes of protocol version 1 (see `Protocol/openapi.yaml`).
@@ -13,6 +14,8 @@ struct SyncRoutes: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let logger: Logger
+    /// The store's restore epoch, read once (a restore happens while no server runs on the database).
+    let epoch = EpochCache()
 
     func register(on router: Router<SyncRequestContext>) {
         router.get("health") { _, _ in
@@ -56,9 +59,9 @@ struct SyncRoutes: Sendable {
         let token = Secrets.makeDeviceToken()
         let device = NewDevice(
             id: Identifier.make(wallMillis: wall), name: body.deviceName, tokenHash: Secrets.hash(token))
+        let codeHash = Secrets.hash(Secrets.normalizeEnrollmentCode(body.code))
         guard
-            let professional = try await store.redeemEnrollmentCode(
-                hash: Secrets.hash(Secrets.normalizeEnrollmentCode(body.code)), device: device, now: wall)
+            let professional = try await store.redeemEnrollmentCode(hash: codeHash, device: device, now: wall)
         else {
             try await store.appendAudit(AuditEntry(
                 at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode,
@@ -70,8 +73,26 @@ struct SyncRoutes: Sendable {
         try await store.appendAudit(AuditEntry(
             at: wall, actor: professional.id, deviceId: device.id, action: "enroll", origin: request.origin(context)))
         logger.info("device enrolled", metadata: ["device.id": "\(device.id)", "professional.id": "\(professional.id)"])
+        if let journal = configuration.journal {
+            var entry = JournalEntry(kind: .deviceEnroll, at: wall)
+            entry.deviceId = device.id
+            entry.professionalId = professional.id
+            entry.deviceName = device.name
+            entry.tokenHash = device.tokenHash
+            entry.codeHash = codeHash
+            do {
+                try journal.record(entry)
+            } catch {
+                // Enrolled all the same; after a restore from an earlier backup this device must enroll again.
+                logger.error(
+                    "enrollment not recorded in the operations journal",
+                    metadata: ["device.id": "\(device.id)", "journal.error": "\(error)"])
+            }
+        }
         return try Self.json(
-            EnrollResponse(deviceId: device.id, token: token, professional: professional, serverTime: serverTime()))
+            EnrollResponse(
+                deviceId: device.id, token: token, professional: professional, serverTime: serverTime(),
+                epoch: try await epoch.value(of: store)))
     }
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -114,7 +135,8 @@ struct SyncRoutes: Sendable {
                 "device.id": "\(principal.deviceId)", "push.received": "\(body.changes.count)",
                 "push.accepted": "\(plan.accepted.count)", "push.rejected": "\(rejected)",
             ])
-        return try Self.json(PushResponse(results: plan.results, serverTime: serverTime()))
+        return try Self.json(
+            PushResponse(results: plan.results, serverTime: serverTime(), epoch: try await epoch.value(of: store)))
     }
 
     func pull(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -130,7 +152,8 @@ struct SyncRoutes: Sendable {
                 professionals: page.professionals, serverTime: serverTime(),
                 scope: page.scopeChange.map {
                     ScopeNotice(clientId: $0.clientId, access: $0.granted ? .granted : $0.erased ? .erased : .revoked)
-                }))
+                },
+                epoch: try await epoch.value(of: store)))
     }
 
     /// `GET /v1/clients/{clientId}/changes`: the whole history of one client of the caseload, for repair.
@@ -148,7 +171,7 @@ struct SyncRoutes: Sendable {
         return try Self.json(
             PullResponse(
                 changes: page.changes, cursor: ClientCursor.text(for: page.next.position), hasMore: page.hasMore,
-                professionals: page.professionals, serverTime: serverTime()))
+                professionals: page.professionals, serverTime: serverTime(), epoch: try await epoch.value(of: store)))
     }
 
     /// `GET /v1/digest`: per-client digests of the caseload at the current end of the log.
@@ -162,7 +185,7 @@ struct SyncRoutes: Sendable {
             DigestResponse(
                 cursor: PullCursor.text(for: PullPosition(position: digest.position)),
                 clients: digest.clients.sorted { $0.key < $1.key }.map { ClientDigest(clientId: $0.key, digest: $0.value.description) },
-                serverTime: serverTime()))
+                serverTime: serverTime(), epoch: try await epoch.value(of: store)))
     }
 
     /// The page size of a pull: the protocol allows 1–``ProtocolLimits/maxPageChanges``; this server serves
@@ -277,6 +300,19 @@ struct SyncRoutes: Sendable {
 
     private static func json(body: ByteBuffer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+}
+
+/// The restore epoch of a store, read on first use.
+final class EpochCache: Sendable {
+    private let cached = NIOLockedValueBox<String?>(nil)
+
+    /// The epoch, from the store the first time.
+    func value(of store: any SyncStore) async throws -> String {
+        if let value = cached.withLockedValue({ $0 }) { return value }
+        let value = try await store.epoch()
+        cached.withLockedValue { $0 = value }
+        return value
     }
 }
 

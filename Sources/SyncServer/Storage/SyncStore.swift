@@ -152,12 +152,16 @@ public struct TeamSpan: Hashable, Sendable {
     public let from: HLCTimestamp?
     /// End (exclusive); `nil` while the team still has the client.
     public let to: HLCTimestamp?
+    /// The log position of the change that ended the span (`nil` while open, or unknown for spans ended
+    /// before positions were recorded).
+    public let endSeq: Int64?
 
     /// Creates a span.
-    public init(teamId: String, from: HLCTimestamp?, to: HLCTimestamp?) {
+    public init(teamId: String, from: HLCTimestamp?, to: HLCTimestamp?, endSeq: Int64? = nil) {
         self.teamId = teamId
         self.from = from
         self.to = to
+        self.endSeq = endSeq
     }
 
     /// Whether the team had the client at `timestamp`.
@@ -191,7 +195,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// The client was erased (AVG art. 17): nothing may be done with its id any more but tell replicas.
-    static func erased(_ clientId: String) -> StoreError {
+    public static func erased(_ clientId: String) -> StoreError {
         StoreError(code: "clientErased", message: "client \(clientId) was erased; an erased client cannot be moved or changed")
     }
 
@@ -242,9 +246,11 @@ public protocol SyncStore: Sendable {
 
     /// Erases a client (AVG article 17): every change about it is deleted — its content overwritten in the
     /// database file — leaving only `tombstone`, a `client.erase` change without content that tells the
-    /// replicas holding the client to remove it. Returns how many changes were removed (`StoreError`
-    /// `notFound` for an unknown or already erased client).
-    func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int
+    /// replicas of every team that ever held the client to remove it. The audit entry `audit` makes of the
+    /// number of changes removed is written in the same transaction. Returns how many changes were removed
+    /// (`StoreError` `notFound` for an unknown client, ``StoreError/erased(_:)`` for one erased before).
+    func eraseClient(_ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry)
+        async throws -> Int
 
     /// Appends an entry to the audit log, chaining its hash to the entry before.
     func appendAudit(_ entry: AuditEntry) async throws
@@ -283,6 +289,25 @@ public protocol SyncStore: Sendable {
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
 
     // MARK: Operations
+
+    /// The restore epoch: a random id that stays the same while this database continues the history the
+    /// replicas saw, and changes when it does not (a backup copy has its own; ``renewEpoch()`` after a
+    /// restore). Every sync answer carries it.
+    func epoch() async throws -> String
+    /// Gives the database a new restore epoch (after it was restored from a backup) and returns it.
+    func renewEpoch() async throws -> String
+    /// The timestamp of a server-side write (registration, move, erasure) made at `wallMillis`: the server's
+    /// hybrid logical clock, which moves past every server-side write and every accepted change, but never
+    /// follows one that lies more than `maxAheadMillis` ahead of `wallMillis` (a host whose clock ran fast
+    /// cannot drag later writes along). Persisted, so stamps of one database never go backwards.
+    func serverStamp(wallMillis: Int64, maxAheadMillis: Int64) async throws -> HLCTimestamp
+    /// Whether the log holds a change with this id (erased changes are not held).
+    func holdsChange(_ id: String) async throws -> Bool
+    /// Re-creates a device from the operations journal after a restore (the database predates its
+    /// enrollment), marking the enrollment code with hash `codeHash` used if the database has it; `false`
+    /// when a device with that id exists.
+    func restoreDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, codeHash: String?) async throws
+        -> Bool
 
     /// Facts for readiness and metrics: whether the schema is current, how many devices synced since
     /// `activeSince` (Unix ms), and how many database connections are in use. Throws when the database

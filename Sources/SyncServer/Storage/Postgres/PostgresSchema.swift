@@ -87,6 +87,24 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()
             """,
         ]),
+        ("v2-operations", [
+            // The restore epoch (see the SQLite schema) and the server's hybrid logical clock.
+            "ALTER TABLE server_state ADD COLUMN epoch TEXT NOT NULL DEFAULT ''",
+            "UPDATE server_state SET epoch = md5(random()::text || clock_timestamp()::text)",
+            "ALTER TABLE server_state ADD COLUMN server_hlc TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE devices ADD COLUMN enrolled_seq BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE devices ADD COLUMN pulled_to BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE client_teams ADD COLUMN to_seq BIGINT",
+            """
+            UPDATE client_teams SET to_seq = (
+                SELECT s.seq FROM scope_events s JOIN changes c ON c.seq = s.seq
+                WHERE s.client_id = client_teams.client_id AND c.hlc = client_teams.to_hlc)
+            WHERE to_hlc IS NOT NULL
+            """,
+            "CREATE TABLE erasure_teams (seq BIGINT NOT NULL, team_id TEXT NOT NULL, PRIMARY KEY (seq, team_id))",
+            "CREATE INDEX erasure_teams_by_team ON erasure_teams(team_id, seq)",
+            "DELETE FROM refused_changes WHERE code IN ('unknownEntity', 'unknownRevision')",
+        ]),
     ]
 
     /// Advisory lock keys: migrations, the change log (positions are taken and committed in order), the audit chain.

@@ -4,19 +4,28 @@ import Logging
 import PostgresNIO
 
 extension PostgresSyncStore {
-    public func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int {
+    public func eraseClient(
+        _ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry
+    ) async throws -> Int {
         try await transaction { connection -> Int in
             try await Self.lockLog(connection, logger: self.logger)
             guard
-                let team = try await connection.query(
-                    "SELECT team_id FROM clients WHERE id = \(clientId) AND erased_at IS NULL FOR UPDATE", logger: self.logger
-                ).decode(String.self).first(where: { _ in true })
+                let (team, erasedAt) = try await connection.query(
+                    "SELECT team_id, erased_at FROM clients WHERE id = \(clientId) FOR UPDATE", logger: self.logger
+                ).decode((String, Int64?).self).first(where: { _ in true })
             else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+            guard erasedAt == nil else { throw StoreError.erased(clientId) }
             var ids: [String] = []
             for try await id in try await connection.query(
                 "SELECT id FROM changes WHERE client_id = \(clientId)", logger: self.logger
             ).decode(String.self) {
                 ids.append(id)
+            }
+            var holders: Set<String> = [team]
+            for try await holder in try await connection.query(
+                "SELECT DISTINCT team_id FROM client_teams WHERE client_id = \(clientId)", logger: self.logger
+            ).decode(String.self) {
+                holders.insert(holder)
             }
             // Deleted rows are left as dead tuples until VACUUM reclaims them; see Deploy/README for the
             // VACUUM that an erasure calls for on PostgreSQL.
@@ -29,6 +38,9 @@ extension PostgresSyncStore {
             try await connection.query(
                 "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (\(seq), \(clientId), \(team), '')",
                 logger: self.logger)
+            try await connection.query(
+                "INSERT INTO erasure_teams (seq, team_id) SELECT \(seq), unnest(\(Array(holders)))", logger: self.logger)
+            try await Self.append(audit(ids.count), connection, logger: self.logger)
             return ids.count
         }
     }

@@ -19,9 +19,12 @@ extension PostgresSyncStore {
             // Taken first: facts and appends of concurrent pushes (on any instance) are serialised.
             try await Self.lockLog(connection, logger: self.logger)
             var facts = try await self.facts(for: changes, connection)
-            facts.deviceHighWater = try await connection.query(
-                "SELECT max_hlc FROM devices WHERE id = \(deviceId)", logger: self.logger
-            ).decode(String?.self).first(where: { _ in true }).flatMap { $0 }.flatMap { HLCTimestamp($0) }
+            if let (maxHLC, enrolledSeq, pulledTo) = try await connection.query(
+                "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = \(deviceId)", logger: self.logger
+            ).decode((String?, Int64, Int64).self).first(where: { _ in true }) {
+                facts.deviceHighWater = maxHLC.flatMap { HLCTimestamp($0) }
+                facts.device = DeviceFacts(enrolledSeq: enrolledSeq, pulledTo: pulledTo)
+            }
             let ids = Array(Set(changes.map(\.id)))
             for try await (id, code, message) in try await connection.query(
                 "SELECT id, code, message FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger
@@ -44,6 +47,9 @@ extension PostgresSyncStore {
                 try await connection.query(
                     "UPDATE devices SET max_hlc = greatest(coalesce(max_hlc, ''), \(newest.description)) WHERE id = \(deviceId)",
                     logger: self.logger)
+                // The server's clock moves past what it accepted (at most the allowed drift ahead of it).
+                try await connection.query(
+                    "UPDATE server_state SET server_hlc = greatest(server_hlc, \(newest.description))", logger: self.logger)
             }
             try await Self.append(audit(plan), connection, logger: self.logger)
             return plan
@@ -51,7 +57,7 @@ extension PostgresSyncStore {
     }
 
     public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
-        try await readSnapshot { connection in
+        let page = try await readSnapshot { connection in
             let end = try await Self.logEnd(connection, logger: self.logger)
             let horizon = try await connection.query("SELECT horizon FROM server_state", logger: self.logger)
                 .decode(Int64.self).first(where: { _ in true }) ?? 0
@@ -100,6 +106,17 @@ extension PostgresSyncStore {
                 rows.prefix(limit).map(\.1), next: PullPosition(position: covered), hasMore: full, scope: nil,
                 principal: principal, connection, filterOwn: true)
         }
+        if page.next.position > start.position {
+            // What the device has been told: it decides whether it may still write about a client it lost.
+            _ = try await connected { connection in
+                try await connection.query(
+                    """
+                    UPDATE devices SET pulled_to = \(page.next.position)
+                    WHERE id = \(principal.deviceId) AND pulled_to < \(page.next.position)
+                    """, logger: self.logger)
+            }
+        }
+        return page
     }
 
     public func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int)
@@ -292,10 +309,14 @@ extension PostgresSyncStore {
     {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
+        // Moves into or out of the teams, and erasures of clients the teams ever held (see the SQLite store).
         let rows = try await connection.query(
             """
             SELECT seq, client_id, to_team = ANY(\(teams)), to_team = '' FROM scope_events
-            WHERE seq > \(after) AND seq <= \(upTo) AND (from_team = ANY(\(teams))) <> (to_team = ANY(\(teams)))
+            WHERE seq > \(after) AND seq <= \(upTo) AND (
+                (from_team = ANY(\(teams))) <> (to_team = ANY(\(teams)))
+                OR (to_team = '' AND seq > (SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId))
+                    AND EXISTS (SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
             ORDER BY seq LIMIT 1
             """, logger: logger)
         guard let (seq, clientId, granted, erased) = try await rows.decode((Int64, String, Bool, Bool).self).first(where: { _ in true })
@@ -330,11 +351,14 @@ extension PostgresSyncStore {
             }
         }
         let clientIds = Array(Set(changes.map(\.clientId)))
-        for try await (clientId, teamId, from, to) in try await connection.query(
-            "SELECT client_id, team_id, from_hlc, to_hlc FROM client_teams WHERE client_id = ANY(\(clientIds))", logger: logger
-        ).decode((String, String, String?, String?).self) {
+        for try await (clientId, teamId, from, to, endSeq) in try await connection.query(
+            "SELECT client_id, team_id, from_hlc, to_hlc, to_seq FROM client_teams WHERE client_id = ANY(\(clientIds))",
+            logger: logger
+        ).decode((String, String, String?, String?, Int64?).self) {
             facts.clientTeams[clientId, default: []].append(
-                TeamSpan(teamId: teamId, from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) }))
+                TeamSpan(
+                    teamId: teamId, from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) },
+                    endSeq: endSeq))
         }
         return facts
     }

@@ -158,13 +158,15 @@ public final class PostgresSyncStore: SyncStore, Service {
                 throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
+            let seq = try await Self.insert(change, receivedAt: change.hlc.wallMillis, visibleTo: nil, connection, logger: self.logger)
             try await connection.query(
-                "UPDATE client_teams SET to_hlc = \(hlc) WHERE client_id = \(clientId) AND to_hlc IS NULL", logger: self.logger)
+                """
+                UPDATE client_teams SET to_hlc = \(hlc), to_seq = \(seq) WHERE client_id = \(clientId) AND to_hlc IS NULL
+                """, logger: self.logger)
             try await connection.query(
                 "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (\(clientId), \(teamId), \(hlc), NULL)",
                 logger: self.logger)
             try await connection.query("UPDATE clients SET team_id = \(teamId) WHERE id = \(clientId)", logger: self.logger)
-            let seq = try await Self.insert(change, receivedAt: change.hlc.wallMillis, visibleTo: nil, connection, logger: self.logger)
             try await connection.query(
                 """
                 INSERT INTO scope_events (seq, client_id, from_team, to_team)
@@ -244,12 +246,75 @@ public final class PostgresSyncStore: SyncStore, Service {
             try await connection.query(
                 "UPDATE enrollment_codes SET used_at = \(now), device_id = \(device.id) WHERE code_hash = \(hash)",
                 logger: self.logger)
+            try await self.addDevice(device, professionalId: professional.id, enrolledAt: now, lastSeenAt: now, connection)
+            return professional
+        }
+    }
+
+    public func restoreDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, codeHash: String?)
+        async throws -> Bool
+    {
+        try await transaction { connection -> Bool in
+            guard try await !Self.exists(connection, "devices", device.id, logger: self.logger) else { return false }
+            guard try await Self.exists(connection, "professionals", professionalId, logger: self.logger) else {
+                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+            }
+            try await self.addDevice(device, professionalId: professionalId, enrolledAt: enrolledAt, lastSeenAt: nil, connection)
+            // A code spent after the backup stays spent.
             try await connection.query(
                 """
-                INSERT INTO devices (id, professional_id, name, token_hash, enrolled_at, last_seen_at)
-                VALUES (\(device.id), \(professional.id), \(device.name), \(device.tokenHash), \(now), \(now))
+                UPDATE enrollment_codes SET used_at = \(enrolledAt), device_id = \(device.id)
+                WHERE code_hash = \(codeHash) AND used_at IS NULL
                 """, logger: self.logger)
-            return professional
+            return true
+        }
+    }
+
+    /// Creates a device that has seen the log up to its current end. The log lock makes that end exact: no
+    /// move or erasure can commit between reading it and the device's creation.
+    private func addDevice(
+        _ device: NewDevice, professionalId: String, enrolledAt: Int64, lastSeenAt: Int64?, _ connection: PostgresConnection
+    ) async throws {
+        try await Self.lockLog(connection, logger: logger)
+        let end = try await Self.logEnd(connection, logger: logger)
+        try await connection.query(
+            """
+            INSERT INTO devices (id, professional_id, name, token_hash, enrolled_at, last_seen_at, enrolled_seq)
+            VALUES (\(device.id), \(professionalId), \(device.name), \(device.tokenHash), \(enrolledAt), \(lastSeenAt), \(end))
+            """, logger: logger)
+    }
+
+    // MARK: - Epoch and the server's clock
+
+    public func epoch() async throws -> String {
+        try await connected { connection in
+            try await connection.query("SELECT epoch FROM server_state", logger: self.logger)
+                .decode(String.self).first(where: { _ in true }) ?? ""
+        }
+    }
+
+    public func renewEpoch() async throws -> String {
+        let epoch = Secrets.makeEpoch()
+        _ = try await connected { connection in
+            try await connection.query("UPDATE server_state SET epoch = \(epoch)", logger: self.logger)
+        }
+        return epoch
+    }
+
+    public func serverStamp(wallMillis: Int64, maxAheadMillis: Int64) async throws -> HLCTimestamp {
+        try await transaction { connection in
+            let last = try await connection.query("SELECT server_hlc FROM server_state FOR UPDATE", logger: self.logger)
+                .decode(String.self).first(where: { _ in true }).flatMap { HLCTimestamp($0) }
+            let stamp = ServerClock.stamp(after: last, wallMillis: wallMillis, maxAheadMillis: maxAheadMillis)
+            try await connection.query("UPDATE server_state SET server_hlc = \(stamp.description)", logger: self.logger)
+            return stamp
+        }
+    }
+
+    public func holdsChange(_ id: String) async throws -> Bool {
+        try await connected { connection in
+            try await connection.query("SELECT 1 FROM changes WHERE id = \(id)", logger: self.logger)
+                .decode(Int.self).first(where: { _ in true }) != nil
         }
     }
 

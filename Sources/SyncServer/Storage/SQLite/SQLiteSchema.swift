@@ -127,6 +127,39 @@ enum SQLiteSchema {
                     CREATE INDEX changes_by_hlc ON changes(hlc);
                     """)
         }
+        migrator.registerMigration("v2-operations") { db in
+            try db.execute(
+                sql: """
+                    -- The restore epoch: a random id that changes whenever this database stops continuing the history
+                    -- replicas saw (a backup copy gets its own; a restore makes a new one). Replicas that see it
+                    -- change push again everything they wrote and pull from the start.
+                    ALTER TABLE server_state ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
+                    UPDATE server_state SET epoch = lower(hex(randomblob(16)));
+                    -- The server's hybrid logical clock: the last timestamp of a server-side write (registration,
+                    -- move, erasure) or of a change the server accepted.
+                    ALTER TABLE server_state ADD COLUMN server_hlc TEXT NOT NULL DEFAULT '';
+                    -- Log positions a device could know: the end of the log when it enrolled, and the furthest
+                    -- position it has been sent. They decide whether it may still write about a client it lost.
+                    ALTER TABLE devices ADD COLUMN enrolled_seq INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE devices ADD COLUMN pulled_to INTEGER NOT NULL DEFAULT 0;
+                    -- The log position of the change that ended a team's hold on a client.
+                    ALTER TABLE client_teams ADD COLUMN to_seq INTEGER;
+                    UPDATE client_teams SET to_seq = (
+                        SELECT s.seq FROM scope_events s JOIN changes c ON c.seq = s.seq
+                        WHERE s.client_id = client_teams.client_id AND c.hlc = client_teams.to_hlc)
+                    WHERE to_hlc IS NOT NULL;
+                    -- Every team that ever held an erased client: their devices are told of the erasure too.
+                    CREATE TABLE erasure_teams (
+                        seq INTEGER NOT NULL,
+                        team_id TEXT NOT NULL,
+                        PRIMARY KEY (seq, team_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX erasure_teams_by_team ON erasure_teams(team_id, seq);
+                    -- Refusals that depend on what the server holds are no longer final (a restored server
+                    -- learns the entity again): forget those remembered by earlier versions.
+                    DELETE FROM refused_changes WHERE code IN ('unknownEntity', 'unknownRevision');
+                    """)
+        }
         return migrator
     }
 }

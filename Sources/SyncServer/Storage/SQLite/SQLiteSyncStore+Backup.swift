@@ -26,6 +26,9 @@ extension SQLiteSyncStore {
         do {
             let destination = try DatabaseQueue(path: partial)
             try await connections.measure { try pool.backup(to: destination) }
+            // The copy gets a restore epoch of its own: should it ever be restored — with `admin restore` or by
+            // copying the file — the replicas see an epoch they never saw and send back what it lacks.
+            _ = try await destination.write { db in try Self.renewEpoch(db) }
             let summary = try await destination.read { db in
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
                     throw StoreError(code: "internal", message: "the backup failed its integrity check")

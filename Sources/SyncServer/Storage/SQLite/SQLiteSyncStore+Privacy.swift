@@ -4,15 +4,33 @@ import GRDB
 import SQLiteSupport
 
 extension SQLiteSyncStore {
-    public func eraseClient(_ clientId: String, tombstone: Change, at: Int64) async throws -> Int {
-        let removed = try await write { db -> Int in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId]),
-                (row["erased_at"] as Int64?) == nil
+    public func eraseClient(
+        _ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry
+    ) async throws -> Int {
+        let removed: Int
+        do {
+            removed = try await erase(clientId, tombstone: tombstone, at: at, audit: audit)
+        } catch let error as StoreError where error == .erased(clientId) {
+            // Asked again, perhaps because the scrub below failed before: it is what is left to do.
+            try await scrubWriteAheadLog()
+            throw error
+        }
+        try await scrubWriteAheadLog()
+        return removed
+    }
+
+    private func erase(
+        _ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry
+    ) async throws -> Int {
+        try await write { db -> Int in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId])
             else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+            guard (row["erased_at"] as Int64?) == nil else { throw StoreError.erased(clientId) }
             let team: String = row["team_id"]
             let ids = try String.fetchAll(db, sql: "SELECT id FROM changes WHERE client_id = ?", arguments: [clientId])
+            let holders = try String.fetchAll(
+                db, sql: "SELECT DISTINCT team_id FROM client_teams WHERE client_id = ?", arguments: [clientId])
             // secure_delete (on for every connection) overwrites the deleted content in the file.
             try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
             try db.execute(sql: "DELETE FROM client_digests WHERE client_id = ?", arguments: [clientId])
@@ -22,16 +40,48 @@ extension SQLiteSyncStore {
             try db.execute(sql: "DELETE FROM client_teams WHERE client_id = ?", arguments: [clientId])
             try db.execute(sql: "UPDATE clients SET erased_at = ? WHERE id = ?", arguments: [at, clientId])
             // The tombstone is the one change left, a content-free record that the id was erased. Its log
-            // position is where the `erased` scope notice tells the replicas holding the client to remove it.
+            // position is where the `erased` scope notice tells the replicas of every team that ever held the
+            // client to remove it.
             let seq = try Self.insert(tombstone, receivedAt: at, db: db)
             try db.execute(
                 sql: "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (?, ?, ?, '')",
                 arguments: [seq, clientId, team])
+            for holder in Set(holders + [team]) {
+                try db.execute(sql: "INSERT INTO erasure_teams (seq, team_id) VALUES (?, ?)", arguments: [seq, holder])
+            }
+            try Self.append(audit(ids.count), db: db)
             return ids.count
         }
-        // The write-ahead log still holds the old pages until they are checkpointed into the file.
-        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-        return removed
+    }
+
+    /// Empties the write-ahead log into the database file (where `secure_delete` has overwritten deleted
+    /// content) and truncates it, so erased text is in no file. Waits for this process's readers; readers of
+    /// another process (a running server, while an admin command erases) can keep it busy for a moment, so
+    /// it tries again for up to half a minute before it gives up with an error that says what is left.
+    func scrubWriteAheadLog() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var pause = Duration.milliseconds(20)
+        while true {
+            let done = try await pool.barrierWriteWithoutTransaction { db -> Bool in
+                do {
+                    let result = try db.checkpoint(.truncate)
+                    return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                    return false
+                }
+            }
+            let wal = pool.path + "-wal"
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
+            if done && size == 0 { return }
+            guard ContinuousClock.now < deadline else {
+                throw StoreError(
+                    code: "unavailable",
+                    message: "the erasure is stored, but readers kept the database's write-ahead log busy, so erased "
+                        + "content may remain in \(wal) until the next checkpoint; run the command again to retry")
+            }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(500))
+        }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {

@@ -11,9 +11,12 @@ extension SQLiteSyncStore {
     ) async throws -> PushPlan {
         try await write { db in
             var facts = try Self.facts(for: changes, db: db)
-            facts.deviceHighWater = try String.fetchOne(
-                db, sql: "SELECT max_hlc FROM devices WHERE id = ?", arguments: [deviceId]
-            ).flatMap { HLCTimestamp($0) }
+            if let device = try Row.fetchOne(
+                db, sql: "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = ?", arguments: [deviceId])
+            {
+                facts.deviceHighWater = (device["max_hlc"] as String?).flatMap { HLCTimestamp($0) }
+                facts.device = DeviceFacts(enrolledSeq: device["enrolled_seq"], pulledTo: device["pulled_to"])
+            }
             let ids = Array(Set(changes.map(\.id)))
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, code, message FROM refused_changes WHERE id IN \(Self.list(ids.count))",
@@ -34,6 +37,9 @@ extension SQLiteSyncStore {
                 try db.execute(
                     sql: "UPDATE devices SET max_hlc = max(coalesce(max_hlc, ''), ?) WHERE id = ?",
                     arguments: [newest.description, deviceId])
+                // The server's clock moves past what it accepted (at most the allowed drift ahead of it).
+                try db.execute(
+                    sql: "UPDATE server_state SET server_hlc = max(server_hlc, ?)", arguments: [newest.description])
             }
             try Self.append(audit(plan), db: db)
             return plan
@@ -41,7 +47,7 @@ extension SQLiteSyncStore {
     }
 
     public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
-        try await read { db in
+        let page = try await read { db in
             let end = try Self.logEnd(db)
             let horizon = try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
             guard start.position <= end, start.position == 0 || start.position >= horizon else {
@@ -54,6 +60,15 @@ extension SQLiteSyncStore {
             }
             return try Self.logPage(for: principal, after: start.position, end: end, limit: limit, db: db)
         }
+        if page.next.position > start.position {
+            // What the device has been told: it decides whether it may still write about a client it lost.
+            try await write { db in
+                try db.execute(
+                    sql: "UPDATE devices SET pulled_to = ? WHERE id = ? AND pulled_to < ?",
+                    arguments: [page.next.position, principal.deviceId, page.next.position])
+            }
+        }
+        return page
     }
 
     public func clientChanges(for principal: Principal, clientId: String, after position: Int64, limit: Int)
@@ -186,22 +201,27 @@ extension SQLiteSyncStore {
             professionals: try professionals(ids: Set(changes.map(\.authorId)), db: db), scopeChange: scope)
     }
 
-    /// The first move of a client into or out of the principal's teams in `(after, upTo]`.
+    /// The first move of a client into or out of the principal's teams in `(after, upTo]`, or the first
+    /// erasure of a client one of those teams ever held (for a device enrolled before it): a former holder
+    /// may still keep refused writes about the client, whose text the erasure must reach too.
     private static func scopeEvent(for principal: Principal, after: Int64, upTo: Int64, db: Database) throws
         -> (seq: Int64, change: ScopeChange)?
     {
         let teams = Array(principal.teamIds)
+        let mine = list(teams.count)
         guard !teams.isEmpty,
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT seq, client_id, from_team IN \(list(teams.count)) AS was_mine,
-                        to_team IN \(list(teams.count)) AS is_mine, to_team = '' AS erased
-                    FROM scope_events WHERE seq > ? AND seq <= ?
-                        AND (from_team IN \(list(teams.count))) <> (to_team IN \(list(teams.count)))
+                    SELECT seq, client_id, to_team IN \(mine) AS is_mine, to_team = '' AS erased
+                    FROM scope_events WHERE seq > ? AND seq <= ? AND (
+                        (from_team IN \(mine)) <> (to_team IN \(mine))
+                        OR (to_team = '' AND seq > (SELECT enrolled_seq FROM devices WHERE id = ?)
+                            AND EXISTS (SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
                     ORDER BY seq LIMIT 1
                     """,
-                arguments: StatementArguments(teams + teams) + [after, upTo] + StatementArguments(teams + teams))
+                arguments: StatementArguments(teams) + [after, upTo] + StatementArguments(teams + teams)
+                    + [principal.deviceId] + StatementArguments(teams))
         else { return nil }
         return (row["seq"], ScopeChange(clientId: row["client_id"], granted: row["is_mine"], erased: row["erased"]))
     }
@@ -252,13 +272,18 @@ extension SQLiteSyncStore {
         let clientIds = Array(Set(changes.map(\.clientId)))
         for row in try Row.fetchAll(
             db,
-            sql: "SELECT client_id, team_id, from_hlc, to_hlc FROM client_teams WHERE client_id IN \(list(clientIds.count))",
+            sql: """
+                SELECT client_id, team_id, from_hlc, to_hlc, to_seq FROM client_teams
+                WHERE client_id IN \(list(clientIds.count))
+                """,
             arguments: StatementArguments(clientIds))
         {
             let from: String? = row["from_hlc"]
             let to: String? = row["to_hlc"]
             facts.clientTeams[row["client_id"], default: []].append(
-                TeamSpan(teamId: row["team_id"], from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) }))
+                TeamSpan(
+                    teamId: row["team_id"], from: from.flatMap { HLCTimestamp($0) }, to: to.flatMap { HLCTimestamp($0) },
+                    endSeq: row["to_seq"]))
         }
         return facts
     }

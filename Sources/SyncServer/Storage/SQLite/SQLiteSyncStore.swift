@@ -100,13 +100,14 @@ public final class SQLiteSyncStore: SyncStore {
                 throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
+            let seq = try Self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
             try db.execute(
-                sql: "UPDATE client_teams SET to_hlc = ? WHERE client_id = ? AND to_hlc IS NULL", arguments: [hlc, clientId])
+                sql: "UPDATE client_teams SET to_hlc = ?, to_seq = ? WHERE client_id = ? AND to_hlc IS NULL",
+                arguments: [hlc, seq, clientId])
             try db.execute(
                 sql: "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (?, ?, ?, NULL)",
                 arguments: [clientId, teamId, hlc])
             try db.execute(sql: "UPDATE clients SET team_id = ? WHERE id = ?", arguments: [teamId, clientId])
-            let seq = try Self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
             try db.execute(
                 sql: "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (?, ?, ?, ?)",
                 arguments: [seq, clientId, current, teamId])
@@ -179,14 +180,38 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(
                 sql: "UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
                 arguments: [now, device.id, hash])
-            try db.execute(
-                sql: """
-                    INSERT INTO devices (id, professional_id, name, token_hash, enrolled_at, last_seen_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [device.id, professional.id, device.name, device.tokenHash, now, now])
+            try Self.addDevice(device, professionalId: professional.id, enrolledAt: now, lastSeenAt: now, db: db)
             return professional
         }
+    }
+
+    public func restoreDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, codeHash: String?)
+        async throws -> Bool
+    {
+        try await write { db in
+            guard try !Self.exists(db, table: "devices", id: device.id) else { return false }
+            guard try Self.exists(db, table: "professionals", id: professionalId) else {
+                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+            }
+            try Self.addDevice(device, professionalId: professionalId, enrolledAt: enrolledAt, lastSeenAt: nil, db: db)
+            // A code spent after the backup stays spent.
+            try db.execute(
+                sql: "UPDATE enrollment_codes SET used_at = ?, device_id = ? WHERE code_hash = ? AND used_at IS NULL",
+                arguments: [enrolledAt, device.id, codeHash])
+            return true
+        }
+    }
+
+    /// Creates a device that has seen the log up to its current end.
+    private static func addDevice(
+        _ device: NewDevice, professionalId: String, enrolledAt: Int64, lastSeenAt: Int64?, db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO devices (id, professional_id, name, token_hash, enrolled_at, last_seen_at, enrolled_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [device.id, professionalId, device.name, device.tokenHash, enrolledAt, lastSeenAt, try logEnd(db)])
     }
 
     public func authenticate(tokenHash: String, now: Int64) async throws -> Authentication? {
@@ -246,6 +271,38 @@ public final class SQLiteSyncStore: SyncStore {
             }
             try db.execute(sql: "UPDATE devices SET revoked_at = ? WHERE id = ?", arguments: [at, deviceId])
             return true
+        }
+    }
+
+    // MARK: - Epoch and the server's clock
+
+    public func epoch() async throws -> String {
+        try await read { db in try String.fetchOne(db, sql: "SELECT epoch FROM server_state") ?? "" }
+    }
+
+    public func renewEpoch() async throws -> String {
+        try await write { db in try Self.renewEpoch(db) }
+    }
+
+    /// Gives the database a new random restore epoch and returns it.
+    static func renewEpoch(_ db: Database) throws -> String {
+        let epoch = Secrets.makeEpoch()
+        try db.execute(sql: "UPDATE server_state SET epoch = ?", arguments: [epoch])
+        return epoch
+    }
+
+    public func serverStamp(wallMillis: Int64, maxAheadMillis: Int64) async throws -> HLCTimestamp {
+        try await write { db in
+            let last = try String.fetchOne(db, sql: "SELECT server_hlc FROM server_state").flatMap { HLCTimestamp($0) }
+            let stamp = ServerClock.stamp(after: last, wallMillis: wallMillis, maxAheadMillis: maxAheadMillis)
+            try db.execute(sql: "UPDATE server_state SET server_hlc = ?", arguments: [stamp.description])
+            return stamp
+        }
+    }
+
+    public func holdsChange(_ id: String) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM changes WHERE id = ?)", arguments: [id]) ?? false
         }
     }
 
