@@ -215,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SamenspelTestSupport",
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "SQLiteSupport", "SamenspelTestSupport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -63,6 +63,36 @@ import Testing
         await setup.finish()
     }
 
+    @Test func erasure_reachesALaptopThatLostTheClientEarlier_andLeavesNoTextOfItsRefusedWrites() async throws {
+        let setup = try await SyncRobustnessTests.Setup()
+        let client = setup.office.client
+        let sanne = try await setup.laptop(try await setup.professional("Sanne", .clientManager), "sanne")
+        let olaf = try await setup.laptop(try await setup.professional("Olaf", .clientManager, team: setup.otherTeam.id), "olaf")
+        for replica in [sanne, olaf] { try await replica.sync() }
+        // Sanne writes at a home visit, offline; meanwhile Jaap moves to team Zuid.
+        try await setup.office.admin.moveClient(client, toTeam: setup.otherTeam.id)
+        let refusedText = "Na de verhuizing geschreven: schulden bij de woningcorporatie"
+        _ = try await sanne.addNote(clientId: client, NoteContent(text: refusedText))
+        let report = try await sanne.sync()
+        #expect(report.rejected.count == 1 && report.removedClients == [client])
+        #expect(try SyncRobustnessTests.bytes(of: setup.office.folder.appending("sanne")).range(of: Data(refusedText.utf8)) != nil,
+                "her refused write is kept for her, with its text")
+        try await olaf.sync()
+        // Jaap asks to be erased. Sanne's laptop no longer holds him, but it still holds that text.
+        _ = try await setup.office.admin.eraseClient(client, reason: "verzoek klant")
+        try await sanne.sync()
+        try await olaf.sync()
+        let files = try SyncRobustnessTests.bytes(of: setup.office.folder.appending("sanne"))
+        #expect(files.range(of: Data(refusedText.utf8)) == nil)
+        #expect(files.range(of: Data("Jaap".utf8)) == nil)
+        let refused = try #require(try await sanne.status().rejected.first)
+        #expect(refused.change.payload == .object([:]) && refused.code == "clientErased")
+        #expect(try SyncRobustnessTests.bytes(of: setup.office.folder.appending("olaf")).range(of: Data("Jaap".utf8)) == nil)
+        let server = try SyncRobustnessTests.bytes(of: setup.office.folder.appending("server"))
+        #expect(server.range(of: Data(refusedText.utf8)) == nil && server.range(of: Data("Jaap".utf8)) == nil)
+        await setup.finish()
+    }
+
     @Test func disciplineNotes_stayWithTheDiscipline_andSameDisciplineReplicasAgree() async throws {
         let setup = try await SyncRobustnessTests.Setup()
         let client = setup.office.client

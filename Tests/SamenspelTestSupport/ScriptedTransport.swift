@@ -17,6 +17,10 @@ public final class ScriptedTransport: SyncTransport {
         public var pushServerTime: HLCTimestamp?
         /// The server time digest responses carry, when not ``ScriptedTransport/serverTime``.
         public var digestServerTime: HLCTimestamp?
+        /// The restore epoch every answer carries (`nil`: a server that predates epochs).
+        public var epoch: String?
+        /// Thrown by the digest request only (a sync that fails after its pull).
+        public var digestFailure: ReplicaError?
     }
 
     public let professional: Professional
@@ -42,7 +46,7 @@ public final class ScriptedTransport: SyncTransport {
             return (state.failure, state.pushAnswer, state.pushServerTime ?? serverTime)
         }
         if let failure { throw failure }
-        return PushResponse(results: try answer(request.changes), serverTime: time)
+        return PushResponse(results: try answer(request.changes), serverTime: time, epoch: state.withLock { $0.epoch })
     }
 
     public func pull(after cursor: String?, limit: Int, token: String) async throws -> PullResponse {
@@ -50,9 +54,13 @@ public final class ScriptedTransport: SyncTransport {
             state.pullCursors.append(cursor)
             if let failure = state.failure { throw failure }
             guard !state.pages.isEmpty else {
-                return PullResponse(changes: [], cursor: cursor ?? "", hasMore: false, professionals: [], serverTime: serverTime)
+                return PullResponse(
+                    changes: [], cursor: cursor ?? "", hasMore: false, professionals: [], serverTime: serverTime,
+                    epoch: state.epoch)
             }
-            return state.pages.removeFirst()
+            var page = state.pages.removeFirst()
+            page.epoch = page.epoch ?? state.epoch
+            return page
         }
     }
 
@@ -62,7 +70,9 @@ public final class ScriptedTransport: SyncTransport {
 
     /// A digest whose cursor matches no replica, so scripted syncs skip verification.
     public func digest(token: String) async throws -> DigestResponse {
-        DigestResponse(cursor: "scripted", clients: [], serverTime: state.withLock { $0.digestServerTime } ?? serverTime)
+        let (failure, time, epoch) = state.withLock { ($0.digestFailure, $0.digestServerTime, $0.epoch) }
+        if let failure { throw failure }
+        return DigestResponse(cursor: "scripted", clients: [], serverTime: time ?? serverTime, epoch: epoch)
     }
 
     /// Queues pages of `changes`, `size` per page, with cursors `p1`, `p2`, … counted over all pages ever
