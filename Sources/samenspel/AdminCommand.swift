@@ -167,7 +167,9 @@ struct ClientCommand: AsyncParsableCommand {
                 rejected list without their text). Only the fact that an id was erased remains. Recorded in the \
                 audit log with the reason. On SQLite the text is overwritten in the file at once; on PostgreSQL \
                 the deleted rows stay on disk until VACUUM (FULL) rewrites the tables (see Deploy/README.md, \
-                "Erasure and the files on disk"). Backups made earlier still hold the text until rotated.
+                "Erasure and the files on disk"). Backups made earlier still hold the text until rotated; a \
+                restore from one erases the client again (the operations journal records the erasure, without \
+                the client's name).
                 """)
         @ParentCommand var admin: AdminCommand
         @Argument(help: "The client's id.") var clientId: String

@@ -30,7 +30,11 @@ struct DeviceCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a device (lost or stolen laptop): on its next contact it wipes its replica.")
+            abstract: "Revoke a device (lost or stolen laptop): on its next contact it wipes its replica.",
+            discussion: """
+                Recorded in the operations journal too: a restore from a backup made before the revocation \
+                revokes the device again before the server serves.
+                """)
         @ParentCommand var admin: AdminCommand
         @Argument(help: "The device's id.") var deviceId: String
 
