@@ -37,8 +37,8 @@ public struct PushFacts: Sendable {
 public struct DeviceFacts: Hashable, Sendable {
     /// The end of the log when the device enrolled: it cannot have seen anything after it before then.
     public var enrolledSeq: Int64
-    /// The furthest log position the server has sent the device: it has been told of every caseload
-    /// change up to it.
+    /// The furthest log position at which the server has told the device of a caseload change (a pull page
+    /// with a scope notice ends at the change): it knows of every loss of a client up to it.
     public var pulledTo: Int64
 
     /// Creates device facts.

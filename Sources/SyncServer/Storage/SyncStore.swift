@@ -276,6 +276,9 @@ public protocol SyncStore: Sendable {
     /// and reports it. Changes written by the principal's own device are left out of the log (they are on
     /// the device) but not out of a backfill (the device removed the client when it left).
     ///
+    /// A page that tells the device of a caseload change records its end as the device's `pulled_to` (see
+    /// ``DeviceFacts/pulledTo``).
+    ///
     /// Throws `StoreError` `cursorExpired` for a position this log does not serve any more: before the
     /// horizon, or beyond its end (a cursor from before a restore).
     func pull(for principal: Principal, after position: PullPosition, limit: Int) async throws -> StoredPage

@@ -106,8 +106,9 @@ extension PostgresSyncStore {
                 rows.prefix(limit).map(\.1), next: PullPosition(position: covered), hasMore: full, scope: nil,
                 principal: principal, connection, filterOwn: true)
         }
-        if page.next.position > start.position {
-            // What the device has been told: it decides whether it may still write about a client it lost.
+        if page.scopeChange != nil, page.next.position > start.position {
+            // What the device has been told: it decides whether it may still write about a client it lost. A
+            // page that tells of a loss ends at it, so recording the pages with notices is enough.
             _ = try await connected { connection in
                 try await connection.query(
                     """

@@ -60,8 +60,9 @@ extension SQLiteSyncStore {
             }
             return try Self.logPage(for: principal, after: start.position, end: end, limit: limit, db: db)
         }
-        if page.next.position > start.position {
-            // What the device has been told: it decides whether it may still write about a client it lost.
+        if page.scopeChange != nil, page.next.position > start.position {
+            // What the device has been told: it decides whether it may still write about a client it lost. A
+            // page that tells of a loss ends at it, so recording the pages with notices is enough.
             try await write { db in
                 try db.execute(
                     sql: "UPDATE devices SET pulled_to = ? WHERE id = ? AND pulled_to < ?",
