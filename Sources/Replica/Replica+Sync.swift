@@ -384,10 +384,18 @@ struct SyncSession {
                 var purged: String?
                 if let scope = page.scope, scope.access != .granted {
                     let erased = scope.access == .erased
+                    // Reported only when the replica held the client (a rebuild replays old notices too).
+                    let held = try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)
+                                OR EXISTS (SELECT 1 FROM rejected WHERE client_id = ? AND payload <> '{}')
+                            """,
+                        arguments: [scope.clientId, scope.clientId]) ?? false
                     try ChangeStore.purgeClient(
                         scope.clientId, reason: erased ? ScopeLoss.erasure : ScopeLoss.reason, keepContent: !erased,
                         now: now, db: db)
-                    purged = scope.clientId
+                    if held { purged = scope.clientId }
                 }
                 try db.execute(sql: "UPDATE sync_state SET cursor = ?", arguments: [page.cursor])
                 return (inserted.count, purged)
@@ -524,6 +532,6 @@ enum ScopeLoss {
     )
     static let erasure = (
         code: "clientErased",
-        message: "the client's data was erased at their request (AVG art. 17); this write was not sent and its content removed"
+        message: "the client's data was erased at their request (AVG art. 17); this write is not on the server, and its content was removed"
     )
 }

@@ -31,13 +31,14 @@ public struct Administration: Sendable {
 
     /// Records a done operation in the journal. A failure here leaves the operation done but unrecorded: it
     /// is reported, because a restore would not do it again.
-    private func journal(_ entry: JournalEntry) throws {
+    private func journal(_ entry: JournalEntry) async throws {
+        guard let journal else { return }
         do {
-            try journal?.record(entry)
+            try await store.noteJournal(try journal.record(entry))
         } catch {
             throw StoreError(
                 code: "journalFailed",
-                message: "done, but not recorded in the operations journal \(journal?.path ?? ""), so a restore from an "
+                message: "done, but not recorded in the operations journal \(journal.path), so a restore from an "
                     + "earlier backup would not do it again: \(error)")
         }
     }
@@ -62,7 +63,7 @@ public struct Administration: Sendable {
         try await audit("teamCreate", details: ["team": team.id])
         var entry = JournalEntry(kind: .teamCreate, at: now)
         entry.team = team
-        try journal(entry)
+        try await journal(entry)
         return team
     }
 
@@ -81,7 +82,7 @@ public struct Administration: Sendable {
         var entry = JournalEntry(kind: .professionalCreate, at: now)
         entry.professional = professional
         entry.teamIds = teamIds
-        try journal(entry)
+        try await journal(entry)
         return professional
     }
 
@@ -102,7 +103,7 @@ public struct Administration: Sendable {
         entry.clientId = clientId
         entry.teamId = teamId
         entry.change = change
-        try journal(entry)
+        try await journal(entry)
         return clientId
     }
 
@@ -126,7 +127,7 @@ public struct Administration: Sendable {
         entry.clientId = clientId
         entry.teamId = teamId
         entry.change = change
-        try journal(entry)
+        try await journal(entry)
     }
 
     /// Erases a client (AVG article 17): the content of every change about them is removed from the server,
@@ -142,13 +143,18 @@ public struct Administration: Sendable {
             id: Identifier.make(wallMillis: now), clientId: clientId, entityType: event.entityType, entityId: clientId,
             operation: event.operation, payload: event.payload, hlc: try await stamp(now),
             authorId: Change.administratorId, authorDiscipline: nil, deviceId: Change.serverDeviceId)
-        let removed = try await erase(clientId, tombstone: tombstone, at: now, reason: reason)
+        let removed: Int
+        do {
+            removed = try await erase(clientId, tombstone: tombstone, at: now, reason: reason)
+        } catch let error as StoreError where error == .erased(clientId) {
+            throw StoreError(code: error.code, message: "client \(clientId) was erased before; nothing of it is left to erase")
+        }
         var entry = JournalEntry(kind: .clientErase, at: now)
         entry.clientId = clientId
         entry.change = tombstone
         entry.reason = reason
         do {
-            try journal?.recordErasure(entry)
+            if let journal { try await store.noteJournal(try journal.recordErasure(entry)) }
         } catch {
             throw StoreError(
                 code: "journalFailed",
@@ -177,7 +183,7 @@ public struct Administration: Sendable {
         try await audit("deviceRevoke", details: ["device": deviceId])
         var entry = JournalEntry(kind: .deviceRevoke, at: now)
         entry.deviceId = deviceId
-        try journal(entry)
+        try await journal(entry)
     }
 
     /// Stops serving pull cursors older than `keepMillis`: devices that have not synced since then rebuild
@@ -224,30 +230,67 @@ public struct JournalReplay: Hashable, Sendable {
 }
 
 extension Administration {
+    /// Why a journal cannot bring a database up to date: it is missing, another journal, or shorter than the
+    /// one the database recorded to (entries since the backup are lost). `code` `journalIncomplete`.
+    static func incomplete(_ journal: OperationsJournal, _ message: String) -> StoreError {
+        StoreError(
+            code: "journalIncomplete",
+            message: "the operations journal \(journal.path) \(message), so what was done since the backup cannot be "
+                + "redone from it. Redo by hand, before the server serves: every erasure and device revocation since "
+                + "the backup (admin client erase, admin device revoke — the erasure requests' records and the audit "
+                + "log of the replaced database say which), then registrations, moves and enrollments")
+    }
+
+    /// Checks that `contents` covers everything the database recorded to its journal (see ``JournalMark``).
+    func checkCoverage(_ contents: JournalContents, of journal: OperationsJournal) async throws {
+        guard let recorded = try await store.journalMark() else { return }
+        guard let mark = contents.mark else { throw Self.incomplete(journal, "is missing or empty") }
+        guard mark.journalId == recorded.journalId else {
+            throw Self.incomplete(journal, "is journal \(mark.journalId), not \(recorded.journalId) that this database recorded to")
+        }
+        guard mark.entries >= recorded.entries else {
+            throw Self.incomplete(
+                journal, "has \(mark.entries) entries, fewer than the \(recorded.entries) this database had seen")
+        }
+    }
+
     /// Does again every operation of `journal` that the database lacks — after a restore from a backup made
     /// before them — with the same ids and timestamps: teams, professionals, client registrations and moves,
-    /// device enrollments, revocations and erasures. Operations the database has are skipped, so a replay is
-    /// safe to run at any time; on a database that is up to date it does nothing. Erasures are done again
-    /// with their audit entries; the replay itself is audited when it did anything.
-    public func reapply(_ journal: OperationsJournal) async throws -> JournalReplay {
-        let entries = try journal.entries()
-        guard !entries.isEmpty else { return JournalReplay() }
+    /// device enrollments, revocations and erasures, and which devices were told of a client's loss.
+    /// Operations the database has are skipped, so a replay is safe to run at any time; on a database that is
+    /// up to date it does nothing. Each operation redone is audited (`admin.redo`, erasures as
+    /// `admin.clientErase`), and so is the replay when it did anything.
+    ///
+    /// - Throws: `StoreError` `journalIncomplete` (before changing anything) when the journal does not cover
+    ///   what the database recorded to it: missing, another journal, or shorter — unless `requireCoverage` is
+    ///   `false`, for an operator who redoes by hand what the journal lacks.
+    public func reapply(_ journal: OperationsJournal, requireCoverage: Bool = true) async throws -> JournalReplay {
+        let contents = try journal.read()
+        if requireCoverage { try await checkCoverage(contents, of: journal) }
+        guard !contents.entries.isEmpty else { return JournalReplay() }
         var teams = Set(try await store.teams().map(\.id))
         var professionals = Set(try await store.professionals().map(\.professional.id))
         var clients = Dictionary(try await store.clients().map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         var devices = Dictionary(try await store.devices().map { ($0.id, $0.revokedAt != nil) }, uniquingKeysWith: { $1 })
         var replay = JournalReplay()
-        for entry in entries {
+        for (number, entry) in contents.entries.enumerated() {
             do {
                 if let line = try await reapply(
                     entry, teams: &teams, professionals: &professionals, clients: &clients, devices: &devices)
                 {
                     replay.reapplied.append(line)
+                    if entry.kind != .clientErase, entry.kind != .deviceRevoke {
+                        try await audit("redo", clients: entry.clientId.map { [$0] } ?? [], details: ["operation": line])
+                    }
                 }
             } catch {
                 replay.failed.append("\(entry.kind.rawValue) of \(wallMillisText(entry.at)): \(error)")
             }
+            if entry.kind == .unreadable {
+                replay.failed.append("entry \(number + 1) of the journal could not be read (cut off by a crash?)")
+            }
         }
+        if let mark = contents.mark { try await store.noteJournal(mark) }
         if !replay.reapplied.isEmpty || !replay.failed.isEmpty {
             try await store.appendAudit(AuditEntry(
                 at: wallMillis(), actor: actor, action: "admin.journalReplay",
@@ -310,6 +353,13 @@ extension Administration {
             devices[deviceId] = true
             try await audit("deviceRevoke", details: ["device": deviceId, "reason": "done again after a restore"])
             return "device \(deviceId) revoked again"
+        case .deviceTold:
+            // Idempotent; only what a restore took back is said.
+            guard let deviceId = entry.deviceId, let clientId = entry.clientId, devices[deviceId] != nil else { return nil }
+            try await store.markTold(deviceId: deviceId, clientId: clientId)
+            return nil
+        case .journal, .unreadable:
+            return nil
         }
     }
 

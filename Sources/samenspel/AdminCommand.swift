@@ -295,6 +295,8 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @ParentCommand var admin: AdminCommand
     @Option(help: ArgumentHelp("The backup file (SQLite).", valueName: "file")) var from: String?
+    @Flag(help: "Restore even though the journal is missing or does not reach back to the backup; redo by hand what it lacks.")
+    var incompleteJournal = false
 
     func run() async throws {
         let choice = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres)
@@ -302,7 +304,7 @@ struct RestoreCommand: AsyncParsableCommand {
         var lock: DataFolderLock?
         switch choice {
         case .sqlite(let directory):
-            guard let from else { throw ValidationError("give the backup to restore: --from FILE") }
+            guard let from else { throw CLIError("give the backup to restore: --from FILE (see --help)") }
             lock = try DataFolderLock.exclusive(directory: directory)
             let summary = try SQLiteSyncStore.restore(from: from, into: directory, at: WallClock.millis())
             printError("restored \(summary.changes) changes (log position \(summary.position)) from \(from)")
@@ -314,10 +316,23 @@ struct RestoreCommand: AsyncParsableCommand {
                 throw CLIError("restore PostgreSQL with pg_restore first, then run `admin restore` without --from")
             }
         }
+        let incompleteJournal = self.incompleteJournal
         let replay = try await admin.options.withAdministration { administration in
-            let epoch = try await administration.store.renewEpoch()
+            if journal == nil, !incompleteJournal, let mark = try await administration.store.journalMark() {
+                throw CLIError(
+                    "this database recorded its operations to journal \(mark.journalId), but no journal was given "
+                        + "(--journal FILE): without it, erasures and revocations since the backup would not be redone; "
+                        + "give it, or --incomplete-journal to redo them by hand")
+            }
             var replay = JournalReplay()
-            if let journal { replay = try await administration.reapply(journal) }
+            if let journal {
+                do {
+                    replay = try await administration.reapply(journal, requireCoverage: !incompleteJournal)
+                } catch let error as StoreError where error.code == "journalIncomplete" {
+                    throw CLIError(error.message + "; then run restore again with --incomplete-journal")
+                }
+            }
+            let epoch = try await administration.store.renewEpoch()
             try await administration.store.appendAudit(AuditEntry(
                 at: WallClock.millis(), actor: "administrator", action: "admin.restore",
                 details: [

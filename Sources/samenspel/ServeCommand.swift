@@ -149,8 +149,21 @@ struct ServeCommand: AsyncParsableCommand {
             return
         }
         let administration = Administration(store: store, journal: journal, operatorName: "server")
-        let replay = try await administration.reapply(journal)
-        guard !replay.reapplied.isEmpty || !replay.failed.isEmpty else { return }
+        let replay: JournalReplay
+        do {
+            replay = try await administration.reapply(journal)
+        } catch let error as StoreError where error.code == "journalIncomplete" {
+            // Serving goes on (refusing to start would only add an outage), but nothing is redone from a journal
+            // that is not the database's own: the operator must look.
+            logger.error("the operations journal does not match the database", metadata: ["journal.error": "\(error.message)"])
+            return
+        }
+        for line in replay.failed {
+            logger.error("could not redo an operation of the journal", metadata: ["journal.entry": "\(line)"])
+        }
+        // Only what was redone means the database went back; an entry that cannot be redone is reported at
+        // every start, but does not make laptops send everything again each time.
+        guard !replay.reapplied.isEmpty else { return }
         let epoch = try await store.renewEpoch()
         logger.warning(
             "the database lacked operations of the journal (restored from a backup?): redone before serving",
@@ -158,7 +171,7 @@ struct ServeCommand: AsyncParsableCommand {
                 "journal.path": "\(journal.path)", "journal.redone": "\(replay.reapplied.count)",
                 "journal.failed": "\(replay.failed.count)", "server.epoch": "\(epoch)",
             ])
-        for line in replay.failed { logger.error("could not redo an operation of the journal", metadata: ["journal.entry": "\(line)"]) }
+        for line in replay.reapplied { logger.notice("redone from the journal", metadata: ["journal.entry": "\(line)"]) }
     }
 
     /// The server settings from flags, environment and defaults.

@@ -184,6 +184,41 @@ import Testing
     }
 }
 
+extension RestoreEndToEndTests {
+    @Test func aLaptopToldOfAMoveBeforeTheRestore_cannotBackdateAWriteAboutTheClientAfterIt() async throws {
+        var office = try await Office()
+        defer { office.folder.remove() }
+        let noord = try await office.admin.createTeam(name: "Noord")
+        let zuid = try await office.admin.createTeam(name: "Zuid")
+        let jaap = try await office.admin.createClient(name: "Jaap", teamId: noord.id)
+        let sanneP = try await office.admin.createProfessional(name: "Sanne", discipline: .clientManager, teamIds: [noord.id])
+        let sanne = try await office.laptop(sanneP, "sanne")
+        try await sanne.sync()
+        let backup = office.folder.appending("backup.sqlite")
+        _ = try await office.store.backup(to: backup)
+        try await office.admin.moveClient(jaap, toTeam: zuid.id)
+        #expect(try await sanne.sync().removedClients == [jaap], "she is told")
+        let moved = try #require(try await office.logged().first { $0.operation == "move" })
+        _ = try await office.restore(from: backup)
+
+        // Her device, told before the restore, stamps a write about Jaap just before the move.
+        let (deviceId, token) = try await DatabaseQueue(path: office.folder.appending("sanne/" + Replica.fileName)).read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT device_id, token FROM enrollment"))
+            return (row["device_id"] as String, row["token"] as String)
+        }
+        let forged = Change(
+            id: Identifier.make(wallMillis: moved.hlc.wallMillis - 1_500), clientId: jaap, entityType: "note",
+            entityId: Identifier.make(wallMillis: moved.hlc.wallMillis - 1_500), operation: "add",
+            payload: CaseEvent.noteAdded(NoteContent(text: "backdated")).payload,
+            hlc: HLCTimestamp(wallMillis: moved.hlc.wallMillis - 1_500, logical: 0), authorId: sanneP.id,
+            authorDiscipline: sanneP.discipline.rawValue, deviceId: deviceId)
+        let transport = try HTTPSyncTransport(baseURL: office.server.baseURL, trusting: nil)
+        let answer = try await transport.push(PushRequest(changes: [forged]), token: token)
+        #expect(answer.results.first?.error?.code == ErrorCode.outOfScope, "the restore did not forget what she was told")
+        await office.server.stop()
+    }
+}
+
 extension Array {
     /// `map` with an async transform, in order.
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {

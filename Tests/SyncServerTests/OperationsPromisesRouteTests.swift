@@ -141,6 +141,8 @@ import Testing
             let renewed = try await fixture.store.renewEpoch()
             #expect(renewed != before && renewed.count == 32)
             #expect(try await fixture.store.epoch() == renewed)
+            // Read for every answer: instances on one database never disagree about it.
+            #expect(try await api.pull(as: sanne).epoch == renewed)
         }
     }
 

@@ -109,6 +109,17 @@ import Testing
             == HLCTimestamp(wallMillis: wall, logical: 0))
     }
 
+    @Test func aHostWhoseClockRunsSlow_stampsAfterWhatTheServerAccepted() {
+        // The laptops' changes (bounded by the sync server's clock) say what time it is.
+        let accepted = HLCTimestamp(wallMillis: wall, logical: 2)
+        #expect(ServerClock.stamp(after: nil, accepted: accepted, wallMillis: wall - 86_400_000, maxAheadMillis: 600_000)
+            == HLCTimestamp(wallMillis: wall, logical: 3))
+        // A stamp of a host a day fast is still not followed, measured from what the server accepted.
+        let fast = HLCTimestamp(wallMillis: wall + 86_400_000, logical: 0)
+        #expect(ServerClock.stamp(after: fast, accepted: accepted, wallMillis: wall - 60_000, maxAheadMillis: 600_000)
+            == HLCTimestamp(wallMillis: wall, logical: 3))
+    }
+
     @Test func aStampMadeByAHostDaysAhead_isNotFollowed() {
         let tenDaysAhead = HLCTimestamp(wallMillis: wall + 10 * 86_400_000, logical: 0)
         #expect(ServerClock.stamp(after: tenDaysAhead, wallMillis: wall, maxAheadMillis: 600_000)

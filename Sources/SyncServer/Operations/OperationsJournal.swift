@@ -11,6 +11,17 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     /// What was done.
     public enum Kind: String, Codable, Hashable, Sendable {
         case teamCreate, professionalCreate, clientRegister, clientMove, clientErase, deviceEnroll, deviceRevoke
+        /// A device was told that a client left its caseload (so it may not write about it any more).
+        case deviceTold
+        /// The first line of a journal: its ``JournalEntry/journalId``.
+        case journal
+        /// A line that could not be read (a write cut off by a crash); kept so the count of entries holds.
+        case unreadable
+
+        /// Reads a kind; one this version does not know is `unreadable`.
+        public init(from decoder: any Decoder) throws {
+            self = Kind(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .unreadable
+        }
     }
 
     /// What was done.
@@ -42,6 +53,8 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     public var codeHash: String?
     /// `clientErase`: the reason given (a reference, no personal data).
     public var reason: String?
+    /// `journal`: the journal's random id, which the database records (see ``JournalMark``).
+    public var journalId: String?
 
     /// Creates an entry of `kind` at `at`; fill in the members the kind uses.
     public init(kind: Kind, at: Int64) {
@@ -50,17 +63,49 @@ public struct JournalEntry: Codable, Hashable, Sendable {
     }
 }
 
+/// How far a database has seen a journal: its id and how many entries it had when the database last
+/// recorded one. A database restored from a backup knows the mark of the backup's time, so a restore can tell
+/// whether a journal covers everything done since (the same journal, with at least that many entries).
+public struct JournalMark: Hashable, Sendable, CustomStringConvertible {
+    /// The journal's id (its first line).
+    public var journalId: String
+    /// Entries after the first line.
+    public var entries: Int
+
+    /// Creates a mark.
+    public init(journalId: String, entries: Int) {
+        self.journalId = journalId
+        self.entries = entries
+    }
+
+    /// `id (n entries)`.
+    public var description: String { "\(journalId) (\(entries) entries)" }
+}
+
+/// What a journal file holds.
+public struct JournalContents: Sendable {
+    /// The journal's id; `nil` when the file is missing or empty.
+    public var journalId: String?
+    /// The entries after the first line, oldest first; unreadable lines as `unreadable` entries.
+    public var entries: [JournalEntry] = []
+
+    /// Its mark, `nil` for no journal.
+    public var mark: JournalMark? { journalId.map { JournalMark(journalId: $0, entries: entries.count) } }
+}
+
 /// An append-only file of every administrative operation — teams, professionals, client registrations,
-/// moves and erasures, enrollments and revocations — kept outside the database, so that a database restored
-/// from an older backup can be brought up to date: ``replay(into:)`` does again, with the same ids and
-/// timestamps, what the restored database lacks. Revoked devices stay revoked, erased clients stay erased,
-/// and clients registered since the backup are there again when the laptops send back what was written
-/// about them.
+/// moves and erasures, enrollments and revocations, and which devices were told that they lost a client —
+/// kept outside the database, so that a database restored from an older backup can be brought up to date:
+/// ``Administration/reapply(_:)`` does again, with the same ids and timestamps, what the restored database
+/// lacks. Revoked devices stay revoked, erased clients stay erased, and clients registered since the backup
+/// are there again when the laptops send back what was written about them.
 ///
-/// One JSON object per line. Writers (admin commands, server instances) take an exclusive `flock` on the
-/// file for each record and `fsync` it before the operation is reported done. The file is the server
-/// account's only (0600): it holds professionals' names and, until their erasure, clients' names. An
-/// erasure rewrites the file without the erased client's name (atomically, with a rename).
+/// One JSON object per line, the first naming the journal (a random id). Writers (admin commands, server
+/// instances) take an exclusive `flock` on the file for each record and `fsync` it before the operation is
+/// reported done; readers take a shared one. A line cut off by a crash is read as `unreadable` and the next
+/// record starts on a new line. The file is the server account's only (0600): it holds professionals'
+/// names and, until their erasure, clients' names, and token hashes (never tokens or note text). An erasure
+/// rewrites the file without the erased client's name (atomically, with a rename).
 public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// The file.
     public let path: String
@@ -78,50 +123,83 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// The path.
     public var description: String { path }
 
-    /// Appends an entry and makes it durable.
-    public func record(_ entry: JournalEntry) throws {
+    /// Appends an entry, durably; returns the journal's mark after it.
+    @discardableResult
+    public func record(_ entry: JournalEntry) throws -> JournalMark {
         try withLockedFile { descriptor in
-            var line = try Self.encoder.encode(entry)
-            line.append(0x0A)
-            try Self.write(line, to: descriptor)
+            var contents = try readContents()
+            var data = Data()
+            if contents.journalId == nil {
+                var header = JournalEntry(kind: .journal, at: entry.at)
+                header.journalId = Secrets.makeEpoch()
+                contents.journalId = header.journalId
+                data.append(try Self.encoder.encode(header))
+                data.append(0x0A)
+            } else if let last = FileManager.default.contents(atPath: path)?.last, last != 0x0A {
+                data.append(0x0A)  // after a line a crash cut off
+            }
+            data.append(try Self.encoder.encode(entry))
+            data.append(0x0A)
+            try Self.write(data, to: descriptor)
             guard fsync(descriptor) == 0 else { throw failure("cannot sync") }
+            return JournalMark(journalId: contents.journalId!, entries: contents.entries.count + 1)
         }
     }
 
-    /// Every entry, oldest first (an empty list when the file does not exist).
-    public func entries() throws -> [JournalEntry] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        return try withLockedFile { _ in try readEntries() }
+    /// What the journal holds (nothing when the file does not exist).
+    public func read() throws -> JournalContents {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return JournalContents() }
+            throw failure("cannot open")
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_SH) == 0 else { throw failure("cannot lock") }
+        return try readContents()
     }
 
     /// Records an erasure and removes the erased client's name from the registration kept earlier, in one
-    /// atomic rewrite of the file.
-    public func recordErasure(_ entry: JournalEntry) throws {
+    /// atomic rewrite of the file; returns the mark after it.
+    @discardableResult
+    public func recordErasure(_ entry: JournalEntry) throws -> JournalMark {
         guard let clientId = entry.clientId else { return try record(entry) }
-        try withLockedFile { _ in
-            var entries = try readEntries()
-            for index in entries.indices where entries[index].clientId == clientId && entries[index].kind == .clientRegister {
-                if let change = entries[index].change {
-                    entries[index].change = Change(
-                        id: change.id, clientId: change.clientId, entityType: change.entityType, entityId: change.entityId,
-                        operation: change.operation, payload: .object([:]), hlc: change.hlc, authorId: change.authorId,
-                        authorDiscipline: change.authorDiscipline, deviceId: change.deviceId)
-                }
+        return try withLockedFile { descriptor in
+            var contents = try readContents()
+            guard let journalId = contents.journalId else { return try recordWithoutLock(entry, descriptor: descriptor) }
+            for index in contents.entries.indices
+            where contents.entries[index].clientId == clientId && contents.entries[index].kind == .clientRegister {
+                contents.entries[index].change = contents.entries[index].change?.withoutContent
             }
-            entries.append(entry)
+            contents.entries.append(entry)
+            var header = JournalEntry(kind: .journal, at: 0)
+            header.journalId = journalId
             var data = Data()
-            for entry in entries {
-                data.append(try Self.encoder.encode(entry))
+            for line in [header] + contents.entries {
+                data.append(try Self.encoder.encode(line))
                 data.append(0x0A)
             }
             let partial = path + ".rewrite"
-            let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw failure("cannot create \(partial)") }
-            defer { close(descriptor) }
-            try Self.write(data, to: descriptor)
-            guard fsync(descriptor) == 0, rename(partial, path) == 0 else { throw failure("cannot replace") }
+            let rewrite = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard rewrite >= 0 else { throw failure("cannot create \(partial)") }
+            defer { close(rewrite) }
+            try Self.write(data, to: rewrite)
+            guard fsync(rewrite) == 0, rename(partial, path) == 0 else { throw failure("cannot replace") }
             Self.syncDirectory(of: path)
+            return JournalMark(journalId: journalId, entries: contents.entries.count)
         }
+    }
+
+    /// ``record(_:)`` for a caller that holds the lock on a journal without entries.
+    private func recordWithoutLock(_ entry: JournalEntry, descriptor: Int32) throws -> JournalMark {
+        var header = JournalEntry(kind: .journal, at: entry.at)
+        header.journalId = Secrets.makeEpoch()
+        var data = try Self.encoder.encode(header)
+        data.append(0x0A)
+        data.append(try Self.encoder.encode(entry))
+        data.append(0x0A)
+        try Self.write(data, to: descriptor)
+        guard fsync(descriptor) == 0 else { throw failure("cannot sync") }
+        return JournalMark(journalId: header.journalId!, entries: 1)
     }
 
     // MARK: - Files
@@ -132,19 +210,21 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
         return encoder
     }()
 
-    private func readEntries() throws -> [JournalEntry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    /// The contents; the caller holds a lock.
+    private func readContents() throws -> JournalContents {
+        guard let data = FileManager.default.contents(atPath: path) else { return JournalContents() }
         let decoder = JSONDecoder()
-        var entries: [JournalEntry] = []
-        for (number, line) in data.split(separator: 0x0A).enumerated() where !line.isEmpty {
-            do {
-                entries.append(try decoder.decode(JournalEntry.self, from: Data(line)))
-            } catch {
-                throw StoreError(
-                    code: "invalidInput", message: "line \(number + 1) of the operations journal \(path) is not a journal entry")
+        var contents = JournalContents()
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let entry = (try? decoder.decode(JournalEntry.self, from: Data(line))) ?? JournalEntry(kind: .unreadable, at: 0)
+            if contents.journalId == nil {
+                // The first line names the journal; a journal whose first line was cut off still gets an id.
+                contents.journalId = entry.kind == .journal ? entry.journalId : "unnamed"
+                if entry.kind == .journal { continue }
             }
+            contents.entries.append(entry)
         }
-        return entries
+        return contents
     }
 
     /// Runs `body` holding an exclusive lock on the file (created 0600 if missing). A rewrite replaces the
@@ -194,5 +274,14 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
 
     private func failure(_ what: String) -> StoreError {
         StoreError(code: "internal", message: "\(what) the operations journal \(path): \(String(cString: strerror(errno)))")
+    }
+}
+
+extension Change {
+    /// The change with an empty payload (what the journal keeps of an erased client's registration).
+    var withoutContent: Change {
+        Change(
+            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+            payload: .object([:]), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
     }
 }

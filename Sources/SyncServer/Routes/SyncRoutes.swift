@@ -3,7 +3,6 @@ import ChangeLog
 import Foundation
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import SyncProtocol
 
 /// The HTTP routes of protocol version 1 (see `Protocol/openapi.yaml`).
@@ -14,8 +13,6 @@ struct SyncRoutes: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let logger: Logger
-    /// The store's restore epoch, read once (a restore happens while no server runs on the database).
-    let epoch = EpochCache()
 
     func register(on router: Router<SyncRequestContext>) {
         router.get("health") { _, _ in
@@ -81,7 +78,7 @@ struct SyncRoutes: Sendable {
             entry.tokenHash = device.tokenHash
             entry.codeHash = codeHash
             do {
-                try journal.record(entry)
+                try await store.noteJournal(try journal.record(entry))
             } catch {
                 // Enrolled all the same; after a restore from an earlier backup this device must enroll again.
                 logger.error(
@@ -92,7 +89,7 @@ struct SyncRoutes: Sendable {
         return try Self.json(
             EnrollResponse(
                 deviceId: device.id, token: token, professional: professional, serverTime: serverTime(),
-                epoch: try await epoch.value(of: store)))
+                epoch: try await store.epoch()))
     }
 
     func push(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -136,7 +133,7 @@ struct SyncRoutes: Sendable {
                 "push.accepted": "\(plan.accepted.count)", "push.rejected": "\(rejected)",
             ])
         return try Self.json(
-            PushResponse(results: plan.results, serverTime: serverTime(), epoch: try await epoch.value(of: store)))
+            PushResponse(results: plan.results, serverTime: serverTime(), epoch: try await store.epoch()))
     }
 
     func pull(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -144,6 +141,18 @@ struct SyncRoutes: Sendable {
         let query = request.uri.queryParameters
         let start = try PullCursor.position(from: query["after"].map(String.init))
         let page = try await store.pull(for: principal, after: start, limit: try limit(query["limit"].map(String.init)))
+        if let scope = page.scopeChange, !scope.granted, let journal = configuration.journal {
+            // The device is being told that it lost the client: a restore must not forget it (the device could
+            // then write about the client by stamping its writes in the past, property 27).
+            var entry = JournalEntry(kind: .deviceTold, at: wallMillis())
+            entry.deviceId = principal.deviceId
+            entry.clientId = scope.clientId
+            do {
+                try await store.noteJournal(try journal.record(entry))
+            } catch {
+                logger.error("a lost client not recorded in the operations journal", metadata: ["journal.error": "\(error)"])
+            }
+        }
         try await audit("pull", page, principal, request, context)
         metrics.pulled(page.changes.count)
         return try Self.json(
@@ -153,7 +162,7 @@ struct SyncRoutes: Sendable {
                 scope: page.scopeChange.map {
                     ScopeNotice(clientId: $0.clientId, access: $0.granted ? .granted : $0.erased ? .erased : .revoked)
                 },
-                epoch: try await epoch.value(of: store)))
+                epoch: try await store.epoch()))
     }
 
     /// `GET /v1/clients/{clientId}/changes`: the whole history of one client of the caseload, for repair.
@@ -171,7 +180,7 @@ struct SyncRoutes: Sendable {
         return try Self.json(
             PullResponse(
                 changes: page.changes, cursor: ClientCursor.text(for: page.next.position), hasMore: page.hasMore,
-                professionals: page.professionals, serverTime: serverTime(), epoch: try await epoch.value(of: store)))
+                professionals: page.professionals, serverTime: serverTime(), epoch: try await store.epoch()))
     }
 
     /// `GET /v1/digest`: per-client digests of the caseload at the current end of the log.
@@ -185,7 +194,7 @@ struct SyncRoutes: Sendable {
             DigestResponse(
                 cursor: PullCursor.text(for: PullPosition(position: digest.position)),
                 clients: digest.clients.sorted { $0.key < $1.key }.map { ClientDigest(clientId: $0.key, digest: $0.value.description) },
-                serverTime: serverTime(), epoch: try await epoch.value(of: store)))
+                serverTime: serverTime(), epoch: try await store.epoch()))
     }
 
     /// The page size of a pull: the protocol allows 1–``ProtocolLimits/maxPageChanges``; this server serves
@@ -300,19 +309,6 @@ struct SyncRoutes: Sendable {
 
     private static func json(body: ByteBuffer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
-    }
-}
-
-/// The restore epoch of a store, read on first use.
-final class EpochCache: Sendable {
-    private let cached = NIOLockedValueBox<String?>(nil)
-
-    /// The epoch, from the store the first time.
-    func value(of store: any SyncStore) async throws -> String {
-        if let value = cached.withLockedValue({ $0 }) { return value }
-        let value = try await store.epoch()
-        cached.withLockedValue { $0 = value }
-        return value
     }
 }
 

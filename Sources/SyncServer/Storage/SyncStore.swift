@@ -295,7 +295,8 @@ public protocol SyncStore: Sendable {
 
     /// The restore epoch: a random id that stays the same while this database continues the history the
     /// replicas saw, and changes when it does not (a backup copy has its own; ``renewEpoch()`` after a
-    /// restore). Every sync answer carries it.
+    /// restore). Every sync answer carries it, read from the database for each answer, so that several
+    /// instances always agree on it.
     func epoch() async throws -> String
     /// Gives the database a new restore epoch (after it was restored from a backup) and returns it.
     func renewEpoch() async throws -> String
@@ -304,6 +305,13 @@ public protocol SyncStore: Sendable {
     /// follows one that lies more than `maxAheadMillis` ahead of `wallMillis` (a host whose clock ran fast
     /// cannot drag later writes along). Persisted, so stamps of one database never go backwards.
     func serverStamp(wallMillis: Int64, maxAheadMillis: Int64) async throws -> HLCTimestamp
+    /// The operations journal this database last recorded an entry of, and that journal's length then.
+    func journalMark() async throws -> JournalMark?
+    /// Records that the operations journal reached `mark` (never lowers the count for the same journal).
+    func noteJournal(_ mark: JournalMark) async throws
+    /// Records, after a restore, that a device was told that `clientId` left its caseload: it has been sent
+    /// everything up to the client's latest move or erasure (see ``DeviceFacts/pulledTo``).
+    func markTold(deviceId: String, clientId: String) async throws
     /// Whether the log holds a change with this id (erased changes are not held).
     func holdsChange(_ id: String) async throws -> Bool
     /// Re-creates a device from the operations journal after a restore (the database predates its

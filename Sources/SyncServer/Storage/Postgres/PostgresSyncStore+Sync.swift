@@ -49,7 +49,7 @@ extension PostgresSyncStore {
                     logger: self.logger)
                 // The server's clock moves past what it accepted (at most the allowed drift ahead of it).
                 try await connection.query(
-                    "UPDATE server_state SET server_hlc = greatest(server_hlc, \(newest.description))", logger: self.logger)
+                    "UPDATE server_state SET accepted_hlc = greatest(accepted_hlc, \(newest.description))", logger: self.logger)
             }
             try await Self.append(audit(plan), connection, logger: self.logger)
             return plan

@@ -138,6 +138,12 @@ enum SQLiteSchema {
                     -- The server's hybrid logical clock: the last timestamp of a server-side write (registration,
                     -- move, erasure) or of a change the server accepted.
                     ALTER TABLE server_state ADD COLUMN server_hlc TEXT NOT NULL DEFAULT '';
+                    -- The newest timestamp of a change the server accepted from a device (bounded by its clock).
+                    ALTER TABLE server_state ADD COLUMN accepted_hlc TEXT NOT NULL DEFAULT '';
+                    -- The operations journal this database records to, and how many entries it had (so that a
+                    -- restore can tell whether a journal covers everything done since the backup).
+                    ALTER TABLE server_state ADD COLUMN journal_id TEXT;
+                    ALTER TABLE server_state ADD COLUMN journal_entries INTEGER NOT NULL DEFAULT 0;
                     -- Log positions a device could know: the end of the log when it enrolled, and the furthest
                     -- position it has been sent. They decide whether it may still write about a client it lost.
                     ALTER TABLE devices ADD COLUMN enrolled_seq INTEGER NOT NULL DEFAULT 0;

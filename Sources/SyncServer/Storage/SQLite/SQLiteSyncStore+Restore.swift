@@ -47,8 +47,10 @@ extension SQLiteSyncStore {
         } catch {
             throw StoreError(code: "invalidInput", message: "\(backup) is not a readable SQLite database: \(error)")
         }
-        try DatabaseFile.preparePrivate(directory: directory, fileName: fileName + ".restoring")
         let staging = directory + "/" + fileName + ".restoring"
+        // What a restore that was killed left (a whole database, erased content included) goes first.
+        for suffix in DatabaseFile.suffixes { try? files.removeItem(atPath: staging + suffix) }
+        try DatabaseFile.preparePrivate(directory: directory, fileName: fileName + ".restoring")
         do {
             let destination = try DatabaseQueue(path: staging)
             try source.backup(to: destination)

@@ -39,7 +39,7 @@ extension SQLiteSyncStore {
                     arguments: [newest.description, deviceId])
                 // The server's clock moves past what it accepted (at most the allowed drift ahead of it).
                 try db.execute(
-                    sql: "UPDATE server_state SET server_hlc = max(server_hlc, ?)", arguments: [newest.description])
+                    sql: "UPDATE server_state SET accepted_hlc = max(accepted_hlc, ?)", arguments: [newest.description])
             }
             try Self.append(audit(plan), db: db)
             return plan

@@ -293,10 +293,46 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func serverStamp(wallMillis: Int64, maxAheadMillis: Int64) async throws -> HLCTimestamp {
         try await write { db in
-            let last = try String.fetchOne(db, sql: "SELECT server_hlc FROM server_state").flatMap { HLCTimestamp($0) }
-            let stamp = ServerClock.stamp(after: last, wallMillis: wallMillis, maxAheadMillis: maxAheadMillis)
-            try db.execute(sql: "UPDATE server_state SET server_hlc = ?", arguments: [stamp.description])
+            let row = try Row.fetchOne(db, sql: "SELECT server_hlc, accepted_hlc FROM server_state")
+            let stamp = ServerClock.stamp(
+                after: (row?["server_hlc"] as String?).flatMap { HLCTimestamp($0) },
+                accepted: (row?["accepted_hlc"] as String?).flatMap { HLCTimestamp($0) }, wallMillis: wallMillis,
+                maxAheadMillis: maxAheadMillis)
+            try db.execute(sql: "UPDATE server_state SET server_hlc = max(server_hlc, ?)", arguments: [stamp.description])
             return stamp
+        }
+    }
+
+    public func journalMark() async throws -> JournalMark? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT journal_id, journal_entries FROM server_state"),
+                let id = row["journal_id"] as String?
+            else { return nil }
+            return JournalMark(journalId: id, entries: row["journal_entries"])
+        }
+    }
+
+    public func noteJournal(_ mark: JournalMark) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE server_state SET
+                        journal_entries = CASE WHEN journal_id = ? THEN max(journal_entries, ?) ELSE ? END,
+                        journal_id = ?
+                    """,
+                arguments: [mark.journalId, mark.entries, mark.entries, mark.journalId])
+        }
+    }
+
+    public func markTold(deviceId: String, clientId: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE devices SET pulled_to = max(pulled_to, coalesce(
+                        (SELECT max(seq) FROM scope_events WHERE client_id = ?), 0))
+                    WHERE id = ?
+                    """,
+                arguments: [clientId, deviceId])
         }
     }
 
