@@ -135,9 +135,10 @@ actor Simulation {
         let directory = folder.appending("server")
         for device in devices { device.transport.dropDelayed() }
         // Writes accepted before now that their author no longer holds — it removed the client when the
-        // client moved out of its caseload — exist only on the server, and the restore may take them back
-        // to before they were written: no replica can send them again (only an author may push a write).
-        // That is the limit of restoring from a backup (Deploy/README.md); the check below allows for it.
+        // client moved out of its caseload — may be gone from the restored server, and no replica can send
+        // them again: colleagues may hold copies, but only an author may push a write. That is the limit of
+        // restoring from a backup (Deploy/README.md, Protocol/README.md property 25); the check below allows
+        // for exactly that case.
         beforeRestore.formUnion(about.keys)
         _ = try SQLiteSyncStore.restore(from: backup, into: directory, at: adminClock.now())
         store = try SQLiteSyncStore(directory: directory)
