@@ -224,7 +224,9 @@ private struct PayloadReader {
     func allow(_ keys: Set<String>, strict: Bool) throws(CaseworkError) {
         guard strict else { return }
         if let unknown = members.keys.sorted().first(where: { !keys.contains($0) }) {
-            throw .invalidPayload("unknown payload member '\(unknown)'")
+            // The name is the sender's: quoted only in part, so an answer never echoes more than a line.
+            let name = unknown.count > 40 ? unknown.prefix(40) + "…" : unknown
+            throw .invalidPayload("unknown payload member '\(name)'")
         }
     }
 

@@ -65,7 +65,8 @@ public struct PushPlan: Sendable {
 /// Decides, as a pure function, which changes of a push are stored.
 ///
 /// Checks, in order, for each change (the first failing check gives the rejection code):
-/// 1. ids are lowercase UUIDs and the timestamp is after 1970 (`invalidChange`);
+/// 1. ids are lowercase UUIDs, the timestamp is after 1970, `entityType` and `operation` are 1–32 ASCII
+///    letters (`invalidChange`);
 /// 2. the device is the token's device (`wrongDevice`), the author the token's professional
 ///    (`wrongAuthor`), the discipline theirs (`wrongDiscipline`) — so nothing below is revealed to others;
 /// 3. a change with the same id is already stored: the same write is a `duplicate` (also after the caller
@@ -156,6 +157,13 @@ public enum PushPlanner {
         guard change.hlc.wallMillis > 0 else {
             throw ErrorDetail(code: ErrorCode.invalidChange, message: "the timestamp must be after 1970")
         }
+        // Unknown names are refused per change (unknownOperation), so a newer replica's writes reach an older
+        // server's answer; but no name that could never be one is stored, echoed or remembered.
+        guard isName(change.entityType), isName(change.operation) else {
+            throw ErrorDetail(
+                code: ErrorCode.invalidChange,
+                message: "entityType and operation must be 1–\(maxNameLength) ASCII letters")
+        }
         guard change.deviceId == principal.deviceId else {
             throw ErrorDetail(code: ErrorCode.wrongDevice, message: "changes must carry the pushing device's id")
         }
@@ -186,6 +194,13 @@ public enum PushPlanner {
             guard let end = span.endSeq else { return false }
             return device.enrolledSeq < end && device.pulledTo < end && span.contains(writtenAt)
         }
+    }
+
+    /// The longest `entityType` or `operation` (ASCII letters) the server reads.
+    public static let maxNameLength = 32
+
+    private static func isName(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= maxNameLength && text.utf8.allSatisfy { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }
     }
 
     private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {

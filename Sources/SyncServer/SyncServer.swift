@@ -22,8 +22,10 @@ public enum SyncServer {
         let router = Router(context: SyncRequestContext.self)
         router.add(
             middleware: ErrorMiddleware(
-                logger: logger, metrics: metrics, maxRequestBytes: configuration.limits.maxRequestBytes))
-        router.add(middleware: CompressionMiddleware(maxRequestBytes: configuration.limits.maxRequestBytes))
+                logger: logger, metrics: metrics, maxRequestBytes: configuration.limits.maxRequestBytes,
+                strictTransportSecurity: configuration.tls != nil))
+        router.add(middleware: ClientAddress(trustedProxies: configuration.trustedProxies))
+        router.add(middleware: CompressionMiddleware())
         SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger)
             .register(on: router)
         return router
@@ -49,8 +51,11 @@ public enum SyncServer {
                     code: "invalidInput",
                     message: "cannot read the TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error)")
             }
-            let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+            var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            // TLS 1.2 at least, and for TLS 1.2 only forward-secret AEAD suites (TLS 1.3's are all of that kind).
+            tlsConfiguration.minimumTLSVersion = .tlsv12
+            tlsConfiguration.cipherSuites = ServerConfiguration.TLSFiles.tls12CipherSuites
             server = try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration)
         }
         return Application(

@@ -21,13 +21,15 @@ struct Sizes: Sendable {
     var journeyEntries: Int
     var repeats: Int
     var clients: Int
+    /// Requests with a forged token and a gzip bomb (and as many with the same bytes sent plain).
+    var hostile: Int
 
     static let full = Sizes(
         localWrites: 2_000, push: 100_000, pull: 100_000, bigLog: 1_000_000, smallLog: 1_000, incremental: 100,
-        devices: 200, perDevice: 50, journeyEntries: 5_000, repeats: 15, clients: 100)
+        devices: 200, perDevice: 50, journeyEntries: 5_000, repeats: 15, clients: 100, hostile: 1_000)
     static let tiny = Sizes(
         localWrites: 50, push: 2_000, pull: 2_000, bigLog: 5_000, smallLog: 500, incremental: 20, devices: 8,
-        perDevice: 5, journeyEntries: 200, repeats: 3, clients: 10)
+        perDevice: 5, journeyEntries: 200, repeats: 3, clients: 10, hostile: 50)
 }
 
 /// Realistic case-note text: about 500 bytes of Dutch words in varying order (so compression sees text

@@ -53,6 +53,11 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     @Option(help: ArgumentHelp(
+        "A proxy (address or CIDR block) whose X-Forwarded-For names the client; repeat for several [SAMENSPEL_TRUSTED_PROXIES, comma-separated].",
+        valueName: "cidr"))
+    var trustedProxy: [String] = []
+
+    @Option(help: ArgumentHelp(
         "Requests per second one device may make on average, 429 beyond [SAMENSPEL_DEVICE_RATE] (50).",
         valueName: "n"))
     var deviceRate: Double?
@@ -194,6 +199,17 @@ struct ServeCommand: AsyncParsableCommand {
             host: try Settings.value(host, "SAMENSPEL_HOST", default: "127.0.0.1"), port: port,
             maxClockDriftMillis: Int64(drift) * 1000, deviceRequestsPerSecond: rate,
             limits: try limits.validated(), idleTimeoutSeconds: idle, shutdownTimeoutSeconds: shutdown)
+        let proxies = trustedProxy.isEmpty
+            ? (try Settings.value(nil, "SAMENSPEL_TRUSTED_PROXIES") as String?)?.split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            } ?? []
+            : trustedProxy
+        configuration.trustedProxies = try proxies.map { text in
+            guard let block = AddressBlock(text) else {
+                throw ValidationError("'\(text)' is not an IP address or CIDR block (like 10.0.0.0/8 or 2001:db8::/32)")
+            }
+            return block
+        }
         let certificate = try Settings.value(tlsCert, "SAMENSPEL_TLS_CERT")
         let key = try Settings.value(tlsKey, "SAMENSPEL_TLS_KEY")
         switch (certificate, key) {

@@ -26,9 +26,16 @@ public struct ServerConfiguration: Sendable {
     public var activeDeviceWindowMillis: Int64
     /// The operations journal enrollments are recorded in (see ``OperationsJournal``); none when `nil`.
     public var journal: OperationsJournal?
+    /// Proxies whose `X-Forwarded-For` names the client (for rate limits and the audit log); the header of
+    /// any other peer is ignored.
+    public var trustedProxies: [AddressBlock] = []
 
-    /// The PEM files of the server's certificate chain and private key.
+    /// The PEM files of the server's certificate chain and private key. The server speaks TLS 1.2 and 1.3;
+    /// for TLS 1.2 only ``tls12CipherSuites``; every answer carries `Strict-Transport-Security`.
     public struct TLSFiles: Sendable, Hashable {
+        /// The TLS 1.2 suites offered: ECDHE key exchange with AES-GCM or ChaCha20-Poly1305 (OpenSSL names).
+        public static let tls12CipherSuites = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL"
+
         /// The certificate chain, leaf first.
         public var certificatePath: String
         /// The private key.

@@ -29,7 +29,7 @@ struct AuditRefusals: RouterMiddleware {
                 try? await store.appendAudit(AuditEntry(
                     at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
                     clientIds: clientIds, details: ["status": String(status.code)], result: detail.code,
-                    origin: request.origin(context)))
+                    origin: context.origin))
             }
             throw error
         }

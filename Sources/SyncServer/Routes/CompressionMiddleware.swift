@@ -4,17 +4,17 @@ import Hummingbird
 import NIOCore
 import SyncProtocol
 
-/// gzip on the wire (Protocol/README.md §3): decodes gzip request bodies, with the body limit applied to the
-/// decoded size, and compresses JSON responses of at least 1 KB for requests that accept gzip.
+/// gzip on the wire (Protocol/README.md §2): compresses JSON responses of at least 1 KB for requests that
+/// accept gzip. Request bodies are decoded by ``decodedBody(of:maxBytes:)`` when a route reads its body —
+/// that is, only after the caller was authenticated (or, for enrollment, passed the address's rate limit):
+/// nobody can make the server inflate a body before it knows who sends it.
 struct CompressionMiddleware: RouterMiddleware {
     typealias Context = SyncRequestContext
-
-    let maxRequestBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        var response = try await next(try await decoded(request), context)
+        var response = try await next(request, context)
         guard WireCompression.accepts(request.headers[.acceptEncoding]), response.headers[.contentEncoding] == nil,
             let length = response.body.contentLength, length >= WireCompression.minimumBytes,
             response.headers[.contentType]?.hasPrefix("application/json") == true
@@ -28,32 +28,27 @@ struct CompressionMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The request with its body decoded, or as it is when it has no content coding.
-    private func decoded(_ request: Request) async throws -> Request {
-        guard let coding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased(),
-            coding != "identity"
-        else { return request }
+    /// The request's body, read up to `maxBytes` and decoded when it has a content coding (the limit holds
+    /// for the decoded size).
+    static func decodedBody(of request: Request, maxBytes: Int) async throws -> ByteBuffer {
+        var coding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased()
+        if coding == "identity" { coding = nil }
+        guard let coding else { return try await request.body.collect(upTo: maxBytes) }
         guard coding == WireCompression.encoding || coding == "x-gzip" else {
             throw ServerError(
                 .unsupportedMediaType, code: ErrorCode.unsupportedEncoding,
                 message: "request bodies may be sent as they are or with Content-Encoding: gzip")
         }
-        var request = request
-        let compressed = try await request.collectBody(upTo: maxRequestBytes)
-        let body: ByteBuffer
+        let compressed = try await request.body.collect(upTo: maxBytes)
         do {
-            body = try WireCompression.gunzip(compressed, maxBytes: maxRequestBytes)
+            return try WireCompression.gunzip(compressed, maxBytes: maxBytes)
         } catch .tooLarge {
             throw ServerError(
                 .contentTooLarge, code: ErrorCode.payloadTooLarge,
-                message: "request body larger than \(maxRequestBytes) bytes once decompressed")
+                message: "request body larger than \(maxBytes) bytes once decompressed")
         } catch {
             throw ServerError.invalidRequest("the body is not valid gzip")
         }
-        var head = request.head
-        head.headerFields[.contentEncoding] = nil
-        head.headerFields[.contentLength] = String(body.readableBytes)
-        return Request(head: head, body: RequestBody(buffer: body))
     }
 
     /// Collects a response body that is already in memory (the routes answer with one buffer).

@@ -15,6 +15,8 @@ struct ErrorMiddleware: RouterMiddleware {
     let logger: Logger
     let metrics: ServerMetrics
     let maxRequestBytes: Int
+    /// Served over TLS: every answer tells browsers and clients to use HTTPS only (HSTS, a year).
+    var strictTransportSecurity = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -34,6 +36,7 @@ struct ErrorMiddleware: RouterMiddleware {
         // RFC 7694: every answer says which request content coding this server decodes, so that laptops
         // compress their pushes only for servers that understand it.
         response.headers[.acceptEncoding] = WireCompression.encoding
+        if strictTransportSecurity { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         let elapsed = ContinuousClock.now - started
         let millis = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         let route = context.endpointPath.map { $0 == "NotFound" ? "unmatched" : $0 } ?? "unmatched"

@@ -9,28 +9,22 @@ public struct SyncRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated device, set by the authentication middleware on `/v1` routes that need it.
     public var principal: Principal?
-    /// The peer's address (for the audit log).
+    /// The socket peer's address.
     public let remoteAddress: String?
+    /// Who the request comes from, for rate limits: the peer, or — behind a trusted proxy — the client the
+    /// proxy names (``ClientAddress``).
+    public var clientAddress: String?
+    /// Where the request came from, for the audit log: the peer's address, or `client via proxy`.
+    public var origin: String?
 
     /// Creates a context for a new request.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
+        self.clientAddress = remoteAddress
+        self.origin = remoteAddress
     }
 
     /// Request bodies larger than the protocol limit are refused with 413.
     public var maxUploadSize: Int { ProtocolLimits.maxRequestBytes }
-}
-
-extension Request {
-    /// Where the request came from, for the audit log: the peer address and any `X-Forwarded-For`.
-    func origin(_ context: SyncRequestContext) -> String? {
-        let forwarded = headers[HTTPField.Name("X-Forwarded-For")!]
-        switch (context.remoteAddress, forwarded) {
-        case (nil, nil): return nil
-        case (let address?, nil): return address
-        case (nil, let forwarded?): return "forwarded-for " + forwarded
-        case (let address?, let forwarded?): return address + " forwarded-for " + forwarded
-        }
-    }
 }

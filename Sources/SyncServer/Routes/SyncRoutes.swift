@@ -23,9 +23,10 @@ struct SyncRoutes: Sendable {
         let v1 = router.group("v1")
         let limiter = RateLimiter(
             perSecond: configuration.deviceRequestsPerSecond, burst: configuration.deviceRequestBurst)
-        v1.post("enroll") { request, context in try await enroll(request, context, limiter: limiter) }
+        let refusals = RefusalAudit(store: store)
+        v1.post("enroll") { request, context in try await enroll(request, context, limiter: limiter, refusals: refusals) }
         let authenticated = v1.group()
-            .add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter))
+            .add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter, refusals: refusals))
             .add(middleware: AuditRefusals(
                 store: store, wallMillis: wallMillis, maxRequestBytes: configuration.limits.maxRequestBytes))
         authenticated.post("push") { request, context in try await push(request, context) }
@@ -39,11 +40,13 @@ struct SyncRoutes: Sendable {
         HLCTimestamp(wallMillis: wallMillis(), logical: 0)
     }
 
-    func enroll(_ request: Request, _ context: SyncRequestContext, limiter: RateLimiter) async throws -> Response {
-        // Limited per address, like wrong tokens: nobody can flood the audit log with guessed codes.
-        try limiter.admit(
-            "enroll:" + (context.remoteAddress ?? "unknown"), nowMillis: wallMillis(),
-            tooMany: "enrollment attempts from this address")
+    func enroll(_ request: Request, _ context: SyncRequestContext, limiter: RateLimiter, refusals: RefusalAudit)
+        async throws -> Response
+    {
+        // Limited per address, like wrong tokens, before the body is read: nobody can flood the audit log with
+        // guessed codes, or make the server inflate bodies.
+        let address = "enroll:" + (context.clientAddress ?? "unknown")
+        try limiter.admit(address, nowMillis: wallMillis(), tooMany: "enrollment attempts from this address")
         let body = try await decode(EnrollRequest.self, shape: RequestShape.enroll, from: request)
         if let name = body.deviceName {
             do throws(CaseworkError) {
@@ -60,15 +63,16 @@ struct SyncRoutes: Sendable {
         guard
             let professional = try await store.redeemEnrollmentCode(hash: codeHash, device: device, now: wall)
         else {
-            try await store.appendAudit(AuditEntry(
-                at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode,
-                origin: request.origin(context)))
+            try await refusals.record(
+                AuditEntry(at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode,
+                           origin: context.origin),
+                source: address, now: wall)
             throw ServerError(
                 .unauthorized, code: ErrorCode.invalidEnrollmentCode,
                 message: "the enrollment code is unknown, already used or expired")
         }
         try await store.appendAudit(AuditEntry(
-            at: wall, actor: professional.id, deviceId: device.id, action: "enroll", origin: request.origin(context)))
+            at: wall, actor: professional.id, deviceId: device.id, action: "enroll", origin: context.origin))
         logger.info("device enrolled", metadata: ["device.id": "\(device.id)", "professional.id": "\(professional.id)"])
         if let journal = configuration.journal {
             var entry = JournalEntry(kind: .deviceEnroll, at: wall)
@@ -104,7 +108,7 @@ struct SyncRoutes: Sendable {
         try PushPlanner.checkRequest(body.changes, by: principal)
         let wall = wallMillis()
         let drift = configuration.maxClockDriftMillis
-        let origin = request.origin(context)
+        let origin = context.origin
         let plan = try await store.push(
             body.changes, from: principal.deviceId, receivedAt: wall,
             planner: { facts in
@@ -189,7 +193,7 @@ struct SyncRoutes: Sendable {
         let digest = try await store.digests(for: principal)
         try await store.appendAudit(AuditEntry(
             at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: "digest",
-            details: ["clients": String(digest.clients.count)], origin: request.origin(context)))
+            details: ["clients": String(digest.clients.count)], origin: context.origin))
         return try Self.json(
             DigestResponse(
                 cursor: PullCursor.text(for: PullPosition(position: digest.position)),
@@ -242,7 +246,7 @@ struct SyncRoutes: Sendable {
         try await store.appendAudit(AuditEntry(
             at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
             clientIds: page.changes.map(\.clientId) + (page.scopeChange.map { [$0.clientId] } ?? []),
-            details: ["changes": String(page.changes.count)], origin: request.origin(context)))
+            details: ["changes": String(page.changes.count)], origin: context.origin))
     }
 
     func decode<T: Decodable>(_ type: T.Type, shape: RequestShape, from request: Request) async throws -> T {
@@ -262,7 +266,8 @@ struct SyncRoutes: Sendable {
                 .unsupportedMediaType, code: ErrorCode.unsupportedMediaType,
                 message: "the body must be application/json")
         }
-        let buffer = try await request.body.collect(upTo: configuration.limits.maxRequestBytes)
+        // Read (and inflated) only here, in a route: after authentication.
+        let buffer = try await CompressionMiddleware.decodedBody(of: request, maxBytes: configuration.limits.maxRequestBytes)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self),
             let value = try? JSONValue(parsing: text)
         else { throw ServerError.invalidRequest("the body is not valid JSON") }

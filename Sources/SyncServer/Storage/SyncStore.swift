@@ -288,7 +288,8 @@ public protocol SyncStore: Sendable {
         -> StoredPage
     /// The digest of every client in the principal's caseload, and the log position it describes.
     func digests(for principal: Principal) async throws -> CaseloadDigest
-    /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms); returns it.
+    /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms), and forgets the
+    /// refusals made before then; returns the horizon.
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
 
     // MARK: Operations

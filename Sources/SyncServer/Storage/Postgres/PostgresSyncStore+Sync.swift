@@ -166,6 +166,9 @@ extension PostgresSyncStore {
             ).decode(Int64.self).first(where: { _ in true }) ?? 0
             try await connection.query(
                 "UPDATE server_state SET horizon = greatest(horizon, \(candidate))", logger: self.logger)
+            // Refusals are remembered as long as the log is served to devices that could replay them.
+            try await connection.query(
+                "DELETE FROM refused_changes WHERE refused_at < \(receivedBefore)", logger: self.logger)
             return try await connection.query("SELECT horizon FROM server_state", logger: self.logger)
                 .decode(Int64.self).first(where: { _ in true }) ?? 0
         }

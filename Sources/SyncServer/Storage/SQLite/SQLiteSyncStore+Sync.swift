@@ -121,6 +121,8 @@ extension SQLiteSyncStore {
             let candidate = try Int64.fetchOne(
                 db, sql: "SELECT max(seq) FROM changes WHERE received_at < ?", arguments: [receivedBefore]) ?? 0
             try db.execute(sql: "UPDATE server_state SET horizon = max(horizon, ?)", arguments: [candidate])
+            // Refusals are remembered as long as the log is served to devices that could replay them.
+            try db.execute(sql: "DELETE FROM refused_changes WHERE refused_at < ?", arguments: [receivedBefore])
             return try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
         }
     }
