@@ -132,7 +132,7 @@ extension CaseEvent {
             var value: String?
             if let member = reader.members["value"], member != .null {
                 value = try reader.string("value")
-                guard TextRules.hasContent(value!), value!.count <= field.maxLength, TextRules.isSingleLine(value!) else {
+                guard TextRules.hasContent(value!), TextRules.fits(value!, characters: field.maxLength), TextRules.isSingleLine(value!) else {
                     throw .invalidPayload("'value' must be one line of 1–\(field.maxLength) characters, or null to clear")
                 }
             }
@@ -250,7 +250,7 @@ private struct PayloadReader {
     /// A one-line text member of 1…`maxLength` characters.
     func line(_ key: String, maxLength: Int) throws(CaseworkError) -> String {
         let value = try string(key)
-        guard TextRules.hasContent(value), value.count <= maxLength, TextRules.isSingleLine(value) else {
+        guard TextRules.hasContent(value), TextRules.fits(value, characters: maxLength), TextRules.isSingleLine(value) else {
             throw .invalidPayload("'\(key)' must be one line of 1–\(maxLength) characters")
         }
         return value
@@ -329,9 +329,16 @@ private struct PayloadReader {
 public enum TextRules {
     /// Checks a name (team, professional, client): one line of 1–``CaseworkLimits/maxNameLength`` characters.
     public static func checkName(_ name: String, field: String) throws(CaseworkError) {
-        guard hasContent(name), name.count <= CaseworkLimits.maxNameLength, isSingleLine(name) else {
+        guard hasContent(name), fits(name, characters: CaseworkLimits.maxNameLength), isSingleLine(name) else {
             throw .invalidPayload("\(field) must be one line of 1–\(CaseworkLimits.maxNameLength) characters")
         }
+    }
+
+    /// Whether the text has at most `characters` characters (grapheme clusters) and at most four times as many
+    /// UTF-8 bytes: the byte bound keeps a "character" of a thousand combining marks from being stored, and
+    /// lets the spec state every limit as a `maxLength` (code points never outnumber bytes).
+    public static func fits(_ text: String, characters: Int) -> Bool {
+        text.utf8.count <= 4 * characters && text.count <= characters
     }
 
     /// Whether the text has at least one character that is not whitespace.

@@ -230,7 +230,7 @@ struct CompactCommand: AsyncParsableCommand {
         abstract: "Stop serving sync cursors older than --keep-days; prints the new horizon.",
         discussion: """
             Laptops that have not synced within that time rebuild their replica from the server on their next \
-            sync, keeping their own writes.
+            sync, keeping their own writes. Refusals of pushed writes older than that are forgotten too.
             """)
 
     @ParentCommand var admin: AdminCommand

@@ -104,4 +104,22 @@ import Testing
         #expect(try CaseEvent.decode(change) == nil)
         #expect { try CaseEvent.decode(change, strict: true) } throws: { ($0 as? CaseworkError)?.code == "unknownOperation" }
     }
+
+    @Test func aLineIsBoundedInCharacters_andInBytes() throws {
+        #expect(TextRules.fits(String(repeating: "é", count: 200), characters: 200))
+        #expect(!TextRules.fits(String(repeating: "a", count: 201), characters: 200))
+        // 150 characters, each carrying ten combining marks: few characters, but 3,150 bytes.
+        let stacked = String(repeating: "a" + String(repeating: "\u{0301}", count: 10), count: 150)
+        #expect(stacked.count == 150 && !TextRules.fits(stacked, characters: 200))
+        #expect(throws: CaseworkError.self) { try TextRules.checkName(stacked, field: "name") }
+        let long = String(repeating: "x", count: 41) + "tail"
+        let change = Change(
+            id: Identifier.make(wallMillis: 1), clientId: Identifier.make(wallMillis: 1), entityType: "note",
+            entityId: Identifier.make(wallMillis: 1), operation: "add", payload: .object(["text": .string("x"), long: .string("y")]),
+            hlc: HLCTimestamp(wallMillis: 1, logical: 0), authorId: "a", authorDiscipline: "clientManager", deviceId: "d")
+        #expect { try CaseEvent.decode(change, strict: true) } throws: { error in
+            guard let error = error as? CaseworkError else { return false }
+            return error.code == "invalidPayload" && !error.message.contains("tail") && error.message.count < 80
+        }
+    }
 }

@@ -48,6 +48,7 @@ struct SyncRoutes: Sendable {
         let address = "enroll:" + (context.clientAddress ?? "unknown")
         try limiter.admit(address, nowMillis: wallMillis(), tooMany: "enrollment attempts from this address")
         let body = try await decode(EnrollRequest.self, shape: RequestShape.enroll, from: request)
+        guard body.code.utf8.count <= 64 else { throw ServerError.invalidRequest("code must be at most 64 characters") }
         if let name = body.deviceName {
             do throws(CaseworkError) {
                 try TextRules.checkName(name, field: "deviceName")
