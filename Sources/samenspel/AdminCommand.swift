@@ -19,6 +19,16 @@ struct AdminOptions: ParsableArguments {
         valueName: "file"))
     var journal: String?
 
+    @Option(help: ArgumentHelp(
+        "The audit log's key, as the server has it [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key).",
+        valueName: "file"))
+    var auditKey: String?
+
+    /// The SQLite store of `directory`, with the audit key given.
+    func sqliteStore(_ directory: String) throws -> SQLiteSyncStore {
+        try SQLiteSyncStore(directory: directory, auditKeyPath: try StorageChoice.auditKeyPath(auditKey))
+    }
+
     /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`).
     func withAdministration<T: Sendable>(_ body: @Sendable (Administration) async throws -> T) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
@@ -26,13 +36,13 @@ struct AdminOptions: ParsableArguments {
         let journal = try choice.journal(journal)
         switch choice {
         case .sqlite(let directory):
-            return try await body(
-                Administration(store: try SQLiteSyncStore(directory: directory), journal: journal, operatorName: user))
+            return try await body(Administration(store: try sqliteStore(directory), journal: journal, operatorName: user))
         case .postgres(let url):
             var logger = Logger(label: "samenspel.admin")
             logger.logLevel = .warning
             do {
-                return try await PostgresSyncStore.withStore(url: url, logger: logger) { store in
+                let key = try StorageChoice.postgresAuditKey(auditKey)
+                return try await PostgresSyncStore.withStore(url: url, logger: logger, auditKey: key) { store in
                     try await body(Administration(store: store, journal: journal, operatorName: user))
                 }
             } catch let error as StoreError where error == .unavailable {
@@ -265,7 +275,7 @@ struct BackupCommand: AsyncParsableCommand {
         else {
             throw CLIError("backup copies the SQLite store; back up PostgreSQL with pg_dump (see Deploy/README.md)")
         }
-        let store = try SQLiteSyncStore(directory: directory)
+        let store = try admin.options.sqliteStore(directory)
         let summary = try await store.backup(to: to)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         try await store.appendAudit(AuditEntry(

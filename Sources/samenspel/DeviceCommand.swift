@@ -89,7 +89,9 @@ struct AuditCommand: AsyncParsableCommand {
             discussion: """
                 Prints the last entry as an anchor (SEQ:HASH) on stdout. Keep it outside the server (a ticket, \
                 the log shipper); `audit verify --anchor SEQ:HASH` later also proves that no entry up to it was \
-                removed — which the chain alone cannot show for entries cut off at the end.
+                removed — which the chain alone cannot show for entries cut off at the end. The chain is an HMAC \
+                under the audit key (--audit-key, by default samenspel-audit.key in the data folder): give the \
+                same key as the server.
                 """)
         @ParentCommand var admin: AdminCommand
         @Option(help: ArgumentHelp("An anchor printed by an earlier verify, that must still hold.", valueName: "seq:hash"))
@@ -104,8 +106,17 @@ struct AuditCommand: AsyncParsableCommand {
             }
             try await admin.options.withAdministration { administration in
                 let result = try await administration.store.verifyAudit(anchor: expected)
+                if result.needsKey {
+                    printError(
+                        "the audit log is chained under a key this command was not given (--audit-key or "
+                            + "SAMENSPEL_AUDIT_KEY, as the server has it): it cannot be verified")
+                    throw ExitCode.failure
+                }
                 if let broken = result.firstBroken {
-                    printError("the audit log is BROKEN at entry \(broken) (of \(result.entries) checked): it was altered")
+                    let at = result.firstBrokenAt.map { " (written " + CalendarTime.iso8601(millis: $0) + ", as it says)" } ?? ""
+                    printError(
+                        "the audit log is BROKEN at entry \(broken)\(at), the first of \(result.entries) checked that does not "
+                            + "verify: it, or an entry before it, was altered, or it was written without the audit key")
                     throw ExitCode.failure
                 }
                 if let expected, result.anchorHolds == false {

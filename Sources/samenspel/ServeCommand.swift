@@ -33,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
     var journal: String?
 
     @Option(help: ArgumentHelp(
+        "The audit log's key (HMAC of its hash chain), created if missing [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key; with --postgres: none unless given).",
+        valueName: "file"))
+    var auditKey: String?
+
+    @Option(help: ArgumentHelp(
         "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). For other hosts serve HTTPS (--tls-cert/--tls-key) or put a TLS proxy in front.",
         valueName: "address"))
     var host: String?
@@ -227,16 +232,21 @@ struct ServeCommand: AsyncParsableCommand {
     {
         switch try StorageChoice(data: data, postgres: postgres) {
         case .sqlite(let directory):
-            let store = try SQLiteSyncStore(directory: directory)
+            let store = try SQLiteSyncStore(directory: directory, auditKeyPath: try StorageChoice.auditKeyPath(auditKey))
             try await redoJournal(journal, on: store, logger: logger)
             return (store, [], "sqlite")
         case .postgres(let url):
             let poolSize = try Settings.value(postgresPoolSize, "SAMENSPEL_POSTGRES_POOL_SIZE", default: 20)
             guard poolSize >= 1 else { throw ValidationError("the PostgreSQL pool size must be at least 1") }
             // Migrate first, on a pool of its own, so that the server never serves on an old schema.
-            let store = try PostgresSyncStore(url: url, maxConnections: poolSize, logger: logger)
+            let key = try StorageChoice.postgresAuditKey(auditKey)
+            if key == nil {
+                logger.warning(
+                    "no audit key (--audit-key): the audit log's chain is plain SHA-256, which someone who can edit the tables can recompute")
+            }
+            let store = try PostgresSyncStore(url: url, maxConnections: poolSize, logger: logger, auditKey: key)
             do {
-                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger) { migrated in
+                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger, auditKey: key) { migrated in
                     try await redoJournal(journal, on: migrated, logger: logger)
                 }
             } catch let error as StoreError where error == .unavailable {
@@ -251,6 +261,17 @@ struct ServeCommand: AsyncParsableCommand {
 enum StorageChoice {
     case sqlite(String)
     case postgres(String)
+
+    /// The audit log's key file: `flag`, else `SAMENSPEL_AUDIT_KEY`; `nil` for the default (next to a SQLite
+    /// database; none for PostgreSQL).
+    static func auditKeyPath(_ flag: String?) throws -> String? {
+        try Settings.value(flag, "SAMENSPEL_AUDIT_KEY")
+    }
+
+    /// The audit key for PostgreSQL: loaded (created if missing) when a path is given.
+    static func postgresAuditKey(_ flag: String?) throws -> AuditKey? {
+        try auditKeyPath(flag).map { try AuditKey.load(path: $0) }
+    }
 
     /// The operations journal: `flag`, else `SAMENSPEL_JOURNAL`, else next to a SQLite database; none for
     /// PostgreSQL unless given (several instances must share one file).

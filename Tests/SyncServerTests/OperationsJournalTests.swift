@@ -82,3 +82,48 @@ import Testing
         #expect(replay.reapplied.count == 1)
     }
 }
+
+/// The audit chain's key and the log written before it.
+@Suite struct AuditKeyTests {
+    func chain(unkeyed: Int, keyed: Int, key: AuditKey) -> [AuditEntry] {
+        var previous = AuditChain.genesis
+        var entries: [AuditEntry] = []
+        for seq in 1...(unkeyed + keyed) {
+            var entry = AuditEntry(at: Int64(seq) * 1000, actor: "administrator", action: "admin.teamCreate")
+            entry.seq = Int64(seq)
+            entry.previousHash = previous
+            entry.hash = AuditChain.hash(entry, previous: previous, key: seq <= unkeyed ? nil : key)
+            previous = entry.hash!
+            entries.append(entry)
+        }
+        return entries
+    }
+
+    func verify(_ entries: [AuditEntry], key: AuditKey?) -> AuditVerification {
+        var check = AuditChainCheck(key: key)
+        for entry in entries {
+            guard check.add(entry) else { break }
+        }
+        return check.result
+    }
+
+    @Test func entriesFromBeforeTheKey_verify_upToTheBoundaryTheKeyFileRecords() throws {
+        let folder = try TemporaryDirectory("auditkey")
+        defer { folder.remove() }
+        let key = try AuditKey.load(path: folder.appending("audit.key"))
+        #expect(key.legacyUntil == nil)
+        let recorded = key.recordingLegacyBoundary(3)
+        #expect(try AuditKey.load(path: folder.appending("audit.key")).legacyUntil == 3, "kept in the file")
+        #expect(recorded.recordingLegacyBoundary(9).legacyUntil == 3, "never moved")
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.appending("audit.key"))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let log = chain(unkeyed: 3, keyed: 2, key: recorded)
+        #expect(verify(log, key: recorded).isIntact)
+        // Rewritten unkeyed past the boundary: someone without the key.
+        let forged = chain(unkeyed: 4, keyed: 1, key: recorded)
+        #expect(verify(forged, key: recorded).firstBroken == 4)
+        // Without the key, keyed entries cannot be verified — which says so, rather than passing.
+        let withoutKey = verify(log, key: nil)
+        #expect(withoutKey.needsKey && !withoutKey.isIntact)
+    }
+}

@@ -97,6 +97,57 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.all) func someoneWhoCanEditTheTables_butCannotReadTheKey_cannotForgeTheChain(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            _ = try await api.push([factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)], as: sanne)
+            _ = try await api.pull(as: sanne)
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: nil)
+            #expect(entries.allSatisfy { $0.hash?.hasPrefix(AuditChain.keyedPrefix) == true }, "every entry is keyed")
+            #expect(try await fixture.store.verifyAudit().isIntact)
+            if fixture.backend == .postgres {
+                await #expect(throws: (any Error).self) { try await fixture.rawExecute("TRUNCATE audit_log") }
+            }
+            // An attacker drops the guards, edits the push's entry and recomputes the chain from there on —
+            // with plain SHA-256, or under a key of their own.
+            try await fixture.rawExecute(
+                fixture.backend == .sqlite
+                    ? "DROP TRIGGER audit_log_append_only_update" : "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            let push = try #require(entries.first { $0.action == "push" })
+            let otherKey = try AuditKey.load(path: fixture.folder.appending("attacker.key"))
+            for forgery in [nil, otherKey] {
+                for start in [push.seq!, entries[0].seq!] {
+                    for entry in entries {  // back to the log as the server wrote it
+                        try await fixture.rawExecute(
+                            "UPDATE audit_log SET details = '\(try Self.json(entry.details))', previous_hash = '\(entry.previousHash!)', "
+                                + "hash = '\(entry.hash!)' WHERE seq = \(entry.seq!)")
+                    }
+                    #expect(try await fixture.store.verifyAudit().isIntact)
+                    var previous = entries.first { $0.seq == start }!.previousHash!
+                    for var entry in entries where entry.seq! >= start {
+                        if entry.seq == push.seq { entry.details = [:] }
+                        let hash = AuditChain.hash(entry, previous: previous, key: forgery)
+                        try await fixture.rawExecute(
+                            "UPDATE audit_log SET details = '\(entry.seq == push.seq ? "{}" : try Self.json(entry.details))', "
+                                + "previous_hash = '\(previous)', hash = '\(hash)' WHERE seq = \(entry.seq!)")
+                        previous = hash
+                    }
+                    let verification = try await fixture.store.verifyAudit()
+                    #expect(verification.firstBroken == start, "forged \(forgery == nil ? "unkeyed" : "under another key") from \(start)")
+                    #expect(verification.firstBrokenAt == entries.first { $0.seq == start }!.at)
+                }
+            }
+        }
+    }
+
+    static func json(_ details: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(details), as: UTF8.self)
+    }
+
     @Test(arguments: Backend.all) func erasure_removesEveryTraceOfTheContent_fromTheServersFiles(_ backend: Backend) async throws {
         let fixture = try await ServerFixture(backend)
         let secret = "Schuldsanering via de Kredietbank, 7 schuldeisers"

@@ -52,7 +52,8 @@ struct ServerFixture {
             let database = try await PostgresTestDatabase.create()
             var logger = Logger(label: "test.postgres")
             logger.logLevel = .critical
-            let postgres = try PostgresSyncStore(url: database.url, logger: logger)
+            let postgres = try PostgresSyncStore(
+                url: database.url, logger: logger, auditKey: try AuditKey.load(path: folder.appending("audit.key")))
             pool = Task { await postgres.run() }
             try await postgres.migrate()
             store = postgres

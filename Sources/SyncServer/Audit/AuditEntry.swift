@@ -50,8 +50,23 @@ public enum AuditChain {
     /// The `previousHash` of the first entry.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// SHA-256 (hex) of the previous hash and the entry's content in a fixed text form.
-    public static func hash(_ entry: AuditEntry, previous: String) -> String {
+    /// Hashes of keyed entries start with this: `h1:` and an HMAC-SHA256 under the ``AuditKey``.
+    public static let keyedPrefix = "h1:"
+
+    /// The entry's hash: with a key, `h1:` and the HMAC-SHA256 (hex) of the previous hash and the entry's
+    /// content in a fixed text form; without one (logs written before keys, and PostgreSQL without
+    /// `--audit-key`), the plain SHA-256 of the same text.
+    public static func hash(_ entry: AuditEntry, previous: String, key: AuditKey?) -> String {
+        let text = content(entry, previous: previous)
+        if let key { return keyedPrefix + key.authenticate(text) }
+        return SHA256.hash(data: Data(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The fixed text form an entry's hash covers.
+    static func content(_ entry: AuditEntry, previous: String) -> String {
         let fields: [String] = [
             previous, String(entry.seq ?? 0), String(entry.at), entry.actor, entry.deviceId ?? "", entry.action,
             entry.clientIds.joined(separator: ","),
@@ -59,11 +74,7 @@ public enum AuditChain {
             entry.result, entry.origin ?? "",
         ]
         // Fields are joined by a separator that cannot occur in them (newlines are replaced).
-        let text = fields.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
-        return SHA256.hash(data: Data(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return fields.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
     }
 }
 
@@ -82,11 +93,13 @@ public struct AuditAnchor: Hashable, Sendable, CustomStringConvertible {
         self.hash = hash
     }
 
-    /// Reads `SEQ:HASH`, as ``description`` writes it.
+    /// Reads `SEQ:HASH`, as ``description`` writes it (a keyed hash is `h1:` and 64 hex digits).
     public init?(_ text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let seq = Int64(parts[0]), parts[1].count == 64 else { return nil }
-        self.init(seq: seq, hash: String(parts[1]).lowercased())
+        guard let colon = text.firstIndex(of: ":"), let seq = Int64(text[..<colon]) else { return nil }
+        let hash = String(text[text.index(after: colon)...]).lowercased()
+        let digits = hash.hasPrefix(AuditChain.keyedPrefix) ? hash.dropFirst(AuditChain.keyedPrefix.count) : Substring(hash)
+        guard digits.count == 64, digits.allSatisfy(\.isHexDigit) else { return nil }
+        self.init(seq: seq, hash: hash)
     }
 
     /// `SEQ:HASH`.
@@ -99,13 +112,17 @@ public struct AuditVerification: Hashable, Sendable {
     public let entries: Int
     /// The first entry whose hashes do not match, if any.
     public let firstBroken: Int64?
+    /// When that entry says it was written (Unix ms).
+    public var firstBrokenAt: Int64? = nil
+    /// Entries chained under a key that this check did not have: they could not be verified.
+    public var needsKey = false
     /// The last entry checked, as an anchor to keep elsewhere.
     public var last: AuditAnchor? = nil
     /// Whether the anchor asked about is in the log with that hash (`nil` when none was asked about).
     public var anchorHolds: Bool? = nil
 
     /// Whether the chain is intact (and the anchor asked about, if any, holds).
-    public var isIntact: Bool { firstBroken == nil && anchorHolds != false }
+    public var isIntact: Bool { firstBroken == nil && anchorHolds != false && !needsKey }
 }
 
 /// Checks entries in log order, one at a time (so a store can stream them).
@@ -113,22 +130,41 @@ public struct AuditChainCheck: Sendable {
     private var previous = AuditChain.genesis
     private var count = 0
     private var firstBroken: Int64?
+    private var firstBrokenAt: Int64?
     private var last: AuditAnchor?
     private let anchor: AuditAnchor?
     private var anchorHolds = false
+    private let key: AuditKey?
+    private var keyed = false
+    private var needsKey = false
 
-    /// Starts a check; `anchor` is an entry that must be in the log with that hash.
-    public init(anchor: AuditAnchor? = nil) {
+    /// Starts a check; `anchor` is an entry that must be in the log with that hash; `key` verifies keyed
+    /// entries.
+    public init(anchor: AuditAnchor? = nil, key: AuditKey? = nil) {
         self.anchor = anchor
+        self.key = key
     }
 
     /// Checks the next entry; `false` once the chain is broken (the rest need not be read).
     public mutating func add(_ entry: AuditEntry) -> Bool {
+        guard firstBroken == nil, !needsKey else { return false }
         count += 1
-        guard entry.previousHash == previous, let hash = entry.hash, hash == AuditChain.hash(entry, previous: previous) else {
-            firstBroken = entry.seq
+        let isKeyed = entry.hash?.hasPrefix(AuditChain.keyedPrefix) ?? false
+        if isKeyed && key == nil {
+            needsKey = true
             return false
         }
+        // Unkeyed entries are the log from before the key: up to the boundary the key file records (else,
+        // until the first keyed one). Any other is a rewrite by someone without the key.
+        let legacyAllowed = !keyed && (key?.legacyUntil.map { (entry.seq ?? 0) <= $0 } ?? true)
+        let expected = isKeyed ? AuditChain.hash(entry, previous: previous, key: key)
+            : (legacyAllowed ? AuditChain.hash(entry, previous: previous, key: nil) : nil)
+        guard entry.previousHash == previous, let hash = entry.hash, hash == expected else {
+            firstBroken = entry.seq
+            firstBrokenAt = entry.at
+            return false
+        }
+        keyed = keyed || isKeyed
         if let anchor, entry.seq == anchor.seq { anchorHolds = hash == anchor.hash }
         previous = hash
         last = AuditAnchor(seq: entry.seq ?? 0, hash: hash)
@@ -138,6 +174,7 @@ public struct AuditChainCheck: Sendable {
     /// The outcome.
     public var result: AuditVerification {
         AuditVerification(
-            entries: count, firstBroken: firstBroken, last: last, anchorHolds: anchor == nil ? nil : anchorHolds)
+            entries: count, firstBroken: firstBroken, firstBrokenAt: firstBrokenAt, needsKey: needsKey, last: last,
+            anchorHolds: anchor == nil ? nil : anchorHolds)
     }
 }

@@ -1,6 +1,7 @@
 import Casework
 import ChangeLog
 import Hummingbird
+import Logging
 import SyncProtocol
 
 /// Records in the audit log every refused request (4xx) of an authenticated device (a pull of a client
@@ -13,6 +14,7 @@ struct AuditRefusals: RouterMiddleware {
     let store: any SyncStore
     let wallMillis: @Sendable () -> Int64
     let maxRequestBytes: Int
+    let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -25,11 +27,18 @@ struct AuditRefusals: RouterMiddleware {
             // to retry) would only wait for the same lock again to write noise, and answer later.
             if let principal = context.principal, (400..<500).contains(status.code), retryAfter == nil {
                 let (action, clientIds) = Self.action(of: request.uri.path)
-                // An audit that cannot be written (the database is down) must not hide the request's own error.
-                try? await store.appendAudit(AuditEntry(
-                    at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
-                    clientIds: clientIds, details: ["status": String(status.code)], result: detail.code,
-                    origin: context.origin))
+                // An audit that cannot be written (the database is down) must not hide the request's own error;
+                // it is not lost silently either: the operator's log says so.
+                do {
+                    try await store.appendAudit(AuditEntry(
+                        at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
+                        clientIds: clientIds, details: ["status": String(status.code)], result: detail.code,
+                        origin: context.origin))
+                } catch let auditError {
+                    logger.error(
+                        "a refused request could not be audited",
+                        metadata: ["device.id": "\(principal.deviceId)", "audit.error": "\(type(of: auditError))"])
+                }
             }
             throw error
         }

@@ -28,7 +28,7 @@ struct SyncRoutes: Sendable {
         let authenticated = v1.group()
             .add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter, refusals: refusals))
             .add(middleware: AuditRefusals(
-                store: store, wallMillis: wallMillis, maxRequestBytes: configuration.limits.maxRequestBytes))
+                store: store, wallMillis: wallMillis, maxRequestBytes: configuration.limits.maxRequestBytes, logger: logger))
         authenticated.post("push") { request, context in try await push(request, context) }
         authenticated.get("changes") { request, context in try await pull(request, context) }
         authenticated.get("clients/:clientId/changes") { request, context in try await clientChanges(request, context) }

@@ -107,6 +107,11 @@ enum PostgresSchema {
             "CREATE TABLE erasure_teams (seq BIGINT NOT NULL, team_id TEXT NOT NULL, PRIMARY KEY (seq, team_id))",
             "CREATE INDEX erasure_teams_by_team ON erasure_teams(team_id, seq)",
             "DELETE FROM refused_changes WHERE code IN ('unknownEntity', 'unknownRevision')",
+            // TRUNCATE bypasses row triggers: the audit log refuses it too.
+            """
+            CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()
+            """,
         ]),
     ]
 

@@ -40,19 +40,19 @@ extension PostgresSyncStore {
                 logger: self.logger)
             try await connection.query(
                 "INSERT INTO erasure_teams (seq, team_id) SELECT \(seq), unnest(\(Array(holders)))", logger: self.logger)
-            try await Self.append(audit(ids.count), connection, logger: self.logger)
+            try await Self.append(audit(ids.count), key: self.auditKey, connection, logger: self.logger)
             return ids.count
         }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
         try await transaction { connection in
-            try await Self.append(entry, connection, logger: self.logger)
+            try await Self.append(entry, key: self.auditKey, connection, logger: self.logger)
         }
     }
 
     /// Appends an audit entry inside the caller's transaction, chained to the last one (serialised by a lock).
-    static func append(_ entry: AuditEntry, _ connection: PostgresConnection, logger: Logger) async throws {
+    static func append(_ entry: AuditEntry, key: AuditKey?, _ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))", logger: logger)
         let last = try await connection.query(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger
@@ -60,7 +60,7 @@ extension PostgresSyncStore {
         var entry = entry
         entry.seq = (last?.0 ?? 0) + 1
         let previous = last?.1 ?? AuditChain.genesis
-        let hash = AuditChain.hash(entry, previous: previous)
+        let hash = AuditChain.hash(entry, previous: previous, key: key)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
@@ -94,7 +94,7 @@ extension PostgresSyncStore {
                 SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
                 FROM audit_log ORDER BY seq
                 """, logger: self.logger))
-            var check = AuditChainCheck(anchor: anchor)
+            var check = AuditChainCheck(anchor: anchor, key: self.auditKey)
             for entry in entries where !check.add(entry) { break }
             return check.result
         }

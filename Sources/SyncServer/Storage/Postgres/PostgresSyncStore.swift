@@ -2,6 +2,7 @@ public import Casework
 public import ChangeLog
 import Foundation
 public import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 public import ServiceLifecycle
 import SyncProtocol
@@ -23,6 +24,10 @@ public final class PostgresSyncStore: SyncStore, Service {
     let client: PostgresClient
     let logger: Logger
     let connections: ConnectionUse
+    /// The key the audit log's hash chain is an HMAC under; without one, entries are chained by plain SHA-256.
+    /// ``migrate()`` records in its file where the log from before the key ends.
+    private let auditKeyBox: NIOLockedValueBox<AuditKey?>
+    var auditKey: AuditKey? { auditKeyBox.withLockedValue { $0 } }
     /// `host:port/database`, without credentials, for messages.
     public let target: String
 
@@ -34,7 +39,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
     /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
     /// ``run()`` runs; ``migrate()`` creates the schema.
-    public init(url: String, maxConnections: Int = 20, logger: Logger) throws {
+    public init(url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil) throws {
         guard maxConnections >= 1 else {
             throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
         }
@@ -47,6 +52,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         self.target = Self.target(of: url)
         self.logger = logger
         self.connections = ConnectionUse(capacity: maxConnections)
+        self.auditKeyBox = NIOLockedValueBox(auditKey)
     }
 
     /// Runs the connection pool until cancelled.
@@ -57,13 +63,22 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Applies the schema migrations this build knows and the database lacks.
     public func migrate() async throws {
         try await connected { connection in try await PostgresSchema.migrate(on: connection, logger: self.logger) }
+        if let key = auditKey, key.legacyUntil == nil {
+            let last = try await connected { connection in
+                try await connection.query("SELECT coalesce(max(seq), 0) FROM audit_log", logger: self.logger)
+                    .decode(Int64.self).first(where: { _ in true }) ?? 0
+            }
+            let recorded = key.recordingLegacyBoundary(last)
+            auditKeyBox.withLockedValue { $0 = recorded }
+        }
     }
 
     /// Runs `body` with a migrated store whose pool runs meanwhile, then stops the pool.
     public static func withStore<T: Sendable>(
-        url: String, maxConnections: Int = 4, logger: Logger, _ body: @Sendable (PostgresSyncStore) async throws -> T
+        url: String, maxConnections: Int = 4, logger: Logger, auditKey: AuditKey? = nil,
+        _ body: @Sendable (PostgresSyncStore) async throws -> T
     ) async throws -> T {
-        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger)
+        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger, auditKey: auditKey)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             let (started, signal) = AsyncStream<Void>.makeStream()
             group.addTask {

@@ -49,7 +49,7 @@ extension SQLiteSyncStore {
             for holder in Set(holders + [team]) {
                 try db.execute(sql: "INSERT INTO erasure_teams (seq, team_id) VALUES (?, ?)", arguments: [seq, holder])
             }
-            try Self.append(audit(ids.count), db: db)
+            try Self.append(audit(ids.count), key: auditKey, db: db)
             return ids.count
         }
     }
@@ -85,17 +85,17 @@ extension SQLiteSyncStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await write { db in try Self.append(entry, db: db) }
+        try await write { db in try Self.append(entry, key: self.auditKey, db: db) }
     }
 
     /// Appends an audit entry inside the caller's transaction, chained to the last one.
-    static func append(_ entry: AuditEntry, db: Database) throws {
+    static func append(_ entry: AuditEntry, key: AuditKey, db: Database) throws {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             ?? AuditChain.genesis
         let next = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0) + 1
         var entry = entry
         entry.seq = next
-        let hash = AuditChain.hash(entry, previous: previous)
+        let hash = AuditChain.hash(entry, previous: previous, key: key)
         try db.execute(
             sql: """
                 INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin,
@@ -128,7 +128,7 @@ extension SQLiteSyncStore {
 
     public func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification {
         try await read { db in
-            var check = AuditChainCheck(anchor: anchor)
+            var check = AuditChainCheck(anchor: anchor, key: self.auditKey)
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
             while let row = try cursor.next(), check.add(try Self.auditEntry(row)) {}
             return check.result

@@ -14,13 +14,20 @@ public final class SQLiteSyncStore: SyncStore {
 
     let pool: DatabasePool
     let connections: ConnectionUse
+    /// The key the audit log's hash chain is an HMAC under (with the boundary of the log from before it).
+    let auditKey: AuditKey
 
-    /// Opens (creating and migrating if needed) the store in `directory`.
-    public init(directory: String) throws {
+    /// Opens (creating and migrating if needed) the store in `directory`. The audit log's key is read from
+    /// `auditKeyPath` — by default `samenspel-audit.key` in the folder — and created there if missing.
+    public init(directory: String, auditKeyPath: String? = nil) throws {
         // Case notes: the folder is the server account's only (0700), the files 0600 — whatever the umask.
         try DatabaseFile.preparePrivate(directory: directory, fileName: Self.fileName)
+        let key = try AuditKey.load(path: auditKeyPath ?? AuditKey.defaultPath(dataDirectory: directory))
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
+        // The entries from before the key keep their plain hashes; the key file records where they end.
+        auditKey = key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
+            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 })
         connections = ConnectionUse(capacity: pool.configuration.maximumReaderCount + 1)
     }
 
