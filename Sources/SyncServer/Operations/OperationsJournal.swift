@@ -101,8 +101,8 @@ public struct JournalContents: Sendable {
 /// are there again when the laptops send back what was written about them.
 ///
 /// One JSON object per line, the first naming the journal (a random id). Writers (admin commands, server
-/// instances) take an exclusive `flock` on the file for each record and `fsync` it before the operation is
-/// reported done; readers take a shared one. A line cut off by a crash is read as `unreadable` and the next
+/// instances) take an exclusive `flock` (on `FILE.lock` beside it) for each record and `fsync` it before the
+/// operation is reported done; readers take a shared one. A line cut off by a crash is read as `unreadable` and the next
 /// record starts on a new line. The file is the server account's only (0600): it holds professionals'
 /// names and, until their erasure, clients' names, and token hashes (never tokens or note text). An erasure
 /// rewrites the file without the erased client's name (atomically, with a rename).
@@ -148,14 +148,8 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
 
     /// What the journal holds (nothing when the file does not exist).
     public func read() throws -> JournalContents {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return JournalContents() }
-            throw failure("cannot open")
-        }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_SH) == 0 else { throw failure("cannot lock") }
-        return try readContents()
+        guard FileManager.default.fileExists(atPath: path) else { return JournalContents() }
+        return try withLock(LOCK_SH) { try readContents() }
     }
 
     /// Records an erasure and removes the erased client's name from the registration kept earlier, in one
@@ -227,27 +221,30 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
         return contents
     }
 
-    /// Runs `body` holding an exclusive lock on the file (created 0600 if missing). A rewrite replaces the
-    /// file while others wait for the lock, so after locking the open file is checked to still be the one
-    /// at `path`.
+    /// Runs `body` with the journal open for appending (created 0600 if missing), holding the exclusive
+    /// lock. The lock is on a file of its own beside the journal (`.lock`), which is never replaced, so a
+    /// rewrite can swap the journal file while others wait for the lock.
     private func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
+        try withLock(LOCK_EX) {
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw failure("cannot open") }
+            defer { close(descriptor) }
+            return try body(descriptor)
+        }
+    }
+
+    /// Runs `body` holding the journal's lock (`LOCK_EX` or `LOCK_SH`).
+    private func withLock<T>(_ operation: Int32, _ body: () throws -> T) throws -> T {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
-        while true {
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw failure("cannot open") }
-            defer { close(descriptor) }
-            guard flock(descriptor, LOCK_EX) == 0 else { throw failure("cannot lock") }
-            var opened = stat()
-            var current = stat()
-            guard fstat(descriptor, &opened) == 0 else { throw failure("cannot read") }
-            if stat(path, &current) == 0, current.st_ino == opened.st_ino, current.st_dev == opened.st_dev {
-                return try body(descriptor)
-            }
-        }
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw failure("cannot open the lock of") }
+        defer { close(lock) }
+        guard flock(lock, operation) == 0 else { throw failure("cannot lock") }
+        return try body()
     }
 
     private static func write(_ data: Data, to descriptor: Int32) throws {
