@@ -66,4 +66,12 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
             && authorId == other.authorId && authorDiscipline == other.authorDiscipline
             && deviceId == other.deviceId
     }
+
+    /// The change with an empty payload: what is kept of a write about an erased client (a refused write in
+    /// a replica's rejected list, a registration in the server's operations journal).
+    public var withoutContent: Change {
+        Change(
+            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+            payload: .object([:]), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
+    }
 }

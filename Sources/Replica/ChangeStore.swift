@@ -5,15 +5,6 @@ import GRDB
 import SQLiteSupport
 import SyncProtocol
 
-extension Change {
-    /// The change with an empty payload: what is kept of a write about an erased client.
-    var withoutContent: Change {
-        Change(
-            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-            payload: .object([:]), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
-    }
-}
-
 /// The replica's storage rules on one open transaction: inserting changes, maintaining projections and
 /// reading facts. Every function runs inside the caller's transaction, so a change and its projections
 /// commit together or not at all.

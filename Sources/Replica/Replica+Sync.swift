@@ -1,6 +1,5 @@
 import Casework
 import ChangeLog
-import Foundation
 import GRDB
 import SQLiteSupport
 import SyncProtocol
@@ -74,25 +73,21 @@ extension Replica {
     /// cannot run it (another program reading the file at that moment) leaves it owed, and the next sync
     /// runs it first.
     func scrubFiles() async throws {
-        let wal = pool.path + "-wal"
         for attempt in 0..<50 {
             let done = try await pool.barrierWriteWithoutTransaction { db -> Bool in
+                // Cleared before the checkpoint (which then empties the log of this write too), set again if it
+                // could not run.
                 try db.execute(sql: "UPDATE sync_state SET scrub_owed = 0")
-                do {
-                    let result = try db.checkpoint(.truncate)
-                    if result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount { return true }
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                }
+                if try DatabaseFile.checkpointTruncating(db) { return true }
                 try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
                 return false
             }
-            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
-            if done && size == 0 { return }
+            if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
             try await Task.sleep(for: .milliseconds(min(20 * (attempt + 1), 500)))
         }
         throw ReplicaError(
             code: ReplicaError.busy,
-            message: "removed data may remain in \(wal) because another program kept the replica busy; close it and sync again")
+            message: "removed data may remain in \(pool.path)-wal because another program kept the replica busy; close it and sync again")
     }
 
     /// Runs a checkpoint still owed from an earlier sync (see ``scrubFiles()``).

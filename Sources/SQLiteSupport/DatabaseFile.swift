@@ -20,6 +20,24 @@ public enum DatabaseFile {
         return try DatabasePool(path: path, configuration: configuration)
     }
 
+    /// One `TRUNCATE` checkpoint on `db`, run in a barrier of its pool so that no reader of this process holds
+    /// the log: whether every frame of the write-ahead log was copied into the database (which truncates the
+    /// log); `false` when readers of another process kept it busy — try again a moment later.
+    public static func checkpointTruncating(_ db: Database) throws -> Bool {
+        do {
+            let result = try db.checkpoint(.truncate)
+            return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            return false
+        }
+    }
+
+    /// Whether the write-ahead log file of `pool` is empty (or absent): nothing removed lingers in it.
+    public static func writeAheadLogIsEmpty(_ pool: DatabasePool) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? NSNumber)?.intValue
+        return (size ?? 0) == 0
+    }
+
     /// SQLite's file suffixes of one database: the file itself and its write-ahead, shared-memory and
     /// rollback files.
     public static let suffixes = ["", "-wal", "-shm", "-journal"]

@@ -1,6 +1,5 @@
 public import Casework
 import ChangeLog
-import Foundation
 public import SyncProtocol
 
 /// What an administrator does on the server: teams, professionals, clients and enrollment codes.
@@ -284,7 +283,7 @@ extension Administration {
                     }
                 }
             } catch {
-                replay.failed.append("\(entry.kind.rawValue) of \(wallMillisText(entry.at)): \(error)")
+                replay.failed.append("\(entry.kind.rawValue) of \(CalendarTime.iso8601(millis: entry.at)): \(error)")
             }
             if entry.kind == .unreadable {
                 replay.failed.append("entry \(number + 1) of the journal could not be read (cut off by a crash?)")
@@ -361,9 +360,5 @@ extension Administration {
         case .journal, .unreadable:
             return nil
         }
-    }
-
-    private func wallMillisText(_ millis: Int64) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
     }
 }

@@ -59,10 +59,7 @@ public enum AuditChain {
     public static func hash(_ entry: AuditEntry, previous: String, key: AuditKey?) -> String {
         let text = content(entry, previous: previous)
         if let key { return keyedPrefix + key.authenticate(text) }
-        return SHA256.hash(data: Data(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return Secrets.hex(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The fixed text form an entry's hash covers.

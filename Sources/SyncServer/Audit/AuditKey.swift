@@ -32,7 +32,7 @@ public struct AuditKey: Sendable {
             return try parse(text, path: path)
         }
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let hex = bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() + "\n"
+        let hex = Secrets.hex(bytes) + "\n"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor < 0 {
             // Created meanwhile by another process: read that one.
@@ -54,9 +54,7 @@ public struct AuditKey: Sendable {
         guard legacyUntil == nil else { return self }
         var key = self
         key.legacyUntil = seq
-        let hex = self.key.withUnsafeBytes { bytes in
-            bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        }
+        let hex = self.key.withUnsafeBytes { Secrets.hex($0) }
         let text = hex + "\nlegacyUntil \(seq)\n"
         let partial = path + ".partial"
         guard FileManager.default.createFile(atPath: partial, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
@@ -88,8 +86,6 @@ public struct AuditKey: Sendable {
 
     /// HMAC-SHA256 of `text`, in lowercase hexadecimal.
     func authenticate(_ text: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { byte in
-            byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 }

@@ -18,7 +18,12 @@ enum Secrets {
 
     /// A new restore epoch: 16 random bytes in lowercase hexadecimal.
     static func makeEpoch() -> String {
-        randomBytes(16).map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        hex(randomBytes(16))
+    }
+
+    /// Bytes in lowercase hexadecimal, two digits each.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
     /// The form an enrollment code is hashed in: upper case, without separators or spaces; Crockford's
@@ -38,10 +43,7 @@ enum Secrets {
     /// SHA-256 of the text, in lowercase hexadecimal. Tokens and codes carry 80–256 random bits, so a fast
     /// hash is enough: there is nothing to brute-force from a dictionary.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        hex(SHA256.hash(data: Data(secret.utf8)))
     }
 
     private static func randomBytes(_ count: Int) -> [UInt8] {

@@ -273,12 +273,3 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
         StoreError(code: "internal", message: "\(what) the operations journal \(path): \(String(cString: strerror(errno)))")
     }
 }
-
-extension Change {
-    /// The change with an empty payload (what the journal keeps of an erased client's registration).
-    var withoutContent: Change {
-        Change(
-            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-            payload: .object([:]), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
-    }
-}

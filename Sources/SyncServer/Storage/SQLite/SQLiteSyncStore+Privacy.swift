@@ -62,22 +62,13 @@ extension SQLiteSyncStore {
         let deadline = ContinuousClock.now + .seconds(30)
         var pause = Duration.milliseconds(20)
         while true {
-            let done = try await pool.barrierWriteWithoutTransaction { db -> Bool in
-                do {
-                    let result = try db.checkpoint(.truncate)
-                    return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                    return false
-                }
-            }
-            let wal = pool.path + "-wal"
-            let size = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? NSNumber)?.intValue ?? 0
-            if done && size == 0 { return }
+            let done = try await pool.barrierWriteWithoutTransaction { db in try DatabaseFile.checkpointTruncating(db) }
+            if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
             guard ContinuousClock.now < deadline else {
                 throw StoreError(
                     code: "unavailable",
                     message: "the erasure is stored, but readers kept the database's write-ahead log busy, so erased "
-                        + "content may remain in \(wal) until the next checkpoint; run the command again to retry")
+                        + "content may remain in \(pool.path)-wal until the next checkpoint; run the command again to retry")
             }
             try await Task.sleep(for: pause)
             pause = min(pause * 2, .milliseconds(500))

@@ -1,3 +1,4 @@
+import Casework
 import Foundation
 import GRDB
 import SQLiteSupport
@@ -63,10 +64,7 @@ extension SQLiteSyncStore {
         let live = directory + "/" + fileName
         var replaced: String?
         if files.fileExists(atPath: live) {
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            let stamp = formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
-                .replacingOccurrences(of: ":", with: "")
+            let stamp = CalendarTime.iso8601(millis: millis).replacingOccurrences(of: ":", with: "")
             var aside = live + ".replaced-" + stamp
             var number = 1
             while files.fileExists(atPath: aside) {
