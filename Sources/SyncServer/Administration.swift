@@ -240,9 +240,10 @@ extension Administration {
                 + "log of the replaced database say which), then registrations, moves and enrollments")
     }
 
-    /// Checks that `contents` covers everything the database recorded to its journal (see ``JournalMark``).
-    func checkCoverage(_ contents: JournalContents, of journal: OperationsJournal) async throws {
-        guard let recorded = try await store.journalMark() else { return }
+    /// Checks that `contents` covers everything the database recorded to its journal, `recorded` (see
+    /// ``JournalMark``).
+    static func checkCoverage(_ contents: JournalContents, recorded: JournalMark?, of journal: OperationsJournal) throws {
+        guard let recorded else { return }
         guard let mark = contents.mark else { throw Self.incomplete(journal, "is missing or empty") }
         guard mark.journalId == recorded.journalId else {
             throw Self.incomplete(journal, "is journal \(mark.journalId), not \(recorded.journalId) that this database recorded to")
@@ -265,8 +266,12 @@ extension Administration {
     ///   `false`, for an operator who redoes by hand what the journal lacks.
     public func reapply(_ journal: OperationsJournal, requireCoverage: Bool = true) async throws -> JournalReplay {
         let contents = try journal.read()
-        if requireCoverage { try await checkCoverage(contents, of: journal) }
-        guard !contents.entries.isEmpty else { return JournalReplay() }
+        let recorded = try await store.journalMark()
+        if requireCoverage { try Self.checkCoverage(contents, recorded: recorded, of: journal) }
+        // The database recorded every entry of the journal, and every entry reads: nothing to redo or report,
+        // and no need to read the whole directory (every server start comes here).
+        let unreadable = contents.entries.contains { $0.kind == .unreadable }
+        guard !contents.entries.isEmpty, recorded != contents.mark || unreadable else { return JournalReplay() }
         var teams = Set(try await store.teams().map(\.id))
         var professionals = Set(try await store.professionals().map(\.professional.id))
         var clients = Dictionary(try await store.clients().map { ($0.id, $0) }, uniquingKeysWith: { $1 })
