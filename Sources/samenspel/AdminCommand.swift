@@ -14,34 +14,22 @@ struct AdminOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The server's PostgreSQL URL [SAMENSPEL_POSTGRES_URL].", valueName: "url"))
     var postgres: String?
 
-    @Option(help: ArgumentHelp(
-        "The operations journal, kept outside the database so a restore can redo what was done since the backup [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl).",
-        valueName: "file"))
-    var journal: String?
-
-    @Option(help: ArgumentHelp(
-        "The audit log's key, as the server has it [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key).",
-        valueName: "file"))
-    var auditKey: String?
-
-    /// The SQLite store of `directory`, with the audit key given.
-    func sqliteStore(_ directory: String) throws -> SQLiteSyncStore {
-        try SQLiteSyncStore(directory: directory, auditKeyPath: try StorageChoice.auditKeyPath(auditKey))
-    }
+    @OptionGroup var files: ServerFileOptions
 
     /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`).
     func withAdministration<T: Sendable>(_ body: @Sendable (Administration) async throws -> T) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         let choice = try StorageChoice(data: data, postgres: postgres)
-        let journal = try choice.journal(journal)
+        let journal = try files.operationsJournal(for: choice)
         switch choice {
         case .sqlite(let directory):
-            return try await body(Administration(store: try sqliteStore(directory), journal: journal, operatorName: user))
+            return try await body(
+                Administration(store: try files.sqliteStore(directory), journal: journal, operatorName: user))
         case .postgres(let url):
             var logger = Logger(label: "samenspel.admin")
             logger.logLevel = .warning
             do {
-                let key = try StorageChoice.postgresAuditKey(auditKey)
+                let key = try files.postgresAuditKey()
                 return try await PostgresSyncStore.withStore(url: url, logger: logger, auditKey: key) { store in
                     try await body(Administration(store: store, journal: journal, operatorName: user))
                 }
@@ -275,7 +263,7 @@ struct BackupCommand: AsyncParsableCommand {
         else {
             throw CLIError("backup copies the SQLite store; back up PostgreSQL with pg_dump (see Deploy/README.md)")
         }
-        let store = try admin.options.sqliteStore(directory)
+        let store = try admin.options.files.sqliteStore(directory)
         let summary = try await store.backup(to: to)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         try await store.appendAudit(AuditEntry(
@@ -310,7 +298,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let choice = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres)
-        let journal = try choice.journal(admin.options.journal)
+        let journal = try admin.options.files.operationsJournal(for: choice)
         var lock: DataFolderLock?
         switch choice {
         case .sqlite(let directory):

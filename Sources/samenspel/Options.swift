@@ -2,6 +2,7 @@ public import ArgumentParser
 public import Casework
 import Foundation
 import Replica
+import SyncServer
 
 /// `--replica DIR`, falling back to `SAMENSPEL_REPLICA`.
 struct ReplicaOptions: ParsableArguments {
@@ -59,4 +60,38 @@ struct CLIError: Error, CustomStringConvertible {
 /// Writes a line to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// The server's files outside its database, for `serve` and `admin` alike: the operations journal and the
+/// audit log's key.
+struct ServerFileOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The operations journal: admin actions and enrollments, redone after a restore [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl; with --postgres: none unless given).",
+        valueName: "file"))
+    var journal: String?
+
+    @Option(help: ArgumentHelp(
+        "The audit log's key (HMAC of its hash chain), created if missing; give admin the server's [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key; with --postgres: none unless given).",
+        valueName: "file"))
+    var auditKey: String?
+
+    /// The operations journal: `--journal`, else `SAMENSPEL_JOURNAL`, else next to a SQLite database; none for
+    /// PostgreSQL unless given (several instances must share one file).
+    func operationsJournal(for choice: StorageChoice) throws -> OperationsJournal? {
+        if let path = try Settings.value(journal, "SAMENSPEL_JOURNAL") as String? { return OperationsJournal(path: path) }
+        if case .sqlite(let directory) = choice {
+            return OperationsJournal(path: OperationsJournal.defaultPath(dataDirectory: directory))
+        }
+        return nil
+    }
+
+    /// The SQLite store of `directory`, with the audit key given (by default the one beside the database).
+    func sqliteStore(_ directory: String) throws -> SQLiteSyncStore {
+        try SQLiteSyncStore(directory: directory, auditKeyPath: try Settings.value(auditKey, "SAMENSPEL_AUDIT_KEY"))
+    }
+
+    /// The audit key for PostgreSQL: loaded (created if missing) when a file is given; none otherwise.
+    func postgresAuditKey() throws -> AuditKey? {
+        try (Settings.value(auditKey, "SAMENSPEL_AUDIT_KEY") as String?).map { try AuditKey.load(path: $0) }
+    }
 }

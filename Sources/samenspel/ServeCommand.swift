@@ -27,15 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "n"))
     var postgresPoolSize: Int?
 
-    @Option(help: ArgumentHelp(
-        "The operations journal: admin actions and enrollments, redone after a restore [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl).",
-        valueName: "file"))
-    var journal: String?
-
-    @Option(help: ArgumentHelp(
-        "The audit log's key (HMAC of its hash chain), created if missing [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key; with --postgres: none unless given).",
-        valueName: "file"))
-    var auditKey: String?
+    @OptionGroup var files: ServerFileOptions
 
     @Option(help: ArgumentHelp(
         "Interface to listen on [SAMENSPEL_HOST] (127.0.0.1). For other hosts serve HTTPS (--tls-cert/--tls-key) or put a TLS proxy in front.",
@@ -113,7 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "samenspel.server")
         var configuration = try serverConfiguration()
         let choice = try StorageChoice(data: data, postgres: postgres)
-        configuration.journal = try choice.journal(journal)
+        configuration.journal = try files.operationsJournal(for: choice)
         // Held while serving: `admin restore` refuses to replace the database under a running server.
         var lock: DataFolderLock?
         if case .sqlite(let directory) = choice { lock = try DataFolderLock.serving(directory: directory) }
@@ -232,14 +224,14 @@ struct ServeCommand: AsyncParsableCommand {
     {
         switch try StorageChoice(data: data, postgres: postgres) {
         case .sqlite(let directory):
-            let store = try SQLiteSyncStore(directory: directory, auditKeyPath: try StorageChoice.auditKeyPath(auditKey))
+            let store = try files.sqliteStore(directory)
             try await redoJournal(journal, on: store, logger: logger)
             return (store, [], "sqlite")
         case .postgres(let url):
             let poolSize = try Settings.value(postgresPoolSize, "SAMENSPEL_POSTGRES_POOL_SIZE", default: 20)
             guard poolSize >= 1 else { throw ValidationError("the PostgreSQL pool size must be at least 1") }
             // Migrate first, on a pool of its own, so that the server never serves on an old schema.
-            let key = try StorageChoice.postgresAuditKey(auditKey)
+            let key = try files.postgresAuditKey()
             if key == nil {
                 logger.warning(
                     "no audit key (--audit-key): the audit log's chain is plain SHA-256, which someone who can edit the tables can recompute")
@@ -261,27 +253,6 @@ struct ServeCommand: AsyncParsableCommand {
 enum StorageChoice {
     case sqlite(String)
     case postgres(String)
-
-    /// The audit log's key file: `flag`, else `SAMENSPEL_AUDIT_KEY`; `nil` for the default (next to a SQLite
-    /// database; none for PostgreSQL).
-    static func auditKeyPath(_ flag: String?) throws -> String? {
-        try Settings.value(flag, "SAMENSPEL_AUDIT_KEY")
-    }
-
-    /// The audit key for PostgreSQL: loaded (created if missing) when a path is given.
-    static func postgresAuditKey(_ flag: String?) throws -> AuditKey? {
-        try auditKeyPath(flag).map { try AuditKey.load(path: $0) }
-    }
-
-    /// The operations journal: `flag`, else `SAMENSPEL_JOURNAL`, else next to a SQLite database; none for
-    /// PostgreSQL unless given (several instances must share one file).
-    func journal(_ flag: String?) throws -> OperationsJournal? {
-        if let path = try Settings.value(flag, "SAMENSPEL_JOURNAL") as String? { return OperationsJournal(path: path) }
-        if case .sqlite(let directory) = self {
-            return OperationsJournal(path: OperationsJournal.defaultPath(dataDirectory: directory))
-        }
-        return nil
-    }
 
     init(data: String?, postgres: String?) throws {
         switch (data, postgres) {
