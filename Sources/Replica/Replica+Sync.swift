@@ -65,37 +65,6 @@ extension Replica {
         return report
     }
 
-    /// Makes removed content gone from the files, not only from the tables: `secure_delete` zeroes its pages
-    /// in the database, and this checkpoint copies the write-ahead log into the database and truncates it.
-    /// It waits for this process's readers (an open app page), and tries again for a while when another
-    /// process reads the file at that moment.
-    /// The checkpoint is owed from the transaction that removed the content until it has run: a sync that
-    /// cannot run it (another program reading the file at that moment) leaves it owed, and the next sync
-    /// runs it first.
-    func scrubFiles() async throws {
-        for attempt in 0..<50 {
-            let done = try await pool.barrierWriteWithoutTransaction { db -> Bool in
-                // Cleared before the checkpoint (which then empties the log of this write too), set again if it
-                // could not run.
-                try db.execute(sql: "UPDATE sync_state SET scrub_owed = 0")
-                if try DatabaseFile.checkpointTruncating(db) { return true }
-                try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
-                return false
-            }
-            if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
-            try await Task.sleep(for: .milliseconds(min(20 * (attempt + 1), 500)))
-        }
-        throw ReplicaError(
-            code: ReplicaError.busy,
-            message: "removed data may remain in \(pool.path)-wal because another program kept the replica busy; close it and sync again")
-    }
-
-    /// Runs a checkpoint still owed from an earlier sync (see ``scrubFiles()``).
-    func scrubFilesIfOwed() async throws {
-        let owed = try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT scrub_owed FROM sync_state") ?? false }
-        if owed { try await scrubFiles() }
-    }
-
     /// Stores changes from the server (those not yet present, with their projections) and moves the
     /// replica's clock past the newest of them and `seenUpTo`; returns the changes that were new.
     static func absorb(_ changes: [Change], seenUpTo: HLCTimestamp?, now: Int64, db: Database) throws -> [Change] {
@@ -111,31 +80,6 @@ extension Replica {
             try withClock(db) { $0.observe(newest, wallMillis: corrected) }
         }
         return inserted
-    }
-
-    /// Remembers the server's restore epoch. When it differs from the one seen before, the server's history
-    /// went back (it was restored from a backup): every change this device wrote is queued to be sent again
-    /// — the server answers `duplicate` for those it still has — and the replica rebuilds from the start of
-    /// the log, keeping its own writes. Returns whether that happened.
-    static func noteEpoch(_ epoch: String?, deviceId: String, db: Database) throws -> Bool {
-        guard let epoch, !epoch.isEmpty else { return false }
-        let known = try String.fetchOne(db, sql: "SELECT server_epoch FROM sync_state")
-        guard known != epoch else { return false }
-        try db.execute(sql: "UPDATE sync_state SET server_epoch = ?", arguments: [epoch])
-        guard known != nil else { return false }  // the first epoch this replica sees
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO outbox (change_id) SELECT id FROM changes WHERE device_id = ?", arguments: [deviceId])
-        // What waited for the server to learn something may now be placed: try it again.
-        try db.execute(sql: "UPDATE outbox SET waiting_code = NULL, waiting_message = NULL")
-        try rebuild(keeping: deviceId, db: db)
-        return true
-    }
-
-    /// Drops every change not written by this device and restarts the pull at the beginning of the log.
-    static func rebuild(keeping deviceId: String, db: Database) throws {
-        try db.execute(sql: "DELETE FROM changes WHERE device_id <> ?", arguments: [deviceId])
-        try ChangeStore.reprojectAll(db: db)
-        try db.execute(sql: "UPDATE sync_state SET cursor = NULL")
     }
 
     /// What every server response teaches the replica (push, pull page, digest, repair page): its changes
@@ -416,106 +360,6 @@ struct SyncSession {
     func rebuild() async throws {
         let deviceId = self.deviceId
         try await pool.write { db in try Replica.rebuild(keeping: deviceId, db: db) }
-    }
-
-    // MARK: Verify and repair
-
-    /// Compares every client's digest with the server's and repairs the clients that differ. Returns whether
-    /// writes of this device were queued again because the server no longer had them.
-    func verifyAndRepair(_ report: inout SyncReport) async throws -> Bool {
-        // Written meanwhile: verify on a later sync. (Writes waiting for the server to learn what they build
-        // on are not on the server by definition; they are left out of the comparison below.)
-        guard try await !hasUnsentWrites() else { return false }
-        let digest = try await transport.digest(token: token)
-        let received = replica.wallMillis()
-        let deviceId = self.deviceId
-        let (cursor, local, restored) = try await pool.write { db in
-            try Replica.absorb([], serverTime: digest.serverTime, now: received, db: db)
-            if try Replica.noteEpoch(digest.epoch, deviceId: deviceId, db: db) {
-                return (String?.none, [String: ChangeSetDigest](), true)
-            }
-            let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM sync_state")
-            var local: [String: ChangeSetDigest] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, change_count, digest FROM clients") {
-                let value: Int64 = row["digest"]
-                local[row["id"]] = ChangeSetDigest(count: row["change_count"], value: UInt64(bitPattern: value))
-            }
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT changes.id, changes.client_id FROM outbox JOIN changes ON changes.id = outbox.change_id
-                    WHERE outbox.waiting_code IS NOT NULL
-                    """)
-            {
-                local[row["client_id"]]?.remove(row["id"])
-                if local[row["client_id"]]?.count == 0 { local[row["client_id"]] = nil }
-            }
-            return (cursor, local, false)
-        }
-        if restored {
-            // The server was restored: everything this device wrote goes out again; the next sync pulls.
-            report.serverRestored = true
-            report.rebuilt = true
-            return true
-        }
-        // The log moved on since the last page: the digests describe a later state. Verify next time.
-        guard digest.cursor == cursor else { return false }
-        let server = Dictionary(
-            digest.clients.compactMap { entry in ChangeSetDigest(entry.digest).map { (entry.clientId, $0) } },
-            uniquingKeysWith: { first, _ in first })
-        var requeued = false
-        let now = replica.wallMillis()
-        for clientId in Set(local.keys).union(server.keys).sorted() where local[clientId] != server[clientId] {
-            if server[clientId] == nil {
-                try await pool.write { db in
-                    try ChangeStore.purgeClient(clientId, reason: ScopeLoss.reason, now: now, db: db)
-                }
-                report.removedClients.append(clientId)
-                try await replica.scrubFiles()
-            } else {
-                requeued = try await repair(clientId) || requeued
-                report.repairedClients.append(clientId)
-            }
-        }
-        try await pool.write { db in try db.execute(sql: "UPDATE sync_state SET last_verified_at = ?", arguments: [now]) }
-        return requeued
-    }
-
-    /// Makes the replica hold exactly the server's changes about a client: adds what is missing, removes
-    /// what the server does not have, and queues again this device's own writes that the server lost.
-    private func repair(_ clientId: String) async throws -> Bool {
-        var changes: [Change] = []
-        var professionals: [Professional] = []
-        var serverTime = HLCTimestamp.zero
-        var cursor: String?
-        repeat {
-            let page = try await transport.clientChanges(
-                clientId: clientId, after: cursor, limit: Replica.pullPageSize, token: token)
-            changes += page.changes
-            professionals += page.professionals
-            serverTime = max(serverTime, page.serverTime)
-            cursor = page.hasMore ? page.cursor : nil
-        } while cursor != nil
-        let now = replica.wallMillis()
-        let deviceId = self.deviceId
-        return try await pool.write { [changes, professionals, serverTime] db in
-            try Replica.absorb(changes, serverTime: serverTime, now: now, db: db)
-            try Replica.saveDirectory(professionals, db: db)
-            let onServer = Set(changes.map(\.id))
-            // A write listed as refused that the server holds after all is no longer refused.
-            for id in onServer {
-                try db.execute(sql: "DELETE FROM rejected WHERE id = ?", arguments: [id])
-            }
-            let extra = try Row.fetchAll(
-                db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?", arguments: [clientId]
-            ).map(ChangeRow.decode).filter { !onServer.contains($0.id) }
-            let lostOwn = extra.filter { $0.deviceId == deviceId }
-            for change in lostOwn {
-                try db.execute(sql: "INSERT OR IGNORE INTO outbox (change_id) VALUES (?)", arguments: [change.id])
-            }
-            try ChangeStore.remove(extra.filter { $0.deviceId != deviceId }, db: db)
-            return !lostOwn.isEmpty
-        }
     }
 }
 

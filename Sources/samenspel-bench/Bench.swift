@@ -1,11 +1,8 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Casework
 import ChangeLog
 import Foundation
 import GRDB
-import NIOCore
-import NIOHTTP1
 @_spi(Benchmarks) import Replica
 import SQLiteSupport
 import SyncProtocol
@@ -368,67 +365,6 @@ enum Figures {
                 name: "journey of a client with \(entries) timeline entries (median)", value: median, unit: "ms",
                 baseline: nil, baselineName: nil, ratio: nil, target: "reported; under 100 ms (not noticed)",
                 met: median < 100))
-    }
-}
-
-extension Figures {
-    // MARK: Hostile traffic
-
-    /// Requests with a forged token whose body is a gzip bomb (20 MB of zeros in under 100 KB) against the
-    /// same number with the same bytes sent plain: the server must answer before reading either body, so
-    /// the bomb costs no more memory or time than the plain bytes.
-    static func hostile(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: 1)
-        defer { Task { try? await office.close() } }
-        let server = try office.restartServer()
-        defer { server.stop() }
-        let bomb = try WireCompression.gzip(ByteBuffer(repeating: UInt8(ascii: "0"), count: 20 * 1024 * 1024))
-        var text = NoteText(seed: 7)
-        var plain = ByteBuffer()
-        while plain.readableBytes < bomb.readableBytes { plain.writeString(text.make()) }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { _ = client.shutdown() }
-        func send(_ body: ByteBuffer, gzip: Bool) async throws -> [Double] {
-            var times: [Double] = []
-            for _ in 0..<sizes.hostile {
-                var request = HTTPClientRequest(url: server.baseURL + "/v1/push")
-                request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer sst_forged-token-of-an-attacker")
-                request.headers.add(name: "Content-Type", value: "application/json")
-                if gzip { request.headers.add(name: "Content-Encoding", value: "gzip") }
-                request.body = .bytes(body)
-                let (response, seconds) = try await timed {
-                    try await client.execute(request, timeout: .seconds(30))
-                }
-                guard [401, 429].contains(response.status.code) else {
-                    throw BenchError("a forged token was answered \(response.status.code)")
-                }
-                _ = try await response.body.collect(upTo: 1 << 16)
-                times.append(seconds)
-            }
-            return times
-        }
-        let idle = try server.peakResidentBytes()
-        let plainTimes = try await send(plain, gzip: false)
-        let afterPlain = try server.peakResidentBytes()
-        let bombTimes = try await send(bomb, gzip: true)
-        let afterBomb = try server.peakResidentBytes()
-        let megabyte = 1_048_576.0
-        let rise = Double(afterBomb - idle) / megabyte
-        report.add(
-            Figure(
-                name: "server memory, \(sizes.hostile) forged-token requests with a \(bomb.readableBytes / 1024) KB gzip bomb",
-                value: rise, unit: "MB above idle", baseline: Double(afterPlain - idle) / megabyte,
-                baselineName: "the same bytes sent plain, MB", ratio: nil, target: "≤ 20 MB above idle", met: rise <= 20,
-                details: ["idleMB": String(format: "%.1f", Double(idle) / megabyte)]))
-        let median = quantile(bombTimes, 0.5) * 1000
-        let plainMedian = quantile(plainTimes, 0.5) * 1000
-        report.add(
-            Figure(
-                name: "answer to a forged token with a gzip bomb (median)", value: median, unit: "ms",
-                baseline: plainMedian, baselineName: "same bytes plain, ms", ratio: median / plainMedian,
-                target: "≤ 5 ms", met: median <= 5,
-                details: ["p99": String(format: "%.2f", quantile(bombTimes, 0.99) * 1000)]))
     }
 }
 
