@@ -21,6 +21,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -160,7 +161,9 @@ def main():
     if binary:
         options.binary_location = binary
     driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
-    wait = WebDriverWait(driver, 60, poll_frequency=0.2)
+    # The page swaps regions live: an element found a moment ago may be replaced before it is read. A wait
+    # then looks again instead of failing.
+    wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
     try:
         # Without the secret of this launch: no access, nothing shown.
         driver.get(f"http://127.0.0.1:{app_port}/")
