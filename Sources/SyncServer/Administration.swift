@@ -53,6 +53,17 @@ public struct Administration: Sendable {
             at: wallMillis(), actor: actor, action: "admin.\(action)", clientIds: clients, details: details))
     }
 
+    /// Starts a new generation of the audit key (see ``AuditKey/rotated()``) and returns the key. The
+    /// rotation is recorded first, chained under the old generation: a later generation is valid in the
+    /// chain only after that record. `StoreError` `invalidInput` when the store has no key.
+    public func rotateAuditKey() async throws -> AuditKey {
+        guard let key = store.auditKey else {
+            throw StoreError(code: "invalidInput", message: "this database has no audit key to rotate")
+        }
+        try await audit("auditKeyRotated", details: ["generation": String(key.generation + 1)])
+        return try key.rotated()
+    }
+
     /// Creates a team and returns it.
     public func createTeam(name: String) async throws -> TeamRecord {
         try checkName(name, field: "team name")

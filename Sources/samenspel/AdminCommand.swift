@@ -337,6 +337,13 @@ struct RestoreCommand: AsyncParsableCommand {
                     "from": from ?? "pg_restore", "epoch": epoch, "reapplied": String(replay.reapplied.count),
                     "failed": String(replay.failed.count),
                 ]))
+            // Anchors from before describe the history the restore replaced: mark where they end, and anchor
+            // the restored log at once.
+            if let anchors = try admin.options.files.auditAnchorLog(for: choice) {
+                let key = administration.store.auditKey
+                try anchors.appendRestore(at: WallClock.millis(), key: key)
+                if let head = try await administration.store.auditHead() { try anchors.append(head, at: WallClock.millis(), key: key) }
+            }
             return replay
         }
         withExtendedLifetime(lock) {}

@@ -50,8 +50,8 @@ struct DeviceCommand: AsyncParsableCommand {
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Show the audit log (every push, pull and admin action), or verify its hash chain.",
-        subcommands: [Show.self, Verify.self], defaultSubcommand: Show.self)
+        abstract: "Show the audit log (every push, pull and admin action), verify its hash chain, or rotate its key.",
+        subcommands: [Show.self, Verify.self, RotateKey.self], defaultSubcommand: Show.self)
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show audit entries, oldest first.")
@@ -85,13 +85,15 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the hash chain; exits 1 if it is broken.",
+            abstract: "Check the hash chain and the anchors; exits 1 if either is broken.",
             discussion: """
-                Prints the last entry as an anchor (SEQ:HASH) on stdout. Keep it outside the server (a ticket, \
-                the log shipper); `audit verify --anchor SEQ:HASH` later also proves that no entry up to it was \
-                removed — which the chain alone cannot show for entries cut off at the end. The chain is an HMAC \
-                under the audit key (--audit-key, by default samenspel-audit.key in the data folder): give the \
-                same key as the server.
+                The chain is an HMAC under the audit key (--audit-key, by default samenspel-audit.key in the \
+                data folder): give the same key file as the server. The server also records the log's head \
+                from time to time in the anchors file (--audit-anchors; by default samenspel-audit-anchors.jsonl \
+                in the data folder): every anchor since the last restore must still be in the log with its \
+                hash, which shows entries cut off at the end or a rewritten tail — what the chain alone cannot. \
+                Prints the last entry as an anchor (SEQ:HASH) on stdout; `--anchor SEQ:HASH` checks one kept \
+                elsewhere (a ticket, the log shipper) as well.
                 """)
         @ParentCommand var admin: AdminCommand
         @Option(help: ArgumentHelp("An anchor printed by an earlier verify, that must still hold.", valueName: "seq:hash"))
@@ -104,12 +106,17 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 return anchor
             }
+            let anchorLog = try admin.options.files.auditAnchorLog(
+                for: try StorageChoice(data: admin.options.data, postgres: admin.options.postgres))
             try await admin.options.withAdministration { administration in
-                let result = try await administration.store.verifyAudit(anchor: expected)
+                let recorded = try anchorLog?.read(key: administration.store.auditKey) ?? AuditAnchorLog.Contents()
+                let anchors = recorded.anchors + (expected.map { [$0] } ?? [])
+                let result = try await administration.store.verifyAudit(anchors: anchors)
                 if result.needsKey {
+                    let generation = result.missingGeneration.map { " (generation \($0))" } ?? ""
                     printError(
-                        "the audit log is chained under a key this command was not given (--audit-key or "
-                            + "SAMENSPEL_AUDIT_KEY, as the server has it): it cannot be verified")
+                        "the audit log is chained under a key\(generation) this command was not given (--audit-key or "
+                            + "SAMENSPEL_AUDIT_KEY, the server's current file): it cannot be verified")
                     throw ExitCode.failure
                 }
                 if let broken = result.firstBroken {
@@ -119,13 +126,59 @@ struct AuditCommand: AsyncParsableCommand {
                             + "verify: it, or an entry before it, was altered, or it was written without the audit key")
                     throw ExitCode.failure
                 }
-                if let expected, result.anchorHolds == false {
-                    printError("the audit log does NOT hold the anchor \(expected): entries up to \(expected.seq) were removed or replaced")
+                if let failed = result.failedAnchor {
+                    let source = recorded.writtenAt[failed.seq].map {
+                        "recorded in \(anchorLog?.path ?? "the anchors file") at " + CalendarTime.iso8601(millis: $0)
+                    } ?? "given with --anchor"
+                    let how = failed.seq > (result.last?.seq ?? 0)
+                        ? "the log ends at entry \(result.last?.seq ?? 0): entries up to \(failed.seq) were cut off"
+                        : "that entry has another hash now: entries up to it were removed or replaced"
+                    printError("the audit log does NOT hold the anchor \(failed.seq) (\(source)): \(how)")
                     throw ExitCode.failure
                 }
-                printError("the audit log is intact: \(result.entries) entries, hash chain verified"
-                    + (expected.map { ", anchor \($0.seq) holds" } ?? ""))
+                if !recorded.unverifiedLines.isEmpty {
+                    printError(
+                        "the anchors file \(anchorLog?.path ?? "") has \(recorded.unverifiedLines.count) line(s) that do not verify "
+                            + "under the audit key (lines \(recorded.unverifiedLines.prefix(10).map(String.init).joined(separator: ", "))): "
+                            + "it was edited, or written under a key this command was not given")
+                    throw ExitCode.failure
+                }
+                var held = ""
+                if !anchors.isEmpty { held = ", \(anchors.count) anchor(s) hold" }
+                if let restoredAt = recorded.restoredAt {
+                    held += " (since the restore of " + CalendarTime.iso8601(millis: restoredAt)
+                        + "; \(recorded.anchorsBeforeRestore) earlier anchor(s) describe the history it replaced)"
+                }
+                printError("the audit log is intact: \(result.entries) entries, hash chain verified\(held)")
                 if let last = result.last { print(last) }
+            }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Start a new generation of the audit key; entries from now on are chained under it.",
+            discussion: """
+                Rotate when the key may have been read by someone who should not have it, or as the \
+                municipality's key policy asks. The rotation is itself audited (admin.auditKeyRotated, chained \
+                under the old generation), and the key file keeps the old generations so that the entries \
+                chained under them still verify. A running server with the same file picks the new \
+                generation up at its next entry. With several instances, copy the new file to every instance \
+                at once: an instance with the old file refuses to write audit entries after a newer \
+                generation's (503) until it has it.
+                """)
+        @ParentCommand var admin: AdminCommand
+
+        func run() async throws {
+            try await admin.options.withAdministration { administration in
+                guard administration.store.auditKey != nil else {
+                    throw CLIError("this database has no audit key to rotate: give --audit-key FILE (as the server has it)")
+                }
+                let rotated = try await administration.rotateAuditKey()
+                printError(
+                    "the audit key \(rotated.path) is now at generation \(rotated.generation); give the new file to every "
+                        + "server instance and keep a copy where the database's administrators cannot read it")
             }
         }
     }

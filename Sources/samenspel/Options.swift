@@ -62,8 +62,8 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// The server's files outside its database, for `serve` and `admin` alike: the operations journal and the
-/// audit log's key.
+/// The server's files outside its database, for `serve` and `admin` alike: the operations journal, the audit
+/// log's key and its anchors.
 struct ServerFileOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "The operations journal: admin actions and enrollments, redone after a restore [SAMENSPEL_JOURNAL] (with --data: DIR/samenspel-journal.jsonl; with --postgres: none unless given).",
@@ -74,6 +74,19 @@ struct ServerFileOptions: ParsableArguments {
         "The audit log's key (HMAC of its hash chain), created if missing; give admin the server's [SAMENSPEL_AUDIT_KEY] (with --data: DIR/samenspel-audit.key; with --postgres: none unless given).",
         valueName: "file"))
     var auditKey: String?
+
+    @Option(help: ArgumentHelp(
+        "Where the server records the audit log's head, for 'audit verify' [SAMENSPEL_AUDIT_ANCHORS] (with --data: DIR/samenspel-audit-anchors.jsonl; with --postgres: none unless given).",
+        valueName: "file"))
+    var auditAnchors: String?
+
+    /// The audit anchors file: `--audit-anchors`, else `SAMENSPEL_AUDIT_ANCHORS`, else next to a SQLite
+    /// database; none for PostgreSQL unless given.
+    func auditAnchorLog(for choice: StorageChoice) throws -> AuditAnchorLog? {
+        if let path = try Settings.value(auditAnchors, "SAMENSPEL_AUDIT_ANCHORS") as String? { return AuditAnchorLog(path: path) }
+        if case .sqlite(let directory) = choice { return AuditAnchorLog(path: AuditAnchorLog.defaultPath(dataDirectory: directory)) }
+        return nil
+    }
 
     /// The operations journal: `--journal`, else `SAMENSPEL_JOURNAL`, else next to a SQLite database; none for
     /// PostgreSQL unless given (several instances must share one file).

@@ -78,6 +78,11 @@ struct ServeCommand: AsyncParsableCommand {
     var shutdownTimeout: Int?
 
     @Option(help: ArgumentHelp(
+        "Record the audit log's head in the anchors file this often while it grows [SAMENSPEL_AUDIT_ANCHOR_INTERVAL] (300).",
+        valueName: "seconds"))
+    var auditAnchorInterval: Int?
+
+    @Option(help: ArgumentHelp(
         "trace, debug, info, notice, warning, error or critical [SAMENSPEL_LOG_LEVEL] (info).", valueName: "level"))
     var logLevel: Logger.Level?
 
@@ -106,6 +111,12 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = try serverConfiguration()
         let choice = try StorageChoice(data: data, postgres: postgres)
         configuration.journal = try files.operationsJournal(for: choice)
+        configuration.auditAnchors = try files.auditAnchorLog(for: choice)
+        configuration.auditAnchorIntervalSeconds = try Settings.value(
+            auditAnchorInterval, "SAMENSPEL_AUDIT_ANCHOR_INTERVAL", default: 300)
+        guard configuration.auditAnchorIntervalSeconds >= 1 else {
+            throw ValidationError("--audit-anchor-interval must be at least 1 second")
+        }
         // Held while serving: `admin restore` refuses to replace the database under a running server.
         var lock: DataFolderLock?
         if case .sqlite(let directory) = choice { lock = try DataFolderLock.serving(directory: directory) }

@@ -128,7 +128,7 @@ import Testing
                     var previous = entries.first { $0.seq == start }!.previousHash!
                     for var entry in entries where entry.seq! >= start {
                         if entry.seq == push.seq { entry.details = [:] }
-                        let hash = AuditChain.hash(entry, previous: previous, key: forgery)
+                        let hash = try #require(AuditChain.hash(entry, previous: previous, key: forgery))
                         try await fixture.rawExecute(
                             "UPDATE audit_log SET details = '\(entry.seq == push.seq ? "{}" : try Self.json(entry.details))', "
                                 + "previous_hash = '\(previous)', hash = '\(hash)' WHERE seq = \(entry.seq!)")

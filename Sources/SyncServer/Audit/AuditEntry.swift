@@ -50,17 +50,53 @@ public enum AuditChain {
     /// The `previousHash` of the first entry.
     public static let genesis = String(repeating: "0", count: 64)
 
-    /// Hashes of keyed entries start with this: `h1:` and an HMAC-SHA256 under the ``AuditKey``.
+    /// Hashes of entries keyed under the first generation of the key start with this: `h1:` and an
+    /// HMAC-SHA256 under the ``AuditKey``; later generations with `h2:`, `h3:` ….
     public static let keyedPrefix = "h1:"
 
-    /// The entry's hash: with a key, `h1:` and the HMAC-SHA256 (hex) of the previous hash and the entry's
-    /// content in a fixed text form; without one (logs written before keys, and PostgreSQL without
-    /// `--audit-key`), the plain SHA-256 of the same text.
-    public static func hash(_ entry: AuditEntry, previous: String, key: AuditKey?) -> String {
-        let text = content(entry, previous: previous)
-        if let key { return keyedPrefix + key.authenticate(text) }
-        return Secrets.hex(SHA256.hash(data: Data(text.utf8)))
+    /// The prefix of hashes keyed under `generation`.
+    static func prefix(generation: Int) -> String { "h\(generation):" }
+
+    /// The key generation a hash was made under; `0` for a plain SHA-256 (no key); `nil` when it is neither.
+    static func generation(of hash: String) -> Int? {
+        guard hash.first == "h", let colon = hash.firstIndex(of: ":") else {
+            return hash.count == 64 && hash.allSatisfy(\.isHexDigit) ? 0 : nil
+        }
+        guard let generation = Int(hash[hash.index(after: hash.startIndex)..<colon]), generation >= 1,
+            hash[hash.index(after: colon)...].count == 64
+        else { return nil }
+        return generation
     }
+
+    /// The entry's hash: with a key, `hN:` and the HMAC-SHA256 (hex) of the previous hash and the entry's
+    /// content in a fixed text form, under generation N of the key (by default its newest); without one
+    /// (logs written before keys, and PostgreSQL without `--audit-key`), the plain SHA-256 of the same text.
+    /// `nil` when the key has no such generation.
+    public static func hash(_ entry: AuditEntry, previous: String, key: AuditKey?, generation: Int? = nil) -> String? {
+        let text = content(entry, previous: previous)
+        guard let key else { return Secrets.hex(SHA256.hash(data: Data(text.utf8))) }
+        let generation = generation ?? key.generation
+        return key.authenticate(text, generation: generation).map { prefix(generation: generation) + $0 }
+    }
+
+    /// The hash a new entry after `previous` gets: under the key's newest generation, which must not be
+    /// older than the one `previous` was made under (`StoreError` `auditKeyStale`: another instance rotated
+    /// the key, and this one was not given the new file).
+    static func hashForAppend(_ entry: AuditEntry, previous: String, key: AuditKey?) throws -> String {
+        let previousGeneration = generation(of: previous) ?? 0
+        let generation = key?.generation ?? 0
+        guard generation >= previousGeneration, let hash = hash(entry, previous: previous, key: key) else {
+            throw StoreError(
+                code: "auditKeyStale",
+                message: "the audit log is chained under key generation \(previousGeneration), newer than this server's "
+                    + "(\(generation)): give it the rotated key file (--audit-key)")
+        }
+        return hash
+    }
+
+    /// The audit action of a key rotation; its detail `generation` names the new generation, which entries
+    /// may use only after it.
+    public static let rotationAction = "admin.auditKeyRotated"
 
     /// The fixed text form an entry's hash covers.
     static func content(_ entry: AuditEntry, previous: String) -> String {
@@ -90,12 +126,11 @@ public struct AuditAnchor: Hashable, Sendable, CustomStringConvertible {
         self.hash = hash
     }
 
-    /// Reads `SEQ:HASH`, as ``description`` writes it (a keyed hash is `h1:` and 64 hex digits).
+    /// Reads `SEQ:HASH`, as ``description`` writes it (a keyed hash is `hN:` and 64 hex digits).
     public init?(_ text: String) {
         guard let colon = text.firstIndex(of: ":"), let seq = Int64(text[..<colon]) else { return nil }
         let hash = String(text[text.index(after: colon)...]).lowercased()
-        let digits = hash.hasPrefix(AuditChain.keyedPrefix) ? hash.dropFirst(AuditChain.keyedPrefix.count) : Substring(hash)
-        guard digits.count == 64, digits.allSatisfy(\.isHexDigit) else { return nil }
+        guard AuditChain.generation(of: hash) != nil, hash.suffix(64).allSatisfy(\.isHexDigit) else { return nil }
         self.init(seq: seq, hash: hash)
     }
 
@@ -111,67 +146,105 @@ public struct AuditVerification: Hashable, Sendable {
     public let firstBroken: Int64?
     /// When that entry says it was written (Unix ms).
     public var firstBrokenAt: Int64? = nil
-    /// Entries chained under a key that this check did not have: they could not be verified.
+    /// Entries chained under a key (or a generation of it) that this check did not have: they could not be
+    /// verified.
     public var needsKey = false
+    /// The key generation that was missing, when ``needsKey`` (`1` also when no key was given at all).
+    public var missingGeneration: Int? = nil
     /// The last entry checked, as an anchor to keep elsewhere.
     public var last: AuditAnchor? = nil
-    /// Whether the anchor asked about is in the log with that hash (`nil` when none was asked about).
+    /// Whether every anchor asked about is in the log with its hash (`nil` when none was asked about).
     public var anchorHolds: Bool? = nil
+    /// The first anchor (by position) that does not hold: its entry has another hash, or the log ends
+    /// before it (entries were cut off at the end).
+    public var failedAnchor: AuditAnchor? = nil
 
-    /// Whether the chain is intact (and the anchor asked about, if any, holds).
+    /// Whether the chain is intact (and every anchor asked about holds).
     public var isIntact: Bool { firstBroken == nil && anchorHolds != false && !needsKey }
 }
 
 /// Checks entries in log order, one at a time (so a store can stream them).
+///
+/// Besides every entry's hash, the check holds the chain to its key generations: entries never go back to
+/// an older generation, a plain (unkeyed) log may pass to generation 1, and a later generation may start
+/// only after the entry that recorded its rotation (``AuditChain/rotationAction``).
 public struct AuditChainCheck: Sendable {
     private var previous = AuditChain.genesis
     private var count = 0
     private var firstBroken: Int64?
     private var firstBrokenAt: Int64?
     private var last: AuditAnchor?
-    private let anchor: AuditAnchor?
-    private var anchorHolds = false
+    private let anchors: [Int64: String]
+    private var failedAnchor: AuditAnchor?
     private let key: AuditKey?
-    private var keyed = false
-    private var needsKey = false
+    /// The generation of the entries so far (0: plain SHA-256).
+    private var generation = 0
+    /// The newest generation a verified rotation entry announced.
+    private var announced = 1
+    private var missingGeneration: Int?
 
-    /// Starts a check; `anchor` is an entry that must be in the log with that hash; `key` verifies keyed
-    /// entries.
-    public init(anchor: AuditAnchor? = nil, key: AuditKey? = nil) {
-        self.anchor = anchor
+    /// Starts a check; `anchors` are entries that must be in the log with those hashes (kept elsewhere
+    /// earlier); `key` verifies keyed entries.
+    public init(anchors: [AuditAnchor] = [], key: AuditKey? = nil) {
+        self.anchors = Dictionary(anchors.map { ($0.seq, $0.hash) }, uniquingKeysWith: { first, _ in first })
         self.key = key
     }
 
     /// Checks the next entry; `false` once the chain is broken (the rest need not be read).
     public mutating func add(_ entry: AuditEntry) -> Bool {
-        guard firstBroken == nil, !needsKey else { return false }
+        guard firstBroken == nil, missingGeneration == nil else { return false }
         count += 1
-        let isKeyed = entry.hash?.hasPrefix(AuditChain.keyedPrefix) ?? false
-        if isKeyed && key == nil {
-            needsKey = true
+        let seq = entry.seq ?? 0
+        guard let hash = entry.hash, let entryGeneration = AuditChain.generation(of: hash), entry.previousHash == previous
+        else { return broken(entry) }
+        switch entryGeneration {
+        case 0:
+            // Plain entries are the log from before the key: up to the boundary the key file records (else,
+            // until the first keyed one). Any other is a rewrite by someone without the key.
+            guard generation == 0, key?.legacyUntil.map({ seq <= $0 }) ?? true else { return broken(entry) }
+        case generation:
+            break
+        default:
+            let allowed = entryGeneration > generation && (entryGeneration == 1 || entryGeneration <= announced)
+            guard allowed else { return broken(entry) }
+        }
+        let expected = entryGeneration == 0 ? AuditChain.hash(entry, previous: previous, key: nil)
+            : key.flatMap { AuditChain.hash(entry, previous: previous, key: $0, generation: entryGeneration) }
+        guard let expected else {
+            missingGeneration = entryGeneration
             return false
         }
-        // Unkeyed entries are the log from before the key: up to the boundary the key file records (else,
-        // until the first keyed one). Any other is a rewrite by someone without the key.
-        let legacyAllowed = !keyed && (key?.legacyUntil.map { (entry.seq ?? 0) <= $0 } ?? true)
-        let expected = isKeyed ? AuditChain.hash(entry, previous: previous, key: key)
-            : (legacyAllowed ? AuditChain.hash(entry, previous: previous, key: nil) : nil)
-        guard entry.previousHash == previous, let hash = entry.hash, hash == expected else {
-            firstBroken = entry.seq
-            firstBrokenAt = entry.at
-            return false
+        guard hash == expected else { return broken(entry) }
+        generation = entryGeneration
+        if entry.action == AuditChain.rotationAction, let next = entry.details["generation"].flatMap({ Int($0) }) {
+            announced = max(announced, next)
         }
-        keyed = keyed || isKeyed
-        if let anchor, entry.seq == anchor.seq { anchorHolds = hash == anchor.hash }
+        if failedAnchor == nil, let anchored = anchors[seq], anchored != hash {
+            failedAnchor = AuditAnchor(seq: seq, hash: anchored)
+        }
         previous = hash
-        last = AuditAnchor(seq: entry.seq ?? 0, hash: hash)
+        last = AuditAnchor(seq: seq, hash: hash)
         return true
+    }
+
+    private mutating func broken(_ entry: AuditEntry) -> Bool {
+        firstBroken = entry.seq
+        firstBrokenAt = entry.at
+        return false
     }
 
     /// The outcome.
     public var result: AuditVerification {
-        AuditVerification(
-            entries: count, firstBroken: firstBroken, firstBrokenAt: firstBrokenAt, needsKey: needsKey, last: last,
-            anchorHolds: anchor == nil ? nil : anchorHolds)
+        // An anchor past the last entry checked of an unbroken chain: the log was cut off before it.
+        var failed = failedAnchor
+        if failed == nil, firstBroken == nil, missingGeneration == nil,
+            let beyond = anchors.filter({ $0.key > (last?.seq ?? 0) }).min(by: { $0.key < $1.key })
+        {
+            failed = AuditAnchor(seq: beyond.key, hash: beyond.value)
+        }
+        return AuditVerification(
+            entries: count, firstBroken: firstBroken, firstBrokenAt: firstBrokenAt, needsKey: missingGeneration != nil,
+            missingGeneration: missingGeneration, last: last, anchorHolds: anchors.isEmpty ? nil : failed == nil,
+            failedAnchor: failed)
     }
 }

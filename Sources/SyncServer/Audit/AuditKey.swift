@@ -1,20 +1,27 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The secret key of the audit log's hash chain, kept in a file outside the database: every entry's hash is
-/// an HMAC-SHA256 under it, so someone who can edit the audit table but cannot read the key cannot write a
-/// chain that verifies.
+/// The secret keys of the audit log's hash chain, kept in a file outside the database: every entry's hash is
+/// an HMAC-SHA256 under one of them, so someone who can edit the audit table but cannot read the key cannot
+/// write a chain that verifies.
 ///
-/// The file holds 64 hexadecimal characters (and, once recorded, `legacyUntil N`: the last entry written
-/// before the key) and is the server account's only (0600). ``load(path:)``
-/// creates it on first use. With several PostgreSQL instances, every instance and admin must be given the
-/// same file (`--audit-key`). Losing it means entries chained under it can no longer be verified; keep a copy
-/// where the database's administrators cannot read it (the municipality's secret store).
+/// Keys have generations. The first line of the file is generation 1 (64 hexadecimal characters); a rotation
+/// (``rotated()``) adds a line `key N HEX` and later entries are chained under generation N, their hashes
+/// starting `hN:` (generation 1: `h1:`). Old generations stay in the file so that the entries chained under
+/// them can still be verified. The file may also record `legacyUntil N`: the last entry written before any
+/// key. It is the server account's only (0600); ``load(path:)`` creates it on first use. With several
+/// PostgreSQL instances, every instance and admin must be given the same file (`--audit-key`). Losing it
+/// means entries chained under it can no longer be verified; keep a copy where the database's
+/// administrators cannot read it (the municipality's secret store).
 public struct AuditKey: Sendable {
-    let key: SymmetricKey
+    /// The keys by generation (1, 2, …).
+    let keys: [Int: SymmetricKey]
+    /// The generation new entries are chained under: the highest in the file.
+    public var generation: Int { keys.keys.max() ?? 1 }
     /// The last entry of the log that was written before the key (plain SHA-256), as recorded in the key
     /// file the first time the key met the log; every later entry must be keyed. `nil` until recorded.
     public private(set) var legacyUntil: Int64?
@@ -28,11 +35,8 @@ public struct AuditKey: Sendable {
 
     /// Reads the key in `path`, creating the file with a new random key when it does not exist.
     public static func load(path: String) throws -> AuditKey {
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return try parse(text, path: path)
-        }
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let hex = Secrets.hex(bytes) + "\n"
+        if let existing = try read(path: path) { return existing }
+        let key = AuditKey(keys: [1: SymmetricKey(size: .bits256)], legacyUntil: nil, path: path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if descriptor < 0 {
             // Created meanwhile by another process: read that one.
@@ -40,11 +44,12 @@ public struct AuditKey: Sendable {
             throw StoreError(code: "invalidInput", message: "cannot create the audit key \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
-        let written = hex.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, hex.utf8.count) }
-        guard written == hex.utf8.count, fsync(descriptor) == 0 else {
+        let text = key.fileText
+        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, text.utf8.count) }
+        guard written == text.utf8.count, fsync(descriptor) == 0 else {
             throw StoreError(code: "invalidInput", message: "cannot write the audit key \(path)")
         }
-        return AuditKey(key: SymmetricKey(data: bytes), legacyUntil: nil, path: path)
+        return key
     }
 
     /// The key, with `legacyUntil` recorded in its file (once: a recorded boundary is never moved). When the
@@ -54,22 +59,71 @@ public struct AuditKey: Sendable {
         guard legacyUntil == nil else { return self }
         var key = self
         key.legacyUntil = seq
-        let hex = self.key.withUnsafeBytes { Secrets.hex($0) }
-        let text = hex + "\nlegacyUntil \(seq)\n"
+        return (try? key.save()) == nil ? self : key
+    }
+
+    /// The key with a new generation added and saved in its file (replaced atomically, 0600): entries
+    /// appended from now on are chained under it. Throws when the file cannot be written.
+    public func rotated() throws -> AuditKey {
+        var keys = keys
+        keys[generation + 1] = SymmetricKey(size: .bits256)
+        let key = AuditKey(keys: keys, legacyUntil: legacyUntil, path: path)
+        try key.save()
+        return key
+    }
+
+    /// The file's text: generation 1, the legacy boundary, then the later generations.
+    private var fileText: String {
+        var lines = [keys[1].map(Self.hex) ?? ""]
+        if let legacyUntil { lines.append("legacyUntil \(legacyUntil)") }
+        for generation in keys.keys.sorted() where generation > 1 {
+            lines.append("key \(generation) \(Self.hex(keys[generation]!))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func save() throws {
         let partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
+        guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]),
             rename(partial, path) == 0
         else {
             try? FileManager.default.removeItem(atPath: partial)
-            return self
+            throw StoreError(code: "invalidInput", message: "cannot write the audit key \(path)")
         }
-        return key
+    }
+
+    private static func hex(_ key: SymmetricKey) -> String {
+        key.withUnsafeBytes { Secrets.hex($0) }
+    }
+
+    /// Reads the key in `path`; `nil` when there is no such file (a malformed one throws).
+    static func read(path: String) throws -> AuditKey? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return try parse(text, path: path)
     }
 
     private static func parse(_ text: String, path: String) throws -> AuditKey {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        let hex = lines.first ?? ""
-        let legacy = lines.dropFirst().first { $0.hasPrefix("legacyUntil ") }.flatMap { Int64($0.dropFirst("legacyUntil ".count)) }
+        let malformed = StoreError(code: "invalidInput", message: "the audit key \(path) is not 64 hexadecimal characters (and `key N HEX` lines)")
+        guard let first = lines.first, let firstKey = key(fromHex: first) else { throw malformed }
+        var keys = [1: firstKey]
+        var legacy: Int64?
+        for line in lines.dropFirst() {
+            let words = line.split(separator: " ").map(String.init)
+            if words.count == 2, words[0] == "legacyUntil", let seq = Int64(words[1]) {
+                legacy = seq
+            } else if words.count == 3, words[0] == "key", let generation = Int(words[1]), generation > 1,
+                let key = key(fromHex: words[2])
+            {
+                keys[generation] = key
+            } else if !line.isEmpty {
+                throw malformed
+            }
+        }
+        return AuditKey(keys: keys, legacyUntil: legacy, path: path)
+    }
+
+    private static func key(fromHex hex: String) -> SymmetricKey? {
         var bytes: [UInt8] = []
         var index = hex.startIndex
         while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
@@ -78,14 +132,63 @@ public struct AuditKey: Sendable {
             bytes.append(byte)
             index = next
         }
-        guard bytes.count == 32, index == hex.endIndex else {
-            throw StoreError(code: "invalidInput", message: "the audit key \(path) is not 64 hexadecimal characters")
-        }
-        return AuditKey(key: SymmetricKey(data: bytes), legacyUntil: legacy, path: path)
+        return bytes.count == 32 && index == hex.endIndex ? SymmetricKey(data: bytes) : nil
     }
 
-    /// HMAC-SHA256 of `text`, in lowercase hexadecimal.
-    func authenticate(_ text: String) -> String {
-        Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    /// HMAC-SHA256 of `text` under the key of `generation` (by default the newest), in lowercase
+    /// hexadecimal; `nil` when the file has no such generation.
+    func authenticate(_ text: String, generation: Int? = nil) -> String? {
+        guard let key = keys[generation ?? self.generation] else { return nil }
+        return Secrets.hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+}
+
+/// The audit key a store chains under, read again when its file changes, so that a rotation by
+/// `samenspel admin audit rotate-key` reaches a running server without a restart.
+final class AuditKeySource: Sendable {
+    private struct State {
+        var key: AuditKey?
+        var stamp: FileStamp?
+    }
+
+    /// What tells one version of the key file from another (a rotation replaces the file).
+    private struct FileStamp: Equatable {
+        let inode: UInt64
+        let size: UInt64
+        let modified: Date
+
+        init?(path: String) {
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                let inode = attributes[.systemFileNumber] as? NSNumber, let size = attributes[.size] as? NSNumber,
+                let modified = attributes[.modificationDate] as? Date
+            else { return nil }
+            self.inode = inode.uint64Value
+            self.size = size.uint64Value
+            self.modified = modified
+        }
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    init(_ key: AuditKey?) {
+        state = NIOLockedValueBox(State(key: key, stamp: key.flatMap { FileStamp(path: $0.path) }))
+    }
+
+    /// The key as its file holds it now (the one in memory when the file cannot be read).
+    var current: AuditKey? {
+        state.withLockedValue { state in
+            guard let key = state.key else { return nil }
+            let stamp = FileStamp(path: key.path)
+            if stamp != state.stamp, let reloaded = try? AuditKey.read(path: key.path), reloaded.generation >= key.generation {
+                state.key = reloaded
+                state.stamp = stamp
+            }
+            return state.key
+        }
+    }
+
+    /// Replaces the key (after recording its legacy boundary, or a rotation by this process).
+    func replace(with key: AuditKey) {
+        state.withLockedValue { $0 = State(key: key, stamp: FileStamp(path: key.path)) }
     }
 }

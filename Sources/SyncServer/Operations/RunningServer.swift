@@ -45,8 +45,13 @@ public final class RunningServer: Sendable {
         let app = try await SyncServer.makeApplication(
             store: store, configuration: configuration, metrics: metrics, logger: logger,
             onListening: { continuation.yield($0) })
+        // Services stop in reverse order: the server first, then the anchoring (its last anchor follows the
+        // last request), then the store's pool.
+        let anchoring: [any Service] = configuration.auditAnchors.map {
+            [AuditAnchoring(store: store, log: $0, interval: .seconds(configuration.auditAnchorIntervalSeconds), logger: logger)]
+        } ?? []
         var groupConfiguration = ServiceGroupConfiguration(
-            services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            services: (services + anchoring).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 + [.init(service: app)],
             gracefulShutdownSignals: shutdownSignals, logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.shutdownTimeoutSeconds)

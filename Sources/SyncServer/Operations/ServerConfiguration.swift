@@ -29,6 +29,11 @@ public struct ServerConfiguration: Sendable {
     /// Proxies whose `X-Forwarded-For` names the client (for rate limits and the audit log); the header of
     /// any other peer is ignored.
     public var trustedProxies: [AddressBlock] = []
+    /// Where the audit log's head is recorded (at start, every ``auditAnchorIntervalSeconds`` while the log
+    /// grows, and at shutdown); none when `nil`.
+    public var auditAnchors: AuditAnchorLog?
+    /// Seconds between audit anchors.
+    public var auditAnchorIntervalSeconds: Int = 300
 
     /// The PEM files of the server's certificate chain and private key. The server speaks TLS 1.2 and 1.3;
     /// for TLS 1.2 only ``tls12CipherSuites``; every answer carries `Strict-Transport-Security`.

@@ -256,8 +256,12 @@ public protocol SyncStore: Sendable {
     func appendAudit(_ entry: AuditEntry) async throws
     /// Audit entries, oldest first, optionally about one client or by one professional.
     func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]
-    /// Recomputes the audit log's hash chain, and checks that `anchor` (kept elsewhere earlier) still holds.
-    func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification
+    /// Recomputes the audit log's hash chain, and checks that `anchors` (kept elsewhere earlier) still hold.
+    func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification
+    /// The key the audit log is chained under now (`nil`: plain SHA-256), as its file holds it.
+    var auditKey: AuditKey? { get }
+    /// The last entry of the audit log, as an anchor to keep elsewhere; `nil` while the log is empty.
+    func auditHead() async throws -> AuditAnchor?
 
     /// Stores a batch of changes pushed by a device in one transaction, as decided by `planner` from the
     /// stored facts (including the latest timestamp accepted from that device, which it then raises), with
@@ -352,8 +356,8 @@ public struct StoreStatus: Hashable, Sendable {
 }
 
 extension SyncStore {
-    /// Recomputes the audit log's hash chain.
-    public func verifyAudit() async throws -> AuditVerification {
-        try await verifyAudit(anchor: nil)
+    /// Recomputes the audit log's hash chain, and checks that `anchor`, if any, still holds.
+    public func verifyAudit(anchor: AuditAnchor? = nil) async throws -> AuditVerification {
+        try await verifyAudit(anchors: anchor.map { [$0] } ?? [])
     }
 }

@@ -60,7 +60,7 @@ extension PostgresSyncStore {
         var entry = entry
         entry.seq = (last?.0 ?? 0) + 1
         let previous = last?.1 ?? AuditChain.genesis
-        let hash = AuditChain.hash(entry, previous: previous, key: key)
+        let hash = try AuditChain.hashForAppend(entry, previous: previous, key: key)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
@@ -70,6 +70,13 @@ extension PostgresSyncStore {
             VALUES (\(entry.seq!), \(entry.at), \(entry.actor), \(entry.deviceId), \(entry.action),
                 \(entry.clientIds.joined(separator: ",")), \(details), \(entry.result), \(entry.origin), \(previous), \(hash))
             """, logger: logger)
+    }
+
+    public func auditHead() async throws -> AuditAnchor? {
+        try await connected { connection in
+            try await connection.query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: self.logger)
+                .decode((Int64, String).self).first(where: { _ in true }).map { AuditAnchor(seq: $0.0, hash: $0.1) }
+        }
     }
 
     public func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry] {
@@ -87,14 +94,14 @@ extension PostgresSyncStore {
         }
     }
 
-    public func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification {
+    public func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification {
         try await connected { connection in
             let entries = try await Self.auditEntries(try await connection.query(
                 """
                 SELECT seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash
                 FROM audit_log ORDER BY seq
                 """, logger: self.logger))
-            var check = AuditChainCheck(anchor: anchor, key: self.auditKey)
+            var check = AuditChainCheck(anchors: anchors, key: self.auditKey)
             for entry in entries where !check.add(entry) { break }
             return check.result
         }

@@ -26,8 +26,9 @@ public final class PostgresSyncStore: SyncStore, Service {
     let connections: ConnectionUse
     /// The key the audit log's hash chain is an HMAC under; without one, entries are chained by plain SHA-256.
     /// ``migrate()`` records in its file where the log from before the key ends.
-    private let auditKeyBox: NIOLockedValueBox<AuditKey?>
-    var auditKey: AuditKey? { auditKeyBox.withLockedValue { $0 } }
+    private let auditKeys: AuditKeySource
+    /// The key as its file holds it now (a rotation replaces the file).
+    public var auditKey: AuditKey? { auditKeys.current }
     /// `host:port/database`, without credentials, for messages.
     public let target: String
 
@@ -52,7 +53,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         self.target = Self.target(of: url)
         self.logger = logger
         self.connections = ConnectionUse(capacity: maxConnections)
-        self.auditKeyBox = NIOLockedValueBox(auditKey)
+        self.auditKeys = AuditKeySource(auditKey)
     }
 
     /// Runs the connection pool until cancelled.
@@ -69,7 +70,7 @@ public final class PostgresSyncStore: SyncStore, Service {
                     .decode(Int64.self).first(where: { _ in true }) ?? 0
             }
             let recorded = key.recordingLegacyBoundary(last)
-            auditKeyBox.withLockedValue { $0 = recorded }
+            auditKeys.replace(with: recorded)
         }
     }
 

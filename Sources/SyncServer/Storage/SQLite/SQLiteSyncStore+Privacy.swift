@@ -80,13 +80,13 @@ extension SQLiteSyncStore {
     }
 
     /// Appends an audit entry inside the caller's transaction, chained to the last one.
-    static func append(_ entry: AuditEntry, key: AuditKey, db: Database) throws {
+    static func append(_ entry: AuditEntry, key: AuditKey?, db: Database) throws {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             ?? AuditChain.genesis
         let next = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0) + 1
         var entry = entry
         entry.seq = next
-        let hash = AuditChain.hash(entry, previous: previous, key: key)
+        let hash = try AuditChain.hashForAppend(entry, previous: previous, key: key)
         try db.execute(
             sql: """
                 INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin,
@@ -97,6 +97,13 @@ extension SQLiteSyncStore {
                 next, entry.at, entry.actor, entry.deviceId, entry.action, entry.clientIds.joined(separator: ","),
                 try encodeDetails(entry.details), entry.result, entry.origin, previous, hash,
             ])
+    }
+
+    public func auditHead() async throws -> AuditAnchor? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .map { AuditAnchor(seq: $0["seq"], hash: $0["hash"]) }
+        }
     }
 
     public func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry] {
@@ -117,9 +124,9 @@ extension SQLiteSyncStore {
         }
     }
 
-    public func verifyAudit(anchor: AuditAnchor?) async throws -> AuditVerification {
+    public func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification {
         try await read { db in
-            var check = AuditChainCheck(anchor: anchor, key: self.auditKey)
+            var check = AuditChainCheck(anchors: anchors, key: self.auditKey)
             let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY seq")
             while let row = try cursor.next(), check.add(try Self.auditEntry(row)) {}
             return check.result

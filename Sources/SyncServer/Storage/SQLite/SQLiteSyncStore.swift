@@ -14,8 +14,11 @@ public final class SQLiteSyncStore: SyncStore {
 
     let pool: DatabasePool
     let connections: ConnectionUse
-    /// The key the audit log's hash chain is an HMAC under (with the boundary of the log from before it).
-    let auditKey: AuditKey
+    /// The key the audit log's hash chain is an HMAC under (with the boundary of the log from before it),
+    /// read again when a rotation replaces its file.
+    let auditKeys: AuditKeySource
+    /// The key as its file holds it now.
+    public var auditKey: AuditKey? { auditKeys.current }
 
     /// Opens (creating and migrating if needed) the store in `directory`. The audit log's key is read from
     /// `auditKeyPath` — by default `samenspel-audit.key` in the folder — and created there if missing.
@@ -26,8 +29,8 @@ public final class SQLiteSyncStore: SyncStore {
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
         // The entries from before the key keep their plain hashes; the key file records where they end.
-        auditKey = key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
-            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 })
+        auditKeys = AuditKeySource(key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
+            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 }))
         connections = ConnectionUse(capacity: pool.configuration.maximumReaderCount + 1)
     }
 

@@ -1,0 +1,155 @@
+import Casework
+import ChangeLog
+import Foundation
+import GRDB
+import Logging
+import SamenspelTestSupport
+import SyncProtocol
+@testable import SyncServer
+import Testing
+
+/// The audit log proves itself beyond its chain: key rotations that keep old entries verifiable and cannot
+/// be undone with an old key, and anchors outside the database that show a cut-off or rewritten tail.
+@Suite struct AuditProofTests {
+    /// The key file the fixture's store chains under.
+    static func keyPath(_ fixture: ServerFixture) -> String {
+        fixture.backend == .sqlite ? AuditKey.defaultPath(dataDirectory: fixture.folder.path) : fixture.folder.appending("audit.key")
+    }
+
+    static func dropGuards(_ fixture: ServerFixture) async throws {
+        if fixture.backend == .sqlite {
+            try await fixture.rawExecute("DROP TRIGGER audit_log_append_only_update")
+            try await fixture.rawExecute("DROP TRIGGER audit_log_append_only_delete")
+        } else {
+            try await fixture.rawExecute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+        }
+    }
+
+    /// A second store on the same database that was given `keyPath` (an instance with its own key file).
+    static func withStore<T: Sendable>(
+        _ fixture: ServerFixture, keyPath: String, _ body: @Sendable (any SyncStore) async throws -> T
+    ) async throws -> T {
+        switch fixture.backend {
+        case .sqlite:
+            return try await body(try SQLiteSyncStore(directory: fixture.folder.path, auditKeyPath: keyPath))
+        case .postgres:
+            var logger = Logger(label: "test.postgres")
+            logger.logLevel = .critical
+            return try await PostgresSyncStore.withStore(
+                url: fixture.database!.url, logger: logger, auditKey: try AuditKey.load(path: keyPath), body)
+        }
+    }
+
+    @Test(arguments: Backend.all) func rotatingTheKey_isAudited_oldEntriesStillVerify_andTheOldKeyCannotWriteAfterIt(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            _ = try await api.push([factory.make(.noteAdded(NoteContent(text: "x")), client: fixture.jaap, by: sanne.author)], as: sanne)
+            let oldKeyCopy = fixture.folder.appending("old.key")
+            try FileManager.default.copyItem(atPath: Self.keyPath(fixture), toPath: oldKeyCopy)
+
+            let rotated = try await fixture.admin.rotateAuditKey()
+            #expect(rotated.generation == 2)
+            #expect(try AuditKey.load(path: Self.keyPath(fixture)).generation == 2, "kept in the file")
+            _ = try await api.pull(as: sanne)
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: nil)
+            let rotation = try #require(entries.first { $0.action == AuditChain.rotationAction })
+            #expect(rotation.details["generation"] == "2")
+            #expect(rotation.hash?.hasPrefix("h1:") == true, "the record is chained under the old generation")
+            let after = entries.filter { $0.seq! > rotation.seq! }
+            #expect(!after.isEmpty && after.allSatisfy { $0.hash?.hasPrefix("h2:") == true }, "later entries under the new one")
+            #expect(try await fixture.store.verifyAudit().isIntact)
+
+            // An instance that still has the old file refuses to write after the new generation, and cannot
+            // verify the entries chained under it.
+            try await Self.withStore(fixture, keyPath: oldKeyCopy) { stale in
+                await #expect(throws: StoreError.self) {
+                    try await stale.appendAudit(AuditEntry(at: WallClock.millis(), actor: "x", action: "probe"))
+                }
+                let verification = try await stale.verifyAudit()
+                #expect(verification.needsKey && verification.missingGeneration == 2 && !verification.isIntact)
+            }
+
+            // Someone who kept the old key appends an entry under it after the rotation: the chain breaks there.
+            try await Self.dropGuards(fixture)
+            let last = try #require(entries.last)
+            var forged = AuditEntry(at: WallClock.millis(), actor: "x", action: "pull")
+            forged.seq = last.seq! + 1
+            let oldKey = try AuditKey.load(path: oldKeyCopy)
+            let hash = try #require(AuditChain.hash(forged, previous: last.hash!, key: oldKey))
+            try await fixture.rawExecute(
+                "INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash) "
+                    + "VALUES (\(forged.seq!), \(forged.at), 'x', NULL, 'pull', '', '{}', 'ok', NULL, '\(last.hash!)', '\(hash)')")
+            #expect(try await fixture.store.verifyAudit().firstBroken == forged.seq)
+        }
+    }
+
+    @Test func aNewGeneration_withoutItsRotationRecord_breaksTheChain() throws {
+        let folder = try TemporaryDirectory("audit")
+        defer { folder.remove() }
+        let key = try AuditKey.load(path: folder.appending("audit.key")).rotated()
+        var previous = AuditChain.genesis
+        var entries: [AuditEntry] = []
+        for (seq, generation) in [(1, 1), (2, 2)] {
+            var entry = AuditEntry(at: Int64(seq), actor: "a", action: "pull")
+            entry.seq = Int64(seq)
+            entry.previousHash = previous
+            let hash = try #require(AuditChain.hash(entry, previous: previous, key: key, generation: generation))
+            entry.hash = hash
+            previous = hash
+            entries.append(entry)
+        }
+        var check = AuditChainCheck(key: key)
+        let firstHolds = check.add(entries[0])
+        let secondHolds = check.add(entries[1])
+        #expect(firstHolds)
+        #expect(!secondHolds, "generation 2 was never announced")
+        #expect(check.result.firstBroken == 2)
+    }
+
+    @Test func anchorsOutsideTheDatabase_showACutOffTail_andAForgedLine_andRestoresStartAfresh() async throws {
+        let folder = try TemporaryDirectory("anchors")
+        defer { folder.remove() }
+        let store = try SQLiteSyncStore(directory: folder.path)
+        let admin = Administration(store: store)
+        let anchors = AuditAnchorLog(path: folder.appending("anchors.jsonl"))
+        var configuration = ServerConfiguration(port: 0)
+        configuration.auditAnchors = anchors
+        configuration.auditAnchorIntervalSeconds = 1
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        _ = try await admin.createTeam(name: "Noord")
+        let server = try await RunningServer.start(store: store, configuration: configuration, logger: logger)
+        try await eventually { try anchors.read(key: store.auditKey).anchors.map(\.seq) == [1] }
+        let first = try #require(try anchors.read(key: store.auditKey).anchors.first, "an anchor when the server starts")
+        for name in ["Zuid", "Oost"] { _ = try await admin.createTeam(name: name) }
+        try await eventually { try anchors.read(key: store.auditKey).anchors.map(\.seq) == [1, 3] }
+        _ = try await admin.createTeam(name: "West")
+        await server.stop()
+        let recorded = try anchors.read(key: store.auditKey)
+        #expect(recorded.anchors.map(\.seq) == [1, 3, 4], "a last anchor at shutdown; none while the log stands still")
+        #expect(recorded.unverifiedLines.isEmpty)
+        #expect(try await store.verifyAudit(anchors: recorded.anchors).isIntact)
+
+        // Someone with access to the database cuts the last entries off: the chain alone sees nothing, the
+        // anchors do.
+        let queue = try DatabaseQueue(path: folder.appending(SQLiteSyncStore.fileName))
+        try await queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_log_append_only_delete; DELETE FROM audit_log WHERE seq >= 3")
+        }
+        #expect(try await store.verifyAudit().isIntact, "the chain alone")
+        let cut = try await store.verifyAudit(anchors: recorded.anchors)
+        #expect(!cut.isIntact && cut.failedAnchor?.seq == 3)
+
+        // A line written without the key (to hide the cut) does not verify.
+        let text = try String(contentsOfFile: anchors.path, encoding: .utf8)
+        try (text + "{\"at\":1,\"hash\":\"\(first.hash)\",\"seq\":1}\n").write(toFile: anchors.path, atomically: true, encoding: .utf8)
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [4])
+
+        // After a restore, the anchors of the replaced history are not held against the restored log.
+        try anchors.appendRestore(at: WallClock.millis(), key: store.auditKey)
+        let restored = try anchors.read(key: store.auditKey)
+        #expect(restored.anchors.isEmpty && restored.anchorsBeforeRestore == 3 && restored.restoredAt != nil)
+    }
+}
