@@ -123,7 +123,8 @@ struct AuditCommand: AsyncParsableCommand {
                     let at = result.firstBrokenAt.map { " (written " + CalendarTime.iso8601(millis: $0) + ", as it says)" } ?? ""
                     printError(
                         "the audit log is BROKEN at entry \(broken)\(at), the first of \(result.entries) checked that does not "
-                            + "verify: it, or an entry before it, was altered, or it was written without the audit key")
+                            + "verify: it, or an entry before it, was altered, or it was written without the audit key "
+                            + "(or the key given is not the one the server writes with)")
                     throw ExitCode.failure
                 }
                 if let failed = result.failedAnchor {

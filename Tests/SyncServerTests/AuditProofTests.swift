@@ -2,6 +2,10 @@ import Casework
 import ChangeLog
 import Foundation
 import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
 import Logging
 import SamenspelTestSupport
 import SyncProtocol
@@ -63,17 +67,32 @@ import Testing
 
             // An instance that still has the old file refuses to write after the new generation, and cannot
             // verify the entries chained under it.
+            let before = try await fixture.store.auditEntries(clientId: nil, actor: nil).count
+            let push = PushRequest(changes: [factory.make(.noteAdded(NoteContent(text: "y")), client: fixture.jaap, by: sanne.author)])
             try await Self.withStore(fixture, keyPath: oldKeyCopy) { stale in
                 await #expect(throws: StoreError.self) {
                     try await stale.appendAudit(AuditEntry(at: WallClock.millis(), actor: "x", action: "probe"))
                 }
                 let verification = try await stale.verifyAudit()
                 #expect(verification.needsKey && verification.missingGeneration == 2 && !verification.isIntact)
+                // Over HTTP, such an instance answers 503 (retry, perhaps elsewhere) and stores nothing.
+                var logger = Logger(label: "test")
+                logger.logLevel = .critical
+                let app = try await SyncServer.makeApplication(store: stale, configuration: ServerConfiguration(), logger: logger)
+                try await app.test(.router) { client in
+                    let response = try await client.execute(
+                        uri: "/v1/push", method: .post,
+                        headers: [.authorization: "Bearer \(sanne.token)", .contentType: "application/json"],
+                        body: ByteBuffer(data: try WireCoding.makeEncoder().encode(push)))
+                    #expect(response.status == .serviceUnavailable && response.headers[.retryAfter] != nil)
+                }
             }
+            #expect(try await fixture.store.auditEntries(clientId: nil, actor: nil).count == before)
+            #expect(try await api.pullAll(as: try await api.enroll(fixture.ahmed)).allSatisfy { $0.payload["text"] != .string("y") })
 
             // Someone who kept the old key appends an entry under it after the rotation: the chain breaks there.
             try await Self.dropGuards(fixture)
-            let last = try #require(entries.last)
+            let last = try #require(try await fixture.store.auditEntries(clientId: nil, actor: nil).last)
             var forged = AuditEntry(at: WallClock.millis(), actor: "x", action: "pull")
             forged.seq = last.seq! + 1
             let oldKey = try AuditKey.load(path: oldKeyCopy)

@@ -87,7 +87,7 @@ public enum AuditChain {
         let generation = key?.generation ?? 0
         guard generation >= previousGeneration, let hash = hash(entry, previous: previous, key: key) else {
             throw StoreError(
-                code: "auditKeyStale",
+                code: StoreError.auditKeyStale,
                 message: "the audit log is chained under key generation \(previousGeneration), newer than this server's "
                     + "(\(generation)): give it the rotated key file (--audit-key)")
         }

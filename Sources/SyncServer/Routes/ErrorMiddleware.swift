@@ -29,6 +29,9 @@ struct ErrorMiddleware: RouterMiddleware {
             let answer = Self.answer(for: error, maxRequestBytes: maxRequestBytes)
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
+            } else if let error = error as? StoreError, error.code == StoreError.auditKeyStale {
+                // An operator's mistake to tell them of (the message names no client or content).
+                logger.error("request refused: \(error.message)", metadata: ["error.code": "\(error.code)"])
             }
             response = Self.errorResponse(answer.status, answer.detail)
             if let wait = answer.retryAfter { response.headers[.retryAfter] = String(wait) }
@@ -78,6 +81,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return (.notFound, ErrorDetail(code: error.code, message: error.message), nil)
         case let error as StoreError where error.code == ErrorCode.unavailable:
             return (.serviceUnavailable, ErrorDetail(code: error.code, message: error.message), 1)
+        case let error as StoreError where error.code == StoreError.auditKeyStale:
+            // This instance cannot audit the request (another has a newer audit key): nothing was stored,
+            // and the laptop retries, perhaps on another instance.
+            return (
+                .serviceUnavailable,
+                ErrorDetail(code: ErrorCode.unavailable, message: "the server cannot record the request; nothing was stored, retry shortly"), 30
+            )
         case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
             return (
                 .serviceUnavailable,

@@ -191,6 +191,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The code of an audit entry that cannot be written because the log is chained under a newer
+    /// generation of the audit key than this process has (another instance's key file was rotated).
+    public static let auditKeyStale = "auditKeyStale"
+
     /// `message`.
     public var description: String { message }
 
