@@ -19,6 +19,15 @@ public enum SyncServer {
         store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
         logger: Logger, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) -> Router<SyncRequestContext> {
+        makeRouter(
+            store: store, configuration: configuration, metrics: metrics, logger: logger, wallMillis: wallMillis,
+            refusals: RefusalAudit(store: store))
+    }
+
+    static func makeRouter(
+        store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger,
+        wallMillis: @escaping @Sendable () -> Int64, refusals: RefusalAudit
+    ) -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
         router.add(
             middleware: ErrorMiddleware(
@@ -26,8 +35,10 @@ public enum SyncServer {
                 strictTransportSecurity: configuration.tls != nil))
         router.add(middleware: ClientAddress(trustedProxies: configuration.trustedProxies))
         router.add(middleware: CompressionMiddleware())
-        SyncRoutes(store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger)
-            .register(on: router)
+        SyncRoutes(
+            store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger,
+            refusals: refusals
+        ).register(on: router)
         return router
     }
 
@@ -37,7 +48,10 @@ public enum SyncServer {
         store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
         logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let router = makeRouter(store: store, configuration: configuration, metrics: metrics, logger: logger)
+        let refusals = RefusalAudit(store: store)
+        let router = makeRouter(
+            store: store, configuration: configuration, metrics: metrics, logger: logger, wallMillis: WallClock.millis,
+            refusals: refusals)
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         var server = HTTPServerBuilder.http1(configuration: http1)
         if let tls = configuration.tls {
@@ -61,6 +75,8 @@ public enum SyncServer {
         return Application(
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            // Stops after the HTTP server: the refusals counted until its last request are audited.
+            services: [RefusalAudit.Flush(refusals: refusals, logger: logger)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

@@ -1,8 +1,10 @@
 import AsyncHTTPClient
+import Casework
 import Foundation
 import NIOCore
 import NIOHTTP1
 import SyncProtocol
+import SyncServer
 
 extension Figures {
     // MARK: Hostile traffic
@@ -62,5 +64,51 @@ extension Figures {
                 baseline: plainMedian, baselineName: "same bytes plain, ms", ratio: median / plainMedian,
                 target: "≤ 5 ms", met: median <= 5,
                 details: ["p99": String(format: "%.2f", quantile(bombTimes, 0.99) * 1000)]))
+
+        // A stolen laptop, revoked, keeps hammering the server: its refusals are summarised per source and
+        // minute, so the audit log grows by a few rows, not one per request (the baseline: as it did before).
+        let professional = try await office.admin.createProfessional(name: "Gestolen laptop", discipline: .clientManager, teamIds: [office.team])
+        var enroll = HTTPClientRequest(url: server.baseURL + "/v1/enroll")
+        enroll.method = .POST
+        enroll.headers.add(name: "Content-Type", value: "application/json")
+        enroll.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(
+            EnrollRequest(code: try await office.admin.issueEnrollmentCode(professionalId: professional.id), deviceName: "laptop"))))
+        let enrolled = try await client.execute(enroll, timeout: .seconds(30))
+        let device = try WireCoding.makeDecoder().decode(EnrollResponse.self, from: Data(try await enrolled.body.collect(upTo: 1 << 16).readableBytesView))
+        let token = device.token
+        try await office.admin.revokeDevice(device.deviceId)
+        let rowsBefore = try await office.store.auditEntries(clientId: nil, actor: nil).count
+        let flood = 2 * sizes.hostile
+        var answers: [UInt: Int] = [:]
+        for _ in 0..<flood {
+            var request = HTTPClientRequest(url: server.baseURL + "/v1/push")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"changes":[]}"#))
+            let response = try await client.execute(request, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            answers[response.status.code, default: 0] += 1
+        }
+        guard Set(answers.keys).isSubset(of: [401, 429]) else {
+            throw BenchError("a revoked token was answered \(answers.keys.sorted())")
+        }
+        // Stopped, the server writes out the counts of the minute still running: every refusal is audited.
+        server.stop()
+        let added = try await office.store.auditEntries(clientId: nil, actor: nil).dropFirst(rowsBefore)
+        let rows = added.count
+        // (The rows added also hold the counts of the forged-token requests above, written out at the stop.)
+        let audited = added.filter { $0.result == ErrorCode.deviceRevoked }
+            .reduce(0) { $0 + (Int($1.details["repeated"] ?? "") ?? 1) }  // a summary counts the ones after the first
+        guard audited == flood else { throw BenchError("\(audited) of \(flood) refusals were audited") }
+        report.add(
+            Figure(
+                name: "audit rows added by \(flood) pushes with a revoked token", value: Double(rows), unit: "rows",
+                baseline: Double(flood), baselineName: "one row per request, as before", ratio: Double(rows) / Double(flood),
+                target: "≤ 100", met: rows <= 100,
+                details: [
+                    "answers": answers.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " "),
+                    "refusalsAudited": String(audited),
+                ]))
     }
 }

@@ -104,6 +104,33 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.all) func refusalsCountedInTheLastMinute_areAuditedWhenTheServerStops(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let revoked = try await api.enroll(fixture.sanne)
+            try await fixture.admin.revokeDevice(revoked.deviceId)
+            let before = try await fixture.store.auditEntries(clientId: nil, actor: nil).count
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let app = try await SyncServer.makeApplication(
+                store: fixture.store,
+                configuration: ServerConfiguration(port: 0, deviceRequestsPerSecond: 1000, deviceRequestBurst: 1000),
+                logger: logger)
+            // Over real loopback HTTP; the test ends with a graceful shutdown of the server.
+            try await app.test(.live) { client in
+                for _ in 0..<30 {
+                    let response = try await client.execute(
+                        uri: "/v1/changes", method: .get, headers: [.authorization: "Bearer \(revoked.token)"])
+                    #expect(response.status == .unauthorized)
+                }
+            }
+            let added = try await fixture.store.auditEntries(clientId: nil, actor: nil).dropFirst(before)
+                .filter { $0.result == ErrorCode.deviceRevoked }
+            #expect(added.count <= 2, "summarised, not one row each")
+            #expect(added.reduce(0) { $0 + (Int($1.details["repeated"] ?? "") ?? 1) } == 30, "yet every refusal is counted")
+        }
+    }
+
     @Test func aNewGeneration_withoutItsRotationRecord_breaksTheChain() throws {
         let folder = try TemporaryDirectory("audit")
         defer { folder.remove() }

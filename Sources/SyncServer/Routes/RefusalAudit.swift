@@ -1,11 +1,14 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Synchronization
 
 /// Audits refusals of callers the server cannot trust — no token, an unknown or a revoked one, a wrong
 /// enrollment code — without letting a flood grow the log: per source (an address, or a revoked device) and
 /// kind, the first refusal of a minute is written at once, and the ones after it in that minute are counted
 /// and written as one entry (`repeated`: how many more, `from`, `to`: when) once the minute has passed —
-/// at the next refusal or authenticated request, whichever comes first.
+/// at the next refusal or authenticated request, whichever comes first — or when the server stops
+/// (``Flush``), so that no counted refusal goes unaudited.
 ///
 /// In memory, per server process; at most ``maxSources`` sources are tracked, beyond which the counts are
 /// written out and tracking starts afresh.
@@ -52,6 +55,31 @@ final class RefusalAudit: Sendable {
     func sweep(now: Int64) async throws {
         let summaries = windows.withLock { windows in windows.isEmpty ? [] : Self.expire(&windows, now: now) }
         for summary in summaries { try await store.appendAudit(summary) }
+    }
+
+    /// Writes out every count, also of minutes still running (when the server stops).
+    func flush() async throws {
+        let summaries = windows.withLock { windows in
+            defer { windows.removeAll() }
+            return windows.values.sorted { $0.first < $1.first }.compactMap(Self.summary)
+        }
+        for summary in summaries { try await store.appendAudit(summary) }
+    }
+
+    /// Flushes the counts when the server stops: a service of the application, which stops after the
+    /// HTTP server (so after the last request).
+    struct Flush: Service {
+        let refusals: RefusalAudit
+        let logger: Logger
+
+        func run() async throws {
+            try? await gracefulShutdown()
+            do {
+                try await refusals.flush()
+            } catch {
+                logger.error("could not audit the refusals counted before shutdown", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private static func expire(_ windows: inout [String: Window], now: Int64) -> [AuditEntry] {

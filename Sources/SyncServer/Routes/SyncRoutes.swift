@@ -13,6 +13,8 @@ struct SyncRoutes: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
     let logger: Logger
+    /// The audit of refusals from callers the server cannot trust (flushed when the server stops).
+    let refusals: RefusalAudit
 
     func register(on router: Router<SyncRequestContext>) {
         router.get("health") { _, _ in
@@ -23,7 +25,6 @@ struct SyncRoutes: Sendable {
         let v1 = router.group("v1")
         let limiter = RateLimiter(
             perSecond: configuration.deviceRequestsPerSecond, burst: configuration.deviceRequestBurst)
-        let refusals = RefusalAudit(store: store)
         v1.post("enroll") { request, context in try await enroll(request, context, limiter: limiter, refusals: refusals) }
         let authenticated = v1.group()
             .add(middleware: DeviceAuthentication(store: store, wallMillis: wallMillis, limiter: limiter, refusals: refusals))
