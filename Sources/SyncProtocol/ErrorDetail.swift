@@ -29,6 +29,9 @@ public struct ErrorDetail: Codable, Hashable, Sendable, Error, CustomStringConve
 }
 
 /// The error codes of protocol version 1. Clients must treat unknown codes by their HTTP status.
+///
+/// ``all`` lists every code with the HTTP statuses the server answers it with; `Deploy/README.md` ("Error
+/// codes") and `Protocol/openapi.yaml` document the same list, and a test keeps them equal.
 public enum ErrorCode {
     /// 400: the body is not valid JSON or lacks required members.
     public static let invalidRequest = "invalidRequest"
@@ -61,19 +64,22 @@ public enum ErrorCode {
     public static let unsupportedMediaType = "unsupportedMediaType"
     /// 500: an unexpected server fault; nothing of the request was stored.
     public static let internalError = "internalError"
-    /// 503: the server's database is busy; nothing was stored; retry after `Retry-After` seconds.
+    /// 503: the server's database is busy or unreachable (or, on `/ready`, lacks a migration); nothing was stored;
+    /// retry after `Retry-After` seconds.
     public static let unavailable = "unavailable"
 
-    /// Per change: malformed id, client id, entity id, device or timestamp.
+    /// 400, refusing the whole push: a change's id, client id or entity id is not a lowercase UUID, its
+    /// timestamp is not after 1970, or its entity type or operation is not 1–32 ASCII letters. (The push
+    /// planner would give it per change, but the push route checks every change's identity first.)
     public static let invalidChange = "invalidChange"
     /// Per change, and 404 on client routes: the client is not in the caller's caseload (or does not exist:
     /// the two are not told apart).
     public static let outOfScope = "outOfScope"
-    /// Per change: the author is not the professional of the device token.
+    /// 403, refusing the whole push: a change's author is not the professional of the device token.
     public static let wrongAuthor = "wrongAuthor"
-    /// Per change: the discipline is not the author's.
+    /// 403, refusing the whole push: a change's discipline is not the author's.
     public static let wrongDiscipline = "wrongDiscipline"
-    /// Per change: the device is not the device of the token.
+    /// 403, refusing the whole push: a change's device is not the device of the token.
     public static let wrongDevice = "wrongDevice"
     /// Per change: the same change id was pushed before with different content.
     public static let idReused = "idReused"
@@ -96,10 +102,50 @@ public enum ErrorCode {
     /// Per change: a revision supersedes a revision that is not of its entity.
     public static let unknownRevision = "unknownRevision"
 
-    /// Every code a push can give a single rejected change, in the order the server checks them.
+    /// Every code the push planner can give a single rejected change, in the order it checks them. The first
+    /// four (``invalidChange``, ``wrongDevice``, ``wrongAuthor``, ``wrongDiscipline``) reach the wire only as
+    /// the refusal of a whole push (400, 403): the route checks them before planning. ``all`` says which
+    /// codes a `200` push answer carries.
     public static let perChange: [String] = [
         invalidChange, wrongDevice, wrongAuthor, wrongDiscipline, idReused, clockAhead, outOfScope, invalidPayload,
         unknownOperation, forbidden, entityExists, unknownEntity, notAuthor, notOwningDiscipline, unknownRevision,
+    ]
+
+    /// One error code and the HTTP statuses the server answers it with.
+    public struct Entry: Hashable, Sendable {
+        /// The code, as in ``ErrorDetail/code``.
+        public let code: String
+        /// The HTTP statuses of answers carrying the code, ascending. `200` means per change: the code is the
+        /// `error` of a `rejected` result inside a successful push answer, not the status of the request.
+        public let statuses: [Int]
+
+        /// Creates an entry.
+        public init(_ code: String, _ statuses: [Int]) {
+            self.code = code
+            self.statuses = statuses
+        }
+
+        /// Whether the code comes per change, inside a `200` push answer (it may also be a request's error).
+        public var isPerChange: Bool { statuses.contains(200) }
+    }
+
+    /// Every code the server sends, with its HTTP statuses: the request-level codes first (by status), then
+    /// those of a single change in a `200` push answer (in the order the server checks them). Each code once.
+    ///
+    /// `Deploy/README.md` ("Error codes") has a row per entry with the same statuses, and every code appears in
+    /// `Protocol/openapi.yaml`; `ErrorCodeDocumentationTests` checks both.
+    public static let all: [Entry] = [
+        Entry(invalidRequest, [400]), Entry(invalidParameter, [400]), Entry(invalidCursor, [400]),
+        Entry(batchTooLarge, [400]), Entry(invalidChange, [400]),
+        Entry(unauthorized, [401]), Entry(deviceRevoked, [401]), Entry(invalidEnrollmentCode, [401]),
+        Entry(wrongDevice, [403]), Entry(wrongAuthor, [403]), Entry(wrongDiscipline, [403]),
+        Entry(notFound, [404]), Entry(cursorExpired, [410]), Entry(payloadTooLarge, [413]),
+        Entry(unsupportedEncoding, [415]), Entry(unsupportedMediaType, [415]), Entry(rateLimited, [429]),
+        Entry(internalError, [500]), Entry(unavailable, [503]),
+        Entry(idReused, [200]), Entry(clockAhead, [200]), Entry(outOfScope, [200, 404]),
+        Entry(invalidPayload, [200]), Entry(unknownOperation, [200]), Entry(forbidden, [200]),
+        Entry(entityExists, [200]), Entry(unknownEntity, [200]), Entry(notAuthor, [200]),
+        Entry(notOwningDiscipline, [200]), Entry(unknownRevision, [200]),
     ]
 }
 
