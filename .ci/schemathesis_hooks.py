@@ -4,8 +4,9 @@ OpenAPI links carry the device token from `POST /v1/enroll` to the first request
 `header.Authorization`), but a link cannot name the token of an earlier step in a chain: the token is a
 security scheme, not a parameter of push or pull. So the device a scenario enrolled keeps its token for
 the rest of the chain, as a replica does: after a successful enroll, later authenticated requests without
-an `Authorization` header carry that device's token. Requests with a header of their own (generated or
-linked) keep it.
+an `Authorization` header carry the token of the device enrolled most recently (scenarios run one after
+another, so that is the chain's own device, or before its first enroll the previous scenario's). Requests
+with a header of their own (generated or linked) keep it.
 """
 import schemathesis
 

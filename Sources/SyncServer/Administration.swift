@@ -53,20 +53,25 @@ public struct Administration: Sendable {
             at: wallMillis(), actor: actor, action: "admin.\(action)", clientIds: clients, details: details))
     }
 
-    /// Starts a new generation of the audit key (see ``AuditKey/rotated()``) and returns the key. The
-    /// rotation is recorded first, chained under the old generation: a later generation is valid in the
-    /// chain only after that record. `StoreError` `invalidInput` when the store has no key.
+    /// Starts a new generation of the audit key (see ``AuditKey/rotated()``) and returns the key: the key
+    /// file gets the generation, then the log the record of the rotation, chained under the old generation
+    /// (a later generation is valid in the chain only after that record; should this process stop between
+    /// the two, the next entry of any process writes the record first). `StoreError` `invalidInput` when
+    /// the store has no key.
     public func rotateAuditKey() async throws -> AuditKey {
+        try await store.checkAuditKey()
         guard let key = store.auditKey else {
             throw StoreError(code: "invalidInput", message: "this database has no audit key to rotate")
         }
-        try await audit("auditKeyRotated", details: ["generation": String(key.generation + 1)])
-        return try key.rotated()
+        let rotated = try key.rotated()
+        try await audit("auditKeyRotated", details: ["generation": String(rotated.generation)])
+        return rotated
     }
 
     /// Creates a team and returns it.
     public func createTeam(name: String) async throws -> TeamRecord {
         try checkName(name, field: "team name")
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let team = TeamRecord(id: Identifier.make(wallMillis: now), name: name, createdAt: now)
         try await store.createTeam(team)
@@ -83,6 +88,7 @@ public struct Administration: Sendable {
     {
         try checkName(name, field: "professional name")
         guard !teamIds.isEmpty else { throw StoreError(code: "invalidInput", message: "a professional needs a team") }
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let professional = Professional(id: Identifier.make(wallMillis: now), name: name, discipline: discipline)
         try await store.createProfessional(professional, teamIds: teamIds, createdAt: now)
@@ -99,6 +105,7 @@ public struct Administration: Sendable {
     /// Registers a client in a team: a `client.register` change in the log. Returns the client id.
     public func createClient(name: String, teamId: String) async throws -> String {
         try checkName(name, field: "client name")
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let clientId = Identifier.make(wallMillis: now)
         let event = CaseEvent.clientRegistered(ClientRegistration(name: name, teamId: teamId))
@@ -125,6 +132,7 @@ public struct Administration: Sendable {
     public func moveClient(_ clientId: String, toTeam teamId: String) async throws {
         guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
         guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let event = CaseEvent.clientMoved(teamId: teamId)
         let change = Change(
@@ -147,6 +155,7 @@ public struct Administration: Sendable {
     public func eraseClient(_ clientId: String, reason: String) async throws -> Int {
         try checkName(reason, field: "reason")
         guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let event = CaseEvent.clientErased
         let tombstone = Change(
@@ -186,6 +195,7 @@ public struct Administration: Sendable {
 
     /// Revokes a device: its next request is answered with `deviceRevoked`, and it wipes its replica.
     public func revokeDevice(_ deviceId: String) async throws {
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         guard try await store.revokeDevice(deviceId, at: now) else {
             throw StoreError(code: "notFound", message: "no device \(deviceId)")
@@ -199,6 +209,7 @@ public struct Administration: Sendable {
     /// Stops serving pull cursors older than `keepMillis`: devices that have not synced since then rebuild
     /// their replica from the start of the log (keeping their own writes). Returns the new horizon.
     public func compact(keepMillis: Int64) async throws -> Int64 {
+        try await store.checkAuditKey()
         let horizon = try await store.advanceHorizon(receivedBefore: wallMillis() - keepMillis)
         try await audit("compact", details: ["horizon": String(horizon)])
         return horizon
@@ -211,6 +222,7 @@ public struct Administration: Sendable {
         professionalId: String, validForMillis: Int64 = Administration.defaultEnrollmentValidityMillis
     ) async throws -> String {
         let code = Secrets.makeEnrollmentCode()
+        try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         try await store.saveEnrollmentCode(
             hash: Secrets.hash(Secrets.normalizeEnrollmentCode(code)), professionalId: professionalId,

@@ -339,10 +339,8 @@ struct RestoreCommand: AsyncParsableCommand {
                 ]))
             // Anchors from before describe the history the restore replaced: mark where they end, and anchor
             // the restored log at once.
-            if let anchors = try admin.options.files.auditAnchorLog(for: choice) {
-                let key = administration.store.auditKey
-                try anchors.appendRestore(at: WallClock.millis(), key: key)
-                if let head = try await administration.store.auditHead() { try anchors.append(head, at: WallClock.millis(), key: key) }
+            if let anchors = try admin.options.files.auditAnchorLog(for: choice), let head = try await administration.store.auditHead() {
+                try anchors.appendRestore(head: head, at: WallClock.millis(), key: administration.store.auditKey)
             }
             return replay
         }

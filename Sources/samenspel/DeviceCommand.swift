@@ -2,6 +2,7 @@ import ArgumentParser
 import Casework
 import ChangeLog
 import Foundation
+import SyncProtocol
 import SyncServer
 
 struct DeviceCommand: AsyncParsableCommand {
@@ -98,6 +99,8 @@ struct AuditCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
         @Option(help: ArgumentHelp("An anchor printed by an earlier verify, that must still hold.", valueName: "seq:hash"))
         var anchor: String?
+        @Flag(help: "Fail when the anchors file is missing or holds no anchor (for a server that has been running; the daily timer sets it).")
+        var requireAnchors = false
 
         func run() async throws {
             let expected = try anchor.map { text in
@@ -108,8 +111,10 @@ struct AuditCommand: AsyncParsableCommand {
             }
             let anchorLog = try admin.options.files.auditAnchorLog(
                 for: try StorageChoice(data: admin.options.data, postgres: admin.options.postgres))
+            let requireAnchors = self.requireAnchors
             try await admin.options.withAdministration { administration in
-                let recorded = try anchorLog?.read(key: administration.store.auditKey) ?? AuditAnchorLog.Contents()
+                let key = administration.store.auditKey
+                let recorded = try anchorLog?.read(key: key) ?? AuditAnchorLog.Contents()
                 let anchors = recorded.anchors + (expected.map { [$0] } ?? [])
                 let result = try await administration.store.verifyAudit(anchors: anchors)
                 if result.needsKey {
@@ -127,6 +132,13 @@ struct AuditCommand: AsyncParsableCommand {
                             + "(or the key given is not the one the server writes with)")
                     throw ExitCode.failure
                 }
+                if let key, key.generation > max(result.newestGeneration, 1) {
+                    printError(
+                        "the audit key \(key.path) has generation \(key.generation), but the log records no rotation to it: "
+                            + "entries since the rotation were cut off (or a rotation stopped before recording it; the next "
+                            + "entry of the server records it)")
+                    throw ExitCode.failure
+                }
                 if let failed = result.failedAnchor {
                     let source = recorded.writtenAt[failed.seq].map {
                         "recorded in \(anchorLog?.path ?? "the anchors file") at " + CalendarTime.iso8601(millis: $0)
@@ -137,12 +149,26 @@ struct AuditCommand: AsyncParsableCommand {
                     printError("the audit log does NOT hold the anchor \(failed.seq) (\(source)): \(how)")
                     throw ExitCode.failure
                 }
+                let path = anchorLog?.path ?? ""
                 if !recorded.unverifiedLines.isEmpty {
                     printError(
-                        "the anchors file \(anchorLog?.path ?? "") has \(recorded.unverifiedLines.count) line(s) that do not verify "
-                            + "under the audit key (lines \(recorded.unverifiedLines.prefix(10).map(String.init).joined(separator: ", "))): "
+                        "the anchors file \(path) has \(recorded.unverifiedLines.count) line(s) that do not verify under the "
+                            + "audit key (lines \(recorded.unverifiedLines.prefix(10).map(String.init).joined(separator: ", "))): "
                             + "it was edited, or written under a key this command was not given")
                     throw ExitCode.failure
+                }
+                if !recorded.unreadableLines.isEmpty {
+                    printError(
+                        "note: line(s) \(recorded.unreadableLines.prefix(10).map(String.init).joined(separator: ", ")) of \(path) "
+                            + "do not read (cut off by a crash while being written); the lines after them verify")
+                }
+                if recorded.anchors.isEmpty {
+                    let why = anchorLog == nil ? "no anchors file was given (--audit-anchors)"
+                        : recorded.exists ? "the anchors file \(path) holds no anchor" : "there is no anchors file \(path)"
+                    printError(
+                        "\(requireAnchors ? "" : "warning: ")\(why): entries cut off at the end of the log cannot be detected "
+                            + "(a running server records anchors; give the file it writes)")
+                    if requireAnchors { throw ExitCode.failure }
                 }
                 var held = ""
                 if !anchors.isEmpty { held = ", \(anchors.count) anchor(s) hold" }
@@ -162,21 +188,27 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Start a new generation of the audit key; entries from now on are chained under it.",
             discussion: """
                 Rotate when the key may have been read by someone who should not have it, or as the \
-                municipality's key policy asks. The rotation is itself audited (admin.auditKeyRotated, chained \
-                under the old generation), and the key file keeps the old generations so that the entries \
-                chained under them still verify. A running server with the same file picks the new \
-                generation up at its next entry. With several instances, copy the new file to every instance \
-                at once: an instance with the old file refuses to write audit entries after a newer \
-                generation's (503) until it has it.
+                municipality's key policy asks. The key file gets the new generation (old ones stay, so the \
+                entries chained under them still verify), then the log records the rotation \
+                (admin.auditKeyRotated), and the anchors file an anchor under the new generation. A running \
+                server with the same file picks the new generation up within a second. With several \
+                instances, copy the new file to every instance at once: an instance with the old file refuses \
+                to write audit entries after a newer generation's (503) until it has it.
                 """)
         @ParentCommand var admin: AdminCommand
 
         func run() async throws {
+            let anchorLog = try admin.options.files.auditAnchorLog(
+                for: try StorageChoice(data: admin.options.data, postgres: admin.options.postgres))
             try await admin.options.withAdministration { administration in
                 guard administration.store.auditKey != nil else {
                     throw CLIError("this database has no audit key to rotate: give --audit-key FILE (as the server has it)")
                 }
                 let rotated = try await administration.rotateAuditKey()
+                // An anchor under the new generation at once: lines of an older one cannot follow it.
+                if let anchorLog, let head = try await administration.store.auditHead() {
+                    try anchorLog.append(head, at: WallClock.millis(), key: rotated)
+                }
                 printError(
                     "the audit key \(rotated.path) is now at generation \(rotated.generation); give the new file to every "
                         + "server instance and keep a copy where the database's administrators cannot read it")

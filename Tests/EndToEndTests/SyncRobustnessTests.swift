@@ -144,7 +144,9 @@ import Testing
 
         // Disaster: the server is restored from the backup; the writes after it are gone from the server.
         await setup.server.stop()
-        let restored = try SQLiteSyncStore(directory: backup)
+        // Onto a data folder of its own: the audit key goes with the backup (Deploy/README.md).
+        let restored = try SQLiteSyncStore(
+            directory: backup, auditKeyPath: AuditKey.defaultPath(dataDirectory: office.folder.appending("server")))
         let server = try await RunningServer.start(
             store: restored, configuration: .init(port: setup.server.port), logger: office.logger)
         for replica in [sanne, ahmed, sanne, ahmed] { try await replica.sync() }

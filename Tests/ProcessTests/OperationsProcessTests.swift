@@ -215,6 +215,10 @@ import Glibc
         Samenspel.terminate(office.server)
         try FileManager.default.createDirectory(atPath: folder.appending("restored"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: file, toPath: folder.appending("restored/" + SQLiteSyncStore.fileName))
+        // The audit key goes with it (Deploy/README.md: "copy both from the old one too").
+        try FileManager.default.copyItem(
+            atPath: AuditKey.defaultPath(dataDirectory: folder.appending("srv")),
+            toPath: AuditKey.defaultPath(dataDirectory: folder.appending("restored")))
         try await office.restart(["--data", "restored"])
         try Samenspel.output(["sync", "--replica", "laptop-a"], in: folder.path)
         try Samenspel.output(["sync", "--replica", "laptop-b"], in: folder.path)

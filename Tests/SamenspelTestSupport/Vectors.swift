@@ -2,10 +2,8 @@ import Foundation
 
 /// The protocol test vectors in `Protocol/vectors/`, read by the tests of replica and server alike.
 public enum Vectors {
-    /// The vectors folder, found from this source file's location.
-    public static let directory: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Protocol/vectors")
+    /// The vectors folder.
+    public static let directory: URL = RepositoryFiles.root.appendingPathComponent("Protocol/vectors")
 
     /// The bytes of a vector file, e.g. `messages/push-request.json`.
     public static func data(_ path: String) throws -> Data {

@@ -62,7 +62,7 @@ import Testing
             #expect(rotation.details["generation"] == "2")
             #expect(rotation.hash?.hasPrefix("h1:") == true, "the record is chained under the old generation")
             let after = entries.filter { $0.seq! > rotation.seq! }
-            #expect(!after.isEmpty && after.allSatisfy { $0.hash?.hasPrefix("h2:") == true }, "later entries under the new one")
+            #expect(!after.isEmpty && after.allSatisfy { $0.hash?.hasPrefix("h2:") == true }, "later entries under the new one: \(entries.map { "\($0.action) \($0.details) \($0.hash!.prefix(3))" })")
             #expect(try await fixture.store.verifyAudit().isIntact)
 
             // An instance that still has the old file refuses to write after the new generation, and cannot
@@ -194,8 +194,129 @@ import Testing
         #expect(try anchors.read(key: store.auditKey).unverifiedLines == [4])
 
         // After a restore, the anchors of the replaced history are not held against the restored log.
-        try anchors.appendRestore(at: WallClock.millis(), key: store.auditKey)
+        let head = try #require(try await store.auditHead())
+        try anchors.appendRestore(head: head, at: WallClock.millis(), key: store.auditKey)
         let restored = try anchors.read(key: store.auditKey)
-        #expect(restored.anchors.isEmpty && restored.anchorsBeforeRestore == 3 && restored.restoredAt != nil)
+        #expect(restored.anchors == [head] && restored.anchorsBeforeRestore == 3 && restored.restoredAt != nil, "\(restored)")
+    }
+}
+
+/// What an independent review found could hide a cut-off log or break it, each with its fix.
+@Suite struct AuditProofAbuseTests {
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test func anchorLines_cannotBeReplayed_forgedWithAnOldKey_orLeftOut_butACrashCutLineIsHarmless() async throws {
+        let folder = try TemporaryDirectory("anchors")
+        defer { folder.remove() }
+        let store = try SQLiteSyncStore(directory: folder.path)
+        let admin = Administration(store: store)
+        let anchors = AuditAnchorLog(path: folder.appending("anchors.jsonl"))
+        func anchorNow() async throws {
+            try anchors.append(try #require(try await store.auditHead()), at: WallClock.millis(), key: store.auditKey)
+        }
+        _ = try await admin.createTeam(name: "A")
+        try anchors.appendRestore(head: try #require(try await store.auditHead()), at: WallClock.millis(), key: store.auditKey)
+        for name in ["B", "C"] {
+            _ = try await admin.createTeam(name: name)
+            try await anchorNow()
+        }
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines.isEmpty)
+        let original = try String(contentsOfFile: anchors.path, encoding: .utf8)
+
+        // Replaying the restore line (to make the reader forget the anchors before it) breaks the chain of lines.
+        let restoreLine = try #require(original.split(separator: "\n").first)
+        try (original + String(restoreLine) + "\n").write(toFile: anchors.path, atomically: true, encoding: .utf8)
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [4])
+        // So does leaving a line out of the middle.
+        let lines = original.split(separator: "\n")
+        let withoutSecond = ([lines[0]] + lines[2...]).map(String.init).joined(separator: "\n") + "\n"
+        try withoutSecond.write(toFile: anchors.path, atomically: true, encoding: .utf8)
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [2], "the line after the gap")
+
+        // After a rotation, a line made with the old key (leaked) does not verify, even chained correctly.
+        try original.write(toFile: anchors.path, atomically: true, encoding: .utf8)
+        let oldKey = try #require(store.auditKey)
+        _ = try await admin.rotateAuditKey()
+        try await anchorNow()
+        try anchors.append(try #require(try await store.auditHead()), at: WallClock.millis(), key: oldKey)
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [5])
+
+        // A line cut off by a crash while being written: the next one starts on its own line and verifies.
+        try original.write(toFile: anchors.path, atomically: true, encoding: .utf8)
+        let handle = try #require(FileHandle(forWritingAtPath: anchors.path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"at":17964,"hash":"h2:0"#.utf8))
+        try handle.close()
+        try await anchorNow()
+        let read = try anchors.read(key: store.auditKey)
+        #expect(read.unreadableLines == [4] && read.unverifiedLines.isEmpty && read.anchors.count == 4, "\(read)")
+    }
+
+    @Test(arguments: Backend.all) func aLogRestoredFromBeforeARotation_recordsTheRotation_beforeItsFirstEntryUnderTheNewKey(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { _ in
+            // The restored log has no record of the rotation the key file has (the backup predates it).
+            let key = try #require(fixture.store.auditKey)
+            _ = try key.rotated()
+            _ = try await fixture.admin.createTeam(name: "Na de restore")
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: nil)
+            let tail = entries.suffix(2).map { "\($0.action) \($0.hash!.prefix(3))" }
+            #expect(tail == ["\(AuditChain.rotationAction) h1:", "admin.teamCreate h2:"])
+            #expect(try await fixture.store.verifyAudit().isIntact)
+        }
+    }
+
+    @Test func aMistypedKeyPath_forAKeyedLog_isRefused_andCreatesNoKey() async throws {
+        let folder = try TemporaryDirectory("server")
+        defer { folder.remove() }
+        _ = try await Administration(store: try SQLiteSyncStore(directory: folder.path)).createTeam(name: "A")
+        let typo = folder.appending("audit.kye")
+        #expect(throws: StoreError.self) { try SQLiteSyncStore(directory: folder.path, auditKeyPath: typo) }
+        #expect(!FileManager.default.fileExists(atPath: typo) && !FileManager.default.fileExists(atPath: typo + ".lock"))
+    }
+
+    @Test(arguments: Backend.all) func anInstanceWithAnOldKey_refusesToAct_ratherThanActUnaudited(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let laptop = try await api.enroll(fixture.sanne)
+            let oldKeyCopy = fixture.folder.appending("old.key")
+            try FileManager.default.copyItem(atPath: AuditProofTests.keyPath(fixture), toPath: oldKeyCopy)
+            _ = try await fixture.admin.rotateAuditKey()
+            _ = try await fixture.admin.createTeam(name: "Onder de nieuwe sleutel")
+            let code = try await fixture.admin.issueEnrollmentCode(professionalId: fixture.ahmed.id)
+            try await AuditProofTests.withStore(fixture, keyPath: oldKeyCopy) { stale in
+                await #expect(throws: StoreError.self) { try await Administration(store: stale).revokeDevice(laptop.deviceId) }
+                let app = try await SyncServer.makeApplication(store: stale, configuration: ServerConfiguration(), logger: Self.quietLogger())
+                try await app.test(.router) { client in
+                    let response = try await client.execute(
+                        uri: "/v1/enroll", method: .post, headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"code":"\#(code)","deviceName":"laptop"}"#))
+                    #expect(response.status == .serviceUnavailable)
+                }
+            }
+            #expect(try await fixture.store.devices().first { $0.id == laptop.deviceId }?.revokedAt == nil, "not revoked unaudited")
+            _ = try await api.send(.post, "/v1/enroll", EnrollRequest(code: code, deviceName: "laptop"))
+            #expect(try await fixture.store.devices().count == 2, "the code was not spent by the refused enrollment")
+        }
+    }
+
+    @Test func rotations_keepTheKeyFileTheServersOnly_andTwoAtOnceMakeTwoGenerations() async throws {
+        let folder = try TemporaryDirectory("keys")
+        defer { folder.remove() }
+        let path = folder.appending("audit.key")
+        let key = try AuditKey.load(path: path)
+        async let first = Task { try key.rotated() }.value
+        async let second = Task { try key.rotated() }.value
+        let generations = Set([try await first.generation, try await second.generation])
+        #expect(generations == [2, 3])
+        let reloaded = try AuditKey.load(path: path)
+        #expect(reloaded.generation == 3 && reloaded.authenticate("x", generation: 2) != nil)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["audit.key", "audit.key.lock"])
     }
 }

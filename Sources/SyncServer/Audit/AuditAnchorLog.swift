@@ -11,13 +11,18 @@ import Glibc
 /// off at its end, nor a tail rewritten by someone holding the key; a check against earlier anchors can
 /// (`samenspel admin audit verify` reads this file).
 ///
-/// One JSON object per line: `{"at":MS,"seq":N,"hash":"hN:…","mac":"…","generation":G}`, where `mac` is an
-/// HMAC-SHA256 under generation G of the audit key over the time, position and hash (none without a key), so
-/// a line cannot be forged without the key either. `admin restore` appends
-/// `{"at":MS,"restored":true,"mac":…}`: anchors before it describe the history the restore replaced and are
-/// not held against the restored log. Keep the file where the database's administrators cannot write (another
-/// disk, a log shipper); the server also logs every anchor (event `auditAnchor`), so with journald or syslog
-/// a copy leaves the machine.
+/// One JSON object per line: `{"at":MS,"seq":N,"hash":"hN:…","mac":"…","generation":G}`. `mac` is an
+/// HMAC-SHA256 under generation G of the audit key over the line's content *and the `mac` of the line before*,
+/// so that a line cannot be forged, moved, replayed or left out from the middle without the key, and
+/// generations never go back (a leaked old key cannot add lines after a rotation). `admin restore` appends
+/// `{"at":MS,"restored":true,"seq":N,"hash":…,"mac":…}` with the restored log's head: anchors before it
+/// describe the history the restore replaced and are not held against the restored log, which must hold the
+/// marker's own anchor instead. Without a key, lines carry no `mac` and prove nothing by themselves.
+///
+/// Keep the file where the database's administrators cannot write (another disk; `chattr +a`; a log
+/// shipper): someone who can both cut the log and cut this file's end can hide the cut. The server also logs
+/// every anchor (event `auditAnchor`), so with journald or syslog a copy leaves the machine. Writers on one
+/// machine are serialised by an `flock` on `FILE.lock`; give each instance its own file.
 public struct AuditAnchorLog: Sendable {
     /// The file.
     public let path: String
@@ -34,13 +39,19 @@ public struct AuditAnchorLog: Sendable {
 
     /// What the file says about the log now.
     public struct Contents: Sendable, Hashable {
-        /// The anchors written since the last restore, oldest first.
+        /// Whether the file exists.
+        public var exists = false
+        /// The anchors written since the last restore (the restore's own first), oldest first.
         public var anchors: [AuditAnchor] = []
         /// When each of ``anchors`` was written (Unix ms), by position.
         public var writtenAt: [Int64: Int64] = [:]
-        /// Lines that are not anchors or markers, or whose `mac` does not verify under the key: the file was
-        /// edited, or written under a key this reader was not given.
+        /// Lines that are not anchors or markers, whose `mac` does not verify under the key (or does not
+        /// follow the line before), or that go back to an older key generation: the file was edited, or
+        /// written under a key this reader was not given.
         public var unverifiedLines: [Int] = []
+        /// Lines that do not read as anchors (cut off by a crash while being written); they are not part of
+        /// the chain of lines, so they prove nothing either way.
+        public var unreadableLines: [Int] = []
         /// When the last restore was recorded, if any.
         public var restoredAt: Int64?
         /// Anchors of the history before that restore (not checked).
@@ -52,12 +63,13 @@ public struct AuditAnchorLog: Sendable {
 
     /// Appends an anchor of the log's head, written at `at`.
     public func append(_ anchor: AuditAnchor, at: Int64, key: AuditKey?) throws {
-        try append(line(["at": .int(at), "seq": .int(anchor.seq), "hash": .text(anchor.hash)], macOver: Self.text(at: at, anchor: anchor), key: key))
+        try append(kind: "anchor", fields: [:], anchor: anchor, at: at, key: key)
     }
 
-    /// Records that the database was restored from a backup at `at`.
-    public func appendRestore(at: Int64, key: AuditKey?) throws {
-        try append(line(["at": .int(at), "restored": .flag], macOver: Self.restoreText(at: at), key: key))
+    /// Records that the database was restored from a backup at `at`; `head` is the restored log's last entry
+    /// (the restore's own), which the log must hold from now on.
+    public func appendRestore(head: AuditAnchor, at: Int64, key: AuditKey?) throws {
+        try append(kind: "restore", fields: ["restored": "true"], anchor: head, at: at, key: key)
     }
 
     /// Reads the file; empty contents when it does not exist.
@@ -67,85 +79,105 @@ public struct AuditAnchorLog: Sendable {
             throw StoreError(code: "invalidInput", message: "cannot read the audit anchors \(path)")
         }
         var contents = Contents()
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+        contents.exists = true
+        var previousMac = ""
+        var newestGeneration = 0
+        for (index, raw) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !raw.isEmpty {
             let number = index + 1
-            guard let object = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any],
-                let at = (object["at"] as? NSNumber)?.int64Value
-            else {
-                contents.unverifiedLines.append(number)
+            // A line that does not read was cut off by a crash (the next line then follows the one before
+            // it) — or damaged, and then the next line does not verify.
+            guard let line = Line(Data(raw)) else {
+                contents.unreadableLines.append(number)
                 continue
             }
-            let mac = object["mac"] as? String
-            let generation = (object["generation"] as? NSNumber)?.intValue
-            if object["restored"] as? Bool == true {
-                guard Self.verifies(mac, generation: generation, over: Self.restoreText(at: at), key: key) else {
+            if let key {
+                guard let mac = line.mac, let generation = line.generation, generation >= newestGeneration,
+                    key.authenticate(line.signedText(after: previousMac), generation: generation) == mac
+                else {
                     contents.unverifiedLines.append(number)
                     continue
                 }
+                newestGeneration = generation
+            }
+            previousMac = line.mac ?? ""
+            if line.restored {
                 contents.anchorsBeforeRestore += contents.anchors.count
                 contents.anchors = []
                 contents.writtenAt = [:]
-                contents.restoredAt = at
-                continue
+                contents.restoredAt = line.at
             }
-            guard let seq = (object["seq"] as? NSNumber)?.int64Value, let hash = object["hash"] as? String,
-                let anchor = AuditAnchor("\(seq):\(hash)"),
-                Self.verifies(mac, generation: generation, over: Self.text(at: at, anchor: anchor), key: key)
-            else {
-                contents.unverifiedLines.append(number)
-                continue
-            }
-            contents.anchors.append(anchor)
-            contents.writtenAt[anchor.seq] = at
+            contents.anchors.append(line.anchor)
+            contents.writtenAt[line.anchor.seq] = line.at
         }
         return contents
     }
 
-    private enum Field {
-        case int(Int64)
-        case text(String)
-        case flag
+    /// One line of the file.
+    private struct Line {
+        let at: Int64
+        let anchor: AuditAnchor
+        let restored: Bool
+        let mac: String?
+        let generation: Int?
+
+        init(at: Int64, anchor: AuditAnchor, restored: Bool, mac: String?, generation: Int?) {
+            self.at = at
+            self.anchor = anchor
+            self.restored = restored
+            self.mac = mac
+            self.generation = generation
+        }
+
+        init?(_ data: Data) {
+            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let at = (object["at"] as? NSNumber)?.int64Value, let seq = (object["seq"] as? NSNumber)?.int64Value,
+                let hash = object["hash"] as? String, let anchor = AuditAnchor("\(seq):\(hash)")
+            else { return nil }
+            self.init(
+                at: at, anchor: anchor, restored: object["restored"] as? Bool == true, mac: object["mac"] as? String,
+                generation: (object["generation"] as? NSNumber)?.intValue)
+        }
+
+        /// What the `mac` covers: the kind, the line before's `mac`, the time and the anchor.
+        func signedText(after previousMac: String) -> String {
+            [restored ? "restore" : "anchor", previousMac, String(at), anchor.description].joined(separator: "\n")
+        }
+
+        /// The JSON line (hashes and MACs are hexadecimal with an `hN:` prefix: nothing to escape).
+        var json: String {
+            var members = ["\"at\":\(at)", "\"hash\":\"\(anchor.hash)\"", "\"seq\":\(anchor.seq)"]
+            if restored { members.append("\"restored\":true") }
+            if let mac, let generation { members += ["\"generation\":\(generation)", "\"mac\":\"\(mac)\""] }
+            return "{" + members.joined(separator: ",") + "}\n"
+        }
     }
 
-    private func line(_ fields: [String: Field], macOver text: String, key: AuditKey?) -> String {
-        var fields = fields
-        if let key, let mac = key.authenticate(text) {
-            fields["mac"] = .text(mac)
-            fields["generation"] = .int(Int64(key.generation))
-        }
-        let members = fields.sorted { $0.key < $1.key }.map { name, value -> String in
-            switch value {
-            case .int(let number): "\"\(name)\":\(number)"
-            // Hashes and MACs are hexadecimal with an `hN:` prefix: nothing to escape.
-            case .text(let text): "\"\(name)\":\"\(text)\""
-            case .flag: "\"\(name)\":true"
+    private func append(kind: String, fields: [String: String], anchor: AuditAnchor, at: Int64, key: AuditKey?) throws {
+        try PrivateFile.withLock(path) {
+            let (previousMac, endsWithNewline) = try tail()
+            var line = Line(at: at, anchor: anchor, restored: kind == "restore", mac: nil, generation: nil)
+            if let key, let mac = key.authenticate(line.signedText(after: previousMac)) {
+                line = Line(at: at, anchor: anchor, restored: line.restored, mac: mac, generation: key.generation)
             }
-        }
-        return "{" + members.joined(separator: ",") + "}\n"
-    }
-
-    private func append(_ line: String) throws {
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw StoreError(code: "invalidInput", message: "cannot open the audit anchors \(path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        let count = line.utf8.count
-        let written = line.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, count) }
-        guard written == count, fsync(descriptor) == 0 else {
-            throw StoreError(code: "invalidInput", message: "cannot write the audit anchors \(path)")
+            // After a line a crash cut off, start on a line of its own.
+            let text = (endsWithNewline ? "" : "\n") + line.json
+            try PrivateFile.withAppending(path) { descriptor in try PrivateFile.write(Data(text.utf8), to: descriptor, path: path) }
         }
     }
 
-    private static func text(at: Int64, anchor: AuditAnchor) -> String { "anchor\n\(at)\n\(anchor)" }
-    private static func restoreText(at: Int64) -> String { "restore\n\(at)" }
-
-    /// Without a key lines carry no MAC, and are taken as they are; with one, a line must verify.
-    private static func verifies(_ mac: String?, generation: Int?, over text: String, key: AuditKey?) -> Bool {
-        guard let key else { return true }
-        guard let mac, let expected = key.authenticate(text, generation: generation ?? 1) else { return false }
-        return mac == expected
+    /// The `mac` of the file's last complete line with one ("" when none), and whether the file ends with a
+    /// newline (or is empty). Reads only the end of the file.
+    private func tail() throws -> (mac: String, endsWithNewline: Bool) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return ("", true) }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size > 8192 ? size - 8192 : 0)
+        let data = try handle.readToEnd() ?? Data()
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
+        let endsWithNewline = data.last.map { $0 == 0x0A } ?? true
+        // The last complete line that carries a MAC: lines that do not read or carry none are not in the chain.
+        let complete = endsWithNewline ? lines[...] : lines.dropLast()
+        return (complete.reversed().lazy.compactMap { Line(Data($0))?.mac }.first ?? "", endsWithNewline)
     }
 }
 

@@ -54,6 +54,13 @@ public enum AuditChain {
     /// HMAC-SHA256 under the ``AuditKey``; later generations with `h2:`, `h3:` ….
     public static let keyedPrefix = "h1:"
 
+    /// The `LIKE` pattern (both backends) of the `details` of a record of the rotation to `generation`: its
+    /// JSON, with sorted keys and no spaces, holds `"generation":"N"`.
+    static func rotationRecordedPattern(_ generation: Int) -> String { "%\"generation\":\"\(generation)\"%" }
+
+    /// SQL (for both backends) that tells whether any entry of the log is keyed.
+    static let keyedLogQuery = "SELECT EXISTS (SELECT 1 FROM audit_log WHERE hash LIKE 'h%:%')"
+
     /// The prefix of hashes keyed under `generation`.
     static func prefix(generation: Int) -> String { "h\(generation):" }
 
@@ -79,19 +86,63 @@ public enum AuditChain {
         return key.authenticate(text, generation: generation).map { prefix(generation: generation) + $0 }
     }
 
-    /// The hash a new entry after `previous` gets: under the key's newest generation, which must not be
-    /// older than the one `previous` was made under (`StoreError` `auditKeyStale`: another instance rotated
-    /// the key, and this one was not given the new file).
-    static func hashForAppend(_ entry: AuditEntry, previous: String, key: AuditKey?) throws -> String {
-        let previousGeneration = generation(of: previous) ?? 0
-        let generation = key?.generation ?? 0
-        guard generation >= previousGeneration, let hash = hash(entry, previous: previous, key: key) else {
-            throw StoreError(
-                code: StoreError.auditKeyStale,
-                message: "the audit log is chained under key generation \(previousGeneration), newer than this server's "
-                    + "(\(generation)): give it the rotated key file (--audit-key)")
+    /// The entries to store for `entry`, appended after the entry whose hash is `previous`, the first at
+    /// position `seq`, with positions and hashes set: usually `entry` alone, under the key's newest
+    /// generation. When the key is newer than the log (after a rotation, or the restore of a log from before
+    /// one), the first entry of the new generation must follow the record of its rotation: that is `entry`
+    /// itself when it is the record (then chained under the log's generation still), else a record is
+    /// written before it unless the log has one (`recorded(generation)`, asked only then). Throws `StoreError` `auditKeyStale` when the log is chained under a newer
+    /// generation than `key` has (another process rotated the key, and this one was not given the file).
+    static func chain(
+        _ entry: AuditEntry, previous: String, seq: Int64, key: AuditKey?, recorded: (Int) throws -> Bool
+    ) throws -> [AuditEntry] {
+        let logGeneration = generation(of: previous) ?? 0
+        let keyGeneration = key?.generation ?? 0
+        guard keyGeneration >= logGeneration else { throw staleKey(log: logGeneration, key: keyGeneration) }
+        // A plain log may pass to generation 1 without a record; any later generation needs one.
+        let recordGeneration = max(logGeneration, 1)
+        guard let key, keyGeneration > recordGeneration else {
+            return [try sealed(entry, seq: seq, previous: previous, key: key, generation: keyGeneration)]
         }
-        return hash
+        if entry.action == rotationAction, entry.details["generation"] == String(keyGeneration) {
+            return [try sealed(entry, seq: seq, previous: previous, key: key, generation: recordGeneration)]
+        }
+        if try recorded(keyGeneration) {
+            return [try sealed(entry, seq: seq, previous: previous, key: key, generation: keyGeneration)]
+        }
+        let record = try sealed(
+            AuditEntry(
+                at: entry.at, actor: entry.actor, action: rotationAction,
+                details: ["generation": String(keyGeneration), "recordedBy": "firstEntryOfTheGeneration"]),
+            seq: seq, previous: previous, key: key, generation: recordGeneration)
+        return [record, try sealed(entry, seq: seq + 1, previous: record.hash!, key: key, generation: keyGeneration)]
+    }
+
+    /// `entry` at `seq` after `previous`, hashed under `generation` of `key` (0: plain SHA-256).
+    private static func sealed(_ entry: AuditEntry, seq: Int64, previous: String, key: AuditKey?, generation: Int) throws -> AuditEntry {
+        var entry = entry
+        entry.seq = seq
+        entry.previousHash = previous
+        guard let hash = hash(entry, previous: previous, key: generation == 0 ? nil : key, generation: generation) else {
+            throw staleKey(log: generation, key: key?.generation ?? 0)
+        }
+        entry.hash = hash
+        return entry
+    }
+
+    /// Throws `auditKeyStale` when the log, whose last hash is `log`, is chained under a newer generation
+    /// than the key of `keys` (read again from its file if so).
+    static func checkKey(_ keys: AuditKeySource, log: String?) throws {
+        let logGeneration = log.flatMap(generation(of:)) ?? 0
+        let keyGeneration = keys.current(atLeast: logGeneration)?.generation ?? 0
+        guard keyGeneration >= logGeneration else { throw staleKey(log: logGeneration, key: keyGeneration) }
+    }
+
+    static func staleKey(log: Int, key: Int) -> StoreError {
+        StoreError(
+            code: StoreError.auditKeyStale,
+            message: "the audit log is chained under key generation \(log), newer than this process's (\(key)): give it "
+                + "the rotated key file (--audit-key)")
     }
 
     /// The audit action of a key rotation; its detail `generation` names the new generation, which entries
@@ -155,6 +206,8 @@ public struct AuditVerification: Hashable, Sendable {
     public var last: AuditAnchor? = nil
     /// Whether every anchor asked about is in the log with its hash (`nil` when none was asked about).
     public var anchorHolds: Bool? = nil
+    /// The newest key generation the log uses or records a rotation to (0: a plain log).
+    public var newestGeneration = 0
     /// The first anchor (by position) that does not hold: its entry has another hash, or the log ends
     /// before it (entries were cut off at the end).
     public var failedAnchor: AuditAnchor? = nil
@@ -245,6 +298,6 @@ public struct AuditChainCheck: Sendable {
         return AuditVerification(
             entries: count, firstBroken: firstBroken, firstBrokenAt: firstBrokenAt, needsKey: missingGeneration != nil,
             missingGeneration: missingGeneration, last: last, anchorHolds: anchors.isEmpty ? nil : failed == nil,
-            failedAnchor: failed)
+            newestGeneration: generation == 0 ? 0 : max(generation, announced), failedAnchor: failed)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOConcurrencyHelpers
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,23 +34,35 @@ public struct AuditKey: Sendable {
         dataDirectory + "/samenspel-audit.key"
     }
 
+    /// Whether ``load(path:)`` created the file just now (a store then checks that its log was not keyed
+    /// under another key: a mistyped path must not start a new chain).
+    public private(set) var created = false
+
     /// Reads the key in `path`, creating the file with a new random key when it does not exist.
     public static func load(path: String) throws -> AuditKey {
+        // An existing file is read without its lock (it is only ever replaced whole), so a key on a read-only
+        // mount works.
         if let existing = try read(path: path) { return existing }
-        let key = AuditKey(keys: [1: SymmetricKey(size: .bits256)], legacyUntil: nil, path: path)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            // Created meanwhile by another process: read that one.
-            if errno == EEXIST, let text = try? String(contentsOfFile: path, encoding: .utf8) { return try parse(text, path: path) }
-            throw StoreError(code: "invalidInput", message: "cannot create the audit key \(path): \(String(cString: strerror(errno)))")
+        return try PrivateFile.withLock(path) {
+            if let existing = try read(path: path) { return existing }
+            var key = AuditKey(keys: [1: SymmetricKey(size: .bits256)], legacyUntil: nil, path: path)
+            try key.save()
+            key.created = true
+            return key
         }
-        defer { close(descriptor) }
-        let text = key.fileText
-        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, text.utf8.count) }
-        guard written == text.utf8.count, fsync(descriptor) == 0 else {
-            throw StoreError(code: "invalidInput", message: "cannot write the audit key \(path)")
+    }
+
+    /// Removes a key file ``load(path:)`` created (`created`) for a log that turned out to be keyed under
+    /// another key, and returns the error to report.
+    func discardCreated(reason: String) -> StoreError {
+        if created {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: path + ".lock")
         }
-        return key
+        return StoreError(
+            code: "invalidInput",
+            message: "\(reason), and there is no key file at \(path): give the file the server was given (--audit-key, "
+                + "SAMENSPEL_AUDIT_KEY); no new key was created")
     }
 
     /// The key, with `legacyUntil` recorded in its file (once: a recorded boundary is never moved). When the
@@ -57,19 +70,29 @@ public struct AuditKey: Sendable {
     /// accepted only before the first keyed one.
     public func recordingLegacyBoundary(_ seq: Int64) -> AuditKey {
         guard legacyUntil == nil else { return self }
-        var key = self
-        key.legacyUntil = seq
-        return (try? key.save()) == nil ? self : key
+        return (try? PrivateFile.withLock(path) {
+            // Re-read under the lock: another process may have recorded it, or rotated the key, meanwhile.
+            var key = try Self.read(path: path) ?? self
+            guard key.legacyUntil == nil else { return key }
+            key.legacyUntil = seq
+            try key.save()
+            return key
+        }) ?? self
     }
 
-    /// The key with a new generation added and saved in its file (replaced atomically, 0600): entries
-    /// appended from now on are chained under it. Throws when the file cannot be written.
+    /// The key with a new generation added and saved in its file: entries appended from now on are chained
+    /// under it. The file is read again under its lock, so two rotations at once make two generations, never
+    /// two different keys of one. Throws when the file cannot be written.
     public func rotated() throws -> AuditKey {
-        var keys = keys
-        keys[generation + 1] = SymmetricKey(size: .bits256)
-        let key = AuditKey(keys: keys, legacyUntil: legacyUntil, path: path)
-        try key.save()
-        return key
+        try PrivateFile.withLock(path) {
+            var key = try Self.read(path: path) ?? self
+            var keys = key.keys
+            keys[key.generation + 1] = SymmetricKey(size: .bits256)
+            key = AuditKey(keys: keys, legacyUntil: key.legacyUntil, path: path)
+            try key.save()
+            AuditKeySource.rotationsInThisProcess.add(1, ordering: .sequentiallyConsistent)
+            return key
+        }
     }
 
     /// The file's text: generation 1, the legacy boundary, then the later generations.
@@ -82,14 +105,9 @@ public struct AuditKey: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Writes the file (the caller holds its lock): replaced atomically, 0600 from the start.
     private func save() throws {
-        let partial = path + ".partial"
-        guard FileManager.default.createFile(atPath: partial, contents: Data(fileText.utf8), attributes: [.posixPermissions: 0o600]),
-            rename(partial, path) == 0
-        else {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw StoreError(code: "invalidInput", message: "cannot write the audit key \(path)")
-        }
+        try PrivateFile.replace(path, with: Data(fileText.utf8))
     }
 
     private static func hex(_ key: SymmetricKey) -> String {
@@ -144,12 +162,19 @@ public struct AuditKey: Sendable {
 }
 
 /// The audit key a store chains under, read again when its file changes, so that a rotation by
-/// `samenspel admin audit rotate-key` reaches a running server without a restart.
+/// `samenspel admin audit rotate-key` reaches a running server without a restart. The file is looked at once
+/// a second at most (and at once when the log is found chained under a newer generation than the one in
+/// memory).
 final class AuditKeySource: Sendable {
     private struct State {
         var key: AuditKey?
         var stamp: FileStamp?
+        var checked: ContinuousClock.Instant
+        var rotationsSeen = AuditKeySource.rotationsInThisProcess.load(ordering: .sequentiallyConsistent)
     }
+
+    /// Rotations made by this process: its own stores see them at once, not within a second.
+    static let rotationsInThisProcess = Atomic<Int>(0)
 
     /// What tells one version of the key file from another (a rotation replaces the file).
     private struct FileStamp: Equatable {
@@ -171,13 +196,23 @@ final class AuditKeySource: Sendable {
     private let state: NIOLockedValueBox<State>
 
     init(_ key: AuditKey?) {
-        state = NIOLockedValueBox(State(key: key, stamp: key.flatMap { FileStamp(path: $0.path) }))
+        state = NIOLockedValueBox(State(key: key, stamp: key.flatMap { FileStamp(path: $0.path) }, checked: .now))
     }
 
     /// The key as its file holds it now (the one in memory when the file cannot be read).
-    var current: AuditKey? {
+    var current: AuditKey? { current(atLeast: 0) }
+
+    /// The key, read again from its file when a second has passed since it was last looked at, or when the
+    /// key in memory is older than `generation` (the log's).
+    func current(atLeast generation: Int) -> AuditKey? {
         state.withLockedValue { state in
             guard let key = state.key else { return nil }
+            let now = ContinuousClock.now
+            let rotations = Self.rotationsInThisProcess.load(ordering: .sequentiallyConsistent)
+            guard key.generation < generation || rotations != state.rotationsSeen || now - state.checked >= .seconds(1)
+            else { return key }
+            state.checked = now
+            state.rotationsSeen = rotations
             let stamp = FileStamp(path: key.path)
             if stamp != state.stamp, let reloaded = try? AuditKey.read(path: key.path), reloaded.generation >= key.generation {
                 state.key = reloaded
@@ -189,6 +224,6 @@ final class AuditKeySource: Sendable {
 
     /// Replaces the key (after recording its legacy boundary, or a rotation by this process).
     func replace(with key: AuditKey) {
-        state.withLockedValue { $0 = State(key: key, stamp: FileStamp(path: key.path)) }
+        state.withLockedValue { $0 = State(key: key, stamp: FileStamp(path: key.path), checked: .now) }
     }
 }

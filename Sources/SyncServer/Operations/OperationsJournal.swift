@@ -140,8 +140,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
             }
             data.append(try Self.encoder.encode(entry))
             data.append(0x0A)
-            try Self.write(data, to: descriptor)
-            guard fsync(descriptor) == 0 else { throw failure("cannot sync") }
+            try PrivateFile.write(data, to: descriptor, path: path)
             return JournalMark(journalId: contents.journalId!, entries: contents.entries.count + 1)
         }
     }
@@ -149,7 +148,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// What the journal holds (nothing when the file does not exist).
     public func read() throws -> JournalContents {
         guard FileManager.default.fileExists(atPath: path) else { return JournalContents() }
-        return try withLock(LOCK_SH) { try readContents() }
+        return try PrivateFile.withLock(path, exclusive: false) { try readContents() }
     }
 
     /// Records an erasure and removes the erased client's name from the registration kept earlier, in one
@@ -172,13 +171,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
                 data.append(try Self.encoder.encode(line))
                 data.append(0x0A)
             }
-            let partial = path + ".rewrite"
-            let rewrite = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard rewrite >= 0 else { throw failure("cannot create \(partial)") }
-            defer { close(rewrite) }
-            try Self.write(data, to: rewrite)
-            guard fsync(rewrite) == 0, rename(partial, path) == 0 else { throw failure("cannot replace") }
-            Self.syncDirectory(of: path)
+            try PrivateFile.replace(path, with: data)
             return JournalMark(journalId: journalId, entries: contents.entries.count)
         }
     }
@@ -191,8 +184,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
         data.append(0x0A)
         data.append(try Self.encoder.encode(entry))
         data.append(0x0A)
-        try Self.write(data, to: descriptor)
-        guard fsync(descriptor) == 0 else { throw failure("cannot sync") }
+        try PrivateFile.write(data, to: descriptor, path: path)
         return JournalMark(journalId: header.journalId!, entries: 1)
     }
 
@@ -225,51 +217,6 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// lock. The lock is on a file of its own beside the journal (`.lock`), which is never replaced, so a
     /// rewrite can swap the journal file while others wait for the lock.
     private func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
-        try withLock(LOCK_EX) {
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw failure("cannot open") }
-            defer { close(descriptor) }
-            return try body(descriptor)
-        }
-    }
-
-    /// Runs `body` holding the journal's lock (`LOCK_EX` or `LOCK_SH`).
-    private func withLock<T>(_ operation: Int32, _ body: () throws -> T) throws -> T {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw failure("cannot open the lock of") }
-        defer { close(lock) }
-        guard flock(lock, operation) == 0 else { throw failure("cannot lock") }
-        return try body()
-    }
-
-    private static func write(_ data: Data, to descriptor: Int32) throws {
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw StoreError(code: "internal", message: "cannot write the operations journal: \(String(cString: strerror(errno)))")
-                }
-                offset += written
-            }
-        }
-    }
-
-    private static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
-    }
-
-    private func failure(_ what: String) -> StoreError {
-        StoreError(code: "internal", message: "\(what) the operations journal \(path): \(String(cString: strerror(errno)))")
+        try PrivateFile.withLock(path) { try PrivateFile.withAppending(path, body) }
     }
 }

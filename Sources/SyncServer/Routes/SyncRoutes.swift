@@ -57,6 +57,8 @@ struct SyncRoutes: Sendable {
                 throw ServerError.invalidRequest(error.message)
             }
         }
+        // Before the code is spent: an enrollment this instance could not audit must not happen at all.
+        try await store.checkAuditKey()
         let wall = wallMillis()
         let token = Secrets.makeDeviceToken()
         let device = NewDevice(

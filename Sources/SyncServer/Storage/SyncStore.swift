@@ -264,6 +264,9 @@ public protocol SyncStore: Sendable {
     func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification
     /// The key the audit log is chained under now (`nil`: plain SHA-256), as its file holds it.
     var auditKey: AuditKey? { get }
+    /// Throws `StoreError` `auditKeyStale` when the audit log is chained under a newer generation of the
+    /// key than this process has: checked before an action whose audit entry is written after it.
+    func checkAuditKey() async throws
     /// The last entry of the audit log, as an anchor to keep elsewhere; `nil` while the log is empty.
     func auditHead() async throws -> AuditAnchor?
 

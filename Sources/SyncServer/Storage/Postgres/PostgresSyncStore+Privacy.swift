@@ -40,36 +40,53 @@ extension PostgresSyncStore {
                 logger: self.logger)
             try await connection.query(
                 "INSERT INTO erasure_teams (seq, team_id) SELECT \(seq), unnest(\(Array(holders)))", logger: self.logger)
-            try await Self.append(audit(ids.count), key: self.auditKey, connection, logger: self.logger)
+            try await Self.append(audit(ids.count), keys: self.auditKeys, connection, logger: self.logger)
             return ids.count
         }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
         try await transaction { connection in
-            try await Self.append(entry, key: self.auditKey, connection, logger: self.logger)
+            try await Self.append(entry, keys: self.auditKeys, connection, logger: self.logger)
         }
     }
 
-    /// Appends an audit entry inside the caller's transaction, chained to the last one (serialised by a lock).
-    static func append(_ entry: AuditEntry, key: AuditKey?, _ connection: PostgresConnection, logger: Logger) async throws {
+    /// Appends an audit entry inside the caller's transaction, chained to the last one (serialised by a lock;
+    /// with the record of a key rotation before it, when it is the first of a new generation:
+    /// ``AuditChain/chain(_:previous:seq:key:)``).
+    static func append(_ entry: AuditEntry, keys: AuditKeySource, _ connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))", logger: logger)
         let last = try await connection.query(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger
         ).decode((Int64, String).self).first(where: { _ in true })
-        var entry = entry
-        entry.seq = (last?.0 ?? 0) + 1
         let previous = last?.1 ?? AuditChain.genesis
-        let hash = try AuditChain.hashForAppend(entry, previous: previous, key: key)
+        let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
+        // Whether the log records a rotation to the key's generation (asked only when the key is newer than
+        // the log); the chain is planned without awaiting, so ask first when it may be needed.
+        var recorded = false
+        if let key, key.generation > max(AuditChain.generation(of: previous) ?? 0, 1) {
+            let pattern = AuditChain.rotationRecordedPattern(key.generation)
+            recorded = try await connection.query(
+                "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = \(AuditChain.rotationAction) AND details LIKE \(pattern))",
+                logger: logger
+            ).decode(Bool.self).first(where: { _ in true }) ?? false
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
-        try await connection.query(
-            """
-            INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
-            VALUES (\(entry.seq!), \(entry.at), \(entry.actor), \(entry.deviceId), \(entry.action),
-                \(entry.clientIds.joined(separator: ",")), \(details), \(entry.result), \(entry.origin), \(previous), \(hash))
-            """, logger: logger)
+        for entry in try AuditChain.chain(entry, previous: previous, seq: (last?.0 ?? 0) + 1, key: key, recorded: { _ in recorded }) {
+            let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
+                VALUES (\(entry.seq!), \(entry.at), \(entry.actor), \(entry.deviceId), \(entry.action),
+                    \(entry.clientIds.joined(separator: ",")), \(details), \(entry.result), \(entry.origin),
+                    \(entry.previousHash!), \(entry.hash!))
+                """, logger: logger)
+        }
+    }
+
+    public func checkAuditKey() async throws {
+        try AuditChain.checkKey(auditKeys, log: try await auditHead()?.hash)
     }
 
     public func auditHead() async throws -> AuditAnchor? {

@@ -51,7 +51,7 @@ extension PostgresSyncStore {
                 try await connection.query(
                     "UPDATE server_state SET accepted_hlc = greatest(accepted_hlc, \(newest.description))", logger: self.logger)
             }
-            try await Self.append(audit(plan), key: self.auditKey, connection, logger: self.logger)
+            try await Self.append(audit(plan), keys: self.auditKeys, connection, logger: self.logger)
             return plan
         }
     }

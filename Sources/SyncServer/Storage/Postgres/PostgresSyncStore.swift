@@ -26,7 +26,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     let connections: ConnectionUse
     /// The key the audit log's hash chain is an HMAC under; without one, entries are chained by plain SHA-256.
     /// ``migrate()`` records in its file where the log from before the key ends.
-    private let auditKeys: AuditKeySource
+    let auditKeys: AuditKeySource
     /// The key as its file holds it now (a rotation replaces the file).
     public var auditKey: AuditKey? { auditKeys.current }
     /// `host:port/database`, without credentials, for messages.
@@ -64,6 +64,13 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Applies the schema migrations this build knows and the database lacks.
     public func migrate() async throws {
         try await connected { connection in try await PostgresSchema.migrate(on: connection, logger: self.logger) }
+        if let key = auditKey, key.created {
+            let keyed = try await connected { connection in
+                try await connection.query(PostgresQuery(unsafeSQL: AuditChain.keyedLogQuery), logger: self.logger)
+                    .decode(Bool.self).first(where: { _ in true }) ?? false
+            }
+            if keyed { throw key.discardCreated(reason: "the audit log in \(target) is chained under a key") }
+        }
         if let key = auditKey, key.legacyUntil == nil {
             let last = try await connected { connection in
                 try await connection.query("SELECT coalesce(max(seq), 0) FROM audit_log", logger: self.logger)

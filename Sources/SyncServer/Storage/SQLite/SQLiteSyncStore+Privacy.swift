@@ -49,7 +49,7 @@ extension SQLiteSyncStore {
             for holder in Set(holders + [team]) {
                 try db.execute(sql: "INSERT INTO erasure_teams (seq, team_id) VALUES (?, ?)", arguments: [seq, holder])
             }
-            try Self.append(audit(ids.count), key: auditKey, db: db)
+            try Self.append(audit(ids.count), keys: auditKeys, db: db)
             return ids.count
         }
     }
@@ -76,27 +76,38 @@ extension SQLiteSyncStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await write { db in try Self.append(entry, key: self.auditKey, db: db) }
+        try await write { db in try Self.append(entry, keys: self.auditKeys, db: db) }
     }
 
-    /// Appends an audit entry inside the caller's transaction, chained to the last one.
-    static func append(_ entry: AuditEntry, key: AuditKey?, db: Database) throws {
+    /// Appends an audit entry inside the caller's transaction, chained to the last one (with the record of
+    /// a key rotation before it, when it is the first of a new generation: ``AuditChain/chain(_:previous:seq:key:)``).
+    static func append(_ entry: AuditEntry, keys: AuditKeySource, db: Database) throws {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             ?? AuditChain.genesis
         let next = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0) + 1
-        var entry = entry
-        entry.seq = next
-        let hash = try AuditChain.hashForAppend(entry, previous: previous, key: key)
-        try db.execute(
-            sql: """
-                INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin,
-                    previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                next, entry.at, entry.actor, entry.deviceId, entry.action, entry.clientIds.joined(separator: ","),
-                try encodeDetails(entry.details), entry.result, entry.origin, previous, hash,
-            ])
+        let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
+        let recorded = { (generation: Int) throws -> Bool in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = ? AND details LIKE ?)",
+                arguments: [AuditChain.rotationAction, AuditChain.rotationRecordedPattern(generation)]) ?? false
+        }
+        for entry in try AuditChain.chain(entry, previous: previous, seq: next, key: key, recorded: recorded) {
+            try db.execute(
+                sql: """
+                    INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin,
+                        previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.seq, entry.at, entry.actor, entry.deviceId, entry.action, entry.clientIds.joined(separator: ","),
+                    try encodeDetails(entry.details), entry.result, entry.origin, entry.previousHash, entry.hash,
+                ])
+        }
+    }
+
+    public func checkAuditKey() async throws {
+        let previous = try await read { db in try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") }
+        try AuditChain.checkKey(auditKeys, log: previous)
     }
 
     public func auditHead() async throws -> AuditAnchor? {

@@ -41,7 +41,7 @@ extension SQLiteSyncStore {
                 try db.execute(
                     sql: "UPDATE server_state SET accepted_hlc = max(accepted_hlc, ?)", arguments: [newest.description])
             }
-            try Self.append(audit(plan), key: self.auditKey, db: db)
+            try Self.append(audit(plan), keys: self.auditKeys, db: db)
             return plan
         }
     }

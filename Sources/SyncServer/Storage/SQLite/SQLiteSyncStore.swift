@@ -28,6 +28,10 @@ public final class SQLiteSyncStore: SyncStore {
         let key = try AuditKey.load(path: auditKeyPath ?? AuditKey.defaultPath(dataDirectory: directory))
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
+        // A key file made just now for a log chained under a key is a wrong path, not a new start.
+        if key.created, try pool.read({ db in try Bool.fetchOne(db, sql: AuditChain.keyedLogQuery) ?? false }) {
+            throw key.discardCreated(reason: "the audit log in \(directory) is chained under a key")
+        }
         // The entries from before the key keep their plain hashes; the key file records where they end.
         auditKeys = AuditKeySource(key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
             try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 }))
