@@ -264,6 +264,7 @@ struct BackupCommand: AsyncParsableCommand {
             throw CLIError("backup copies the SQLite store; back up PostgreSQL with pg_dump (see Deploy/README.md)")
         }
         let store = try admin.options.files.sqliteStore(directory)
+        try await store.checkAuditKey()  // a copy of every case note is not made unaudited
         let summary = try await store.backup(to: to)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         try await store.appendAudit(AuditEntry(

@@ -270,6 +270,31 @@ import Testing
         }
     }
 
+    @Test(arguments: Backend.all) func aCutOffTail_isCaught_evenAfterTheServerWritesAgain(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { _ in
+            for name in ["A", "B", "C"] { _ = try await fixture.admin.createTeam(name: name) }
+            let anchor = try #require(try await fixture.store.auditHead())
+            try await AuditProofTests.dropGuards(fixture)
+            try await fixture.rawExecute("DELETE FROM audit_log WHERE seq > \(anchor.seq - 2)")
+            _ = try await fixture.admin.createTeam(name: "D")  // the server goes on after the cut
+            let verification = try await fixture.store.verifyAudit(anchor: anchor)
+            #expect(!verification.isIntact, "the anchor, or the gap in positions, shows the cut")
+        }
+    }
+
+    @Test func aKeyFileThatCannotBeRead_isNeverReplaced() async throws {
+        let folder = try TemporaryDirectory("server")
+        defer { folder.remove() }
+        _ = try await Administration(store: try SQLiteSyncStore(directory: folder.path)).createTeam(name: "A")
+        // A folder where the key file should be stands for any file this process cannot read.
+        let path = folder.appending("unreadable.key")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(throws: StoreError.self) { try AuditKey.load(path: path) }
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
     @Test func aMistypedKeyPath_forAKeyedLog_isRefused_andCreatesNoKey() async throws {
         let folder = try TemporaryDirectory("server")
         defer { folder.remove() }

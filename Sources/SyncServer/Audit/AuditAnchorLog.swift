@@ -56,6 +56,12 @@ public struct AuditAnchorLog: Sendable {
         public var restoredAt: Int64?
         /// Anchors of the history before that restore (not checked).
         public var anchorsBeforeRestore = 0
+        /// The `mac` of the last line that verifies: the next line is chained to it.
+        var lastMac = ""
+        /// The newest key generation of a line that verifies.
+        var newestGeneration = 0
+        /// Whether the file ends with a newline (or is empty); else a crash cut its last line off.
+        var endsWithNewline = true
 
         /// Nothing recorded (no file).
         public init() {}
@@ -74,12 +80,10 @@ public struct AuditAnchorLog: Sendable {
 
     /// Reads the file; empty contents when it does not exist.
     public func read(key: AuditKey?) throws -> Contents {
-        guard FileManager.default.fileExists(atPath: path) else { return Contents() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError(code: "invalidInput", message: "cannot read the audit anchors \(path)")
-        }
+        guard let data = try PrivateFile.read(path) else { return Contents() }
         var contents = Contents()
         contents.exists = true
+        contents.endsWithNewline = data.last.map { $0 == 0x0A } ?? true
         var previousMac = ""
         var newestGeneration = 0
         for (index, raw) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !raw.isEmpty {
@@ -100,6 +104,8 @@ public struct AuditAnchorLog: Sendable {
                 newestGeneration = generation
             }
             previousMac = line.mac ?? ""
+            contents.lastMac = previousMac
+            contents.newestGeneration = newestGeneration
             if line.restored {
                 contents.anchorsBeforeRestore += contents.anchors.count
                 contents.anchors = []
@@ -154,30 +160,20 @@ public struct AuditAnchorLog: Sendable {
 
     private func append(kind: String, fields: [String: String], anchor: AuditAnchor, at: Int64, key: AuditKey?) throws {
         try PrivateFile.withLock(path) {
-            let (previousMac, endsWithNewline) = try tail()
+            // Chained to the last line that verifies (a line someone appended without the key is not in the
+            // chain); never under an older generation than a line before (another process rotated the key).
+            let contents = try read(key: key)
+            if let key, key.generation < contents.newestGeneration {
+                throw AuditChain.staleKey(log: contents.newestGeneration, key: key.generation)
+            }
             var line = Line(at: at, anchor: anchor, restored: kind == "restore", mac: nil, generation: nil)
-            if let key, let mac = key.authenticate(line.signedText(after: previousMac)) {
+            if let key, let mac = key.authenticate(line.signedText(after: contents.lastMac)) {
                 line = Line(at: at, anchor: anchor, restored: line.restored, mac: mac, generation: key.generation)
             }
             // After a line a crash cut off, start on a line of its own.
-            let text = (endsWithNewline ? "" : "\n") + line.json
+            let text = (contents.endsWithNewline ? "" : "\n") + line.json
             try PrivateFile.withAppending(path) { descriptor in try PrivateFile.write(Data(text.utf8), to: descriptor, path: path) }
         }
-    }
-
-    /// The `mac` of the file's last complete line with one ("" when none), and whether the file ends with a
-    /// newline (or is empty). Reads only the end of the file.
-    private func tail() throws -> (mac: String, endsWithNewline: Bool) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return ("", true) }
-        defer { try? handle.close() }
-        let size = try handle.seekToEnd()
-        try handle.seek(toOffset: size > 8192 ? size - 8192 : 0)
-        let data = try handle.readToEnd() ?? Data()
-        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
-        let endsWithNewline = data.last.map { $0 == 0x0A } ?? true
-        // The last complete line that carries a MAC: lines that do not read or carry none are not in the chain.
-        let complete = endsWithNewline ? lines[...] : lines.dropLast()
-        return (complete.reversed().lazy.compactMap { Line(Data($0))?.mac }.first ?? "", endsWithNewline)
     }
 }
 

@@ -112,7 +112,7 @@ public enum AuditChain {
         }
         let record = try sealed(
             AuditEntry(
-                at: entry.at, actor: entry.actor, action: rotationAction,
+                at: entry.at, actor: "system", action: rotationAction,
                 details: ["generation": String(keyGeneration), "recordedBy": "firstEntryOfTheGeneration"]),
             seq: seq, previous: previous, key: key, generation: recordGeneration)
         return [record, try sealed(entry, seq: seq + 1, previous: record.hash!, key: key, generation: keyGeneration)]
@@ -218,7 +218,7 @@ public struct AuditVerification: Hashable, Sendable {
 
 /// Checks entries in log order, one at a time (so a store can stream them).
 ///
-/// Besides every entry's hash, the check holds the chain to its key generations: entries never go back to
+/// Besides every entry's hash and consecutive positions, the check holds the chain to its key generations: entries never go back to
 /// an older generation, a plain (unkeyed) log may pass to generation 1, and a later generation may start
 /// only after the entry that recorded its rotation (``AuditChain/rotationAction``).
 public struct AuditChainCheck: Sendable {
@@ -248,7 +248,10 @@ public struct AuditChainCheck: Sendable {
         guard firstBroken == nil, missingGeneration == nil else { return false }
         count += 1
         let seq = entry.seq ?? 0
-        guard let hash = entry.hash, let entryGeneration = AuditChain.generation(of: hash), entry.previousHash == previous
+        // Positions follow one another from 1: entries cut off and appended after again leave a gap (the
+        // chain itself would not show it, nor an anchor whose position is gone).
+        guard seq == (last?.seq ?? 0) + 1, let hash = entry.hash, let entryGeneration = AuditChain.generation(of: hash),
+            entry.previousHash == previous
         else { return broken(entry) }
         switch entryGeneration {
         case 0:

@@ -38,31 +38,36 @@ public struct AuditKey: Sendable {
     /// under another key: a mistyped path must not start a new chain).
     public private(set) var created = false
 
-    /// Reads the key in `path`, creating the file with a new random key when it does not exist.
+    /// Reads the key in `path`, creating the file with a new random key when it does not exist. A file that
+    /// exists but cannot be read throws; it is never replaced.
     public static func load(path: String) throws -> AuditKey {
-        // An existing file is read without its lock (it is only ever replaced whole), so a key on a read-only
-        // mount works.
+        // Read without the lock (the file is only ever replaced whole), so a key on a read-only mount works;
+        // created without it too (linked into place, so of two at once one wins and the other reads it).
         if let existing = try read(path: path) { return existing }
-        return try PrivateFile.withLock(path) {
-            if let existing = try read(path: path) { return existing }
-            var key = AuditKey(keys: [1: SymmetricKey(size: .bits256)], legacyUntil: nil, path: path)
-            try key.save()
-            key.created = true
-            return key
+        var key = AuditKey(keys: [1: SymmetricKey(size: .bits256)], legacyUntil: nil, path: path)
+        guard try PrivateFile.create(path, with: Data(key.fileText.utf8)) else {
+            guard let existing = try read(path: path) else { throw PrivateFile.failure("cannot create", path) }
+            return existing
         }
+        key.created = true
+        return key
     }
 
-    /// Removes a key file ``load(path:)`` created (`created`) for a log that turned out to be keyed under
-    /// another key, and returns the error to report.
+    /// Removes a key file ``load(path:)`` created (`created`, and still holding this key) for a log that
+    /// turned out to be keyed under another key, and returns the error to report.
     func discardCreated(reason: String) -> StoreError {
-        if created {
+        if created, let current = try? Self.read(path: path), current.fileText == fileText {
             try? FileManager.default.removeItem(atPath: path)
-            try? FileManager.default.removeItem(atPath: path + ".lock")
         }
-        return StoreError(
+        return Self.missing(path, reason: reason)
+    }
+
+    /// The error of a keyed log without its key file.
+    static func missing(_ path: String, reason: String) -> StoreError {
+        StoreError(
             code: "invalidInput",
             message: "\(reason), and there is no key file at \(path): give the file the server was given (--audit-key, "
-                + "SAMENSPEL_AUDIT_KEY); no new key was created")
+                + "SAMENSPEL_AUDIT_KEY, or the copy in your secret store); no new key was created")
     }
 
     /// The key, with `legacyUntil` recorded in its file (once: a recorded boundary is never moved). When the
@@ -70,7 +75,7 @@ public struct AuditKey: Sendable {
     /// accepted only before the first keyed one.
     public func recordingLegacyBoundary(_ seq: Int64) -> AuditKey {
         guard legacyUntil == nil else { return self }
-        return (try? PrivateFile.withLock(path) {
+        return (try? PrivateFile.withLock(path, createFolder: false) {
             // Re-read under the lock: another process may have recorded it, or rotated the key, meanwhile.
             var key = try Self.read(path: path) ?? self
             guard key.legacyUntil == nil else { return key }
@@ -84,7 +89,7 @@ public struct AuditKey: Sendable {
     /// under it. The file is read again under its lock, so two rotations at once make two generations, never
     /// two different keys of one. Throws when the file cannot be written.
     public func rotated() throws -> AuditKey {
-        try PrivateFile.withLock(path) {
+        try PrivateFile.withLock(path, createFolder: false) {
             var key = try Self.read(path: path) ?? self
             var keys = key.keys
             keys[key.generation + 1] = SymmetricKey(size: .bits256)
@@ -116,8 +121,8 @@ public struct AuditKey: Sendable {
 
     /// Reads the key in `path`; `nil` when there is no such file (a malformed one throws).
     static func read(path: String) throws -> AuditKey? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        return try parse(text, path: path)
+        guard let data = try PrivateFile.read(path) else { return nil }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
     }
 
     private static func parse(_ text: String, path: String) throws -> AuditKey {

@@ -148,7 +148,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// What the journal holds (nothing when the file does not exist).
     public func read() throws -> JournalContents {
         guard FileManager.default.fileExists(atPath: path) else { return JournalContents() }
-        return try PrivateFile.withLock(path, exclusive: false) { try readContents() }
+        return try naming { try PrivateFile.withLock(path, exclusive: false) { try readContents() } }
     }
 
     /// Records an erasure and removes the erased client's name from the registration kept earlier, in one
@@ -217,6 +217,15 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     /// lock. The lock is on a file of its own beside the journal (`.lock`), which is never replaced, so a
     /// rewrite can swap the journal file while others wait for the lock.
     private func withLockedFile<T>(_ body: (Int32) throws -> T) throws -> T {
-        try PrivateFile.withLock(path) { try PrivateFile.withAppending(path, body) }
+        try naming { try PrivateFile.withLock(path) { try PrivateFile.withAppending(path, body) } }
+    }
+
+    /// Runs `body`, saying in a file error that the file is the operations journal.
+    private func naming<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError where error.code == "internal" {
+            throw StoreError(code: error.code, message: "the operations journal: " + error.message)
+        }
     }
 }

@@ -9,10 +9,10 @@ import Glibc
 /// a file that is never replaced.
 enum PrivateFile {
     /// Runs `body` holding the lock of `path` (exclusive, or shared for readers). Creates the folder (0700)
-    /// when it does not exist.
-    static func withLock<T>(_ path: String, exclusive: Bool = true, _ body: () throws -> T) throws -> T {
+    /// when it does not exist and `createFolder` says so.
+    static func withLock<T>(_ path: String, exclusive: Bool = true, createFolder: Bool = true, _ body: () throws -> T) throws -> T {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+        if createFolder, !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
@@ -47,26 +47,76 @@ enum PrivateFile {
         guard fsync(descriptor) == 0 else { throw failure("cannot sync", path) }
     }
 
+    /// The contents of `path`; `nil` when there is no such file. Any other failure (no permission, a
+    /// folder) throws: a file that exists must never be taken for a missing one.
+    static func read(_ path: String) throws -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw failure("cannot read", path)
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw StoreError(code: "internal", message: "cannot read \(path): \(error)")
+        }
+    }
+
+    /// Creates `path` with `data` (0600), unless it exists: `false` then, and the file is left as it is. The
+    /// file appears whole (written under another name, then linked), so a reader never sees it half written.
+    static func create(_ path: String, with data: Data) throws -> Bool {
+        let partial = try written(data, beside: path)
+        defer { unlink(partial) }
+        guard link(partial, path) == 0 else {
+            if errno == EEXIST { return false }
+            throw failure("cannot create", path)
+        }
+        syncDirectory(of: path)
+        return true
+    }
+
     /// Replaces `path` with `data` atomically: written to a new file of its own (0600 from its creation, so
     /// never readable by others, not even for a moment), synced, renamed over `path`, and the folder synced.
     /// The caller holds the lock.
     static func replace(_ path: String, with data: Data) throws {
-        let partial = path + ".partial-" + Secrets.makeEpoch()
-        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw failure("cannot create", partial) }
-        do {
-            defer { close(descriptor) }
-            try write(data, to: descriptor, path: partial)
-        } catch {
-            unlink(partial)
-            throw error
+        // Partial files a crash left behind (holders of the lock write them): none is being written now.
+        let folder = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".partial-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        where name.hasPrefix(prefix) {
+            unlink((folder.isEmpty ? "" : folder + "/") + name)
         }
+        let partial = try written(data, beside: path, ownedLike: path)
         guard rename(partial, path) == 0 else {
             let failed = failure("cannot replace", path)
             unlink(partial)
             throw failed
         }
         syncDirectory(of: path)
+    }
+
+    /// Writes `data` to a new file beside `path` (0600 from its creation, so never readable by others, not
+    /// even for a moment; owned like `ownedLike` when the process may do that, as root may) and returns its
+    /// name.
+    private static func written(_ data: Data, beside path: String, ownedLike: String? = nil) throws -> String {
+        let partial = path + ".partial-" + Secrets.makeEpoch()
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("cannot create", partial) }
+        do {
+            defer { close(descriptor) }
+            // A root admin replacing the server's file leaves it the server's, not root's.
+            if let ownedLike, let attributes = try? FileManager.default.attributesOfItem(atPath: ownedLike),
+                let owner = attributes[.ownerAccountID] as? NSNumber, let group = attributes[.groupOwnerAccountID] as? NSNumber
+            {
+                _ = fchown(descriptor, owner.uint32Value, group.uint32Value)
+            }
+            try write(data, to: descriptor, path: partial)
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        return partial
     }
 
     /// `fsync`s the folder of `path`, so that a rename or a new file in it survives a crash.

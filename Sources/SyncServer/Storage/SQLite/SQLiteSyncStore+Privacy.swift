@@ -84,7 +84,9 @@ extension SQLiteSyncStore {
     static func append(_ entry: AuditEntry, keys: AuditKeySource, db: Database) throws {
         let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
             ?? AuditChain.genesis
-        let next = (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'") ?? 0) + 1
+        // The next position after the last entry there is (not after the highest ever used): positions are
+        // consecutive, and a verify sees entries cut off the end and written after again as a gap.
+        let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0) + 1
         let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
         let recorded = { (generation: Int) throws -> Bool in
             try Bool.fetchOne(

@@ -25,13 +25,14 @@ public final class SQLiteSyncStore: SyncStore {
     public init(directory: String, auditKeyPath: String? = nil) throws {
         // Case notes: the folder is the server account's only (0700), the files 0600 — whatever the umask.
         try DatabaseFile.preparePrivate(directory: directory, fileName: Self.fileName)
-        let key = try AuditKey.load(path: auditKeyPath ?? AuditKey.defaultPath(dataDirectory: directory))
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
         try SQLiteSchema.migrator.migrate(pool)
-        // A key file made just now for a log chained under a key is a wrong path, not a new start.
-        if key.created, try pool.read({ db in try Bool.fetchOne(db, sql: AuditChain.keyedLogQuery) ?? false }) {
-            throw key.discardCreated(reason: "the audit log in \(directory) is chained under a key")
+        // No key file for a log chained under a key is a wrong path (or a lost key), not a new start.
+        let keyPath = auditKeyPath ?? AuditKey.defaultPath(dataDirectory: directory)
+        if try AuditKey.read(path: keyPath) == nil, try pool.read({ db in try Bool.fetchOne(db, sql: AuditChain.keyedLogQuery) ?? false }) {
+            throw AuditKey.missing(keyPath, reason: "the audit log in \(directory) is chained under a key")
         }
+        let key = try AuditKey.load(path: keyPath)
         // The entries from before the key keep their plain hashes; the key file records where they end.
         auditKeys = AuditKeySource(key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
             try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 }))
