@@ -198,37 +198,22 @@ import Testing
 
         // Modern TLS only: 1.0 and 1.1 and suites without forward secrecy are refused; HSTS on every answer.
         let port = String(server.port)
-        func handshake(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = ["s_client", "-connect", "127.0.0.1:" + port, "-servername", "localhost"] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        func handshake(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            try await runExternal(
+                "/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:" + port, "-servername", "localhost"] + arguments)
         }
         for old in [["-tls1", "-cipher", "DEFAULT@SECLEVEL=0"], ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"],
                     ["-tls1_2", "-cipher", "AES128-SHA256"], ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA"]]
         {
-            let result = try handshake(old)
+            let result = try await handshake(old)
             #expect(result.status != 0 && !result.output.contains("BEGIN CERTIFICATE"), "\(old) was accepted")
         }
         for modern in [["-tls1_2"], ["-tls1_3"]] {
-            let result = try handshake(modern)
+            let result = try await handshake(modern)
             #expect(result.status == 0 && result.output.contains("BEGIN CERTIFICATE"), "\(modern): \(result.output.suffix(300))")
         }
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-sS", "-D", "-", "-o", "/dev/null", "--cacert", pki.authority, url + "/health"]
-        let headers = Pipe()
-        curl.standardOutput = headers
-        try curl.run()
-        let text = String(decoding: headers.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
+        let text = try await runExternal(
+            "/usr/bin/curl", ["-sS", "-D", "-", "-o", "/dev/null", "--cacert", pki.authority, url + "/health"]).output
         #expect(text.lowercased().contains("strict-transport-security: max-age=31536000"), "\(text)")
         await server.stop()
     }
