@@ -141,7 +141,9 @@ enum Figures {
         guard pushReport.pushed == pending.count else {
             throw BenchError("pushed \(pushReport.pushed) of \(pending.count)")
         }
-        let baselineStore = try SQLiteSyncStore(directory: folder + "/baseline")
+        // The copy is chained under the server's audit key, which stays beside the server's database.
+        let baselineStore = try SQLiteSyncStore(
+            directory: folder + "/baseline", auditKeyPath: AuditKey.defaultPath(dataDirectory: office.directory + "/server"))
         let (_, directSeconds) = try await timed {
             for batch in pending.chunked(Replica.pushBatchSize) {
                 try await office.storeDirectly(batch, as: sanne, into: baselineStore)
