@@ -54,6 +54,8 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
         return ReplicaError(
             code: unknownClient, message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
     }
+    /// Code: a client's name (or part of one) fits several clients of this replica.
+    public static let ambiguousClient = "ambiguousClient"
     /// Code: no entity with that id in this replica.
     public static let unknownEntity = "unknownEntity"
     /// Code: the server URL is not an http(s) URL.

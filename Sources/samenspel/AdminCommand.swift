@@ -2,6 +2,7 @@ import ArgumentParser
 import Casework
 import Foundation
 import Logging
+import Replica
 import SyncProtocol
 import SyncServer
 
@@ -16,15 +17,32 @@ struct AdminOptions: ParsableArguments {
 
     @OptionGroup var files: ServerFileOptions
 
-    /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`).
-    func withAdministration<T: Sendable>(_ body: @Sendable (Administration) async throws -> T) async throws -> T {
+    @Flag(help: "Create the database when the data folder holds none (the first 'team create' does so anyway).")
+    var create = false
+
+    /// The SQLite store of `directory`, which must hold a database unless `creating` or `--create` says
+    /// one may be made: a mistyped folder must not silently become a new, empty server.
+    func sqliteStore(_ directory: String, creating: Bool = false) throws -> SQLiteSyncStore {
+        guard creating || create || FileManager.default.fileExists(atPath: directory + "/" + SQLiteSyncStore.fileName) else {
+            throw CLIError(
+                "there is no Samenspel database in \(directory) (a typo?): give the server's data folder, or --create "
+                    + "to make a new one there")
+        }
+        return try files.sqliteStore(directory)
+    }
+
+    /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`);
+    /// `creating`: the command may create a SQLite database (see ``sqliteStore(_:creating:)``).
+    func withAdministration<T: Sendable>(
+        creating: Bool = false, _ body: @Sendable (Administration) async throws -> T
+    ) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         let choice = try StorageChoice(data: data, postgres: postgres)
         let journal = try files.operationsJournal(for: choice)
         switch choice {
         case .sqlite(let directory):
             return try await body(
-                Administration(store: try files.sqliteStore(directory), journal: journal, operatorName: user))
+                Administration(store: try sqliteStore(directory, creating: creating), journal: journal, operatorName: user))
         case .postgres(let url):
             var logger = Logger(label: "samenspel.admin")
             logger.logLevel = .warning
@@ -37,6 +55,22 @@ struct AdminOptions: ParsableArguments {
                 throw CLIError("cannot reach PostgreSQL at \(PostgresSyncStore.target(of: url)); nothing was changed")
             }
         }
+    }
+}
+
+extension Administration {
+    /// The id of the team `text` names: a name, part of one, or an id (the rules of ``ClientLookup``).
+    func teamId(_ text: String) async throws -> String {
+        try ClientLookup.resolve(
+            text, among: try await store.teams().map { ClientLookup.Candidate(id: $0.id, name: $0.name) },
+            kind: "team", listedBy: "`admin team list` lists them")
+    }
+
+    /// The id of the professional `text` names: a name, part of one, or an id.
+    func professionalId(_ text: String) async throws -> String {
+        try ClientLookup.resolve(
+            text, among: try await store.professionals().map { ClientLookup.Candidate(id: $0.professional.id, name: $0.professional.name) },
+            kind: "professional", listedBy: "`admin professional list` lists them")
     }
 }
 
@@ -63,7 +97,7 @@ struct TeamCommand: AsyncParsableCommand {
         @Option(help: "Team name.") var name: String
 
         func run() async throws {
-            try await admin.options.withAdministration { administration in
+            try await admin.options.withAdministration(creating: true) { administration in
                 print(try await administration.createTeam(name: name).id)
             }
         }
@@ -92,12 +126,14 @@ struct ProfessionalCommand: AsyncParsableCommand {
         @ParentCommand var admin: AdminCommand
         @Option(help: "Name.") var name: String
         @Option(help: "Discipline.") var discipline: Discipline
-        @Option(name: .customLong("team"), help: "A team id (repeat for several teams).") var teams: [String]
+        @Option(name: .customLong("team"), help: "A team: its name (or part of it) or id; repeat for several teams.") var teams: [String]
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
+                var teamIds: [String] = []
+                for team in teams { teamIds.append(try await administration.teamId(team)) }
                 let professional = try await administration.createProfessional(
-                    name: name, discipline: discipline, teamIds: teams)
+                    name: name, discipline: discipline, teamIds: teamIds)
                 print(professional.id)
             }
         }
@@ -129,11 +165,11 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a client in a team; prints the client id.")
         @ParentCommand var admin: AdminCommand
         @Option(help: "The client's name.") var name: String
-        @Option(help: "The team responsible for the client.") var team: String
+        @Option(help: "The team responsible for the client: its name (or part of it) or id.") var team: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                print(try await administration.createClient(name: name, teamId: team))
+                print(try await administration.createClient(name: name, teamId: try await administration.teamId(team)))
             }
         }
     }
@@ -147,11 +183,11 @@ struct ClientCommand: AsyncParsableCommand {
                 """)
         @ParentCommand var admin: AdminCommand
         @Argument(help: "The client's id.") var clientId: String
-        @Option(help: "The new team.") var team: String
+        @Option(help: "The new team: its name (or part of it) or id.") var team: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                try await administration.moveClient(clientId, toTeam: team)
+                try await administration.moveClient(clientId, toTeam: try await administration.teamId(team))
             }
         }
     }
@@ -206,7 +242,7 @@ struct AdminEnrollCommand: AsyncParsableCommand {
         discussion: "The code is shown once; the server keeps only its hash. It expires after --valid-hours.")
 
     @ParentCommand var admin: AdminCommand
-    @Option(help: "The professional's id.") var professional: String
+    @Option(help: "The professional: their name (or part of it) or id.") var professional: String
     @Option(help: "Hours the code stays valid.") var validHours = 24
 
     func validate() throws {
@@ -216,7 +252,7 @@ struct AdminEnrollCommand: AsyncParsableCommand {
     func run() async throws {
         try await admin.options.withAdministration { administration in
             let code = try await administration.issueEnrollmentCode(
-                professionalId: professional, validForMillis: Int64(validHours) * 3_600_000)
+                professionalId: try await administration.professionalId(professional), validForMillis: Int64(validHours) * 3_600_000)
             print(code)
         }
     }
@@ -263,7 +299,7 @@ struct BackupCommand: AsyncParsableCommand {
         else {
             throw CLIError("backup copies the SQLite store; back up PostgreSQL with pg_dump (see Deploy/README.md)")
         }
-        let store = try admin.options.files.sqliteStore(directory)
+        let store = try admin.options.sqliteStore(directory)
         try await store.checkAuditKey()  // a copy of every case note is not made unaudited
         let summary = try await store.backup(to: to)
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]

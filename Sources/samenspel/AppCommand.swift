@@ -20,8 +20,10 @@ struct AppCommand: AsyncParsableCommand {
     @OptionGroup var options: ReplicaOptions
     @Option(help: ArgumentHelp("The port on 127.0.0.1, 0 picks a free one [SAMENSPEL_APP_PORT] (8484).", valueName: "port"))
     var port: Int?
-    @Option(help: ArgumentHelp("nl or en: the language of the pages until you switch (nl).", valueName: "language"))
-    var language: Language = .nl
+    @Option(
+        name: [.customLong("lang"), .customLong("language")],
+        help: ArgumentHelp("nl or en: the language of the pages until you switch [SAMENSPEL_LANG] (nl).", valueName: "language"))
+    var lang: Language?
     @Option(help: ArgumentHelp("Seconds between background syncs while the server answers (30).", valueName: "seconds"))
     var syncInterval: Double = 30
     @Flag(help: "Open the URL in the default browser.")
@@ -43,6 +45,7 @@ struct AppCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let language = try Settings.value(lang, "SAMENSPEL_LANG", default: .nl)
         let forceField = try signalSettings.load()
         let replica = try options.open()
         let identity = try await replica.identity()
@@ -52,16 +55,15 @@ struct AppCommand: AsyncParsableCommand {
             configuration: FieldAppConfiguration(
                 port: port, language: language, syncInterval: syncInterval, forceField: forceField))
         do {
-            try await run(app, name: identity.professional.name)
+            try await run(app, name: identity.professional.name, dutch: language == .nl)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CLIError(
                 "port \(port) on 127.0.0.1 is in use (is Samenspel already open?); choose another with --port, or --port 0")
         }
     }
 
-    private func run(_ app: FieldApp, name: String) async throws {
+    private func run(_ app: FieldApp, name: String, dutch: Bool) async throws {
         let openBrowser = open
-        let dutch = language == .nl
         try await app.run { url in
             printError(dutch
                 ? "Samenspel draait op deze laptop voor \(name). Open deze link in je browser (Ctrl+C stopt):"

@@ -10,7 +10,7 @@ struct AssessCommand: AsyncParsableCommand {
             + "for practicalBarriers 5 means no barriers. Use 'unknown' when you cannot tell yet.")
 
     @OptionGroup var options: ReplicaOptions
-    @Option(help: "The client's id.") var client: String
+    @Option(help: "The client: a name, part of one, or an id.") var client: String
     @Option(help: "The determinant.") var determinant: Determinant
     @Option(help: "1–5 or unknown.") var score: AssessmentScore
     @Option(help: "The core behaviour the assessment is about.") var behaviour: CoreBehaviour?
@@ -18,6 +18,6 @@ struct AssessCommand: AsyncParsableCommand {
     func run() async throws {
         let replica = try options.open()
         print(try await replica.recordAssessment(
-            clientId: client, Assessment(determinant: determinant, score: score, behaviour: behaviour)))
+            clientId: try await replica.resolveClient(client), Assessment(determinant: determinant, score: score, behaviour: behaviour)))
     }
 }

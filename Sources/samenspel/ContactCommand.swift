@@ -13,7 +13,7 @@ struct ContactCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ReplicaOptions
-    @Option(help: "The client's id.") var client: String
+    @Option(help: "The client: a name, part of one, or an id.") var client: String
     @Option(help: "Phone number.") var phone: String?
     @Option(help: "Postal address.") var address: String?
     @Option(help: "Preferred contact moment, e.g. \"weekdays after 14:00\".") var contactMoment: String?
@@ -26,9 +26,10 @@ struct ContactCommand: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try options.open()
+        let clientId = try await replica.resolveClient(client)
         for (field, value) in [(ContactField.phone, phone), (.address, address), (.contactMoment, contactMoment)] {
             guard let value else { continue }
-            print(try await replica.setContact(clientId: client, field, to: value.isEmpty ? nil : value))
+            print(try await replica.setContact(clientId: clientId, field, to: value.isEmpty ? nil : value))
         }
     }
 }

@@ -22,8 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write Jaap's journey as a web page to this file (to open or print).", valueName: "file"))
     var html: String?
 
-    @Option(help: "Language of the journey's labels: en or nl.")
-    var lang: Language = .en
+    @Option(help: "Language of the journey's labels: en or nl [SAMENSPEL_LANG] (en).")
+    var lang: Language?
 
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory
@@ -40,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
         var logger = Logger(label: "samenspel.demo")
         logger.logLevel = .warning
         try await JaapStory(
-            folder: folder, logger: logger, htmlPath: html, language: lang, colors: isatty(STDOUT_FILENO) == 1
+            folder: folder, logger: logger, htmlPath: html, language: try Settings.value(lang, "SAMENSPEL_LANG", default: .en), colors: isatty(STDOUT_FILENO) == 1
         ).tell()
     }
 }

@@ -10,7 +10,7 @@ struct InterventionCommand: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Start an intervention; prints its id.")
         @OptionGroup var options: ReplicaOptions
-        @Option(help: "The client's id.") var client: String
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "The kind: a catalogue code (see `intervention kinds`) or your own code.") var kind: String
         @Option(help: "How it works on the client.") var valence: Valence
         @Option(name: .customLong("target"), help: "A determinant it targets (repeatable, at least one).")
@@ -25,7 +25,7 @@ struct InterventionCommand: AsyncParsableCommand {
                 kind: kind, valence: valence, targets: targets,
                 behaviour: behaviour ?? InterventionCatalogue.kind(kind)?.behaviour,
                 status: planned ? .planned : .active)
-            print(try await replica.startIntervention(clientId: client, plan))
+            print(try await replica.startIntervention(clientId: try await replica.resolveClient(client), plan))
         }
     }
 

@@ -45,10 +45,10 @@ struct JourneyCommand: AsyncParsableCommand {
     }
 
     @OptionGroup var options: ReplicaOptions
-    @Option(help: "The client's id.") var client: String
+    @Option(help: "The client: a name, part of one, or an id.") var client: String
     @Option(help: "text, json or html.") var format: Format = .text
     @Option(help: "Write to this file instead of standard output (required for html).") var out: String?
-    @Option(help: "Language of labels: en or nl.") var lang: Language = .en
+    @Option(help: "Language of labels: en or nl [SAMENSPEL_LANG] (en).") var lang: Language?
     @Option(name: .customLong("discipline"), help: "Timeline: only entries of this discipline (repeatable).")
     var disciplines: [Discipline] = []
     @Option(help: "Timeline: only entries about this core behaviour.") var behaviour: CoreBehaviour?
@@ -67,15 +67,17 @@ struct JourneyCommand: AsyncParsableCommand {
     func run() async throws {
         let filter = JourneyFilter(
             disciplines: Set(disciplines), behaviour: behaviour, determinant: determinant, from: from, to: to)
-        let journey = try await options.open().journey(clientId: client, settings: try settings.load())
+        let replica = try options.open()
+        let journey = try await replica.journey(clientId: try await replica.resolveClient(client), settings: try settings.load())
             .filtered(by: filter)
+        let language = try Settings.value(lang, "SAMENSPEL_LANG", default: .en)
         let output: String
         switch format {
         case .json: output = journey.canonicalJSON()
-        case .html: output = JourneyHTMLRenderer(language: lang).render(journey, filter: filter)
+        case .html: output = JourneyHTMLRenderer(language: language).render(journey, filter: filter)
         case .text:
             let terminal = out == nil && isatty(STDOUT_FILENO) == 1
-            output = JourneyTextFormatter(language: lang, colors: terminal).format(journey, filter: filter)
+            output = JourneyTextFormatter(language: language, colors: terminal).format(journey, filter: filter)
         }
         if let out {
             // Case notes: readable by the user only, like the replica itself.

@@ -9,7 +9,7 @@ struct NoteCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write a case note about a client; prints the note id.")
         @OptionGroup var options: ReplicaOptions
-        @Option(help: "The client's id.") var client: String
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "The note text.") var text: String
         @Option(help: "The core behaviour the note is about.") var behaviour: CoreBehaviour?
         @Option(name: .customLong("determinant"), help: "A determinant the note is about (repeatable).")
@@ -20,7 +20,7 @@ struct NoteCommand: AsyncParsableCommand {
         func run() async throws {
             let replica = try options.open()
             print(try await replica.addNote(
-                clientId: client,
+                clientId: try await replica.resolveClient(client),
                 NoteContent(text: text, behaviour: behaviour, determinants: determinants, visibility: visibility)))
         }
     }

@@ -11,7 +11,7 @@ struct PlanCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a sub-goal; prints its id.")
         @OptionGroup var options: ReplicaOptions
-        @Option(help: "The client's id.") var client: String
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "What is to be reached, in one line.") var title: String
         @Option(help: "The core behaviour it serves.") var behaviour: CoreBehaviour
         @Option(name: .customLong("target"), help: "A determinant it works on (repeatable, at least one).")
@@ -24,7 +24,7 @@ struct PlanCommand: AsyncParsableCommand {
             var owner = self.owner
             if owner == nil { owner = try await replica.identity().professional.discipline }
             print(try await replica.addGoal(
-                clientId: client,
+                clientId: try await replica.resolveClient(client),
                 SubGoal(title: title, behaviour: behaviour, targets: targets, owner: owner!, due: due)))
         }
     }
@@ -70,7 +70,7 @@ struct AgreementCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record an agreement; prints its id.")
         @OptionGroup var options: ReplicaOptions
-        @Option(help: "The client's id.") var client: String
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "What was agreed, in one line.") var text: String
         @Option(help: "Who is responsible: client, clientManager, incomeConsultant or accountManager.")
         var responsible: String
@@ -84,8 +84,9 @@ struct AgreementCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            print(try await options.open().addAgreement(
-                clientId: client,
+            let replica = try options.open()
+            print(try await replica.addAgreement(
+                clientId: try await replica.resolveClient(client),
                 Agreement(text: text, responsible: Responsible(code: responsible)!, due: due, behaviour: behaviour)))
         }
     }
@@ -134,14 +135,15 @@ struct SignalCommand: AsyncParsableCommand {
             abstract: "Acknowledge a signal with a short reason (it stays visible, marked); prints the id.",
             discussion: "Signals never block anything. The key is shown under each signal in `journey`.")
         @OptionGroup var options: ReplicaOptions
-        @Option(help: "The client's id.") var client: String
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "The signal's key.") var signal: String
         @Option(help: "Why, in one line.") var reason: String
         @OptionGroup var settings: SignalSettingsOption
 
         func run() async throws {
-            print(try await options.open().acknowledgeSignal(
-                clientId: client, key: signal, reason: reason, settings: try settings.load()))
+            let replica = try options.open()
+            print(try await replica.acknowledgeSignal(
+                clientId: try await replica.resolveClient(client), key: signal, reason: reason, settings: try settings.load()))
         }
     }
 }

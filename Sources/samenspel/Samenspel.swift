@@ -1,8 +1,12 @@
 import ArgumentParser
+import SyncProtocol
 
 /// `samenspel`: the sync server, its administration, and a professional's offline replica.
 @main
 struct Samenspel: AsyncParsableCommand {
+    /// This build's version (`samenspel --version`), with the sync protocol versions it speaks.
+    static let version = "2026.12"
+
     static let configuration = CommandConfiguration(
         commandName: "samenspel",
         abstract: "Offline-first case notes and one client journey for Work and Income professionals.",
@@ -12,6 +16,7 @@ struct Samenspel: AsyncParsableCommand {
             `intervention`), `sync` when online, and read the `journey` — or do all of it in the browser with `app`. `demo` shows all of it.
             Replica commands take --replica DIR or read SAMENSPEL_REPLICA.
             """,
+        version: "samenspel \(Samenspel.version) (sync protocol \(WireCoding.protocolVersion))",
         subcommands: [
             ServeCommand.self, AdminCommand.self, EnrollCommand.self, NoteCommand.self, AssessCommand.self,
             InterventionCommand.self, PlanCommand.self, AgreementCommand.self, SignalCommand.self, ContactCommand.self,

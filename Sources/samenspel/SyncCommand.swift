@@ -30,6 +30,10 @@ struct SyncCommand: AsyncParsableCommand {
             line.finish()
         } catch {
             line.finish()
+            // Reassure before the error: nothing written on this laptop is lost by a failed sync.
+            if let pending = try? await replica.status().pendingChanges, pending > 0 {
+                printError("\(pending) write(s) wait safely on this laptop; they are sent at the next sync")
+            }
             throw error
         }
         var summary = "synced: pushed \(report.pushed)"
