@@ -1,5 +1,6 @@
 public import Casework
 import ChangeLog
+import Foundation
 public import SyncProtocol
 
 /// What an administrator does on the server: teams, professionals, clients and enrollment codes.
@@ -68,9 +69,17 @@ public struct Administration: Sendable {
         return rotated
     }
 
-    /// Creates a team and returns it.
+    /// Creates a team and returns it; `StoreError` `invalidInput` when a team has that name already (case
+    /// and diacritics aside).
     public func createTeam(name: String) async throws -> TeamRecord {
         try checkName(name, field: "team name")
+        // Teams are named in commands (`--team noord`): two of one name could not be told apart.
+        let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        if let existing = try await store.teams().first(where: {
+            $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) == folded
+        }) {
+            throw StoreError(code: "invalidInput", message: "there is a team called \(existing.name) already (\(existing.id))")
+        }
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let team = TeamRecord(id: Identifier.make(wallMillis: now), name: name, createdAt: now)

@@ -23,12 +23,19 @@ struct AdminOptions: ParsableArguments {
     /// The SQLite store of `directory`, which must hold a database unless `creating` or `--create` says
     /// one may be made: a mistyped folder must not silently become a new, empty server.
     func sqliteStore(_ directory: String, creating: Bool = false) throws -> SQLiteSyncStore {
-        guard creating || create || FileManager.default.fileExists(atPath: directory + "/" + SQLiteSyncStore.fileName) else {
-            throw CLIError(
-                "there is no Samenspel database in \(directory) (a typo?): give the server's data folder, or --create "
-                    + "to make a new one there")
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CLIError("--data \(directory) is a file: give the folder that holds the server's database")
         }
-        return try files.sqliteStore(directory)
+        let exists = FileManager.default.fileExists(atPath: directory + "/" + SQLiteSyncStore.fileName)
+        guard exists || creating || create else {
+            throw CLIError(
+                "there is no Samenspel database in \(directory) (a typo?): give the server's data folder (the one "
+                    + "'serve --data' uses); 'admin team create' (or --create) makes a new server there")
+        }
+        let store = try files.sqliteStore(directory)
+        if !exists { printError("created a new Samenspel database in \(directory)") }
+        return store
     }
 
     /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`);
@@ -59,18 +66,25 @@ struct AdminOptions: ParsableArguments {
 }
 
 extension Administration {
-    /// The id of the team `text` names: a name, part of one, or an id (the rules of ``ClientLookup``).
+    /// The id of the team `text` names: a name, its start, or an id (the rules of `ClientLookup`); says on
+    /// standard error which team, unless the text was its id.
     func teamId(_ text: String) async throws -> String {
-        try ClientLookup.resolve(
+        let found = try ClientLookup.find(
             text, among: try await store.teams().map { ClientLookup.Candidate(id: $0.id, name: $0.name) },
             kind: "team", listedBy: "`admin team list` lists them")
+        sayWhatWasFound(found, kind: "team", typed: text)
+        return found.candidate.id
     }
 
-    /// The id of the professional `text` names: a name, part of one, or an id.
-    func professionalId(_ text: String) async throws -> String {
-        try ClientLookup.resolve(
-            text, among: try await store.professionals().map { ClientLookup.Candidate(id: $0.professional.id, name: $0.professional.name) },
+    /// The professional `text` names: a name, its start, or an id; says on standard error whom, unless the
+    /// text was the id.
+    func professional(_ text: String) async throws -> Professional {
+        let professionals = try await store.professionals().map(\.professional)
+        let found = try ClientLookup.find(
+            text, among: professionals.map { ClientLookup.Candidate(id: $0.id, name: $0.name) },
             kind: "professional", listedBy: "`admin professional list` lists them")
+        sayWhatWasFound(found, kind: "professional", typed: text)
+        return professionals.first { $0.id == found.candidate.id }!
     }
 }
 
@@ -251,8 +265,11 @@ struct AdminEnrollCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await admin.options.withAdministration { administration in
+            let professional = try await administration.professional(self.professional)
             let code = try await administration.issueEnrollmentCode(
-                professionalId: try await administration.professionalId(professional), validForMillis: Int64(validHours) * 3_600_000)
+                professionalId: professional.id, validForMillis: Int64(validHours) * 3_600_000)
+            // The code opens this professional's caseload: say whose it is, always.
+            printError("a code for \(professional.name) (\(professional.discipline.rawValue), \(professional.id)), valid \(validHours) h:")
             print(code)
         }
     }

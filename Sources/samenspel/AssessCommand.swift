@@ -18,6 +18,6 @@ struct AssessCommand: AsyncParsableCommand {
     func run() async throws {
         let replica = try options.open()
         print(try await replica.recordAssessment(
-            clientId: try await replica.resolveClient(client), Assessment(determinant: determinant, score: score, behaviour: behaviour)))
+            clientId: try await lookUpClient(client, in: replica), Assessment(determinant: determinant, score: score, behaviour: behaviour)))
     }
 }

@@ -26,7 +26,7 @@ struct ContactCommand: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try options.open()
-        let clientId = try await replica.resolveClient(client)
+        let clientId = try await lookUpClient(client, in: replica)
         for (field, value) in [(ContactField.phone, phone), (.address, address), (.contactMoment, contactMoment)] {
             guard let value else { continue }
             print(try await replica.setContact(clientId: clientId, field, to: value.isEmpty ? nil : value))

@@ -57,15 +57,20 @@ struct AuditCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show audit entries, oldest first.")
         @ParentCommand var admin: AdminCommand
-        @Option(help: "Only entries about this client.") var client: String?
-        @Option(help: "Only entries by this professional.") var professional: String?
+        @Option(help: "Only entries about this client (its id: the server keeps names only in the log).") var client: String?
+        @Option(help: "Only entries by this professional: a name, its start, or an id.") var professional: String?
         @Option(help: "text or json.") var format: JourneyFormat = .text
 
         enum JourneyFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         func run() async throws {
+            if let client, !Identifier.isValid(client.lowercased()) {
+                throw ValidationError("--client takes a client's id ('admin client list' lists them), not '\(client)'")
+            }
             try await admin.options.withAdministration { administration in
-                let entries = try await administration.store.auditEntries(clientId: client, actor: professional)
+                var actor: String?
+                if let professional { actor = try await administration.professional(professional).id }
+                let entries = try await administration.store.auditEntries(clientId: client?.lowercased(), actor: actor)
                 switch format {
                 case .json:
                     let encoder = JSONEncoder()

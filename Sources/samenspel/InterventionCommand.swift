@@ -25,7 +25,7 @@ struct InterventionCommand: AsyncParsableCommand {
                 kind: kind, valence: valence, targets: targets,
                 behaviour: behaviour ?? InterventionCatalogue.kind(kind)?.behaviour,
                 status: planned ? .planned : .active)
-            print(try await replica.startIntervention(clientId: try await replica.resolveClient(client), plan))
+            print(try await replica.startIntervention(clientId: try await lookUpClient(client, in: replica), plan))
         }
     }
 

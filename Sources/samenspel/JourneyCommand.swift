@@ -68,7 +68,7 @@ struct JourneyCommand: AsyncParsableCommand {
         let filter = JourneyFilter(
             disciplines: Set(disciplines), behaviour: behaviour, determinant: determinant, from: from, to: to)
         let replica = try options.open()
-        let journey = try await replica.journey(clientId: try await replica.resolveClient(client), settings: try settings.load())
+        let journey = try await replica.journey(clientId: try await lookUpClient(client, in: replica), settings: try settings.load())
             .filtered(by: filter)
         let language = try Settings.value(lang, "SAMENSPEL_LANG", default: .en)
         let output: String

@@ -20,7 +20,7 @@ struct NoteCommand: AsyncParsableCommand {
         func run() async throws {
             let replica = try options.open()
             print(try await replica.addNote(
-                clientId: try await replica.resolveClient(client),
+                clientId: try await lookUpClient(client, in: replica),
                 NoteContent(text: text, behaviour: behaviour, determinants: determinants, visibility: visibility)))
         }
     }

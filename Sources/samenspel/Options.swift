@@ -57,6 +57,23 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
+/// The id of the client `text` names in `replica` (a name, its start, or an id; see `ClientLookup`). Unless
+/// the text was the full id, says on standard error whom it found, and who else fits: what a short name
+/// means can change when a colleague registers a client with a name like it.
+func lookUpClient(_ text: String, in replica: Replica) async throws -> String {
+    let found = try await replica.findClient(text)
+    sayWhatWasFound(found, kind: "client", typed: text)
+    return found.candidate.id
+}
+
+/// Says on standard error which candidate a name found, unless it was a full id.
+func sayWhatWasFound(_ found: ClientLookup.Found, kind: String, typed: String) {
+    guard !found.byFullId else { return }
+    let also = found.alsoFitting.isEmpty ? ""
+        : "; also fitting '\(typed)': " + found.alsoFitting.map { $0.name ?? $0.id }.joined(separator: ", ")
+    printError("\(kind): \(found.candidate.name ?? "") (\(found.candidate.id))\(also)")
+}
+
 /// Writes a line to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

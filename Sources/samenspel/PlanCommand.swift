@@ -24,7 +24,7 @@ struct PlanCommand: AsyncParsableCommand {
             var owner = self.owner
             if owner == nil { owner = try await replica.identity().professional.discipline }
             print(try await replica.addGoal(
-                clientId: try await replica.resolveClient(client),
+                clientId: try await lookUpClient(client, in: replica),
                 SubGoal(title: title, behaviour: behaviour, targets: targets, owner: owner!, due: due)))
         }
     }
@@ -86,7 +86,7 @@ struct AgreementCommand: AsyncParsableCommand {
         func run() async throws {
             let replica = try options.open()
             print(try await replica.addAgreement(
-                clientId: try await replica.resolveClient(client),
+                clientId: try await lookUpClient(client, in: replica),
                 Agreement(text: text, responsible: Responsible(code: responsible)!, due: due, behaviour: behaviour)))
         }
     }
@@ -143,7 +143,7 @@ struct SignalCommand: AsyncParsableCommand {
         func run() async throws {
             let replica = try options.open()
             print(try await replica.acknowledgeSignal(
-                clientId: try await replica.resolveClient(client), key: signal, reason: reason, settings: try settings.load()))
+                clientId: try await lookUpClient(client, in: replica), key: signal, reason: reason, settings: try settings.load()))
         }
     }
 }

@@ -13,8 +13,9 @@ enum Settings {
     static func value<T: ExpressibleByArgument>(_ flag: T?, _ name: String) throws -> T? {
         if let flag { return flag }
         guard let text = ProcessInfo.processInfo.environment[name], !text.isEmpty else { return nil }
-        guard let value = T(argument: text) else {
-            throw CLIError("the environment variable \(name) has a value that is not valid: \(text)")
+        guard let value = T(argument: text) ?? T(argument: text.lowercased()) else {
+            let allowed = T.allValueStrings.isEmpty ? "" : " (one of: \(T.allValueStrings.joined(separator: ", ")))"
+            throw CLIError("the environment variable \(name) has a value that is not valid: \(text)\(allowed)")
         }
         return value
     }

@@ -8,7 +8,8 @@ struct SyncCommand: AsyncParsableCommand {
         abstract: "Push your pending writes and pull what colleagues wrote.",
         discussion: """
             Exits 0 when everything was pushed and the replica is caught up. When the server cannot be \
-            reached it exits 1 with one line on stderr and changes nothing. When the server refused writes \
+            reached it exits 1, says on stderr how many writes wait safely on the laptop and why the server \
+            could not be reached, and changes nothing. When the server refused writes \
             it exits 3; they are kept in the rejected list (see `status`). On a terminal a long sync shows its \
             progress (pages, changes, rate) on one line; in a script it prints only the summary.
             """)

@@ -45,8 +45,12 @@ import Testing
         for team in ["Werk en Inkomen Noord", "Werk en Inkomen Zuid"] {
             try Samenspel.output(["admin", "--data", "srv", "team", "create", "--name", team], in: dir)
         }
+        let enroll = try Samenspel.run(["admin", "--data", "srv", "enroll", "--professional", "nobody"], in: dir)
+        #expect(enroll.status != 0 && enroll.err.contains("no professional's name"), "\(enroll.err)")
         let ambiguous = try Samenspel.run(["admin", "--data", "srv", "client", "create", "--name", "Jaap", "--team", "werk"], in: dir)
-        #expect(ambiguous.status != 0 && ambiguous.err.contains("matches 2 teams"), "\(ambiguous.err)")
+        #expect(ambiguous.status != 0 && ambiguous.err.contains("fits 2 teams"), "\(ambiguous.err)")
+        let twice = try Samenspel.run(["admin", "--data", "srv", "team", "create", "--name", "werk en inkomen noord"], in: dir)
+        #expect(twice.status != 0 && twice.err.contains("there is a team called Werk en Inkomen Noord already"), "\(twice.err)")
         try Samenspel.output(["admin", "--data", "srv", "client", "create", "--name", "Jaap de Vries", "--team", "noord"], in: dir)
         try Samenspel.output(["admin", "--data", "srv", "client", "create", "--name", "Zoë Bakker", "--team", "Noord"], in: dir)
         try Samenspel.output(
@@ -60,7 +64,8 @@ import Testing
         try Samenspel.output(["sync", "--replica", "laptop"], in: dir)
         Samenspel.killNine(server)
         for (client, text) in [("jaap", "Huisbezoek"), ("zoe", "Belafspraak")] {
-            try Samenspel.output(["note", "add", "--replica", "laptop", "--client", client, "--text", text], in: dir)
+            let note = try Samenspel.run(["note", "add", "--replica", "laptop", "--client", client, "--text", text], in: dir)
+            #expect(note.status == 0 && note.err.contains("client: "), "says whom it found: \(note.err)")
         }
         let journey = try Samenspel.output(["journey", "--replica", "laptop", "--client", "Jaap de Vries"], in: dir)
         #expect(journey.contains("Jaap de Vries") && journey.contains("Huisbezoek") && !journey.contains("Belafspraak"))

@@ -282,7 +282,7 @@ import Glibc
         let folder = try TemporaryDirectory("jsonlog")
         defer { folder.remove() }
         let storage = try await Storage.make("sqlite", folder)
-        _ = try storage.admin(["team", "create", "--name", "Noord"])
+        _ = try storage.admin(["team", "create", "--name", "Oost"])
         var office = try await Office.open(storage)
         Samenspel.terminate(office.server)
         try await office.restart(["--data", "srv", "--log-format", "json"], log: "server.log")

@@ -18,9 +18,28 @@ import Testing
         #expect(try ClientLookup.resolve(typed, among: Self.all) == expected)
     }
 
-    @Test func aWholeNameWins_overTheStartOfAnother() throws {
+    @Test func aWholeNameWins_overTheStartOfAnother_andSaysWhoElseFits() throws {
         let jaapAlone = ClientLookup.Candidate(id: "0193d000-0000-7000-8000-000000000005", name: "Jaap")
-        #expect(try ClientLookup.resolve("jaap", among: Self.all + [jaapAlone]) == jaapAlone.id)
+        let found = try ClientLookup.find("jaap", among: Self.all + [jaapAlone])
+        #expect(found.candidate == jaapAlone && !found.byFullId)
+        #expect(found.alsoFitting == [Self.jaap, Self.jaapie])
+        #expect(try ClientLookup.find(Self.jaap.id, among: Self.all).byFullId)
+    }
+
+    @Test func theNameAsTyped_winsOverTheSameNameWithoutDiacritics() throws {
+        let zoeWithout = ClientLookup.Candidate(id: "0193e000-0000-7000-8000-000000000006", name: "Zoe Bakker")
+        #expect(try ClientLookup.resolve("Zoë Bakker", among: Self.all + [zoeWithout]) == Self.zoe.id)
+        #expect(try ClientLookup.resolve("zoe bakker", among: Self.all + [zoeWithout]) == zoeWithout.id)
+    }
+
+    @Test func wordsAreFound_fromAnyWordOn_acrossHyphens() throws {
+        let anneMarie = ClientLookup.Candidate(id: "0193f000-0000-7000-8000-000000000007", name: "Anne-Marie van Dam")
+        let clients = Self.all + [anneMarie]
+        #expect(try ClientLookup.resolve("de vries", among: clients) == Self.jaap.id)
+        #expect(try ClientLookup.resolve("jaap de v", among: clients) == Self.jaap.id)
+        #expect(try ClientLookup.resolve("marie", among: clients) == anneMarie.id)
+        #expect(try ClientLookup.resolve("van dam", among: clients) == anneMarie.id)
+        #expect(throws: ReplicaError.self) { try ClientLookup.resolve("vries de", among: clients) }
     }
 
     @Test func severalMatches_areListed_andNothingIsGuessed() {
@@ -29,7 +48,8 @@ import Testing
             Issue.record("an ambiguous name was resolved")
         } catch let error as ReplicaError {
             #expect(error.code == ReplicaError.ambiguousClient)
-            #expect(error.message.contains("Jaap de Vries") && error.message.contains("Jaapie Jansen"))
+            #expect(error.message.contains("fits 2 clients"))
+            #expect(error.message.contains("\n  Jaap de Vries  ") && error.message.contains("\n  Jaapie Jansen  "), "one per line, by name")
         } catch {
             Issue.record("unexpected \(error)")
         }
