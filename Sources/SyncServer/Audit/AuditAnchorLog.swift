@@ -69,13 +69,13 @@ public struct AuditAnchorLog: Sendable {
 
     /// Appends an anchor of the log's head, written at `at`.
     public func append(_ anchor: AuditAnchor, at: Int64, key: AuditKey?) throws {
-        try append(kind: "anchor", fields: [:], anchor: anchor, at: at, key: key)
+        try append(anchor, restored: false, at: at, key: key)
     }
 
     /// Records that the database was restored from a backup at `at`; `head` is the restored log's last entry
     /// (the restore's own), which the log must hold from now on.
     public func appendRestore(head: AuditAnchor, at: Int64, key: AuditKey?) throws {
-        try append(kind: "restore", fields: ["restored": "true"], anchor: head, at: at, key: key)
+        try append(head, restored: true, at: at, key: key)
     }
 
     /// Reads the file; empty contents when it does not exist.
@@ -123,8 +123,8 @@ public struct AuditAnchorLog: Sendable {
         let at: Int64
         let anchor: AuditAnchor
         let restored: Bool
-        let mac: String?
-        let generation: Int?
+        var mac: String?
+        var generation: Int?
 
         init(at: Int64, anchor: AuditAnchor, restored: Bool, mac: String?, generation: Int?) {
             self.at = at
@@ -158,7 +158,7 @@ public struct AuditAnchorLog: Sendable {
         }
     }
 
-    private func append(kind: String, fields: [String: String], anchor: AuditAnchor, at: Int64, key: AuditKey?) throws {
+    private func append(_ anchor: AuditAnchor, restored: Bool, at: Int64, key: AuditKey?) throws {
         try PrivateFile.withLock(path) {
             // Chained to the last line that verifies (a line someone appended without the key is not in the
             // chain); never under an older generation than a line before (another process rotated the key).
@@ -166,9 +166,10 @@ public struct AuditAnchorLog: Sendable {
             if let key, key.generation < contents.newestGeneration {
                 throw AuditChain.staleKey(log: contents.newestGeneration, key: key.generation)
             }
-            var line = Line(at: at, anchor: anchor, restored: kind == "restore", mac: nil, generation: nil)
-            if let key, let mac = key.authenticate(line.signedText(after: contents.lastMac)) {
-                line = Line(at: at, anchor: anchor, restored: line.restored, mac: mac, generation: key.generation)
+            var line = Line(at: at, anchor: anchor, restored: restored, mac: nil, generation: nil)
+            if let key {
+                line.mac = key.authenticate(line.signedText(after: contents.lastMac))
+                line.generation = key.generation
             }
             // After a line a crash cut off, start on a line of its own.
             let text = (contents.endsWithNewline ? "" : "\n") + line.json

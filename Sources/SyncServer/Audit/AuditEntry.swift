@@ -91,23 +91,20 @@ public enum AuditChain {
     /// generation. When the key is newer than the log (after a rotation, or the restore of a log from before
     /// one), the first entry of the new generation must follow the record of its rotation: that is `entry`
     /// itself when it is the record (then chained under the log's generation still), else a record is
-    /// written before it unless the log has one (`recorded(generation)`, asked only then). Throws `StoreError` `auditKeyStale` when the log is chained under a newer
+    /// written before it unless the log has one (`recorded`: see ``generationToRecord(after:key:)``). Throws `StoreError` `auditKeyStale` when the log is chained under a newer
     /// generation than `key` has (another process rotated the key, and this one was not given the file).
-    static func chain(
-        _ entry: AuditEntry, previous: String, seq: Int64, key: AuditKey?, recorded: (Int) throws -> Bool
-    ) throws -> [AuditEntry] {
+    static func chain(_ entry: AuditEntry, previous: String, seq: Int64, key: AuditKey?, recorded: Bool) throws -> [AuditEntry] {
         let logGeneration = generation(of: previous) ?? 0
         let keyGeneration = key?.generation ?? 0
         guard keyGeneration >= logGeneration else { throw staleKey(log: logGeneration, key: keyGeneration) }
-        // A plain log may pass to generation 1 without a record; any later generation needs one.
         let recordGeneration = max(logGeneration, 1)
-        guard let key, keyGeneration > recordGeneration else {
+        guard let key, generationToRecord(after: previous, key: key) != nil else {
             return [try sealed(entry, seq: seq, previous: previous, key: key, generation: keyGeneration)]
         }
         if entry.action == rotationAction, entry.details["generation"] == String(keyGeneration) {
             return [try sealed(entry, seq: seq, previous: previous, key: key, generation: recordGeneration)]
         }
-        if try recorded(keyGeneration) {
+        if recorded {
             return [try sealed(entry, seq: seq, previous: previous, key: key, generation: keyGeneration)]
         }
         let record = try sealed(
@@ -116,6 +113,14 @@ public enum AuditChain {
                 details: ["generation": String(keyGeneration), "recordedBy": "firstEntryOfTheGeneration"]),
             seq: seq, previous: previous, key: key, generation: recordGeneration)
         return [record, try sealed(entry, seq: seq + 1, previous: record.hash!, key: key, generation: keyGeneration)]
+    }
+
+    /// The key's generation when it is newer than the log after `previous` and needs the record of its
+    /// rotation before its first entry (a plain log may pass to generation 1 without one); `nil` otherwise.
+    /// A store asks whether the log has that record (``rotationRecordedPattern(_:)``) only then.
+    static func generationToRecord(after previous: String, key: AuditKey?) -> Int? {
+        guard let keyGeneration = key?.generation, keyGeneration > max(generation(of: previous) ?? 0, 1) else { return nil }
+        return keyGeneration
     }
 
     /// `entry` at `seq` after `previous`, hashed under `generation` of `key` (0: plain SHA-256).

@@ -61,11 +61,9 @@ extension PostgresSyncStore {
         ).decode((Int64, String).self).first(where: { _ in true })
         let previous = last?.1 ?? AuditChain.genesis
         let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
-        // Whether the log records a rotation to the key's generation (asked only when the key is newer than
-        // the log); the chain is planned without awaiting, so ask first when it may be needed.
         var recorded = false
-        if let key, key.generation > max(AuditChain.generation(of: previous) ?? 0, 1) {
-            let pattern = AuditChain.rotationRecordedPattern(key.generation)
+        if let generation = AuditChain.generationToRecord(after: previous, key: key) {
+            let pattern = AuditChain.rotationRecordedPattern(generation)
             recorded = try await connection.query(
                 "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = \(AuditChain.rotationAction) AND details LIKE \(pattern))",
                 logger: logger
@@ -73,7 +71,7 @@ extension PostgresSyncStore {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for entry in try AuditChain.chain(entry, previous: previous, seq: (last?.0 ?? 0) + 1, key: key, recorded: { _ in recorded }) {
+        for entry in try AuditChain.chain(entry, previous: previous, seq: (last?.0 ?? 0) + 1, key: key, recorded: recorded) {
             let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
             try await connection.query(
                 """

@@ -82,17 +82,17 @@ extension SQLiteSyncStore {
     /// Appends an audit entry inside the caller's transaction, chained to the last one (with the record of
     /// a key rotation before it, when it is the first of a new generation: ``AuditChain/chain(_:previous:seq:key:)``).
     static func append(_ entry: AuditEntry, keys: AuditKeySource, db: Database) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            ?? AuditChain.genesis
         // The next position after the last entry there is (not after the highest ever used): positions are
         // consecutive, and a verify sees entries cut off the end and written after again as a gap.
-        let next = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0) + 1
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        let previous: String = last?["hash"] ?? AuditChain.genesis
+        let next = (last?["seq"] as Int64? ?? 0) + 1
         let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
-        let recorded = { (generation: Int) throws -> Bool in
+        let recorded = try AuditChain.generationToRecord(after: previous, key: key).map { generation in
             try Bool.fetchOne(
                 db, sql: "SELECT EXISTS (SELECT 1 FROM audit_log WHERE action = ? AND details LIKE ?)",
                 arguments: [AuditChain.rotationAction, AuditChain.rotationRecordedPattern(generation)]) ?? false
-        }
+        } ?? false
         for entry in try AuditChain.chain(entry, previous: previous, seq: next, key: key, recorded: recorded) {
             try db.execute(
                 sql: """
@@ -108,8 +108,7 @@ extension SQLiteSyncStore {
     }
 
     public func checkAuditKey() async throws {
-        let previous = try await read { db in try String.fetchOne(db, sql: "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1") }
-        try AuditChain.checkKey(auditKeys, log: previous)
+        try AuditChain.checkKey(auditKeys, log: try await auditHead()?.hash)
     }
 
     public func auditHead() async throws -> AuditAnchor? {
