@@ -12,6 +12,13 @@ import SyncProtocol
 @testable import SyncServer
 import Testing
 
+/// A logger that says nothing below critical, for servers and stores the tests start.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
 /// The audit log proves itself beyond its chain: key rotations that keep old entries verifiable and cannot
 /// be undone with an old key, and anchors outside the database that show a cut-off or rewritten tail.
 @Suite struct AuditProofTests {
@@ -37,10 +44,8 @@ import Testing
         case .sqlite:
             return try await body(try SQLiteSyncStore(directory: fixture.folder.path, auditKeyPath: keyPath))
         case .postgres:
-            var logger = Logger(label: "test.postgres")
-            logger.logLevel = .critical
             return try await PostgresSyncStore.withStore(
-                url: fixture.database!.url, logger: logger, auditKey: try AuditKey.load(path: keyPath), body)
+                url: fixture.database!.url, logger: quietLogger(), auditKey: try AuditKey.load(path: keyPath), body)
         }
     }
 
@@ -76,8 +81,7 @@ import Testing
                 let verification = try await stale.verifyAudit()
                 #expect(verification.needsKey && verification.missingGeneration == 2 && !verification.isIntact)
                 // Over HTTP, such an instance answers 503 (retry, perhaps elsewhere) and stores nothing.
-                var logger = Logger(label: "test")
-                logger.logLevel = .critical
+                let logger = quietLogger()
                 let app = try await SyncServer.makeApplication(store: stale, configuration: ServerConfiguration(), logger: logger)
                 try await app.test(.router) { client in
                     let response = try await client.execute(
@@ -110,8 +114,7 @@ import Testing
             let revoked = try await api.enroll(fixture.sanne)
             try await fixture.admin.revokeDevice(revoked.deviceId)
             let before = try await fixture.store.auditEntries(clientId: nil, actor: nil).count
-            var logger = Logger(label: "test")
-            logger.logLevel = .critical
+            let logger = quietLogger()
             let app = try await SyncServer.makeApplication(
                 store: fixture.store,
                 configuration: ServerConfiguration(port: 0, deviceRequestsPerSecond: 1000, deviceRequestBurst: 1000),
@@ -163,8 +166,7 @@ import Testing
         var configuration = ServerConfiguration(port: 0)
         configuration.auditAnchors = anchors
         configuration.auditAnchorIntervalSeconds = 1
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let logger = quietLogger()
         _ = try await admin.createTeam(name: "Noord")
         let server = try await RunningServer.start(store: store, configuration: configuration, logger: logger)
         try await eventually { try anchors.read(key: store.auditKey).anchors.map(\.seq) == [1] }
@@ -203,12 +205,6 @@ import Testing
 
 /// What an independent review found could hide a cut-off log or break it, each with its fix.
 @Suite struct AuditProofAbuseTests {
-    static func quietLogger() -> Logger {
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        return logger
-    }
-
     @Test func anchorLines_cannotBeReplayed_forgedWithAnOldKey_orLeftOut_butACrashCutLineIsHarmless() async throws {
         let folder = try TemporaryDirectory("anchors")
         defer { folder.remove() }
@@ -315,7 +311,7 @@ import Testing
             let code = try await fixture.admin.issueEnrollmentCode(professionalId: fixture.ahmed.id)
             try await AuditProofTests.withStore(fixture, keyPath: oldKeyCopy) { stale in
                 await #expect(throws: StoreError.self) { try await Administration(store: stale).revokeDevice(laptop.deviceId) }
-                let app = try await SyncServer.makeApplication(store: stale, configuration: ServerConfiguration(), logger: Self.quietLogger())
+                let app = try await SyncServer.makeApplication(store: stale, configuration: ServerConfiguration(), logger: quietLogger())
                 try await app.test(.router) { client in
                     let response = try await client.execute(
                         uri: "/v1/enroll", method: .post, headers: [.contentType: "application/json"],
