@@ -159,16 +159,16 @@ extension Responsible {
 }
 
 extension ContactField {
-    /// English label: `phone`, `address`, `preferred contact moment`.
+    /// English label: `phone number`, `address`, `preferred contact moment`.
     public var label: String { label(in: .en) }
 
-    /// Label in a language (Dutch: telefoon, adres, voorkeursmoment voor contact).
+    /// Label in a language (Dutch: telefoonnummer, adres, voorkeursmoment voor contact; each takes 'het').
     public func label(in language: Language) -> String {
         switch (self, language) {
-        case (.phone, .en): "phone"
+        case (.phone, .en): "phone number"
         case (.address, .en): "address"
         case (.contactMoment, .en): "preferred contact moment"
-        case (.phone, .nl): "telefoon"
+        case (.phone, .nl): "telefoonnummer"
         case (.address, .nl): "adres"
         case (.contactMoment, .nl): "voorkeursmoment voor contact"
         }

@@ -159,11 +159,10 @@ extension FieldApp {
         }
         var due: CalendarDate?
         if let given = form["due"] {
-            due = Self.parseDate(given)
-            if due == nil {
-                errors.add(
-                    "due", nl: "Geef de datum als dag-maand-jaar, bijvoorbeeld 31-12-2026.",
-                    en: "Give the date as day-month-year, for example 31-12-2026.")
+            do {
+                due = try CalendarDate.parse(typed: given)
+            } catch {
+                errors.add("due", nl: error.message(in: .nl), en: error.message(in: .en))
             }
         }
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
@@ -177,18 +176,6 @@ extension FieldApp {
             return saved
         }
         return try await agreementForm(request, context: context, client: client, form: form, errors: errors)
-    }
-
-    /// `31-12-2026` (Dutch order, also with one-digit day or month) or `2026-12-31`; a real date only.
-    static func parseDate(_ text: String) -> CalendarDate? {
-        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && Int($0) != nil }) else {
-            return nil
-        }
-        func pad(_ part: String) -> String { part.count == 1 ? "0" + part : part }
-        if parts[0].count == 4 { return CalendarDate("\(parts[0])-\(pad(parts[1]))-\(pad(parts[2]))") }
-        guard parts[2].count == 4 else { return nil }
-        return CalendarDate("\(parts[2])-\(pad(parts[1]))-\(pad(parts[0]))")
     }
 
     func setAgreementStatus(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {

@@ -165,8 +165,8 @@ public struct ViewText: Sendable {
             return ((nl ? "verplaatste de klant naar team " : "moved the client to team ") + (entry.teamId ?? "?"), nil)
         case "client.setContact":
             let field = entry.field?.label(in: language) ?? "?"
-            if entry.cleared == true { return (nl ? "wiste \(field)" : "cleared the \(field)", nil) }
-            return (nl ? "zette \(field) op \(entry.value ?? "")" : "set the \(field) to \(entry.value ?? "")", nil)
+            if entry.cleared == true { return (nl ? "wiste het \(field)" : "cleared the \(field)", nil) }
+            return (nl ? "wijzigde het \(field) in \(entry.value ?? "")" : "set the \(field) to \(entry.value ?? "")", nil)
         case "note.add":
             return ((nl ? "schreef een notitie" : "wrote a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
         case "note.revise":

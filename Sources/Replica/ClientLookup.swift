@@ -30,6 +30,9 @@ public enum ClientLookup {
         public let candidate: Candidate
         /// Whether the text was the candidate's full id (nothing to confirm).
         public let byFullId: Bool
+        /// Whether the text was the full id or the whole name (case and diacritics aside), not just a start:
+        /// what an action that cannot be undone asks for.
+        public let isExact: Bool
         /// Other candidates the text fits by a weaker rule (at most ten), by name.
         public let alsoFitting: [Candidate]
     }
@@ -65,7 +68,7 @@ public enum ClientLookup {
         let unknown = kind == "client" ? ReplicaError.unknownClient : "notFound"
         let ambiguous = kind == "client" ? ReplicaError.ambiguousClient : "ambiguous"
         if Identifier.isValid(typed.lowercased()), let match = candidates.first(where: { $0.id == typed.lowercased() }) {
-            return Found(candidate: match, byFullId: true, alsoFitting: [])
+            return Found(candidate: match, byFullId: true, isExact: true, alsoFitting: [])
         }
         let wanted = words(typed, foldingDiacritics: true)
         guard !wanted.isEmpty else {
@@ -84,7 +87,8 @@ public enum ClientLookup {
                 let others = rules[(index + 1)...].flatMap { weaker in candidates.filter(weaker) }
                 var seen: Set<String> = [matches[0].id]
                 let alsoFitting = others.filter { seen.insert($0.id).inserted }.sorted(by: byName)
-                return Found(candidate: matches[0], byFullId: false, alsoFitting: Array(alsoFitting.prefix(10)))
+                return Found(
+                    candidate: matches[0], byFullId: false, isExact: index <= 1, alsoFitting: Array(alsoFitting.prefix(10)))
             }
             if matches.count > 1 {
                 let listed = matches.prefix(10).map { "\n  \($0.name ?? "(no name yet)")  \($0.id)" }.joined()

@@ -76,6 +76,23 @@ extension Administration {
         return found.candidate.id
     }
 
+    /// The client `text` names: a name (as registered), its start, or an id; says on standard error which,
+    /// unless the text was the id. `exact`: only the full id or the whole name will do (for what cannot be
+    /// undone). Erased clients have no name left, only their id.
+    func client(_ text: String, exact: Bool = false) async throws -> ClientRecord {
+        let clients = try await store.clients()
+        let found = try ClientLookup.find(
+            text, among: clients.map { ClientLookup.Candidate(id: $0.id, name: $0.name) },
+            kind: "client", listedBy: "`admin client list` lists them")
+        guard !exact || found.isExact else {
+            throw CLIError(
+                "'\(text)' is only the start of \(found.candidate.name ?? found.candidate.id)'s name: give the whole "
+                    + "name or the id (\(found.candidate.id)) for this, it cannot be undone")
+        }
+        sayWhatWasFound(found, kind: "client", typed: text)
+        return clients.first { $0.id == found.candidate.id }!
+    }
+
     /// The professional `text` names: a name, its start, or an id; says on standard error whom, unless the
     /// text was the id.
     func professional(_ text: String) async throws -> Professional {
@@ -120,12 +137,13 @@ struct TeamCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List teams: id and name.")
         @ParentCommand var admin: AdminCommand
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                for team in try await administration.store.teams() {
-                    print("\(team.id)\t\(team.name)")
-                }
+                var list = ListOutput([("id", "id"), ("name", "name")])
+                for team in try await administration.store.teams() { list.add([.text(team.id), .text(team.name)]) }
+                try list.print(output.format)
             }
         }
     }
@@ -154,17 +172,22 @@ struct ProfessionalCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List professionals: id, discipline, name, teams.")
+        static let configuration = CommandConfiguration(abstract: "List professionals: id, name, discipline, teams.")
         @ParentCommand var admin: AdminCommand
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
+                let teams = Dictionary(uniqueKeysWithValues: try await administration.store.teams().map { ($0.id, $0.name) })
+                var list = ListOutput([("id", "id"), ("name", "name"), ("discipline", "discipline"), ("teams", "teams")])
                 for record in try await administration.store.professionals() {
                     let professional = record.professional
-                    print(
-                        "\(professional.id)\t\(professional.discipline.rawValue)\t\(professional.name)\t"
-                            + record.teamIds.joined(separator: ","))
+                    list.add([
+                        .text(professional.id), .text(professional.name), .text(professional.discipline.rawValue),
+                        .list(record.teamIds.map { output.format == .json ? $0 : teams[$0] ?? $0 }),
+                    ])
                 }
+                try list.print(output.format)
             }
         }
     }
@@ -196,12 +219,13 @@ struct ClientCommand: AsyncParsableCommand {
                 team's professionals have it removed from their laptops (after their pending writes were sent).
                 """)
         @ParentCommand var admin: AdminCommand
-        @Argument(help: "The client's id.") var clientId: String
+        @Argument(help: "The client: a name (or part of it) or id.") var client: String
         @Option(help: "The new team: its name (or part of it) or id.") var team: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                try await administration.moveClient(clientId, toTeam: try await administration.teamId(team))
+                let client = try await administration.client(client)
+                try await administration.moveClient(client.id, toTeam: try await administration.teamId(team))
             }
         }
     }
@@ -220,12 +244,13 @@ struct ClientCommand: AsyncParsableCommand {
                 the client's name).
                 """)
         @ParentCommand var admin: AdminCommand
-        @Argument(help: "The client's id.") var clientId: String
+        @Argument(help: "The client: the whole name or the id (not a part: erasure cannot be undone).") var client: String
         @Option(help: "Why (e.g. the request's reference); one line, no personal data.") var reason: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                print(try await administration.eraseClient(clientId, reason: reason))
+                let client = try await administration.client(client, exact: true)
+                print(try await administration.eraseClient(client.id, reason: reason))
             }
             if case .postgres = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres) {
                 printError(
@@ -236,14 +261,26 @@ struct ClientCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List clients: id and team, and 'erased' for erased ones.")
+        static let configuration = CommandConfiguration(
+            abstract: "List clients: id, name, team, registered, and when erased (an erased client keeps only its id).")
         @ParentCommand var admin: AdminCommand
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
+                let teams = Dictionary(uniqueKeysWithValues: try await administration.store.teams().map { ($0.id, $0.name) })
+                var list = ListOutput([
+                    ("id", "id"), ("name", "name"), ("team", output.format == .json ? "teamId" : "team"),
+                    ("registered", "registeredAt"), ("erased", "erasedAt"),
+                ])
                 for client in try await administration.store.clients() {
-                    print("\(client.id)\t\(client.teamId)" + (client.erasedAt == nil ? "" : "\terased"))
+                    list.add([
+                        .text(client.id), client.name.map(ListValue.text) ?? .none,
+                        .text(output.format == .json ? client.teamId : teams[client.teamId] ?? client.teamId),
+                        .time(client.createdAt), client.erasedAt.map(ListValue.time) ?? .none,
+                    ])
                 }
+                try list.print(output.format)
             }
         }
     }

@@ -11,20 +11,24 @@ struct DeviceCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List devices: id, professional, enrolled, last seen, revoked.")
+            abstract: "List devices: id, professional, device name, enrolled, last seen, revoked.")
         @ParentCommand var admin: AdminCommand
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
+                var list = ListOutput([
+                    ("id", "id"), ("professional", "professional"), ("professional id", "professionalId"),
+                    ("device", "name"), ("enrolled", "enrolledAt"), ("last seen", "lastSeenAt"), ("revoked", "revokedAt"),
+                ])
                 for device in try await administration.store.devices() {
-                    let columns = [
-                        device.id, device.professional.id, device.professional.name, device.name ?? "",
-                        CalendarTime.iso8601(millis: device.enrolledAt),
-                        device.lastSeenAt.map { CalendarTime.iso8601(millis: $0) } ?? "never",
-                        device.revokedAt.map { "revoked " + CalendarTime.iso8601(millis: $0) } ?? "active",
-                    ]
-                    print(columns.joined(separator: "\t"))
+                    list.add([
+                        .text(device.id), .text(device.professional.name), .text(device.professional.id),
+                        device.name.map(ListValue.text) ?? .none, .time(device.enrolledAt),
+                        device.lastSeenAt.map(ListValue.time) ?? .none, device.revokedAt.map(ListValue.time) ?? .none,
+                    ])
                 }
+                try list.print(output.format)
             }
         }
     }
@@ -57,33 +61,42 @@ struct AuditCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show audit entries, oldest first.")
         @ParentCommand var admin: AdminCommand
-        @Option(help: "Only entries about this client (its id: the server keeps names only in the log).") var client: String?
+        @Option(
+            help: "Only entries about this client: a name (or part of it) or an id; an erased client by its id.")
+        var client: String?
         @Option(help: "Only entries by this professional: a name, its start, or an id.") var professional: String?
-        @Option(help: "text or json.") var format: JourneyFormat = .text
-
-        enum JourneyFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
-            if let client, !Identifier.isValid(client.lowercased()) {
-                throw ValidationError("--client takes a client's id ('admin client list' lists them), not '\(client)'")
-            }
             try await admin.options.withAdministration { administration in
                 var actor: String?
                 if let professional { actor = try await administration.professional(professional).id }
-                let entries = try await administration.store.auditEntries(clientId: client?.lowercased(), actor: actor)
-                switch format {
+                var clientId: String?
+                if let client {
+                    // An id the directory no longer knows may still be in the log (a restore, a compaction).
+                    let id = client.trimmingCharacters(in: .whitespaces).lowercased()
+                    clientId = Identifier.isValid(id) ? id : try await administration.client(client).id
+                }
+                let entries = try await administration.store.auditEntries(clientId: clientId, actor: actor)
+                switch output.format {
                 case .json:
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
                 case .text:
+                    var list = ListOutput([
+                        ("seq", ""), ("at", ""), ("action", ""), ("result", ""), ("actor", ""), ("device", ""),
+                        ("origin", ""), ("clients", ""), ("details", ""),
+                    ])
                     for entry in entries {
                         let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                        print(
-                            [String(entry.seq ?? 0), CalendarTime.iso8601(millis: entry.at), entry.action, entry.result,
-                             entry.actor, entry.deviceId ?? "-", entry.clientIds.joined(separator: ","), details,
-                             entry.origin ?? "-"].joined(separator: "\t"))
+                        list.add([
+                            .number(entry.seq ?? 0), .time(entry.at), .text(entry.action), .text(entry.result),
+                            .text(entry.actor), entry.deviceId.map(ListValue.text) ?? .none,
+                            entry.origin.map(ListValue.text) ?? .none, .list(entry.clientIds), .text(details),
+                        ])
                     }
+                    try list.print(.text)
                 }
             }
         }

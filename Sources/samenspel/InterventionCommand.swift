@@ -12,19 +12,30 @@ struct InterventionCommand: AsyncParsableCommand {
         @OptionGroup var options: ReplicaOptions
         @Option(help: "The client: a name, part of one, or an id.") var client: String
         @Option(help: "The kind: a catalogue code (see `intervention kinds`) or your own code.") var kind: String
-        @Option(help: "How it works on the client.") var valence: Valence
-        @Option(name: .customLong("target"), help: "A determinant it targets (repeatable, at least one).")
-        var targets: [Determinant]
+        @Option(help: "How it works on the client (default: the catalogue's, if the kind is known).")
+        var valence: Valence?
+        @Option(name: .customLong("target"), help: "A determinant it targets (repeatable; default: the catalogue's).")
+        var targets: [Determinant] = []
         @Option(help: "The core behaviour it serves (default: the catalogue's, if the kind is known).")
         var behaviour: CoreBehaviour?
         @Flag(help: "Record it as planned instead of active.") var planned = false
 
+        func validate() throws {
+            guard InterventionCatalogue.kind(kind) == nil else { return }
+            // Only the catalogue knows a kind's usual valence and targets; an own code must say them.
+            if valence == nil || targets.isEmpty {
+                throw ValidationError(
+                    "'\(kind)' is not in the catalogue (`samenspel intervention kinds` lists it): give --valence and "
+                        + "at least one --target for your own kind")
+            }
+        }
+
         func run() async throws {
             let replica = try options.open()
+            let known = InterventionCatalogue.kind(kind)
             let plan = InterventionPlan(
-                kind: kind, valence: valence, targets: targets,
-                behaviour: behaviour ?? InterventionCatalogue.kind(kind)?.behaviour,
-                status: planned ? .planned : .active)
+                kind: kind, valence: valence ?? known!.valence, targets: targets.isEmpty ? known!.targets : targets,
+                behaviour: behaviour ?? known?.behaviour, status: planned ? .planned : .active)
             print(try await replica.startIntervention(clientId: try await lookUpClient(client, in: replica), plan))
         }
     }
@@ -60,14 +71,22 @@ struct InterventionCommand: AsyncParsableCommand {
     }
 
     struct Kinds: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the catalogue of intervention kinds.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the catalogue of intervention kinds, with the valence, behaviour and targets they get by default.")
+        @OptionGroup var output: ListFormatOptions
 
         func run() async throws {
+            var list = ListOutput([
+                ("kind", "code"), ("valence", "valence"), ("behaviour", "behaviour"), ("targets", "targets"),
+                ("name", "label"),
+            ])
             for kind in InterventionCatalogue.kinds {
-                print(
-                    "\(kind.code)\t\(kind.valence.rawValue)\t\(kind.behaviour.rawValue)\t"
-                        + kind.targets.map(\.rawValue).joined(separator: ","))
+                list.add([
+                    .text(kind.code), .text(kind.valence.rawValue), .text(kind.behaviour.rawValue),
+                    .list(kind.targets.map(\.rawValue)), .text(kind.dutchLabel),
+                ])
             }
+            try list.print(output.format)
         }
     }
 }

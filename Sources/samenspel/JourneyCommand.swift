@@ -49,12 +49,14 @@ struct JourneyCommand: AsyncParsableCommand {
     @Option(help: "text, json or html.") var format: Format = .text
     @Option(help: "Write to this file instead of standard output (required for html).") var out: String?
     @Option(help: "Language of labels: en or nl [SAMENSPEL_LANG] (en).") var lang: Language?
-    @Option(name: .customLong("discipline"), help: "Timeline: only entries of this discipline (repeatable).")
+    @Option(
+        name: .customLong("discipline"),
+        help: "Only what this discipline wrote or owns, in every part but the force field (repeatable).")
     var disciplines: [Discipline] = []
-    @Option(help: "Timeline: only entries about this core behaviour.") var behaviour: CoreBehaviour?
-    @Option(help: "Timeline: only entries about this determinant.") var determinant: Determinant?
-    @Option(help: "Timeline: from this date, YYYY-MM-DD.") var from: CalendarDate?
-    @Option(help: "Timeline: up to and including this date, YYYY-MM-DD.") var to: CalendarDate?
+    @Option(help: "Only entries about this core behaviour.") var behaviour: CoreBehaviour?
+    @Option(help: "Only entries about this determinant.") var determinant: Determinant?
+    @Option(help: "From this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var from: CalendarDate?
+    @Option(help: "Up to and including this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var to: CalendarDate?
     @OptionGroup var settings: SignalSettingsOption
 
     func validate() throws {

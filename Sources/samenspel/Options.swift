@@ -34,9 +34,12 @@ extension AgreementStatus: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 extension NoteVisibility: ExpressibleByArgument {}
 
-extension CalendarDate: ExpressibleByArgument {
-    public init?(argument: String) {
-        self.init(argument)
+/// A date option as people type it (`31-12-2026` or `2026-12-31`); a day that does not exist is named as such.
+func typedDate(_ text: String) throws -> CalendarDate {
+    do {
+        return try CalendarDate.parse(typed: text)
+    } catch {
+        throw ValidationError(error.message(in: .en))
     }
 }
 

@@ -17,7 +17,7 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(name: .customLong("target"), help: "A determinant it works on (repeatable, at least one).")
         var targets: [Determinant]
         @Option(help: "The owning discipline (default: yours).") var owner: Discipline?
-        @Option(help: "Due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(help: "Due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
 
         func run() async throws {
             let replica = try options.open()
@@ -36,7 +36,7 @@ struct PlanCommand: AsyncParsableCommand {
         @Argument(help: "The sub-goal's id.") var goalId: String
         @Option(help: "open, achieved or dropped.") var status: GoalStatus?
         @Option(help: "New title.") var title: String?
-        @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(help: "New due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
         @Flag(help: "Remove the due date.") var clearDue = false
         @Option(name: .customLong("target"), help: "New targets (repeatable).") var targets: [Determinant] = []
         @Option(help: "New owning discipline.") var owner: Discipline?
@@ -74,7 +74,7 @@ struct AgreementCommand: AsyncParsableCommand {
         @Option(help: "What was agreed, in one line.") var text: String
         @Option(help: "Who is responsible: client, clientManager, incomeConsultant or accountManager.")
         var responsible: String
-        @Option(help: "Due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(help: "Due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
         @Option(help: "The core behaviour it serves.") var behaviour: CoreBehaviour?
 
         func validate() throws {
@@ -98,7 +98,7 @@ struct AgreementCommand: AsyncParsableCommand {
         @Argument(help: "The agreement's id.") var agreementId: String
         @Option(help: "open, kept, notKept or lapsed.") var status: AgreementStatus?
         @Option(help: "New text.") var text: String?
-        @Option(help: "New due date, YYYY-MM-DD.") var due: CalendarDate?
+        @Option(help: "New due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
         @Flag(help: "Remove the due date.") var clearDue = false
         @Option(help: "Who is responsible now: client or a discipline.") var responsible: String?
         @Option(help: "New core behaviour.") var behaviour: CoreBehaviour?

@@ -27,14 +27,14 @@ struct StatusCommand: AsyncParsableCommand {
                         + "— \(waiting.code): \(waiting.message)")
             }
         }
-        print("last sync:    \(status.lastSyncAt.map { CalendarTime.iso8601(millis: $0) } ?? "never")")
+        print("last sync:    \(status.lastSyncAt.map { ListValue.time($0).shown } ?? "never")")
         print("rejected:     \(status.rejected.count)"
             + (status.rejected.isEmpty ? "" : " (once dealt with: samenspel rejected ack CHANGE_ID)"))
         for rejected in status.rejected {
             // The change id first: it is what `rejected ack` takes.
             let change = rejected.change
             print(
-                "  \(change.id)  \(CalendarTime.iso8601(millis: rejected.rejectedAt))  "
+                "  \(change.id)  \(ListValue.time(rejected.rejectedAt).shown)  "
                     + "\(change.entityType).\(change.operation) \(change.entityId) client \(change.clientId) "
                     + "— \(rejected.code): \(rejected.message)")
         }
@@ -46,12 +46,16 @@ struct ClientsCommand: AsyncParsableCommand {
         commandName: "clients", abstract: "List the clients in this replica: id, name, changes, last activity.")
 
     @OptionGroup var options: ReplicaOptions
+    @OptionGroup var output: ListFormatOptions
 
     func run() async throws {
+        var list = ListOutput([("id", "id"), ("name", "name"), ("changes", "changes"), ("last activity", "lastActivityAt")])
         for client in try await options.open().clients() {
-            print(
-                "\(client.id)\t\(client.name ?? "?")\t\(client.changeCount)\t"
-                    + CalendarTime.iso8601(millis: client.lastActivity.wallMillis))
+            list.add([
+                .text(client.id), client.name.map(ListValue.text) ?? .none, .number(Int64(client.changeCount)),
+                .time(client.lastActivity.wallMillis),
+            ])
         }
+        try list.print(output.format)
     }
 }

@@ -75,12 +75,24 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         }
     }
 
-    @Test func filter_narrowsTheTimelineOnly() {
+    @Test func filter_narrowsEveryEntry_butNotTheForceField() {
         let journey = jaapJourney()
         let filtered = journey.filtered(by: JourneyFilter(disciplines: [.incomeConsultant]))
         #expect(filtered.timeline.allSatisfy { $0.by.discipline == .incomeConsultant })
         #expect(filtered.timeline.count == 3)
         #expect(filtered.forceField == journey.forceField)
+        // The notes, the matrix, the interventions and the plan follow the filter too.
+        #expect(journey.notes.contains { $0.by.discipline != .incomeConsultant })
+        #expect(filtered.notes == journey.notes.filter { $0.by.discipline == .incomeConsultant })
+        #expect(filtered.interventions == journey.interventions.filter { $0.discipline == .incomeConsultant })
+        #expect(!journey.interventions.isEmpty)
+        #expect(journey.filtered(by: JourneyFilter(disciplines: [.accountManager])).interventions.isEmpty)
+        #expect(journey.determinants.flatMap(\.assessments).contains { $0.discipline != .incomeConsultant })
+        #expect(filtered.determinants.flatMap(\.assessments).allSatisfy { $0.discipline == .incomeConsultant })
+        #expect(filtered.plan.subGoals.allSatisfy { $0.owner == .incomeConsultant })
+        let selfEfficacy = journey.filtered(by: JourneyFilter(determinant: .selfEfficacy))
+        #expect(selfEfficacy.determinants.map(\.determinant) == [.selfEfficacy])
+        #expect(selfEfficacy.notes.allSatisfy { $0.current.determinants.contains(.selfEfficacy) })
         #expect(journey.filtered(by: JourneyFilter(determinant: .selfEfficacy)).timeline.count == 2)
         #expect(journey.filtered(by: JourneyFilter(behaviour: .compliance)).timeline.count == 1)
         #expect(journey.filtered(by: JourneyFilter(from: CalendarDate("2025-11-30"), timeZone: amsterdam)).timeline.isEmpty)

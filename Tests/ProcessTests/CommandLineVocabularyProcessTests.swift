@@ -73,4 +73,83 @@ import Testing
         #expect(sync.status == 1)
         #expect(sync.err.contains("2 write(s) wait safely on this laptop"), "\(sync.err)")
     }
+
+    @Test func datesAsTyped_catalogueDefaults_listsWithNames_disciplineFilter_andErasureOnlyByTheWholeName() async throws {
+        let folder = try TemporaryDirectory("cli")
+        defer { folder.remove() }
+        let dir = folder.path
+        @discardableResult func admin(_ arguments: [String]) throws -> String {
+            try Samenspel.output(["admin", "--data", "srv"] + arguments, in: dir)
+        }
+        func objects(_ jsonLines: String) throws -> [[String: Any]] {
+            try jsonLines.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+        }
+        try admin(["team", "create", "--name", "Noord"])
+        try admin(["team", "create", "--name", "Zuid"])
+        let jaap = try admin(["client", "create", "--name", "Jaap de Vries", "--team", "Noord"])
+        try admin(["client", "create", "--name", "Jaapje Smit", "--team", "Noord"])
+        try admin(["professional", "create", "--name", "Sanne", "--discipline", "clientManager", "--team", "noord"])
+
+        // Lists: a header and names for people, JSON lines for scripts.
+        let table = try admin(["client", "list"]).split(separator: "\n")
+        #expect(table.first?.hasPrefix("ID ") == true && table.first?.contains("NAME") == true, "\(table)")
+        #expect(table.contains { $0.contains(jaap) && $0.contains("Jaap de Vries") && $0.contains("Noord") }, "\(table)")
+        let listed = try objects(try admin(["client", "list", "--format", "json"]))
+        #expect(listed.count == 2 && listed.contains { $0["id"] as? String == jaap && $0["name"] as? String == "Jaap de Vries" })
+
+        let port = freeLoopbackPort()
+        let server = try Samenspel.start(["serve", "--data", "srv", "--port", "\(port)"], in: dir)
+        defer { Samenspel.killNine(server) }
+        try await waitForHealth(port: port)
+        let code = try admin(["enroll", "--professional", "sanne"])
+        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+        try Samenspel.output(["sync", "--replica", "laptop"], in: dir)
+        let onLaptop = ["--replica", "laptop", "--client", "jaap de"]
+
+        // Dates as professionals type them; a day that does not exist is named as such, and nothing is written.
+        let agreement = ["agreement", "add"] + onLaptop + ["--text", "Solliciteert twee keer", "--responsible", "client"]
+        let wrongDay = try Samenspel.run(agreement + ["--due", "31-02-2027"], in: dir)
+        #expect(wrongDay.status != 0 && wrongDay.err.contains("31-02-2027 does not exist: February 2027 has 28 days"), "\(wrongDay.err)")
+        let notADate = try Samenspel.run(agreement + ["--due", "volgende week"], in: dir)
+        #expect(notADate.status != 0 && notADate.err.contains("is not a date"), "\(notADate.err)")
+        try Samenspel.output(agreement + ["--due", "15-1-2027"], in: dir)
+
+        // The catalogue's valence and targets, unless said otherwise; an own kind must say them.
+        try Samenspel.output(["intervention", "start"] + onLaptop + ["--kind", "barrierRemoval"], in: dir)
+        let own = try Samenspel.run(["intervention", "start"] + onLaptop + ["--kind", "eigenAanpak"], in: dir)
+        #expect(own.status != 0 && own.err.contains("not in the catalogue"), "\(own.err)")
+        try Samenspel.output(["note", "add"] + onLaptop + ["--text", "Huisbezoek"], in: dir)
+
+        let journey = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try Samenspel.output(["journey"] + onLaptop + ["--format", "json"], in: dir).utf8)) as? [String: Any])
+        let plan = try #require(journey["plan"] as? [String: Any])
+        #expect((plan["agreements"] as? [[String: Any]])?.map { $0["due"] as? String } == ["2027-01-15"])
+        let interventions = try #require(journey["interventions"] as? [[String: Any]])
+        #expect(interventions.first?["valence"] as? String == "facilitating")
+        #expect(interventions.first?["targets"] as? [String] == ["context", "practicalBarriers"])
+
+        // --discipline narrows the notes, the plan and the interventions too, not only the timeline.
+        for (discipline, count) in [("clientManager", 1), ("incomeConsultant", 0)] {
+            let filtered = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(try Samenspel.output(
+                        ["journey"] + onLaptop + ["--format", "json", "--discipline", discipline], in: dir).utf8)) as? [String: Any])
+            #expect((filtered["notes"] as? [Any])?.count == count, "\(discipline)")
+            #expect((filtered["interventions"] as? [Any])?.count == count, "\(discipline)")
+            #expect((filtered["timeline"] as? [Any])?.isEmpty == (count == 0), "\(discipline)")
+        }
+
+        // Moving takes a name; erasing only the whole name or the id, since it cannot be undone.
+        try admin(["client", "move", "jaap de", "--team", "Zuid"])
+        let partial = try Samenspel.run(["admin", "--data", "srv", "client", "erase", "jaap de", "--reason", "AVG-17"], in: dir)
+        #expect(partial.status != 0 && partial.err.contains("give the whole name or the id"), "\(partial.err)")
+        #expect(try objects(try admin(["client", "list", "--format", "json"])).allSatisfy { $0["erasedAt"] is NSNull })
+        try admin(["client", "erase", "jaap de vries", "--reason", "AVG-17"])
+        let afterwards = try objects(try admin(["client", "list", "--format", "json"]))
+        let erased = try #require(afterwards.first { $0["id"] as? String == jaap })
+        #expect(erased["name"] is NSNull && erased["erasedAt"] is String && erased["teamId"] as? String != nil)
+    }
 }

@@ -21,6 +21,13 @@ enum Samenspel {
     /// Output goes through files, not pipes, so a large output cannot block the process.
     @discardableResult
     static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, out: String, err: String) {
+        try runProgram(binary, arguments, in: directory)
+    }
+
+    /// Runs any program to completion, as ``run(_:in:)`` runs `samenspel`.
+    static func runProgram(_ path: String, _ arguments: [String], in directory: String) throws
+        -> (status: Int32, out: String, err: String)
+    {
         let outPath = directory + "/.out-\(UUID().uuidString)"
         let errPath = directory + "/.err-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -30,7 +37,7 @@ enum Samenspel {
             try? FileManager.default.removeItem(atPath: errPath)
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle(forWritingAtPath: outPath)

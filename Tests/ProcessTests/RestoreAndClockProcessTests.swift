@@ -28,7 +28,9 @@ import Testing
         let storage = try await Storage.make("sqlite", folder)
         var office = try await Office.open(storage)
         let dir = folder.path
-        let team = try #require(try storage.admin(["team", "list"]).split(separator: "\t").first.map(String.init))
+        let teams = try storage.admin(["team", "list", "--format", "json"])
+        let team = try #require(
+            (try JSONSerialization.jsonObject(with: Data(teams.utf8)) as? [String: Any])?["id"] as? String)
         let bram = try storage.admin(["client", "create", "--name", "Bram", "--team", team])
         try Samenspel.output(["sync", "--replica", "laptop-b"], in: dir)
         let secret = "Bram: beslag op uitkering"

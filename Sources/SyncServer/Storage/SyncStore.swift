@@ -26,7 +26,8 @@ public struct ProfessionalRecord: Hashable, Sendable, Codable {
     public let teamIds: [String]
 }
 
-/// A client's place in the directory (its name lives in the change log only).
+/// A client's place in the directory (its name lives in the change log only: ``SyncStore/clients()`` reads it
+/// from the registration).
 public struct ClientRecord: Hashable, Sendable, Codable {
     /// Client id.
     public let id: String
@@ -36,6 +37,8 @@ public struct ClientRecord: Hashable, Sendable, Codable {
     public let createdAt: Int64
     /// When it was erased (AVG art. 17), if it was: only the id is left.
     public var erasedAt: Int64? = nil
+    /// The name from its registration change; `nil` where the caller did not read it, and once erased.
+    public var name: String? = nil
 }
 
 /// A device as administrators see it.
@@ -232,7 +235,7 @@ public protocol SyncStore: Sendable {
     func teams() async throws -> [TeamRecord]
     /// Every professional, by name.
     func professionals() async throws -> [ProfessionalRecord]
-    /// Every client, by registration time.
+    /// Every client, by registration time, with the name of its registration (none once erased).
     func clients() async throws -> [ClientRecord]
 
     /// Stores the hash of a one-time enrollment code (`StoreError` `notFound` for an unknown professional).

@@ -231,10 +231,14 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func clients() async throws -> [ClientRecord] {
         try await connected { connection in
             var clients: [ClientRecord] = []
-            for try await (id, team, createdAt, erasedAt) in try await connection.query(
-                "SELECT id, team_id, created_at, erased_at FROM clients ORDER BY created_at, id", logger: self.logger
-            ).decode((String, String, Int64, Int64?).self) {
-                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt, erasedAt: erasedAt))
+            for try await (id, team, createdAt, erasedAt, name) in try await connection.query(
+                """
+                SELECT c.id, c.team_id, c.created_at, c.erased_at, r.payload::jsonb ->> 'name' FROM clients c
+                LEFT JOIN changes r ON r.client_id = c.id AND r.entity_type = 'client' AND r.operation = 'register'
+                ORDER BY c.created_at, c.id
+                """, logger: self.logger
+            ).decode((String, String, Int64, Int64?, String?).self) {
+                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt, erasedAt: erasedAt, name: name))
             }
             return clients
         }

@@ -157,8 +157,18 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func clients() async throws -> [ClientRecord] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, team_id, created_at, erased_at FROM clients ORDER BY created_at, id").map {
-                ClientRecord(id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id, c.team_id, c.created_at, c.erased_at, json_extract(r.payload, '$.name') AS name
+                    FROM clients c LEFT JOIN changes r
+                        ON r.client_id = c.id AND r.entity_type = 'client' AND r.operation = 'register'
+                    ORDER BY c.created_at, c.id
+                    """
+            ).map {
+                ClientRecord(
+                    id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"],
+                    name: $0["name"])
             }
         }
     }
