@@ -99,7 +99,8 @@ let package = Package(
         .target(
             name: "FieldApp",
             dependencies: [
-                "ChangeLog", "Casework", "Replica", "JourneyViews",
+                "ChangeLog", "Casework", "Replica", "JourneyViews", "SyncProtocol",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -44,6 +44,7 @@ extension CaseEvent {
             case .unknown: members["score"] = .string("unknown")
             }
             if let behaviour = assessment.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+            if let explanation = assessment.explanation { members["explanation"] = .string(explanation) }
             return .object(members)
         case .interventionStarted(let plan):
             var members: [String: JSONValue] = [
@@ -146,12 +147,13 @@ extension CaseEvent {
             try reader.allow(["text", "behaviour", "determinants", "supersedes"], strict: strict)
             event = .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())
         case ("assessment", "record"):
-            try reader.allow(["determinant", "score", "behaviour"], strict: strict)
+            try reader.allow(["determinant", "score", "behaviour", "explanation"], strict: strict)
             event = .assessmentRecorded(
                 Assessment(
                     determinant: try reader.value("determinant", Determinant.init(rawValue:)),
                     score: try reader.score("score"),
-                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:))))
+                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+                    explanation: try reader.optionalLine("explanation", maxLength: CaseworkLimits.maxLineLength)))
         case ("intervention", "start"):
             try reader.allow(["kind", "valence", "targets", "behaviour", "status"], strict: strict)
             let kind = try reader.string("kind")
@@ -254,6 +256,12 @@ private struct PayloadReader {
             throw .invalidPayload("'\(key)' must be one line of 1–\(maxLength) characters")
         }
         return value
+    }
+
+    /// A one-line text member, or `nil` when absent or `null`.
+    func optionalLine(_ key: String, maxLength: Int) throws(CaseworkError) -> String? {
+        guard let member = members[key], member != .null else { return nil }
+        return try line(key, maxLength: maxLength)
     }
 
     func value<T>(_ key: String, _ make: (String) -> T?) throws(CaseworkError) -> T {

@@ -86,12 +86,15 @@ public struct Assessment: Hashable, Sendable {
     public var score: AssessmentScore
     /// The core behaviour the assessment is about, if any.
     public var behaviour: CoreBehaviour?
+    /// Why this score, in one line (at most ``CaseworkLimits/maxLineLength`` characters), if said.
+    public var explanation: String?
 
     /// Creates an assessment.
-    public init(determinant: Determinant, score: AssessmentScore, behaviour: CoreBehaviour? = nil) {
+    public init(determinant: Determinant, score: AssessmentScore, behaviour: CoreBehaviour? = nil, explanation: String? = nil) {
         self.determinant = determinant
         self.score = score
         self.behaviour = behaviour
+        self.explanation = explanation
     }
 }
 

@@ -164,6 +164,8 @@ public struct CurrentAssessment: Codable, Hashable, Sendable {
     public var trend: String?
     /// Core behaviour of the latest assessment.
     public var behaviour: CoreBehaviour?
+    /// Why the latest score, as its author explained it (absent when not said).
+    public var explanation: String?
     /// When the latest assessment was made.
     public var at: String
     /// Who made it.

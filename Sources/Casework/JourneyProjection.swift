@@ -127,6 +127,7 @@ private struct Builder {
             entry.determinant = assessment.determinant
             entry.score = assessment.score
             entry.behaviour = assessment.behaviour
+            entry.text = assessment.explanation
         case .interventionStarted(let plan):
             guard interventions[change.entityId]?.created.id == change.id else { return }
             entry.kind = plan.kind
@@ -261,8 +262,8 @@ private struct Builder {
                 }
                 return CurrentAssessment(
                     discipline: discipline, score: latest.score, previousScore: previous, trend: trend,
-                    behaviour: latest.behaviour, at: CalendarTime.iso8601(millis: change.hlc.wallMillis),
-                    by: actor(change), changeId: change.id)
+                    behaviour: latest.behaviour, explanation: latest.explanation,
+                    at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change), changeId: change.id)
             }
             let known = current.compactMap { assessment -> Int? in
                 if case .known(let score) = assessment.score { return score }

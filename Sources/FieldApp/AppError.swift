@@ -15,6 +15,7 @@ struct AppError: Error {
     static let notFound = AppError(status: .notFound, headingKey: "notFound", messageKey: "notFoundText", showHome: true)
     static let noAccess = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "forbiddenText", showHome: false)
     static let badForm = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "csrfText", showHome: true)
+    static let locked = AppError(status: .ok, headingKey: "lockedTitle", messageKey: "lockedText", showHome: false)
     static let linkUsed = AppError(status: .forbidden, headingKey: "forbidden", messageKey: "linkUsedText", showHome: false)
     static let `internal` = AppError(
         status: .internalServerError, headingKey: "errorTitle", messageKey: "internalText", showHome: true)

@@ -1,8 +1,12 @@
 import Casework
+import Crypto
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
+import Replica
+import SyncProtocol
 
 /// Where the app listens, known once it does (the port may be picked by the system).
 final class ListeningPort: Sendable {
@@ -18,17 +22,38 @@ final class ListeningPort: Sendable {
     }
 }
 
-/// The launch key and the session tokens issued for it.
+/// The launch key and the sessions it opened.
+///
+/// A session lasts ``lifetimeSeconds`` (a working day by default): its cookie outlives a closed browser, and
+/// the sessions file in the replica folder (SHA-256 hashes of the tokens with their expiry, 0600, never the
+/// tokens themselves) lets it outlive a restart of the app on the same replica. "Lock now" ends a session at
+/// once and makes a fresh launch key, printed where the app runs.
 final class Sessions: Sendable {
     private struct State {
         var key: String?
-        var tokens: Set<String> = []
+        /// Token hash → expiry (Unix milliseconds).
+        var sessions: [String: Int64] = [:]
     }
 
+    /// How long a session lasts.
+    let lifetimeSeconds: Int
     private let state: NIOLockedValueBox<State>
+    private let file: String?
+    private let now: @Sendable () -> Int64
 
-    init(key: String) {
-        state = NIOLockedValueBox(State(key: key))
+
+    init(key: String, lifetimeSeconds: Int = 10 * 3600, folder: String? = nil, now: @escaping @Sendable () -> Int64 = WallClock.millis) {
+        self.lifetimeSeconds = lifetimeSeconds
+        self.now = now
+        file = folder.map { $0 + "/" + Replica.appSessionsFileName }
+        var loaded: [String: Int64] = [:]
+        if let file, let data = FileManager.default.contents(atPath: file),
+            let stored = try? JSONDecoder().decode([String: Int64].self, from: data)
+        {
+            let at = now()
+            loaded = stored.filter { $0.value > at }
+        }
+        state = NIOLockedValueBox(State(key: key, sessions: loaded))
     }
 
     /// A new session token for the launch key, once: the key is spent by its first use.
@@ -37,14 +62,42 @@ final class Sessions: Sendable {
             guard let expected = state.key, constantTimeEqual(key, expected) else { return nil }
             state.key = nil
             let token = FieldAppConfiguration.randomToken()
-            state.tokens.insert(token)
+            state.sessions[Self.hash(token)] = now() + Int64(lifetimeSeconds) * 1000
+            save(state.sessions)
             return token
         }
     }
 
-    /// Whether `token` was issued by this launch.
+    /// Whether `token` opens a session that has not ended or expired.
     func isValid(_ token: String) -> Bool {
-        state.withLockedValue { state in state.tokens.contains { constantTimeEqual($0, token) } }
+        state.withLockedValue { state in (state.sessions[Self.hash(token)] ?? 0) > now() }
+    }
+
+    /// Ends the session of `token` ("lock now") and returns a fresh launch key to open the app again.
+    func lock(_ token: String) -> String {
+        state.withLockedValue { state in
+            state.sessions[Self.hash(token)] = nil
+            let at = now()
+            state.sessions = state.sessions.filter { $0.value > at }
+            save(state.sessions)
+            let key = FieldAppConfiguration.randomToken()
+            state.key = key
+            return key
+        }
+    }
+
+    private static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Writes the sessions file (0600, replaced whole); a failure only means sessions end with the app.
+    private func save(_ sessions: [String: Int64]) {
+        guard let file, let data = try? JSONEncoder().encode(sessions) else { return }
+        let temporary = file + ".tmp"
+        try? FileManager.default.removeItem(atPath: temporary)
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])
+        else { return }
+        if rename(temporary, file) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
 }
 
@@ -56,7 +109,7 @@ final class Sessions: Sendable {
 ///    exchanged for a fresh random session token in an HttpOnly, SameSite=Strict cookie named after the
 ///    port, and the browser is redirected to a URL without the key. The key then no longer works, so a copy
 ///    of the link (browser history, another user reading a process list) opens nothing. Every later request
-///    must carry a session token issued by this launch.
+///    must carry a session token that has not expired or been locked (``Sessions``).
 /// 3. A state-changing request must come from the app's own pages: `Origin` (when the browser sends it)
 ///    must be the app's, and `Sec-Fetch-Site` must not be `cross-site`. Every form also carries a token
 ///    (checked by ``FormData/read(_:context:token:)``).
@@ -109,11 +162,19 @@ struct AppGuard: RouterMiddleware {
         guard let host, origins.contains(host.lowercased()) else { throw AppError.badHost }
         let cookieName = Self.sessionCookie(port: port)
         if let key = request.uri.queryParameters.get("key") {
-            guard let token = sessions.exchange(key) else { throw AppError.linkUsed }
             let path = request.uri.path
             let safe = path.hasPrefix("/") && !path.hasPrefix("//") && !path.hasPrefix("/\\") ? path : "/"
+            guard let token = sessions.exchange(key) else {
+                // The spent link again, from a browser that holds a session: just go in.
+                if let cookie = request.cookies[cookieName], sessions.isValid(cookie.value) {
+                    return Response(status: .seeOther, headers: [.location: safe])
+                }
+                throw AppError.linkUsed
+            }
             var response = Response(status: .seeOther, headers: [.location: safe])
-            response.setCookie(Cookie(name: cookieName, value: token, path: "/", httpOnly: true, sameSite: .strict))
+            response.setCookie(Cookie(
+                name: cookieName, value: token, maxAge: sessions.lifetimeSeconds, path: "/", httpOnly: true,
+                sameSite: .strict))
             return response
         }
         guard let cookie = request.cookies[cookieName], sessions.isValid(cookie.value) else {

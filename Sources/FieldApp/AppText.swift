@@ -17,6 +17,11 @@ struct AppText: Sendable {
         words[key] ?? key
     }
 
+    /// `1 pagina`, `3 pagina's`: a number with the word in singular or plural.
+    func count(_ number: Int, _ singular: String, _ plural: String) -> String {
+        "\(number) \(self[number == 1 ? singular : plural])"
+    }
+
     /// An error of the replica or the server, in the professional's language, by its code; a code without
     /// words of its own gets a general sentence with the code.
     func describe(_ code: String) -> String {
@@ -154,22 +159,29 @@ struct AppText: Sendable {
         "noInterventions": ("Nog geen interventies.", "No interventions yet."),
         "end": ("Beëindigen", "End"),
         "since": ("sinds", "since"),
-        "notes": ("Notities", "Notes"),
-        "noNotes": ("Nog geen notities.", "No notes yet."),
         "edit": ("Bewerken", "Edit"),
+        "note": ("Notitie", "Note"),
         "otherVersion": ("Andere versie", "Other version"),
         "conflict": ("Conflict", "Conflict"),
         "conflictNote": (
             "Deze notitie is op twee plaatsen tegelijk bewerkt. Beide versies zijn bewaard.",
             "This note was edited in two places at once. Both versions are kept."
         ),
-        "timeline": ("Tijdlijn", "Timeline"),
-        "when": ("Wanneer", "When"),
+        "timeline": ("Verloop", "Timeline"),
+        "of": ("van", "of"),
+        "showOlder": ("Eerdere items tonen", "Show earlier items"),
+        "filterLabel": ("Toon", "Show"),
+        "allDisciplines": ("Alle disciplines", "All disciplines"),
+        "filteredNote": (
+            "Gefilterd: het krachtenveld en de signalen blijven voor alle disciplines.",
+            "Filtered: the force field and the signals stay for every discipline."
+        ),
+        "openAgreements": ("Lopende afspraken", "Open agreements"),
+        "closedAgreements": ("Afgeronde afspraken", "Closed agreements"),
         "other": ("Beheer", "Administration"),
         "nothingYet": ("Nog niets vastgelegd.", "Nothing recorded yet."),
         "pending": ("Nog niet verstuurd", "Not yet sent"),
         "pendingHelp": ("opgeslagen op deze laptop, wordt verstuurd zodra er verbinding is", "saved on this laptop, sent as soon as there is a connection"),
-        "sent": ("Verstuurd", "Sent"),
         "onlyDiscipline": ("Alleen voor eigen discipline", "Own discipline only"),
         // Forms
         "save": ("Opslaan", "Save"),
@@ -205,6 +217,11 @@ struct AppText: Sendable {
         "behaviourDefault": ("— standaard van dit soort —", "— default for this kind —"),
         "status": ("Status", "Status"),
         "agreementText": ("Wat is afgesproken", "What was agreed"),
+        "explanation": ("Toelichting", "Explanation"),
+        "explanationHelp": (
+            "Waarom deze score, in één zin; je collega's zien het bij de inschatting.",
+            "Why this score, in one sentence; your colleagues see it with the assessment."
+        ),
         "responsible": ("Wie is verantwoordelijk", "Who is responsible"),
         "responsibleClient": ("De klant", "The client"),
         "dueDate": ("Uiterlijk op", "Due on"),
@@ -258,7 +275,7 @@ struct AppText: Sendable {
         // Sync page
         "syncTitle": ("Synchronisatie", "Sync"),
         "connection": ("Verbinding", "Connection"),
-        "connectionOnline": ("online", "online"),
+        "connectionOnline": ("verbonden", "connected"),
         "connectionOffline": ("offline", "offline"),
         "connectionFailing": ("server geeft een fout", "server answers with an error"),
         "connectionUnknown": ("nog niet bekend", "not known yet"),
@@ -275,6 +292,7 @@ struct AppText: Sendable {
         "sentCount": ("verstuurd", "sent"),
         "receivedCount": ("ontvangen", "received"),
         "pages": ("pagina's", "pages"),
+        "page": ("pagina", "page"),
         "lastReport": ("Resultaat van de laatste synchronisatie", "Result of the last sync"),
         "syncRequested": ("Synchronisatie gestart.", "Sync started."),
         // Errors
@@ -288,9 +306,15 @@ struct AppText: Sendable {
             "Open Samenspel via de link die het programma (samenspel app) in de terminal liet zien.",
             "Open Samenspel through the link that the program (samenspel app) showed in the terminal."
         ),
+        "lockedTitle": ("Samenspel is vergrendeld", "Samenspel is locked"),
+        "lockedText": (
+            "Niemand kan in deze browser verder zonder een nieuwe link. Die staat in het terminalvenster waarin Samenspel draait (samenspel app).",
+            "Nobody can go on in this browser without a new link. It is in the terminal window where Samenspel runs (samenspel app)."
+        ),
+        "lockNow": ("Nu vergrendelen", "Lock now"),
         "linkUsedText": (
-            "Deze link is al gebruikt en werkt niet nog eens. Ga naar het venster waarin Samenspel al open is, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link.",
-            "This link has been used and does not work again. Go to the window where Samenspel is open, or stop the program (Ctrl+C) and start it again for a new link."
+            "Deze link is al gebruikt en werkt niet nog eens. Ga naar het venster waarin Samenspel al open is, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link. Een browser die Samenspel al open had, blijft een werkdag toegang houden, ook na sluiten.",
+            "This link has been used and does not work again. Go to the window where Samenspel is open, or stop the program (Ctrl+C) and start it again for a new link. A browser that had Samenspel open keeps access for a working day, also after closing."
         ),
         "internalText": (
             "Dit lukte niet door een fout in Samenspel. Wat al was opgeslagen, blijft bewaard. Probeer het nog eens.",

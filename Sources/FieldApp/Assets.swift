@@ -132,7 +132,16 @@ enum Assets {
         .banner p { margin: 2px 0; max-width: 1180px; margin-left: auto; margin-right: auto; }
         .banner.offline { background: #fff3d6; border-color: #e0b252; } .banner.failing, .banner.wiped { background: #fde8e8; border-color: #e6a0a0; }
         .banner.online { background: #e6f4ea; border-color: #9ccfad; } .banner.syncing { background: #e7f0fb; border-color: #9fbfe6; }
-        .flash { padding: 10px 14px; border-left: 6px solid var(--plus); background: #e6f4ea; margin: 12px 0; font-weight: 600; }
+        .flash { position: fixed; z-index: 20; right: 24px; bottom: 24px; max-width: min(32rem, calc(100vw - 48px)); padding: 12px 16px; border-left: 6px solid var(--plus); background: #e6f4ea; box-shadow: 0 4px 16px rgba(0,0,0,.18); border-radius: 6px; margin: 0; font-weight: 600; }
+        .client-head { position: sticky; top: 0; z-index: 10; background: #fff; border-bottom: 2px solid var(--line); margin: 0 -24px; padding: 6px 24px 6px; }
+        .client-title { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 24px; }
+        .client-head h1 { font-size: 2rem; margin: 4px 0; color: #10294a; }
+        .client-head .actions { margin: 4px 0; }
+        .filter { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 14px; margin: 2px 0; }
+        .filter a { text-decoration: none; padding: 2px 2px; border-bottom: 3px solid transparent; }
+        .filter a[aria-current="true"] { border-bottom-color: var(--primary); font-weight: 700; }
+        h2[id], section[id], .note[id], [id^="more-"] { scroll-margin-top: 9rem; }
+        .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 32px; }
         .goal { font-weight: 600; margin-top: 0; }
         .contact { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 4px 0; } .contact dt { font-weight: 600; display: inline; } .contact dd { display: inline; margin: 0 0 0 6px; }
         .actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 14px 0 4px; }
@@ -152,6 +161,9 @@ enum Assets {
         .error { color: var(--minus); font-weight: 700; margin: 4px 0; }
         .error-summary { border: 4px solid var(--minus); padding: 8px 16px; margin: 12px 0 20px; } .error-summary h2 { margin-top: 4px; border: none; }
         .buttons { display: flex; gap: 16px; align-items: center; }
+        form .buttons { position: sticky; bottom: 0; z-index: 5; background: #fff; border-top: 1px solid var(--line); padding: 10px 0; }
+        .checks, .scores { display: flex; flex-wrap: wrap; gap: 0 22px; }
+        .form-client { font-size: 1.2rem; font-weight: 700; color: #10294a; margin: 0 0 12px; }
         table { border-collapse: collapse; width: 100%; }
         th, td { border: 1px solid var(--line); padding: 7px 9px; text-align: left; vertical-align: top; }
         thead th { background: var(--bg); } tr.group th { background: var(--bg); text-transform: uppercase; font-size: .85rem; letter-spacing: .06em; }
@@ -169,15 +181,19 @@ enum Assets {
         .score { font-size: 1.1rem; } .score.s1, .score.s2 { color: var(--minus); } .score.s4, .score.s5 { color: var(--plus); }
         .interventions li { margin: 6px 0; } .interventions li.corrective, .interventions li.normative { list-style: square; }
         .agreements p { margin: 2px 0; }
-        .note { border-bottom: 1px solid var(--line); padding: 10px 0; }
+        .timeline { list-style: none; margin: 0; padding: 0; }
+        .timeline .item { border-left: 6px solid var(--line); padding: 6px 14px; margin: 0 0 10px; background: #fff; }
+        .timeline .item p { margin: 2px 0; } .timeline .meta { font-size: .9rem; color: var(--muted); }
+        .timeline .lane-clientManager { border-color: #0b5cad; } .timeline .lane-incomeConsultant { border-color: #7a4a00; }
+        .timeline .lane-accountManager { border-color: #17663a; } .timeline .lane-admin { border-color: #6e7781; }
+        .lane-mark { display: inline-block; font-weight: 700; color: var(--ink); min-width: 10.5em; }
+        .timeline .note .text { max-width: 52rem; } .explanation { font-size: .9rem; font-style: italic; }
         .text { white-space: pre-wrap; overflow-wrap: anywhere; }
-        .lanes td.when { white-space: nowrap; color: var(--muted); width: 10em; font-size: .9rem; } .lanes td { width: 30%; }
-        .entry .by { font-weight: 600; } .entry .text { margin-top: 4px; }
         .card { border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; margin: 12px 0; }
         .facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 20px; } .facts div { display: contents; } .facts dt { font-weight: 700; } .facts dd { margin: 0; }
         .progress progress { width: 100%; max-width: 32rem; }
         .versions { background: var(--bg); padding: 8px 14px; border-radius: 6px; margin-bottom: 16px; }
-        @media (max-width: 700px) { main { padding: 8px 12px 40px; } .lanes td.when { width: auto; } .who { margin-left: 0; } }
+        @media (max-width: 700px) { main { padding: 8px 12px 40px; } .client-head { margin: 0 -12px; padding: 4px 12px; } .who { margin-left: 0; } }
         @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; } }
 
         """

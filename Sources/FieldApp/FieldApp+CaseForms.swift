@@ -1,4 +1,5 @@
 import Casework
+import Foundation
 import ChangeLog
 import Hummingbird
 import Replica
@@ -20,6 +21,7 @@ extension FieldApp {
             "scores": (["1", "2", "3", "4", "5", "unknown"]).map {
                 ["value": $0, "label": $0 == "unknown" ? text["scoreUnknown"] : $0, "selected": $0 == score] as [String: Any]
             },
+            "explanation": form?.fields["explanation"]?.first ?? "",
         ]
         return try await formPage(
             "assessmentForm", model: model, title: text["recordAssessment"], errors: errors, request: request,
@@ -38,10 +40,17 @@ extension FieldApp {
             errors.add("score", nl: "Kies een score van 1 tot 5, of onbekend.", en: "Choose a score from 1 to 5, or unknown.")
         }
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
+        let explanation = form["explanation"]
+        if let explanation, explanation.count > CaseworkLimits.maxLineLength || !TextRules.isSingleLine(explanation) {
+            errors.add(
+                "explanation", nl: "Schrijf de toelichting op één regel van hoogstens 200 tekens.",
+                en: "Write the explanation on one line of at most 200 characters.")
+        }
         if errors.isEmpty, let determinant, let score,
             let saved = try await save(client, errors: &errors, {
                 _ = try await replica.recordAssessment(
-                    clientId: client, Assessment(determinant: determinant, score: score, behaviour: behaviour))
+                    clientId: client,
+                    Assessment(determinant: determinant, score: score, behaviour: behaviour, explanation: explanation))
                 return "matrix"
             })
         {
@@ -145,7 +154,9 @@ extension FieldApp {
     func saveAgreement(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
         let form = try await FormData.read(request, context: context, token: configuration.formToken)
         var errors = FormErrors(language: context.language)
-        let text = form["text"] ?? ""
+        // The field wraps like a paragraph; an agreement is one line, so an Enter becomes a space.
+        let text = (form["text"] ?? "").split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         if !TextRules.hasContent(text) {
             errors.add("text", nl: "Schrijf wat er is afgesproken.", en: "Write what was agreed.")
         } else if text.count > CaseworkLimits.maxAgreementLength || !TextRules.isSingleLine(text) {

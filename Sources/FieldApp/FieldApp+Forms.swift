@@ -61,6 +61,16 @@ extension FieldApp {
             await self.background.syncNow()
             return Self.redirect("/sync?requested=1")
         }
+        // "Lock now": this browser's session ends at once; a new link is printed where the app runs.
+        router.post("/lock") { request, context in
+            _ = try await FormData.read(request, context: context, token: self.configuration.formToken)
+            let cookieName = AppGuard.sessionCookie(port: self.listening.port)
+            let key = self.sessions.lock(request.cookies[cookieName]?.value ?? "")
+            self.announce(self.url(key: key))
+            var response = ErrorPage.response(.locked, language: context.language)
+            response.setCookie(Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+            return response
+        }
         router.post("/language") { request, context in
             let form = try await FormData.read(request, context: context, token: self.configuration.formToken)
             guard let language = form["to"].flatMap(Language.init(rawValue:)) else { throw AppError.badForm }

@@ -8,51 +8,59 @@ extension FieldApp {
     struct NoteModel {
         var id: String
         var changeId: String
-        var by: String
         var at: String
-        var about: String?
+        var headline: String
         var `private`: Bool
-        var pending: Bool
-        var sent: Bool
         var conflicted: Bool
         var text: String
         var others: [[String: String]]
         var mine: Bool
+        var clientId: String
     }
 
-    /// A row of the timeline: an entry in the lane of its author's discipline, or across all lanes for an
-    /// administrator's.
-    struct LaneRow {
+    /// An item of the timeline, newest first, marked with its author's discipline (or the administrator's
+    /// lane). A note appears once, at its latest revision, with its current text.
+    struct TimelineItem {
         var changeId: String
         var at: String
-        var admin: LaneEntry?
-        var cells: [LaneCell]
-    }
-
-    struct LaneCell {
-        var entry: LaneEntry?
-    }
-
-    struct LaneEntry {
+        var lane: String
+        var laneLabel: String
         var by: String
         var headline: String
         var body: String?
         var pending: Bool
-        var sent: Bool
+        var note: NoteModel?
+        var anchor: String?
     }
 
-    /// The client journey: signals (with acknowledge), force field, determinant matrix, plan and agreements,
-    /// interventions, notes, and the timeline in one lane per discipline; own writes not yet on the server
-    /// are marked as such.
+    /// Timeline items per page: the newest first, older ones a click further.
+    static let timelinePage = 30
+
+    /// The client journey as a case file: under a header that stays in view (the client's name, the actions
+    /// and the discipline filter), what matters now — signals (with acknowledge), the force field, the open
+    /// agreements and the plan, the interventions — then the timeline, newest first and paged, with each
+    /// note once; the determinant matrix last. Own writes not yet on the server are marked as such.
+    /// `?discipline=CODE` narrows everything but the force field (``JourneyFilter``); `?shown=N` shows more
+    /// of the timeline.
     func journeyPage(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
         let language = context.language
         let text = AppText(language)
         let words = ViewText(language)
-        let journey: ClientJourney
+        let whole: ClientJourney
         do {
-            journey = try await replica.journey(clientId: client, settings: configuration.forceField)
+            whole = try await replica.journey(clientId: client, settings: configuration.forceField)
         } catch let error as ReplicaError {
             throw AppError.missing(error) ?? error
+        }
+        let query = request.uri.queryParameters
+        let only = query.get("discipline").flatMap(Discipline.init(rawValue:))
+        let journey = whole.filtered(by: JourneyFilter(disciplines: only.map { [$0] } ?? [], timeZone: configuration.timeZone))
+        let shown = max(Self.timelinePage, min(query.get("shown").flatMap { Int($0) } ?? Self.timelinePage, 1_000_000))
+        func href(discipline: Discipline?, shown: Int? = nil) -> String {
+            var parameters: [String] = []
+            if let discipline { parameters.append("discipline=\(discipline.rawValue)") }
+            if let shown { parameters.append("shown=\(shown)") }
+            return "/clients/\(client)" + (parameters.isEmpty ? "" : "?" + parameters.joined(separator: "&"))
         }
         let me = try await replica.identity().professional
         let pending = try await replica.pendingChangeIds(clientId: client)
@@ -95,6 +103,7 @@ extension FieldApp {
                             var cell: [String: Any] = [
                                 "score": assessment.score == .unknown ? "?" : assessment.score.text, "at": time(assessment.at),
                             ]
+                            if let explanation = assessment.explanation { cell["explanation"] = explanation }
                             if let trend = assessment.trend {
                                 cell["trend"] = trend == "up" ? "↑" : trend == "down" ? "↓" : "→"
                                 cell["trendLabel"] = text[trend == "up" ? "trendUp" : trend == "down" ? "trendDown" : "trendSame"]
@@ -113,7 +122,7 @@ extension FieldApp {
             if let due = goal.due { model["due"] = words.date(due) }
             return model
         }
-        let agreements: [[String: Any]] = journey.plan.agreements.map { agreement in
+        let agreements: [(open: Bool, model: [String: Any])] = journey.plan.agreements.map { agreement in
             var model: [String: Any] = [
                 "id": agreement.id, "text": agreement.text, "status": agreement.status.label(in: language),
                 "responsible": Responsible(code: agreement.responsible)?.label(in: language) ?? agreement.responsible,
@@ -125,8 +134,10 @@ extension FieldApp {
                 },
             ]
             if let due = agreement.due { model["due"] = words.date(due) }
-            return model
+            return (agreement.status == .open || agreement.conflicted, model)
         }
+        let openAgreements = agreements.filter(\.open).map(\.model)
+        let closedAgreements = agreements.filter { !$0.open }.map(\.model)
         let interventions: [[String: Any]] = journey.interventions.map { intervention in
             [
                 "id": intervention.id, "label": words.kind(intervention.kind),
@@ -140,31 +151,41 @@ extension FieldApp {
                 "canEnd": intervention.status != .ended && intervention.discipline == me.discipline,
             ]
         }
-        let notes: [NoteModel] = journey.notes.reversed().map { note in
-            let about = [note.current.behaviour?.label(in: language)].compactMap { $0 }
-                + note.current.determinants.map { $0.label(in: language) }
-            let ownPending = note.revisions.contains { pending.contains($0.changeId) }
-            return NoteModel(
-                id: note.id, changeId: note.current.changeId, by: words.actor(note.by), at: time(note.current.at),
-                about: about.isEmpty ? nil : about.joined(separator: ", "), private: note.visibility == .discipline,
-                pending: ownPending, sent: isMine(note.by) && !ownPending, conflicted: note.conflicted,
-                text: note.current.text,
-                others: note.revisions.filter { $0.isHead && $0.changeId != note.current.changeId }.map {
-                    ["at": time($0.at), "text": $0.text]
-                },
-                mine: isMine(note.by))
-        }
-        let timeline: [LaneRow] = journey.timeline.reversed().map { entry in
+        let notes = Dictionary(uniqueKeysWithValues: journey.notes.map { ($0.id, $0) })
+        var notesShown: Set<String> = []
+        var items: [TimelineItem] = []
+        for entry in journey.timeline.reversed() {
             let described = words.describe(entry)
-            let lane = entry.by.discipline.flatMap { disciplines.firstIndex(of: $0) }
-            let isPending = pending.contains(entry.changeId)
-            let cellEntry = LaneEntry(
-                by: entry.by.discipline == nil ? words.actor(entry.by) : entry.by.name, headline: described.headline,
-                body: described.body, pending: isPending, sent: isMine(entry.by) && !isPending)
-            return LaneRow(
-                changeId: entry.changeId, at: time(entry.at), admin: lane == nil ? cellEntry : nil,
-                cells: lane.map { lane in disciplines.indices.map { LaneCell(entry: $0 == lane ? cellEntry : nil) } } ?? [])
+            let note = entry.event.hasPrefix("note.") ? notes[entry.entityId] : nil
+            if note != nil, !notesShown.insert(entry.entityId).inserted { continue }
+            let lane = entry.by.discipline
+            var item = TimelineItem(
+                changeId: entry.changeId, at: time(entry.at), lane: lane?.rawValue ?? "admin",
+                laneLabel: lane?.label(in: language).capitalizedFirst ?? text["other"],
+                by: lane == nil ? words.actor(entry.by) : entry.by.name, headline: described.headline,
+                body: described.body, pending: pending.contains(entry.changeId))
+            if let note {
+                item.pending = note.revisions.contains { pending.contains($0.changeId) }
+                item.note = NoteModel(
+                    id: note.id, changeId: note.current.changeId, at: time(note.current.at), headline: described.headline,
+                    private: note.visibility == .discipline, conflicted: note.conflicted, text: note.current.text,
+                    others: note.revisions.filter { $0.isHead && $0.changeId != note.current.changeId }.map {
+                        ["at": time($0.at), "text": $0.text]
+                    },
+                    mine: isMine(note.by), clientId: client)
+            }
+            items.append(item)
         }
+        let itemCount = items.count
+        if shown > Self.timelinePage, shown - Self.timelinePage < items.count {
+            items[shown - Self.timelinePage].anchor = "more-\(shown - Self.timelinePage)"
+        }
+        let older = max(0, itemCount - shown)
+        items = Array(items.prefix(shown))
+        let filters: [[String: Any]] = [["href": href(discipline: nil), "label": text["allDisciplines"], "current": only == nil]]
+            + disciplines.map {
+                ["href": href(discipline: $0), "label": $0.label(in: language).capitalizedFirst, "current": only == $0]
+            }
         let contact: [[String: Any]] = journey.client.contact.map { field in
             [
                 "label": field.field.label(in: language), "value": field.current.value ?? "–",
@@ -172,17 +193,22 @@ extension FieldApp {
             ]
         }
         let name = journey.client.name ?? text["registrationPending"]
-        let model: [String: Any] = [
+        var model: [String: Any] = [
             "id": client, "clientId": client, "name": name, "contact": contact, "hasContact": !contact.isEmpty,
             "signals": signals, "signalCount": signals.count,
             "forceFieldSVG": JourneyHTMLRenderer(timeZone: configuration.timeZone, language: language)
                 .forceFieldPicture(journey.forceField),
             "forceRows": forceRows, "groups": groups,
             "disciplines": disciplines.map { $0.label(in: language).capitalizedFirst },
-            "goals": goals, "hasGoals": !goals.isEmpty, "agreements": agreements, "hasAgreements": !agreements.isEmpty,
-            "interventions": interventions, "hasInterventions": !interventions.isEmpty, "notes": notes,
-            "timeline": timeline, "hasTimeline": !timeline.isEmpty,
+            "goals": goals, "hasGoals": !goals.isEmpty,
+            "openAgreements": openAgreements, "hasOpenAgreements": !openAgreements.isEmpty,
+            "openAgreementCount": openAgreements.count, "closedAgreements": closedAgreements,
+            "hasClosedAgreements": !closedAgreements.isEmpty, "closedAgreementCount": closedAgreements.count,
+            "interventions": interventions, "hasInterventions": !interventions.isEmpty,
+            "items": items, "hasItems": !items.isEmpty, "itemCount": itemCount, "shownCount": items.count,
+            "olderCount": older, "filters": filters, "filtered": only != nil,
         ]
+        if older > 0 { model["olderHref"] = href(discipline: only, shown: shown + Self.timelinePage) + "#more-\(shown)" }
         let flash = request.uri.queryParameters.get("saved") != nil ? await savedMessage(text) : nil
         return PageRenderer.page(
             "journey", model: model, title: "\(text["journey"]): \(name)",

@@ -71,7 +71,7 @@ extension FieldApp {
         let names = Dictionary(
             try await replica.clients().map { ($0.id, $0.name ?? text["registrationPending"]) },
             uniquingKeysWith: { first, _ in first })
-        let conflicts: [[String: Any]] = try await replica.conflicts().map { conflict in
+        let conflicts: [[String: Any]] = try await replica.conflicts(in: language).map { conflict in
             var model: [String: Any] = [
                 "clientId": conflict.clientId, "clientName": conflict.clientName ?? text["registrationPending"],
                 "versions": conflict.versions.map { version in
@@ -81,7 +81,7 @@ extension FieldApp {
             switch conflict.kind {
             case .note:
                 let mine = conflict.versions.first?.by.id == me.id
-                model["kind"] = text["notes"]
+                model["kind"] = text["note"]
                 model["help"] = mine ? text["conflictHelpNote"] : text["conflictHelpOthersNote"]
                 if mine { model["resolveHref"] = "/clients/\(conflict.clientId)/notes/\(conflict.entityId)/edit" }
             case .intervention:
@@ -160,7 +160,7 @@ extension FieldApp {
         if let error = state.lastError { model["lastError"] = text.describe(error.code) }
         if let report = state.lastReport {
             model["lastReport"] = "\(report.pushed) \(text["sentCount"]), \(report.pulled) \(text["receivedCount"]), "
-                + "\(report.pages) \(text["pages"])"
+                + text.count(report.pages, "page", "pages")
         }
         if let progress = state.progress {
             let phase = switch progress.phase {
@@ -170,7 +170,7 @@ extension FieldApp {
             }
             model["progress"] = [
                 "phase": phase, "pushed": progress.report.pushed, "pulled": progress.report.pulled,
-                "pages": progress.report.pages,
+                "pages": text.count(progress.report.pages, "page", "pages"),
             ] as [String: Any]
         }
         let flash = request.uri.queryParameters.get("requested") != nil ? text["syncRequested"] : nil

@@ -26,24 +26,35 @@ public final class FieldApp: Sendable {
     let live: LiveEvents
     let sessions: Sessions
 
-    /// Creates the app; nothing listens until ``run(onListening:)``.
+    /// Where a new link goes after "lock now" (the terminal the app runs in).
+    let announce: @Sendable (String) -> Void
+
+    /// Creates the app; nothing listens until ``run(onListening:)``. `announce` receives the new link that
+    /// opens the app again after the professional locked it.
     public init(
         replica: Replica, background: BackgroundSync, configuration: FieldAppConfiguration,
-        logger: Logger = Logger(label: "samenspel.app")
+        logger: Logger = Logger(label: "samenspel.app"), announce: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.announce = announce
         self.replica = replica
         self.background = background
         self.configuration = configuration
         self.logger = logger
         listening = ListeningPort(configuration.port)
-        sessions = Sessions(key: configuration.secret)
+        sessions = Sessions(
+            key: configuration.secret, lifetimeSeconds: Int(configuration.sessionHours * 3600),
+            folder: configuration.keepsSessions ? replica.directory : nil)
         live = LiveEvents(replica: replica, background: background)
     }
 
     /// The URL that opens the app, with the per-launch secret; give it to the professional only. It works
     /// once: the browser that opens it gets a session, and the link is spent.
     public var launchURL: String {
-        "http://127.0.0.1:\(listening.port)/?key=\(configuration.secret)"
+        url(key: configuration.secret)
+    }
+
+    func url(key: String) -> String {
+        "http://127.0.0.1:\(listening.port)/?key=\(key)"
     }
 
     /// The router with every page, form, asset and the live event stream, behind ``AppGuard``.

@@ -12,7 +12,7 @@ extension Templates {
 
     static let noteForm = """
         <h1>{{heading}}</h1>
-        <p class="small">{{clientName}}</p>
+        <p class="form-client">{{clientName}}</p>
         {{> errorSummary}}
         <form method="post" action="{{action}}" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -21,17 +21,17 @@ extension Templates {
         <label for="text">{{t.noteText}} {{t.required}}</label>
         <p class="hint" id="text-hint">{{hint}}</p>
         {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
-        <textarea id="text" name="text" rows="8" required aria-describedby="text-hint{{#textError}} text-error{{/textError}}"{{#textError}} aria-invalid="true"{{/textError}}>{{text}}</textarea>
+        <textarea id="text" name="text" rows="6" aria-describedby="text-hint{{#textError}} text-error{{/textError}}"{{#textError}} aria-invalid="true"{{/textError}}>{{text}}</textarea>
         </div>
         {{> behaviourField}}
         <fieldset class="field" id="determinant" tabindex="-1">
         <legend>{{t.aboutDeterminants}} {{t.optional}}</legend>
-        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="determinant" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
+        <div class="checks">{{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="determinant" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}</div>
         </fieldset>
         {{#showVisibility}}
         <fieldset class="field" id="visibility" tabindex="-1">
         <legend>{{t.visibility}}</legend>
-        {{#visibilities}}<div class="check"><input type="radio" id="vis-{{value}}" name="visibility" value="{{value}}"{{#selected}} checked{{/selected}}><label for="vis-{{value}}">{{label}}</label></div>{{/visibilities}}
+        <div class="checks">{{#visibilities}}<div class="check"><input type="radio" id="vis-{{value}}" name="visibility" value="{{value}}"{{#selected}} checked{{/selected}}><label for="vis-{{value}}">{{label}}</label></div>{{/visibilities}}</div>
         </fieldset>
         {{/showVisibility}}
         {{> formButtons}}
@@ -41,7 +41,7 @@ extension Templates {
 
     static let assessmentForm = """
         <h1>{{t.recordAssessment}}</h1>
-        <p class="small">{{clientName}}</p>
+        <p class="form-client">{{clientName}}</p>
         {{> errorSummary}}
         <form method="post" action="/clients/{{clientId}}/assessments" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -54,8 +54,14 @@ extension Templates {
         <legend>{{t.score}} {{t.required}}</legend>
         <p class="hint">{{t.scale}}</p>
         {{#scoreError}}<p class="error" id="score-error">{{scoreError}}</p>{{/scoreError}}
-        {{#scores}}<div class="check"><input type="radio" id="score-{{value}}" name="score" value="{{value}}"{{#selected}} checked{{/selected}}><label for="score-{{value}}">{{label}}</label></div>{{/scores}}
+        <div class="scores">{{#scores}}<div class="check"><input type="radio" id="score-{{value}}" name="score" value="{{value}}"{{#selected}} checked{{/selected}}><label for="score-{{value}}">{{label}}</label></div>{{/scores}}</div>
         </fieldset>
+        <div class="field{{#explanationError}} invalid{{/explanationError}}">
+        <label for="explanation">{{t.explanation}} {{t.optional}}</label>
+        <p class="hint" id="explanation-hint">{{t.explanationHelp}}</p>
+        {{#explanationError}}<p class="error" id="explanation-error">{{explanationError}}</p>{{/explanationError}}
+        <input id="explanation" name="explanation" type="text" maxlength="200" autocomplete="off" value="{{explanation}}" aria-describedby="explanation-hint{{#explanationError}} explanation-error{{/explanationError}}"{{#explanationError}} aria-invalid="true"{{/explanationError}}>
+        </div>
         {{> behaviourField}}
         {{> formButtons}}
         </form>
@@ -64,7 +70,7 @@ extension Templates {
 
     static let interventionForm = """
         <h1>{{t.startIntervention}}</h1>
-        <p class="small">{{clientName}}</p>
+        <p class="form-client">{{clientName}}</p>
         {{> errorSummary}}
         <form method="post" action="/clients/{{clientId}}/interventions" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -80,7 +86,7 @@ extension Templates {
         <fieldset class="field" id="target" tabindex="-1">
         <legend>{{t.targets}}</legend>
         <p class="hint">{{t.targetsHelp}}</p>
-        {{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}
+        <div class="checks">{{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}</div>
         </fieldset>
         <div class="field">
         <label for="behaviour">{{t.behaviour}}</label>
@@ -97,14 +103,14 @@ extension Templates {
 
     static let agreementForm = """
         <h1>{{t.addAgreement}}</h1>
-        <p class="small">{{clientName}}</p>
+        <p class="form-client">{{clientName}}</p>
         {{> errorSummary}}
         <form method="post" action="/clients/{{clientId}}/agreements" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
         <div class="field{{#textError}} invalid{{/textError}}">
         <label for="text">{{t.agreementText}} {{t.required}}</label>
         {{#textError}}<p class="error" id="text-error">{{textError}}</p>{{/textError}}
-        <input id="text" name="text" type="text" maxlength="500" required value="{{text}}"{{#textError}} aria-invalid="true" aria-describedby="text-error"{{/textError}}>
+        <textarea id="text" name="text" rows="3" maxlength="500"{{#textError}} aria-invalid="true" aria-describedby="text-error"{{/textError}}>{{text}}</textarea>
         </div>
         <div class="field{{#responsibleError}} invalid{{/responsibleError}}">
         <label for="responsible">{{t.responsible}} {{t.required}}</label>

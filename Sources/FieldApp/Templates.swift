@@ -6,7 +6,7 @@ enum Templates {
     static let all: [String: String] = [
         "layout": layout, "banner": banner, "caseload": caseload, "journey": journey, "noteForm": noteForm,
         "assessmentForm": assessmentForm, "interventionForm": interventionForm, "agreementForm": agreementForm,
-        "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "laneEntry": laneEntry,
+        "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "agreementItem": agreementItem,
         "behaviourField": behaviourField, "formButtons": formButtons,
     ]
 
@@ -38,6 +38,10 @@ enum Templates {
         <input type="hidden" name="back" value="{{here}}">
         <input type="hidden" name="to" value="{{otherLanguage}}">
         <button type="submit" class="link" lang="{{otherLanguage}}" aria-label="{{t.switchLanguageLabel}}">{{t.switchLanguage}}</button>
+        </form>
+        <form method="post" action="/lock" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" class="link" id="lock">{{t.lockNow}}</button>
         </form>
         </div>
         {{/showNav}}
@@ -91,15 +95,23 @@ enum Templates {
         """
 
     static let journey = """
+        <div class="client-head" id="client-head">
+        <div class="client-title">
         <h1>{{name}}</h1>
-        <p class="goal">{{t.overarchingGoal}}</p>
-        {{#hasContact}}<dl class="contact">{{#contact}}<div><dt>{{label}}</dt><dd>{{value}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</dd></div>{{/contact}}</dl>{{/hasContact}}
         <nav class="actions" aria-label="{{t.actions}}">
         <a class="button" href="/clients/{{id}}/notes/new">{{t.writeNote}}</a>
         <a class="button" href="/clients/{{id}}/assessments/new">{{t.recordAssessment}}</a>
         <a class="button" href="/clients/{{id}}/interventions/new">{{t.startIntervention}}</a>
         <a class="button" href="/clients/{{id}}/agreements/new">{{t.addAgreement}}</a>
         </nav>
+        </div>
+        <nav class="filter" aria-label="{{t.filterLabel}}"><span class="small">{{t.filterLabel}}:</span>
+        {{#filters}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/filters}}
+        {{#filtered}}<span class="small">{{t.filteredNote}}</span>{{/filtered}}
+        </nav>
+        </div>
+        <p class="goal">{{t.overarchingGoal}}</p>
+        {{#hasContact}}<dl class="contact">{{#contact}}<div><dt>{{label}}</dt><dd>{{value}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</dd></div>{{/contact}}</dl>{{/hasContact}}
 
         <section id="signals" data-live aria-labelledby="signals-h">
         <h2 id="signals-h">{{t.signals}} ({{signalCount}})</h2>
@@ -110,11 +122,11 @@ enum Templates {
         <p>{{reason}}</p>
         <p><strong>{{t.suggestion}}:</strong> {{suggestion}}</p>
         {{#acknowledgements}}<p class="ack">{{t.acknowledgedBy}} {{by}}, {{at}}: {{reason}}</p>{{/acknowledgements}}
-        <form method="post" action="/clients/{{clientId}}/signals" class="ack-form">
+        <form method="post" action="/clients/{{clientId}}/signals" class="ack-form" novalidate>
         <input type="hidden" name="csrf" value="{{csrf}}">
         <input type="hidden" name="key" value="{{key}}">
         <label for="ack-{{index}}">{{t.ackReason}}</label>
-        <input id="ack-{{index}}" name="reason" type="text" maxlength="200" required>
+        <input id="ack-{{index}}" name="reason" type="text" maxlength="200" autocomplete="off">
         <button type="submit">{{t.acknowledge}}</button>
         </form>
         </article>
@@ -130,47 +142,21 @@ enum Templates {
         </details>
         </section>
 
-        <section id="matrix" data-live aria-labelledby="matrix-h">
-        <h2 id="matrix-h">{{t.determinants}}</h2>
-        <p class="small">{{t.scale}}</p>
-        <table class="matrix">
-        <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
-        {{#groups}}
-        <tbody>
-        <tr class="group"><th colspan="4" scope="rowgroup">{{label}}</th></tr>
-        {{#rows}}
-        <tr{{#disagreement}} class="disagree"{{/disagreement}}>
-        <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
-        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-hidden="true">{{trend}}</span><span class="visually-hidden">{{trendLabel}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
-        </tr>
-        {{/rows}}
-        </tbody>
-        {{/groups}}
-        </table>
-        </section>
-
         <section id="plan" data-live aria-labelledby="plan-h">
         <h2 id="plan-h">{{t.plan}}</h2>
+        <div class="columns">
+        <div>
+        <h3>{{t.openAgreements}} ({{openAgreementCount}})</h3>
+        {{^openAgreements}}<p class="muted">{{t.noAgreements}}</p>{{/openAgreements}}
+        {{#hasOpenAgreements}}<ul class="agreements">{{#openAgreements}}{{> agreementItem}}{{/openAgreements}}</ul>{{/hasOpenAgreements}}
+        {{#hasClosedAgreements}}<details><summary>{{t.closedAgreements}} ({{closedAgreementCount}})</summary><ul class="agreements">{{#closedAgreements}}{{> agreementItem}}{{/closedAgreements}}</ul></details>{{/hasClosedAgreements}}
+        </div>
+        <div>
         <h3>{{t.subGoals}}</h3>
         {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
         {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#others}}<br><span class="small">{{.}}</span>{{/others}}</li>{{/goals}}</ul>{{/hasGoals}}
-        <h3>{{t.agreements}}</h3>
-        {{^agreements}}<p class="muted">{{t.noAgreements}}</p>{{/agreements}}
-        {{#hasAgreements}}<ul class="agreements">
-        {{#agreements}}
-        <li>
-        <p>{{text}}</p>
-        <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
-        {{#others}}<p class="small">{{.}}</p>{{/others}}
-        <form method="post" action="/clients/{{clientId}}/agreements/{{id}}/status" class="inline">
-        <input type="hidden" name="csrf" value="{{csrf}}">
-        <label for="agr-{{id}}">{{t.setStatus}}</label>
-        <select id="agr-{{id}}" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
-        <button type="submit">{{t.save}}</button>
-        </form>
-        </li>
-        {{/agreements}}
-        </ul>{{/hasAgreements}}
+        </div>
+        </div>
         </section>
 
         <section id="interventions" data-live aria-labelledby="int-h">
@@ -192,41 +178,65 @@ enum Templates {
         </ul>{{/hasInterventions}}
         </section>
 
-        <section id="notes" data-live aria-labelledby="notes-h">
-        <h2 id="notes-h">{{t.notes}}</h2>
-        {{^notes}}<p class="muted">{{t.noNotes}}</p>{{/notes}}
-        {{#notes}}
+        <section id="timeline" data-live aria-labelledby="tl-h">
+        <h2 id="tl-h">{{t.timeline}} <span class="small">({{shownCount}} {{t.of}} {{itemCount}})</span></h2>
+        {{^items}}<p class="muted">{{t.nothingYet}}</p>{{/items}}
+        {{#hasItems}}
+        <ol class="timeline">
+        {{#items}}
+        <li class="item lane-{{lane}}" data-change="{{changeId}}">{{#anchor}}<span id="{{anchor}}"></span>{{/anchor}}
+        <p class="meta"><span class="lane-mark">{{laneLabel}}</span> <strong>{{by}}</strong> · {{at}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
+        {{^note}}<p class="headline">{{headline}}</p>{{#body}}<div class="text">{{body}}</div>{{/body}}{{/note}}
+        {{#note}}
         <article class="note" id="note-{{id}}" data-change="{{changeId}}">
-        <p class="small"><strong>{{by}}</strong> · {{at}}{{#about}} · {{about}}{{/about}}{{#private}} · <span class="badge">{{t.onlyDiscipline}}</span>{{/private}}
-        {{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}{{#sent}} <span class="badge sent">{{t.sent}}</span>{{/sent}}
-        {{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
+        <p class="headline">{{headline}}{{#private}} <span class="badge">{{t.onlyDiscipline}}</span>{{/private}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
         <div class="text">{{text}}</div>
         {{#conflicted}}<p class="small">{{t.conflictNote}}</p>{{/conflicted}}
         {{#others}}<details><summary>{{t.otherVersion}} · {{at}}</summary><div class="text">{{text}}</div></details>{{/others}}
         {{#mine}}<p><a href="/clients/{{clientId}}/notes/{{id}}/edit">{{t.edit}}<span class="visually-hidden"> ({{at}})</span></a></p>{{/mine}}
         </article>
-        {{/notes}}
+        {{/note}}
+        </li>
+        {{/items}}
+        </ol>
+        {{/hasItems}}
+        {{#olderHref}}<p><a class="button" id="older" href="{{olderHref}}">{{t.showOlder}} ({{olderCount}})</a></p>{{/olderHref}}
         </section>
 
-        <section id="timeline" data-live aria-labelledby="tl-h">
-        <h2 id="tl-h">{{t.timeline}}</h2>
-        {{^timeline}}<p class="muted">{{t.nothingYet}}</p>{{/timeline}}
-        {{#hasTimeline}}
-        <table class="lanes">
-        <thead><tr><th scope="col">{{t.when}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
+        <section id="matrix" data-live aria-labelledby="matrix-h">
+        <h2 id="matrix-h">{{t.determinants}}</h2>
+        <p class="small">{{t.scale}}</p>
+        <table class="matrix">
+        <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
+        {{#groups}}
         <tbody>
-        {{#timeline}}
-        <tr data-change="{{changeId}}"><td class="when">{{at}}</td>{{#admin}}<td colspan="3" class="admin">{{> laneEntry}}</td>{{/admin}}{{^admin}}{{#cells}}<td>{{#entry}}{{> laneEntry}}{{/entry}}</td>{{/cells}}{{/admin}}</tr>
-        {{/timeline}}
+        <tr class="group"><th colspan="4" scope="rowgroup">{{label}}</th></tr>
+        {{#rows}}
+        <tr{{#disagreement}} class="disagree"{{/disagreement}}>
+        <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
+        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-hidden="true">{{trend}}</span><span class="visually-hidden">{{trendLabel}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{#explanation}}<br><span class="explanation">{{explanation}}</span>{{/explanation}}{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
+        </tr>
+        {{/rows}}
         </tbody>
+        {{/groups}}
         </table>
-        {{/hasTimeline}}
         </section>
 
         """
 
-    static let laneEntry = """
-        <div class="entry"><span class="by">{{by}}</span> {{headline}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}{{#sent}} <span class="badge sent">{{t.sent}}</span>{{/sent}}{{#body}}<div class="text">{{body}}</div>{{/body}}</div>
+    static let agreementItem = """
+        <li>
+        <p>{{text}}</p>
+        <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
+        {{#others}}<p class="small">{{.}}</p>{{/others}}
+        <form method="post" action="/clients/{{clientId}}/agreements/{{id}}/status" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="agr-{{id}}">{{t.setStatus}}</label>
+        <select id="agr-{{id}}" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+        <button type="submit">{{t.save}}</button>
+        </form>
+        </li>
+
         """
 
     static let review = """
@@ -281,7 +291,7 @@ enum Templates {
         </dl>
         {{#progress}}
         <div class="progress" role="status">
-        <p><strong>{{t.progress}}:</strong> {{phase}} · {{pushed}} {{t.sentCount}} · {{pulled}} {{t.receivedCount}} · {{pages}} {{t.pages}}</p>
+        <p><strong>{{t.progress}}:</strong> {{phase}} · {{pushed}} {{t.sentCount}} · {{pulled}} {{t.receivedCount}} · {{pages}}</p>
         <progress aria-label="{{t.progress}}"></progress>
         </div>
         {{/progress}}

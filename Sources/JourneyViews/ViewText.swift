@@ -174,7 +174,7 @@ public struct ViewText: Sendable {
         case "assessment.record":
             let score = entry.score.map { $0 == .unknown ? unknown : "\($0.text)/5" } ?? "?"
             return ((nl ? "schatte \(entry.determinant?.label(in: language) ?? "?") in: \(score)"
-                : "assessed \(entry.determinant?.label(in: language) ?? "?"): \(score)") + about(entry.behaviour, []), nil)
+                : "assessed \(entry.determinant?.label(in: language) ?? "?"): \(score)") + about(entry.behaviour, []), entry.text)
         case "intervention.start":
             let kind = entry.kind.map(kind) ?? "?"
             let valence = entry.valence?.label(in: language) ?? "?"

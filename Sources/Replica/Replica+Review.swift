@@ -41,8 +41,19 @@ public struct Conflict: Hashable, Sendable {
 }
 
 extension Replica {
-    /// Every open conflict in the replica, by client and kind.
-    public func conflicts() async throws -> [Conflict] {
+    /// Every open conflict in the replica, by client and kind; the versions' summaries in `language`
+    /// (statuses, determinants and dates as the professional reads them, `15-01-2027`).
+    public func conflicts(in language: Language = .en) async throws -> [Conflict] {
+        let nl = language == .nl
+        func due(_ date: String?) -> String {
+            guard let date, let parsed = CalendarDate(date) else { return "" }
+            let parts = parsed.text.split(separator: "-")
+            return (nl ? " · uiterlijk " : " · due ") + "\(parts[2])-\(parts[1])-\(parts[0])"
+        }
+        func status<Status: RawRepresentable & Labelled>(_ raw: String?, as: Status.Type) -> String
+        where Status.RawValue == String {
+            raw.flatMap(Status.init(rawValue:))?.label(in: language) ?? raw ?? "?"
+        }
         let candidates = try await pool.read { db in
             // Entities with several heads; for the client entity, contact fields are checked one by one below.
             try String.fetchAll(db, sql: "SELECT DISTINCT client_id FROM entities WHERE head_ids LIKE '%,%' ORDER BY client_id")
@@ -55,7 +66,7 @@ extension Replica {
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .contact, entityId: clientId, field: field.field,
                     versions: field.revisions.filter(\.isHead).map {
-                        .init(changeId: $0.changeId, at: $0.at, by: $0.by, summary: $0.value ?? "(cleared)")
+                        .init(changeId: $0.changeId, at: $0.at, by: $0.by, summary: $0.value ?? (nl ? "(gewist)" : "(cleared)"))
                     }))
             }
             for note in journey.notes where note.conflicted {
@@ -69,21 +80,22 @@ extension Replica {
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .intervention, entityId: intervention.id, field: nil,
                     versions: Self.headVersions(of: intervention.id, in: journey) {
-                        "\($0.status ?? "?") on " + ($0.targets ?? []).map(\.rawValue).joined(separator: ", ")
+                        status($0.status, as: InterventionStatus.self) + (nl ? ", gericht op " : ", on ")
+                            + ($0.targets ?? []).map { $0.label(in: language) }.joined(separator: ", ")
                     }))
             }
             for goal in journey.plan.subGoals where goal.conflicted {
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .goal, entityId: goal.id, field: nil,
                     versions: Self.headVersions(of: goal.id, in: journey) {
-                        "\($0.status ?? "?"): \($0.title ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
+                        status($0.status, as: GoalStatus.self) + ": \($0.title ?? "")" + due($0.due)
                     }))
             }
             for agreement in journey.plan.agreements where agreement.conflicted {
                 conflicts.append(Conflict(
                     clientId: clientId, clientName: name, kind: .agreement, entityId: agreement.id, field: nil,
                     versions: Self.headVersions(of: agreement.id, in: journey) {
-                        "\($0.status ?? "?"): \($0.text ?? "")" + ($0.due.map { ", due \($0)" } ?? "")
+                        status($0.status, as: AgreementStatus.self) + ": \($0.text ?? "")" + due($0.due)
                     }))
             }
         }

@@ -20,6 +20,9 @@ public import SyncProtocol
 public final class Replica: Sendable {
     /// The file name of the database inside the replica folder.
     public static let fileName = "samenspel-replica.sqlite"
+    /// The field app's sessions (hashes of their tokens, with their expiry), kept beside the database and
+    /// removed by a wipe.
+    public static let appSessionsFileName = "samenspel-app-sessions.json"
 
     /// The replica folder.
     public let directory: String

@@ -43,6 +43,8 @@ enum ReplicaFiles {
             try? handle.close()
             try FileManager.default.removeItem(atPath: path)
         }
+        // A browser signed in to the app must not stay signed in to whatever is enrolled here next.
+        try? FileManager.default.removeItem(atPath: directory + "/" + Replica.appSessionsFileName)
         let notice = ["wipedAt": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000)),
                       "reason": reason]
         let data = try JSONSerialization.data(withJSONObject: notice, options: [.sortedKeys])

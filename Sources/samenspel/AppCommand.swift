@@ -14,7 +14,10 @@ struct AppCommand: AsyncParsableCommand {
             Serves a web app on 127.0.0.1 only, from the local replica, and syncs in the background while it \
             runs (every --sync-interval seconds, at once after every write, with backoff while the server \
             cannot be reached). Prints one URL on stdout: it holds a secret of this launch, so only you can \
-            open the app; do not share it. Stop with Ctrl+C. No note text or client names are printed or logged.
+            open the app; do not share it. The link works once; the browser that opens it stays signed in for \
+            --session-hours, also after it is closed and after the app restarts on this replica, until 'Nu \
+            vergrendelen' (lock now), which prints a new link here. Stop with Ctrl+C. No note text or client \
+            names are printed or logged.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -26,6 +29,8 @@ struct AppCommand: AsyncParsableCommand {
     var lang: Language?
     @Option(help: ArgumentHelp("Seconds between background syncs while the server answers (30).", valueName: "seconds"))
     var syncInterval: Double = 30
+    @Option(help: ArgumentHelp("Hours a browser stays signed in after opening the link [SAMENSPEL_SESSION_HOURS] (10).", valueName: "hours"))
+    var sessionHours: Double?
     @Flag(help: "Open the URL in the default browser.")
     var open = false
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (warning).", valueName: "level"))
@@ -34,6 +39,9 @@ struct AppCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard syncInterval >= 1 else { throw ValidationError("the sync interval must be at least 1 second") }
+        if let sessionHours, !(0.01...24 * 7).contains(sessionHours) {
+            throw ValidationError("--session-hours must be between 0.01 and 168 (a week)")
+        }
     }
 
     func run() async throws {
@@ -50,12 +58,22 @@ struct AppCommand: AsyncParsableCommand {
         let replica = try options.open()
         let identity = try await replica.identity()
         let background = BackgroundSync(replica: replica, interval: syncInterval)
+        let sessionHours = try Settings.value(sessionHours, "SAMENSPEL_SESSION_HOURS", default: 10)
+        guard (0.01...24 * 7).contains(sessionHours) else {
+            throw ValidationError("SAMENSPEL_SESSION_HOURS must be between 0.01 and 168 (a week)")
+        }
+        let dutch = language == .nl
         let app = FieldApp(
             replica: replica, background: background,
             configuration: FieldAppConfiguration(
-                port: port, language: language, syncInterval: syncInterval, forceField: forceField))
+                port: port, language: language, syncInterval: syncInterval, forceField: forceField,
+                sessionHours: sessionHours),
+            announce: { url in
+                printError(dutch ? "Samenspel is vergrendeld. Open het weer met deze link:" : "Samenspel is locked. Open it again with this link:")
+                FileHandle.standardOutput.write(Data((url + "\n").utf8))
+            })
         do {
-            try await run(app, name: identity.professional.name, dutch: language == .nl)
+            try await run(app, name: identity.professional.name, dutch: dutch)
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw CLIError(
                 "port \(port) on 127.0.0.1 is in use (is Samenspel already open?); choose another with --port, or --port 0")

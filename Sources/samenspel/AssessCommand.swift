@@ -14,10 +14,12 @@ struct AssessCommand: AsyncParsableCommand {
     @Option(help: "The determinant.") var determinant: Determinant
     @Option(help: "1–5 or unknown.") var score: AssessmentScore
     @Option(help: "The core behaviour the assessment is about.") var behaviour: CoreBehaviour?
+    @Option(help: "Why this score, in one line (at most 200 characters).") var explanation: String?
 
     func run() async throws {
         let replica = try options.open()
         print(try await replica.recordAssessment(
-            clientId: try await lookUpClient(client, in: replica), Assessment(determinant: determinant, score: score, behaviour: behaviour)))
+            clientId: try await lookUpClient(client, in: replica), Assessment(
+                determinant: determinant, score: score, behaviour: behaviour, explanation: explanation)))
     }
 }

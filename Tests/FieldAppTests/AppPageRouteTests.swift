@@ -31,18 +31,28 @@ import Testing
         }
     }
 
-    @Test func journey_showsTheColleaguesNote_inTheirLane_andAnUnknownClientIs404() async throws {
+    @Test func journey_isACaseFile_whatMattersFirst_eachNoteOnce_markedByDiscipline_andAnUnknownClientIs404() async throws {
         let fixture = try await AppFixture()
         defer { fixture.folder.remove() }
         try await fixture.withBrowser { browser in
             let page = try await browser.get("/clients/\(fixture.client)")
             #expect(page.status == .ok)
-            for heading in ["Signalen in het krachtenveld", "Krachtenveld nu", "Determinanten", "Plan van aanpak", "Tijdlijn"] {
-                #expect(page.text.contains(heading))
-            }
-            // Lanes: time, client manager, income consultant, account manager; the note is in the second lane.
-            #expect(page.text.contains("<td></td><td><div class=\"entry\"><span class=\"by\">Ahmed El Amrani</span> schreef een notitie"))
+            // Signals, the force field, the plan, then the timeline; the matrix last.
+            let headings = ["Signalen in het krachtenveld", "Krachtenveld nu", "Plan van aanpak", "Verloop", "Determinanten"]
+            let positions = try headings.map { heading in try #require(page.text.range(of: heading)?.lowerBound, "\(heading)") }
+            #expect(positions == positions.sorted())
+            // The name and the actions in the header that stays in view.
+            #expect(page.text.contains("<div class=\"client-head\" id=\"client-head\">\n<div class=\"client-title\">\n<h1>Jaap</h1>"))
+            // The colleague's note once, marked with the discipline.
+            #expect(page.text.components(separatedBy: fixture.colleagueNote).count == 2)
+            #expect(page.text.contains("<li class=\"item lane-incomeConsultant\""))
+            #expect(page.text.contains("<span class=\"lane-mark\">Inkomensconsulent</span> <strong>Ahmed El Amrani</strong>"))
             #expect(page.text.contains("<svg"))
+            // The discipline filter narrows the timeline, not the force field, and says so.
+            let mine = try await browser.get("/clients/\(fixture.client)?discipline=clientManager")
+            #expect(!mine.text.contains(fixture.colleagueNote) && mine.text.contains("Krachtenveld nu"))
+            #expect(mine.text.contains("aria-current=\"true\">Klantmanager</a>"))
+            #expect(mine.text.contains("het krachtenveld en de signalen blijven voor alle disciplines"))
             let missing = try await browser.get("/clients/\(Identifier.make(wallMillis: 5))")
             #expect(missing.status == .notFound)
             #expect(missing.text.contains("niet op deze laptop"))
@@ -77,7 +87,8 @@ import Testing
             try await eventually { try await fixture.replica.status().pendingChanges == 0 }
             let after = try await browser.get("/clients/\(client)")
             #expect(!after.text.contains("Nog niet verstuurd"))
-            #expect(after.text.contains("<span class=\"badge sent\">Verstuurd</span>"))
+            // Only what is not sent yet is badged: a sent note needs no badge.
+            #expect(!after.text.contains("Verstuurd") && after.text.contains("Huisbezoek: Jaap wil"))
         }
         #expect(fixture.transport.state.withLock { $0.pushed.flatMap { $0 } }.contains { $0.payload["text"] == .string(text) })
     }
@@ -310,6 +321,28 @@ import Testing
                 #expect(page.text.contains("De toegang van deze laptop is door de beheerder ingetrokken"))
                 #expect(!page.text.contains("Jaap"))
             }
+        }
+    }
+
+    @Test func journeyTimeline_showsTheNewestPage_andEarlierItemsOnRequest() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        for index in 1...40 {
+            _ = try await fixture.replica.addNote(clientId: client, NoteContent(text: "Gesprek nummer \(index)"))
+        }
+        try await fixture.withBrowser { browser in
+            // 42 items: the registration, the colleague's note, 40 own notes; the newest 30 first.
+            let first = try await browser.get("/clients/\(client)")
+            #expect(first.text.contains("Verloop <span class=\"small\">(30 van 42)</span>"))
+            #expect(first.text.contains("Gesprek nummer 40") && first.text.contains("Gesprek nummer 11"))
+            #expect(!first.text.contains("Gesprek nummer 10<") && !first.text.contains(fixture.colleagueNote))
+            #expect(first.text.contains("href=\"/clients/\(client)?shown=60#more-30\">Eerdere items tonen (12)</a>"))
+            let more = try await browser.get("/clients/\(client)?shown=60")
+            #expect(more.text.contains("(42 van 42)") && more.text.contains(fixture.colleagueNote))
+            #expect(more.text.contains("<span id=\"more-30\"></span>") && !more.text.contains("Eerdere items tonen"))
+            // Nonsense asks for the first page, not an error.
+            #expect(try await browser.get("/clients/\(client)?shown=-5&discipline=nobody").text.contains("(30 van 42)"))
         }
     }
 }

@@ -139,7 +139,10 @@ struct ReplicaFixture {
         #expect(Set(conflicts[0].versions.map(\.changeId)) == [mine.goal, theirs.goal.id])
         #expect(Set(conflicts[0].versions.map(\.summary)) == ["achieved: \(title)", "dropped: \(title)"])
         #expect(Set(conflicts[1].versions.map(\.changeId)) == [mine.agreement, theirs.agreement.id])
-        #expect(Set(conflicts[1].versions.map(\.summary)) == ["kept: Bring the payslips", "notKept: Bring the payslips"])
+        #expect(Set(conflicts[1].versions.map(\.summary)) == ["kept: Bring the payslips", "not kept: Bring the payslips"])
+        // In Dutch for the Dutch app: statuses as words, not codes.
+        let dutch = try await replica.conflicts(in: .nl)
+        #expect(Set(dutch[1].versions.map(\.summary)) == ["nagekomen: Bring the payslips", "niet nagekomen: Bring the payslips"])
         #expect(Set(conflicts[0].versions.map(\.by.name)) == ["Sanne Bakker", "Ahmed El Amrani"])
         let conflicted = try await replica.journey(clientId: fixture.client).plan
         #expect(conflicted.subGoals.map(\.conflicted) == [true] && conflicted.agreements.map(\.conflicted) == [true])
