@@ -185,10 +185,10 @@ enum Templates {
         <ol class="timeline">
         {{#items}}
         <li class="item lane-{{lane}}" data-change="{{changeId}}">{{#anchor}}<span id="{{anchor}}"></span>{{/anchor}}
+        {{#note}}<article class="note" id="note-{{id}}" data-change="{{changeId}}">{{/note}}
         <p class="meta"><span class="lane-mark">{{laneLabel}}</span> <strong>{{by}}</strong> · {{at}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
         {{^note}}<p class="headline">{{headline}}</p>{{#body}}<div class="text">{{body}}</div>{{/body}}{{/note}}
         {{#note}}
-        <article class="note" id="note-{{id}}" data-change="{{changeId}}">
         <p class="headline">{{headline}}{{#private}} <span class="badge">{{t.onlyDiscipline}}</span>{{/private}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
         <div class="text">{{text}}</div>
         {{#conflicted}}<p class="small">{{t.conflictNote}}</p>{{/conflicted}}

@@ -2,9 +2,14 @@
 """The field worker's app end to end, in headless Chromium (Selenium with Debian's chromedriver).
 
 A real server and two enrolled laptops (real SQLite files, real HTTP on loopback). The server goes down;
-Sanne opens `samenspel app`, writes a note through the form and sees it marked as not yet sent; the server
-comes back and the open page marks the note as sent, then shows a colleague's note — without a reload.
-Screenshots of the caseload and the journey go to $SAMENSPEL_SCREENSHOTS (default: a temporary folder).
+Sanne opens `samenspel app` at 1280×900. The journey's first screen shows the client's name, the signals and
+the force field; the header with the name and the actions stays in view while she scrolls; the timeline shows
+its newest page and more on request. She writes a note through the form (its Opslaan button in view) and sees
+the confirmation where she looks and the note marked as not yet sent; the app's own Dutch messages answer a
+day that does not exist and an empty reason. The server comes back and the open page drops the mark, then
+shows a colleague's note — without a reload. She closes the browser; opened again, it is still signed in,
+until "Nu vergrendelen". Screenshots of the main pages at 1280×900 go to $SAMENSPEL_SCREENSHOTS (default: a
+temporary folder; Docs/screenshots/regenerate writes the README's).
 
 Usage: field_app_e2e.py PATH/TO/samenspel
 """
@@ -102,21 +107,53 @@ def read_url(path, seconds=30):
 
 
 def screenshot(driver, name):
+    """The first screen of the page as the professional sees it at 1280×900."""
     os.makedirs(SHOTS, exist_ok=True)
     driver.execute_script("window.scrollTo(0, 0)")
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1280, min(max(height, 800), 6000))
     path = os.path.join(SHOTS, name)
     driver.save_screenshot(path)
-    driver.set_window_size(1280, 1000)
     log(f"screenshot {path}")
 
 
 def note_article(driver, text):
-    for article in driver.find_elements(By.CSS_SELECTOR, "#notes article.note"):
+    for article in driver.find_elements(By.CSS_SELECTOR, "#timeline article.note"):
         if text in article.text:
             return article
     return None
+
+
+def in_view(driver, element):
+    """Whether the whole element is inside the window, as it is scrolled now."""
+    return driver.execute_script(
+        "var r = arguments[0].getBoundingClientRect();"
+        "return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;", element)
+
+
+def top_of(driver, element_id):
+    return driver.execute_script(
+        "return document.getElementById(arguments[0]).getBoundingClientRect().top;", element_id)
+
+
+def open_browser(profile):
+    """Headless Chromium at 1280×900 with its own profile folder, so that closing it and opening it again
+    is what a professional does: cookies with a lifetime survive, session cookies do not."""
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
+                     "--lang=nl-NL", "--no-proxy-server", "--disable-gpu", f"--user-data-dir={profile}"):
+        options.add_argument(argument)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if binary:
+        options.binary_location = binary
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    # The viewport, not the window, is 900 px high: what the professional sees.
+    inner = driver.execute_script("return window.innerHeight")
+    driver.set_window_size(1280, 900 + (900 - inner))
+    return driver
+
+
+def urls_printed(path):
+    with open(path) as handle:
+        return [line.strip() for line in handle if line.startswith("http://127.0.0.1:")]
 
 
 def main():
@@ -145,6 +182,11 @@ def main():
     samenspel("intervention", "start", "--replica", laptop, "--client", jaap, "--kind", "sanctionAnnouncement",
               "--valence", "corrective", "--target", "attitude", "--behaviour", "jobSearch")
     samenspel("sync", "--replica", laptop)
+    # Months of work: more than a page of the timeline.
+    for week in range(1, 36):
+        samenspel("note", "add", "--replica", colleague, "--client", jaap, "--text", f"Weekgesprek {week}: voortgang besproken.")
+    samenspel("sync", "--replica", colleague)
+    samenspel("sync", "--replica", laptop)
     log("server, two laptops and a client with history are ready; the server goes down")
     stop(server)
 
@@ -153,14 +195,8 @@ def main():
     url = read_url(os.path.join(WORK, "app.out"))
     assert url.startswith(f"http://127.0.0.1:{app_port}/?key="), url
 
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                     "--lang=nl-NL", "--no-proxy-server", "--disable-gpu"):
-        options.add_argument(argument)
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary:
-        options.binary_location = binary
-    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    profile = os.path.join(WORK, "browser-profile")
+    driver = open_browser(profile)
     # The page swaps regions live: an element found a moment ago may be replaced before it is read. A wait
     # then looks again instead of failing.
     wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
@@ -181,22 +217,61 @@ def main():
 
         driver.find_element(By.LINK_TEXT, "Jaap de Vries").click()
         wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Jaap de Vries")
+        # The first screen: whose file this is, the signals and the force field.
+        assert in_view(driver, driver.find_element(By.TAG_NAME, "h1"))
+        assert top_of(driver, "signals-h") < 900 and top_of(driver, "ff-h") < 900, "signals and force field first"
+        assert "HOOG" in driver.find_element(By.ID, "signals").text.upper(), "the sanction without support is signalled"
+        screenshot(driver, "journey.png")
+        # The header stays in view while the professional scrolls to the timeline.
+        driver.find_element(By.ID, "tl-h").location_once_scrolled_into_view
+        assert driver.execute_script("return window.scrollY") > 400
+        assert in_view(driver, driver.find_element(By.TAG_NAME, "h1")), "the client's name stays in view"
+        assert in_view(driver, driver.find_element(By.LINK_TEXT, "Notitie schrijven"))
+        # The timeline: the newest page, each note once; earlier items on request.
+        items = driver.find_elements(By.CSS_SELECTOR, "#timeline li.item")
+        assert len(items) == 30, len(items)
+        assert "Weekgesprek 35:" in driver.find_element(By.ID, "timeline").text
+        assert "Weekgesprek 1:" not in driver.find_element(By.ID, "timeline").text
+        driver.find_element(By.ID, "older").click()
+        wait.until(lambda d: "shown=60" in d.current_url and "Weekgesprek 1:" in d.find_element(By.ID, "timeline").text)
+        assert driver.find_element(By.ID, "timeline").text.count("Weekgesprek 7:") == 1, "each note once"
+        log("first screen, sticky header and the timeline's pages as a professional sees them")
+
         driver.find_element(By.LINK_TEXT, "Notitie schrijven").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Notitie schrijven")
+        assert in_view(driver, driver.find_element(By.CSS_SELECTOR, "form button.primary")), "Opslaan is in view"
+        screenshot(driver, "note-form.png")
         driver.find_element(By.ID, "text").send_keys(NOTE)
         driver.find_element(By.CSS_SELECTOR, "label[for=det-selfEfficacy]").click()
         driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
 
         wait.until(lambda d: note_article(d, NOTE) is not None)
-        flash = driver.find_element(By.CSS_SELECTOR, ".flash").text
-        assert "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is." in flash, flash
+        flash = driver.find_element(By.CSS_SELECTOR, ".flash")
+        assert "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is." in flash.text, flash.text
+        assert in_view(driver, flash), "the confirmation is where the professional looks"
         assert "Nog niet verstuurd" in note_article(driver, NOTE).text
-        log("the note is saved on the laptop and marked as not yet sent")
+        log("the note is saved on the laptop, confirmed in view, and marked as not yet sent")
 
+        # The app's own Dutch messages, not the browser's.
+        journey_url = driver.current_url.split("?")[0]
+        driver.get(journey_url + "/agreements/new")
+        driver.find_element(By.ID, "due").send_keys("31-02-2027")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: d.find_elements(By.ID, "error-summary"))
+        summary = driver.find_element(By.ID, "error-summary").text
+        assert "31-02-2027 bestaat niet: februari 2027 heeft 28 dagen." in summary, summary
+        assert "Schrijf wat er is afgesproken." in summary, summary
+        driver.get(journey_url)
+        driver.find_element(By.CSS_SELECTOR, "#signals .ack-form button").click()
+        wait.until(lambda d: "Geef een korte reden" in d.find_element(By.TAG_NAME, "main").text)
+        log("a day that does not exist and an empty reason get the app's Dutch messages")
+
+        driver.get(journey_url)
+        wait.until(lambda d: note_article(d, NOTE) is not None and "Nog niet verstuurd" in note_article(d, NOTE).text)
         driver.execute_script("window.samenspelNoReload = true;")
         server = start_server(data, port)
         log("the server is back")
-        wait.until(lambda d: "Verstuurd" in note_article(d, NOTE).text
-                   and "Nog niet verstuurd" not in note_article(d, NOTE).text)
+        wait.until(lambda d: "Nog niet verstuurd" not in note_article(d, NOTE).text)
         assert driver.execute_script("return window.samenspelNoReload === true"), "the page was reloaded"
         wait.until(lambda d: "Alles is verstuurd" in d.find_element(By.ID, "sync-banner").text
                    and not d.find_elements(By.CSS_SELECTOR, "#nav-links a[href='/sync'] .count"))
@@ -208,7 +283,28 @@ def main():
         assert driver.execute_script("return window.samenspelNoReload === true"), "the page was reloaded"
         assert "Ahmed El Amrani" in note_article(driver, COLLEAGUE_NOTE).text
         log("the colleague's note appears live")
-        screenshot(driver, "journey.png")
+        driver.get(f"http://127.0.0.1:{app_port}/review")
+        screenshot(driver, "review.png")
+        driver.get(f"http://127.0.0.1:{app_port}/sync")
+        assert "verbonden" in driver.find_element(By.ID, "sync-details").text
+        screenshot(driver, "sync.png")
+
+        # Closed and opened again: still signed in, without a new link.
+        driver.quit()
+        driver = open_browser(profile)
+        wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
+        driver.get(f"http://127.0.0.1:{app_port}/")
+        wait.until(lambda d: "Jaap de Vries" in d.page_source)
+        log("the session survives a closed browser")
+        # Lock now: nothing shown any more; a new link is printed where the app runs.
+        driver.find_element(By.ID, "lock").click()
+        wait.until(lambda d: "Samenspel is vergrendeld" in d.page_source)
+        driver.get(f"http://127.0.0.1:{app_port}/")
+        assert "Jaap" not in driver.page_source and "Geen toegang" in driver.page_source
+        wait_for(lambda: len(urls_printed(os.path.join(WORK, "app.out"))) == 2, 10, "a new link after locking")
+        driver.get(urls_printed(os.path.join(WORK, "app.out"))[1])
+        wait.until(lambda d: "Jaap de Vries" in d.page_source)
+        log("'Nu vergrendelen' locks at once; the new link opens it again")
     except Exception:
         os.makedirs(SHOTS, exist_ok=True)
         driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
