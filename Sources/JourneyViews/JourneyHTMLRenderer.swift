@@ -37,7 +37,6 @@ public struct JourneyHTMLRenderer: Sendable {
             <body>
             <header>
             <h1>\(escape(words.journeyTitle)): \(escape(name))</h1>
-            <p class="meta">\(escape(words.ids(client: journey.client.id, team: journey.client.teamId)))</p>
 
             """
         for field in journey.client.contact {
@@ -53,7 +52,9 @@ public struct JourneyHTMLRenderer: Sendable {
         html += interventions(journey)
         html += timeline(journey, filter: filter)
         html += notes(journey)
-        html += "</main>\n<footer>Samenspel · \(escape(words.asOf)) \(escape(journey.forceField.asOf.map(time) ?? "–"))</footer>\n"
+        // Names lead; the ids, for whoever must find the record, close the page.
+        html += "</main>\n<footer>Samenspel · \(escape(words.asOf)) \(escape(journey.forceField.asOf.map(time) ?? "–")) · "
+            + "\(escape(words.ids(client: journey.client.id, team: journey.client.teamId)))</footer>\n"
         html += "</body>\n</html>\n"
         return html
     }

@@ -33,7 +33,6 @@ public struct JourneyTextFormatter: Sendable {
     public func format(_ journey: ClientJourney, filter: JourneyFilter? = nil) -> String {
         var lines: [String] = []
         lines.append(bold("\(words.journeyTitle): \(journey.client.name ?? words.registrationPending)"))
-        lines.append(words.ids(client: journey.client.id, team: journey.client.teamId))
         for field in journey.client.contact {
             var line = "\(field.field.label(in: language)): \(field.current.value ?? words.cleared)"
             if field.conflicted {
@@ -50,6 +49,8 @@ public struct JourneyTextFormatter: Sendable {
         lines += [""] + interventions(journey)
         lines += [""] + timeline(journey, filter: filter)
         lines += [""] + notes(journey)
+        // Names lead; the ids, for whoever must find the record, close the journey.
+        lines += ["", words.ids(client: journey.client.id, team: journey.client.teamId)]
         return lines.joined(separator: "\n") + "\n"
     }
 

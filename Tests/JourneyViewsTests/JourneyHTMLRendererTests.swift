@@ -35,11 +35,14 @@ import Testing
         #expect(html.contains("@media print"))
     }
 
-    @Test func dutchPage_saysLangNl() {
+    @Test func dutchPage_saysLangNl_andLeadsWithTheName() throws {
         let dutch = JourneyHTMLRenderer(language: .nl).render(jaapJourney())
         #expect(dutch.contains("<html lang=\"nl\">"))
         #expect(dutch.contains("Krachtenveld"))
         #expect(dutch.contains("aankondiging maatregel (corrigerend) · inkomensconsulent"))
-        #expect(dutch.contains("<p class=\"meta\">klant "))
+        // The page leads with the client's name; the ids close it.
+        let name = try #require(dutch.range(of: "<h1>Klantreis: Jaap")?.lowerBound)
+        let ids = try #require(dutch.range(of: " · klant ")?.lowerBound)
+        #expect(name < ids && dutch[ids...].contains("</footer>"))
     }
 }
