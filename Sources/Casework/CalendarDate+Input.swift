@@ -12,7 +12,7 @@ public enum DateInputProblem: Error, Equatable, Sendable {
         switch self {
         case .notADate(let text):
             return dutch
-                ? "'\(text)' is geen datum: geef dag-maand-jaar, bijvoorbeeld 31-12-2026."
+                ? "'\(text)' is geen geldige datum. Vul dag-maand-jaar in, bijvoorbeeld 31-12-2026."
                 : "'\(text)' is not a date: give day-month-year, for example 31-12-2026, or 2026-12-31."
         case .noSuchDay(let typed, let month, let year, let days):
             guard let days else {

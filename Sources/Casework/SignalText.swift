@@ -7,23 +7,27 @@ public enum SignalText {
         let scores = list(signal.lowScores.map { "\($0.determinant.label(in: language)) \($0.score)" }, language)
         let disciplines = list(signal.disciplines.map { $0.label(in: language) }, language)
         let suggestions = list(signal.missing.map { suggestion(for: $0, in: language) }, language)
+        // Dutch verbs agree with the number of interventions, and "de score is" with one score.
+        let runs = signal.kinds.count == 1 ? "loopt" : "lopen"
+        let aims = signal.kinds.count == 1 ? "richt zich" : "richten zich"
+        let low = signal.lowScores.count == 1 ? "de score laag is" : "de scores laag zijn"
         let reason: String
         switch signal.rule {
         case .correctiveWithoutSupport:
             reason = nl
-                ? "\(capitalised(kinds)) loopt terwijl de scores laag zijn (\(scores)). Druk op iemand die niet gelooft dat het lukt en vastzit, verlamt eerder dan dat het in beweging zet."
+                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)). Druk op iemand die vastzit en niet gelooft dat het lukt, verlamt eerder dan dat die persoon in beweging komt."
                 : "\(capitalised(kinds)) is active while scores are low (\(scores)). Pressure on someone who doubts they can and is stuck makes them freeze rather than change."
         case .correctiveOnJobSearchWithoutSkills:
             reason = nl
-                ? "\(capitalised(kinds)) richt zich op werkzoekgedrag terwijl de scores laag zijn (\(scores)), en niets werkt daaraan."
+                ? "\(capitalised(kinds)) \(aims) op werkzoekgedrag terwijl \(low) (\(scores)), en geen enkele interventie werkt aan die determinanten."
                 : "\(capitalised(kinds)) targets job search while scores are low (\(scores)), and nothing works on that."
         case .pressureFromSeveralDisciplines:
             reason = nl
-                ? "\(capitalised(disciplines)) zetten binnen \(signal.windowDays) dagen normerende of corrigerende druk (\(kinds)), en niets ondersteunt de klant."
+                ? "\(capitalised(list(signal.disciplines.map { "de " + $0.label(in: language) }, language))) oefenen binnen \(signal.windowDays) dagen normerende of corrigerende druk uit (\(kinds)), en geen enkele interventie ondersteunt de klant."
                 : "\(capitalised(disciplines)) put normative or corrective pressure on the client within \(signal.windowDays) days (\(kinds)), and nothing supports them."
         case .correctiveWithoutRecentAssessment:
             reason = nl
-                ? "\(capitalised(kinds)) loopt zonder actuele inschatting van de determinanten (geen, of ouder dan \(signal.staleDays) dagen)."
+                ? "\(capitalised(kinds)) \(runs) zonder actuele inschatting van de determinanten (geen, of ouder dan \(signal.staleDays) dagen)."
                 : "\(capitalised(kinds)) is active without a current assessment of the determinants (none, or older than \(signal.staleDays) days)."
         case .onlySkillsWhileWantingLow:
             reason = nl
@@ -31,7 +35,7 @@ public enum SignalText {
                 : "Every active intervention works on skills while wanting scores low (\(scores)): being able does not help without wanting."
         case .placementWithoutCoaching:
             reason = nl
-                ? "\(capitalised(kinds)) loopt terwijl de scores laag zijn (\(scores)), zonder coaching of nazorg: de plaatsing houdt dan vaak geen stand."
+                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: de plaatsing houdt dan vaak geen stand."
                 : "\(capitalised(kinds)) is active while scores are low (\(scores)), without coaching or aftercare: such a placement often does not last."
         }
         return (reason, capitalised(suggestions) + ".")
@@ -44,7 +48,7 @@ public enum SignalText {
         case .correctiveWithoutSupport:
             return nl ? "correctie zonder steun" : "correction without support"
         case .correctiveOnJobSearchWithoutSkills:
-            return nl ? "correctie op werkzoekgedrag zonder vaardigheden" : "correction on job search without the skills"
+            return nl ? "correctie op werkzoekgedrag zonder aandacht voor vaardigheden" : "correction on job search without the skills"
         case .pressureFromSeveralDisciplines:
             return nl ? "druk van meerdere disciplines" : "pressure from several disciplines"
         case .correctiveWithoutRecentAssessment:
@@ -63,7 +67,7 @@ public enum SignalText {
             return nl ? "versterk het geloof in eigen kunnen (ondersteunend, bijvoorbeeld coaching)"
                 : "strengthen self-efficacy (supportive, for example self-efficacy coaching)"
         case .facilitationOnContextOrBarriers:
-            return nl ? "neem praktische belemmeringen weg of verlicht de context (faciliterend)"
+            return nl ? "neem praktische belemmeringen weg of maak de context minder belastend (faciliterend)"
                 : "remove practical barriers or ease the context (facilitating, for example barrier removal)"
         case .workOnSkills:
             return nl ? "werk aan vaardigheden (bijvoorbeeld sollicitatietraining)"
@@ -74,7 +78,7 @@ public enum SignalText {
             return nl ? "stem de druk onderling af en voeg een ondersteunende of faciliterende interventie toe"
                 : "agree on one line between the disciplines and add a supportive or facilitating intervention"
         case .recentAssessment:
-            return nl ? "schat eerst de determinanten in, zodat de druk bij de persoon past"
+            return nl ? "schat eerst de determinanten in, zodat de druk bij de klant past"
                 : "assess the determinants first, so the pressure fits the person"
         case .workOnWanting:
             return nl ? "werk ook aan houding, geloof in eigen kunnen of sociale druk (bijvoorbeeld een motiverend gesprek)"

@@ -50,11 +50,11 @@ struct AppText: Sendable {
         "deviceRevoked": ("De toegang van deze laptop is ingetrokken.", "This laptop's access was revoked."),
         "wiped": ("De toegang van deze laptop is ingetrokken en de gegevens zijn gewist.", "This laptop's access was revoked and its data wiped."),
         "unauthorized": ("De server herkent deze laptop niet meer.", "The server no longer recognises this laptop."),
-        "clockAhead": ("De klok van deze laptop loopt voor; de wijziging wordt opnieuw gestempeld.", "This laptop's clock runs ahead; the write is stamped again."),
+        "clockAhead": ("De klok van deze laptop loopt voor; de wijziging krijgt een nieuw tijdstip.", "This laptop's clock runs ahead; the write is stamped again."),
         "outOfScope": ("Deze klant hoort niet (meer) bij je caseload.", "This client is not (or no longer) in your caseload."),
-        "forbidden": ("Dat mag alleen iemand anders (de schrijver of de eigen discipline).", "Only someone else may do that (the author or the owning discipline)."),
-        "notAuthor": ("Alleen de schrijver mag dit wijzigen.", "Only the author may change this."),
-        "notOwningDiscipline": ("Alleen de discipline die dit startte mag het wijzigen.", "Only the discipline that started this may change it."),
+        "forbidden": ("Dit mag alleen degene die het heeft vastgelegd, of diens discipline.", "Only someone else may do that (the author or the owning discipline)."),
+        "notAuthor": ("Alleen degene die dit heeft vastgelegd mag het wijzigen.", "Only the author may change this."),
+        "notOwningDiscipline": ("Alleen de discipline die dit heeft gestart mag het wijzigen.", "Only the discipline that started this may change it."),
         "wrongAuthor": ("De wijziging kwam niet van de ingelogde professional.", "The write did not come from the signed-in professional."),
         "wrongDiscipline": ("De wijziging hoort niet bij jouw discipline.", "The write does not belong to your discipline."),
         "wrongDevice": ("De wijziging kwam niet van deze laptop.", "The write did not come from this laptop."),
@@ -63,14 +63,27 @@ struct AppText: Sendable {
         "clientErased": ("De gegevens van deze klant zijn op verzoek gewist (AVG).", "This client's data was erased on request (GDPR)."),
         "unknownClient": ("Deze klant staat niet op deze laptop.", "This client is not on this laptop."),
         "unknownEntity": ("Dit staat niet (meer) op deze laptop.", "This is not (or no longer) on this laptop."),
-        "syncFailed": ("Het synchroniseren mislukte.", "The sync failed."),
+        "syncFailed": ("Het synchroniseren is mislukt.", "The sync failed."),
+        "idReused": (
+            "Deze wijziging bestond al met een andere inhoud; de server heeft deze versie niet opgenomen.",
+            "This write already existed with other content; the server did not take this version."
+        ),
+        "entityExists": ("Dit bestond al op de server; de server heeft het niet opnieuw aangemaakt.", "This already existed on the server; it was not created again."),
+        "unknownOperation": ("Deze versie van de server kent dit soort wijziging niet.", "This version of the server does not know this kind of write."),
+        "unknownRevision": ("De versie waarop deze wijziging voortbouwt, is niet bekend bij de server.", "The version this write builds on is not known to the server."),
+        "busy": ("De server is even druk; het wordt straks opnieuw geprobeerd.", "The server is busy; it is tried again shortly."),
+        "cursorExpired": ("Deze laptop was lang niet gesynchroniseerd en haalt alles opnieuw op.", "This laptop has not synced for long and fetches everything again."),
+        "payloadTooLarge": ("Dit is te groot om in één keer te versturen.", "This is too large to send at once."),
+        "insecureServer": ("De server is niet beveiligd (geen HTTPS); er is niets verstuurd.", "The server is not secured (no HTTPS); nothing was sent."),
+        "invalidCertificate": ("Het certificaat van de server klopt niet; er is niets verstuurd.", "The server's certificate is not valid; nothing was sent."),
+        "notEnrolled": ("Deze laptop is nog niet gekoppeld aan de server.", "This laptop is not enrolled yet."),
     ]
 
     static let table: [String: (nl: String, en: String)] = [
         "appName": ("Samenspel", "Samenspel"),
         "skip": ("Direct naar de inhoud", "Skip to content"),
         "navCaseload": ("Mijn klanten", "My caseload"),
-        "navReview": ("Conflicten en weigeringen", "Conflicts and refusals"),
+        "navReview": ("Conflicten en geweigerde wijzigingen", "Conflicts and refusals"),
         "navSync": ("Synchronisatie", "Sync"),
         "switchLanguage": ("English", "Nederlands"),
         "switchLanguageLabel": ("Switch to English", "Schakel naar Nederlands"),
@@ -83,16 +96,16 @@ struct AppText: Sendable {
         "bannerOnline": ("Verbonden met de server.", "Connected to the server."),
         "bannerUnknown": ("Verbinding met de server wordt gecontroleerd…", "Checking the connection to the server…"),
         "bannerFailing": (
-            "De server gaf een fout. Je werk blijft op deze laptop bewaard en wordt later opnieuw verstuurd.",
+            "De server geeft een foutmelding. Je werk blijft op deze laptop bewaard en wordt later opnieuw verstuurd.",
             "The server answered with an error. Your work stays saved on this laptop and will be sent again later."
         ),
         "bannerSyncing": ("Bezig met synchroniseren…", "Syncing…"),
         "bannerWiped": (
-            "De toegang van deze laptop is door de beheerder ingetrokken en de gegevens zijn gewist. Vraag een nieuwe inschrijfcode.",
+            "De toegang van deze laptop is door de beheerder ingetrokken en de gegevens zijn gewist. Vraag de beheerder om een nieuwe koppelcode.",
             "This laptop was revoked by the administrator and its data was wiped. Ask for a new enrollment code."
         ),
         "allSent": ("Alles is verstuurd.", "Everything has been sent."),
-        "waitingToSend": ("wachten op verzending", "waiting to be sent"),
+        "waitingToSend": ("nog niet verstuurd", "waiting to be sent"),
         "lastSync": ("Laatst gesynchroniseerd", "Last synced"),
         "never": ("nog nooit", "never"),
         "nextAttempt": ("Volgende poging", "Next attempt"),
@@ -105,7 +118,7 @@ struct AppText: Sendable {
         "team": ("Team", "Team"),
         "lastActivity": ("Laatste activiteit", "Last activity"),
         "openSignals": ("Open signalen", "Open signals"),
-        "unsynced": ("Niet verstuurd", "Not sent"),
+        "unsynced": ("Nog niet verstuurd", "Not sent"),
         "noClients": (
             "Nog geen klanten op deze laptop. Synchroniseer met de server om je caseload op te halen.",
             "No clients on this laptop yet. Sync with the server to fetch your caseload."
@@ -124,16 +137,16 @@ struct AppText: Sendable {
         "noSignals": ("Geen signalen: geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt.", "No signals: no combination of interventions found that is likely to paralyse the client."),
         "severityHigh": ("Hoog", "High"),
         "severityMedium": ("Gemiddeld", "Medium"),
-        "trendUp": ("omhoog sinds de vorige inschatting", "up since the previous assessment"),
-        "trendDown": ("omlaag sinds de vorige inschatting", "down since the previous assessment"),
+        "trendUp": ("hoger dan bij de vorige inschatting", "up since the previous assessment"),
+        "trendDown": ("lager dan bij de vorige inschatting", "down since the previous assessment"),
         "trendSame": ("gelijk aan de vorige inschatting", "same as the previous assessment"),
         "suggestion": ("Wat kan helpen", "What may help"),
-        "acknowledgedBy": ("Gezien door", "Acknowledged by"),
+        "acknowledgedBy": ("Afgehandeld door", "Acknowledged by"),
         "acknowledge": ("Signaal afhandelen", "Acknowledge signal"),
         "ackReason": ("Waarom (kort, zonder persoonsgegevens)", "Why (short, no personal data)"),
         "forceField": ("Krachtenveld nu", "Force field now"),
         "forceFieldHelp": (
-            "Groene pijlen van links versterken de klant, rode pijlen van rechts zetten onder druk. In het midden de laagste huidige score.",
+            "Groene pijlen van links versterken de klant, rode pijlen van rechts zetten de klant onder druk. In het midden staat de laagste huidige score.",
             "Green arrows from the left strengthen the client, red arrows from the right put pressure on. In the middle the lowest current score."
         ),
         "forceFieldAsText": ("Krachtenveld als tekst", "Force field as text"),
@@ -160,20 +173,19 @@ struct AppText: Sendable {
         "end": ("Beëindigen", "End"),
         "since": ("sinds", "since"),
         "edit": ("Bewerken", "Edit"),
-        "note": ("Notitie", "Note"),
         "otherVersion": ("Andere versie", "Other version"),
         "conflict": ("Conflict", "Conflict"),
         "conflictNote": (
             "Deze notitie is op twee plaatsen tegelijk bewerkt. Beide versies zijn bewaard.",
             "This note was edited in two places at once. Both versions are kept."
         ),
-        "timeline": ("Verloop", "Timeline"),
+        "timeline": ("Tijdlijn", "Timeline"),
         "of": ("van", "of"),
         "showOlder": ("Eerdere items tonen", "Show earlier items"),
         "filterLabel": ("Toon", "Show"),
         "allDisciplines": ("Alle disciplines", "All disciplines"),
         "filteredNote": (
-            "Gefilterd: het krachtenveld en de signalen blijven voor alle disciplines.",
+            "Gefilterd: het krachtenveld en de signalen tonen nog steeds alle disciplines.",
             "Filtered: the force field and the signals stay for every discipline."
         ),
         "openAgreements": ("Lopende afspraken", "Open agreements"),
@@ -211,10 +223,10 @@ struct AppText: Sendable {
         "scoreUnknown": ("Onbekend", "Unknown"),
         "kind": ("Soort interventie", "Kind of intervention"),
         "valence": ("Werking", "Valence"),
-        "valenceDefault": ("— standaard van dit soort —", "— default for this kind —"),
+        "valenceDefault": ("— standaard voor deze soort interventie —", "— default for this kind —"),
         "targets": ("Gericht op determinanten", "Aimed at determinants"),
-        "targetsHelp": ("Leeg laten: de standaard van dit soort interventie.", "Leave empty: the default for this kind of intervention."),
-        "behaviourDefault": ("— standaard van dit soort —", "— default for this kind —"),
+        "targetsHelp": ("Laat je dit leeg, dan gelden de determinanten die standaard bij deze soort interventie horen.", "Leave empty: the default for this kind of intervention."),
+        "behaviourDefault": ("— standaard voor deze soort interventie —", "— default for this kind —"),
         "status": ("Status", "Status"),
         "agreementText": ("Wat is afgesproken", "What was agreed"),
         "explanation": ("Toelichting", "Explanation"),
@@ -231,9 +243,9 @@ struct AppText: Sendable {
             "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is.",
             "Saved on this laptop. It will be sent as soon as there is a connection."
         ),
-        "savedOnline": ("Opgeslagen op deze laptop en wordt nu verstuurd.", "Saved on this laptop and being sent now."),
+        "savedOnline": ("Opgeslagen op deze laptop. Het wordt nu verstuurd.", "Saved on this laptop and being sent now."),
         // Review
-        "reviewTitle": ("Conflicten en weigeringen", "Conflicts and refusals"),
+        "reviewTitle": ("Conflicten en geweigerde wijzigingen", "Conflicts and refusals"),
         "conflicts": ("Conflicten", "Conflicts"),
         "noConflicts": ("Geen open conflicten.", "No open conflicts."),
         "conflictHelpNote": (
@@ -241,12 +253,12 @@ struct AppText: Sendable {
             "Two versions of the same note. Open the note and save one text that replaces both versions."
         ),
         "conflictHelpOthersNote": (
-            "Twee versies van een notitie van een collega. Alleen de schrijver kan ze samenvoegen; beide blijven zichtbaar.",
+            "Twee versies van een notitie van een collega. Alleen de auteur kan ze samenvoegen; beide blijven zichtbaar.",
             "Two versions of a colleague's note. Only its author can merge them; both stay visible."
         ),
         "conflictHelpIntervention": (
-            "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in de klantreis.",
-            "The status of this intervention was changed in two places at once. Record the right status again in the journey."
+            "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast met samenspel intervention update, of beëindig de interventie in de klantreis.",
+            "The status of this intervention was changed in two places at once. Record the right status again with samenspel intervention update, or end the intervention in the journey."
         ),
         "conflictHelpGoal": (
             "Dit subdoel is op twee plaatsen tegelijk gewijzigd; beide versies blijven bewaard. Een nieuwe wijziging (samenspel goal update) vervangt beide.",
@@ -257,15 +269,15 @@ struct AppText: Sendable {
             "This agreement was changed in two places at once. Record the right status again in the plan."
         ),
         "conflictHelpContact": (
-            "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast.",
-            "This contact detail was changed in two places at once. Record the right value again."
+            "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast met samenspel contact.",
+            "This contact detail was changed in two places at once. Record the right value again with samenspel contact."
         ),
         "resolve": ("Oplossen", "Resolve"),
         "openJourney": ("Open de klantreis", "Open the journey"),
         "refused": ("Geweigerd door de server", "Refused by the server"),
         "noRefused": ("Geen geweigerde wijzigingen.", "No refused writes."),
         "refusedHelp": (
-            "De server heeft deze wijzigingen niet opgenomen. Ze zijn niet verloren: lees de reden, leg zo nodig opnieuw vast, en markeer ze dan als gezien.",
+            "De server heeft deze wijzigingen niet verwerkt. Ze zijn niet verloren: lees de reden, leg ze zo nodig opnieuw vast en markeer ze daarna als gezien.",
             "The server did not take these writes. They are not lost: read the reason, record again where needed, then mark them as seen."
         ),
         "reason": ("Reden", "Reason"),
@@ -277,10 +289,10 @@ struct AppText: Sendable {
         "connection": ("Verbinding", "Connection"),
         "connectionOnline": ("verbonden", "connected"),
         "connectionOffline": ("offline", "offline"),
-        "connectionFailing": ("server geeft een fout", "server answers with an error"),
+        "connectionFailing": ("de server geeft een foutmelding", "server answers with an error"),
         "connectionUnknown": ("nog niet bekend", "not known yet"),
         "server": ("Server", "Server"),
-        "pendingChanges": ("Wachten op verzending", "Waiting to be sent"),
+        "pendingChanges": ("Nog niet verstuurd", "Waiting to be sent"),
         "refusedCount": ("Geweigerd", "Refused"),
         "clientsHere": ("Klanten op deze laptop", "Clients on this laptop"),
         "lastError": ("Laatste fout", "Last error"),
@@ -308,12 +320,12 @@ struct AppText: Sendable {
         ),
         "lockedTitle": ("Samenspel is vergrendeld", "Samenspel is locked"),
         "lockedText": (
-            "Niemand kan in deze browser verder zonder een nieuwe link. Die staat in het terminalvenster waarin Samenspel draait (samenspel app).",
+            "Je hebt een nieuwe link nodig om in deze browser verder te werken. Die staat in het terminalvenster waarin Samenspel draait (samenspel app).",
             "Nobody can go on in this browser without a new link. It is in the terminal window where Samenspel runs (samenspel app)."
         ),
         "lockNow": ("Nu vergrendelen", "Lock now"),
         "linkUsedText": (
-            "Deze link is al gebruikt en werkt niet nog eens. Ga naar het venster waarin Samenspel al open is, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link. Een browser die Samenspel al open had, blijft een werkdag toegang houden, ook na sluiten.",
+            "Deze link is al gebruikt en werkt maar één keer. Ga naar het venster waarin Samenspel al openstaat, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link. Een browser die Samenspel al open had, houdt een werkdag lang toegang, ook als je hem sluit.",
             "This link has been used and does not work again. Go to the window where Samenspel is open, or stop the program (Ctrl+C) and start it again for a new link. A browser that had Samenspel open keeps access for a working day, also after closing."
         ),
         "internalText": (

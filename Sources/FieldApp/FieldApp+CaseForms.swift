@@ -33,17 +33,17 @@ extension FieldApp {
         var errors = FormErrors(language: context.language)
         let determinant = errors.parse(form["determinant"], as: Determinant.self, field: "determinant")
         if form["determinant"] == nil {
-            errors.add("determinant", nl: "Kies de determinant.", en: "Choose the determinant.")
+            errors.add("determinant", nl: "Kies een determinant.", en: "Choose the determinant.")
         }
         let score = form["score"].flatMap(AssessmentScore.init)
         if score == nil {
-            errors.add("score", nl: "Kies een score van 1 tot 5, of onbekend.", en: "Choose a score from 1 to 5, or unknown.")
+            errors.add("score", nl: "Kies een score van 1 tot en met 5, of ‘Onbekend’.", en: "Choose a score from 1 to 5, or unknown.")
         }
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
         let explanation = form["explanation"]
         if let explanation, explanation.count > CaseworkLimits.maxLineLength || !TextRules.isSingleLine(explanation) {
             errors.add(
-                "explanation", nl: "Schrijf de toelichting op één regel van hoogstens 200 tekens.",
+                "explanation", nl: "Schrijf de toelichting op één regel van maximaal 200 tekens.",
                 en: "Write the explanation on one line of at most 200 characters.")
         }
         if errors.isEmpty, let determinant, let score,
@@ -100,7 +100,7 @@ extension FieldApp {
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
         let status = errors.parse(form["status"], as: InterventionStatus.self, field: "status") ?? .active
         if status == .ended {
-            errors.add("status", nl: "Een nieuwe interventie is gepland of loopt.", en: "A new intervention is planned or active.")
+            errors.add("status", nl: "Kies ‘gepland’ of ‘actief’: een nieuwe interventie kan niet al beëindigd zijn.", en: "A new intervention is planned or active.")
         }
         if errors.isEmpty, let kind,
             let saved = try await save(client, errors: &errors, {
@@ -161,7 +161,7 @@ extension FieldApp {
             errors.add("text", nl: "Schrijf wat er is afgesproken.", en: "Write what was agreed.")
         } else if text.count > CaseworkLimits.maxAgreementLength || !TextRules.isSingleLine(text) {
             errors.add(
-                "text", nl: "Schrijf de afspraak op één regel van hoogstens 500 tekens.",
+                "text", nl: "Schrijf de afspraak op één regel van maximaal 500 tekens.",
                 en: "Write the agreement on one line of at most 500 characters.")
         }
         let responsible = form["responsible"].flatMap(Responsible.init(code:))
@@ -208,7 +208,7 @@ extension FieldApp {
         else {
             let text = AppText(context.language)
             let message = context.language == .nl
-                ? "Geef een korte reden (één regel, hoogstens 200 tekens) om het signaal af te handelen; er is niets opgeslagen."
+                ? "Het signaal is niet afgehandeld: geef een korte reden (één regel, maximaal 200 tekens)."
                 : "Give a short reason (one line, at most 200 characters) to acknowledge the signal; nothing was saved."
             let layout = try await layout(request, context: context, current: "")
             return PageRenderer.page(

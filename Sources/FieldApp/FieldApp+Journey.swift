@@ -188,7 +188,7 @@ extension FieldApp {
             }
         let contact: [[String: Any]] = journey.client.contact.map { field in
             [
-                "label": field.field.label(in: language), "value": field.current.value ?? "–",
+                "label": field.field.label(in: language).capitalizedFirst, "value": field.current.value ?? "–",
                 "conflicted": field.conflicted,
             ]
         }

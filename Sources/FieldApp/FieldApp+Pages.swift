@@ -81,20 +81,20 @@ extension FieldApp {
             switch conflict.kind {
             case .note:
                 let mine = conflict.versions.first?.by.id == me.id
-                model["kind"] = text["note"]
+                model["kind"] = text.writeKind("note")
                 model["help"] = mine ? text["conflictHelpNote"] : text["conflictHelpOthersNote"]
                 if mine { model["resolveHref"] = "/clients/\(conflict.clientId)/notes/\(conflict.entityId)/edit" }
             case .intervention:
-                model["kind"] = text["interventions"]
+                model["kind"] = text.writeKind("intervention")
                 model["help"] = text["conflictHelpIntervention"]
             case .goal:
-                model["kind"] = text["subGoals"]
+                model["kind"] = text.writeKind("goal")
                 model["help"] = text["conflictHelpGoal"]
             case .agreement:
-                model["kind"] = text["agreements"]
+                model["kind"] = text.writeKind("agreement")
                 model["help"] = text["conflictHelpAgreement"]
             case .contact:
-                model["kind"] = conflict.field?.label(in: language) ?? ""
+                model["kind"] = conflict.field?.label(in: language).capitalizedFirst ?? ""
                 model["help"] = text["conflictHelpContact"]
             }
             return model
@@ -124,9 +124,12 @@ extension FieldApp {
     func refusalAdvice(_ code: String, language: Language) -> String {
         let nl = language == .nl
         switch code {
-        case "outOfScope", "forbidden":
+        case "outOfScope":
             return nl ? "Deze klant hoort niet (meer) bij je caseload. Overleg met je team of de beheerder."
                 : "This client is not (or no longer) in your caseload. Talk to your team or the administrator."
+        case "forbidden", "notAuthor", "notOwningDiscipline":
+            return nl ? "Vraag de collega die dit heeft vastgelegd om de wijziging te doen."
+                : "Ask the colleague who recorded it to make the change."
         case "clientErased":
             return nl ? "De gegevens van deze klant zijn op verzoek gewist (AVG). Er hoeft niets meer te gebeuren."
                 : "This client's data was erased on request (GDPR). Nothing more needs to be done."

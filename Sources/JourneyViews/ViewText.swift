@@ -20,7 +20,7 @@ public struct ViewText: Sendable {
     }
     var signals: String { nl ? "Signalen" : "Signals" }
     var noSignals: String {
-        nl ? "Geen signalen: de interventies lijken elkaar te versterken." : "No signals: the interventions seem to reinforce each other."
+        nl ? "Geen signalen: er is geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt." : "No signals: the interventions seem to reinforce each other."
     }
     var forceField: String { nl ? "Krachtenveld" : "Force field" }
     var noActiveInterventions: String { nl ? "geen lopende interventies" : "no active interventions" }
@@ -39,7 +39,7 @@ public struct ViewText: Sendable {
     var none: String { nl ? "(geen)" : "(none)" }
     var nothingYet: String { nl ? "(nog niets vastgelegd)" : "(nothing recorded yet)" }
     var suggestion: String { nl ? "Suggestie" : "Suggestion" }
-    var acknowledged: String { nl ? "gezien door" : "acknowledged by" }
+    var acknowledged: String { nl ? "afgehandeld door" : "acknowledged by" }
     var administrator: String { nl ? "beheerder" : "administrator" }
     var unknown: String { nl ? "onbekend" : "unknown" }
     var due: String { nl ? "uiterlijk" : "due" }
@@ -48,12 +48,12 @@ public struct ViewText: Sendable {
     var asOf: String { nl ? "stand van" : "as of" }
     var strengthens: String { nl ? "versterkt" : "strengthens" }
     var pressures: String { nl ? "zet onder druk" : "pressures" }
-    var registrationPending: String { nl ? "(registratie nog niet ontvangen)" : "(registration not yet received)" }
+    var registrationPending: String { nl ? "(inschrijving nog niet ontvangen)" : "(registration not yet received)" }
     var cleared: String { nl ? "(gewist)" : "(cleared)" }
     var filtered: String { nl ? "gefilterd" : "filtered" }
     var perBehaviour: String { nl ? "Per kerngedrag" : "Per core behaviour" }
     func lowBox(_ lowScore: Int) -> String {
-        nl ? "rood kader: een discipline scoort \(lowScore) of lager" : "red box: a discipline scores \(lowScore) or lower"
+        nl ? "rood kader: een discipline geeft een score van \(lowScore) of lager" : "red box: a discipline scores \(lowScore) or lower"
     }
 
     /// The severity of a signal, in capitals.
@@ -62,7 +62,7 @@ public struct ViewText: Sendable {
         case (.high, .en): "HIGH"
         case (.medium, .en): "MEDIUM"
         case (.high, .nl): "HOOG"
-        case (.medium, .nl): "MIDDEN"
+        case (.medium, .nl): "GEMIDDELD"
         }
     }
 
@@ -162,7 +162,8 @@ public struct ViewText: Sendable {
         case "client.register":
             return (nl ? "schreef de klant in" : "registered the client", nil)
         case "client.move":
-            return ((nl ? "verplaatste de klant naar team " : "moved the client to team ") + (entry.teamId ?? "?"), nil)
+            // A laptop knows its own teams by id only: the team's name lives on the server.
+            return (nl ? "verplaatste de klant naar een ander team" : "moved the client to another team", nil)
         case "client.setContact":
             let field = entry.field?.label(in: language) ?? "?"
             if entry.cleared == true { return (nl ? "wiste het \(field)" : "cleared the \(field)", nil) }
@@ -170,24 +171,25 @@ public struct ViewText: Sendable {
         case "note.add":
             return ((nl ? "schreef een notitie" : "wrote a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
         case "note.revise":
-            return ((nl ? "herzag een notitie" : "revised a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
+            return ((nl ? "bewerkte een notitie" : "revised a note") + about(entry.behaviour, entry.determinants ?? []), entry.text)
         case "assessment.record":
             let score = entry.score.map { $0 == .unknown ? unknown : "\($0.text)/5" } ?? "?"
-            return ((nl ? "schatte \(entry.determinant?.label(in: language) ?? "?") in: \(score)"
+            return ((nl ? "legde een inschatting vast: \(entry.determinant?.label(in: language) ?? "?") \(score)"
                 : "assessed \(entry.determinant?.label(in: language) ?? "?"): \(score)") + about(entry.behaviour, []), entry.text)
         case "intervention.start":
             let kind = entry.kind.map(kind) ?? "?"
             let valence = entry.valence?.label(in: language) ?? "?"
             let planned = entry.status == InterventionStatus.planned.rawValue
             let verb = nl ? (planned ? "plande" : "startte") : (planned ? "planned" : "started")
-            return ("\(verb) \(kind) (\(valence)) \(nl ? "op" : "on") \(targets)" + about(entry.behaviour, []), nil)
+            return (nl ? "\(verb) de interventie ‘\(kind)’ (\(valence)), gericht op \(targets)" + about(entry.behaviour, [])
+                : "\(verb) \(kind) (\(valence)) on \(targets)" + about(entry.behaviour, []), nil)
         case "intervention.update":
             let kind = entry.kind.map(kind) ?? "?"
             if entry.status == InterventionStatus.ended.rawValue {
-                return (nl ? "beëindigde \(kind) (op \(targets))" : "ended \(kind) (on \(targets))", nil)
+                return (nl ? "beëindigde de interventie ‘\(kind)’ (gericht op \(targets))" : "ended \(kind) (on \(targets))", nil)
             }
             let status = entry.status.flatMap(InterventionStatus.init(rawValue:))?.label(in: language) ?? "?"
-            return (nl ? "\(kind) is nu \(status) (op \(targets))" : "\(kind) is now \(status) (on \(targets))", nil)
+            return (nl ? "de interventie ‘\(kind)’ is nu \(status) (gericht op \(targets))" : "\(kind) is now \(status) (on \(targets))", nil)
         case "goal.add", "goal.update":
             let status = entry.status.flatMap(GoalStatus.init(rawValue:))?.label(in: language) ?? "?"
             let owner = entry.owner?.label(in: language) ?? "?"
@@ -203,7 +205,8 @@ public struct ViewText: Sendable {
             let rule = entry.signal.flatMap { ForceFieldSignal.parts(ofKey: $0).rule }
             let name = rule.map { "‘\(SignalText.title(of: $0, in: language))’" } ?? (entry.signal ?? "?")
             let about = entry.kind.map { " (\(kind($0)))" } ?? ""
-            return ((nl ? "zag het signaal " : "acknowledged the signal ") + name + about + ": \(entry.reason ?? "")", nil)
+            return (nl ? "handelde het signaal \(name)\(about) af: \(entry.reason ?? "")"
+                : "acknowledged the signal " + name + about + ": \(entry.reason ?? "")", nil)
         default:
             return (entry.event, nil)
         }

@@ -84,7 +84,7 @@ struct AppCommand: AsyncParsableCommand {
         let openBrowser = open
         try await app.run { url in
             printError(dutch
-                ? "Samenspel draait op deze laptop voor \(name). Open deze link in je browser (Ctrl+C stopt):"
+                ? "Samenspel draait op deze laptop voor \(name). Open deze link in je browser (stoppen met Ctrl+C):"
                 : "Samenspel runs on this laptop for \(name). Open this link in your browser (Ctrl+C stops):")
             FileHandle.standardOutput.write(Data((url + "\n").utf8))
             if openBrowser { Self.openInBrowser(url) }

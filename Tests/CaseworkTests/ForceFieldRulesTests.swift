@@ -369,7 +369,7 @@ struct Scenario {
     @Test func dutchTexts_nameTheRuleInDutch() throws {
         let signal = try #require(jaap().fired(.correctiveWithoutSupport).first)
         let text = SignalText.describe(signal, in: .nl)
-        #expect(text.reason.contains("Aankondiging maatregel"))
+        #expect(text.reason.contains("Aankondiging van een maatregel loopt terwijl de scores laag zijn"))
         #expect(text.reason.contains("geloof in eigen kunnen 1"))
         #expect(text.suggestion.contains("geloof in eigen kunnen"))
     }

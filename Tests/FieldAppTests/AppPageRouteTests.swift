@@ -38,7 +38,7 @@ import Testing
             let page = try await browser.get("/clients/\(fixture.client)")
             #expect(page.status == .ok)
             // Signals, the force field, the plan, then the timeline; the matrix last.
-            let headings = ["Signalen in het krachtenveld", "Krachtenveld nu", "Plan van aanpak", "Verloop", "Determinanten"]
+            let headings = ["Signalen in het krachtenveld", "Krachtenveld nu", "Plan van aanpak", "Tijdlijn", "Determinanten"]
             let positions = try headings.map { heading in try #require(page.text.range(of: heading)?.lowerBound, "\(heading)") }
             #expect(positions == positions.sorted())
             // The name and the actions in the header that stays in view.
@@ -52,7 +52,7 @@ import Testing
             let mine = try await browser.get("/clients/\(fixture.client)?discipline=clientManager")
             #expect(!mine.text.contains(fixture.colleagueNote) && mine.text.contains("Krachtenveld nu"))
             #expect(mine.text.contains("aria-current=\"true\">Klantmanager</a>"))
-            #expect(mine.text.contains("het krachtenveld en de signalen blijven voor alle disciplines"))
+            #expect(mine.text.contains("het krachtenveld en de signalen tonen nog steeds alle disciplines"))
             let missing = try await browser.get("/clients/\(Identifier.make(wallMillis: 5))")
             #expect(missing.status == .notFound)
             #expect(missing.text.contains("niet op deze laptop"))
@@ -150,7 +150,7 @@ import Testing
             #expect(try await browser.get("/clients/\(client)/assessments/new").status == .ok)
             let missing = try await browser.post("/clients/\(client)/assessments", [("determinant", "selfEfficacy")])
             #expect(missing.status == .unprocessableContent)
-            #expect(missing.text.contains("Kies een score van 1 tot 5"))
+            #expect(missing.text.contains("Kies een score van 1 tot en met 5"))
             let saved = try await browser.post(
                 "/clients/\(client)/assessments", [("determinant", "selfEfficacy"), ("score", "2"), ("behaviour", "jobSearch")])
             #expect(saved.status == .seeOther)
@@ -334,7 +334,7 @@ import Testing
         try await fixture.withBrowser { browser in
             // 42 items: the registration, the colleague's note, 40 own notes; the newest 30 first.
             let first = try await browser.get("/clients/\(client)")
-            #expect(first.text.contains("Verloop <span class=\"small\">(30 van 42)</span>"))
+            #expect(first.text.contains("Tijdlijn <span class=\"small\">(30 van 42)</span>"))
             #expect(first.text.contains("Gesprek nummer 40") && first.text.contains("Gesprek nummer 11"))
             #expect(!first.text.contains("Gesprek nummer 10<") && !first.text.contains(fixture.colleagueNote))
             #expect(first.text.contains("href=\"/clients/\(client)?shown=60#more-30\">Eerdere items tonen (12)</a>"))

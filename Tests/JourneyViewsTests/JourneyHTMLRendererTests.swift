@@ -39,7 +39,7 @@ import Testing
         let dutch = JourneyHTMLRenderer(language: .nl).render(jaapJourney())
         #expect(dutch.contains("<html lang=\"nl\">"))
         #expect(dutch.contains("Krachtenveld"))
-        #expect(dutch.contains("aankondiging maatregel (corrigerend) · inkomensconsulent"))
+        #expect(dutch.contains("aankondiging van een maatregel (corrigerend) · inkomensconsulent"))
         // The page leads with the client's name; the ids close it.
         let name = try #require(dutch.range(of: "<h1>Klantreis: Jaap")?.lowerBound)
         let ids = try #require(dutch.range(of: " · klant ")?.lowerBound)

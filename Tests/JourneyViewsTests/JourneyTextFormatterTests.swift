@@ -69,7 +69,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         let text = JourneyTextFormatter(timeZone: amsterdam, language: .nl).format(jaapJourney())
         for label in ["Klantreis: Jaap", "klantmanager", "inkomensconsulent", "geloof in eigen kunnen", "sociale druk",
                       "praktische belemmeringen", "zelfregulering", "vaardigheden", "houding", "willen", "kunnen",
-                      "Signalen (1)", "!! HOOG", "aankondiging maatregel (corrigerend, inkomensconsulent)",
+                      "Signalen (1)", "!! HOOG", "aankondiging van een maatregel (corrigerend, inkomensconsulent)",
                       "Overkoepelend doel: duurzame arbeidsparticipatie", "de klant"] {
             #expect(text.contains(label), "\(label)")
         }

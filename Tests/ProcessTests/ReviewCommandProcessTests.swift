@@ -67,7 +67,7 @@ import Testing
         #expect(listed == (try office.run(["conflicts", "--replica", "laptop-b"])), "both laptops list the same conflicts")
         #expect(listed.contains("goal \(goal)") && listed.contains("agreement \(agreement)"), "\(listed)")
         for summary in ["achieved: Three applications a week", "dropped: Three applications a week",
-                        "kept: Bring the payslips", "notKept: Bring the payslips"] {
+                        "kept: Bring the payslips", "not kept: Bring the payslips"] {
             #expect(listed.contains(summary), "\(summary) in \(listed)")
         }
         #expect(listed.contains("resolve: samenspel goal update \(goal)"))
