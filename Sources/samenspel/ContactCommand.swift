@@ -58,7 +58,8 @@ struct ConflictsCommand: AsyncParsableCommand {
             for version in conflict.versions {
                 let summary = version.summary.split(separator: "\n").first.map(String.init) ?? ""
                 let discipline = version.by.discipline.map { " (\($0.label))" } ?? ""
-                print("  \(version.at)  \(version.by.name)\(discipline)  \(version.changeId)")
+                let at = CalendarTime.millis(fromISO8601: version.at).map { ListValue.time($0).shown } ?? version.at
+                print("  \(at)  \(version.by.name)\(discipline)  \(version.changeId)")
                 print("    \(summary.count > 100 ? String(summary.prefix(100)) + "…" : summary)")
             }
             print("  resolve: samenspel \(Self.resolution(of: conflict))")

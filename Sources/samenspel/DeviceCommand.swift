@@ -143,7 +143,7 @@ struct AuditCommand: AsyncParsableCommand {
                     throw ExitCode.failure
                 }
                 if let broken = result.firstBroken {
-                    let at = result.firstBrokenAt.map { " (written " + CalendarTime.iso8601(millis: $0) + ", as it says)" } ?? ""
+                    let at = result.firstBrokenAt.map { " (written " + ListValue.time($0).shown + ", as it says)" } ?? ""
                     printError(
                         "the audit log is BROKEN at entry \(broken)\(at), the first of \(result.entries) checked that does not "
                             + "verify: it, or an entry before it, was altered, or it was written without the audit key "
@@ -159,7 +159,7 @@ struct AuditCommand: AsyncParsableCommand {
                 }
                 if let failed = result.failedAnchor {
                     let source = recorded.writtenAt[failed.seq].map {
-                        "recorded in \(anchorLog?.path ?? "the anchors file") at " + CalendarTime.iso8601(millis: $0)
+                        "recorded in \(anchorLog?.path ?? "the anchors file") at " + ListValue.time($0).shown
                     } ?? "given with --anchor"
                     let how = failed.seq > (result.last?.seq ?? 0)
                         ? "the log ends at entry \(result.last?.seq ?? 0): entries up to \(failed.seq) were cut off"
@@ -191,7 +191,7 @@ struct AuditCommand: AsyncParsableCommand {
                 var held = ""
                 if !anchors.isEmpty { held = ", \(anchors.count) anchor(s) hold" }
                 if let restoredAt = recorded.restoredAt {
-                    held += " (since the restore of " + CalendarTime.iso8601(millis: restoredAt)
+                    held += " (since the restore of " + ListValue.time(restoredAt).shown
                         + "; \(recorded.anchorsBeforeRestore) earlier anchor(s) describe the history it replaced)"
                 }
                 printError("the audit log is intact: \(result.entries) entries, hash chain verified\(held)")
