@@ -37,7 +37,7 @@ public enum DateInputProblem: Error, Equatable, Sendable {
 
 extension CalendarDate {
     /// A date as people type it: day-month-year (`31-12-2026`, `1-2-2027`, with `-`, `/` or `.`), or ISO
-    /// year-month-day (`2026-12-31`). Throws ``DateInputProblem/noSuchDay(typed:month:year:daysInMonth:)``
+    /// year-month-day (`2026-12-31`), years 1900–2999. Throws ``DateInputProblem/noSuchDay(typed:month:year:daysInMonth:)``
     /// for a day the calendar does not have, so the professional hears what is wrong, not the format again.
     public static func parse(typed text: String) throws(DateInputProblem) -> CalendarDate {
         let trimmed = text.trimmingSpaces
@@ -53,6 +53,8 @@ extension CalendarDate {
         } else {
             throw .notADate(trimmed)
         }
+        // A four-digit year nobody means in casework (0001, 9999) is a typo, not a date.
+        guard (1900...2999).contains(year) else { throw .notADate(trimmed) }
         guard (1...12).contains(month) else {
             throw .noSuchDay(typed: trimmed, month: month, year: year, daysInMonth: nil)
         }

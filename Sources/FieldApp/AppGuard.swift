@@ -24,10 +24,11 @@ final class ListeningPort: Sendable {
 
 /// The launch key and the sessions it opened.
 ///
-/// A session lasts ``lifetimeSeconds`` (a working day by default): its cookie outlives a closed browser, and
-/// the sessions file in the replica folder (SHA-256 hashes of the tokens with their expiry, 0600, never the
-/// tokens themselves) lets it outlive a restart of the app on the same replica. "Lock now" ends a session at
-/// once and makes a fresh launch key, printed where the app runs.
+/// A session lasts ``lifetimeSeconds`` (a working day by default): its cookie outlives a closed browser.
+/// With an owner (the enrolled device's id) the sessions file in the replica folder — SHA-256 hashes of the
+/// tokens with their expiry, 0600, never the tokens — lets a session outlive a restart of the app on that
+/// replica; a file of another enrollment is ignored, and a wiped replica opens and keeps no session. "Lock
+/// now" ends every session at once and makes a fresh launch key, printed where the app runs.
 final class Sessions: Sendable {
     private struct State {
         var key: String?
@@ -35,30 +36,50 @@ final class Sessions: Sendable {
         var sessions: [String: Int64] = [:]
     }
 
+    /// The sessions file: whose they are, and the sessions.
+    private struct Stored: Codable {
+        var owner: String
+        var sessions: [String: Int64]
+    }
+
     /// How long a session lasts.
     let lifetimeSeconds: Int
     private let state: NIOLockedValueBox<State>
-    private let file: String?
+    private let folder: String?
+    private let owner: String?
     private let now: @Sendable () -> Int64
 
-
-    init(key: String, lifetimeSeconds: Int = 10 * 3600, folder: String? = nil, now: @escaping @Sendable () -> Int64 = WallClock.millis) {
+    /// - Parameters:
+    ///   - folder: The replica folder; the sessions are kept there when `owner` is given.
+    ///   - owner: The enrolled device's id, which the kept sessions are bound to.
+    init(
+        key: String, lifetimeSeconds: Int = 10 * 3600, folder: String? = nil, owner: String? = nil,
+        now: @escaping @Sendable () -> Int64 = WallClock.millis
+    ) {
         self.lifetimeSeconds = lifetimeSeconds
         self.now = now
-        file = folder.map { $0 + "/" + Replica.appSessionsFileName }
+        self.folder = folder
+        self.owner = owner
         var loaded: [String: Int64] = [:]
-        if let file, let data = FileManager.default.contents(atPath: file),
-            let stored = try? JSONDecoder().decode([String: Int64].self, from: data)
+        if let folder, let owner,
+            let data = FileManager.default.contents(atPath: folder + "/" + Replica.appSessionsFileName),
+            let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.owner == owner
         {
             let at = now()
-            loaded = stored.filter { $0.value > at }
+            loaded = stored.sessions.filter { $0.value > at }
         }
         state = NIOLockedValueBox(State(key: key, sessions: loaded))
     }
 
+    /// Whether the replica was wiped under the app: then nothing opens.
+    private var wiped: Bool {
+        folder.map { FileManager.default.fileExists(atPath: $0 + "/" + Replica.wipeNoticeFileName) } ?? false
+    }
+
     /// A new session token for the launch key, once: the key is spent by its first use.
     func exchange(_ key: String) -> String? {
-        state.withLockedValue { state in
+        guard !wiped else { return nil }
+        return state.withLockedValue { state in
             guard let expected = state.key, constantTimeEqual(key, expected) else { return nil }
             state.key = nil
             let token = FieldAppConfiguration.randomToken()
@@ -73,12 +94,11 @@ final class Sessions: Sendable {
         state.withLockedValue { state in (state.sessions[Self.hash(token)] ?? 0) > now() }
     }
 
-    /// Ends the session of `token` ("lock now") and returns a fresh launch key to open the app again.
-    func lock(_ token: String) -> String {
+    /// Ends every session ("lock now": no browser on this laptop stays in) and returns a fresh launch key
+    /// to open the app again.
+    func lock() -> String {
         state.withLockedValue { state in
-            state.sessions[Self.hash(token)] = nil
-            let at = now()
-            state.sessions = state.sessions.filter { $0.value > at }
+            state.sessions = [:]
             save(state.sessions)
             let key = FieldAppConfiguration.randomToken()
             state.key = key
@@ -92,7 +112,10 @@ final class Sessions: Sendable {
 
     /// Writes the sessions file (0600, replaced whole); a failure only means sessions end with the app.
     private func save(_ sessions: [String: Int64]) {
-        guard let file, let data = try? JSONEncoder().encode(sessions) else { return }
+        guard let folder, let owner, !wiped,
+            let data = try? JSONEncoder().encode(Stored(owner: owner, sessions: sessions.filter { $0.value > now() }))
+        else { return }
+        let file = folder + "/" + Replica.appSessionsFileName
         let temporary = file + ".tmp"
         try? FileManager.default.removeItem(atPath: temporary)
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600])

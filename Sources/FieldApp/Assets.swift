@@ -48,7 +48,11 @@ enum Assets {
           }
           function refresh() {
             fetch(location.href, { credentials: "same-origin", cache: "no-store" })
-              .then(function (response) { return response.ok ? response.text() : null; })
+              .then(function (response) {
+                // Locked or wiped elsewhere: show what the server says instead of the case data.
+                if (response.status === 403 || response.status === 410) { location.reload(); return null; }
+                return response.ok ? response.text() : null;
+              })
               .then(function (html) {
                 if (!html) return;
                 var fresh = new DOMParser().parseFromString(html, "text/html");

@@ -61,11 +61,11 @@ extension FieldApp {
             await self.background.syncNow()
             return Self.redirect("/sync?requested=1")
         }
-        // "Lock now": this browser's session ends at once; a new link is printed where the app runs.
+        // "Lock now": every session ends at once; a new link is printed where the app runs.
         router.post("/lock") { request, context in
             _ = try await FormData.read(request, context: context, token: self.configuration.formToken)
             let cookieName = AppGuard.sessionCookie(port: self.listening.port)
-            let key = self.sessions.lock(request.cookies[cookieName]?.value ?? "")
+            let key = self.sessions.lock()
             self.announce(self.url(key: key))
             var response = ErrorPage.response(.locked, language: context.language)
             response.setCookie(Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))

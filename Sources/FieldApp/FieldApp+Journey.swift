@@ -90,7 +90,10 @@ extension FieldApp {
                 },
             ]
         }
-        let groups: [[String: Any]] = DeterminantGroup.allCases.map { group in
+        // A filter can leave a group without rows: then the group is left out, not shown as a bare heading.
+        let groups: [[String: Any]] = DeterminantGroup.allCases.filter { group in
+            journey.determinants.contains { $0.group == group }
+        }.map { group in
             [
                 "label": group.label(in: language).capitalizedFirst,
                 "rows": journey.determinants.filter { $0.group == group }.map { row in

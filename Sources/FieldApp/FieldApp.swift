@@ -43,7 +43,7 @@ public final class FieldApp: Sendable {
         listening = ListeningPort(configuration.port)
         sessions = Sessions(
             key: configuration.secret, lifetimeSeconds: Int(configuration.sessionHours * 3600),
-            folder: configuration.keepsSessions ? replica.directory : nil)
+            folder: replica.directory, owner: configuration.sessionOwner)
         live = LiveEvents(replica: replica, background: background)
     }
 

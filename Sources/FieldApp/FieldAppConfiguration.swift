@@ -20,17 +20,18 @@ public struct FieldAppConfiguration: Sendable {
     /// How long a session lasts once the link opened it, in hours (a working day by default): it survives
     /// a closed browser, until it expires or the professional locks the app.
     public var sessionHours: Double
-    /// Whether sessions are kept in the replica folder (hashed), so they outlive a restart of the app.
-    public var keepsSessions: Bool
+    /// The enrolled device's id: sessions are kept in the replica folder (hashed), bound to it, so they
+    /// outlive a restart of the app on this enrollment; `nil` keeps them in memory only.
+    public var sessionOwner: String?
 
     /// Creates settings; the secret and form token are fresh random values (256 bits each) unless given.
     public init(
         port: Int = 8484, language: Language = .nl, syncInterval: Double = 30, timeZone: TimeZone = .current,
         forceField: ForceFieldSettings = .standard, secret: String? = nil, formToken: String? = nil,
-        sessionHours: Double = 10, keepsSessions: Bool = true
+        sessionHours: Double = 10, sessionOwner: String? = nil
     ) {
         self.sessionHours = sessionHours
-        self.keepsSessions = keepsSessions
+        self.sessionOwner = sessionOwner
         self.port = port
         self.language = language
         self.syncInterval = syncInterval

@@ -108,7 +108,7 @@ extension ClientJourney {
             if row.assessments.count != self.determinants.first(where: { $0.determinant == row.determinant })?.assessments.count {
                 row.disagreement = false
             }
-            return row.assessments.isEmpty ? nil : row
+            return row
         }
         journey.plan.subGoals = plan.subGoals.filter {
             filter.admitsDiscipline($0.owner) && filter.admitsBehaviour($0.behaviour) && filter.admitsDeterminants($0.targets)

@@ -103,6 +103,7 @@ public struct ViewText: Sendable {
         if let from = filter.from { parts.append((nl ? "vanaf " : "from ") + date(from.text)) }
         if let to = filter.to { parts.append((nl ? "tot en met " : "up to ") + date(to.text)) }
         return "\(filtered): " + parts.joined(separator: " · ")
+            + (nl ? " · krachtenveld en signalen: alle disciplines" : " · force field and signals: every discipline")
     }
 
     var nothingMatches: String {

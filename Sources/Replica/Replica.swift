@@ -23,6 +23,8 @@ public final class Replica: Sendable {
     /// The field app's sessions (hashes of their tokens, with their expiry), kept beside the database and
     /// removed by a wipe.
     public static let appSessionsFileName = "samenspel-app-sessions.json"
+    /// The file a wipe leaves behind, saying when and why (no client data).
+    public static let wipeNoticeFileName = "samenspel-replica.wiped"
 
     /// The replica folder.
     public let directory: String

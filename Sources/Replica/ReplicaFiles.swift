@@ -1,3 +1,4 @@
+import Casework
 import Foundation
 import GRDB
 import SQLiteSupport
@@ -10,7 +11,7 @@ import SQLiteSupport
 /// full-disk encryption.
 enum ReplicaFiles {
     /// The file left behind by a wipe, saying when and why (no client data).
-    static let wipeNoticeName = "samenspel-replica.wiped"
+    static let wipeNoticeName = Replica.wipeNoticeFileName
 
     static let databaseSuffixes = DatabaseFile.suffixes
 
@@ -45,7 +46,7 @@ enum ReplicaFiles {
         }
         // A browser signed in to the app must not stay signed in to whatever is enrolled here next.
         try? FileManager.default.removeItem(atPath: directory + "/" + Replica.appSessionsFileName)
-        let notice = ["wipedAt": ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(millis) / 1000)),
+        let notice = ["wipedAt": CalendarTime.iso8601(millis: millis),
                       "reason": reason]
         let data = try JSONSerialization.data(withJSONObject: notice, options: [.sortedKeys])
         _ = FileManager.default.createFile(
@@ -59,13 +60,23 @@ enum ReplicaFiles {
         else { return nil }
         return ReplicaError(
             code: ReplicaError.wiped,
-            message: "this laptop's replica was wiped on \(notice["wipedAt"] ?? "?") because \(notice["reason"] ?? "the server said so"); "
+            message: "this laptop's replica was wiped on \(notice["wipedAt"].flatMap(Self.localTime) ?? "?") because \(notice["reason"] ?? "the server said so"); "
                 + "nothing of the caseload is left on it. Ask an administrator for a new enrollment code.")
     }
 
-    /// Removes a wipe notice before a new enrollment.
+    /// Removes a wipe notice, and the app's sessions of an earlier enrollment, before a new enrollment.
     static func clearWipeNotice(in directory: String) {
         try? FileManager.default.removeItem(atPath: directory + "/" + wipeNoticeName)
+        try? FileManager.default.removeItem(atPath: directory + "/" + Replica.appSessionsFileName)
+    }
+
+    /// `07-12-2026 09:30` on this computer's clock, for an ISO 8601 instant (the notice's, or an older
+    /// notice's `…Z` without milliseconds).
+    static func localTime(_ iso: String) -> String? {
+        let withMillis = iso.count == 20 ? String(iso.dropLast()) + ".000Z" : iso
+        guard let millis = CalendarTime.millis(fromISO8601: withMillis) else { return iso }
+        let offset = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(millis) / 1000))
+        return CalendarTime.dutchDateTime(millis: millis, offsetSeconds: offset)
     }
 }
 

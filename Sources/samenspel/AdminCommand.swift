@@ -219,12 +219,12 @@ struct ClientCommand: AsyncParsableCommand {
                 team's professionals have it removed from their laptops (after their pending writes were sent).
                 """)
         @ParentCommand var admin: AdminCommand
-        @Argument(help: "The client: a name (or part of it) or id.") var client: String
+        @OptionGroup var client: AdminClientArgument
         @Option(help: "The new team: its name (or part of it) or id.") var team: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                let client = try await administration.client(client)
+                let client = try await administration.client(try self.client.text())
                 try await administration.moveClient(client.id, toTeam: try await administration.teamId(team))
             }
         }
@@ -244,12 +244,13 @@ struct ClientCommand: AsyncParsableCommand {
                 the client's name).
                 """)
         @ParentCommand var admin: AdminCommand
-        @Argument(help: "The client: the whole name or the id (not a part: erasure cannot be undone).") var client: String
+        @OptionGroup(title: "The client: the whole name (case and accents aside) or the id; not a part, since erasure cannot be undone")
+        var client: AdminClientArgument
         @Option(help: "Why (e.g. the request's reference); one line, no personal data.") var reason: String
 
         func run() async throws {
             try await admin.options.withAdministration { administration in
-                let client = try await administration.client(client, exact: true)
+                let client = try await administration.client(try self.client.text(), exact: true)
                 print(try await administration.eraseClient(client.id, reason: reason))
             }
             if case .postgres = try StorageChoice(data: admin.options.data, postgres: admin.options.postgres) {
@@ -283,6 +284,25 @@ struct ClientCommand: AsyncParsableCommand {
                 try list.print(output.format)
             }
         }
+    }
+}
+
+/// The client of an admin command: given as the argument or as `--client`, like everywhere else.
+struct AdminClientArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp("The client: a name (or part of it) or id.", valueName: "client"))
+    var positional: String?
+    @Option(name: .customLong("client"), help: ArgumentHelp("The same, as an option.", valueName: "client"))
+    var option: String?
+
+    func validate() throws {
+        if positional != nil && option != nil { throw ValidationError("give the client once: as the argument or with --client") }
+        if positional == nil && option == nil { throw ValidationError("give the client: a name or id, as the argument or with --client") }
+    }
+
+    /// The client as typed.
+    func text() throws -> String {
+        guard let text = positional ?? option else { throw ValidationError("give the client") }
+        return text
     }
 }
 

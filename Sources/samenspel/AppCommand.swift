@@ -67,7 +67,7 @@ struct AppCommand: AsyncParsableCommand {
             replica: replica, background: background,
             configuration: FieldAppConfiguration(
                 port: port, language: language, syncInterval: syncInterval, forceField: forceField,
-                sessionHours: sessionHours),
+                sessionHours: sessionHours, sessionOwner: identity.deviceId),
             announce: { url in
                 printError(dutch ? "Samenspel is vergrendeld. Open het weer met deze link:" : "Samenspel is locked. Open it again with this link:")
                 FileHandle.standardOutput.write(Data((url + "\n").utf8))

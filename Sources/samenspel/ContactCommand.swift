@@ -89,7 +89,9 @@ struct RejectedCommand: AsyncParsableCommand {
         @OptionGroup var options: ReplicaOptions
 
         func run() async throws {
-            for rejected in try await options.open().status().rejected {
+            let rejected = try await options.open().status().rejected
+            if rejected.isEmpty { printError("no refused writes") }
+            for rejected in rejected {
                 let change = rejected.change
                 print("\(change.id)\t\(change.entityType).\(change.operation)\t\(change.clientId)\t\(rejected.code)\t\(rejected.message)")
                 if case .string(let text)? = change.payload["text"] { print("  \(text)") }

@@ -84,6 +84,11 @@ struct AuditCommand: AsyncParsableCommand {
                     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                     for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
                 case .text:
+                    // People read names; the ids stay in --format json.
+                    let names = Dictionary(
+                        try await administration.store.professionals().map { ($0.professional.id, $0.professional.name) }
+                            + administration.store.clients().compactMap { client in client.name.map { (client.id, $0) } },
+                        uniquingKeysWith: { first, _ in first })
                     var list = ListOutput([
                         ("seq", ""), ("at", ""), ("action", ""), ("result", ""), ("actor", ""), ("device", ""),
                         ("origin", ""), ("clients", ""), ("details", ""),
@@ -92,8 +97,9 @@ struct AuditCommand: AsyncParsableCommand {
                         let details = entry.details.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                         list.add([
                             .number(entry.seq ?? 0), .time(entry.at), .text(entry.action), .text(entry.result),
-                            .text(entry.actor), entry.deviceId.map(ListValue.text) ?? .none,
-                            entry.origin.map(ListValue.text) ?? .none, .list(entry.clientIds), .text(details),
+                            .text(names[entry.actor] ?? entry.actor), entry.deviceId.map(ListValue.text) ?? .none,
+                            entry.origin.map(ListValue.text) ?? .none, .list(entry.clientIds.map { names[$0] ?? $0 }),
+                            .text(details),
                         ])
                     }
                     try list.print(.text)

@@ -22,6 +22,11 @@ struct InterventionCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard InterventionCatalogue.kind(kind) == nil else { return }
+            guard InterventionCatalogue.isValidCode(kind) else {
+                throw ValidationError(
+                    "'\(kind)' is not a kind: a catalogue code (`samenspel intervention kinds`) or your own code of "
+                        + "1–64 letters, digits, '-' or '_'")
+            }
             // Only the catalogue knows a kind's usual valence and targets; an own code must say them.
             if valence == nil || targets.isEmpty {
                 throw ValidationError(

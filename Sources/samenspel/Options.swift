@@ -34,13 +34,28 @@ extension AgreementStatus: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 extension NoteVisibility: ExpressibleByArgument {}
 
-/// A date option as people type it (`31-12-2026` or `2026-12-31`); a day that does not exist is named as such.
+/// A date option as people type it (`31-12-2026` or `2026-12-31`); a day that does not exist is named as such,
+/// in the language of the command line (see ``messageLanguage()``).
 func typedDate(_ text: String) throws -> CalendarDate {
     do {
         return try CalendarDate.parse(typed: text)
     } catch {
-        throw ValidationError(error.message(in: .en))
+        throw ValidationError(error.message(in: messageLanguage()))
     }
+}
+
+/// The language of a message written while the options are still being parsed: `--lang`/`--language` on
+/// the command line, else `SAMENSPEL_LANG`, else English.
+func messageLanguage() -> Language {
+    let arguments = CommandLine.arguments
+    for (index, argument) in arguments.enumerated() {
+        var value: String?
+        if argument == "--lang" || argument == "--language", index + 1 < arguments.count { value = arguments[index + 1] }
+        if argument.hasPrefix("--lang=") { value = String(argument.dropFirst(7)) }
+        if argument.hasPrefix("--language=") { value = String(argument.dropFirst(11)) }
+        if let value, let language = Language(rawValue: value.lowercased()) { return language }
+    }
+    return ((try? Settings.value(nil as Language?, "SAMENSPEL_LANG")) ?? nil) ?? .en
 }
 
 extension AssessmentScore: ExpressibleByArgument {

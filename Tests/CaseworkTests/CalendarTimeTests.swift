@@ -50,7 +50,7 @@ import Testing
         #expect(throws: DateInputProblem.noSuchDay(typed: "31-04-2027", month: 4, year: 2027, daysInMonth: 30)) {
             try CalendarDate.parse(typed: "31-04-2027")
         }
-        for nonsense in ["", "morgen", "31-12", "31-12-26", "2026-12-31-1", "١٢-٠١-٢٠٢٧", "31-12-2026T", "-1-12-2026"] {
+        for nonsense in ["", "morgen", "31-12", "31-12-26", "2026-12-31-1", "١٢-٠١-٢٠٢٧", "31-12-2026T", "-1-12-2026", "01-01-0001", "9999-12-31"] {
             #expect(throws: DateInputProblem.notADate(nonsense.trimmingCharacters(in: .whitespaces))) {
                 try CalendarDate.parse(typed: nonsense)
             }

@@ -108,7 +108,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
             == journey.timeline.count)
         let filter = JourneyFilter(disciplines: [.accountManager])
         let text = JourneyTextFormatter(timeZone: amsterdam).format(journey.filtered(by: filter), filter: filter)
-        #expect(text.contains("Timeline (filtered: account manager)\n  (nothing in the timeline matches the filter)"))
+        #expect(text.contains("Timeline (filtered: account manager · force field and signals: every discipline)\n  (nothing in the timeline matches the filter)"))
         let html = JourneyHTMLRenderer(timeZone: amsterdam).render(journey.filtered(by: filter), filter: filter)
         #expect(html.contains("filtered: account manager"))
     }

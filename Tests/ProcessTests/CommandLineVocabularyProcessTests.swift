@@ -114,6 +114,8 @@ import Testing
         #expect(wrongDay.status != 0 && wrongDay.err.contains("31-02-2027 does not exist: February 2027 has 28 days"), "\(wrongDay.err)")
         let notADate = try Samenspel.run(agreement + ["--due", "volgende week"], in: dir)
         #expect(notADate.status != 0 && notADate.err.contains("is not a date"), "\(notADate.err)")
+        let dutch = try Samenspel.run(["journey"] + onLaptop + ["--lang", "nl", "--from", "29-02-2027"], in: dir)
+        #expect(dutch.status != 0 && dutch.err.contains("29-02-2027 bestaat niet: februari 2027 heeft 28 dagen."), "\(dutch.err)")
         try Samenspel.output(agreement + ["--due", "15-1-2027"], in: dir)
 
         // The catalogue's valence and targets, unless said otherwise; an own kind must say them.
@@ -144,6 +146,7 @@ import Testing
 
         // Moving takes a name; erasing only the whole name or the id, since it cannot be undone.
         try admin(["client", "move", "jaap de", "--team", "Zuid"])
+        try admin(["client", "move", "--client", "jaap de", "--team", "Noord"])
         let partial = try Samenspel.run(["admin", "--data", "srv", "client", "erase", "jaap de", "--reason", "AVG-17"], in: dir)
         #expect(partial.status != 0 && partial.err.contains("give the whole name or the id"), "\(partial.err)")
         #expect(try objects(try admin(["client", "list", "--format", "json"])).allSatisfy { $0["erasedAt"] is NSNull })
