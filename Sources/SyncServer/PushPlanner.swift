@@ -205,10 +205,24 @@ public enum PushPlanner {
 
     private static func isDuplicate(_ change: Change, facts: PushFacts) throws(ErrorDetail) -> Bool {
         guard let stored = facts.existing[change.id] else { return false }
-        guard stored.isSameWrite(as: change) else {
+        guard isSameWrite(stored, change) else {
             throw ErrorDetail(code: ErrorCode.idReused, message: "change id \(change.id) was used for another change")
         }
         return true
+    }
+
+    /// Whether `change` is the same write as `stored` (a retry): every envelope member equal, and the
+    /// payloads equal in their canonical form — for a pair this version knows, the payload as decoded and
+    /// written again, so that an absent member, `null` and the default are one and the same (`behaviour`
+    /// absent or `null`; `determinants` absent, `null` or `[]`; `visibility` absent or `"team"`), and key
+    /// order and whitespace never matter; for a pair it does not know, the canonical JSON as sent
+    /// (Protocol/README.md §5, "The same write").
+    public static func isSameWrite(_ stored: Change, _ change: Change) -> Bool {
+        if stored.isSameWrite(as: change) { return true }
+        guard stored.withoutContent.isSameWrite(as: change.withoutContent),
+            let storedEvent = try? CaseEvent.decode(stored, strict: true), let event = try? CaseEvent.decode(change, strict: true)
+        else { return false }
+        return storedEvent.payload.canonicalText == event.payload.canonicalText
     }
 
     private static func check(

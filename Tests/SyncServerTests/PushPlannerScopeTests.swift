@@ -40,6 +40,15 @@ import Testing
         #expect(plan(note(at: moveMillis + 1_500), team: teamA, device: offline).error?.code == ErrorCode.outOfScope)
     }
 
+    /// Protocol/README.md §5 rule 5: while the team holds the client, the timestamp does not matter — a write
+    /// stamped before the client's registration (here: 1 ms after 1970, and before the client entered team
+    /// B) is accepted from a holder now.
+    @Test func theHolderNow_mayWriteWhateverTheTimestamp_evenBeforeTheClientExisted() {
+        let device = DeviceFacts(enrolledSeq: 120, pulledTo: 150)
+        #expect(plan(note(at: 1), team: teamB, device: device).status == .accepted)
+        #expect(plan(note(at: moveMillis - 86_400_000), team: teamB, device: device).status == .accepted)
+    }
+
     @Test func aDeviceEnrolledAfterTheMove_cannotBackdateAWriteToBeforeIt() {
         let enrolledLater = DeviceFacts(enrolledSeq: moveSeq, pulledTo: 0)
         #expect(plan(note(at: moveMillis - 1_500), team: teamA, device: enrolledLater).error?.code == ErrorCode.outOfScope)

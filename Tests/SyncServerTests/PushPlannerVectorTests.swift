@@ -12,6 +12,17 @@ import Testing
         let description: String
         let expectedCode: String
         let change: Change
+        /// `request`: the whole push is refused with `httpStatus`; `change`: a 200 with this change rejected.
+        let scope: String
+        let httpStatus: Int
+    }
+
+    struct DuplicateVector: Decodable {
+        let description: String
+        let stored: Change
+        let retried: Change
+        /// `duplicate` or `idReused`.
+        let expected: String
     }
 
     let directory: [String: Professional] = {
@@ -20,26 +31,65 @@ import Testing
         return Dictionary(uniqueKeysWithValues: vector.professionals.map { ($0.id, $0) })
     }()
 
-    /// Plans `change` as pushed by its own author's device, with the vector's client in the author's team.
-    func plan(_ change: Change, existing: [Change] = []) -> PushResult {
-        let team = "019ad0a0-0000-7000-8000-00000000a001"
+    let team = "019ad0a0-0000-7000-8000-00000000a001"
+
+    /// The vector's author, pushing from the vector's device, with the vector's client in their team.
+    func principal(of change: Change) -> Principal {
         let author = directory[change.authorId] ?? directory.values.sorted { $0.id < $1.id }[0]
-        let principal = Principal(deviceId: change.deviceId, professional: author, teamIds: [team])
+        return Principal(deviceId: change.deviceId, professional: author, teamIds: [team])
+    }
+
+    /// Plans `change` as pushed by its own author's device, with the vector's client in the author's team.
+    func plan(_ change: Change, existing: [Change] = [], stored: [Change] = []) -> PushResult {
+        let principal = principal(of: change)
         var entities: [String: EntityFacts] = [:]
-        for stored in existing { entities[stored.entityId] = EntityFacts.after(stored, applyingTo: entities[stored.entityId]) }
-        let facts = PushFacts(existing: [:], entities: entities, clientTeams: [change.clientId: [TeamSpan(teamId: team, from: nil, to: nil)]])
+        for stored in existing + stored {
+            entities[stored.entityId] = EntityFacts.after(stored, applyingTo: entities[stored.entityId])
+        }
+        let facts = PushFacts(
+            existing: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) }), entities: entities,
+            clientTeams: [change.clientId: [TeamSpan(teamId: team, from: nil, to: nil)]])
         return PushPlanner.plan([change], by: principal, facts: facts, wallMillis: change.hlc.wallMillis, maxDriftMillis: 0)
             .results[0]
     }
 
-    @Test func invalidVectors_areRejectedWithTheirCode() throws {
+    @Test func invalidVectors_areRefused_asTheirScopeSays_withTheirStatusAndCode() throws {
         let files = try Vectors.files(in: "invalid")
         #expect(files.count >= 10)
         for file in files {
             let vector = try JSONDecoder().decode(InvalidVector.self, from: Vectors.data(file))
-            let result = plan(vector.change)
-            #expect(result.status == .rejected, "\(file): \(vector.description)")
-            #expect(result.error?.code == vector.expectedCode, "\(file): \(vector.description)")
+            switch vector.scope {
+            case "request":
+                // The route's check before planning: the whole push is refused, nothing stored.
+                do {
+                    try PushPlanner.checkRequest([vector.change], by: principal(of: vector.change))
+                    Issue.record("\(file): the whole request should be refused")
+                } catch {
+                    #expect(Int(error.status.code) == vector.httpStatus, "\(file)")
+                    #expect(error.detail.code == vector.expectedCode, "\(file): \(vector.description)")
+                }
+            case "change":
+                #expect(vector.httpStatus == 200, "\(file)")
+                #expect(throws: Never.self) { try PushPlanner.checkRequest([vector.change], by: principal(of: vector.change)) }
+                let result = plan(vector.change)
+                #expect(result.status == .rejected, "\(file): \(vector.description)")
+                #expect(result.error?.code == vector.expectedCode, "\(file): \(vector.description)")
+            default:
+                Issue.record("\(file): scope must be request or change, not \(vector.scope)")
+            }
+        }
+    }
+
+    @Test func duplicateVectors_sameWriteInCanonicalForm_isADuplicate_elseIdReused() throws {
+        let files = try Vectors.files(in: "duplicates")
+        #expect(files.count >= 8)
+        for file in files {
+            let vector = try WireCoding.makeDecoder().decode(DuplicateVector.self, from: Vectors.data(file))
+            let result = plan(vector.retried, stored: [vector.stored])
+            switch vector.expected {
+            case "duplicate": #expect(result.status == .duplicate, "\(file): \(vector.description): \(String(describing: result.error))")
+            default: #expect(result.status == .rejected && result.error?.code == vector.expected, "\(file): \(vector.description)")
+            }
         }
     }
 
