@@ -112,11 +112,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The protocol's contract run against any server, as a client would (`samenspel conformance`).
+        .target(
+            name: "Conformance",
+            dependencies: [
+                "ChangeLog", "Casework", "SyncProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The command-line tool: the one composition root.
         .executableTarget(
             name: "samenspel",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews", "FieldApp",
+                "ChangeLog", "Casework", "SyncProtocol", "Replica", "SyncServer", "JourneyViews", "FieldApp", "Conformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -187,10 +198,11 @@ let package = Package(
         .testTarget(
             name: "SyncServerTests",
             dependencies: [
-                "ChangeLog", "Casework", "SyncProtocol", "SyncServer", "SamenspelTestSupport",
+                "ChangeLog", "Casework", "SyncProtocol", "SyncServer", "SamenspelTestSupport", "Conformance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: testSettings
         ),

@@ -22,5 +22,6 @@ struct Samenspel: AsyncParsableCommand {
             InterventionCommand.self, PlanCommand.self, AgreementCommand.self, SignalCommand.self, ContactCommand.self,
             SyncCommand.self, StatusCommand.self, AppCommand.self,
             ClientsCommand.self, JourneyCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
+            ConformanceCommand.self,
         ])
 }

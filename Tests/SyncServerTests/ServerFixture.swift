@@ -85,6 +85,23 @@ struct ServerFixture {
         await tearDown()
     }
 
+    /// Runs `body` with the server listening on a loopback port (real HTTP), then removes the folder; `body`
+    /// gets the server's base URL.
+    func testLive(_ body: @Sendable (String) async throws -> Void) async throws {
+        defer { folder.remove() }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        do {
+            let app = try await SyncServer.makeApplication(
+                store: store, configuration: ServerConfiguration(limits: .protocolMaximum), logger: logger)
+            try await app.test(.live) { client in try await body("http://127.0.0.1:\(client.port!)") }
+        } catch {
+            await tearDown()
+            throw error
+        }
+        await tearDown()
+    }
+
     /// Raw SQL on the backend's database, for tests that play an attacker with access to it.
     func rawExecute(_ sql: String) async throws {
         switch backend {
