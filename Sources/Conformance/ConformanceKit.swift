@@ -79,6 +79,11 @@ public struct ConformanceKit: Sendable {
         await report.run("7", "a retried write is a duplicate, another under the same id is idReused (vectors/duplicates)") {
             try await idempotency(session)
         }
+        await report.run("27", "a holder writes whatever the timestamp: a change stamped at 1 ms after 1970 is accepted") {
+            var fresh = Fresh(session: session, clientId: clientId)
+            let early = fresh.note("Conformance: stamped by a laptop whose clock said 1970.", hlc: HLCTimestamp(wallMillis: 1, logical: 0))
+            try await expectStatus(.accepted, of: early, session, what: "a change stamped at 1 ms")
+        }
         await report.run("§5.4", "a change stamped ahead is refused clockAhead, and accepted once re-stamped") {
             try await clockAhead(session)
         }

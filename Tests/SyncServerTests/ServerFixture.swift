@@ -157,15 +157,25 @@ struct API: Sendable {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if body != nil, let contentType { headers[.contentType] = contentType }
-        return try await client.executeRequest(
-            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        return recorded(
+            method, uri,
+            try await client.executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }))
+    }
+
+    /// The answer, recorded for the check against the spec when recording is on (``ResponseRecorder``).
+    private func recorded(_ method: HTTPRequest.Method, _ uri: String, _ response: TestResponse) -> TestResponse {
+        ResponseRecorder.record(
+            method: method.rawValue, uri: uri, status: Int(response.status.code),
+            contentType: response.headers[.contentType], contentEncoding: response.headers[.contentEncoding],
+            body: Data(response.body.readableBytesView))
+        return response
     }
 
     /// A request with the given headers and body bytes as they are (for content codings).
     func raw(_ method: HTTPRequest.Method, _ uri: String, bytes: ByteBuffer?, headers: HTTPFields) async throws
         -> TestResponse
     {
-        try await client.executeRequest(uri: uri, method: method, headers: headers, body: bytes)
+        recorded(method, uri, try await client.executeRequest(uri: uri, method: method, headers: headers, body: bytes))
     }
 
     func send(_ method: HTTPRequest.Method, _ uri: String, _ value: some Encodable, token: String? = nil)
