@@ -41,7 +41,13 @@ let package = Package(
         // Pure change-log rules: Change, hybrid logical clock, ordering. No I/O.
         .target(name: "ChangeLog", swiftSettings: strictSettings),
         // Pure domain: clients, notes, assessments, interventions, the journey projection.
-        .target(name: "Casework", dependencies: ["ChangeLog"], swiftSettings: strictSettings),
+        .target(
+            name: "Casework", dependencies: ["ChangeLog"], swiftSettings: strictSettings,
+            plugins: ["CatalogueCodegen"]),
+        // The intervention catalogue's Swift table, generated at build time from the file the protocol
+        // publishes (Protocol/intervention-catalogue.json).
+        .executableTarget(name: "catalogue-codegen", swiftSettings: strictSettings),
+        .plugin(name: "CatalogueCodegen", capability: .buildTool(), dependencies: ["catalogue-codegen"]),
         // Presentation of the journey: text for terminals, one self-contained HTML file, English and Dutch.
         .target(name: "JourneyViews", dependencies: ["ChangeLog", "Casework"], swiftSettings: strictSettings),
         // Versioned wire types, error body and JSON coding shared by replica and server.

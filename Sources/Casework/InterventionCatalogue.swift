@@ -20,35 +20,9 @@ public struct InterventionKind: Hashable, Sendable {
 /// of letters, digits, `-` or `_`, at most 64 characters). The catalogue gives the usual kinds a label and
 /// the defaults the CLI suggests.
 public enum InterventionCatalogue {
-    /// Every kind the catalogue knows, in display order.
-    public static let kinds: [InterventionKind] = [
-        .init(code: "applicationTraining", valence: .facilitating, targets: [.skills], behaviour: .jobSearch,
-              label: "application training", dutchLabel: "sollicitatietraining"),
-        .init(code: "selfEfficacyCoaching", valence: .supportive, targets: [.selfEfficacy, .attitude],
-              behaviour: .jobSearch, label: "self-efficacy coaching", dutchLabel: "coaching op geloof in eigen kunnen"),
-        .init(code: "motivationalInterview", valence: .supportive, targets: [.attitude], behaviour: .jobSearch,
-              label: "motivational interview", dutchLabel: "motiverend gesprek"),
-        .init(code: "socialNetworkSupport", valence: .supportive, targets: [.socialPressure], behaviour: .jobSearch,
-              label: "social network support", dutchLabel: "steun uit het netwerk"),
-        .init(code: "selfRegulationCoaching", valence: .facilitating, targets: [.selfRegulation],
-              behaviour: .jobSearch, label: "self-regulation coaching", dutchLabel: "coaching op zelfregulering"),
-        .init(code: "agreementReminder", valence: .normative, targets: [.socialPressure], behaviour: .compliance,
-              label: "agreement reminder", dutchLabel: "herinnering aan afspraken"),
-        .init(code: "complianceExplanation", valence: .supportive, targets: [.attitude, .skills],
-              behaviour: .compliance, label: "explanation of rules", dutchLabel: "uitleg over de regels"),
-        .init(code: "sanctionAnnouncement", valence: .corrective, targets: [.socialPressure], behaviour: .compliance,
-              label: "sanction announcement", dutchLabel: "aankondiging van een maatregel"),
-        .init(code: "sanction", valence: .corrective, targets: [.socialPressure], behaviour: .compliance,
-              label: "sanction", dutchLabel: "maatregel"),
-        .init(code: "debtCounselling", valence: .facilitating, targets: [.context], behaviour: .compliance,
-              label: "debt counselling", dutchLabel: "schuldhulpverlening"),
-        .init(code: "barrierRemoval", valence: .facilitating, targets: [.practicalBarriers, .context],
-              behaviour: .employerConnection, label: "barrier removal", dutchLabel: "wegnemen van belemmeringen"),
-        .init(code: "vacancyMatch", valence: .facilitating, targets: [.skills], behaviour: .employerConnection,
-              label: "vacancy match", dutchLabel: "vacaturematch"),
-        .init(code: "jobCoaching", valence: .supportive, targets: [.selfEfficacy, .selfRegulation],
-              behaviour: .employerConnection, label: "job coaching and aftercare", dutchLabel: "jobcoaching en nazorg"),
-    ]
+    /// Every kind the catalogue knows, in display order: Protocol/intervention-catalogue.json, which the
+    /// CatalogueCodegen build plugin turns into ``published`` — the code has no copy of its own.
+    public static let kinds: [InterventionKind] = published
 
     /// The label of a kind in a language: the catalogue's, or the code itself for a free kind.
     public static func label(of code: String, in language: Language = .en) -> String {

@@ -4,9 +4,9 @@ import SamenspelTestSupport
 import Testing
 
 /// The catalogue is published as data in Protocol/intervention-catalogue.json, so a client written from the
-/// spec reproduces the journey's labels and the defaults of each kind; the code's table must say exactly
-/// the same. (The binary keeps the table compiled in: an installed `samenspel` has no resource folder to
-/// read the file from, so this test is what keeps the two one.)
+/// spec reproduces the journey's labels and the defaults of each kind; the CatalogueCodegen build plugin
+/// generates the code's table from that file. This test reads the file itself and holds the built table to
+/// it, kind for kind, so a broken generator cannot pass unnoticed.
 @Suite struct InterventionCatalogueTests {
     struct Published: Decodable {
         struct Kind: Decodable {
