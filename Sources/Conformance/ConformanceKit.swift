@@ -112,7 +112,7 @@ public struct ConformanceKit: Sendable {
         var refused: [String] = []
         for vector in try invalidVectors() where vector.scope == "request" {
             var fresh = Fresh(session: session, clientId: clientId)
-            let change = fresh.restamp(vector.change, keepingDefects: true, wrongDiscipline: vector.expectedCode == "wrongDiscipline")
+            let change = fresh.restamp(vector.change, keepingDefects: true, defect: vector.expectedCode)
             let answer = try await push([change], session)
             try expect(answer, status: vector.httpStatus, code: vector.expectedCode, what: vector.file)
             refused.append(change.id.lowercased())
@@ -126,7 +126,7 @@ public struct ConformanceKit: Sendable {
     private func changeScopeVectors(_ session: Session) async throws {
         for vector in try invalidVectors() where vector.scope == "change" {
             var fresh = Fresh(session: session, clientId: clientId)
-            let change = fresh.restamp(vector.change, keepingDefects: true, wrongDiscipline: false)
+            let change = fresh.restamp(vector.change, keepingDefects: true, defect: vector.expectedCode)
             let result = try await pushOne(change, session, what: vector.file)
             guard result.status == .rejected, result.error?.code == vector.expectedCode else {
                 throw Failure("\(vector.file): expected rejected \(vector.expectedCode), got \(describe(result))")
@@ -150,8 +150,12 @@ public struct ConformanceKit: Sendable {
         for file in try files(in: "duplicates") {
             let vector = try WireCoding.makeDecoder().decode(DuplicateVector.self, from: Data(contentsOf: file))
             var fresh = Fresh(session: session, clientId: clientId)
-            let stored = fresh.restamp(vector.stored, keepingDefects: false, wrongDiscipline: false)
-            let retried = fresh.restamp(vector.retried, keepingDefects: false, wrongDiscipline: false)
+            for (index, earlier) in (vector.before ?? []).enumerated() {
+                let change = fresh.restamp(earlier, keepingDefects: false)
+                try await expectStatus(.accepted, of: change, session, what: "\(file.lastPathComponent): before[\(index)]")
+            }
+            let stored = fresh.restamp(vector.stored, keepingDefects: false)
+            let retried = fresh.restamp(vector.retried, keepingDefects: false)
             try await expectStatus(.accepted, of: stored, session, what: "\(file.lastPathComponent): the stored write")
             let result = try await pushOne(retried, session, what: file.lastPathComponent)
             let expected = vector.expected == "duplicate" ? result.status == .duplicate
@@ -346,6 +350,8 @@ public struct ConformanceKit: Sendable {
 
     struct DuplicateVector: Decodable {
         let description: String
+        /// Changes to store first (what the stored change revises), if any.
+        let before: [Change]?
         let stored: Change
         let retried: Change
         let expected: String
@@ -439,9 +445,9 @@ struct Fresh {
 
     /// A vector's change as this device's write about the client. `keepingDefects`: a member that is itself
     /// what the vector is about (an id that is not a lowercase UUID, a timestamp at 0 ms) is kept as it is.
-    /// `wrongDiscipline`: the discipline is the vector's point, so it is left out when the vector leaves it
-    /// out, and otherwise set to one that is not the device's.
-    mutating func restamp(_ vector: Change, keepingDefects: Bool, wrongDiscipline: Bool) -> Change {
+    /// `defect`: the vector's expected code; for `wrongDevice`, `wrongAuthor` and `wrongDiscipline` that
+    /// member is made another than the device's (the discipline left out when the vector leaves it out).
+    mutating func restamp(_ vector: Change, keepingDefects: Bool, defect: String? = nil) -> Change {
         func fresh(_ value: String) -> String {
             if keepingDefects, !Identifier.isValid(value) { return value }
             if let known = mapped[value] { return known }
@@ -460,15 +466,16 @@ struct Fresh {
             }
         }
         var discipline: String? = session.discipline
-        if wrongDiscipline {
+        if defect == "wrongDiscipline" {
             discipline = vector.authorDiscipline.map { _ in
                 ["clientManager", "incomeConsultant", "accountManager"].first { $0 != session.discipline }!
             }
         }
         return Change(
             id: fresh(vector.id), clientId: client, entityType: vector.entityType, entityId: entity,
-            operation: vector.operation, payload: remap(vector.payload), hlc: hlc, authorId: session.professionalId,
-            authorDiscipline: discipline, deviceId: session.deviceId)
+            operation: vector.operation, payload: remap(vector.payload), hlc: hlc,
+            authorId: defect == "wrongAuthor" ? id() : session.professionalId, authorDiscipline: discipline,
+            deviceId: defect == "wrongDevice" ? id() : session.deviceId)
     }
 
     /// The payload with every id it names (a revision's `supersedes`, a moved client's team) mapped like the

@@ -215,14 +215,22 @@ public enum PushPlanner {
     /// payloads equal in their canonical form — for a pair this version knows, the payload as decoded and
     /// written again, so that an absent member, `null` and the default are one and the same (`behaviour`
     /// absent or `null`; `determinants` absent, `null` or `[]`; `visibility` absent or `"team"`), and key
-    /// order and whitespace never matter; for a pair it does not know, the canonical JSON as sent
-    /// (Protocol/README.md §5, "The same write").
+    /// order and whitespace never matter, and `supersedes` is a set; for a pair it does not know, the
+    /// canonical JSON as sent (Protocol/README.md §5, "The same write").
     public static func isSameWrite(_ stored: Change, _ change: Change) -> Bool {
         if stored.isSameWrite(as: change) { return true }
         guard stored.withoutContent.isSameWrite(as: change.withoutContent),
             let storedEvent = try? CaseEvent.decode(stored, strict: true), let event = try? CaseEvent.decode(change, strict: true)
         else { return false }
-        return storedEvent.payload.canonicalText == event.payload.canonicalText
+        return canonical(storedEvent.payload).canonicalText == canonical(event.payload).canonicalText
+    }
+
+    /// A decoded payload with `supersedes` as the set it is (sorted, each once).
+    private static func canonical(_ payload: JSONValue) -> JSONValue {
+        guard case .object(var members) = payload, case .array(let superseded)? = members["supersedes"] else { return payload }
+        let ids = Set(superseded.compactMap { item -> String? in if case .string(let id) = item { return id } else { return nil } })
+        members["supersedes"] = .array(ids.sorted().map(JSONValue.string))
+        return .object(members)
     }
 
     private static func check(
