@@ -18,6 +18,12 @@ public struct ConformanceCheck: Sendable, Hashable {
     /// Whether the property held.
     public var passed: Bool { failure == nil }
 
+    /// The property of a check that could not be set up (the client): not a verdict on the server.
+    public static let setup = "setup"
+
+    /// Whether the run could not start: enrollment or the client failed, so nothing was judged.
+    public var isSetup: Bool { property == Self.setup || property == "§3" }
+
     /// `PASS 7 a retried write is a duplicate`, or `FAIL 7 …: why`.
     public var line: String {
         "\(passed ? "PASS" : "FAIL") \(property) \(title)" + (failure.map { ": \($0)" } ?? "")
@@ -66,14 +72,25 @@ public struct ConformanceKit: Sendable {
             session = try await enroll()
             report.pass("§3", "enrollment with a one-time code gives a device token")
         } catch {
-            report.fail("§3", "enrollment with a one-time code gives a device token", "\(error)")
+            report.fail("§3", "enrollment with a one-time code gives a device token", Self.explain(error))
+            return report.checks
+        }
+        do {
+            _ = try await historyPage(session, after: nil, limit: 1)
+        } catch {
+            report.fail(
+                ConformanceCheck.setup, "the client is in the enrolled professional's caseload",
+                "\(error) — give a test client of that professional with --client")
             return report.checks
         }
         await report.run("12", "a refused request answers an error body with its code") { try await errorBodies(session) }
         await report.run("18", "a change refused for the whole request stores nothing (vectors/invalid, scope request)") {
             try await requestScopeVectors(session)
         }
-        await report.run("5", "a change refused on its own gets its code in a 200 (vectors/invalid, scope change)") {
+        await report.run("§10", "every valid change vector, as this device's write, is accepted (vectors/changes)") {
+            try await validChangeVectors(session)
+        }
+        await report.run("§5", "a change refused on its own gets its code in a 200 (vectors/invalid, scope change)") {
             try await changeScopeVectors(session)
         }
         await report.run("7", "a retried write is a duplicate, another under the same id is idReused (vectors/duplicates)") {
@@ -87,7 +104,7 @@ public struct ConformanceKit: Sendable {
         await report.run("§5.4", "a change stamped ahead is refused clockAhead, and accepted once re-stamped") {
             try await clockAhead(session)
         }
-        await report.run("4", "pages and cursors give every change once, in log order; a bad cursor is invalidCursor") {
+        await report.run("§6", "pages and cursors give every change once, in log order; a bad cursor is invalidCursor") {
             try await paging(session)
         }
         await report.run("6", "the client's digest is the digest of its changes") { try await digest(session) }
@@ -112,14 +129,36 @@ public struct ConformanceKit: Sendable {
         var refused: [String] = []
         for vector in try invalidVectors() where vector.scope == "request" {
             var fresh = Fresh(session: session, clientId: clientId)
+            // A valid change beside the faulty one: the whole request is refused, so it is not stored either.
+            let companion = fresh.note("Conformance: sent beside a change that refuses the request; never stored.")
             let change = fresh.restamp(vector.change, keepingDefects: true, defect: vector.expectedCode)
-            let answer = try await push([change], session)
+            let answer = try await push([companion, change], session)
             try expect(answer, status: vector.httpStatus, code: vector.expectedCode, what: vector.file)
-            refused.append(change.id.lowercased())
+            refused += [companion.id, change.id.lowercased()]
         }
-        let stored = Set(try await history(session).map(\.id))
+        let stored = Set(try await history(session).map { $0.id.lowercased() })
         if let found = refused.first(where: stored.contains) {
             throw Failure("\(found) was stored although its request was refused")
+        }
+    }
+
+    private func validChangeVectors(_ session: Session) async throws {
+        var fresh = Fresh(session: session, clientId: clientId)
+        let changes = try files(in: "changes").map { try WireCoding.makeDecoder().decode(Change.self, from: Data(contentsOf: $0)) }
+            .filter { $0.authorId != Change.administratorId }.sorted { ($0.hlc, $0.id) < ($1.hlc, $1.id) }
+        var created: Set<String> = []
+        for change in changes {
+            let creates = ["add", "record", "start", "acknowledge"].contains(change.operation)
+            // An update of an entity no vector creates is answered as one whose entity has not arrived yet.
+            let orphan = !creates && change.entityId != change.clientId && !created.contains(change.entityId)
+            if creates { created.insert(change.entityId) }
+            let result = try await pushOne(
+                fresh.restamp(change, keepingDefects: false), session, what: "\(change.entityType).\(change.operation)")
+            let expected = orphan ? result.status == .rejected && result.error?.code == "unknownEntity" : result.status == .accepted
+            guard expected else {
+                throw Failure(
+                    "\(change.entityType).\(change.operation): expected \(orphan ? "rejected unknownEntity" : "accepted"), got \(describe(result))")
+            }
         }
     }
 
@@ -244,6 +283,9 @@ public struct ConformanceKit: Sendable {
         let professionalId: String
         let discipline: String
         let serverTime: HLCTimestamp
+        /// The server's wall clock minus ours at enrollment: the kit writes on the server's time, as a replica
+        /// corrects its clock, so a tester's clock running off does not fail the checks.
+        let clockOffset: Int64
     }
 
     private func enroll() async throws -> Session {
@@ -253,7 +295,8 @@ public struct ConformanceKit: Sendable {
         let enrolled = try WireCoding.makeDecoder().decode(EnrollResponse.self, from: answer.body)
         return Session(
             token: enrolled.token, deviceId: enrolled.deviceId, professionalId: enrolled.professional.id,
-            discipline: enrolled.professional.discipline.rawValue, serverTime: enrolled.serverTime)
+            discipline: enrolled.professional.discipline.rawValue, serverTime: enrolled.serverTime,
+            clockOffset: enrolled.serverTime.wallMillis - WallClock.millis())
     }
 
     private func push(_ changes: [Change], _ session: Session) async throws -> Answer {
@@ -287,12 +330,13 @@ public struct ConformanceKit: Sendable {
     private func history(_ session: Session) async throws -> [Change] {
         var changes: [Change] = []
         var cursor: String?
-        while true {
+        for _ in 0..<10_000 {
             let page = try await historyPage(session, after: cursor, limit: 1000)
             changes += page.changes
             cursor = page.cursor
             if !page.hasMore { return changes }
         }
+        throw Failure("the client's history still had more after 10,000 pages")
     }
 
     // MARK: HTTP
@@ -329,6 +373,15 @@ public struct ConformanceKit: Sendable {
         if let code, served != code {
             throw Failure("\(prefix)expected the error body's code \(code), got \(served ?? "no error body")")
         }
+    }
+
+    /// An error in a few words: a server that cannot be reached is named as such.
+    static func explain(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Connection refused") || text.contains("connectTimeout") || text.contains("invalidURL") {
+            return "cannot reach the server (\(text)); is the URL right (with http:// or https://) and the server running?"
+        }
+        return text
     }
 
     private func describe(_ result: PushResult) -> String {
@@ -421,7 +474,7 @@ struct Fresh {
     }
 
     mutating func stamp() -> HLCTimestamp {
-        clock.tick(wallMillis: WallClock.millis())
+        clock.tick(wallMillis: WallClock.millis() + session.clockOffset)
     }
 
     mutating func id() -> String {
