@@ -269,8 +269,16 @@ public struct ConformanceKit: Sendable {
         guard page.headers.first(name: "Content-Encoding") == "gzip" else {
             throw Failure("a page of more than a kilobyte asked with Accept-Encoding: gzip came uncompressed")
         }
+        guard page.headers[canonicalForm: "Vary"].contains(where: { $0.lowercased() == "accept-encoding" }) else {
+            throw Failure("a compressed answer lacks Vary: Accept-Encoding")
+        }
         let plain = try WireCompression.gunzip(ByteBuffer(bytes: page.body), maxBytes: 64 << 20)
         let changes = try WireCoding.makeDecoder().decode(PullResponse.self, from: Data(plain.readableBytesView)).changes
+        let unzipped = try await send(.GET, "/v1/clients/\(clientId)/changes?limit=1000", token: session.token)
+        try expect(unzipped, status: 200)
+        guard unzipped.headers.first(name: "Content-Encoding") == nil,
+            try WireCoding.makeDecoder().decode(PullResponse.self, from: unzipped.body).changes == changes
+        else { throw Failure("the page asked without Accept-Encoding is not the same changes, uncompressed") }
         guard let stored = changes.first(where: { $0.id == note.id }) else { throw Failure("the gzip note is not in the history") }
         guard stored.isSameWrite(as: note) else { throw Failure("the gzip note came back changed") }
     }
