@@ -8,13 +8,20 @@ import Synchronization
 public enum ResponseRecorder {
     private static let file: String? = ProcessInfo.processInfo.environment["SAMENSPEL_RECORD_RESPONSES"]
         .flatMap { $0.isEmpty ? nil : $0 }
-    private static let lock = Mutex(())
+    /// The file, opened once for appending (recording must not slow the timed route tests down).
+    private static let output = Mutex<FileHandle?>({
+        guard let file else { return nil }
+        if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: file)
+        _ = try? handle?.seekToEnd()
+        return handle
+    }())
 
     /// Records one answer; does nothing unless recording is on.
     public static func record(
         method: String, uri: String, status: Int, contentType: String?, contentEncoding: String?, body: Data
     ) {
-        guard let file else { return }
+        guard file != nil else { return }
         let path = String(uri.prefix { $0 != "?" })
         var line: [String: Any] = ["method": method, "path": path, "status": status]
         if let contentType { line["contentType"] = contentType }
@@ -26,12 +33,6 @@ public enum ResponseRecorder {
         }
         guard var data = try? JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]) else { return }
         data.append(0x0A)
-        lock.withLock { _ in
-            if !FileManager.default.fileExists(atPath: file) { _ = FileManager.default.createFile(atPath: file, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: file) else { return }
-            defer { try? handle.close() }
-            _ = try? handle.seekToEnd()
-            try? handle.write(contentsOf: data)
-        }
+        output.withLock { handle in try? handle?.write(contentsOf: data) }
     }
 }

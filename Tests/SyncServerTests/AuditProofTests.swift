@@ -172,11 +172,14 @@ func quietLogger() -> Logger {
         try await eventually { try anchors.read(key: store.auditKey).anchors.map(\.seq) == [1] }
         let first = try #require(try anchors.read(key: store.auditKey).anchors.first, "an anchor when the server starts")
         for name in ["Zuid", "Oost"] { _ = try await admin.createTeam(name: name) }
-        try await eventually { try anchors.read(key: store.auditKey).anchors.map(\.seq) == [1, 3] }
+        // One anchor per interval while the log grows (a tick may fall between the two teams: then 2 too).
+        try await eventually { try anchors.read(key: store.auditKey).anchors.last?.seq == 3 }
         _ = try await admin.createTeam(name: "West")
         await server.stop()
         let recorded = try anchors.read(key: store.auditKey)
-        #expect(recorded.anchors.map(\.seq) == [1, 3, 4], "a last anchor at shutdown; none while the log stands still")
+        let seqs = recorded.anchors.map(\.seq)
+        #expect(seqs == [1, 3, 4] || seqs == [1, 2, 3, 4], "\(seqs): a last anchor at shutdown; none while the log stands still")
+        let lines = recorded.anchors.count
         #expect(recorded.unverifiedLines.isEmpty)
         #expect(try await store.verifyAudit(anchors: recorded.anchors).isIntact)
 
@@ -193,13 +196,13 @@ func quietLogger() -> Logger {
         // A line written without the key (to hide the cut) does not verify.
         let text = try String(contentsOfFile: anchors.path, encoding: .utf8)
         try (text + "{\"at\":1,\"hash\":\"\(first.hash)\",\"seq\":1}\n").write(toFile: anchors.path, atomically: true, encoding: .utf8)
-        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [4])
+        #expect(try anchors.read(key: store.auditKey).unverifiedLines == [lines + 1])
 
         // After a restore, the anchors of the replaced history are not held against the restored log.
         let head = try #require(try await store.auditHead())
         try anchors.appendRestore(head: head, at: WallClock.millis(), key: store.auditKey)
         let restored = try anchors.read(key: store.auditKey)
-        #expect(restored.anchors == [head] && restored.anchorsBeforeRestore == 3 && restored.restoredAt != nil, "\(restored)")
+        #expect(restored.anchors == [head] && restored.anchorsBeforeRestore == lines && restored.restoredAt != nil, "\(restored)")
     }
 }
 
