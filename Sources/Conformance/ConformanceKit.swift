@@ -6,30 +6,6 @@ import NIOCore
 import NIOHTTP1
 import SyncProtocol
 
-/// One property of the protocol as the kit checked it against a server.
-public struct ConformanceCheck: Sendable, Hashable {
-    /// The property's number in Protocol/README.md §13 (or the section, e.g. `§5`).
-    public let property: String
-    /// What was checked, in a few words.
-    public let title: String
-    /// Why it failed; `nil` when it held.
-    public let failure: String?
-
-    /// Whether the property held.
-    public var passed: Bool { failure == nil }
-
-    /// The property of a check that could not be set up (the client): not a verdict on the server.
-    public static let setup = "setup"
-
-    /// Whether the run could not start: enrollment or the client failed, so nothing was judged.
-    public var isSetup: Bool { property == Self.setup || property == "§3" }
-
-    /// `PASS 7 a retried write is a duplicate`, or `FAIL 7 …: why`.
-    public var line: String {
-        "\(passed ? "PASS" : "FAIL") \(property) \(title)" + (failure.map { ": \($0)" } ?? "")
-    }
-}
-
 /// The protocol's contract run against any server, as a client would: enrollment, every push vector (valid
 /// and invalid, with its scope, status and code), idempotent retries, the re-stamp after `clockAhead`,
 /// paging and cursors, digests, compression and error bodies (Protocol/README.md, "Conformance").
@@ -127,7 +103,7 @@ public struct ConformanceKit: Sendable {
 
     private func requestScopeVectors(_ session: Session) async throws {
         var refused: [String] = []
-        for vector in try invalidVectors() where vector.scope == "request" {
+        for vector in try ProtocolVectors.invalid(under: vectors) where vector.scope == "request" {
             var fresh = Fresh(session: session, clientId: clientId)
             // A valid change beside the faulty one: the whole request is refused, so it is not stored either.
             let companion = fresh.note("Conformance: sent beside a change that refuses the request; never stored.")
@@ -144,7 +120,7 @@ public struct ConformanceKit: Sendable {
 
     private func validChangeVectors(_ session: Session) async throws {
         var fresh = Fresh(session: session, clientId: clientId)
-        let changes = try files(in: "changes").map { try WireCoding.makeDecoder().decode(Change.self, from: Data(contentsOf: $0)) }
+        let changes = try ProtocolVectors.files(in: "changes", under: vectors).map { try WireCoding.makeDecoder().decode(Change.self, from: Data(contentsOf: $0)) }
             .filter { $0.authorId != Change.administratorId }.sorted { ($0.hlc, $0.id) < ($1.hlc, $1.id) }
         var created: Set<String> = []
         for change in changes {
@@ -163,7 +139,7 @@ public struct ConformanceKit: Sendable {
     }
 
     private func changeScopeVectors(_ session: Session) async throws {
-        for vector in try invalidVectors() where vector.scope == "change" {
+        for vector in try ProtocolVectors.invalid(under: vectors) where vector.scope == "change" {
             var fresh = Fresh(session: session, clientId: clientId)
             let change = fresh.restamp(vector.change, keepingDefects: true, defect: vector.expectedCode)
             let result = try await pushOne(change, session, what: vector.file)
@@ -186,7 +162,7 @@ public struct ConformanceKit: Sendable {
         guard reused.status == .rejected, reused.error?.code == "idReused" else {
             throw Failure("other content under the same id: expected rejected idReused, got \(describe(reused))")
         }
-        for file in try files(in: "duplicates") {
+        for file in try ProtocolVectors.files(in: "duplicates", under: vectors) {
             let vector = try WireCoding.makeDecoder().decode(DuplicateVector.self, from: Data(contentsOf: file))
             var fresh = Fresh(session: session, clientId: clientId)
             for (index, earlier) in (vector.before ?? []).enumerated() {
@@ -281,274 +257,5 @@ public struct ConformanceKit: Sendable {
         else { throw Failure("the page asked without Accept-Encoding is not the same changes, uncompressed") }
         guard let stored = changes.first(where: { $0.id == note.id }) else { throw Failure("the gzip note is not in the history") }
         guard stored.isSameWrite(as: note) else { throw Failure("the gzip note came back changed") }
-    }
-
-    // MARK: Protocol calls
-
-    struct Session {
-        let token: String
-        let deviceId: String
-        let professionalId: String
-        let discipline: String
-        let serverTime: HLCTimestamp
-        /// The server's wall clock minus ours at enrollment: the kit writes on the server's time, as a replica
-        /// corrects its clock, so a tester's clock running off does not fail the checks.
-        let clockOffset: Int64
-    }
-
-    private func enroll() async throws -> Session {
-        let body = try WireCoding.makeEncoder().encode(EnrollRequest(code: code, deviceName: "samenspel conformance"))
-        let answer = try await send(.POST, "/v1/enroll", body: body)
-        try expect(answer, status: 200)
-        let enrolled = try WireCoding.makeDecoder().decode(EnrollResponse.self, from: answer.body)
-        return Session(
-            token: enrolled.token, deviceId: enrolled.deviceId, professionalId: enrolled.professional.id,
-            discipline: enrolled.professional.discipline.rawValue, serverTime: enrolled.serverTime,
-            clockOffset: enrolled.serverTime.wallMillis - WallClock.millis())
-    }
-
-    private func push(_ changes: [Change], _ session: Session) async throws -> Answer {
-        try await send(.POST, "/v1/push", body: try WireCoding.makeEncoder().encode(PushRequest(changes: changes)), token: session.token)
-    }
-
-    private func pushOne(_ change: Change, _ session: Session, what: String) async throws -> PushResult {
-        let answer = try await push([change], session)
-        try expect(answer, status: 200, what: what)
-        let response = try WireCoding.makeDecoder().decode(PushResponse.self, from: answer.body)
-        guard response.results.count == 1, let result = response.results.first, result.id == change.id else {
-            throw Failure("\(what): expected one result for \(change.id)")
-        }
-        return result
-    }
-
-    private func expectStatus(_ status: PushStatus, of change: Change, _ session: Session, what: String) async throws {
-        let result = try await pushOne(change, session, what: what)
-        guard result.status == status else { throw Failure("\(what): expected \(status.rawValue), got \(describe(result))") }
-    }
-
-    private func historyPage(_ session: Session, after cursor: String?, limit: Int) async throws -> PullResponse {
-        var path = "/v1/clients/\(clientId)/changes?limit=\(limit)"
-        if let cursor { path += "&after=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
-        let answer = try await send(.GET, path, token: session.token)
-        try expect(answer, status: 200)
-        return try WireCoding.makeDecoder().decode(PullResponse.self, from: answer.body)
-    }
-
-    /// Every change about the client the caller may see, page by page.
-    private func history(_ session: Session) async throws -> [Change] {
-        var changes: [Change] = []
-        var cursor: String?
-        for _ in 0..<10_000 {
-            let page = try await historyPage(session, after: cursor, limit: 1000)
-            changes += page.changes
-            cursor = page.cursor
-            if !page.hasMore { return changes }
-        }
-        throw Failure("the client's history still had more after 10,000 pages")
-    }
-
-    // MARK: HTTP
-
-    struct Answer {
-        let status: Int
-        let headers: HTTPHeaders
-        let body: Data
-    }
-
-    private func send(
-        _ method: HTTPMethod, _ path: String, body: Data? = nil, token: String? = nil,
-        contentType: String = "application/json", headers: [(String, String)] = []
-    ) async throws -> Answer {
-        var request = HTTPClientRequest(url: server + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await http.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 64 << 20)
-        return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
-    }
-
-    private func expect(_ answer: Answer, status: Int, code: String? = nil, what: String? = nil) throws {
-        let prefix = what.map { "\($0): " } ?? ""
-        let served = (try? WireCoding.makeDecoder().decode(ErrorBody.self, from: answer.body))?.error.code
-        guard answer.status == status else {
-            throw Failure("\(prefix)expected HTTP \(status)\(code.map { " \($0)" } ?? ""), got \(answer.status)\(served.map { " \($0)" } ?? "")")
-        }
-        if let code, served != code {
-            throw Failure("\(prefix)expected the error body's code \(code), got \(served ?? "no error body")")
-        }
-    }
-
-    /// An error in a few words: a server that cannot be reached is named as such.
-    static func explain(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("Connection refused") || text.contains("connectTimeout") || text.contains("invalidURL") {
-            return "cannot reach the server (\(text)); is the URL right (with http:// or https://) and the server running?"
-        }
-        return text
-    }
-
-    private func describe(_ result: PushResult) -> String {
-        result.status.rawValue + (result.error.map { " \($0.code)" } ?? "")
-    }
-
-    // MARK: Vectors
-
-    struct InvalidVector: Decodable {
-        let description: String
-        let expectedCode: String
-        let change: Change
-        let scope: String
-        let httpStatus: Int
-        var file = ""
-
-        enum CodingKeys: String, CodingKey { case description, expectedCode, change, scope, httpStatus }
-    }
-
-    struct DuplicateVector: Decodable {
-        let description: String
-        /// Changes to store first (what the stored change revises), if any.
-        let before: [Change]?
-        let stored: Change
-        let retried: Change
-        let expected: String
-    }
-
-    private func files(in folder: String) throws -> [URL] {
-        let directory = vectors.appendingPathComponent(folder)
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }
-        guard !names.isEmpty else { throw Failure("no vectors in \(directory.path)") }
-        return names.sorted().map { directory.appendingPathComponent($0) }
-    }
-
-    private func invalidVectors() throws -> [InvalidVector] {
-        try files(in: "invalid").map { file in
-            var vector = try WireCoding.makeDecoder().decode(InvalidVector.self, from: Data(contentsOf: file))
-            vector.file = file.lastPathComponent
-            return vector
-        }
-    }
-}
-
-/// A check that failed, with why.
-struct Failure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}
-
-/// The checks so far.
-struct Report {
-    private(set) var checks: [ConformanceCheck] = []
-
-    mutating func pass(_ property: String, _ title: String) {
-        checks.append(ConformanceCheck(property: property, title: title, failure: nil))
-    }
-
-    mutating func fail(_ property: String, _ title: String, _ why: String) {
-        checks.append(ConformanceCheck(property: property, title: title, failure: why))
-    }
-
-    mutating func run(_ property: String, _ title: String, _ body: () async throws -> Void) async {
-        do {
-            try await body()
-            pass(property, title)
-        } catch {
-            fail(property, title, "\(error)")
-        }
-    }
-}
-
-/// Fresh ids and timestamps for the kit's own writes, and vectors re-stamped as this device's writes about
-/// the given client: the same vector value always gets the same fresh value, so a stored write and its
-/// retry stay the same write.
-struct Fresh {
-    let session: ConformanceKit.Session
-    let clientId: String
-    private var clock: HybridLogicalClock
-    private var mapped: [String: String] = [:]
-    private var stamps: [HLCTimestamp: HLCTimestamp] = [:]
-
-    init(session: ConformanceKit.Session, clientId: String) {
-        self.session = session
-        self.clientId = clientId
-        clock = HybridLogicalClock(last: session.serverTime)
-    }
-
-    mutating func stamp() -> HLCTimestamp {
-        clock.tick(wallMillis: WallClock.millis() + session.clockOffset)
-    }
-
-    mutating func id() -> String {
-        Identifier.make(wallMillis: WallClock.millis())
-    }
-
-    mutating func note(_ text: String, hlc: HLCTimestamp? = nil) -> Change {
-        Change(
-            id: id(), clientId: clientId, entityType: "note", entityId: id(), operation: "add",
-            payload: .object(["text": .string(text)]), hlc: hlc ?? stamp(), authorId: session.professionalId,
-            authorDiscipline: session.discipline, deviceId: session.deviceId)
-    }
-
-    /// The same change at another timestamp.
-    func restamp(_ change: Change, at hlc: HLCTimestamp) -> Change {
-        Change(
-            id: change.id, clientId: change.clientId, entityType: change.entityType, entityId: change.entityId,
-            operation: change.operation, payload: change.payload, hlc: hlc, authorId: change.authorId,
-            authorDiscipline: change.authorDiscipline, deviceId: change.deviceId)
-    }
-
-    /// A vector's change as this device's write about the client. `keepingDefects`: a member that is itself
-    /// what the vector is about (an id that is not a lowercase UUID, a timestamp at 0 ms) is kept as it is.
-    /// `defect`: the vector's expected code; for `wrongDevice`, `wrongAuthor` and `wrongDiscipline` that
-    /// member is made another than the device's (the discipline left out when the vector leaves it out).
-    mutating func restamp(_ vector: Change, keepingDefects: Bool, defect: String? = nil) -> Change {
-        func fresh(_ value: String) -> String {
-            if keepingDefects, !Identifier.isValid(value) { return value }
-            if let known = mapped[value] { return known }
-            let made = id()
-            mapped[value] = made
-            return made
-        }
-        let client = keepingDefects && !Identifier.isValid(vector.clientId) ? vector.clientId.uppercased() : clientId
-        // A change about the client itself names it as its entity.
-        let entity = vector.entityId == vector.clientId ? client : fresh(vector.entityId)
-        var hlc = vector.hlc
-        if !(keepingDefects && vector.hlc.wallMillis == 0) {
-            if let known = stamps[vector.hlc] { hlc = known } else {
-                hlc = stamp()
-                stamps[vector.hlc] = hlc
-            }
-        }
-        var discipline: String? = session.discipline
-        if defect == "wrongDiscipline" {
-            discipline = vector.authorDiscipline.map { _ in
-                ["clientManager", "incomeConsultant", "accountManager"].first { $0 != session.discipline }!
-            }
-        }
-        return Change(
-            id: fresh(vector.id), clientId: client, entityType: vector.entityType, entityId: entity,
-            operation: vector.operation, payload: remap(vector.payload), hlc: hlc,
-            authorId: defect == "wrongAuthor" ? id() : session.professionalId, authorDiscipline: discipline,
-            deviceId: defect == "wrongDevice" ? id() : session.deviceId)
-    }
-
-    /// The payload with every id it names (a revision's `supersedes`, a moved client's team) mapped like the
-    /// envelope's, so references between vectors' changes still hold.
-    private func remap(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let text) where Identifier.isValid(text):
-            if let known = mapped[text] { return .string(known) }
-            return value
-        case .array(let items): return .array(items.map { remap($0) })
-        case .object(let members): return .object(members.mapValues { remap($0) })
-        default: return value
-        }
     }
 }

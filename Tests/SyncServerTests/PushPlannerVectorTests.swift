@@ -1,5 +1,6 @@
 import Casework
 import ChangeLog
+import Conformance
 import Foundation
 import SamenspelTestSupport
 import SyncProtocol
@@ -8,23 +9,6 @@ import Testing
 
 /// The server's decision on the protocol vectors: valid changes are accepted, invalid ones get their code.
 @Suite struct PushPlannerVectorTests {
-    struct InvalidVector: Decodable {
-        let description: String
-        let expectedCode: String
-        let change: Change
-        /// `request`: the whole push is refused with `httpStatus`; `change`: a 200 with this change rejected.
-        let scope: String
-        let httpStatus: Int
-    }
-
-    struct DuplicateVector: Decodable {
-        let description: String
-        let stored: Change
-        let retried: Change
-        /// `duplicate` or `idReused`.
-        let expected: String
-    }
-
     let directory: [String: Professional] = {
         let vector = try! JSONDecoder().decode(
             JourneyDirectory.self, from: Vectors.data("journey/jaap-changes.json"))
@@ -54,10 +38,10 @@ import Testing
     }
 
     @Test func invalidVectors_areRefused_asTheirScopeSays_withTheirStatusAndCode() throws {
-        let files = try Vectors.files(in: "invalid")
-        #expect(files.count >= 10)
-        for file in files {
-            let vector = try JSONDecoder().decode(InvalidVector.self, from: Vectors.data(file))
+        let vectors = try ProtocolVectors.invalid(under: Vectors.directory)
+        #expect(vectors.count >= 10)
+        for vector in vectors {
+            let file = vector.file
             // The pushing device of a request-scope vector: Sanne's laptop (a vector about another device or
             // author names theirs in the change); a change-scope vector is pushed by its own author.
             let pusher = Principal(
@@ -86,10 +70,10 @@ import Testing
     }
 
     @Test func duplicateVectors_sameWriteInCanonicalForm_isADuplicate_elseIdReused() throws {
-        let files = try Vectors.files(in: "duplicates")
-        #expect(files.count >= 8)
-        for file in files {
-            let vector = try WireCoding.makeDecoder().decode(DuplicateVector.self, from: Vectors.data(file))
+        let vectors = try ProtocolVectors.duplicates(under: Vectors.directory)
+        #expect(vectors.count >= 8)
+        for vector in vectors {
+            let file = vector.description
             let result = plan(vector.retried, stored: [vector.stored])
             switch vector.expected {
             case "duplicate": #expect(result.status == .duplicate, "\(file): \(vector.description): \(String(describing: result.error))")
