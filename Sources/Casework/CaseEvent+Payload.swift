@@ -37,7 +37,7 @@ extension CaseEvent {
             var members = Self.noteMembers(content)
             members["supersedes"] = .array(supersedes.map(JSONValue.string))
             return .object(members)
-        case .assessmentRecorded(let assessment):
+        case .assessmentRecorded(let assessment), .clientViewRecorded(let assessment):
             var members: [String: JSONValue] = ["determinant": .string(assessment.determinant.rawValue)]
             switch assessment.score {
             case .known(let value): members["score"] = .int(Int64(value))
@@ -73,13 +73,21 @@ extension CaseEvent {
             return .object(members)
         case .signalAcknowledged(let acknowledgement):
             return .object(["signal": .string(acknowledgement.signal), "reason": .string(acknowledgement.reason)])
+        case .referralAdded(let referral):
+            return .object(["to": .string(referral.to.rawValue), "reason": .string(referral.reason)])
+        case .referralAnswered(let answer, let supersedes):
+            var members: [String: JSONValue] = [
+                "status": .string(answer.status.rawValue), "supersedes": .array(supersedes.map(JSONValue.string)),
+            ]
+            if let reason = answer.reason { members["reason"] = .string(reason) }
+            return .object(members)
         }
     }
 
     private static func goalMembers(_ goal: SubGoal) -> [String: JSONValue] {
         var members: [String: JSONValue] = [
             "title": .string(goal.title), "behaviour": .string(goal.behaviour.rawValue),
-            "targets": .array(goal.targets.map { .string($0.rawValue) }), "owner": .string(goal.owner.rawValue),
+            "targets": .array(goal.targets.map { .string($0.rawValue) }), "owner": .string(goal.owner.code),
             "status": .string(goal.status.rawValue),
         ]
         if let due = goal.due { members["due"] = .string(due.text) }
@@ -146,14 +154,28 @@ extension CaseEvent {
         case ("note", "revise"):
             try reader.allow(["text", "behaviour", "determinants", "supersedes"], strict: strict)
             event = .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())
-        case ("assessment", "record"):
+        case ("assessment", "record"), ("selfAssessment", "record"):
             try reader.allow(["determinant", "score", "behaviour", "explanation"], strict: strict)
-            event = .assessmentRecorded(
-                Assessment(
-                    determinant: try reader.value("determinant", Determinant.init(rawValue:)),
-                    score: try reader.score("score"),
-                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
-                    explanation: try reader.optionalLine("explanation", maxLength: CaseworkLimits.maxLineLength)))
+            let assessment = Assessment(
+                determinant: try reader.value("determinant", Determinant.init(rawValue:)),
+                score: try reader.score("score"),
+                behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+                explanation: try reader.optionalLine("explanation", maxLength: CaseworkLimits.maxLineLength))
+            event = change.entityType == "assessment" ? .assessmentRecorded(assessment) : .clientViewRecorded(assessment)
+        case ("referral", "add"):
+            try reader.allow(["to", "reason"], strict: strict)
+            event = .referralAdded(Referral(
+                to: try reader.value("to", Discipline.init(rawValue:)),
+                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
+        case ("referral", "answer"):
+            try reader.allow(["status", "reason", "supersedes"], strict: strict)
+            let status = try reader.value("status", ReferralStatus.init(rawValue:))
+            let reason = try reader.optionalLine("reason", maxLength: CaseworkLimits.maxLineLength)
+            guard status != .open else { throw .invalidPayload("'status' must be accepted or declined") }
+            guard status == .accepted || reason != nil else {
+                throw .invalidPayload("a declined referral needs a 'reason'")
+            }
+            event = .referralAnswered(ReferralAnswer(status: status, reason: reason), supersedes: try reader.supersedes())
         case ("intervention", "start"):
             try reader.allow(["kind", "valence", "targets", "behaviour", "status"], strict: strict)
             let kind = try reader.string("kind")
@@ -182,7 +204,7 @@ extension CaseEvent {
                 title: try reader.line("title", maxLength: CaseworkLimits.maxLineLength),
                 behaviour: try reader.value("behaviour", CoreBehaviour.init(rawValue:)),
                 targets: try reader.determinants("targets", atLeastOne: true),
-                owner: try reader.value("owner", Discipline.init(rawValue:)),
+                owner: try reader.value("owner", Responsible.init(code:)),
                 due: try reader.optionalValue("due", CalendarDate.init),
                 status: try reader.value("status", GoalStatus.init(rawValue:)))
             event = isUpdate ? .goalUpdated(goal, supersedes: try reader.supersedes()) : .goalAdded(goal)

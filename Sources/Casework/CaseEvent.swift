@@ -150,15 +150,15 @@ public struct SubGoal: Hashable, Sendable {
     public var behaviour: CoreBehaviour
     /// The determinants it works on, in model order.
     public var targets: [Determinant]
-    /// The discipline that owns it.
-    public var owner: Discipline
+    /// Who owns it: a discipline, or the client — a goal the client set themselves.
+    public var owner: Responsible
     /// When it should be reached, if set.
     public var due: CalendarDate?
     /// Open, achieved or dropped.
     public var status: GoalStatus
 
     /// Creates a sub-goal; targets are put in model order and repeats dropped.
-    public init(title: String, behaviour: CoreBehaviour, targets: [Determinant], owner: Discipline,
+    public init(title: String, behaviour: CoreBehaviour, targets: [Determinant], owner: Responsible,
                 due: CalendarDate? = nil, status: GoalStatus = .open) {
         self.title = title
         self.behaviour = behaviour
@@ -169,8 +169,10 @@ public struct SubGoal: Hashable, Sendable {
     }
 }
 
-/// Who is responsible for an agreement: the client, or one of the disciplines.
-public enum Responsible: Hashable, Sendable {
+/// Who is responsible for an agreement or owns a sub-goal: the client, or one of the disciplines.
+///
+/// On the wire and in the journey JSON it is a string: `client` or a discipline's code value.
+public enum Responsible: Hashable, Sendable, Codable {
     case client
     case discipline(Discipline)
 
@@ -191,6 +193,21 @@ public enum Responsible: Hashable, Sendable {
         } else {
             return nil
         }
+    }
+
+    /// Decodes `client` or a discipline's code value.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let value = Responsible(code: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not 'client' or a discipline")
+        }
+        self = value
+    }
+
+    /// Encodes the code.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
     }
 }
 
@@ -235,6 +252,45 @@ public struct SignalAcknowledgement: Hashable, Sendable {
         self.signal = signal
         self.reason = reason
     }
+}
+
+/// A hand-over (verwijzing) from one discipline to another: the client manager refers a client who is
+/// ready for work to the account manager, say. The referral is answered by the discipline it is addressed to.
+public struct Referral: Hashable, Sendable {
+    /// The discipline the client is referred to; never the referring professional's own.
+    public var to: Discipline
+    /// Why, in one line.
+    public var reason: String
+
+    /// Creates a referral.
+    public init(to: Discipline, reason: String) {
+        self.to = to
+        self.reason = reason
+    }
+}
+
+/// The answer to a referral, by a professional of the discipline it is addressed to.
+public struct ReferralAnswer: Hashable, Sendable {
+    /// `accepted` or `declined`.
+    public var status: ReferralStatus
+    /// Why, in one line; required when declining.
+    public var reason: String?
+
+    /// Creates an answer.
+    public init(status: ReferralStatus, reason: String? = nil) {
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// The state of a referral.
+public enum ReferralStatus: String, CaseIterable, Codable, Sendable {
+    /// Not answered yet.
+    case open
+    /// Taken on by the discipline it was addressed to.
+    case accepted
+    /// Not taken on, with a reason.
+    case declined
 }
 
 /// How an intervention starts: what it is, how it works and on what.
@@ -283,6 +339,9 @@ public struct InterventionUpdate: Hashable, Sendable {
 /// | ``noteAdded(_:)`` | `note` | `add` | a professional |
 /// | ``noteRevised(_:supersedes:)`` | `note` | `revise` | the note's author only |
 /// | ``assessmentRecorded(_:)`` | `assessment` | `record` | a professional (immutable afterwards) |
+/// | ``clientViewRecorded(_:)`` | `selfAssessment` | `record` | a professional, writing down the client's own view (immutable) |
+/// | ``referralAdded(_:)`` | `referral` | `add` | a professional, to another discipline |
+/// | ``referralAnswered(_:supersedes:)`` | `referral` | `answer` | a professional of the discipline it is addressed to |
 /// | ``interventionStarted(_:)`` | `intervention` | `start` | a professional |
 /// | ``interventionUpdated(_:supersedes:)`` | `intervention` | `update` | a professional of the owning discipline |
 /// | ``goalAdded(_:)`` | `goal` | `add` | a professional |
@@ -305,6 +364,10 @@ public enum CaseEvent: Hashable, Sendable {
     case noteAdded(NoteContent)
     case noteRevised(NoteContent, supersedes: [String])
     case assessmentRecorded(Assessment)
+    /// The client's own assessment of a determinant, as a professional wrote it down with the client.
+    case clientViewRecorded(Assessment)
+    case referralAdded(Referral)
+    case referralAnswered(ReferralAnswer, supersedes: [String])
     case interventionStarted(InterventionPlan)
     case interventionUpdated(InterventionUpdate, supersedes: [String])
     case goalAdded(SubGoal)
@@ -319,6 +382,8 @@ public enum CaseEvent: Hashable, Sendable {
         case .clientRegistered, .clientMoved, .contactSet, .clientErased: "client"
         case .noteAdded, .noteRevised: "note"
         case .assessmentRecorded: "assessment"
+        case .clientViewRecorded: "selfAssessment"
+        case .referralAdded, .referralAnswered: "referral"
         case .interventionStarted, .interventionUpdated: "intervention"
         case .goalAdded, .goalUpdated: "goal"
         case .agreementAdded, .agreementUpdated: "agreement"
@@ -335,7 +400,9 @@ public enum CaseEvent: Hashable, Sendable {
         case .contactSet: "setContact"
         case .noteAdded: "add"
         case .noteRevised: "revise"
-        case .assessmentRecorded: "record"
+        case .assessmentRecorded, .clientViewRecorded: "record"
+        case .referralAdded: "add"
+        case .referralAnswered: "answer"
         case .interventionStarted: "start"
         case .interventionUpdated, .goalUpdated, .agreementUpdated: "update"
         case .goalAdded, .agreementAdded: "add"
@@ -346,11 +413,11 @@ public enum CaseEvent: Hashable, Sendable {
     /// Whether this event creates its entity (as opposed to revising an existing one).
     public var createsEntity: Bool {
         switch self {
-        case .clientRegistered, .noteAdded, .assessmentRecorded, .interventionStarted, .goalAdded, .agreementAdded,
-            .signalAcknowledged:
+        case .clientRegistered, .noteAdded, .assessmentRecorded, .clientViewRecorded, .interventionStarted, .goalAdded,
+            .agreementAdded, .signalAcknowledged, .referralAdded:
             true
         case .noteRevised, .interventionUpdated, .clientMoved, .contactSet, .goalUpdated, .agreementUpdated,
-            .clientErased:
+            .clientErased, .referralAnswered:
             false
         }
     }
@@ -359,7 +426,7 @@ public enum CaseEvent: Hashable, Sendable {
     public var supersedes: [String] {
         switch self {
         case .noteRevised(_, let ids), .interventionUpdated(_, let ids), .contactSet(_, let ids), .goalUpdated(_, let ids),
-            .agreementUpdated(_, let ids):
+            .agreementUpdated(_, let ids), .referralAnswered(_, let ids):
             ids
         default: []
         }
@@ -369,5 +436,6 @@ public enum CaseEvent: Hashable, Sendable {
     public static let knownOperations: Set<String> = [
         "client.register", "client.move", "client.setContact", "client.erase", "note.add", "note.revise", "assessment.record", "intervention.start",
         "intervention.update", "goal.add", "goal.update", "agreement.add", "agreement.update", "signal.acknowledge",
+        "selfAssessment.record", "referral.add", "referral.answer",
     ]
 }

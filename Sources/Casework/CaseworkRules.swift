@@ -14,16 +14,19 @@ public struct EntityFacts: Hashable, Sendable {
     public let revisionIds: Set<String>
     /// The only discipline that may read the entity, for a note written with `discipline` visibility.
     public let restrictedTo: String?
+    /// The discipline a referral is addressed to (the only one that may answer it); `nil` for other entities.
+    public let addressedTo: String?
 
     /// Creates entity facts.
     public init(entityType: String, clientId: String, authorId: String, authorDiscipline: String?,
-                revisionIds: Set<String>, restrictedTo: String? = nil) {
+                revisionIds: Set<String>, restrictedTo: String? = nil, addressedTo: String? = nil) {
         self.entityType = entityType
         self.clientId = clientId
         self.authorId = authorId
         self.authorDiscipline = authorDiscipline
         self.revisionIds = revisionIds
         self.restrictedTo = restrictedTo
+        self.addressedTo = addressedTo
     }
 
     /// The facts after `change` created or revised the entity described by `self` (or `nil` before creation).
@@ -32,12 +35,13 @@ public struct EntityFacts: Hashable, Sendable {
             return EntityFacts(
                 entityType: change.entityType, clientId: change.clientId, authorId: change.authorId,
                 authorDiscipline: change.authorDiscipline, revisionIds: [change.id],
-                restrictedTo: CaseworkRules.restriction(of: change, entity: nil))
+                restrictedTo: CaseworkRules.restriction(of: change, entity: nil),
+                addressedTo: CaseworkRules.addressee(of: change))
         }
         return EntityFacts(
             entityType: facts.entityType, clientId: facts.clientId, authorId: facts.authorId,
             authorDiscipline: facts.authorDiscipline, revisionIds: facts.revisionIds.union([change.id]),
-            restrictedTo: facts.restrictedTo)
+            restrictedTo: facts.restrictedTo, addressedTo: facts.addressedTo)
     }
 }
 
@@ -53,6 +57,7 @@ public struct EntityFacts: Hashable, Sendable {
 /// 5. A note is revised by its author only. An assessment is never revised.
 /// 6. An intervention is updated by professionals of the discipline that started it. Sub-goals and
 ///    agreements belong to the shared plan: any professional with the client may update them.
+///    A referral goes to another discipline than the referrer's, and only that discipline answers it.
 /// 7. A revision supersedes only revisions of the same entity.
 public enum CaseworkRules {
     /// The only discipline that may read a change: the author's, for a note written with `discipline`
@@ -63,6 +68,29 @@ public enum CaseworkRules {
             change.payload["visibility"] == .string(NoteVisibility.discipline.rawValue)
         else { return nil }
         return change.authorDiscipline
+    }
+
+    /// The discipline a `referral.add` change is addressed to (`nil` for every other change).
+    public static func addressee(of change: Change) -> String? {
+        addressee(entityType: change.entityType, operation: change.operation, payload: change.payload)
+    }
+
+    /// The discipline a stored `referral.add` payload (its JSON text) is addressed to; `nil` for other changes.
+    public static func addressee(entityType: String, operation: String, payloadText: String?) -> String? {
+        guard entityType == "referral", operation == "add", let payloadText,
+            let payload = try? JSONValue(parsing: payloadText)
+        else { return nil }
+        return addressee(entityType: entityType, operation: operation, payload: payload)
+    }
+
+    /// The SQL expression (SQLite and PostgreSQL) that reads the payload of a `referral.add` row of `changes`,
+    /// and nothing of other rows, for ``addressee(entityType:operation:payloadText:)``.
+    public static let addresseePayloadSQL =
+        "CASE WHEN entity_type = 'referral' AND operation = 'add' THEN payload END AS referral_payload"
+
+    private static func addressee(entityType: String, operation: String, payload: JSONValue) -> String? {
+        guard entityType == "referral", operation == "add", case .string(let to)? = payload["to"] else { return nil }
+        return to
     }
 
     /// Checks a change against the rules, given the facts about its entity (`nil` when it does not exist yet).
@@ -84,6 +112,9 @@ public enum CaseworkRules {
             }
         }
 
+        if case .referralAdded(let referral) = event, referral.to.rawValue == change.authorDiscipline {
+            throw .invalidPayload("a referral hands the client over to another discipline than your own")
+        }
         if event.createsEntity {
             guard entity == nil else {
                 throw CaseworkError(code: "entityExists", message: "entity \(change.entityId) already exists")
@@ -103,6 +134,12 @@ public enum CaseworkRules {
                 throw CaseworkError(
                     code: "notOwningDiscipline",
                     message: "only professionals of the discipline that started an intervention can update it")
+            }
+        case .referralAnswered:
+            guard entity.addressedTo == change.authorDiscipline else {
+                throw CaseworkError(
+                    code: "notOwningDiscipline",
+                    message: "only professionals of the discipline a referral is addressed to can answer it")
             }
         default:
             break

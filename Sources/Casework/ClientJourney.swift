@@ -22,6 +22,8 @@ public struct ClientJourney: Codable, Hashable, Sendable {
     public var interventions: [InterventionView]
     /// The shared plan: the overarching goal, sub-goals and agreements.
     public var plan: PlanView
+    /// Hand-overs between disciplines, by creation order.
+    public var referrals: [ReferralView]
     /// The force field now: active interventions per determinant and core behaviour, and signals.
     public var forceField: ForceFieldView
 
@@ -115,12 +117,14 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var status: String?
     /// Title of a sub-goal.
     public var title: String?
-    /// Owning discipline of a sub-goal.
-    public var owner: Discipline?
+    /// Owner of a sub-goal: a discipline, or `client` for the client's own goal.
+    public var owner: Responsible?
     /// Due date (`YYYY-MM-DD`) of a sub-goal or agreement.
     public var due: String?
     /// Who is responsible for an agreement: `client` or a discipline.
     public var responsible: String?
+    /// The discipline a referral is addressed to.
+    public var to: Discipline?
     /// The signal acknowledged.
     public var signal: String?
     /// Why it was acknowledged.
@@ -139,17 +143,85 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var cleared: Bool?
 }
 
-/// One determinant with the current assessment of each discipline that assessed it.
+/// One determinant with the current assessment of each discipline that assessed it, and the client's own view.
 public struct DeterminantRow: Codable, Hashable, Sendable {
     /// The determinant.
     public var determinant: Determinant
     /// Wanting or being able.
     public var group: DeterminantGroup
-    /// Latest assessment per discipline, in discipline order; disciplines that never assessed it are absent.
+    /// Latest assessment per discipline and core behaviour (an assessment that names none is one of its
+    /// own), in discipline order, then behaviour order with the general one first; disciplines that never
+    /// assessed it are absent.
     public var assessments: [CurrentAssessment]
     /// `true` when the disciplines' current scores differ by at least the configured number of points:
     /// information worth a conversation, not a conflict.
     public var disagreement: Bool
+    /// The client's own latest view of the determinant (`selfAssessment.record`), if recorded.
+    public var client: ClientViewAssessment?
+    /// `true` when the client's known score and a discipline's differ by at least the disagreement points.
+    public var clientDiffers: Bool
+}
+
+/// The client's own latest view of one determinant, as a professional wrote it down with them.
+public struct ClientViewAssessment: Codable, Hashable, Sendable {
+    /// The client's score.
+    public var score: AssessmentScore
+    /// The client's score before it, if any.
+    public var previousScore: AssessmentScore?
+    /// `up`, `down` or `same` compared with ``previousScore`` (both known); absent otherwise.
+    public var trend: String?
+    /// Core behaviour it is about.
+    public var behaviour: CoreBehaviour?
+    /// The client's own words for it, if written down.
+    public var explanation: String?
+    /// When it was recorded.
+    public var at: String
+    /// The professional who recorded it with the client.
+    public var recordedBy: JourneyActor
+    /// Its change id.
+    public var changeId: String
+}
+
+/// A hand-over from one discipline to another, with its answer.
+public struct ReferralView: Codable, Hashable, Sendable {
+    /// Referral id.
+    public var id: String
+    /// The referring discipline.
+    public var from: Discipline?
+    /// The discipline referred to.
+    public var to: Discipline
+    /// Why.
+    public var reason: String
+    /// Who referred.
+    public var by: JourneyActor
+    /// When.
+    public var createdAt: String
+    /// `open`, `accepted` or `declined` (the answer shown as current).
+    public var status: ReferralStatus
+    /// Who answered (absent while open).
+    public var answeredBy: JourneyActor?
+    /// When (absent while open).
+    public var answeredAt: String?
+    /// The answer's reason, if given.
+    public var answerReason: String?
+    /// `true` when concurrent answers left several current ones; the others are in ``otherAnswers``.
+    public var conflicted: Bool
+    /// When conflicted: the other current answers, in display order.
+    public var otherAnswers: [ReferralAnswerView]
+}
+
+/// An answer to a referral that concurrent answers left beside the one shown as current.
+public struct ReferralAnswerView: Codable, Hashable, Sendable {
+    /// The change that wrote it.
+    public var changeId: String
+    /// When.
+    public var at: String
+    /// Who.
+    public var by: JourneyActor
+    /// `accepted` or `declined`.
+    public var status: ReferralStatus
+    /// Why, if given.
+    public var reason: String?
 }
 
 /// The latest assessment of one determinant by one discipline.

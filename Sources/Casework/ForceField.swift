@@ -1,15 +1,17 @@
 /// Thresholds and windows of the force-field signals: configuration, not constants in the code.
 ///
-/// Every member has a default; a JSON file may set any subset, e.g. `{"lowScore": 1, "pressureWindowDays": 14}`.
+/// Every member has a default; a JSON file may set any subset, e.g. `{"lowScore": 1, "referralOpenDays": 7}`.
+/// Protocol/FORCE-FIELD.md traces each one to the article it rests on, or says it is the team's own choice.
 public struct ForceFieldSettings: Codable, Hashable, Sendable {
     /// A determinant scores low when its lowest current score (over the disciplines) is at most this.
     public var lowScore: Int
-    /// Pressure from several disciplines counts when their interventions started at most this many days apart.
-    public var pressureWindowDays: Int
     /// An assessment older than this many days does not count as current for a corrective intervention.
     public var staleAssessmentDays: Int
-    /// Disciplines disagree on a determinant when their current scores differ by at least this many points.
+    /// Disciplines disagree on a determinant — and the client's own view differs from theirs — when scores
+    /// differ by at least this many points.
     public var disagreementPoints: Int
+    /// An open referral older than this many days is a signal: the hand-over is waiting.
+    public var referralOpenDays: Int
     /// Intervention kinds that place the client in a job.
     public var placementKinds: [String]
     /// Intervention kinds that coach or give aftercare.
@@ -17,14 +19,14 @@ public struct ForceFieldSettings: Codable, Hashable, Sendable {
 
     /// The defaults.
     public init(
-        lowScore: Int = 2, pressureWindowDays: Int = 30, staleAssessmentDays: Int = 90, disagreementPoints: Int = 2,
+        lowScore: Int = 2, staleAssessmentDays: Int = 90, disagreementPoints: Int = 2, referralOpenDays: Int = 14,
         placementKinds: [String] = ["vacancyMatch"],
         coachingKinds: [String] = ["jobCoaching", "selfEfficacyCoaching", "selfRegulationCoaching"]
     ) {
         self.lowScore = lowScore
-        self.pressureWindowDays = pressureWindowDays
         self.staleAssessmentDays = staleAssessmentDays
         self.disagreementPoints = disagreementPoints
+        self.referralOpenDays = referralOpenDays
         self.placementKinds = placementKinds
         self.coachingKinds = coachingKinds
     }
@@ -33,30 +35,35 @@ public struct ForceFieldSettings: Codable, Hashable, Sendable {
     public static let standard = ForceFieldSettings()
 
     private enum CodingKeys: String, CodingKey {
-        case lowScore, pressureWindowDays, staleAssessmentDays, disagreementPoints, placementKinds, coachingKinds
+        case lowScore, staleAssessmentDays, disagreementPoints, referralOpenDays, placementKinds, coachingKinds
     }
+
+    /// Settings an earlier version knew and this one ignores: a file that still sets them keeps working.
+    /// `pressureWindowDays` went in 2026.12, when rule 3 began to count interventions active at the same
+    /// time instead of interventions started close together.
+    public static let retiredKeys: Set<String> = ["pressureWindowDays"]
 
     /// Decodes settings; absent members keep their defaults.
     public init(from decoder: any Decoder) throws {
         // A misspelt key would otherwise silently leave its default in place.
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
-            .filter { CodingKeys(stringValue: $0) == nil }.sorted()
+            .filter { CodingKeys(stringValue: $0) == nil && !Self.retiredKeys.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: [], debugDescription: "unknown setting(s) \(unknown.joined(separator: ", ")); known: "
-                    + "lowScore, pressureWindowDays, staleAssessmentDays, disagreementPoints, placementKinds, coachingKinds"))
+                    + "lowScore, staleAssessmentDays, disagreementPoints, referralOpenDays, placementKinds, coachingKinds"))
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let standard = ForceFieldSettings()
         lowScore = try container.decodeIfPresent(Int.self, forKey: .lowScore) ?? standard.lowScore
-        pressureWindowDays = try container.decodeIfPresent(Int.self, forKey: .pressureWindowDays) ?? standard.pressureWindowDays
         staleAssessmentDays =
             try container.decodeIfPresent(Int.self, forKey: .staleAssessmentDays) ?? standard.staleAssessmentDays
         disagreementPoints =
             try container.decodeIfPresent(Int.self, forKey: .disagreementPoints) ?? standard.disagreementPoints
+        referralOpenDays = try container.decodeIfPresent(Int.self, forKey: .referralOpenDays) ?? standard.referralOpenDays
         placementKinds = try container.decodeIfPresent([String].self, forKey: .placementKinds) ?? standard.placementKinds
         coachingKinds = try container.decodeIfPresent([String].self, forKey: .coachingKinds) ?? standard.coachingKinds
-        guard (1...5).contains(lowScore), pressureWindowDays >= 0, staleAssessmentDays >= 0,
+        guard (1...5).contains(lowScore), staleAssessmentDays >= 0, referralOpenDays >= 0,
             (1...4).contains(disagreementPoints)
         else {
             throw DecodingError.dataCorrupted(
@@ -91,6 +98,19 @@ extension Valence {
     }
 }
 
+/// What pressure does to the client, by the article: a sanction "can be an effective strategy, provided it
+/// is used the right way"; on its own, for a client with very low self-efficacy and a very stressful
+/// context, it makes them freeze (Protocol/FORCE-FIELD.md).
+public enum PressureEffect: String, Codable, Hashable, Sendable {
+    /// The combination is there (support on self-efficacy and facilitation on context or practical
+    /// barriers), or neither self-efficacy nor context and barriers score low: pressure can stimulate.
+    case stimulates
+    /// Self-efficacy and context or practical barriers score low, and the combination is not complete.
+    case paralyses
+    /// No current known score of self-efficacy, or of both context and practical barriers: nobody can tell.
+    case unclear
+}
+
 /// One active intervention as a force in the field.
 public struct ForceView: Codable, Hashable, Sendable {
     /// The intervention.
@@ -101,6 +121,9 @@ public struct ForceView: Codable, Hashable, Sendable {
     public var valence: Valence
     /// Strengthens or pressures.
     public var direction: ForceDirection
+    /// For pressure (normative or corrective): whether it stimulates or paralyses the client, given the
+    /// combination around it (see ``PressureEffect``); absent for strengthening forces.
+    public var effect: PressureEffect?
     /// The owning discipline.
     public var discipline: Discipline?
     /// The core behaviour it serves.
@@ -139,26 +162,51 @@ public enum SignalSeverity: String, Codable, Hashable, Sendable, Comparable {
     public static func < (lhs: SignalSeverity, rhs: SignalSeverity) -> Bool { lhs == .medium && rhs == .high }
 }
 
-/// The rules that flag a likely paralysing combination of interventions.
+/// The rules that flag a likely paralysing combination, or a conversation the team should have.
+/// Protocol/FORCE-FIELD.md gives each rule's source in the article, its thresholds and its reason.
 public enum SignalRule: String, Codable, Hashable, Sendable, CaseIterable {
     /// 1. A corrective intervention while self-efficacy and context or practical barriers score low, without
-    ///    support on self-efficacy or facilitation on context and barriers (the article's Jaap example).
+    ///    the full combination: support on self-efficacy *and* facilitation on context or barriers (the
+    ///    article's Jaap example). High with neither, medium with one of the two.
     case correctiveWithoutSupport
-    /// 2. A corrective intervention on job search while skills or self-regulation score low, with nothing on them.
-    case correctiveOnJobSearchWithoutSkills
-    /// 3. Normative or corrective pressure from two or more disciplines within the window, and no support.
+    /// 2. A corrective intervention while skills or self-regulation score low, with nothing on them.
+    case correctiveWithoutSkills
+    /// 3. Normative or corrective pressure from two or more disciplines active at the same time, and no support.
     case pressureFromSeveralDisciplines
-    /// 4. A corrective intervention without any assessment, or with only stale ones.
+    /// 4. A corrective intervention without a current known score of the determinants that decide whether
+    ///    pressure stimulates or paralyses (self-efficacy; context or practical barriers).
     case correctiveWithoutRecentAssessment
-    /// 5. Only skills interventions while a wanting determinant scores low.
-    case onlySkillsWhileWantingLow
+    /// 5. Only wanting is worked on while a being-able determinant scores low (the article's "als je het
+    ///    wil, moet je het ook nog kunnen").
+    case onlyWantingWhileAbleLow
     /// 6. A placement while self-efficacy or self-regulation scores low, without coaching or aftercare.
     case placementWithoutCoaching
+    /// 7. An agreement the client did not keep, met with pressure only: nothing works on attitude or
+    ///    self-regulation, of which a broken agreement is evidence.
+    case notKeptMetWithPressureOnly
+    /// 8. The client's own view of a determinant differs from the professionals' by the disagreement points.
+    case clientViewDiffers
+    /// 9. A referral to another discipline still open after ``ForceFieldSettings/referralOpenDays``.
+    case referralOpen
+
+    /// Reads a rule's name, including names an earlier version gave it: `correctiveOnJobSearchWithoutSkills`
+    /// is rule 2 (it was limited to job search until 2026.12). A retired rule (`onlySkillsWhileWantingLow`,
+    /// which had no source in the article) reads as `nil`.
+    public init?(named name: String) {
+        if let rule = SignalRule(rawValue: name) {
+            self = rule
+        } else if name == "correctiveOnJobSearchWithoutSkills" {
+            self = .correctiveWithoutSkills
+        } else {
+            return nil
+        }
+    }
 }
 
 /// A signal: a rule that fires on the current force field, with what made it fire and what is missing.
 public struct ForceFieldSignal: Codable, Hashable, Sendable {
-    /// Stable key of this signal instance: `rule:interventionId` (or `rule` for client-wide rules).
+    /// Stable key of this signal instance: `rule:ENTITY_ID` — the intervention, agreement, referral or
+    /// client self-assessment it is about — or `rule` for client-wide rules.
     public var key: String
     /// The rule.
     public var rule: SignalRule
@@ -170,31 +218,67 @@ public struct ForceFieldSignal: Codable, Hashable, Sendable {
     public var kinds: [String]
     /// The low determinants involved, with their lowest current scores.
     public var lowScores: [LowScore]
-    /// The disciplines whose interventions are involved.
+    /// The disciplines whose interventions are involved (rule 9: the discipline referred to).
     public var disciplines: [Discipline]
-    /// The supportive forces that are missing (see ``MissingForce``).
+    /// The forces or steps that are missing (see ``MissingForce``).
     public var missing: [MissingForce]
     /// Why it fires, in plain English.
     public var reason: String
-    /// The missing supportive force it suggests, in plain English.
+    /// What it suggests, in plain English.
     public var suggestion: String
     /// Acknowledgements by professionals, in order; a signal never blocks anything.
     public var acknowledgements: [SignalAcknowledgementView]
-    /// The pressure window of the settings used (rule 3's text).
-    public var windowDays: Int
     /// The staleness limit of the settings used (rule 4's text).
     public var staleDays: Int
+    /// Rule 4: the determinants without a current known score.
+    public var unassessed: [Determinant]?
+    /// Rule 7: the agreements the client did not keep.
+    public var agreements: [String]?
+    /// Rule 8: the client's view and the professionals' score furthest from it.
+    public var clientView: ViewDifference?
+    /// Rule 9: the open referral, and the days it has been open (as of the field's `asOf`).
+    public var referral: String?
+    /// Rule 9: how many whole days the referral has been open.
+    public var openDays: Int?
 
-    /// The key of a signal of `rule`: `rule:interventionId`, or `rule` for a client-wide rule.
+    /// The key of a signal of `rule`: `rule:entityId`, or `rule` for a client-wide rule.
     public static func key(_ rule: SignalRule, interventionId: String?) -> String {
         interventionId.map { "\(rule.rawValue):\($0)" } ?? rule.rawValue
     }
 
-    /// The rule and the intervention a key written by ``key(_:interventionId:)`` names (`nil` for parts it
-    /// does not hold, or a rule this version does not know).
+    /// The rule and the entity a key written by ``key(_:interventionId:)`` names (`nil` for parts it does not
+    /// hold, or a rule this version does not know). A key an earlier version wrote names the rule it became.
     public static func parts(ofKey key: String) -> (rule: SignalRule?, interventionId: String?) {
         let parts = key.split(separator: ":", maxSplits: 1)
-        return (parts.first.flatMap { SignalRule(rawValue: String($0)) }, parts.count == 2 ? String(parts[1]) : nil)
+        return (parts.first.flatMap { SignalRule(named: String($0)) }, parts.count == 2 ? String(parts[1]) : nil)
+    }
+
+    /// The key as this version writes it: a key under an earlier name of a rule becomes the key of that rule,
+    /// so an acknowledgement made before a rename still belongs to its signal.
+    public static func currentKey(_ key: String) -> String {
+        let (rule, entity) = parts(ofKey: key)
+        guard let rule else { return key }
+        return Self.key(rule, interventionId: entity)
+    }
+}
+
+/// Where the client's own view of a determinant and the professionals' differ (rule 8).
+public struct ViewDifference: Codable, Hashable, Sendable {
+    /// The determinant.
+    public var determinant: Determinant
+    /// The client's own score.
+    public var clientScore: Int
+    /// The professionals' current score furthest from it.
+    public var professionalScore: Int
+    /// The discipline that gave that score.
+    public var discipline: Discipline
+
+    /// Creates a difference.
+    public init(determinant: Determinant, clientScore: Int, professionalScore: Int, discipline: Discipline) {
+        self.determinant = determinant
+        self.clientScore = clientScore
+        self.professionalScore = professionalScore
+        self.discipline = discipline
     }
 }
 
@@ -212,7 +296,7 @@ public struct LowScore: Codable, Hashable, Sendable {
     }
 }
 
-/// A supportive force a signal misses.
+/// A force, or a step, a signal misses.
 public enum MissingForce: String, Codable, Hashable, Sendable {
     /// Supportive intervention on self-efficacy.
     case supportOnSelfEfficacy
@@ -226,10 +310,16 @@ public enum MissingForce: String, Codable, Hashable, Sendable {
     case anySupport
     /// A current assessment of the determinants.
     case recentAssessment
-    /// An intervention on the wanting determinants.
-    case workOnWanting
+    /// An intervention on a being-able determinant that scores low.
+    case workOnBeingAble
     /// Coaching or aftercare.
     case coachingOrAftercare
+    /// Work on attitude or self-regulation: find out why the agreement was not kept.
+    case workOnAttitudeOrSelfRegulation
+    /// A conversation with the client about the difference in view.
+    case conversationWithClient
+    /// An answer to the referral.
+    case answerToReferral
 }
 
 /// An acknowledgement of a signal, as shown in the journey.

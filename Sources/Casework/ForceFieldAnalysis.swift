@@ -1,48 +1,27 @@
 import ChangeLog
 
-/// Computes the force field of a journey and the signals that flag a likely paralysing combination.
+/// Computes the force field of a journey and the signals that flag a likely paralysing combination, or a
+/// conversation the team should have.
 ///
 /// A pure function of the journey (itself a pure function of the change set) and the settings. Only
 /// *active* interventions are forces. A determinant *scores low* when the lowest current known score of
 /// any discipline is at most ``ForceFieldSettings/lowScore`` (unknown scores do not count): for a warning,
-/// the most worried discipline is heard. Time-based rules measure against ``ForceFieldView/asOf``, the time
-/// of the latest change about the client, never against a clock, so every replica computes the same signals.
+/// the most worried discipline is heard. For an intervention that serves a core behaviour, a discipline's
+/// current score is its latest assessment *of that behaviour or of none* when it has assessed the
+/// determinant for that behaviour, and its latest assessment otherwise: self-efficacy about job search is
+/// not self-efficacy about compliance, once someone has told them apart. The client's own views are shown
+/// beside the professionals' and compared with them (rule 8), but do not make a determinant score low.
+/// Time-based rules measure against ``ForceFieldView/asOf``, the time of the latest change about the
+/// client, never against a clock, so every replica computes the same signals.
 ///
-/// The rules (``SignalRule``), each firing once per triggering intervention:
-/// 1. an active corrective intervention while self-efficacy scores low and context or practical barriers
-///    score low, no active *supportive* intervention targets self-efficacy and no active *facilitating*
-///    one targets context or barriers — high (either force alone clears it: the rule asks for neither);
-/// 2. an active corrective intervention on job search while skills or self-regulation scores low and no
-///    active intervention targets the low one(s) — medium;
-/// 3. active normative or corrective interventions of two or more disciplines that started within
-///    ``ForceFieldSettings/pressureWindowDays`` of each other, and no active supportive or facilitating
-///    intervention — medium, high from three disciplines;
-/// 4. an active corrective intervention and no assessment, or only assessments older than
-///    ``ForceFieldSettings/staleAssessmentDays`` — medium;
-/// 5. active interventions that all target only skills while attitude, self-efficacy or social pressure
-///    scores low — medium;
-/// 6. an active placement (``ForceFieldSettings/placementKinds``) while self-efficacy or self-regulation
-///    scores low, and no active coaching or aftercare (a ``ForceFieldSettings/coachingKinds`` kind, or a
-///    supportive intervention on self-efficacy or self-regulation) — medium.
+/// The rules, their sources in the article and their thresholds: Protocol/FORCE-FIELD.md.
 public enum ForceFieldAnalysis {
     /// The force field of `journey`, with acknowledgements by signal key.
     public static func analyse(
         _ journey: ClientJourney, acknowledgements: [String: [SignalAcknowledgementView]], settings: ForceFieldSettings
     ) -> ForceFieldView {
-        let active = journey.interventions.filter { $0.status == .active }.map(force)
-        let lowest = Dictionary(uniqueKeysWithValues: journey.determinants.map { row in
-            (row.determinant, row.assessments.compactMap { assessment -> Int? in
-                if case .known(let score) = assessment.score { return score }
-                return nil
-            }.min())
-        })
-        let asOfMillis = journey.timeline.last.map(\.hlc.wallMillis)
-        let latestAssessment = journey.determinants.flatMap(\.assessments)
-            .compactMap { CalendarTime.millis(fromISO8601: $0.at) }.max()
-        var context = RuleContext(active: active, lowest: lowest, settings: settings)
-        context.asOfMillis = asOfMillis
-        context.latestAssessmentMillis = latestAssessment
-        var signals = context.evaluate()
+        let facts = RuleFacts(journey: journey, settings: settings)
+        var signals = facts.evaluate()
         for index in signals.indices {
             signals[index].acknowledgements = acknowledgements[signals[index].key] ?? []
             let text = SignalText.describe(signals[index], in: .en)
@@ -53,11 +32,12 @@ public enum ForceFieldAnalysis {
             ($0.severity == .high ? 0 : 1, SignalRule.allCases.firstIndex(of: $0.rule)!, $0.key)
                 < ($1.severity == .high ? 0 : 1, SignalRule.allCases.firstIndex(of: $1.rule)!, $1.key)
         }
+        let active = facts.active
         return ForceFieldView(
-            asOf: asOfMillis.map(CalendarTime.iso8601(millis:)), settings: settings, active: active,
+            asOf: facts.asOfMillis.map(CalendarTime.iso8601(millis:)), settings: settings, active: active,
             determinants: Determinant.allCases.map { determinant in
                 DeterminantForces(
-                    determinant: determinant, group: determinant.group, lowestScore: lowest[determinant] ?? nil,
+                    determinant: determinant, group: determinant.group, lowestScore: facts.lowest(determinant),
                     forces: active.filter { $0.targets.contains(determinant) })
             },
             behaviours: CoreBehaviour.allCases.map { behaviour in
@@ -65,33 +45,63 @@ public enum ForceFieldAnalysis {
             },
             signals: signals)
     }
-
-    private static func force(_ intervention: InterventionView) -> ForceView {
-        ForceView(
-            interventionId: intervention.id, kind: intervention.kind, valence: intervention.valence,
-            direction: intervention.valence.direction, discipline: intervention.discipline,
-            behaviour: intervention.behaviour, targets: intervention.targets, since: intervention.startedAt)
-    }
 }
 
-/// The facts the rules look at, and the rules themselves.
-private struct RuleContext {
-    let active: [ForceView]
-    let lowest: [Determinant: Int?]
+/// The facts the rules look at: the active forces, the current scores, the plan and the referrals.
+private struct RuleFacts {
+    let journey: ClientJourney
     let settings: ForceFieldSettings
-    var asOfMillis: Int64?
-    var latestAssessmentMillis: Int64?
+    let asOfMillis: Int64?
+    private(set) var active: [ForceView] = []
 
-    init(active: [ForceView], lowest: [Determinant: Int?], settings: ForceFieldSettings) {
-        self.active = active
-        self.lowest = lowest
+    init(journey: ClientJourney, settings: ForceFieldSettings) {
+        self.journey = journey
         self.settings = settings
+        self.asOfMillis = journey.timeline.last.map(\.hlc.wallMillis)
+        active = journey.interventions.filter { $0.status == .active }.map { intervention in
+            ForceView(
+                interventionId: intervention.id, kind: intervention.kind, valence: intervention.valence,
+                direction: intervention.valence.direction, effect: nil, discipline: intervention.discipline,
+                behaviour: intervention.behaviour, targets: intervention.targets, since: intervention.startedAt)
+        }
+        for index in active.indices where active[index].direction == .pressures {
+            active[index].effect = effect(of: active[index])
+        }
     }
 
-    func low(_ determinants: [Determinant]) -> [LowScore] {
+    // MARK: Scores
+
+    /// Each discipline's current assessment of `determinant` for `behaviour` (see ``ForceFieldAnalysis``).
+    func current(_ determinant: Determinant, for behaviour: CoreBehaviour?) -> [CurrentAssessment] {
+        let all = journey.determinants.first { $0.determinant == determinant }?.assessments ?? []
+        return Discipline.allCases.compactMap { discipline in
+            let own = all.filter { $0.discipline == discipline }
+            let named = behaviour.map { behaviour in own.contains { $0.behaviour == behaviour } } ?? false
+            let eligible = named ? own.filter { $0.behaviour == nil || $0.behaviour == behaviour } : own
+            return eligible.max { ($0.at, $0.changeId) < ($1.at, $1.changeId) }
+        }
+    }
+
+    /// The lowest current known score of `determinant` for `behaviour`, if any discipline knows one.
+    func lowest(_ determinant: Determinant, for behaviour: CoreBehaviour? = nil) -> Int? {
+        current(determinant, for: behaviour).compactMap(\.score.known).min()
+    }
+
+    func low(_ determinants: [Determinant], for behaviour: CoreBehaviour? = nil) -> [LowScore] {
         determinants.compactMap { determinant in
-            guard let score = lowest[determinant] ?? nil, score <= settings.lowScore else { return nil }
+            guard let score = lowest(determinant, for: behaviour), score <= settings.lowScore else { return nil }
             return LowScore(determinant: determinant, score: score)
+        }
+    }
+
+    /// Whether `determinant` has a current known score for `behaviour` no older than the staleness limit.
+    func isAssessed(_ determinant: Determinant, for behaviour: CoreBehaviour?) -> Bool {
+        let limit = Int64(settings.staleAssessmentDays) * 86_400_000
+        return current(determinant, for: behaviour).contains { assessment in
+            guard assessment.score.known != nil, let at = CalendarTime.millis(fromISO8601: assessment.at) else {
+                return false
+            }
+            return (asOfMillis ?? at) - at <= limit
         }
     }
 
@@ -102,97 +112,164 @@ private struct RuleContext {
         }
     }
 
-    func signal(
-        _ rule: SignalRule, _ severity: SignalSeverity, trigger: [ForceView], low: [LowScore], missing: [MissingForce],
-        keyedBy intervention: String?
-    ) -> ForceFieldSignal {
-        ForceFieldSignal(
-            key: ForceFieldSignal.key(rule, interventionId: intervention), rule: rule, severity: severity,
-            interventions: trigger.map(\.interventionId), kinds: trigger.map(\.kind), lowScores: low,
-            disciplines: Array(Set(trigger.compactMap(\.discipline))).sorted(), missing: missing, reason: "",
-            suggestion: "", acknowledgements: [], windowDays: settings.pressureWindowDays,
-            staleDays: settings.staleAssessmentDays)
+    /// The parts of the article's combination that are missing: support on self-efficacy, facilitation on
+    /// context or practical barriers.
+    var missingCombination: [MissingForce] {
+        (has(.supportive, on: [.selfEfficacy]) ? [] : [.supportOnSelfEfficacy])
+            + (has(.facilitating, on: [.context, .practicalBarriers]) ? [] : [.facilitationOnContextOrBarriers])
     }
 
+    /// Self-efficacy and context or barriers low for `behaviour`: the client the article says freezes.
+    func paralysable(for behaviour: CoreBehaviour?) -> [LowScore]? {
+        let selfEfficacy = low([.selfEfficacy], for: behaviour)
+        let stuck = low([.context, .practicalBarriers], for: behaviour)
+        return selfEfficacy.isEmpty || stuck.isEmpty ? nil : selfEfficacy + stuck
+    }
+
+    func effect(of pressure: ForceView) -> PressureEffect {
+        if paralysable(for: pressure.behaviour) != nil {
+            return missingCombination.isEmpty ? .stimulates : .paralyses
+        }
+        let known = lowest(.selfEfficacy, for: pressure.behaviour) != nil
+            && (lowest(.context, for: pressure.behaviour) != nil || lowest(.practicalBarriers, for: pressure.behaviour) != nil)
+        return known ? .stimulates : .unclear
+    }
+
+    func signal(_ rule: SignalRule, _ severity: SignalSeverity, trigger: [ForceView], low: [LowScore] = [],
+                missing: [MissingForce], keyedBy entity: String?) -> ForceFieldSignal {
+        ForceFieldSignal(
+            key: ForceFieldSignal.key(rule, interventionId: entity), rule: rule, severity: severity,
+            interventions: trigger.map(\.interventionId), kinds: trigger.map(\.kind), lowScores: low,
+            disciplines: Array(Set(trigger.compactMap(\.discipline))).sorted(), missing: missing, reason: "",
+            suggestion: "", acknowledgements: [], staleDays: settings.staleAssessmentDays)
+    }
+
+    // MARK: Rules
+
     func evaluate() -> [ForceFieldSignal] {
-        var signals: [ForceFieldSignal] = []
-        let correctives = active.filter { $0.valence == .corrective }
+        correctiveWithoutSupport() + correctiveWithoutSkills() + pressureFromSeveralDisciplines()
+            + correctiveWithoutRecentAssessment() + onlyWantingWhileAbleLow() + placementWithoutCoaching()
+            + notKeptMetWithPressureOnly() + clientViewDiffers() + referralOpen()
+    }
 
-        // 1. Corrective pressure on someone who doubts they can and is stuck, without support.
-        let selfEfficacy = low([.selfEfficacy])
-        let stuck = low([.context, .practicalBarriers])
-        if !selfEfficacy.isEmpty, !stuck.isEmpty, !has(.supportive, on: [.selfEfficacy]),
-            !has(.facilitating, on: [.context, .practicalBarriers])
-        {
-            for corrective in correctives {
-                signals.append(signal(
-                    .correctiveWithoutSupport, .high, trigger: [corrective], low: selfEfficacy + stuck,
-                    missing: [.supportOnSelfEfficacy, .facilitationOnContextOrBarriers],
-                    keyedBy: corrective.interventionId))
+    var correctives: [ForceView] { active.filter { $0.valence == .corrective } }
+
+    /// 1. Corrective pressure on someone who doubts they can and is stuck, without the full combination.
+    func correctiveWithoutSupport() -> [ForceFieldSignal] {
+        let missing = missingCombination
+        guard !missing.isEmpty else { return [] }
+        return correctives.compactMap { corrective in
+            paralysable(for: corrective.behaviour).map { low in
+                signal(.correctiveWithoutSupport, missing.count == 2 ? .high : .medium, trigger: [corrective],
+                       low: low, missing: missing, keyedBy: corrective.interventionId)
             }
         }
+    }
 
-        // 2. Corrective pressure on job search while the skills or self-regulation to search are lacking.
-        let unaddressed = low([.skills, .selfRegulation]).filter { !has(on: [$0.determinant]) }
-        if !unaddressed.isEmpty {
-            for corrective in correctives where corrective.behaviour == .jobSearch {
-                signals.append(signal(
-                    .correctiveOnJobSearchWithoutSkills, .medium, trigger: [corrective], low: unaddressed,
-                    missing: unaddressed.map { $0.determinant == .skills ? .workOnSkills : .workOnSelfRegulation },
-                    keyedBy: corrective.interventionId))
-            }
+    /// 2. Corrective pressure while the skills or self-regulation the behaviour needs are lacking.
+    func correctiveWithoutSkills() -> [ForceFieldSignal] {
+        correctives.compactMap { corrective in
+            let unaddressed = low([.skills, .selfRegulation], for: corrective.behaviour)
+                .filter { !has(on: [$0.determinant]) }
+            guard !unaddressed.isEmpty else { return nil }
+            return signal(
+                .correctiveWithoutSkills, .medium, trigger: [corrective], low: unaddressed,
+                missing: unaddressed.map { $0.determinant == .skills ? .workOnSkills : .workOnSelfRegulation },
+                keyedBy: corrective.interventionId)
         }
+    }
 
-        // 3. Pressure from several disciplines at once, and nothing that strengthens.
+    /// 3. Pressure from several disciplines at the same time, and nothing that strengthens.
+    func pressureFromSeveralDisciplines() -> [ForceFieldSignal] {
         let pressures = active.filter { $0.direction == .pressures }
             .sorted { ($0.since, $0.interventionId) < ($1.since, $1.interventionId) }
-        if !active.contains(where: { $0.direction == .strengthens }) {
-            let window = Int64(settings.pressureWindowDays) * 86_400_000
-            for (index, first) in pressures.enumerated() {
-                let start = CalendarTime.millis(fromISO8601: first.since) ?? 0
-                let together = pressures[index...].filter { (CalendarTime.millis(fromISO8601: $0.since) ?? 0) - start <= window }
-                let disciplines = Set(together.compactMap(\.discipline))
-                if disciplines.count >= 2 {
-                    signals.append(signal(
-                        .pressureFromSeveralDisciplines, disciplines.count >= 3 ? .high : .medium, trigger: together,
-                        low: [], missing: [.anySupport], keyedBy: first.interventionId))
-                    break
-                }
-            }
-        }
+        let disciplines = Set(pressures.compactMap(\.discipline))
+        guard disciplines.count >= 2, !active.contains(where: { $0.direction == .strengthens }) else { return [] }
+        return [signal(
+            .pressureFromSeveralDisciplines, disciplines.count >= 3 ? .high : .medium, trigger: pressures,
+            missing: [.anySupport], keyedBy: pressures[0].interventionId)]
+    }
 
-        // 4. Correction without knowing where the client stands.
-        let stale = Int64(settings.staleAssessmentDays) * 86_400_000
-        let unassessed = latestAssessmentMillis.map { latest in (asOfMillis ?? latest) - latest > stale } ?? true
-        if unassessed {
-            for corrective in correctives {
-                signals.append(signal(
-                    .correctiveWithoutRecentAssessment, .medium, trigger: [corrective], low: [],
-                    missing: [.recentAssessment], keyedBy: corrective.interventionId))
-            }
+    /// 4. Correction without knowing whether it will stimulate or paralyse.
+    func correctiveWithoutRecentAssessment() -> [ForceFieldSignal] {
+        correctives.compactMap { corrective in
+            let behaviour = corrective.behaviour
+            let selfEfficacy: [Determinant] = isAssessed(.selfEfficacy, for: behaviour) ? [] : [.selfEfficacy]
+            let stuck: [Determinant] = isAssessed(.context, for: behaviour) || isAssessed(.practicalBarriers, for: behaviour)
+                ? [] : [.context, .practicalBarriers]
+            guard !(selfEfficacy + stuck).isEmpty else { return nil }
+            var fired = signal(
+                .correctiveWithoutRecentAssessment, .medium, trigger: [corrective], missing: [.recentAssessment],
+                keyedBy: corrective.interventionId)
+            fired.unassessed = selfEfficacy + stuck
+            return fired
         }
+    }
 
-        // 5. Only being able is worked on, while wanting is low.
-        let wanting = low([.attitude, .selfEfficacy, .socialPressure])
-        if !active.isEmpty, !wanting.isEmpty, active.allSatisfy({ $0.targets == [.skills] }) {
-            signals.append(signal(
-                .onlySkillsWhileWantingLow, .medium, trigger: active, low: wanting, missing: [.workOnWanting],
-                keyedBy: nil))
-        }
+    /// 5. Only wanting is worked on, while being able is low.
+    func onlyWantingWhileAbleLow() -> [ForceFieldSignal] {
+        let able = low(Determinant.allCases.filter { $0.group == .beingAble })
+        guard !active.isEmpty, !able.isEmpty, active.allSatisfy({ $0.targets.allSatisfy { $0.group == .wanting } })
+        else { return [] }
+        return [signal(.onlyWantingWhileAbleLow, .medium, trigger: active, low: able, missing: [.workOnBeingAble],
+                       keyedBy: nil)]
+    }
 
-        // 6. A placement that may not last.
-        let fragile = low([.selfEfficacy, .selfRegulation])
+    /// 6. A placement that may not last.
+    func placementWithoutCoaching() -> [ForceFieldSignal] {
         let coached = active.contains { force in
             settings.coachingKinds.contains(force.kind)
                 || (force.valence == .supportive && !Set(force.targets).isDisjoint(with: [.selfEfficacy, .selfRegulation]))
         }
-        if !fragile.isEmpty, !coached {
-            for placement in active where settings.placementKinds.contains(placement.kind) {
-                signals.append(signal(
-                    .placementWithoutCoaching, .medium, trigger: [placement], low: fragile,
-                    missing: [.coachingOrAftercare], keyedBy: placement.interventionId))
-            }
+        guard !coached else { return [] }
+        return active.filter { settings.placementKinds.contains($0.kind) }.compactMap { placement in
+            let fragile = low([.selfEfficacy, .selfRegulation], for: placement.behaviour)
+            guard !fragile.isEmpty else { return nil }
+            return signal(.placementWithoutCoaching, .medium, trigger: [placement], low: fragile,
+                          missing: [.coachingOrAftercare], keyedBy: placement.interventionId)
         }
-        return signals
+    }
+
+    /// 7. An agreement the client did not keep, answered with pressure only.
+    func notKeptMetWithPressureOnly() -> [ForceFieldSignal] {
+        let pressures = active.filter { $0.direction == .pressures }
+        guard !pressures.isEmpty, !has(on: [.attitude, .selfRegulation]) else { return [] }
+        return journey.plan.agreements.filter { $0.responsible == Responsible.client.code && $0.status == .notKept }
+            .map { agreement in
+                var fired = signal(.notKeptMetWithPressureOnly, .medium, trigger: pressures,
+                                   missing: [.workOnAttitudeOrSelfRegulation], keyedBy: agreement.id)
+                fired.agreements = [agreement.id]
+                return fired
+            }
+    }
+
+    /// 8. The client sees a determinant differently from the professionals.
+    func clientViewDiffers() -> [ForceFieldSignal] {
+        journey.determinants.compactMap { row in
+            guard row.clientDiffers, let client = row.client, let own = client.score.known else { return nil }
+            let furthest = row.assessments.filter { $0.score.known != nil }
+                .max { abs($0.score.known! - own) < abs($1.score.known! - own) }!
+            var fired = signal(.clientViewDiffers, .medium, trigger: [], missing: [.conversationWithClient],
+                               keyedBy: client.changeId)
+            fired.clientView = ViewDifference(
+                determinant: row.determinant, clientScore: own, professionalScore: furthest.score.known!,
+                discipline: furthest.discipline)
+            return fired
+        }
+    }
+
+    /// 9. A hand-over that nobody has taken up.
+    func referralOpen() -> [ForceFieldSignal] {
+        guard let asOfMillis else { return [] }
+        return journey.referrals.filter { $0.status == .open }.compactMap { referral in
+            guard let created = CalendarTime.millis(fromISO8601: referral.createdAt) else { return nil }
+            let days = Int((asOfMillis - created) / 86_400_000)
+            guard days >= settings.referralOpenDays else { return nil }
+            var fired = signal(.referralOpen, .medium, trigger: [], missing: [.answerToReferral], keyedBy: referral.id)
+            fired.disciplines = [referral.to]
+            fired.referral = referral.id
+            fired.openDays = days
+            return fired
+        }
     }
 }

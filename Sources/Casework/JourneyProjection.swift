@@ -37,8 +37,12 @@ private struct Builder {
     var client: JourneyClient
     var timeline: [TimelineEntry] = []
     var authors: [String: JourneyActor] = [:]
-    /// Assessments per (determinant, discipline), in display order.
-    var assessments: [Determinant: [Discipline: [(Change, Assessment)]]] = [:]
+    /// Assessments per determinant and (discipline, behaviour), in display order.
+    var assessments: [Determinant: [AssessmentSlot: [(Change, Assessment)]]] = [:]
+    /// The client's own views per determinant, in display order.
+    var clientViews: [Determinant: [(Change, Assessment)]] = [:]
+    var referrals: [String: (created: Change, referral: Referral, answers: [(Change, ReferralAnswer, [String])])] = [:]
+    var referralOrder: [String] = []
     var notes: [String: (created: Change, revisions: [(Change, NoteContent, [String])])] = [:]
     var noteOrder: [String] = []
     var interventions: [String: (created: Change, plan: InterventionPlan, updates: [(Change, InterventionUpdate, [String])])] = [:]
@@ -81,6 +85,9 @@ private struct Builder {
         case .agreementAdded(let agreement) where agreements[change.entityId] == nil:
             agreements[change.entityId] = [(change, agreement, [])]
             agreementOrder.append(change.entityId)
+        case .referralAdded(let referral) where referrals[change.entityId] == nil:
+            referrals[change.entityId] = (change, referral, [])
+            referralOrder.append(change.entityId)
         default:
             break
         }
@@ -123,11 +130,26 @@ private struct Builder {
             entry.supersedes = supersedes
         case .assessmentRecorded(let assessment):
             guard let discipline = by.discipline else { return }
-            assessments[assessment.determinant, default: [:]][discipline, default: []].append((change, assessment))
-            entry.determinant = assessment.determinant
-            entry.score = assessment.score
-            entry.behaviour = assessment.behaviour
-            entry.text = assessment.explanation
+            assessments[assessment.determinant, default: [:]][
+                AssessmentSlot(discipline: discipline, behaviour: assessment.behaviour), default: []
+            ].append((change, assessment))
+            entry.describe(assessment)
+        case .clientViewRecorded(let assessment):
+            clientViews[assessment.determinant, default: []].append((change, assessment))
+            entry.describe(assessment)
+        case .referralAdded(let referral):
+            guard referrals[change.entityId]?.created.id == change.id else { return }
+            entry.to = referral.to
+            entry.reason = referral.reason
+            entry.status = ReferralStatus.open.rawValue
+        case .referralAnswered(let answer, let supersedes):
+            // Only the discipline the referral is addressed to answers it (CaseworkRules).
+            guard let referral = referrals[change.entityId], referral.referral.to == by.discipline else { return }
+            referrals[change.entityId]!.answers.append((change, answer, supersedes))
+            entry.to = referral.referral.to
+            entry.reason = answer.reason
+            entry.status = answer.status.rawValue
+            entry.supersedes = supersedes
         case .interventionStarted(let plan):
             guard interventions[change.entityId]?.created.id == change.id else { return }
             entry.kind = plan.kind
@@ -162,7 +184,7 @@ private struct Builder {
             entry.describe(agreement)
             entry.supersedes = supersedes
         case .signalAcknowledged(let acknowledgement):
-            acknowledgements[acknowledgement.signal, default: []].append(
+            acknowledgements[ForceFieldSignal.currentKey(acknowledgement.signal), default: []].append(
                 SignalAcknowledgementView(by: by, at: at, reason: acknowledgement.reason, changeId: change.id))
             entry.signal = acknowledgement.signal
             entry.reason = acknowledgement.reason
@@ -197,6 +219,7 @@ private struct Builder {
             plan: PlanView(
                 goal: PlanView.overarchingGoal, subGoals: goalOrder.map(goalView),
                 agreements: agreementOrder.map(agreementView)),
+            referrals: referralOrder.map(referralView),
             forceField: ForceFieldView(asOf: nil, settings: settings, active: [], determinants: [], behaviours: [], signals: []))
         journey.forceField = ForceFieldAnalysis.analyse(journey, acknowledgements: acknowledgements, settings: settings)
         return journey
@@ -252,27 +275,64 @@ private struct Builder {
 
     func determinantRows() -> [DeterminantRow] {
         Determinant.allCases.map { determinant in
-            let byDiscipline = assessments[determinant] ?? [:]
-            let current = Discipline.allCases.compactMap { discipline -> CurrentAssessment? in
-                guard let history = byDiscipline[discipline], let (change, latest) = history.last else { return nil }
+            let slots = assessments[determinant] ?? [:]
+            let current = slots.keys.sorted().compactMap { slot -> CurrentAssessment? in
+                guard let history = slots[slot], let (change, latest) = history.last else { return nil }
                 let previous = history.count > 1 ? history[history.count - 2].1.score : nil
-                var trend: String?
-                if case .known(let now) = latest.score, case .known(let before)? = previous {
-                    trend = now > before ? "up" : now < before ? "down" : "same"
-                }
                 return CurrentAssessment(
-                    discipline: discipline, score: latest.score, previousScore: previous, trend: trend,
-                    behaviour: latest.behaviour, explanation: latest.explanation,
-                    at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change), changeId: change.id)
+                    discipline: slot.discipline, score: latest.score, previousScore: previous,
+                    trend: Self.trend(latest.score, previous), behaviour: latest.behaviour,
+                    explanation: latest.explanation, at: CalendarTime.iso8601(millis: change.hlc.wallMillis),
+                    by: actor(change), changeId: change.id)
             }
-            let known = current.compactMap { assessment -> Int? in
-                if case .known(let score) = assessment.score { return score }
-                return nil
-            }
+            let known = current.compactMap(\.score.known)
             let disagreement = (known.max() ?? 0) - (known.min() ?? 0) >= settings.disagreementPoints
+            let client = clientViews[determinant].flatMap { history -> ClientViewAssessment? in
+                guard let (change, latest) = history.last else { return nil }
+                let previous = history.count > 1 ? history[history.count - 2].1.score : nil
+                return ClientViewAssessment(
+                    score: latest.score, previousScore: previous, trend: Self.trend(latest.score, previous),
+                    behaviour: latest.behaviour, explanation: latest.explanation,
+                    at: CalendarTime.iso8601(millis: change.hlc.wallMillis), recordedBy: actor(change),
+                    changeId: change.id)
+            }
+            let clientDiffers = client?.score.known.map { own in
+                known.contains { abs($0 - own) >= settings.disagreementPoints }
+            } ?? false
             return DeterminantRow(
-                determinant: determinant, group: determinant.group, assessments: current, disagreement: disagreement)
+                determinant: determinant, group: determinant.group, assessments: current, disagreement: disagreement,
+                client: client, clientDiffers: clientDiffers)
         }
+    }
+
+    static func trend(_ now: AssessmentScore, _ before: AssessmentScore?) -> String? {
+        guard let now = now.known, let before = before?.known else { return nil }
+        return now > before ? "up" : now < before ? "down" : "same"
+    }
+
+    func referralView(_ id: String) -> ReferralView {
+        let referral = referrals[id]!
+        let created = referral.created
+        var view = ReferralView(
+            id: id, from: created.authorDiscipline.flatMap(Discipline.init(rawValue:)), to: referral.referral.to,
+            reason: referral.referral.reason, by: actor(created),
+            createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis), status: .open, conflicted: false,
+            otherAnswers: [])
+        // The first answer supersedes the referral itself; a later one, the answers it saw.
+        let states = [(created, ReferralAnswer(status: .open), [String]())] + referral.answers
+        let (change, answer, conflicted, others) = current(states)
+        guard change.id != created.id else { return view }
+        view.status = answer.status
+        view.answeredBy = actor(change)
+        view.answeredAt = CalendarTime.iso8601(millis: change.hlc.wallMillis)
+        view.answerReason = answer.reason
+        view.conflicted = conflicted
+        view.otherAnswers = others.filter { $0.0.id != created.id }.map { change, answer in
+            ReferralAnswerView(
+                changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                status: answer.status, reason: answer.reason)
+        }
+        return view
     }
 
     func contactView(_ field: ContactField) -> ContactFieldView? {
@@ -351,6 +411,13 @@ extension TimelineEntry {
         determinants = content.determinants
     }
 
+    fileprivate mutating func describe(_ assessment: Assessment) {
+        determinant = assessment.determinant
+        score = assessment.score
+        behaviour = assessment.behaviour
+        text = assessment.explanation
+    }
+
     fileprivate mutating func describe(_ goal: SubGoal) {
         title = goal.title
         behaviour = goal.behaviour
@@ -366,6 +433,22 @@ extension TimelineEntry {
         due = agreement.due?.text
         behaviour = agreement.behaviour
         status = agreement.status.rawValue
+    }
+}
+
+/// Where a current assessment is kept: one per discipline and core behaviour (none is a slot of its own).
+private struct AssessmentSlot: Hashable, Comparable {
+    let discipline: Discipline
+    let behaviour: CoreBehaviour?
+
+    static func < (lhs: AssessmentSlot, rhs: AssessmentSlot) -> Bool {
+        if lhs.discipline != rhs.discipline { return lhs.discipline < rhs.discipline }
+        switch (lhs.behaviour, rhs.behaviour) {
+        case (nil, nil): return false
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let left?, let right?): return left < right
+        }
     }
 }
 

@@ -82,15 +82,16 @@ extension CoreBehaviour {
     /// English label: `job search`, `compliance`, `employer connection`.
     public var label: String { label(in: .en) }
 
-    /// Label in a language (Dutch: werkzoekgedrag, naleving van regels, verbinding met werkgevers).
+    /// Label in a language (Dutch: werkzoekgedrag, naleving van wet- en regelgeving, verbinding met werkgevers
+    /// en vacatures — the article's words).
     public func label(in language: Language) -> String {
         switch (self, language) {
         case (.jobSearch, .en): "job search"
         case (.compliance, .en): "compliance"
         case (.employerConnection, .en): "employer connection"
         case (.jobSearch, .nl): "werkzoekgedrag"
-        case (.compliance, .nl): "naleving van regels"
-        case (.employerConnection, .nl): "verbinding met werkgevers"
+        case (.compliance, .nl): "naleving van wet- en regelgeving"
+        case (.employerConnection, .nl): "verbinding met werkgevers en vacatures"
         }
     }
 }
@@ -109,12 +110,12 @@ extension Valence {
 }
 
 extension InterventionStatus {
-    /// Label in a language (Dutch: gepland, actief, beëindigd).
+    /// Label in a language (Dutch: gepland, lopend, beëindigd).
     public func label(in language: Language) -> String {
         switch (self, language) {
         case (_, .en): rawValue
         case (.planned, .nl): "gepland"
-        case (.active, .nl): "actief"
+        case (.active, .nl): "lopend"
         case (.ended, .nl): "beëindigd"
         }
     }

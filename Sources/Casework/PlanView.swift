@@ -1,14 +1,16 @@
 /// The client's shared plan (plan van aanpak).
 public struct PlanView: Codable, Hashable, Sendable {
-    /// The overarching goal every sub-goal serves; fixed: `durableLabourParticipation`.
+    /// The overarching goal every sub-goal serves; fixed: ``overarchingGoal``.
     public var goal: String
     /// Sub-goals, by creation order.
     public var subGoals: [SubGoalView]
     /// Agreements with the client, by creation order.
     public var agreements: [AgreementView]
 
-    /// The overarching goal of the integrative behaviour model.
-    public static let overarchingGoal = "durableLabourParticipation"
+    /// The overarching goal the article gives the three disciplines: "zoveel mogelijk mensen die zo snel en
+    /// duurzaam mogelijk onafhankelijk van werk en inkomen optimaal participeren op de arbeidsmarkt en in de
+    /// maatschappij" — labour *and* social participation (source article, lines 130–134).
+    public static let overarchingGoal = "durableLabourAndSocialParticipation"
 }
 
 /// A sub-goal with its current state.
@@ -21,8 +23,8 @@ public struct SubGoalView: Codable, Hashable, Sendable {
     public var behaviour: CoreBehaviour
     /// Target determinants.
     public var targets: [Determinant]
-    /// Owning discipline.
-    public var owner: Discipline
+    /// Owner: a discipline, or `client` for a goal the client set themselves.
+    public var owner: Responsible
     /// Due date, `YYYY-MM-DD`.
     public var due: String?
     /// `open`, `achieved` or `dropped`.
@@ -53,8 +55,8 @@ public struct SubGoalVersion: Codable, Hashable, Sendable {
     public var behaviour: CoreBehaviour
     /// Target determinants.
     public var targets: [Determinant]
-    /// Owning discipline.
-    public var owner: Discipline
+    /// Owner: a discipline, or `client`.
+    public var owner: Responsible
     /// Due date, `YYYY-MM-DD`.
     public var due: String?
     /// Status.

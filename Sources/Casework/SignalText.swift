@@ -9,34 +9,60 @@ public enum SignalText {
         let suggestions = list(signal.missing.map { suggestion(for: $0, in: language) }, language)
         // Dutch verbs agree with the number of interventions, and "de score is" with one score.
         let runs = signal.kinds.count == 1 ? "loopt" : "lopen"
-        let aims = signal.kinds.count == 1 ? "richt zich" : "richten zich"
         let low = signal.lowScores.count == 1 ? "de score laag is" : "de scores laag zijn"
         let reason: String
         switch signal.rule {
         case .correctiveWithoutSupport:
+            let combination = signal.missing.count == 2
+                ? (nl ? "en geen ondersteuning of facilitering staat ernaast" : "with neither support nor facilitation beside it")
+                : (nl ? "en de combinatie is niet compleet" : "and the combination is not complete")
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)). Druk op iemand die vastzit en niet gelooft dat het lukt, verlamt eerder dan dat die persoon in beweging komt."
-                : "\(capitalised(kinds)) is active while scores are low (\(scores)). Pressure on someone who doubts they can and is stuck makes them freeze rather than change."
-        case .correctiveOnJobSearchWithoutSkills:
+                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), \(combination). Druk alleen zorgt er bij iemand die weinig gelooft in eigen kunnen en in een zeer belastende situatie zit eerder voor dat die persoon blokkeert dan dat die in beweging komt; een combinatie van interventies werkt beter."
+                : "\(capitalised(kinds)) is active while scores are low (\(scores)), \(combination). Pressure alone on someone with very low self-efficacy in a very stressful situation makes them freeze rather than change; a combination of interventions works better."
+        case .correctiveWithoutSkills:
             reason = nl
-                ? "\(capitalised(kinds)) \(aims) op werkzoekgedrag terwijl \(low) (\(scores)), en geen enkele interventie werkt aan die determinanten."
-                : "\(capitalised(kinds)) targets job search while scores are low (\(scores)), and nothing works on that."
+                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), en geen enkele interventie werkt daaraan: wie het wil, moet het ook nog kunnen."
+                : "\(capitalised(kinds)) is active while scores are low (\(scores)), and nothing works on that: wanting to is not enough without being able to."
         case .pressureFromSeveralDisciplines:
             reason = nl
-                ? "\(capitalised(list(signal.disciplines.map { "de " + $0.label(in: language) }, language))) oefenen binnen \(signal.windowDays) dagen normerende of corrigerende druk uit (\(kinds)), en geen enkele interventie ondersteunt de klant."
-                : "\(capitalised(disciplines)) put normative or corrective pressure on the client within \(signal.windowDays) days (\(kinds)), and nothing supports them."
+                ? "\(capitalised(list(signal.disciplines.map { "de " + $0.label(in: language) }, language))) oefenen tegelijk normerende of corrigerende druk uit (\(kinds)), en geen enkele interventie ondersteunt of faciliteert de klant."
+                : "\(capitalised(disciplines)) put normative or corrective pressure on the client at the same time (\(kinds)), and nothing supports or facilitates them."
         case .correctiveWithoutRecentAssessment:
+            let missing = signal.unassessed ?? []
+            let unassessed = list(
+                (missing.contains(.selfEfficacy) ? [Determinant.selfEfficacy.label(in: language)] : [])
+                    + (missing.contains(.context)
+                        ? [Determinant.context.label(in: language) + (nl ? " of " : " or ")
+                            + Determinant.practicalBarriers.label(in: language)] : []),
+                language)
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) zonder actuele inschatting van de determinanten (geen, of ouder dan \(signal.staleDays) dagen)."
-                : "\(capitalised(kinds)) is active without a current assessment of the determinants (none, or older than \(signal.staleDays) days)."
-        case .onlySkillsWhileWantingLow:
+                ? "\(capitalised(kinds)) \(runs) zonder actuele inschatting van \(unassessed) (geen, onbekend, of ouder dan \(signal.staleDays) dagen): zo is niet te zien of de druk stimuleert of verlamt."
+                : "\(capitalised(kinds)) is active without a current score of \(unassessed) (none, unknown, or older than \(signal.staleDays) days): nobody can tell whether the pressure stimulates or paralyses."
+        case .onlyWantingWhileAbleLow:
             reason = nl
-                ? "Alle lopende interventies werken aan vaardigheden terwijl willen laag scoort (\(scores)): kunnen helpt niet zonder willen."
-                : "Every active intervention works on skills while wanting scores low (\(scores)): being able does not help without wanting."
+                ? "Alle lopende interventies werken aan willen terwijl kunnen laag scoort (\(scores)): wie het wil, moet het ook nog kunnen."
+                : "Every active intervention works on wanting while being able scores low (\(scores)): wanting to is not enough without being able to."
         case .placementWithoutCoaching:
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: de plaatsing houdt dan vaak geen stand."
+                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: zo'n plaatsing houdt vaak geen stand."
                 : "\(capitalised(kinds)) is active while scores are low (\(scores)), without coaching or aftercare: such a placement often does not last."
+        case .notKeptMetWithPressureOnly:
+            reason = nl
+                ? "De klant is een afspraak niet nagekomen, en op de klant \(runs) alleen druk (\(kinds)). Een niet nagekomen afspraak zegt iets over houding of zelfregulering; alleen reageren met druk gaat daaraan voorbij."
+                : "The client did not keep an agreement, and only pressure is active (\(kinds)). A broken agreement says something about attitude or self-regulation; reacting with pressure alone passes that by."
+        case .clientViewDiffers:
+            let view = signal.clientView
+            let determinant = view?.determinant.label(in: language) ?? "?"
+            let discipline = view?.discipline.label(in: language) ?? "?"
+            reason = nl
+                ? "De klant geeft \(determinant) een \(view?.clientScore ?? 0), de \(discipline) een \(view?.professionalScore ?? 0): de klant ziet het anders dan de professionals."
+                : "The client scores \(determinant) \(view?.clientScore ?? 0), the \(discipline) \(view?.professionalScore ?? 0): the client sees it differently from the professionals."
+        case .referralOpen:
+            let to = signal.disciplines.first.map { $0.label(in: language) } ?? "?"
+            let days = signal.openDays ?? 0
+            reason = nl
+                ? "De verwijzing naar de \(to) staat al \(days) \(days == 1 ? "dag" : "dagen") open."
+                : "The referral to the \(to) has been open for \(days) \(days == 1 ? "day" : "days")."
         }
         return (reason, capitalised(suggestions) + ".")
     }
@@ -46,17 +72,23 @@ public enum SignalText {
         let nl = language == .nl
         switch rule {
         case .correctiveWithoutSupport:
-            return nl ? "correctie zonder steun" : "correction without support"
-        case .correctiveOnJobSearchWithoutSkills:
-            return nl ? "correctie op werkzoekgedrag zonder aandacht voor vaardigheden" : "correction on job search without the skills"
+            return nl ? "correctie zonder de combinatie van steun" : "correction without the combination of support"
+        case .correctiveWithoutSkills:
+            return nl ? "correctie zonder aandacht voor kunnen" : "correction without work on being able"
         case .pressureFromSeveralDisciplines:
             return nl ? "druk van meerdere disciplines" : "pressure from several disciplines"
         case .correctiveWithoutRecentAssessment:
             return nl ? "correctie zonder actuele inschatting" : "correction without a current assessment"
-        case .onlySkillsWhileWantingLow:
-            return nl ? "alleen vaardigheden terwijl willen laag is" : "only skills while wanting is low"
+        case .onlyWantingWhileAbleLow:
+            return nl ? "alleen willen terwijl kunnen laag is" : "only wanting while being able is low"
         case .placementWithoutCoaching:
             return nl ? "plaatsing zonder coaching of nazorg" : "placement without coaching or aftercare"
+        case .notKeptMetWithPressureOnly:
+            return nl ? "niet nagekomen afspraak, alleen druk" : "agreement not kept, pressure only"
+        case .clientViewDiffers:
+            return nl ? "de klant ziet het anders" : "the client sees it differently"
+        case .referralOpen:
+            return nl ? "verwijzing staat open" : "referral still open"
         }
     }
 
@@ -64,27 +96,34 @@ public enum SignalText {
         let nl = language == .nl
         switch missing {
         case .supportOnSelfEfficacy:
-            return nl ? "versterk het geloof in eigen kunnen (ondersteunend, bijvoorbeeld coaching)"
-                : "strengthen self-efficacy (supportive, for example self-efficacy coaching)"
+            return nl ? "versterk het geloof in eigen kunnen en maak alternatieven zichtbaar (ondersteunend, bijvoorbeeld coaching)"
+                : "strengthen self-efficacy and show alternatives (supportive, for example self-efficacy coaching)"
         case .facilitationOnContextOrBarriers:
-            return nl ? "neem praktische belemmeringen weg of maak de context minder belastend (faciliterend)"
-                : "remove practical barriers or ease the context (facilitating, for example barrier removal)"
+            return nl ? "neem praktische belemmeringen weg of maak de situatie minder belastend (faciliterend)"
+                : "remove practical barriers or ease the situation (facilitating, for example removal of practical barriers)"
         case .workOnSkills:
             return nl ? "werk aan vaardigheden (bijvoorbeeld sollicitatietraining)"
                 : "work on skills (for example application training)"
         case .workOnSelfRegulation:
             return nl ? "werk aan zelfregulering (bijvoorbeeld coaching)" : "work on self-regulation (for example coaching)"
         case .anySupport:
-            return nl ? "stem de druk onderling af en voeg een ondersteunende of faciliterende interventie toe"
+            return nl ? "stem de druk onderling af en zet een ondersteunende of faciliterende interventie in"
                 : "agree on one line between the disciplines and add a supportive or facilitating intervention"
         case .recentAssessment:
-            return nl ? "schat eerst de determinanten in, zodat de druk bij de klant past"
-                : "assess the determinants first, so the pressure fits the person"
-        case .workOnWanting:
-            return nl ? "werk ook aan houding, geloof in eigen kunnen of sociale druk (bijvoorbeeld een motiverend gesprek)"
-                : "also work on attitude, self-efficacy or social pressure (for example a motivational interview)"
+            return nl ? "schat eerst geloof in eigen kunnen en de situatie van de klant in, zodat de druk bij de klant past"
+                : "assess self-efficacy and the client's situation first, so the pressure fits the person"
+        case .workOnBeingAble:
+            return nl ? "werk ook aan kunnen: vaardigheden, zelfregulering, de situatie of praktische belemmeringen"
+                : "also work on being able: skills, self-regulation, the situation or practical barriers"
         case .coachingOrAftercare:
-            return nl ? "voeg jobcoaching en nazorg toe" : "add job coaching and aftercare"
+            return nl ? "zet jobcoaching en nazorg in" : "add job coaching and aftercare"
+        case .workOnAttitudeOrSelfRegulation:
+            return nl ? "zoek met de klant uit waarom de afspraak niet lukte, en werk aan houding of zelfregulering"
+                : "find out with the client why the agreement was not kept, and work on attitude or self-regulation"
+        case .conversationWithClient:
+            return nl ? "bespreek het verschil met de klant" : "talk the difference through with the client"
+        case .answerToReferral:
+            return nl ? "neem de verwijzing aan of wijs haar af, met een reden" : "accept or decline the referral, with a reason"
         }
     }
 

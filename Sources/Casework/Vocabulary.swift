@@ -110,6 +110,12 @@ public enum AssessmentScore: Hashable, Sendable {
         }
     }
 
+    /// The known score, or `nil` for unknown.
+    public var known: Int? {
+        if case .known(let value) = self { return value }
+        return nil
+    }
+
     /// `1`…`5` or `unknown`.
     public var text: String {
         switch self {

@@ -34,7 +34,7 @@ struct AppText: Sendable {
         let kinds: [String: (nl: String, en: String)] = [
             "note": ("Notitie", "Note"), "assessment": ("Inschatting", "Assessment"),
             "intervention": ("Interventie", "Intervention"), "agreement": ("Afspraak", "Agreement"),
-            "goal": ("Subdoel", "Sub-goal"), "signal": ("Afhandeling van een signaal", "Signal acknowledgement"),
+            "goal": ("Subdoel", "Sub-goal"), "signal": ("Signaal besproken", "Signal discussed"),
             "client": ("Contactgegevens", "Contact details"),
         ]
         guard let kind = kinds[entityType] else { return entityType }
@@ -130,7 +130,7 @@ struct AppText: Sendable {
         "actions": ("Vastleggen", "Record"),
         "writeNote": ("Notitie schrijven", "Write a note"),
         "recordAssessment": ("Inschatting vastleggen", "Record an assessment"),
-        "startIntervention": ("Interventie starten", "Start an intervention"),
+        "startIntervention": ("Interventie inzetten", "Start an intervention"),
         "addAgreement": ("Afspraak vastleggen", "Record an agreement"),
         "overarchingGoal": ("Overkoepelend doel: duurzame arbeidsparticipatie", "Overarching goal: durable labour participation"),
         "signals": ("Signalen in het krachtenveld", "Force-field signals"),
@@ -141,8 +141,8 @@ struct AppText: Sendable {
         "trendDown": ("lager dan bij de vorige inschatting", "down since the previous assessment"),
         "trendSame": ("gelijk aan de vorige inschatting", "same as the previous assessment"),
         "suggestion": ("Wat kan helpen", "What may help"),
-        "acknowledgedBy": ("Afgehandeld door", "Acknowledged by"),
-        "acknowledge": ("Signaal afhandelen", "Acknowledge signal"),
+        "acknowledgedBy": ("Besproken door", "Discussed by"),
+        "acknowledge": ("Markeer als besproken", "Mark as discussed"),
         "ackReason": ("Waarom (kort, zonder persoonsgegevens)", "Why (short, no personal data)"),
         "forceField": ("Krachtenveld nu", "Force field now"),
         "forceFieldHelp": (

@@ -208,7 +208,7 @@ extension FieldApp {
         else {
             let text = AppText(context.language)
             let message = context.language == .nl
-                ? "Het signaal is niet afgehandeld: geef een korte reden (één regel, maximaal 200 tekens)."
+                ? "Het signaal is niet als besproken gemarkeerd: geef een korte reden (één regel, maximaal 200 tekens)."
                 : "Give a short reason (one line, at most 200 characters) to acknowledge the signal; nothing was saved."
             let layout = try await layout(request, context: context, current: "")
             return PageRenderer.page(

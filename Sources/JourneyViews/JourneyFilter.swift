@@ -107,11 +107,23 @@ extension ClientJourney {
             // A disagreement is between the disciplines shown; with some left out it is not this view's to say.
             if row.assessments.count != self.determinants.first(where: { $0.determinant == row.determinant })?.assessments.count {
                 row.disagreement = false
+                row.clientDiffers = false
+            }
+            // The client's own view is nobody's discipline: it stays beside whichever disciplines are shown.
+            if let client = row.client, !(filter.admitsBehaviour(client.behaviour) && filter.inPeriod(client.at)) {
+                row.client = nil
+                row.clientDiffers = false
             }
             return row
         }
-        journey.plan.subGoals = plan.subGoals.filter {
-            filter.admitsDiscipline($0.owner) && filter.admitsBehaviour($0.behaviour) && filter.admitsDeterminants($0.targets)
+        journey.plan.subGoals = plan.subGoals.filter { goal in
+            let owner: Discipline? = if case .discipline(let discipline) = goal.owner { discipline } else { nil }
+            return (owner.map(filter.admitsDiscipline) ?? filter.admitsDiscipline(goal.by.discipline))
+                && filter.admitsBehaviour(goal.behaviour) && filter.admitsDeterminants(goal.targets)
+        }
+        journey.referrals = referrals.filter { referral in
+            (filter.admitsDiscipline(referral.to) || filter.admitsDiscipline(referral.from))
+                && filter.admitsBehaviour(nil) && filter.determinant == nil
         }
         journey.plan.agreements = plan.agreements.filter { agreement in
             let responsible = Discipline(rawValue: agreement.responsible)

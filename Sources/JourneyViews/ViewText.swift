@@ -16,11 +16,12 @@ public struct ViewText: Sendable {
 
     var journeyTitle: String { nl ? "Klantreis" : "Client journey" }
     var overarchingGoal: String {
-        nl ? "Overkoepelend doel: duurzame arbeidsparticipatie" : "Overarching goal: durable labour participation"
+        nl ? "Overkoepelend doel: zo snel en duurzaam mogelijk meedoen op de arbeidsmarkt en in de maatschappij, onafhankelijk van een uitkering"
+            : "Overarching goal: taking part in the labour market and in society, as quickly and durably as possible, independent of benefits"
     }
     var signals: String { nl ? "Signalen" : "Signals" }
     var noSignals: String {
-        nl ? "Geen signalen: er is geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt." : "No signals: the interventions seem to reinforce each other."
+        nl ? "Geen signalen: er is geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt." : "No signals: no combination of interventions found that is likely to paralyse the client."
     }
     var forceField: String { nl ? "Krachtenveld" : "Force field" }
     var noActiveInterventions: String { nl ? "geen lopende interventies" : "no active interventions" }
@@ -39,7 +40,7 @@ public struct ViewText: Sendable {
     var none: String { nl ? "(geen)" : "(none)" }
     var nothingYet: String { nl ? "(nog niets vastgelegd)" : "(nothing recorded yet)" }
     var suggestion: String { nl ? "Suggestie" : "Suggestion" }
-    var acknowledged: String { nl ? "afgehandeld door" : "acknowledged by" }
+    var acknowledged: String { nl ? "besproken door" : "discussed by" }
     var administrator: String { nl ? "beheerder" : "administrator" }
     var unknown: String { nl ? "onbekend" : "unknown" }
     var due: String { nl ? "uiterlijk" : "due" }
@@ -112,9 +113,10 @@ public struct ViewText: Sendable {
 
     // MARK: Versions left beside each other by concurrent updates
 
-    /// A sub-goal's state in one line: `[open] Title · job search · skills · client manager · due 31-12-2026`.
+    /// A sub-goal's state in one line: `[open] Title · job search · skills · client manager · due 31-12-2026`
+    /// (`the client` for the client's own goal).
     func goalLine(_ status: GoalStatus, _ title: String, _ behaviour: CoreBehaviour, _ targets: [Determinant],
-                  _ owner: Discipline, _ due: String?) -> String {
+                  _ owner: Responsible, _ due: String?) -> String {
         "[\(status.label(in: language))] \(title) · \(behaviour.label(in: language)) · "
             + targets.map { $0.label(in: language) }.joined(separator: ", ") + " · \(owner.label(in: language))"
             + (due.map { " · \(self.due) \(date($0))" } ?? "")
@@ -177,12 +179,26 @@ public struct ViewText: Sendable {
             let score = entry.score.map { $0 == .unknown ? unknown : "\($0.text)/5" } ?? "?"
             return ((nl ? "legde een inschatting vast: \(entry.determinant?.label(in: language) ?? "?") \(score)"
                 : "assessed \(entry.determinant?.label(in: language) ?? "?"): \(score)") + about(entry.behaviour, []), entry.text)
+        case "selfAssessment.record":
+            let score = entry.score.map { $0 == .unknown ? unknown : "\($0.text)/5" } ?? "?"
+            return ((nl ? "legde de eigen inschatting van de klant vast: \(entry.determinant?.label(in: language) ?? "?") \(score)"
+                : "recorded the client's own view of \(entry.determinant?.label(in: language) ?? "?"): \(score)")
+                + about(entry.behaviour, []), entry.text)
+        case "referral.add":
+            let to = entry.to?.label(in: language) ?? "?"
+            return (nl ? "verwees de klant naar de \(to)" : "referred the client to the \(to)", entry.reason)
+        case "referral.answer":
+            let to = entry.to?.label(in: language) ?? "?"
+            let accepted = entry.status == ReferralStatus.accepted.rawValue
+            return (nl ? (accepted ? "nam de verwijzing naar de \(to) aan" : "wees de verwijzing naar de \(to) af")
+                : (accepted ? "accepted the referral to the \(to)" : "declined the referral to the \(to)"), entry.reason)
         case "intervention.start":
             let kind = entry.kind.map(kind) ?? "?"
             let valence = entry.valence?.label(in: language) ?? "?"
             let planned = entry.status == InterventionStatus.planned.rawValue
-            let verb = nl ? (planned ? "plande" : "startte") : (planned ? "planned" : "started")
-            return (nl ? "\(verb) de interventie ‘\(kind)’ (\(valence)), gericht op \(targets)" + about(entry.behaviour, [])
+            let verb = nl ? (planned ? "plande" : "zette") : (planned ? "planned" : "started")
+            return (nl ? "\(verb) de interventie ‘\(kind)’ (\(valence)), gericht op \(targets)\(planned ? "" : ", in")"
+                + about(entry.behaviour, [])
                 : "\(verb) \(kind) (\(valence)) on \(targets)" + about(entry.behaviour, []), nil)
         case "intervention.update":
             let kind = entry.kind.map(kind) ?? "?"
@@ -206,8 +222,8 @@ public struct ViewText: Sendable {
             let rule = entry.signal.flatMap { ForceFieldSignal.parts(ofKey: $0).rule }
             let name = rule.map { "‘\(SignalText.title(of: $0, in: language))’" } ?? (entry.signal ?? "?")
             let about = entry.kind.map { " (\(kind($0)))" } ?? ""
-            return (nl ? "handelde het signaal \(name)\(about) af: \(entry.reason ?? "")"
-                : "acknowledged the signal " + name + about + ": \(entry.reason ?? "")", nil)
+            return (nl ? "besprak het signaal \(name)\(about): \(entry.reason ?? "")"
+                : "discussed the signal " + name + about + ": \(entry.reason ?? "")", nil)
         default:
             return (entry.event, nil)
         }

@@ -51,11 +51,17 @@ enum ChangeStore {
                     sql: "SELECT client_id, entity_type, author_id, author_discipline FROM entities WHERE id = ?"),
                 arguments: [entityId])
         else { return nil }
-        let revisions = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT id FROM changes WHERE entity_id = ?"), arguments: [entityId])
+        let revisions = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT id, \(CaseworkRules.addresseePayloadSQL) FROM changes WHERE entity_id = ?"),
+            arguments: [entityId])
+        let entityType: String = row["entity_type"]
         return EntityFacts(
-            entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
-            authorDiscipline: row["author_discipline"], revisionIds: Set(revisions))
+            entityType: entityType, clientId: row["client_id"], authorId: row["author_id"],
+            authorDiscipline: row["author_discipline"], revisionIds: Set(revisions.map { $0["id"] as String }),
+            addressedTo: revisions.lazy.compactMap { revision in
+                CaseworkRules.addressee(entityType: entityType, operation: "add", payloadText: revision["referral_payload"])
+            }.first)
     }
 
     /// The change currently shown for an entity and the heads of its revision graph.

@@ -33,6 +33,26 @@ extension Replica {
         try await record(.assessmentRecorded(assessment), clientId: clientId, entityId: nil).entityId
     }
 
+    /// Records the client's own view of a determinant, written down with the client (immutable); returns its id.
+    /// The journey shows it beside the professionals' assessments, marked as the client's.
+    public func recordClientView(clientId: String, _ assessment: Assessment) async throws -> String {
+        try await record(.clientViewRecorded(assessment), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Refers the client to another discipline (a hand-over); returns the referral's id.
+    public func addReferral(clientId: String, _ referral: Referral) async throws -> String {
+        try await record(.referralAdded(referral), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Answers a referral addressed to your discipline; returns the change id. The answer supersedes the
+    /// current ones, so it also settles concurrent answers.
+    public func answerReferral(referralId: String, _ answer: ReferralAnswer) async throws -> String {
+        try await pool.write { db in
+            let (_, heads) = try self.currentState(of: referralId, type: "referral", db: db)
+            return try self.record(.referralAnswered(answer, supersedes: heads), entityId: referralId, db: db).id
+        }
+    }
+
     /// Starts (or plans) an intervention; returns its id.
     public func startIntervention(clientId: String, _ plan: InterventionPlan) async throws -> String {
         try await record(.interventionStarted(plan), clientId: clientId, entityId: nil).entityId

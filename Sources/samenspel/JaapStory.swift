@@ -137,7 +137,7 @@ struct JaapStory {
         _ = try await sanne.addGoal(
             clientId: jaap,
             SubGoal(title: "Apply for two logistics vacancies a week", behaviour: .jobSearch,
-                    targets: [.selfEfficacy, .skills], owner: .clientManager, due: CalendarDate("2027-02-01")))
+                    targets: [.selfEfficacy, .skills], owner: .discipline(.clientManager), due: CalendarDate("2027-02-01")))
         say("   - Sanne starts self-efficacy coaching, revises her note and sets a sub-goal")
         _ = try await petra.startIntervention(
             clientId: jaap,

@@ -58,6 +58,14 @@ func messageLanguage() -> Language {
     return ((try? Settings.value(nil as Language?, "SAMENSPEL_LANG")) ?? nil) ?? .en
 }
 
+extension Responsible: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(code: argument)
+    }
+
+    public static var allValueStrings: [String] { ["client"] + Discipline.allCases.map(\.rawValue) }
+}
+
 extension AssessmentScore: ExpressibleByArgument {
     public init?(argument: String) {
         self.init(argument)

@@ -5,7 +5,7 @@ import Replica
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "goal",
-        abstract: "Sub-goals of the client's plan (plan van aanpak), serving durable labour participation.",
+        abstract: "Sub-goals of the client's plan (plan van aanpak), serving labour and social participation.",
         subcommands: [Add.self, Update.self])
 
     struct Add: AsyncParsableCommand {
@@ -16,16 +16,17 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "The core behaviour it serves.") var behaviour: CoreBehaviour
         @Option(name: .customLong("target"), help: "A determinant it works on (repeatable, at least one).")
         var targets: [Determinant]
-        @Option(help: "The owning discipline (default: yours).") var owner: Discipline?
+        @Option(help: "Who owns it: a discipline (default: yours), or client for a goal the client set themselves.")
+        var owner: Responsible?
         @Option(help: "Due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
 
         func run() async throws {
             let replica = try options.open()
-            var owner = self.owner
-            if owner == nil { owner = try await replica.identity().professional.discipline }
+            let discipline = try await replica.identity().professional.discipline
+            let owner = self.owner ?? .discipline(discipline)
             print(try await replica.addGoal(
                 clientId: try await lookUpClient(client, in: replica),
-                SubGoal(title: title, behaviour: behaviour, targets: targets, owner: owner!, due: due)))
+                SubGoal(title: title, behaviour: behaviour, targets: targets, owner: owner, due: due)))
         }
     }
 
@@ -39,7 +40,7 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: "New due date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var due: CalendarDate?
         @Flag(help: "Remove the due date.") var clearDue = false
         @Option(name: .customLong("target"), help: "New targets (repeatable).") var targets: [Determinant] = []
-        @Option(help: "New owning discipline.") var owner: Discipline?
+        @Option(help: "New owner: a discipline, or client.") var owner: Responsible?
         @Option(help: "New core behaviour.") var behaviour: CoreBehaviour?
 
         func validate() throws {

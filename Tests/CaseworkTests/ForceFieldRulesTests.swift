@@ -18,9 +18,39 @@ struct Scenario {
         changes.append(factory.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2)))
     }
 
-    mutating func assess(_ determinant: Determinant, _ score: Int, by author: TestAuthor? = nil) {
+    mutating func assess(_ determinant: Determinant, _ score: Int, for behaviour: CoreBehaviour? = nil,
+                         by author: TestAuthor? = nil) {
         changes.append(factory.make(
-            .assessmentRecorded(Assessment(determinant: determinant, score: .known(score))), client: client, by: author ?? cm))
+            .assessmentRecorded(Assessment(determinant: determinant, score: .known(score), behaviour: behaviour)),
+            client: client, by: author ?? cm))
+    }
+
+    /// The client's own view, written down by the client manager.
+    mutating func clientSays(_ determinant: Determinant, _ score: Int) {
+        changes.append(factory.make(
+            .clientViewRecorded(Assessment(determinant: determinant, score: .known(score))), client: client, by: cm))
+    }
+
+    @discardableResult
+    mutating func agree(_ text: String, status: AgreementStatus) -> String {
+        let change = factory.make(
+            .agreementAdded(Agreement(text: text, responsible: .client, status: status)), client: client, by: cm)
+        changes.append(change)
+        return change.entityId
+    }
+
+    @discardableResult
+    mutating func refer(to discipline: Discipline, by author: TestAuthor? = nil) -> String {
+        let change = factory.make(.referralAdded(Referral(to: discipline, reason: "ready for work")), client: client,
+                                  by: author ?? cm)
+        changes.append(change)
+        return change.entityId
+    }
+
+    mutating func answer(_ referral: String, _ answer: ReferralAnswer, by author: TestAuthor) {
+        let heads = changes.filter { $0.entityId == referral }.map(\.id)
+        changes.append(factory.make(.referralAnswered(answer, supersedes: [heads.last!]), client: client,
+                                    entity: referral, by: author))
     }
 
     @discardableResult
@@ -98,16 +128,67 @@ struct Scenario {
         #expect(scenario.fired(.correctiveWithoutSupport).count == 1)
     }
 
-    @Test func rule1_eitherSupportClearsIt_asTheRuleAsksForNeither() {
+    /// The article: "Enkel het aankondigen van een sanctie zal in dit voorbeeld onvoldoende zijn […] Een
+    /// combinatie van interventies is dan ook veel effectiever" — one support is not the combination.
+    @Test func rule1_oneSupportLowersItToMedium_namingWhatIsMissing_theCombinationClearsIt() throws {
+        // Tried as a new user would: self-efficacy 1, context 1, barriers 2; a sanction announcement; only coaching.
         var coached = jaap()
+        coached.assess(.practicalBarriers, 2, by: coached.am)
         coached.start("selfEfficacyCoaching", .supportive, [.selfEfficacy])
+        let medium = try #require(coached.fired(.correctiveWithoutSupport).first)
+        #expect(medium.severity == .medium)
+        #expect(medium.missing == [.facilitationOnContextOrBarriers])
+        #expect(medium.reason.contains("the combination is not complete"))
+        #expect(coached.journey.forceField.active.first { $0.kind == "sanctionAnnouncement" }?.effect == .paralyses)
+        coached.start("barrierRemoval", .facilitating, [.practicalBarriers, .context], by: coached.am)
         #expect(coached.fired(.correctiveWithoutSupport).isEmpty)
+        #expect(coached.journey.forceField.active.first { $0.kind == "sanctionAnnouncement" }?.effect == .stimulates,
+                "with the full combination the sanction stimulates")
 
         var eased = jaap()
         let barrier = eased.start("barrierRemoval", .facilitating, [.practicalBarriers], by: eased.am)
-        #expect(eased.fired(.correctiveWithoutSupport).isEmpty)
+        #expect(try #require(eased.fired(.correctiveWithoutSupport).first).missing == [.supportOnSelfEfficacy])
         eased.end(barrier, by: eased.am)
-        #expect(eased.fired(.correctiveWithoutSupport).count == 1, "an ended intervention is no force")
+        #expect(try #require(eased.fired(.correctiveWithoutSupport).first).severity == .high, "an ended intervention is no force")
+    }
+
+    @Test func pressure_stimulatesOrParalysesByTheCombination_andIsUnclearWithoutScores() {
+        var fine = Scenario()
+        fine.assess(.selfEfficacy, 4)
+        fine.assess(.context, 4)
+        fine.start("sanction", .corrective, [.socialPressure], by: fine.ic)
+        #expect(fine.journey.forceField.active.first?.effect == .stimulates, "a client who can is not paralysed")
+        #expect(fine.signals.isEmpty)
+
+        var unassessed = Scenario()
+        unassessed.start("agreementReminder", .normative, [.socialPressure], by: unassessed.ic)
+        #expect(unassessed.journey.forceField.active.first?.effect == .unclear)
+
+        var support = jaap()
+        support.start("selfEfficacyCoaching", .supportive, [.selfEfficacy])
+        #expect(support.journey.forceField.active.first { $0.kind == "selfEfficacyCoaching" }?.effect == nil,
+                "strengthening forces have no pressure effect")
+    }
+
+    /// "Keep self-efficacy per core behaviour where an assessment names one."
+    @Test func rule1_readsSelfEfficacyPerCoreBehaviour_whereAnAssessmentNamesOne() {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 1, for: .jobSearch)
+        scenario.assess(.selfEfficacy, 4, for: .compliance)
+        scenario.assess(.context, 1, by: scenario.ic)
+        scenario.start("sanction", .corrective, [.socialPressure], behaviour: .compliance, by: scenario.ic)
+        #expect(scenario.fired(.correctiveWithoutSupport).isEmpty, "about compliance the client believes they can")
+        scenario.start("agreementReminder", .corrective, [.socialPressure], behaviour: .jobSearch, by: scenario.cm)
+        #expect(scenario.fired(.correctiveWithoutSupport).map(\.kinds) == [["agreementReminder"]])
+        // Both stay in the matrix, one per behaviour.
+        #expect(scenario.journey.determinants.first { $0.determinant == .selfEfficacy }?.assessments.map(\.behaviour)
+                == [.jobSearch, .compliance])
+
+        var pooled = Scenario()
+        pooled.assess(.selfEfficacy, 1, for: .jobSearch)  // nobody assessed it for compliance: this is what is known
+        pooled.assess(.context, 1, by: pooled.ic)
+        pooled.start("sanction", .corrective, [.socialPressure], behaviour: .compliance, by: pooled.ic)
+        #expect(pooled.fired(.correctiveWithoutSupport).count == 1)
     }
 
     @Test func rule1_supportElsewhere_orOfTheWrongValence_doesNotClearIt() {
@@ -149,28 +230,28 @@ struct Scenario {
 
     // MARK: Rule 2
 
-    @Test func rule2_correctiveOnJobSearch_whileSkillsLow_withoutWorkOnThem() throws {
+    @Test func rule2_corrective_whileSkillsLow_withoutWorkOnThem() throws {
         var scenario = Scenario()
         scenario.assess(.skills, 2)
         scenario.assess(.selfRegulation, 3)
         scenario.start("agreementReminder", .corrective, [.socialPressure], behaviour: .jobSearch, by: scenario.ic)
-        let signal = try #require(scenario.fired(.correctiveOnJobSearchWithoutSkills).first)
+        let signal = try #require(scenario.fired(.correctiveWithoutSkills).first)
         #expect(signal.lowScores == [LowScore(determinant: .skills, score: 2)])
         #expect(signal.missing == [.workOnSkills])
         scenario.start("applicationTraining", .facilitating, [.skills])
-        #expect(scenario.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
+        #expect(scenario.fired(.correctiveWithoutSkills).isEmpty)
     }
 
-    @Test func rule2_doesNotFire_onOtherBehaviours_orAtThree() {
-        var otherBehaviour = Scenario()
-        otherBehaviour.assess(.selfRegulation, 1)
-        otherBehaviour.start("sanction", .corrective, [.socialPressure], behaviour: .compliance, by: otherBehaviour.ic)
-        #expect(otherBehaviour.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
+    @Test func rule2_firesForASanctionFiledUnderCompliance_notAtThree() {
+        var compliance = Scenario()
+        compliance.assess(.selfRegulation, 1)
+        compliance.start("sanction", .corrective, [.socialPressure], behaviour: .compliance, by: compliance.ic)
+        #expect(compliance.fired(.correctiveWithoutSkills).count == 1, "the catalogue files a sanction under compliance")
         var three = Scenario()
         three.assess(.skills, 3)
         three.assess(.selfRegulation, 3)
         three.start("sanction", .corrective, [.socialPressure], behaviour: .jobSearch, by: three.ic)
-        #expect(three.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
+        #expect(three.fired(.correctiveWithoutSkills).isEmpty)
     }
 
     @Test func rule2_firesOnLowSelfRegulationAlone_notForNormativePressure() throws {
@@ -178,23 +259,23 @@ struct Scenario {
         regulation.assess(.skills, 4)
         regulation.assess(.selfRegulation, 2)
         regulation.start("sanction", .corrective, [.socialPressure], behaviour: .jobSearch, by: regulation.ic)
-        #expect(try #require(regulation.fired(.correctiveOnJobSearchWithoutSkills).first).missing == [.workOnSelfRegulation])
+        #expect(try #require(regulation.fired(.correctiveWithoutSkills).first).missing == [.workOnSelfRegulation])
         regulation.start("jobCoaching", .supportive, [.selfRegulation])
-        #expect(regulation.fired(.correctiveOnJobSearchWithoutSkills).isEmpty, "any intervention on the low one clears it")
+        #expect(regulation.fired(.correctiveWithoutSkills).isEmpty, "any intervention on the low one clears it")
 
         var normative = Scenario()
         normative.assess(.skills, 1)
         normative.start("agreementReminder", .normative, [.socialPressure], behaviour: .jobSearch, by: normative.ic)
-        #expect(normative.fired(.correctiveOnJobSearchWithoutSkills).isEmpty)
+        #expect(normative.fired(.correctiveWithoutSkills).isEmpty)
     }
 
     // MARK: Rule 3
 
-    @Test func rule3_pressureFromTwoDisciplinesWithinTheWindow_withoutSupport() throws {
+    @Test func rule3_pressureFromTwoDisciplinesActiveAtTheSameTime_withoutSupport() throws {
         var scenario = Scenario()
         scenario.assess(.attitude, 3)
         scenario.start("sanctionAnnouncement", .corrective, [.socialPressure], by: scenario.ic)
-        scenario.wait(days: 29)  // starts are 30 days apart: still within 30 days
+        scenario.wait(days: 200)  // started far apart, but both press on the client now
         scenario.start("agreementReminder", .normative, [.socialPressure], by: scenario.cm)
         let signal = try #require(scenario.fired(.pressureFromSeveralDisciplines).first)
         #expect(signal.disciplines == [.clientManager, .incomeConsultant])
@@ -203,12 +284,12 @@ struct Scenario {
         #expect(scenario.fired(.pressureFromSeveralDisciplines).isEmpty)
     }
 
-    @Test func rule3_notBeyondTheWindow_notFromOneDiscipline() {
-        var apart = Scenario()
-        apart.start("sanctionAnnouncement", .corrective, [.socialPressure], by: apart.ic)
-        apart.wait(days: 30)  // 31 days apart
-        apart.start("agreementReminder", .normative, [.socialPressure], by: apart.cm)
-        #expect(apart.fired(.pressureFromSeveralDisciplines).isEmpty)
+    @Test func rule3_notOnceOneHasEnded_notFromOneDiscipline() {
+        var ended = Scenario()
+        let first = ended.start("sanctionAnnouncement", .corrective, [.socialPressure], by: ended.ic)
+        ended.end(first, by: ended.ic)
+        ended.start("agreementReminder", .normative, [.socialPressure], by: ended.cm)
+        #expect(ended.fired(.pressureFromSeveralDisciplines).isEmpty, "started close together, but not active together")
 
         var one = Scenario()
         one.start("sanctionAnnouncement", .corrective, [.socialPressure], by: one.ic)
@@ -216,14 +297,12 @@ struct Scenario {
         #expect(one.fired(.pressureFromSeveralDisciplines).isEmpty)
     }
 
-    @Test func rule3_threeDisciplinesIsHigh_andTheWindowIsConfiguration() throws {
+    @Test func rule3_threeDisciplinesIsHigh() throws {
         var scenario = Scenario()
         scenario.start("sanctionAnnouncement", .corrective, [.socialPressure], by: scenario.ic)
         scenario.start("agreementReminder", .normative, [.socialPressure], by: scenario.cm)
         scenario.start("agreementReminder", .normative, [.socialPressure], by: scenario.am)
         #expect(try #require(scenario.fired(.pressureFromSeveralDisciplines).first).severity == .high)
-        scenario.settings.pressureWindowDays = 0
-        #expect(scenario.fired(.pressureFromSeveralDisciplines).isEmpty, "one day apart is outside a 0-day window")
     }
 
     // MARK: Rule 4
@@ -231,24 +310,44 @@ struct Scenario {
     @Test func rule4_correctiveWithoutAnyAssessment() throws {
         var scenario = Scenario()
         scenario.start("sanction", .corrective, [.socialPressure], by: scenario.ic)
-        #expect(try #require(scenario.fired(.correctiveWithoutRecentAssessment).first).missing == [.recentAssessment])
+        let signal = try #require(scenario.fired(.correctiveWithoutRecentAssessment).first)
+        #expect(signal.missing == [.recentAssessment])
+        #expect(signal.unassessed == [.selfEfficacy, .context, .practicalBarriers])
+    }
+
+    /// Rule 4 asks for the determinants that decide whether the pressure stimulates or paralyses, not any.
+    @Test func rule4_countsOnlySelfEfficacyAndContextOrBarriers_notAnyAssessment() throws {
+        var scenario = Scenario()
+        scenario.assess(.attitude, 4)
+        scenario.assess(.skills, 4)
+        scenario.start("sanction", .corrective, [.socialPressure], by: scenario.ic)
+        #expect(try #require(scenario.fired(.correctiveWithoutRecentAssessment).first).unassessed
+                == [.selfEfficacy, .context, .practicalBarriers])
+        scenario.assess(.practicalBarriers, 4, by: scenario.am)
+        #expect(try #require(scenario.fired(.correctiveWithoutRecentAssessment).first).unassessed == [.selfEfficacy])
+        scenario.assess(.selfEfficacy, 4)
+        #expect(scenario.fired(.correctiveWithoutRecentAssessment).isEmpty)
     }
 
     @Test func rule4_assessmentsOlderThanTheLimitAreStale_atTheBoundaryNot() {
+        func assessed(_ scenario: inout Scenario) {
+            scenario.assess(.selfEfficacy, 4)
+            scenario.assess(.context, 4)
+        }
         var fresh = Scenario()
-        fresh.assess(.attitude, 4)
-        fresh.wait(days: 89)  // the sanction is then 90 days after the assessment
+        assessed(&fresh)
+        fresh.wait(days: 88)  // the sanction is then 90 days after the self-efficacy assessment
         fresh.start("sanction", .corrective, [.socialPressure], by: fresh.ic)
         #expect(fresh.fired(.correctiveWithoutRecentAssessment).isEmpty)
 
         var stale = Scenario()
-        stale.assess(.attitude, 4)
-        stale.wait(days: 90)
+        assessed(&stale)
+        stale.wait(days: 89)
         stale.start("sanction", .corrective, [.socialPressure], by: stale.ic)
         #expect(stale.fired(.correctiveWithoutRecentAssessment).count == 1)
 
         var later = Scenario()
-        later.assess(.attitude, 4)
+        assessed(&later)
         later.start("sanction", .corrective, [.socialPressure], by: later.ic)
         later.wait(days: 100)
         later.note()  // time moves on as the journey does
@@ -263,25 +362,35 @@ struct Scenario {
 
     // MARK: Rule 5
 
-    @Test func rule5_onlySkillsInterventions_whileWantingIsLow() throws {
+    /// "En als je het wil, moet (je) het ook nog kunnen. […] blijkt het kunnen minstens net zo belangrijk."
+    @Test func rule5_onlyWantingWorkedOn_whileBeingAbleIsLow() throws {
         var scenario = Scenario()
-        scenario.assess(.attitude, 2)
-        scenario.start("applicationTraining", .facilitating, [.skills])
-        let signal = try #require(scenario.fired(.onlySkillsWhileWantingLow).first)
-        #expect(signal.key == "onlySkillsWhileWantingLow")
+        scenario.assess(.practicalBarriers, 1)
+        scenario.assess(.skills, 2)
         scenario.start("motivationalInterview", .supportive, [.attitude])
-        #expect(scenario.fired(.onlySkillsWhileWantingLow).isEmpty)
+        scenario.start("selfEfficacyCoaching", .supportive, [.selfEfficacy, .attitude])
+        let signal = try #require(scenario.fired(.onlyWantingWhileAbleLow).first)
+        #expect(signal.key == "onlyWantingWhileAbleLow")
+        #expect(signal.lowScores.map(\.determinant) == [.skills, .practicalBarriers])
+        #expect(signal.missing == [.workOnBeingAble])
+        scenario.start("applicationTraining", .facilitating, [.skills])
+        #expect(scenario.fired(.onlyWantingWhileAbleLow).isEmpty)
     }
 
-    @Test func rule5_doesNotFire_whenWantingIsFine_orWithoutInterventions() {
+    @Test func rule5_doesNotFire_whenBeingAbleIsFine_orWithoutInterventions_orForSkillsWork() {
         var fine = Scenario()
-        fine.assess(.attitude, 3)
-        fine.assess(.selfEfficacy, 3)
-        fine.start("applicationTraining", .facilitating, [.skills])
-        #expect(fine.fired(.onlySkillsWhileWantingLow).isEmpty)
+        fine.assess(.skills, 3)
+        fine.assess(.attitude, 1)
+        fine.start("motivationalInterview", .supportive, [.attitude])
+        #expect(fine.fired(.onlyWantingWhileAbleLow).isEmpty)
         var none = Scenario()
-        none.assess(.attitude, 1)
+        none.assess(.skills, 1)
         #expect(none.signals.isEmpty)
+        // The retired rule's case: only skills work while wanting is low is no longer a signal of its own.
+        var skills = Scenario()
+        skills.assess(.attitude, 1)
+        skills.start("applicationTraining", .facilitating, [.skills])
+        #expect(skills.signals.isEmpty)
     }
 
     // MARK: Rule 6
@@ -289,7 +398,7 @@ struct Scenario {
     @Test func rule6_placementWhileSelfRegulationLow_withoutCoaching() throws {
         var scenario = Scenario()
         scenario.assess(.selfRegulation, 2)
-        scenario.start("vacancyMatch", .facilitating, [.skills], behaviour: .employerConnection, by: scenario.am)
+        scenario.start("vacancyMatch", .facilitating, [.context], behaviour: .employerConnection, by: scenario.am)
         #expect(try #require(scenario.fired(.placementWithoutCoaching).first).missing == [.coachingOrAftercare])
         scenario.start("jobCoaching", .supportive, [.selfRegulation], by: scenario.am)
         #expect(scenario.fired(.placementWithoutCoaching).isEmpty)
@@ -299,7 +408,7 @@ struct Scenario {
         var three = Scenario()
         three.assess(.selfEfficacy, 3)
         three.assess(.selfRegulation, 3)
-        three.start("vacancyMatch", .facilitating, [.skills], by: three.am)
+        three.start("vacancyMatch", .facilitating, [.context], by: three.am)
         #expect(three.fired(.placementWithoutCoaching).isEmpty)
 
         var custom = Scenario()
@@ -313,11 +422,121 @@ struct Scenario {
     @Test func rule6_aSupportiveInterventionOnSelfEfficacyCountsAsCoaching_oneElsewhereDoesNot() {
         var scenario = Scenario()
         scenario.assess(.selfEfficacy, 2)
-        scenario.start("vacancyMatch", .facilitating, [.skills], behaviour: .employerConnection, by: scenario.am)
+        scenario.start("vacancyMatch", .facilitating, [.context], behaviour: .employerConnection, by: scenario.am)
         scenario.start("motivationalInterview", .supportive, [.attitude])
         #expect(scenario.fired(.placementWithoutCoaching).count == 1, "support on attitude is no aftercare")
         scenario.start("buddy", .supportive, [.selfEfficacy])
         #expect(scenario.fired(.placementWithoutCoaching).isEmpty)
+    }
+
+    // MARK: Rule 7
+
+    /// "Dat gaat verder dan reageren op het gedrag van de klant (bijvoorbeeld een sanctie opleggen als de klant
+    /// zich niet houdt aan de afspraken)."
+    @Test func rule7_anAgreementNotKept_metWithPressureOnly() throws {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 3)
+        scenario.assess(.context, 3)
+        let training = scenario.agree("attend the application training", status: .notKept)
+        scenario.start("sanctionAnnouncement", .corrective, [.socialPressure], by: scenario.ic)
+        let signal = try #require(scenario.fired(.notKeptMetWithPressureOnly).first)
+        #expect(signal.key == "notKeptMetWithPressureOnly:\(training)")
+        #expect(signal.agreements == [training])
+        #expect(signal.missing == [.workOnAttitudeOrSelfRegulation])
+        scenario.start("selfRegulationCoaching", .facilitating, [.selfRegulation])
+        #expect(scenario.fired(.notKeptMetWithPressureOnly).isEmpty, "work on self-regulation answers the evidence")
+    }
+
+    @Test func rule7_notForAKeptAgreement_oneOfADiscipline_orWithoutPressure() {
+        var kept = Scenario()
+        kept.agree("call the employer", status: .kept)
+        kept.start("sanction", .corrective, [.socialPressure], by: kept.ic)
+        #expect(kept.fired(.notKeptMetWithPressureOnly).isEmpty)
+
+        var noPressure = Scenario()
+        noPressure.agree("call the employer", status: .notKept)
+        noPressure.start("applicationTraining", .facilitating, [.skills])
+        #expect(noPressure.fired(.notKeptMetWithPressureOnly).isEmpty)
+
+        var discipline = Scenario()
+        discipline.changes.append(discipline.factory.make(
+            .agreementAdded(Agreement(text: "send the form", responsible: .discipline(.incomeConsultant), status: .notKept)),
+            client: discipline.client, by: discipline.ic))
+        discipline.start("sanction", .corrective, [.socialPressure], by: discipline.ic)
+        #expect(discipline.fired(.notKeptMetWithPressureOnly).isEmpty, "a professional's broken promise says nothing of the client")
+    }
+
+    // MARK: Rule 8
+
+    @Test func rule8_theClientsOwnView_isShownBeside_andALargeDifferenceIsASignal() throws {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 4)
+        scenario.assess(.selfEfficacy, 3, by: scenario.ic)
+        scenario.clientSays(.selfEfficacy, 3)
+        let row = try #require(scenario.journey.determinants.first { $0.determinant == .selfEfficacy })
+        #expect(row.client?.score == .known(3))
+        #expect(row.client?.recordedBy.name == "Sanne")
+        #expect(row.assessments.count == 2, "the client's view is not one of the professionals'")
+        #expect(scenario.fired(.clientViewDiffers).isEmpty, "one point apart is no signal")
+
+        scenario.clientSays(.selfEfficacy, 1)
+        let signal = try #require(scenario.fired(.clientViewDiffers).first)
+        #expect(signal.clientView == ViewDifference(
+            determinant: .selfEfficacy, clientScore: 1, professionalScore: 4, discipline: .clientManager))
+        #expect(signal.missing == [.conversationWithClient])
+        #expect(scenario.journey.determinants.first { $0.determinant == .selfEfficacy }?.client?.trend == "down")
+        #expect(scenario.journey.forceField.determinants.first { $0.determinant == .selfEfficacy }?.lowestScore == 3,
+                "the client's view does not make a determinant score low")
+    }
+
+    // MARK: Rule 9
+
+    @Test func rule9_aReferralOpenTooLong_untilItIsAnswered() throws {
+        var scenario = Scenario()
+        let referral = scenario.refer(to: .accountManager)
+        scenario.wait(days: 12)
+        scenario.note()
+        #expect(scenario.fired(.referralOpen).isEmpty, "13 days is within the default 14")
+        scenario.wait(days: 1)
+        scenario.note()
+        let signal = try #require(scenario.fired(.referralOpen).first)
+        #expect(signal.key == "referralOpen:\(referral)")
+        #expect(signal.openDays == 15 && signal.disciplines == [.accountManager])
+        scenario.settings.referralOpenDays = 30
+        #expect(scenario.fired(.referralOpen).isEmpty)
+        scenario.settings.referralOpenDays = 14
+        scenario.answer(referral, ReferralAnswer(status: .accepted), by: scenario.am)
+        #expect(scenario.fired(.referralOpen).isEmpty)
+        let view = try #require(scenario.journey.referrals.first)
+        #expect(view.status == .accepted && view.answeredBy?.name == "Petra" && view.from == .clientManager)
+    }
+
+    @Test func referral_answeredByAnotherDiscipline_isLeftOut_concurrentAnswersConflict() throws {
+        var scenario = Scenario()
+        let referral = scenario.refer(to: .accountManager)
+        scenario.answer(referral, ReferralAnswer(status: .accepted), by: scenario.ic)  // not addressed to them
+        #expect(scenario.journey.referrals.first?.status == .open)
+        let created = scenario.changes.first { $0.entityId == referral }!.id
+        for (author, answer) in [(scenario.am, ReferralAnswer(status: .accepted)),
+                                 (scenario.am, ReferralAnswer(status: .declined, reason: "no vacancy fits yet"))] {
+            scenario.changes.append(scenario.factory.make(
+                .referralAnswered(answer, supersedes: [created]), client: scenario.client, entity: referral, by: author))
+        }
+        let view = try #require(scenario.journey.referrals.first)
+        #expect(view.conflicted)
+        #expect(view.status == .declined && view.otherAnswers.map(\.status) == [.accepted])
+    }
+
+    @Test func acknowledgement_underARuleNameOfAnEarlierVersion_staysWithItsSignal() throws {
+        var scenario = Scenario()
+        scenario.assess(.skills, 1)
+        let sanction = scenario.start("sanction", .corrective, [.socialPressure], behaviour: .jobSearch, by: scenario.ic)
+        scenario.changes.append(scenario.factory.make(
+            .signalAcknowledged(SignalAcknowledgement(
+                signal: "correctiveOnJobSearchWithoutSkills:\(sanction)", reason: "training starts Monday")),
+            client: scenario.client, by: scenario.ic))
+        let signal = try #require(scenario.fired(.correctiveWithoutSkills).first)
+        #expect(signal.acknowledgements.map(\.reason) == ["training starts Monday"])
     }
 
     // MARK: Acknowledgements, determinism
@@ -336,8 +555,12 @@ struct Scenario {
 
     @Test func forceField_isTheSameForTheSameChanges_inAnyOrder() {
         var scenario = jaap()
-        scenario.start("vacancyMatch", .facilitating, [.skills], by: scenario.am)
+        scenario.start("vacancyMatch", .facilitating, [.context], by: scenario.am)
         scenario.start("agreementReminder", .normative, [.socialPressure], behaviour: .jobSearch, by: scenario.cm)
+        scenario.clientSays(.selfEfficacy, 4)
+        let referral = scenario.refer(to: .accountManager)
+        scenario.answer(referral, ReferralAnswer(status: .accepted), by: scenario.am)
+        scenario.agree("apply for two jobs", status: .notKept)
         let expected = scenario.journey.canonicalJSON()
         var generator = SeededGenerator(seed: 11)
         for _ in 0..<30 {
@@ -349,7 +572,9 @@ struct Scenario {
 
     @Test func settings_decodeWithDefaults_andRejectNonsense() throws {
         let partial = try JSONDecoder().decode(ForceFieldSettings.self, from: Data(#"{"lowScore": 1}"#.utf8))
-        #expect(partial.lowScore == 1 && partial.pressureWindowDays == 30)
+        #expect(partial.lowScore == 1 && partial.referralOpenDays == 14)
+        let retired = try JSONDecoder().decode(ForceFieldSettings.self, from: Data(#"{"pressureWindowDays": 30}"#.utf8))
+        #expect(retired == .standard, "a file of an earlier version still loads")
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ForceFieldSettings.self, from: Data(#"{"lowScore": 9}"#.utf8))
         }
@@ -370,6 +595,7 @@ struct Scenario {
         let signal = try #require(jaap().fired(.correctiveWithoutSupport).first)
         let text = SignalText.describe(signal, in: .nl)
         #expect(text.reason.contains("Aankondiging van een maatregel loopt terwijl de scores laag zijn"))
+        #expect(text.reason.contains("blokkeert"))
         #expect(text.reason.contains("geloof in eigen kunnen 1"))
         #expect(text.suggestion.contains("geloof in eigen kunnen"))
     }

@@ -130,7 +130,7 @@ import Testing
         var changes = [f.register(client: client, name: "Jaap", team: team)]
         let agreement = f.make(.agreementAdded(Agreement(text: "Comes on Tuesdays", responsible: .client)), client: client, by: ahmed)
         let goal = f.make(.goalAdded(SubGoal(title: "Two applications a week", behaviour: .jobSearch, targets: [.skills],
-                                             owner: .clientManager)), client: client, by: sanne)
+                                             owner: .discipline(.clientManager))), client: client, by: sanne)
         changes += [agreement, goal]
         for (author, status) in [(ahmed, AgreementStatus.notKept), (sanne, .lapsed)] {
             changes.append(f.make(.agreementUpdated(Agreement(text: "Comes on Tuesdays", responsible: .client, status: status),
@@ -139,7 +139,7 @@ import Testing
         }
         for (author, status) in [(sanne, GoalStatus.achieved), (petra, .dropped)] {
             changes.append(f.make(.goalUpdated(SubGoal(title: "Two applications a week", behaviour: .jobSearch,
-                                                       targets: [.skills], owner: .clientManager, status: status),
+                                                       targets: [.skills], owner: .discipline(.clientManager), status: status),
                                                supersedes: [goal.id]),
                                   client: client, entity: goal.entityId, by: author))
         }

@@ -21,7 +21,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
                                                      targets: [.socialPressure], behaviour: .compliance)),
                client: client, by: ahmed),
         f.make(.goalAdded(SubGoal(title: "Apply twice a week", behaviour: .jobSearch, targets: [.skills],
-                                  owner: .clientManager, due: CalendarDate("2027-01-31"))), client: client, by: sanne),
+                                  owner: .discipline(.clientManager), due: CalendarDate("2027-01-31"))), client: client, by: sanne),
         f.make(.agreementAdded(Agreement(text: "Comes to coaching on Tuesdays", responsible: .client)), client: client, by: ahmed),
     ]
     if withSupport {
@@ -89,7 +89,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(journey.filtered(by: JourneyFilter(disciplines: [.accountManager])).interventions.isEmpty)
         #expect(journey.determinants.flatMap(\.assessments).contains { $0.discipline != .incomeConsultant })
         #expect(filtered.determinants.flatMap(\.assessments).allSatisfy { $0.discipline == .incomeConsultant })
-        #expect(filtered.plan.subGoals.allSatisfy { $0.owner == .incomeConsultant })
+        #expect(filtered.plan.subGoals.allSatisfy { $0.owner == .discipline(.incomeConsultant) })
         let selfEfficacy = journey.filtered(by: JourneyFilter(determinant: .selfEfficacy))
         #expect(selfEfficacy.determinants.map(\.determinant) == [.selfEfficacy])
         #expect(selfEfficacy.notes.allSatisfy { $0.current.determinants.contains(.selfEfficacy) })

@@ -107,7 +107,7 @@ struct ReplicaFixture {
         let replica = fixture.replica
         let title = "Apply for three jobs a week"
         let goal = try await replica.addGoal(
-            clientId: fixture.client, SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager))
+            clientId: fixture.client, SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .discipline(.clientManager)))
         let agreement = try await replica.addAgreement(
             clientId: fixture.client, Agreement(text: "Bring the payslips", responsible: .client))
         try await replica.sync(using: fixture.transport)
@@ -123,7 +123,7 @@ struct ReplicaFixture {
         let theirs = (
             goal: factory.make(
                 .goalUpdated(
-                    SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .clientManager, status: .dropped),
+                    SubGoal(title: title, behaviour: .jobSearch, targets: [.skills], owner: .discipline(.clientManager), status: .dropped),
                     supersedes: [goalAdd]),
                 client: fixture.client, entity: goal, by: fixture.colleague),
             agreement: factory.make(

@@ -275,6 +275,7 @@ actor Simulation {
         case contact = "client.setContact", goalAdd = "goal.add", goalUpdate = "goal.update"
         case agreementAdd = "agreement.add", agreementUpdate = "agreement.update"
         case signalAcknowledge = "signal.acknowledge"
+        case clientView = "selfAssessment.record", referralAdd = "referral.add", referralAnswer = "referral.answer"
     }
 
     /// One random write of a random kind. Creations are about a random client of the replica; updates and
@@ -343,7 +344,8 @@ actor Simulation {
                     clientId: client,
                     SubGoal(
                         title: "goal \(number) by \(device.name)", behaviour: CoreBehaviour.allCases.randomElement(using: &random)!,
-                        targets: [determinant], owner: mine.discipline, due: due)))
+                        targets: [determinant], owner: Int.random(in: 0..<4, using: &random) == 0 ? .client : .discipline(mine.discipline),
+                        due: due)))
             case .goalUpdate:
                 // The plan is shared: any professional with the client may update any sub-goal.
                 guard let (about, goal) = pick(\.plan.subGoals) else { return }
@@ -372,6 +374,23 @@ actor Simulation {
                     agreement.status = status
                     if clearDue { agreement.due = nil }
                 })
+            case .clientView:
+                let score: AssessmentScore = Bool.random(using: &random) ? .known(Int.random(in: 1...5, using: &random)) : .unknown
+                texts[client, default: []].append("own words \(number)")
+                devices[index].creations.append(try await replica.recordClientView(
+                    clientId: client, Assessment(determinant: determinant, score: score, explanation: "own words \(number)")))
+            case .referralAdd:
+                let to = Discipline.allCases.filter { $0 != mine.discipline }.randomElement(using: &random)!
+                texts[client, default: []].append("referral \(number) by \(device.name)")
+                devices[index].creations.append(try await replica.addReferral(
+                    clientId: client, Referral(to: to, reason: "referral \(number) by \(device.name)")))
+            case .referralAnswer:
+                // Only the discipline referred to answers; two of its devices may answer at once (a conflict).
+                guard let (about, referral) = pick({ $0.referrals.filter { $0.to == mine.discipline } }) else { return }
+                client = about
+                let answer = Bool.random(using: &random)
+                    ? ReferralAnswer(status: .accepted) : ReferralAnswer(status: .declined, reason: "declined by \(device.name)")
+                devices[index].revisions.append(try await replica.answerReferral(referralId: referral.id, answer))
             case .signalAcknowledge:
                 // A signal this replica shows now (the replica refuses keys its journeys do not have).
                 guard let (about, signal) = pick(\.forceField.signals) else { return }

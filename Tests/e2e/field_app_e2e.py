@@ -263,7 +263,7 @@ def main():
         assert "Schrijf wat er is afgesproken." in summary, summary
         driver.get(journey_url)
         driver.find_element(By.CSS_SELECTOR, "#signals .ack-form button").click()
-        wait.until(lambda d: "Het signaal is niet afgehandeld: geef een korte reden" in d.find_element(By.TAG_NAME, "main").text)
+        wait.until(lambda d: "Het signaal is niet als besproken gemarkeerd: geef een korte reden" in d.find_element(By.TAG_NAME, "main").text)
         log("a day that does not exist and an empty reason get the app's Dutch messages")
 
         driver.get(journey_url)

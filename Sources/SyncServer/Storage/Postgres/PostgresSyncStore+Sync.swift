@@ -337,21 +337,25 @@ extension PostgresSyncStore {
             facts.existing[change.id] = change
         }
         let entityIds = Array(Set(changes.map(\.entityId)))
-        for try await (id, entityId, entityType, clientId, authorId, discipline, visibleTo) in try await connection.query(
-            """
-            SELECT id, entity_id, entity_type, client_id, author_id, author_discipline, visible_to FROM changes
-            WHERE entity_id = ANY(\(entityIds)) ORDER BY seq
-            """, logger: logger
-        ).decode((String, String, String, String, String, String?, String?).self) {
+        for try await (id, entityId, entityType, operation, clientId, authorId, discipline, visibleTo, referral)
+            in try await connection.query(
+                """
+                SELECT id, entity_id, entity_type, operation, client_id, author_id, author_discipline, visible_to,
+                    \(unescaped: CaseworkRules.addresseePayloadSQL)
+                FROM changes WHERE entity_id = ANY(\(entityIds)) ORDER BY seq
+                """, logger: logger
+            ).decode((String, String, String, String, String, String, String?, String?, String?).self)
+        {
             if let known = facts.entities[entityId] {
                 facts.entities[entityId] = EntityFacts(
                     entityType: known.entityType, clientId: known.clientId, authorId: known.authorId,
                     authorDiscipline: known.authorDiscipline, revisionIds: known.revisionIds.union([id]),
-                    restrictedTo: known.restrictedTo)
+                    restrictedTo: known.restrictedTo, addressedTo: known.addressedTo)
             } else {
                 facts.entities[entityId] = EntityFacts(
                     entityType: entityType, clientId: clientId, authorId: authorId, authorDiscipline: discipline,
-                    revisionIds: [id], restrictedTo: visibleTo)
+                    revisionIds: [id], restrictedTo: visibleTo,
+                    addressedTo: CaseworkRules.addressee(entityType: entityType, operation: operation, payloadText: referral))
             }
         }
         let clientIds = Array(Set(changes.map(\.clientId)))

@@ -255,8 +255,9 @@ extension SQLiteSyncStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT id, entity_id, entity_type, client_id, author_id, author_discipline, visible_to FROM changes
-                WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
+                SELECT id, entity_id, entity_type, operation, client_id, author_id, author_discipline, visible_to,
+                    \(CaseworkRules.addresseePayloadSQL)
+                FROM changes WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
                 """,
             arguments: StatementArguments(entityIds))
         {
@@ -265,11 +266,13 @@ extension SQLiteSyncStore {
                 facts.entities[entityId] = EntityFacts(
                     entityType: known.entityType, clientId: known.clientId, authorId: known.authorId,
                     authorDiscipline: known.authorDiscipline, revisionIds: known.revisionIds.union([row["id"] as String]),
-                    restrictedTo: known.restrictedTo)
+                    restrictedTo: known.restrictedTo, addressedTo: known.addressedTo)
             } else {
                 facts.entities[entityId] = EntityFacts(
                     entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
-                    authorDiscipline: row["author_discipline"], revisionIds: [row["id"]], restrictedTo: row["visible_to"])
+                    authorDiscipline: row["author_discipline"], revisionIds: [row["id"]], restrictedTo: row["visible_to"],
+                    addressedTo: CaseworkRules.addressee(
+                        entityType: row["entity_type"], operation: row["operation"], payloadText: row["referral_payload"]))
             }
         }
         let clientIds = Array(Set(changes.map(\.clientId)))
