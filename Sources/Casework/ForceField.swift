@@ -176,8 +176,8 @@ public enum SignalRule: String, Codable, Hashable, Sendable, CaseIterable {
     /// 4. A corrective intervention without a current known score of the determinants that decide whether
     ///    pressure stimulates or paralyses (self-efficacy; context or practical barriers).
     case correctiveWithoutRecentAssessment
-    /// 5. Only wanting is worked on while a being-able determinant scores low (the article's "als je het
-    ///    wil, moet je het ook nog kunnen").
+    /// 5. Every supportive or facilitating intervention works only on wanting while a being-able
+    ///    determinant scores low (the article's "als je het wil, moet je het ook nog kunnen").
     case onlyWantingWhileAbleLow
     /// 6. A placement while self-efficacy or self-regulation scores low, without coaching or aftercare.
     case placementWithoutCoaching

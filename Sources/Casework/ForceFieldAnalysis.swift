@@ -206,12 +206,14 @@ private struct RuleFacts {
         }
     }
 
-    /// 5. Only wanting is worked on, while being able is low.
+    /// 5. Support works only on wanting, while being able is low. Pressure is left to rules 1–3, which
+    /// already weigh it against what the client can do.
     func onlyWantingWhileAbleLow() -> [ForceFieldSignal] {
         let able = low(Determinant.allCases.filter { $0.group == .beingAble })
-        guard !active.isEmpty, !able.isEmpty, active.allSatisfy({ $0.targets.allSatisfy { $0.group == .wanting } })
+        let support = active.filter { $0.direction == .strengthens }
+        guard !support.isEmpty, !able.isEmpty, support.allSatisfy({ $0.targets.allSatisfy { $0.group == .wanting } })
         else { return [] }
-        return [signal(.onlyWantingWhileAbleLow, .medium, trigger: active, low: able, missing: [.workOnBeingAble],
+        return [signal(.onlyWantingWhileAbleLow, .medium, trigger: support, low: able, missing: [.workOnBeingAble],
                        keyedBy: nil)]
     }
 

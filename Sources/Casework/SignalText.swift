@@ -40,8 +40,8 @@ public enum SignalText {
                 : "\(capitalised(kinds)) is active without a current score of \(unassessed) (none, unknown, or older than \(signal.staleDays) days): nobody can tell whether the pressure stimulates or paralyses."
         case .onlyWantingWhileAbleLow:
             reason = nl
-                ? "Alle lopende interventies werken aan willen terwijl kunnen laag scoort (\(scores)): wie het wil, moet het ook nog kunnen."
-                : "Every active intervention works on wanting while being able scores low (\(scores)): wanting to is not enough without being able to."
+                ? "Alle lopende ondersteuning werkt aan willen terwijl kunnen laag scoort (\(scores)): wie het wil, moet het ook nog kunnen."
+                : "All active support works on wanting while being able scores low (\(scores)): wanting to is not enough without being able to."
         case .placementWithoutCoaching:
             reason = nl
                 ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: zo'n plaatsing houdt vaak geen stand."

@@ -67,6 +67,32 @@ extension FieldApp {
         let csrf = configuration.formToken
         let disciplines = Discipline.allCases
         func isMine(_ actor: JourneyActor) -> Bool { actor.id == me.id }
+        func cells(_ row: DeterminantRow) -> [[String: Any]] {
+            var cells: [[String: Any]] = disciplines.map { discipline in
+                let entries: [[String: Any]] = row.assessments.filter { $0.discipline == discipline }.map { assessment in
+                    cell(assessment.score, assessment.trend, at: assessment.at, explanation: assessment.explanation,
+                         behaviour: assessment.behaviour)
+                }
+                return ["entries": entries]
+            }
+            let own: [[String: Any]] = row.client.map { view in
+                [cell(view.score, view.trend, at: view.at, explanation: view.explanation, behaviour: view.behaviour)]
+            } ?? []
+            cells.append(["client": true, "entries": own])
+            return cells
+        }
+        func cell(_ score: AssessmentScore, _ trend: String?, at: String, explanation: String?, behaviour: CoreBehaviour?)
+            -> [String: Any]
+        {
+            var cell: [String: Any] = ["score": score == .unknown ? "?" : score.text, "at": time(at)]
+            if let explanation { cell["explanation"] = explanation }
+            if let behaviour { cell["behaviour"] = behaviour.label(in: language) }
+            if let trend {
+                cell["trend"] = trend == "up" ? "↑" : trend == "down" ? "↓" : "→"
+                cell["trendLabel"] = text[trend == "up" ? "trendUp" : trend == "down" ? "trendDown" : "trendSame"]
+            }
+            return cell
+        }
 
         let signals: [[String: Any]] = journey.forceField.signals.enumerated().map { index, signal in
             let described = SignalText.describe(signal, in: language)
@@ -83,10 +109,11 @@ extension FieldApp {
             [
                 "determinant": row.determinant.label(in: language),
                 "score": row.lowestScore.map { "\($0)/5" } ?? text["notAssessed"],
-                "forces": row.forces.map { force in
-                    "\(words.kind(force.kind)) (\(force.valence.label(in: language)), "
-                        + "\(force.discipline?.label(in: language) ?? "–")): "
-                        + (force.direction == .strengthens ? text["strengthens"] : text["pressures"])
+                "forces": row.forces.map { force -> String in
+                    let direction: String = force.direction == .strengthens ? text["strengthens"] : text["pressures"]
+                    let effect: String = force.effect.map { " — " + words.effect($0) } ?? ""
+                    return "\(words.kind(force.kind)) (\(force.valence.label(in: language)), "
+                        + "\(force.discipline?.label(in: language) ?? "–")): " + direction + effect
                 },
             ]
         }
@@ -99,23 +126,23 @@ extension FieldApp {
                 "rows": journey.determinants.filter { $0.group == group }.map { row in
                     [
                         "label": row.determinant.label(in: language).capitalizedFirst, "disagreement": row.disagreement,
-                        "cells": disciplines.map { discipline -> [String: Any] in
-                            guard let assessment = row.assessments.first(where: { $0.discipline == discipline }) else {
-                                return [:]
-                            }
-                            var cell: [String: Any] = [
-                                "score": assessment.score == .unknown ? "?" : assessment.score.text, "at": time(assessment.at),
-                            ]
-                            if let explanation = assessment.explanation { cell["explanation"] = explanation }
-                            if let trend = assessment.trend {
-                                cell["trend"] = trend == "up" ? "↑" : trend == "down" ? "↓" : "→"
-                                cell["trendLabel"] = text[trend == "up" ? "trendUp" : trend == "down" ? "trendDown" : "trendSame"]
-                            }
-                            return cell
-                        },
+                        "clientDiffers": row.clientDiffers,
+                        // One entry per core behaviour a discipline scored the determinant for; the client's own
+                        // view in a column of its own.
+                        "cells": cells(row),
                     ] as [String: Any]
                 },
             ]
+        }
+        let referrals: [[String: Any]] = journey.referrals.map { referral in
+            var model: [String: Any] = [
+                "line": words.referralLine(referral), "by": words.actor(referral.by), "at": time(referral.createdAt),
+                "conflicted": referral.conflicted,
+            ]
+            if let answeredBy = referral.answeredBy, let at = referral.answeredAt {
+                model["answer"] = "\(words.actor(answeredBy)), \(time(at))" + (referral.answerReason.map { ": \($0)" } ?? "")
+            }
+            return model
         }
         let goals: [[String: Any]] = journey.plan.subGoals.map { goal in
             var model: [String: Any] = [
@@ -203,7 +230,8 @@ extension FieldApp {
                 .forceFieldPicture(journey.forceField),
             "forceRows": forceRows, "groups": groups,
             "disciplines": disciplines.map { $0.label(in: language).capitalizedFirst },
-            "goals": goals, "hasGoals": !goals.isEmpty,
+            "goals": goals, "hasGoals": !goals.isEmpty, "referrals": referrals, "hasReferrals": !referrals.isEmpty,
+            "clientColumn": words.clientColumn.capitalizedFirst,
             "openAgreements": openAgreements, "hasOpenAgreements": !openAgreements.isEmpty,
             "openAgreementCount": openAgreements.count, "closedAgreements": closedAgreements,
             "hasClosedAgreements": !closedAgreements.isEmpty, "closedAgreementCount": closedAgreements.count,

@@ -156,6 +156,11 @@ enum Templates {
         {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
         {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#others}}<br><span class="small">{{.}}</span>{{/others}}</li>{{/goals}}</ul>{{/hasGoals}}
         </div>
+        <div>
+        <h3>{{t.referrals}}</h3>
+        {{^hasReferrals}}<p class="muted">{{t.noReferrals}}</p>{{/hasReferrals}}
+        {{#hasReferrals}}<ul>{{#referrals}}<li>{{line}}<br><span class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}</span>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</li>{{/referrals}}</ul>{{/hasReferrals}}
+        </div>
         </div>
         </section>
 
@@ -207,14 +212,14 @@ enum Templates {
         <h2 id="matrix-h">{{t.determinants}}</h2>
         <p class="small">{{t.scale}}</p>
         <table class="matrix">
-        <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}</tr></thead>
+        <thead><tr><th scope="col">{{t.determinant}}</th>{{#disciplines}}<th scope="col">{{.}}</th>{{/disciplines}}<th scope="col" class="client">{{clientColumn}}</th></tr></thead>
         {{#groups}}
         <tbody>
-        <tr class="group"><th colspan="4" scope="rowgroup">{{label}}</th></tr>
+        <tr class="group"><th colspan="5" scope="rowgroup">{{label}}</th></tr>
         {{#rows}}
         <tr{{#disagreement}} class="disagree"{{/disagreement}}>
-        <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}</th>
-        {{#cells}}<td>{{#score}}<strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-hidden="true">{{trend}}</span><span class="visually-hidden">{{trendLabel}}</span>{{/trend}}<br><span class="small">{{at}}</span>{{#explanation}}<br><span class="explanation">{{explanation}}</span>{{/explanation}}{{/score}}{{^score}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/score}}</td>{{/cells}}
+        <th scope="row">{{label}}{{#disagreement}} <span class="badge warn">{{t.disagreement}}</span>{{/disagreement}}{{#clientDiffers}} <span class="badge warn">{{t.clientDiffers}}</span>{{/clientDiffers}}</th>
+        {{#cells}}<td{{#client}} class="client"{{/client}}>{{#entries}}<div><strong class="score s{{score}}">{{score}}</strong>{{#trend}} <span aria-hidden="true">{{trend}}</span><span class="visually-hidden">{{trendLabel}}</span>{{/trend}}{{#behaviour}} <span class="small">({{behaviour}})</span>{{/behaviour}}<br><span class="small">{{at}}</span>{{#explanation}}<br><span class="explanation">{{explanation}}</span>{{/explanation}}</div>{{/entries}}{{^entries}}<span class="muted" aria-hidden="true">–</span><span class="visually-hidden">{{t.notAssessed}}</span>{{/entries}}</td>{{/cells}}
         </tr>
         {{/rows}}
         </tbody>

@@ -49,6 +49,7 @@ public struct JourneyHTMLRenderer: Sendable {
         html += forceField(journey.forceField)
         html += matrix(journey)
         html += plan(journey.plan)
+        html += referrals(journey)
         html += interventions(journey)
         html += timeline(journey, filter: filter)
         html += notes(journey)
@@ -172,33 +173,65 @@ public struct JourneyHTMLRenderer: Sendable {
 
     private func forceLabel(_ force: ForceView) -> String {
         "\(words.kind(force.kind)) (\(force.valence.label(in: language))) · \(force.discipline?.label(in: language) ?? words.administrator)"
+            + (force.effect.map { " · " + words.effect($0) } ?? "")
     }
 
     private func matrix(_ journey: ClientJourney) -> String {
-        let anyDisagreement = journey.determinants.contains(where: \.disagreement)
+        let anyDisagreement = journey.determinants.contains { $0.disagreement || $0.clientDiffers }
         var html = "<section id=\"assessments\">\n<h2>\(escape(words.assessments))</h2>\n<p class=\"meta\">\(escape(words.scale))</p>\n"
         html += "<table class=\"matrix\">\n<thead><tr><th></th>"
             + Discipline.allCases.map { "<th scope=\"col\">\(escape($0.label(in: language)))</th>" }.joined()
+            + "<th scope=\"col\" class=\"client\">\(escape(words.clientColumn))</th>"
             + (anyDisagreement ? "<th></th>" : "") + "</tr></thead>\n<tbody>\n"
         for group in DeterminantGroup.allCases {
-            html += "<tr class=\"group\"><th colspan=\"\(anyDisagreement ? 5 : 4)\">\(escape(group.label(in: language)))</th></tr>\n"
+            html += "<tr class=\"group\"><th colspan=\"\(anyDisagreement ? 6 : 5)\">\(escape(group.label(in: language)))</th></tr>\n"
             for row in journey.determinants where row.group == group {
                 html += "<tr\(row.disagreement ? " class=\"disagree\"" : "")><th scope=\"row\">\(escape(row.determinant.label(in: language)))</th>"
                 for discipline in Discipline.allCases {
-                    guard let current = row.assessments.first(where: { $0.discipline == discipline }) else {
+                    let current = row.assessments.filter { $0.discipline == discipline }
+                    guard let first = current.first else {
                         html += "<td>–</td>"
                         continue
                     }
-                    let score = current.score == .unknown ? "?" : current.score.text
-                    let trend = current.trend == "up" ? " ↑" : current.trend == "down" ? " ↓" : ""
-                    html += "<td class=\"score-\(current.score.text)\"><strong>\(score)</strong>\(trend)"
-                        + "<small>\(escape(time(current.at)))</small></td>"
+                    // One score per core behaviour it was given for; the cell is coloured by the first.
+                    html += "<td class=\"score-\(first.score.text)\">" + current.map {
+                        cell($0.score, $0.trend, at: $0.at) + ($0.behaviour.map { "<small>\(escape($0.label(in: language)))</small>" } ?? "")
+                    }.joined(separator: "<hr>") + "</td>"
                 }
-                if anyDisagreement { html += "<td>\(row.disagreement ? "≠ " + escape(words.disagreement) : "")</td>" }
+                html += row.client.map { "<td class=\"client score-\($0.score.text)\">\(cell($0.score, $0.trend, at: $0.at))</td>" }
+                    ?? "<td class=\"client\">–</td>"
+                if anyDisagreement {
+                    html += "<td>" + [row.disagreement ? "≠ " + escape(words.disagreement) : nil,
+                                      row.clientDiffers ? "≠ " + escape(words.clientDiffers) : nil]
+                        .compactMap { $0 }.joined(separator: "<br>") + "</td>"
+                }
                 html += "</tr>\n"
             }
         }
         return html + "</tbody>\n</table>\n</section>\n"
+    }
+
+    private func cell(_ score: AssessmentScore, _ trend: String?, at: String) -> String {
+        "<strong>\(score == .unknown ? "?" : score.text)</strong>\(trend == "up" ? " ↑" : trend == "down" ? " ↓" : "")"
+            + "<small>\(escape(time(at)))</small>"
+    }
+
+    private func referrals(_ journey: ClientJourney) -> String {
+        var html = "<section id=\"referrals\">\n<h2>\(escape(words.referrals))</h2>\n<ul>\n"
+        if journey.referrals.isEmpty { html += "<li>\(escape(words.none))</li>\n" }
+        for referral in journey.referrals {
+            html += "<li>\(escape(words.referralLine(referral))) · \(escape(words.actor(referral.by))), "
+                + escape(time(referral.createdAt))
+            if let answeredBy = referral.answeredBy, let at = referral.answeredAt {
+                html += " · \(escape(words.actor(answeredBy))), \(escape(time(at)))"
+                    + (referral.answerReason.map { ": " + escape($0) } ?? "")
+            }
+            if referral.conflicted { html += " <span class=\"conflict\">\(words.conflict)</span>" }
+            html += others(referral.otherAnswers.map {
+                "\(words.status($0.status)) (\(words.actor($0.by)), \(time($0.at)))" + ($0.reason.map { ": \($0)" } ?? "")
+            }) + "</li>\n"
+        }
+        return html + "</ul>\n</section>\n"
     }
 
     private func plan(_ plan: PlanView) -> String {

@@ -46,6 +46,7 @@ public struct JourneyTextFormatter: Sendable {
         lines += [""] + forceField(journey.forceField)
         lines += [""] + matrix(journey)
         lines += [""] + plan(journey.plan)
+        lines += [""] + referrals(journey)
         lines += [""] + interventions(journey)
         lines += [""] + timeline(journey, filter: filter)
         lines += [""] + notes(journey)
@@ -102,33 +103,57 @@ public struct JourneyTextFormatter: Sendable {
     private func describe(_ force: ForceView) -> String {
         let sign = force.direction == .strengthens ? paint("+", .green) : paint("−", .red)
         let who = force.discipline.map { $0.label(in: language) } ?? ""
-        return "\(sign) \(words.kind(force.kind)) (\(force.valence.label(in: language)), \(who))"
+        let effect = force.effect.map { " · " + paint(words.effect($0), $0 == .paralyses ? .red : .dim) } ?? ""
+        return "\(sign) \(words.kind(force.kind)) (\(force.valence.label(in: language)), \(who))\(effect)"
     }
 
     private func matrix(_ journey: ClientJourney) -> [String] {
         let width = 22
         var lines = [bold(words.assessments) + " (\(words.scale))"]
-        lines.append(trimTrailing("  " + pad("", 28) + Discipline.allCases.map { pad($0.label(in: language), width) }.joined()))
+        lines.append(trimTrailing(
+            "  " + pad("", 28) + Discipline.allCases.map { pad($0.label(in: language), width) }.joined()
+                + pad(words.clientColumn, width)))
         for group in DeterminantGroup.allCases {
             lines.append("  " + group.label(in: language))
             for row in journey.determinants where row.group == group {
                 var line = "    " + pad(row.determinant.label(in: language), 26)
                 for discipline in Discipline.allCases {
-                    guard let current = row.assessments.first(where: { $0.discipline == discipline }) else {
-                        line += pad("–", width)
-                        continue
-                    }
-                    var cell = current.score == .unknown ? "?" : current.score.text
-                    switch current.trend {
-                    case "up": cell += " ↑"
-                    case "down": cell += " ↓"
-                    default: break
-                    }
-                    cell += " " + String(time(current.at).prefix(10))  // with the year: an old score must look old
-                    line += pad(cell, width)
+                    let current = row.assessments.filter { $0.discipline == discipline }
+                    line += pad(current.isEmpty ? "–" : current.map {
+                        // With the year: an old score must look old. One per core behaviour it was given for.
+                        cell($0.score, $0.trend, at: $0.at) + ($0.behaviour.map { " (\($0.label(in: language)))" } ?? "")
+                    }.joined(separator: "; "), width)
                 }
-                if row.disagreement { line += paint("≠ " + words.disagreement, .yellow) }
+                line += pad(row.client.map { cell($0.score, $0.trend, at: $0.at) } ?? "–", width)
+                if row.disagreement { line += paint("≠ " + words.disagreement, .yellow) + " " }
+                if row.clientDiffers { line += paint("≠ " + words.clientDiffers, .yellow) }
                 lines.append(trimTrailing(line))
+            }
+        }
+        return lines
+    }
+
+    private func cell(_ score: AssessmentScore, _ trend: String?, at: String) -> String {
+        (score == .unknown ? "?" : score.text) + (trend == "up" ? " ↑" : trend == "down" ? " ↓" : "")
+            + " " + String(time(at).prefix(10))
+    }
+
+    private func referrals(_ journey: ClientJourney) -> [String] {
+        var lines = [bold(words.referrals)]
+        if journey.referrals.isEmpty { lines.append("  " + words.none) }
+        for referral in journey.referrals {
+            lines.append(contentsOf: wrap(
+                words.referralLine(referral) + (referral.conflicted ? " · " + paint(words.conflict, .yellow) : ""),
+                first: "  ", rest: "    "))
+            var who = "      \(words.actor(referral.by)) \(time(referral.createdAt))"
+            if let answeredBy = referral.answeredBy, let at = referral.answeredAt {
+                who += " · \(words.actor(answeredBy)) \(time(at))" + (referral.answerReason.map { ": \($0)" } ?? "")
+            }
+            lines.append(who)
+            for other in referral.otherAnswers {
+                lines.append("      " + (language == .nl ? "ander antwoord" : "other answer")
+                    + " (\(words.actor(other.by)), \(time(other.at))): \(words.status(other.status))"
+                    + (other.reason.map { ", \($0)" } ?? ""))
             }
         }
         return lines

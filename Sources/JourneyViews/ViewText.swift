@@ -48,6 +48,32 @@ public struct ViewText: Sendable {
     var conflict: String { nl ? "CONFLICT" : "CONFLICT" }
     var asOf: String { nl ? "stand van" : "as of" }
     var strengthens: String { nl ? "versterkt" : "strengthens" }
+    public var clientColumn: String { nl ? "de klant zelf" : "the client" }
+    public var clientDiffers: String { nl ? "de klant ziet het anders" : "the client sees it differently" }
+    public var referrals: String { nl ? "Verwijzingen" : "Referrals" }
+
+    /// What pressure does, by the combination around it.
+    public func effect(_ effect: PressureEffect) -> String {
+        switch effect {
+        case .stimulates: nl ? "stimuleert (de combinatie is er)" : "stimulates (the combination is there)"
+        case .paralyses: nl ? "verlamt waarschijnlijk (zonder de combinatie)" : "likely paralyses (without the combination)"
+        case .unclear: nl ? "effect onduidelijk (geen actuele inschatting)" : "effect unclear (no current assessment)"
+        }
+    }
+
+    /// A referral's status: open, accepted (aangenomen) or declined (afgewezen).
+    public func status(_ status: ReferralStatus) -> String {
+        switch status {
+        case .open: "open"
+        case .accepted: nl ? "aangenomen" : "accepted"
+        case .declined: nl ? "afgewezen" : "declined"
+        }
+    }
+
+    /// A referral in one line: `[open] client manager → account manager: reason`.
+    public func referralLine(_ referral: ReferralView) -> String {
+        "[\(status(referral.status))] \(referral.from?.label(in: language) ?? "?") → \(referral.to.label(in: language)): \(referral.reason)"
+    }
     var pressures: String { nl ? "zet onder druk" : "pressures" }
     var registrationPending: String { nl ? "(inschrijving nog niet ontvangen)" : "(registration not yet received)" }
     var cleared: String { nl ? "(gewist)" : "(cleared)" }

@@ -386,6 +386,11 @@ struct Scenario {
         var none = Scenario()
         none.assess(.skills, 1)
         #expect(none.signals.isEmpty)
+        // Pressure is weighed by rules 1–3, not counted as work on wanting.
+        var pressure = Scenario()
+        pressure.assess(.context, 1)
+        pressure.start("agreementReminder", .normative, [.socialPressure], by: pressure.ic)
+        #expect(pressure.fired(.onlyWantingWhileAbleLow).isEmpty)
         // The retired rule's case: only skills work while wanting is low is no longer a signal of its own.
         var skills = Scenario()
         skills.assess(.attitude, 1)

@@ -5,7 +5,8 @@ import JourneyViews
 import SamenspelTestSupport
 import Testing
 
-/// Jaap's journey as a test fixture: a sanction announced while self-efficacy and context are low.
+/// Jaap's journey as a test fixture: a sanction announced while self-efficacy and context are low; with
+/// support, the article's combination around it (coaching on self-efficacy, practical barriers removed).
 func jaapJourney(withSupport: Bool = false) -> ClientJourney {
     let sanne = TestAuthor(name: "Sanne Bakker", discipline: .clientManager)
     let ahmed = TestAuthor(name: "Ahmed El Amrani", discipline: .incomeConsultant)
@@ -28,6 +29,9 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         changes.append(f.make(.interventionStarted(InterventionPlan(kind: "selfEfficacyCoaching", valence: .supportive,
                                                                    targets: [.selfEfficacy], behaviour: .jobSearch)),
                               client: client, by: sanne))
+        changes.append(f.make(.interventionStarted(InterventionPlan(kind: "barrierRemoval", valence: .facilitating,
+                                                                   targets: [.practicalBarriers, .context], behaviour: .employerConnection)),
+                              client: client, by: sanne))
     }
     let directory = [sanne.professional.id: sanne.professional, ahmed.professional.id: ahmed.professional]
     return JourneyProjection.project(clientId: client, changes: changes, directory: directory)
@@ -39,11 +43,11 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
     @Test func text_showsSignalsForceFieldMatrixPlanAndWhoDidWhat() throws {
         let text = JourneyTextFormatter(timeZone: amsterdam).format(jaapJourney())
         #expect(text.hasPrefix("Client journey: Jaap <de \"tester\">\n"))
-        #expect(text.contains("Overarching goal: durable labour participation"))
+        #expect(text.contains("Overarching goal: taking part in the labour market and in society"))
         #expect(text.contains("Signals (1)"))
         #expect(text.contains("!! HIGH  Sanction announcement is active while scores are low (self-efficacy 1"))
         #expect(text.contains("key: correctiveWithoutSupport:"))
-        #expect(text.contains("− sanction announcement (corrective, income consultant)"))
+        #expect(text.contains("− sanction announcement (corrective, income consultant) · likely paralyses (without the combination)"))
         #expect(text.contains("29-11-2025 11:29  administrator\n"))
         #expect(text.contains("Sanne Bakker (client manager)"))
         #expect(text.contains("        First line\n        Second line\n"))
@@ -63,6 +67,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         let text = JourneyTextFormatter(timeZone: amsterdam, colors: true).format(jaapJourney(withSupport: true))
         #expect(text.contains("Signals (0)"))
         #expect(text.contains("\u{1B}[32m+\u{1B}[0m self-efficacy coaching"))
+        #expect(text.contains("stimulates (the combination is there)"))
     }
 
     @Test func dutch_usesTheDutchLabels() {
@@ -70,7 +75,8 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         for label in ["Klantreis: Jaap", "klantmanager", "inkomensconsulent", "geloof in eigen kunnen", "sociale druk",
                       "praktische belemmeringen", "zelfregulering", "vaardigheden", "houding", "willen", "kunnen",
                       "Signalen (1)", "!! HOOG", "aankondiging van een maatregel (corrigerend, inkomensconsulent)",
-                      "Overkoepelend doel: duurzame arbeidsparticipatie", "de klant"] {
+                      "Overkoepelend doel: zo snel en duurzaam mogelijk meedoen op de arbeidsmarkt en in de maatschappij",
+                      "de klant", "verlamt waarschijnlijk", "de klant zelf", "Verwijzingen"] {
             #expect(text.contains(label), "\(label)")
         }
     }
@@ -133,6 +139,6 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(jobSearch == ["intervention.start", "signal.acknowledge", "intervention.update"])
         #expect(journey.filtered(by: JourneyFilter(determinant: .socialPressure)).timeline.count == 3)
         let text = JourneyTextFormatter(timeZone: amsterdam, lineWidth: 200).format(journey)
-        #expect(text.contains("acknowledged the signal ‘correction without a current assessment’ (sanction): assessed on paper"))
+        #expect(text.contains("discussed the signal ‘correction without a current assessment’ (sanction): assessed on paper"))
     }
 }

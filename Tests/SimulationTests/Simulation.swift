@@ -53,6 +53,9 @@ actor Simulation {
     var about: [String: String] = [:]
     /// Writes made before the latest restore of the server.
     var beforeRestore: Set<String> = []
+    /// Writes their author's replica removed with their client when the client left its caseload (it may
+    /// come back later: these copies are gone all the same).
+    var evicted: Set<String> = []
     var trace: [String] = []
     var remaining = 0
     /// Where the history is: set-up, a step, or the final quiet round (for a failure message).
@@ -135,7 +138,7 @@ actor Simulation {
         let directory = folder.appending("server")
         for device in devices { device.transport.dropDelayed() }
         // Writes accepted before now that their author no longer holds — it removed the client when the
-        // client moved out of its caseload — may be gone from the restored server, and no replica can send
+        // client moved out of its caseload, even if the client came back since — may be gone from the restored server, and no replica can send
         // them again: colleagues may hold copies, but only an author may push a write. That is the limit of
         // restoring from a backup (Deploy/README.md, Protocol/README.md property 25); the check below allows
         // for exactly that case.
@@ -248,6 +251,8 @@ actor Simulation {
             counts["writes rejected", default: 0] += report.rejected.count
             counts["writes re-stamped", default: 0] += report.restamped
             counts["clients removed", default: 0] += report.removedClients.count
+            let removed = Set(report.removedClients)
+            evicted.formUnion((device.creations + device.revisions).filter { removed.contains(about[$0] ?? "") })
             counts["clients repaired", default: 0] += report.repairedClients.count
             if !report.repairedClients.isEmpty, ProcessInfo.processInfo.environment["SAMENSPEL_SIM_DEBUG"] != nil {
                 print("REPAIR seed \(seed) \(device.name)\n" + trace.suffix(12).joined(separator: "\n"))
@@ -283,7 +288,7 @@ actor Simulation {
     private func write(on index: Int) async {
         let device = devices[index]
         let replica = device.replica
-        let kind = WriteKind.allCases.randomElement(using: &random)!
+        var kind = WriteKind.allCases.randomElement(using: &random)!
         do {
             var journeys: [ClientJourney] = []
             for id in try await replica.clients().map(\.id).sorted() {
@@ -294,6 +299,10 @@ actor Simulation {
                 journeys.flatMap { journey in items(journey).map { (journey.client.id, $0) } }.randomElement(using: &random)
             }
             let mine = device.professional
+            // Only one discipline may answer a referral: answer whenever there is one to answer, or answers are rare.
+            if kind == .referralAdd, journeys.contains(where: { $0.referrals.contains { $0.to == mine.discipline } }) {
+                kind = .referralAnswer
+            }
             let written = (devices[index].creations.count, devices[index].revisions.count)
             defer {
                 // The client each new write is about (writes about erased clients are gone by design).
@@ -501,7 +510,8 @@ actor Simulation {
             // that has left the author's caseload (see restoreServer(from:)).
             func excused(_ id: String) -> Bool {
                 let client = about[id] ?? ""
-                return erased.contains(client) || (beforeRestore.contains(id) && clientTeams[client] != device.teamId)
+                return erased.contains(client)
+                    || (beforeRestore.contains(id) && (clientTeams[client] != device.teamId || evicted.contains(id)))
             }
             for id in device.revisions where !onServer.contains(id) && !rejectedIds.contains(id) && !excused(id) {
                 problems.append("\(device.name) lost revision \(id)")
