@@ -68,9 +68,17 @@ struct Fresh {
                 ["clientManager", "incomeConsultant", "accountManager"].first { $0 != session.discipline }!
             }
         }
+        var payload = remap(vector.payload)
+        // A referral goes to another discipline than the author's: the vector's choice of "the author's own"
+        // or "another" is kept for this device's discipline.
+        if vector.entityType == "referral", case .object(var members) = payload, case .string(let to)? = members["to"] {
+            members["to"] = .string(to == vector.authorDiscipline
+                ? session.discipline : ["clientManager", "incomeConsultant", "accountManager"].first { $0 != session.discipline }!)
+            payload = .object(members)
+        }
         return Change(
             id: fresh(vector.id), clientId: client, entityType: vector.entityType, entityId: entity,
-            operation: vector.operation, payload: remap(vector.payload), hlc: hlc,
+            operation: vector.operation, payload: payload, hlc: hlc,
             authorId: defect == "wrongAuthor" ? id() : session.professionalId, authorDiscipline: discipline,
             deviceId: defect == "wrongDevice" ? id() : session.deviceId)
     }

@@ -55,6 +55,11 @@ public struct JourneyTextFormatter: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Only the signals, for a quick look.
+    public func formatSignals(_ journey: ClientJourney) -> String {
+        signals(journey.forceField).joined(separator: "\n") + "\n"
+    }
+
     /// Only the signals and the force field, for a quick look.
     public func formatForceField(_ journey: ClientJourney) -> String {
         (signals(journey.forceField) + [""] + forceField(journey.forceField)).joined(separator: "\n") + "\n"

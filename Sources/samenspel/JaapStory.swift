@@ -98,7 +98,7 @@ struct JaapStory {
             clientId: jaap, Assessment(determinant: .practicalBarriers, score: .known(2), behaviour: .employerConnection))
         _ = try await petra.startIntervention(
             clientId: jaap,
-            InterventionPlan(kind: "vacancyMatch", valence: .facilitating, targets: [.skills],
+            InterventionPlan(kind: "vacancyMatch", valence: .facilitating, targets: [.context],
                              behaviour: .employerConnection, status: .planned))
         say("   - Petra (account manager) finds a vacancy that fits and plans a match; she notes the childcare barrier")
 
@@ -121,35 +121,56 @@ struct JaapStory {
         print(indent(JourneyTextFormatter(language: language, colors: colors).formatForceField(before)), terminator: "")
         say("")
 
-        say("7. The three agree on a combination, each from their own laptop:")
+        say("7. Sanne starts coaching Jaap on self-efficacy, and writes down how Jaap sees it himself:")
         _ = try await sanne.startIntervention(
             clientId: jaap,
             InterventionPlan(kind: "selfEfficacyCoaching", valence: .supportive, targets: [.selfEfficacy, .attitude],
                              behaviour: .jobSearch))
+        _ = try await sanne.recordClientView(
+            clientId: jaap,
+            Assessment(determinant: .selfEfficacy, score: .known(2), behaviour: .jobSearch,
+                       explanation: "Jaap: there is no work in my field, so why try"))
+        try await syncAll(laptops, rounds: 1, heading: "   Sanne and Ahmed sync:")
+        let partway = try await ahmed.journey(clientId: jaap)
+        say("   One support is not the combination the article asks for. The signal stays, at a lower severity,")
+        say("   and names what is still missing:")
+        say("")
+        print(indent(JourneyTextFormatter(language: language, colors: colors).formatSignals(partway)), terminator: "")
+        say("")
+        say("8. Sanne refers Jaap to Petra, who answers from her own laptop and completes the combination:")
+        let referral = try await sanne.addReferral(
+            clientId: jaap, Referral(to: .accountManager, reason: "Ready to apply for a concrete logistics vacancy"))
         _ = try await sanne.reviseNote(
             noteId: visit,
             text: """
                 Home visit. Jaap's field collapsed with COVID-19 and his skills no longer match the market. He \
                 stopped looking for vacancies and missed the application training we agreed on. His friends tell \
-                him to wait until things get better. Agreed: coaching on self-efficacy twice a week, and we look \
-                at alternatives in logistics together.
+                him to wait until things get better. Agreed: coaching on self-efficacy twice a week, the \
+                application training again with a weekly plan, and we look at alternatives in logistics together.
                 """)
         _ = try await sanne.addGoal(
             clientId: jaap,
             SubGoal(title: "Apply for two logistics vacancies a week", behaviour: .jobSearch,
                     targets: [.selfEfficacy, .skills], owner: .discipline(.clientManager), due: CalendarDate("2027-02-01")))
-        say("   - Sanne starts self-efficacy coaching, revises her note and sets a sub-goal")
+        _ = try await sanne.startIntervention(
+            clientId: jaap,
+            InterventionPlan(kind: "applicationTraining", valence: .facilitating, targets: [.skills, .selfRegulation],
+                             behaviour: .jobSearch))
+        say("   - Sanne revises her note, sets a sub-goal, restarts the application training with a weekly plan")
+        say("     (skills and self-regulation) and refers Jaap to the account manager")
+        try await syncAll([laptops[0], laptops[2]], rounds: 1, heading: "   Sanne and Petra sync:")
+        _ = try await petra.answerReferral(referralId: referral, ReferralAnswer(status: .accepted))
         _ = try await petra.startIntervention(
             clientId: jaap,
             InterventionPlan(kind: "barrierRemoval", valence: .facilitating, targets: [.practicalBarriers, .context],
                              behaviour: .employerConnection))
-        say("   - Petra arranges childcare for the early shift (barrier removal)")
+        say("   - Petra accepts the referral and arranges childcare for the early shift (removal of practical barriers)")
         _ = try await ahmed.addAgreement(
             clientId: jaap,
             Agreement(text: "Jaap attends the coaching every Tuesday and Thursday", responsible: .client,
                       due: CalendarDate("2027-01-15"), behaviour: .compliance))
         say("   - Ahmed records the agreement with Jaap; the announced sanction stays")
-        try await syncAll(laptops, rounds: 2, heading: "8. Everyone syncs again:")
+        try await syncAll(laptops, rounds: 2, heading: "9. Everyone syncs again:")
 
         var outputs: [String] = []
         for laptop in laptops {
@@ -163,8 +184,9 @@ struct JaapStory {
         let after = try await sanne.journey(clientId: jaap)
         let identical = Set(outputs).count == 1
         say("")
-        say("9. The signal has cleared: \(before.forceField.signals.count) signal(s) before, "
-            + "\(after.forceField.signals.count) now. The canonical journey JSON is "
+        say("10. With the combination complete the signal has cleared, and the sanction now stimulates rather than "
+            + "paralyses: \(before.forceField.signals.count) signal(s) before, \(partway.forceField.signals.count) with one "
+            + "support, \(after.forceField.signals.count) now. The canonical journey JSON is "
             + "\(identical ? "byte-identical" : "DIFFERENT") on all three laptops (\(outputs[0].utf8.count) bytes).")
         if let htmlPath {
             let html = JourneyHTMLRenderer(language: language).render(after)
@@ -179,8 +201,13 @@ struct JaapStory {
         say("   Demo took \(seconds(since: started)).")
         if !identical { throw CLIError("the demo went wrong: the laptops did not converge") }
         let raised = before.forceField.signals.filter { $0.rule == .correctiveWithoutSupport && $0.severity == .high }
-        guard raised.count == 1, !after.forceField.signals.contains(where: { $0.rule == .correctiveWithoutSupport }) else {
-            throw CLIError("the demo went wrong: the sanction alone must raise one high signal, and the support must clear it")
+        let lowered = partway.forceField.signals.filter { $0.rule == .correctiveWithoutSupport && $0.severity == .medium }
+        guard raised.count == 1, lowered.count == 1,
+            !after.forceField.signals.contains(where: { $0.rule == .correctiveWithoutSupport })
+        else {
+            throw CLIError(
+                "the demo went wrong: the sanction alone must raise one high signal, one support a medium one, "
+                    + "and the combination must clear it")
         }
     }
 

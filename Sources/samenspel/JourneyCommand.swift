@@ -7,7 +7,7 @@ import Replica
 /// `--signals-config FILE` (or `SAMENSPEL_SIGNALS_CONFIG`): thresholds and windows of the force-field signals.
 struct SignalSettingsOption: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "JSON file with signal thresholds, e.g. {\"lowScore\": 2, \"pressureWindowDays\": 30} (or set SAMENSPEL_SIGNALS_CONFIG).",
+        "JSON file with signal thresholds, e.g. {\"lowScore\": 2, \"referralOpenDays\": 14} (or set SAMENSPEL_SIGNALS_CONFIG).",
         valueName: "file"))
     var signalsConfig: String?
 

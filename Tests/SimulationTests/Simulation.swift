@@ -299,8 +299,11 @@ actor Simulation {
                 journeys.flatMap { journey in items(journey).map { (journey.client.id, $0) } }.randomElement(using: &random)
             }
             let mine = device.professional
-            // Only one discipline may answer a referral: answer whenever there is one to answer, or answers are rare.
-            if kind == .referralAdd, journeys.contains(where: { $0.referrals.contains { $0.to == mine.discipline } }) {
+            // Only one discipline may answer a referral, so a device holding one addressed to it answers it a
+            // third of the time, whatever kind was drawn: otherwise answers (and concurrent ones) would be rare.
+            if journeys.contains(where: { $0.referrals.contains { $0.to == mine.discipline } }),
+                Int.random(in: 0..<3, using: &random) == 0
+            {
                 kind = .referralAnswer
             }
             let written = (devices[index].creations.count, devices[index].revisions.count)
