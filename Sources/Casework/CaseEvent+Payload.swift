@@ -75,6 +75,12 @@ extension CaseEvent {
             return .object(["signal": .string(acknowledgement.signal), "reason": .string(acknowledgement.reason)])
         case .referralAdded(let referral):
             return .object(["to": .string(referral.to.rawValue), "reason": .string(referral.reason)])
+        case .vacancyAdded(let vacancy):
+            return .object(Self.vacancyMembers(vacancy))
+        case .vacancyUpdated(let vacancy, let supersedes):
+            var members = Self.vacancyMembers(vacancy)
+            members["supersedes"] = .array(supersedes.map(JSONValue.string))
+            return .object(members)
         case .referralAnswered(let answer, let supersedes):
             var members: [String: JSONValue] = [
                 "status": .string(answer.status.rawValue), "supersedes": .array(supersedes.map(JSONValue.string)),
@@ -101,6 +107,14 @@ extension CaseEvent {
         ]
         if let due = agreement.due { members["due"] = .string(due.text) }
         if let behaviour = agreement.behaviour { members["behaviour"] = .string(behaviour.rawValue) }
+        return members
+    }
+
+    private static func vacancyMembers(_ vacancy: Vacancy) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [
+            "employer": .string(vacancy.employer), "title": .string(vacancy.title), "status": .string(vacancy.status.rawValue),
+        ]
+        if let contact = vacancy.contact { members["contact"] = .string(contact) }
         return members
     }
 
@@ -219,6 +233,16 @@ extension CaseEvent {
                 behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
                 status: try reader.value("status", AgreementStatus.init(rawValue:)))
             event = isUpdate ? .agreementUpdated(agreement, supersedes: try reader.supersedes()) : .agreementAdded(agreement)
+        case ("vacancy", "add"), ("vacancy", "update"):
+            let isUpdate = change.operation == "update"
+            try reader.allow(Set(["employer", "title", "status", "contact"]).union(isUpdate ? ["supersedes"] : []),
+                             strict: strict)
+            let vacancy = Vacancy(
+                employer: try reader.line("employer", maxLength: CaseworkLimits.maxLineLength),
+                title: try reader.line("title", maxLength: CaseworkLimits.maxLineLength),
+                status: try reader.value("status", VacancyStatus.init(rawValue:)),
+                contact: try reader.optionalLine("contact", maxLength: CaseworkLimits.maxLineLength))
+            event = isUpdate ? .vacancyUpdated(vacancy, supersedes: try reader.supersedes()) : .vacancyAdded(vacancy)
         case ("signal", "acknowledge"):
             try reader.allow(["signal", "reason"], strict: strict)
             event = .signalAcknowledged(SignalAcknowledgement(

@@ -293,6 +293,46 @@ public enum ReferralStatus: String, CaseIterable, Codable, Sendable {
     case declined
 }
 
+/// A vacancy the account manager mediates the client to (bemiddeling naar een vacature): the employer's side
+/// of the journey, as a record of its own rather than an intervention kind.
+public struct Vacancy: Hashable, Sendable {
+    /// The employer, in one line.
+    public var employer: String
+    /// The job, in one line.
+    public var title: String
+    /// Where the mediation stands.
+    public var status: VacancyStatus
+    /// The employer's contact for this vacancy (a name, a phone number), in one line, if known.
+    public var contact: String?
+
+    /// Creates a vacancy.
+    public init(employer: String, title: String, status: VacancyStatus = .proposed, contact: String? = nil) {
+        self.employer = employer
+        self.title = title
+        self.status = status
+        self.contact = contact
+    }
+}
+
+/// Where the mediation to a vacancy stands.
+public enum VacancyStatus: String, CaseIterable, Codable, Sendable {
+    /// Proposed to the client (or the client to the employer).
+    case proposed
+    /// The client applied.
+    case applied
+    /// The client is invited for an interview.
+    case interview
+    /// The client got the job: a placement.
+    case hired
+    /// The employer said no.
+    case rejected
+    /// The client or the account manager withdrew.
+    case withdrawn
+
+    /// Whether the client is on the way into, or in, this job: the mediation counts as a placement.
+    public var isPlacement: Bool { [.applied, .interview, .hired].contains(self) }
+}
+
 /// How an intervention starts: what it is, how it works and on what.
 public struct InterventionPlan: Hashable, Sendable {
     /// The kind (catalogue code or free code).
@@ -342,6 +382,8 @@ public struct InterventionUpdate: Hashable, Sendable {
 /// | ``clientViewRecorded(_:)`` | `selfAssessment` | `record` | a professional, writing down the client's own view (immutable) |
 /// | ``referralAdded(_:)`` | `referral` | `add` | a professional, to another discipline |
 /// | ``referralAnswered(_:supersedes:)`` | `referral` | `answer` | a professional of the discipline it is addressed to |
+/// | ``vacancyAdded(_:)`` | `vacancy` | `add` | a professional (usually the account manager) |
+/// | ``vacancyUpdated(_:supersedes:)`` | `vacancy` | `update` | a professional |
 /// | ``interventionStarted(_:)`` | `intervention` | `start` | a professional |
 /// | ``interventionUpdated(_:supersedes:)`` | `intervention` | `update` | a professional of the owning discipline |
 /// | ``goalAdded(_:)`` | `goal` | `add` | a professional |
@@ -368,6 +410,8 @@ public enum CaseEvent: Hashable, Sendable {
     case clientViewRecorded(Assessment)
     case referralAdded(Referral)
     case referralAnswered(ReferralAnswer, supersedes: [String])
+    case vacancyAdded(Vacancy)
+    case vacancyUpdated(Vacancy, supersedes: [String])
     case interventionStarted(InterventionPlan)
     case interventionUpdated(InterventionUpdate, supersedes: [String])
     case goalAdded(SubGoal)
@@ -384,6 +428,7 @@ public enum CaseEvent: Hashable, Sendable {
         case .assessmentRecorded: "assessment"
         case .clientViewRecorded: "selfAssessment"
         case .referralAdded, .referralAnswered: "referral"
+        case .vacancyAdded, .vacancyUpdated: "vacancy"
         case .interventionStarted, .interventionUpdated: "intervention"
         case .goalAdded, .goalUpdated: "goal"
         case .agreementAdded, .agreementUpdated: "agreement"
@@ -404,8 +449,8 @@ public enum CaseEvent: Hashable, Sendable {
         case .referralAdded: "add"
         case .referralAnswered: "answer"
         case .interventionStarted: "start"
-        case .interventionUpdated, .goalUpdated, .agreementUpdated: "update"
-        case .goalAdded, .agreementAdded: "add"
+        case .interventionUpdated, .goalUpdated, .agreementUpdated, .vacancyUpdated: "update"
+        case .goalAdded, .agreementAdded, .vacancyAdded: "add"
         case .signalAcknowledged: "acknowledge"
         }
     }
@@ -414,10 +459,10 @@ public enum CaseEvent: Hashable, Sendable {
     public var createsEntity: Bool {
         switch self {
         case .clientRegistered, .noteAdded, .assessmentRecorded, .clientViewRecorded, .interventionStarted, .goalAdded,
-            .agreementAdded, .signalAcknowledged, .referralAdded:
+            .agreementAdded, .signalAcknowledged, .referralAdded, .vacancyAdded:
             true
         case .noteRevised, .interventionUpdated, .clientMoved, .contactSet, .goalUpdated, .agreementUpdated,
-            .clientErased, .referralAnswered:
+            .clientErased, .referralAnswered, .vacancyUpdated:
             false
         }
     }
@@ -426,7 +471,7 @@ public enum CaseEvent: Hashable, Sendable {
     public var supersedes: [String] {
         switch self {
         case .noteRevised(_, let ids), .interventionUpdated(_, let ids), .contactSet(_, let ids), .goalUpdated(_, let ids),
-            .agreementUpdated(_, let ids), .referralAnswered(_, let ids):
+            .agreementUpdated(_, let ids), .referralAnswered(_, let ids), .vacancyUpdated(_, let ids):
             ids
         default: []
         }
@@ -436,6 +481,6 @@ public enum CaseEvent: Hashable, Sendable {
     public static let knownOperations: Set<String> = [
         "client.register", "client.move", "client.setContact", "client.erase", "note.add", "note.revise", "assessment.record", "intervention.start",
         "intervention.update", "goal.add", "goal.update", "agreement.add", "agreement.update", "signal.acknowledge",
-        "selfAssessment.record", "referral.add", "referral.answer",
+        "selfAssessment.record", "referral.add", "referral.answer", "vacancy.add", "vacancy.update",
     ]
 }

@@ -24,6 +24,8 @@ public struct ClientJourney: Codable, Hashable, Sendable {
     public var plan: PlanView
     /// Hand-overs between disciplines, by creation order.
     public var referrals: [ReferralView]
+    /// Vacancies the client is mediated to (the employer's side), by creation order.
+    public var vacancies: [VacancyView]
     /// The force field now: active interventions per determinant and core behaviour, and signals.
     public var forceField: ForceFieldView
 
@@ -115,8 +117,10 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var targets: [Determinant]?
     /// Status after the event (intervention, sub-goal or agreement status).
     public var status: String?
-    /// Title of a sub-goal.
+    /// Title of a sub-goal, or the job of a vacancy.
     public var title: String?
+    /// The employer of a vacancy.
+    public var employer: String?
     /// Owner of a sub-goal: a discipline, or `client` for the client's own goal.
     public var owner: Responsible?
     /// Due date (`YYYY-MM-DD`) of a sub-goal or agreement.
@@ -326,4 +330,46 @@ public struct InterventionVersion: Codable, Hashable, Sendable {
     public var status: InterventionStatus
     /// Targets.
     public var targets: [Determinant]
+}
+
+/// A vacancy the client is mediated to, with its current state.
+public struct VacancyView: Codable, Hashable, Sendable {
+    /// Vacancy id.
+    public var id: String
+    /// The employer.
+    public var employer: String
+    /// The job.
+    public var title: String
+    /// Where the mediation stands.
+    public var status: VacancyStatus
+    /// The employer's contact, if recorded.
+    public var contact: String?
+    /// Who recorded it.
+    public var by: JourneyActor
+    /// When it was recorded.
+    public var createdAt: String
+    /// When the current state was written.
+    public var updatedAt: String
+    /// `true` when concurrent updates left several current states.
+    public var conflicted: Bool
+    /// When conflicted: the other current states, in display order (nothing anyone wrote is hidden).
+    public var otherVersions: [VacancyVersion]
+}
+
+/// A state of a vacancy that concurrent updates left beside the one shown as current.
+public struct VacancyVersion: Codable, Hashable, Sendable {
+    /// The change that wrote it.
+    public var changeId: String
+    /// When.
+    public var at: String
+    /// Who.
+    public var by: JourneyActor
+    /// The employer.
+    public var employer: String
+    /// The job.
+    public var title: String
+    /// Status.
+    public var status: VacancyStatus
+    /// The employer's contact.
+    public var contact: String?
 }

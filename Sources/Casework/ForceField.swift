@@ -179,7 +179,9 @@ public enum SignalRule: String, Codable, Hashable, Sendable, CaseIterable {
     /// 5. Every supportive or facilitating intervention works only on wanting while a being-able
     ///    determinant scores low (the article's "als je het wil, moet je het ook nog kunnen").
     case onlyWantingWhileAbleLow
-    /// 6. A placement while self-efficacy or self-regulation scores low, without coaching or aftercare.
+    /// 6. A placement — an intervention of a placement kind, or a vacancy the client applied to, is
+    ///    interviewed for or got — while self-efficacy or self-regulation scores low, without coaching or
+    ///    aftercare.
     case placementWithoutCoaching
     /// 7. An agreement the client did not keep, met with pressure only: nothing works on attitude or
     ///    self-regulation, of which a broken agreement is evidence.
@@ -234,6 +236,8 @@ public struct ForceFieldSignal: Codable, Hashable, Sendable {
     public var unassessed: [Determinant]?
     /// Rule 7: the agreements the client did not keep.
     public var agreements: [String]?
+    /// Rule 6: the vacancy the client applied to, is interviewed for or got (a placement in the making).
+    public var vacancies: [String]?
     /// Rule 8: the client's view and the professionals' score furthest from it.
     public var clientView: ViewDifference?
     /// Rule 9: the open referral, and the days it has been open (as of the field's `asOf`).

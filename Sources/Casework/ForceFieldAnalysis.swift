@@ -224,11 +224,20 @@ private struct RuleFacts {
                 || (force.valence == .supportive && !Set(force.targets).isDisjoint(with: [.selfEfficacy, .selfRegulation]))
         }
         guard !coached else { return [] }
-        return active.filter { settings.placementKinds.contains($0.kind) }.compactMap { placement in
+        let placements = active.filter { settings.placementKinds.contains($0.kind) }.compactMap { placement -> ForceFieldSignal? in
             let fragile = low([.selfEfficacy, .selfRegulation], for: placement.behaviour)
             guard !fragile.isEmpty else { return nil }
             return signal(.placementWithoutCoaching, .medium, trigger: [placement], low: fragile,
                           missing: [.coachingOrAftercare], keyedBy: placement.interventionId)
+        }
+        // A vacancy the client applied to, is interviewed for or got is a placement in the making.
+        let fragile = low([.selfEfficacy, .selfRegulation], for: .employerConnection)
+        guard !fragile.isEmpty else { return placements }
+        return placements + journey.vacancies.filter(\.status.isPlacement).map { vacancy in
+            var fired = signal(.placementWithoutCoaching, .medium, trigger: [], low: fragile,
+                               missing: [.coachingOrAftercare], keyedBy: vacancy.id)
+            fired.vacancies = [vacancy.id]
+            return fired
         }
     }
 

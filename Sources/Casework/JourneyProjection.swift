@@ -43,6 +43,8 @@ private struct Builder {
     var clientViews: [Determinant: [(Change, Assessment)]] = [:]
     var referrals: [String: (created: Change, referral: Referral, answers: [(Change, ReferralAnswer, [String])])] = [:]
     var referralOrder: [String] = []
+    var vacancies: [String: [(Change, Vacancy, [String])]] = [:]
+    var vacancyOrder: [String] = []
     var notes: [String: (created: Change, revisions: [(Change, NoteContent, [String])])] = [:]
     var noteOrder: [String] = []
     var interventions: [String: (created: Change, plan: InterventionPlan, updates: [(Change, InterventionUpdate, [String])])] = [:]
@@ -85,6 +87,9 @@ private struct Builder {
         case .agreementAdded(let agreement) where agreements[change.entityId] == nil:
             agreements[change.entityId] = [(change, agreement, [])]
             agreementOrder.append(change.entityId)
+        case .vacancyAdded(let vacancy) where vacancies[change.entityId] == nil:
+            vacancies[change.entityId] = [(change, vacancy, [])]
+            vacancyOrder.append(change.entityId)
         case .referralAdded(let referral) where referrals[change.entityId] == nil:
             referrals[change.entityId] = (change, referral, [])
             referralOrder.append(change.entityId)
@@ -142,6 +147,14 @@ private struct Builder {
             entry.to = referral.to
             entry.reason = referral.reason
             entry.status = ReferralStatus.open.rawValue
+        case .vacancyAdded(let vacancy):
+            guard vacancies[change.entityId]?.first?.0.id == change.id else { return }
+            entry.describe(vacancy)
+        case .vacancyUpdated(let vacancy, let supersedes):
+            guard vacancies[change.entityId] != nil else { return }
+            vacancies[change.entityId]!.append((change, vacancy, supersedes))
+            entry.describe(vacancy)
+            entry.supersedes = supersedes
         case .referralAnswered(let answer, let supersedes):
             // Only the discipline the referral is addressed to answers it (CaseworkRules).
             guard let referral = referrals[change.entityId], referral.referral.to == by.discipline else { return }
@@ -220,6 +233,7 @@ private struct Builder {
                 goal: PlanView.overarchingGoal, subGoals: goalOrder.map(goalView),
                 agreements: agreementOrder.map(agreementView)),
             referrals: referralOrder.map(referralView),
+            vacancies: vacancyOrder.map(vacancyView),
             forceField: ForceFieldView(asOf: nil, settings: settings, active: [], determinants: [], behaviours: [], signals: []))
         journey.forceField = ForceFieldAnalysis.analyse(journey, acknowledgements: acknowledgements, settings: settings)
         return journey
@@ -308,6 +322,21 @@ private struct Builder {
     static func trend(_ now: AssessmentScore, _ before: AssessmentScore?) -> String? {
         guard let now = now.known, let before = before?.known else { return nil }
         return now > before ? "up" : now < before ? "down" : "same"
+    }
+
+    func vacancyView(_ id: String) -> VacancyView {
+        let revisions = vacancies[id]!
+        let created = revisions[0].0
+        let (change, vacancy, conflicted, others) = current(revisions)
+        return VacancyView(
+            id: id, employer: vacancy.employer, title: vacancy.title, status: vacancy.status, contact: vacancy.contact,
+            by: actor(created), createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
+            updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted,
+            otherVersions: others.map { change, vacancy in
+                VacancyVersion(
+                    changeId: change.id, at: CalendarTime.iso8601(millis: change.hlc.wallMillis), by: actor(change),
+                    employer: vacancy.employer, title: vacancy.title, status: vacancy.status, contact: vacancy.contact)
+            })
     }
 
     func referralView(_ id: String) -> ReferralView {
@@ -416,6 +445,12 @@ extension TimelineEntry {
         score = assessment.score
         behaviour = assessment.behaviour
         text = assessment.explanation
+    }
+
+    fileprivate mutating func describe(_ vacancy: Vacancy) {
+        employer = vacancy.employer
+        title = vacancy.title
+        status = vacancy.status.rawValue
     }
 
     fileprivate mutating func describe(_ goal: SubGoal) {

@@ -19,6 +19,8 @@ extension GoalStatus: Labelled {}
 extension AgreementStatus: Labelled {}
 extension Responsible: Labelled {}
 extension ContactField: Labelled {}
+extension VacancyStatus: Labelled {}
+extension ReferralStatus: Labelled {}
 
 extension Discipline {
     /// English label: `client manager`, `income consultant`, `account manager`.
@@ -82,7 +84,7 @@ extension CoreBehaviour {
     /// English label: `job search`, `compliance`, `employer connection`.
     public var label: String { label(in: .en) }
 
-    /// Label in a language (Dutch: werkzoekgedrag, naleving van wet- en regelgeving, verbinding met werkgevers
+    /// Label in a language (Dutch: werkzoekgedrag, naleving van wet- en regelgeving, verbinden naar werkgevers
     /// en vacatures — the article's words).
     public func label(in language: Language) -> String {
         switch (self, language) {
@@ -91,7 +93,7 @@ extension CoreBehaviour {
         case (.employerConnection, .en): "employer connection"
         case (.jobSearch, .nl): "werkzoekgedrag"
         case (.compliance, .nl): "naleving van wet- en regelgeving"
-        case (.employerConnection, .nl): "verbinding met werkgevers en vacatures"
+        case (.employerConnection, .nl): "verbinden naar werkgevers en vacatures"
         }
     }
 }
@@ -145,6 +147,39 @@ extension AgreementStatus {
         case (.kept, .nl): "nagekomen"
         case (.notKept, .nl): "niet nagekomen"
         case (.lapsed, .nl): "vervallen"
+        }
+    }
+}
+
+extension VacancyStatus {
+    /// Label in a language (Dutch: voorgesteld, gesolliciteerd, op gesprek, aangenomen, afgewezen, teruggetrokken).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.proposed, .en): "proposed"
+        case (.applied, .en): "applied"
+        case (.interview, .en): "interview"
+        case (.hired, .en): "hired"
+        case (.rejected, .en): "rejected"
+        case (.withdrawn, .en): "withdrawn"
+        case (.proposed, .nl): "voorgesteld"
+        case (.applied, .nl): "gesolliciteerd"
+        case (.interview, .nl): "op gesprek"
+        case (.hired, .nl): "aan het werk"
+        case (.rejected, .nl): "afgewezen door de werkgever"
+        case (.withdrawn, .nl): "teruggetrokken"
+        }
+    }
+}
+
+extension ReferralStatus {
+    /// Label in a language (Dutch: open, aangenomen, afgewezen).
+    public func label(in language: Language) -> String {
+        switch (self, language) {
+        case (.open, _): "open"
+        case (.accepted, .en): "accepted"
+        case (.declined, .en): "declined"
+        case (.accepted, .nl): "aangenomen"
+        case (.declined, .nl): "afgewezen"
         }
     }
 }

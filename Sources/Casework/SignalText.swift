@@ -7,21 +7,24 @@ public enum SignalText {
         let scores = list(signal.lowScores.map { "\($0.determinant.label(in: language)) \($0.score)" }, language)
         let disciplines = list(signal.disciplines.map { $0.label(in: language) }, language)
         let suggestions = list(signal.missing.map { suggestion(for: $0, in: language) }, language)
-        // Dutch verbs agree with the number of interventions, and "de score is" with one score.
+        // Dutch names the interventions as the timeline does ("De interventie ‘maatregel’ loopt"); verbs agree
+        // with their number, and "de score is" with one score.
         let runs = signal.kinds.count == 1 ? "loopt" : "lopen"
+        let named = (signal.kinds.count == 1 ? "De interventie " : "De interventies ")
+            + list(signal.kinds.map { "‘" + InterventionCatalogue.label(of: $0, in: language) + "’" }, language)
         let low = signal.lowScores.count == 1 ? "de score laag is" : "de scores laag zijn"
         let reason: String
         switch signal.rule {
         case .correctiveWithoutSupport:
             let combination = signal.missing.count == 2
-                ? (nl ? "en geen ondersteuning of facilitering staat ernaast" : "with neither support nor facilitation beside it")
+                ? (nl ? "en er staat geen ondersteunende of faciliterende interventie naast" : "with neither support nor facilitation beside it")
                 : (nl ? "en de combinatie is niet compleet" : "and the combination is not complete")
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), \(combination). Druk alleen zorgt er bij iemand die weinig gelooft in eigen kunnen en in een zeer belastende situatie zit eerder voor dat die persoon blokkeert dan dat die in beweging komt; een combinatie van interventies werkt beter."
-                : "\(capitalised(kinds)) is active while scores are low (\(scores)), \(combination). Pressure alone on someone with very low self-efficacy in a very stressful situation makes them freeze rather than change; a combination of interventions works better."
+                ? "\(named) \(runs) terwijl \(low) (\(scores)), \(combination). Alleen druk leidt bij iemand met weinig geloof in eigen kunnen en een belastende situatie eerder tot blokkeren dan tot in beweging komen; een combinatie van interventies werkt beter."
+                : "\(capitalised(kinds)) is active while scores are low (\(scores)), \(combination). Pressure alone on someone with little self-efficacy in a stressful situation makes them freeze rather than change; a combination of interventions works better."
         case .correctiveWithoutSkills:
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), en geen enkele interventie werkt daaraan: wie het wil, moet het ook nog kunnen."
+                ? "\(named) \(runs) terwijl \(low) (\(scores)), en geen enkele interventie werkt daaraan: wie het wil, moet het ook nog kunnen."
                 : "\(capitalised(kinds)) is active while scores are low (\(scores)), and nothing works on that: wanting to is not enough without being able to."
         case .pressureFromSeveralDisciplines:
             reason = nl
@@ -36,20 +39,24 @@ public enum SignalText {
                             + Determinant.practicalBarriers.label(in: language)] : []),
                 language)
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) zonder actuele inschatting van \(unassessed) (geen, onbekend, of ouder dan \(signal.staleDays) dagen): zo is niet te zien of de druk stimuleert of verlamt."
+                ? "\(named) \(runs) zonder actuele inschatting van \(unassessed) (ontbreekt, onbekend of ouder dan \(signal.staleDays) dagen): zo is niet te zien of de druk stimulerend of verlammend werkt."
                 : "\(capitalised(kinds)) is active without a current score of \(unassessed) (none, unknown, or older than \(signal.staleDays) days): nobody can tell whether the pressure stimulates or paralyses."
         case .onlyWantingWhileAbleLow:
             reason = nl
                 ? "Alle lopende ondersteuning werkt aan willen terwijl kunnen laag scoort (\(scores)): wie het wil, moet het ook nog kunnen."
                 : "All active support works on wanting while being able scores low (\(scores)): wanting to is not enough without being able to."
+        case .placementWithoutCoaching where signal.kinds.isEmpty:
+            reason = nl
+                ? "Er loopt een sollicitatie of plaatsing op een vacature terwijl \(low) (\(scores)), zonder coaching of nazorg: zo'n plaatsing houdt vaak geen stand."
+                : "The client is on the way into a job through a vacancy while scores are low (\(scores)), without coaching or aftercare: such a placement often does not last."
         case .placementWithoutCoaching:
             reason = nl
-                ? "\(capitalised(kinds)) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: zo'n plaatsing houdt vaak geen stand."
+                ? "\(named) \(runs) terwijl \(low) (\(scores)), zonder coaching of nazorg: zo'n plaatsing houdt vaak geen stand."
                 : "\(capitalised(kinds)) is active while scores are low (\(scores)), without coaching or aftercare: such a placement often does not last."
         case .notKeptMetWithPressureOnly:
             reason = nl
-                ? "De klant is een afspraak niet nagekomen, en op de klant \(runs) alleen druk (\(kinds)). Een niet nagekomen afspraak zegt iets over houding of zelfregulering; alleen reageren met druk gaat daaraan voorbij."
-                : "The client did not keep an agreement, and only pressure is active (\(kinds)). A broken agreement says something about attitude or self-regulation; reacting with pressure alone passes that by."
+                ? "De klant is een afspraak niet nagekomen, en de lopende interventies zetten alleen druk (\(kinds)). Een niet nagekomen afspraak kan iets zeggen over houding of zelfregulering; alleen reageren met druk gaat daaraan voorbij."
+                : "The client did not keep an agreement, and only pressure is active (\(kinds)). A broken agreement may say something about attitude or self-regulation; reacting with pressure alone passes that by."
         case .clientViewDiffers:
             let view = signal.clientView
             let determinant = view?.determinant.label(in: language) ?? "?"
@@ -72,7 +79,7 @@ public enum SignalText {
         let nl = language == .nl
         switch rule {
         case .correctiveWithoutSupport:
-            return nl ? "correctie zonder de combinatie van steun" : "correction without the combination of support"
+            return nl ? "corrigerende interventie zonder ondersteuning" : "correction without the combination of support"
         case .correctiveWithoutSkills:
             return nl ? "correctie zonder aandacht voor kunnen" : "correction without work on being able"
         case .pressureFromSeveralDisciplines:
@@ -80,7 +87,7 @@ public enum SignalText {
         case .correctiveWithoutRecentAssessment:
             return nl ? "correctie zonder actuele inschatting" : "correction without a current assessment"
         case .onlyWantingWhileAbleLow:
-            return nl ? "alleen willen terwijl kunnen laag is" : "only wanting while being able is low"
+            return nl ? "alleen steun op willen, terwijl kunnen laag is" : "support only on wanting while being able is low"
         case .placementWithoutCoaching:
             return nl ? "plaatsing zonder coaching of nazorg" : "placement without coaching or aftercare"
         case .notKeptMetWithPressureOnly:
@@ -96,7 +103,7 @@ public enum SignalText {
         let nl = language == .nl
         switch missing {
         case .supportOnSelfEfficacy:
-            return nl ? "versterk het geloof in eigen kunnen en maak alternatieven zichtbaar (ondersteunend, bijvoorbeeld coaching)"
+            return nl ? "versterk het geloof in eigen kunnen en maak alternatieven inzichtelijk (ondersteunend, bijvoorbeeld coaching)"
                 : "strengthen self-efficacy and show alternatives (supportive, for example self-efficacy coaching)"
         case .facilitationOnContextOrBarriers:
             return nl ? "neem praktische belemmeringen weg of maak de situatie minder belastend (faciliterend)"
@@ -105,7 +112,7 @@ public enum SignalText {
             return nl ? "werk aan vaardigheden (bijvoorbeeld sollicitatietraining)"
                 : "work on skills (for example application training)"
         case .workOnSelfRegulation:
-            return nl ? "werk aan zelfregulering (bijvoorbeeld coaching)" : "work on self-regulation (for example coaching)"
+            return nl ? "werk aan zelfregulering (bijvoorbeeld coaching op zelfregulering)" : "work on self-regulation (for example self-regulation coaching)"
         case .anySupport:
             return nl ? "stem de druk onderling af en zet een ondersteunende of faciliterende interventie in"
                 : "agree on one line between the disciplines and add a supportive or facilitating intervention"

@@ -52,9 +52,9 @@ struct AppText: Sendable {
         "unauthorized": ("De server herkent deze laptop niet meer.", "The server no longer recognises this laptop."),
         "clockAhead": ("De klok van deze laptop loopt voor; de wijziging krijgt een nieuw tijdstip.", "This laptop's clock runs ahead; the write is stamped again."),
         "outOfScope": ("Deze klant hoort niet (meer) bij je caseload.", "This client is not (or no longer) in your caseload."),
-        "forbidden": ("Dit mag alleen degene die het heeft vastgelegd, of diens discipline.", "Only someone else may do that (the author or the owning discipline)."),
-        "notAuthor": ("Alleen degene die dit heeft vastgelegd mag het wijzigen.", "Only the author may change this."),
-        "notOwningDiscipline": ("Alleen de discipline die dit heeft gestart mag het wijzigen.", "Only the discipline that started this may change it."),
+        "forbidden": ("Dit mag alleen degene die het heeft vastgelegd, of een collega van diens discipline.", "Only someone else may do that (the author or the owning discipline)."),
+        "notAuthor": ("Alleen degene die dit heeft vastgelegd, mag het wijzigen.", "Only the author may change this."),
+        "notOwningDiscipline": ("Alleen de discipline die dit heeft ingezet, mag het wijzigen.", "Only the discipline that started this may change it."),
         "wrongAuthor": ("De wijziging kwam niet van de ingelogde professional.", "The write did not come from the signed-in professional."),
         "wrongDiscipline": ("De wijziging hoort niet bij jouw discipline.", "The write does not belong to your discipline."),
         "wrongDevice": ("De wijziging kwam niet van deze laptop.", "The write did not come from this laptop."),
@@ -72,7 +72,7 @@ struct AppText: Sendable {
         "unknownOperation": ("Deze versie van de server kent dit soort wijziging niet.", "This version of the server does not know this kind of write."),
         "unknownRevision": ("De versie waarop deze wijziging voortbouwt, is niet bekend bij de server.", "The version this write builds on is not known to the server."),
         "busy": ("De server is even druk; het wordt straks opnieuw geprobeerd.", "The server is busy; it is tried again shortly."),
-        "cursorExpired": ("Deze laptop was lang niet gesynchroniseerd en haalt alles opnieuw op.", "This laptop has not synced for long and fetches everything again."),
+        "cursorExpired": ("Deze laptop heeft lang niet gesynchroniseerd en haalt daarom alles opnieuw op.", "This laptop has not synced for long and fetches everything again."),
         "payloadTooLarge": ("Dit is te groot om in één keer te versturen.", "This is too large to send at once."),
         "insecureServer": ("De server is niet beveiligd (geen HTTPS); er is niets verstuurd.", "The server is not secured (no HTTPS); nothing was sent."),
         "invalidCertificate": ("Het certificaat van de server klopt niet; er is niets verstuurd.", "The server's certificate is not valid; nothing was sent."),
@@ -117,7 +117,7 @@ struct AppText: Sendable {
         "client": ("Klant", "Client"),
         "team": ("Team", "Team"),
         "lastActivity": ("Laatste activiteit", "Last activity"),
-        "openSignals": ("Open signalen", "Open signals"),
+        "openSignals": ("Openstaande signalen", "Open signals"),
         "unsynced": ("Nog niet verstuurd", "Not sent"),
         "noClients": (
             "Nog geen klanten op deze laptop. Synchroniseer met de server om je caseload op te halen.",
@@ -132,9 +132,9 @@ struct AppText: Sendable {
         "recordAssessment": ("Inschatting vastleggen", "Record an assessment"),
         "startIntervention": ("Interventie inzetten", "Start an intervention"),
         "addAgreement": ("Afspraak vastleggen", "Record an agreement"),
-        "overarchingGoal": ("Overkoepelend doel: duurzame arbeidsparticipatie", "Overarching goal: durable labour participation"),
+        "overarchingGoal": ("Overkoepelend doel: zo snel en duurzaam mogelijk meedoen op de arbeidsmarkt en in de maatschappij, onafhankelijk van een uitkering", "Overarching goal: taking part in the labour market and in society, as quickly and durably as possible, independent of benefits"),
         "signals": ("Signalen in het krachtenveld", "Force-field signals"),
-        "noSignals": ("Geen signalen: geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt.", "No signals: no combination of interventions found that is likely to paralyse the client."),
+        "noSignals": ("Geen signalen: er is geen combinatie van interventies gevonden die waarschijnlijk verlammend werkt.", "No signals: no combination of interventions found that is likely to paralyse."),
         "severityHigh": ("Hoog", "High"),
         "severityMedium": ("Gemiddeld", "Medium"),
         "trendUp": ("hoger dan bij de vorige inschatting", "up since the previous assessment"),
@@ -143,10 +143,10 @@ struct AppText: Sendable {
         "suggestion": ("Wat kan helpen", "What may help"),
         "acknowledgedBy": ("Besproken door", "Discussed by"),
         "acknowledge": ("Markeer als besproken", "Mark as discussed"),
-        "ackReason": ("Waarom (kort, zonder persoonsgegevens)", "Why (short, no personal data)"),
+        "ackReason": ("Toelichting (kort, zonder persoonsgegevens)", "What was discussed (short, no personal data)"),
         "forceField": ("Krachtenveld nu", "Force field now"),
         "forceFieldHelp": (
-            "Groene pijlen van links versterken de klant, rode pijlen van rechts zetten de klant onder druk. In het midden staat de laagste huidige score.",
+            "Groene pijlen van links versterken een determinant, rode pijlen van rechts zetten die onder druk. In het midden staat per determinant de laagste huidige score.",
             "Green arrows from the left strengthen the client, red arrows from the right put pressure on. In the middle the lowest current score."
         ),
         "forceFieldAsText": ("Krachtenveld als tekst", "Force field as text"),
@@ -164,6 +164,31 @@ struct AppText: Sendable {
         "clientDiffers": ("de klant ziet het anders", "the client sees it differently"),
         "referrals": ("Verwijzingen", "Referrals"),
         "noReferrals": ("Geen verwijzingen.", "No referrals."),
+        "vacancies": ("Vacatures", "Vacancies"),
+        "noVacancies": ("Geen vacatures vastgelegd.", "No vacancies recorded."),
+        "addGoal": ("Subdoel toevoegen", "Add a sub-goal"),
+        "activate": ("Inzetten", "Start"),
+        "editContact": ("Contactgegevens wijzigen", "Change contact details"),
+        "contactHelp": ("Laat een veld leeg om het te wissen. Alleen wat je wijzigt, wordt vastgelegd.", "Leave a field empty to clear it. Only what you change is recorded."),
+        "addReferral": ("Verwijzen", "Refer"),
+        "addVacancy": ("Vacature vastleggen", "Record a vacancy"),
+        "goalTitle": ("Wat moet er bereikt worden? (één regel)", "What is to be reached? (one line)"),
+        "goalTargets": ("Determinanten waaraan het werkt", "Determinants it works on"),
+        "goalOwner": ("Van wie is het subdoel?", "Whose sub-goal is it?"),
+        "goalOwnerHelp": ("Kies ‘de klant’ voor een doel dat de klant zelf heeft gesteld.", "Choose ‘the client’ for a goal the client set themselves."),
+        "referTo": ("Naar welke discipline verwijs je?", "Which discipline do you refer to?"),
+        "referralReason": ("Waarom", "Why"),
+        "referralReasonHelp": ("Eén regel, zonder meer persoonsgegevens dan nodig.", "One line, with no more personal data than needed."),
+        "referralAnswerReason": ("Toelichting (bij afwijzen verplicht)", "Note (required to decline)"),
+        "acceptReferral": ("Aannemen", "Accept"),
+        "declineReferral": ("Afwijzen", "Decline"),
+        "employer": ("Werkgever", "Employer"),
+        "jobTitle": ("Functie", "Job"),
+        "vacancyContact": ("Contactpersoon bij de werkgever", "Contact at the employer"),
+        "assessmentSource": ("Wiens inschatting is dit?", "Whose assessment is this?"),
+        "assessmentSourceHelp": ("Leg ook vast hoe de klant het zelf ziet: een groot verschil is iets om te bespreken.", "Also record how the client sees it: a large difference is something to talk about."),
+        "sourceProfessional": ("Mijn inschatting", "My assessment"),
+        "sourceClient": ("De eigen inschatting van de klant", "The client's own view"),
         "plan": ("Plan van aanpak", "Plan"),
         "subGoals": ("Subdoelen", "Sub-goals"),
         "agreements": ("Afspraken met de klant", "Agreements with the client"),
@@ -191,8 +216,8 @@ struct AppText: Sendable {
             "Gefilterd: het krachtenveld en de signalen tonen nog steeds alle disciplines.",
             "Filtered: the force field and the signals stay for every discipline."
         ),
-        "openAgreements": ("Lopende afspraken", "Open agreements"),
-        "closedAgreements": ("Afgeronde afspraken", "Closed agreements"),
+        "openAgreements": ("Openstaande afspraken", "Open agreements"),
+        "closedAgreements": ("Afgesloten afspraken", "Closed agreements"),
         "other": ("Beheer", "Administration"),
         "nothingYet": ("Nog niets vastgelegd.", "Nothing recorded yet."),
         "pending": ("Nog niet verstuurd", "Not yet sent"),
@@ -243,7 +268,7 @@ struct AppText: Sendable {
         "dueDateHelp": ("Als dag-maand-jaar, bijvoorbeeld 31-12-2026.", "As day-month-year, for example 31-12-2026."),
         // Flash messages
         "savedOffline": (
-            "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is.",
+            "Opgeslagen op deze laptop. Het wordt verstuurd zodra er verbinding is.",
             "Saved on this laptop. It will be sent as soon as there is a connection."
         ),
         "savedOnline": ("Opgeslagen op deze laptop. Het wordt nu verstuurd.", "Saved on this laptop and being sent now."),
@@ -256,24 +281,24 @@ struct AppText: Sendable {
             "Two versions of the same note. Open the note and save one text that replaces both versions."
         ),
         "conflictHelpOthersNote": (
-            "Twee versies van een notitie van een collega. Alleen de auteur kan ze samenvoegen; beide blijven zichtbaar.",
+            "Twee versies van een notitie van een collega. Alleen degene die haar heeft geschreven, kan ze samenvoegen; beide blijven zichtbaar.",
             "Two versions of a colleague's note. Only its author can merge them; both stay visible."
         ),
         "conflictHelpIntervention": (
-            "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast met samenspel intervention update, of beëindig de interventie in de klantreis.",
-            "The status of this intervention was changed in two places at once. Record the right status again with samenspel intervention update, or end the intervention in the journey."
+            "De status van deze interventie is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in de klantreis: zet de interventie in of beëindig haar.",
+            "The status of this intervention was changed in two places at once. Record the right status again in the journey: start or end the intervention."
         ),
         "conflictHelpGoal": (
-            "Dit subdoel is op twee plaatsen tegelijk gewijzigd; beide versies blijven bewaard. Een nieuwe wijziging (samenspel goal update) vervangt beide.",
-            "This sub-goal was changed in two places at once; both versions are kept. A new update (samenspel goal update) replaces both."
+            "Dit subdoel is op twee plaatsen tegelijk gewijzigd; beide versies blijven bewaard. Leg de juiste status opnieuw vast in het plan van aanpak: die vervangt beide.",
+            "This sub-goal was changed in two places at once; both versions are kept. Record the right status again in the plan: it replaces both."
         ),
         "conflictHelpAgreement": (
             "Deze afspraak is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in het plan van aanpak.",
             "This agreement was changed in two places at once. Record the right status again in the plan."
         ),
         "conflictHelpContact": (
-            "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast met samenspel contact.",
-            "This contact detail was changed in two places at once. Record the right value again with samenspel contact."
+            "Dit contactgegeven is op twee plaatsen tegelijk gewijzigd. Leg het juiste gegeven opnieuw vast via ‘Contactgegevens wijzigen’ in de klantreis.",
+            "This contact detail was changed in two places at once. Record the right value again with ‘Change contact details’ in the journey."
         ),
         "resolve": ("Oplossen", "Resolve"),
         "openJourney": ("Open de klantreis", "Open the journey"),

@@ -22,6 +22,12 @@ extension FieldApp {
                 ["value": $0, "label": $0 == "unknown" ? text["scoreUnknown"] : $0, "selected": $0 == score] as [String: Any]
             },
             "explanation": form?.fields["explanation"]?.first ?? "",
+            "sources": ["professional", "client"].map {
+                [
+                    "value": $0, "label": text[$0 == "client" ? "sourceClient" : "sourceProfessional"],
+                    "selected": $0 == (form?["source"] ?? "professional"),
+                ] as [String: Any]
+            },
         ]
         return try await formPage(
             "assessmentForm", model: model, title: text["recordAssessment"], errors: errors, request: request,
@@ -48,9 +54,12 @@ extension FieldApp {
         }
         if errors.isEmpty, let determinant, let score,
             let saved = try await save(client, errors: &errors, {
-                _ = try await replica.recordAssessment(
-                    clientId: client,
-                    Assessment(determinant: determinant, score: score, behaviour: behaviour, explanation: explanation))
+                let assessment = Assessment(determinant: determinant, score: score, behaviour: behaviour, explanation: explanation)
+                if form["source"] == "client" {
+                    _ = try await replica.recordClientView(clientId: client, assessment)
+                } else {
+                    _ = try await replica.recordAssessment(clientId: client, assessment)
+                }
                 return "matrix"
             })
         {
@@ -100,7 +109,7 @@ extension FieldApp {
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
         let status = errors.parse(form["status"], as: InterventionStatus.self, field: "status") ?? .active
         if status == .ended {
-            errors.add("status", nl: "Kies ‘gepland’ of ‘actief’: een nieuwe interventie kan niet al beëindigd zijn.", en: "A new intervention is planned or active.")
+            errors.add("status", nl: "Kies ‘gepland’ of ‘lopend’: een nieuwe interventie kan niet al beëindigd zijn.", en: "A new intervention is planned or active.")
         }
         if errors.isEmpty, let kind,
             let saved = try await save(client, errors: &errors, {
@@ -134,17 +143,10 @@ extension FieldApp {
         let text = AppText(language)
         let me = try await replica.identity().professional
         let responsible = form?["responsible"] ?? Responsible.client.code
-        let choices: [Responsible] = [.client] + Discipline.allCases.map { .discipline($0) }
         let model: [String: Any] = [
             "clientId": client, "clientName": try await clientName(client, language: language),
             "text": form?.fields["text"]?.first ?? "", "due": form?.fields["due"]?.first ?? "",
-            "responsibles": choices.map {
-                [
-                    "value": $0.code, "selected": $0.code == responsible,
-                    "label": $0 == .client ? text["responsibleClient"] : $0.label(in: language).capitalizedFirst
-                        + ($0 == .discipline(me.discipline) ? " (\(me.name))" : ""),
-                ] as [String: Any]
-            },
+            "responsibles": responsibleOptions(chosen: responsible, me: me, language: language),
             "behaviours": options(CoreBehaviour.allCases, chosen: [form?["behaviour"]].compactMap { $0 }, language: language),
         ]
         return try await formPage(
@@ -154,9 +156,7 @@ extension FieldApp {
     func saveAgreement(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
         let form = try await FormData.read(request, context: context, token: configuration.formToken)
         var errors = FormErrors(language: context.language)
-        // The field wraps like a paragraph; an agreement is one line, so an Enter becomes a space.
-        let text = (form["text"] ?? "").split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        let text = oneLine(form["text"])
         if !TextRules.hasContent(text) {
             errors.add("text", nl: "Schrijf wat er is afgesproken.", en: "Write what was agreed.")
         } else if text.count > CaseworkLimits.maxAgreementLength || !TextRules.isSingleLine(text) {
@@ -168,14 +168,7 @@ extension FieldApp {
         if responsible == nil {
             errors.add("responsible", nl: "Kies wie verantwoordelijk is.", en: "Choose who is responsible.")
         }
-        var due: CalendarDate?
-        if let given = form["due"] {
-            do {
-                due = try CalendarDate.parse(typed: given)
-            } catch {
-                errors.add("due", nl: error.message(in: .nl), en: error.message(in: .en))
-            }
-        }
+        let due = dueDate(form["due"], errors: &errors)
         let behaviour = errors.parse(form["behaviour"], as: CoreBehaviour.self, field: "behaviour")
         if errors.isEmpty, let responsible,
             let saved = try await save(client, errors: &errors, {
@@ -208,7 +201,7 @@ extension FieldApp {
         else {
             let text = AppText(context.language)
             let message = context.language == .nl
-                ? "Het signaal is niet als besproken gemarkeerd: geef een korte reden (één regel, maximaal 200 tekens)."
+                ? "Het signaal is niet als besproken gemarkeerd: geef een korte toelichting (één regel, maximaal 200 tekens)."
                 : "Give a short reason (one line, at most 200 characters) to acknowledge the signal; nothing was saved."
             let layout = try await layout(request, context: context, current: "")
             return PageRenderer.page(

@@ -5,6 +5,7 @@ import Replica
 
 extension FieldApp {
     func addFormRoutes(to router: Router<AppRequestContext>) {
+        addPlanFormRoutes(to: router)
         router.get("/clients/{client}/notes/new") { request, context in
             try await self.noteForm(request, context: context, client: try self.clientId(context), noteId: nil)
         }

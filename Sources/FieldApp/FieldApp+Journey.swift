@@ -136,18 +136,32 @@ extension FieldApp {
         }
         let referrals: [[String: Any]] = journey.referrals.map { referral in
             var model: [String: Any] = [
-                "line": words.referralLine(referral), "by": words.actor(referral.by), "at": time(referral.createdAt),
-                "conflicted": referral.conflicted,
+                "id": referral.id, "line": words.referralLine(referral), "by": words.actor(referral.by),
+                "at": time(referral.createdAt), "conflicted": referral.conflicted, "clientId": client, "csrf": csrf,
+                // Only the discipline referred to answers; an answered referral can be answered again (it supersedes).
+                "canAnswer": referral.to == me.discipline,
             ]
             if let answeredBy = referral.answeredBy, let at = referral.answeredAt {
                 model["answer"] = "\(words.actor(answeredBy)), \(time(at))" + (referral.answerReason.map { ": \($0)" } ?? "")
             }
             return model
         }
+        let vacancies: [[String: Any]] = journey.vacancies.map { vacancy in
+            var model: [String: Any] = [
+                "id": vacancy.id, "title": vacancy.title, "employer": vacancy.employer,
+                "status": vacancy.status.label(in: language), "conflicted": vacancy.conflicted,
+                "others": words.otherVersions(of: vacancy, time: time), "clientId": client, "csrf": csrf,
+                "statuses": options(VacancyStatus.allCases, chosen: [vacancy.status.rawValue], language: language),
+            ]
+            if let contact = vacancy.contact { model["contact"] = contact }
+            return model
+        }
         let goals: [[String: Any]] = journey.plan.subGoals.map { goal in
             var model: [String: Any] = [
-                "title": goal.title, "status": goal.status.label(in: language), "owner": goal.owner.label(in: language),
-                "conflicted": goal.conflicted, "others": words.otherVersions(of: goal, time: time),
+                "id": goal.id, "title": goal.title, "status": goal.status.label(in: language),
+                "owner": goal.owner.label(in: language).capitalizedFirst, "conflicted": goal.conflicted,
+                "others": words.otherVersions(of: goal, time: time), "clientId": client, "csrf": csrf,
+                "statuses": options(GoalStatus.allCases, chosen: [goal.status.rawValue], language: language),
             ]
             if let due = goal.due { model["due"] = words.date(due) }
             return model
@@ -179,6 +193,7 @@ extension FieldApp {
                 "since": time(intervention.startedAt), "clientId": client, "csrf": csrf,
                 "pending": journey.timeline.contains { $0.entityId == intervention.id && pending.contains($0.changeId) },
                 "canEnd": intervention.status != .ended && intervention.discipline == me.discipline,
+                "canActivate": intervention.status == .planned && intervention.discipline == me.discipline,
             ]
         }
         let notes = Dictionary(uniqueKeysWithValues: journey.notes.map { ($0.id, $0) })
@@ -231,6 +246,7 @@ extension FieldApp {
             "forceRows": forceRows, "groups": groups,
             "disciplines": disciplines.map { $0.label(in: language).capitalizedFirst },
             "goals": goals, "hasGoals": !goals.isEmpty, "referrals": referrals, "hasReferrals": !referrals.isEmpty,
+            "vacancies": vacancies, "hasVacancies": !vacancies.isEmpty,
             "clientColumn": words.clientColumn.capitalizedFirst,
             "openAgreements": openAgreements, "hasOpenAgreements": !openAgreements.isEmpty,
             "openAgreementCount": openAgreements.count, "closedAgreements": closedAgreements,

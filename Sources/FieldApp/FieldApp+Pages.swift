@@ -128,7 +128,7 @@ extension FieldApp {
             return nl ? "Deze klant hoort niet (meer) bij je caseload. Overleg met je team of de beheerder."
                 : "This client is not (or no longer) in your caseload. Talk to your team or the administrator."
         case "forbidden", "notAuthor", "notOwningDiscipline":
-            return nl ? "Vraag de collega die dit heeft vastgelegd om de wijziging te doen."
+            return nl ? "Vraag de collega die dit heeft vastgelegd om de wijziging door te voeren."
                 : "Ask the colleague who recorded it to make the change."
         case "clientErased":
             return nl ? "De gegevens van deze klant zijn op verzoek gewist (AVG). Er hoeft niets meer te gebeuren."

@@ -62,6 +62,11 @@ extension Templates {
         {{#explanationError}}<p class="error" id="explanation-error">{{explanationError}}</p>{{/explanationError}}
         <input id="explanation" name="explanation" type="text" maxlength="200" autocomplete="off" value="{{explanation}}" aria-describedby="explanation-hint{{#explanationError}} explanation-error{{/explanationError}}"{{#explanationError}} aria-invalid="true"{{/explanationError}}>
         </div>
+        <fieldset class="field" id="source" tabindex="-1">
+        <legend>{{t.assessmentSource}}</legend>
+        <p class="hint">{{t.assessmentSourceHelp}}</p>
+        {{#sources}}<div class="check"><input type="radio" id="source-{{value}}" name="source" value="{{value}}"{{#selected}} checked{{/selected}}><label for="source-{{value}}">{{label}}</label></div>{{/sources}}
+        </fieldset>
         {{> behaviourField}}
         {{> formButtons}}
         </form>
@@ -124,6 +129,121 @@ extension Templates {
         <input id="due" name="due" type="text" inputmode="numeric" autocomplete="off" value="{{due}}" aria-describedby="due-hint{{#dueError}} due-error{{/dueError}}"{{#dueError}} aria-invalid="true"{{/dueError}}>
         </div>
         {{> behaviourField}}
+        {{> formButtons}}
+        </form>
+
+        """
+
+    /// The optional due date shared by the sub-goal form.
+    static let dueField = """
+        <div class="field{{#dueError}} invalid{{/dueError}}">
+        <label for="due">{{t.dueDate}} {{t.optional}}</label>
+        <p class="hint" id="due-hint">{{t.dueDateHelp}}</p>
+        {{#dueError}}<p class="error" id="due-error">{{dueError}}</p>{{/dueError}}
+        <input id="due" name="due" type="text" inputmode="numeric" autocomplete="off" value="{{due}}" aria-describedby="due-hint{{#dueError}} due-error{{/dueError}}"{{#dueError}} aria-invalid="true"{{/dueError}}>
+        </div>
+
+        """
+
+    static let goalForm = """
+        <h1>{{t.addGoal}}</h1>
+        <p class="form-client">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/goals" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="field{{#titleError}} invalid{{/titleError}}">
+        <label for="title">{{t.goalTitle}} {{t.required}}</label>
+        {{#titleError}}<p class="error" id="title-error">{{titleError}}</p>{{/titleError}}
+        <input id="title" name="title" type="text" maxlength="200" autocomplete="off" value="{{title}}"{{#titleError}} aria-invalid="true" aria-describedby="title-error"{{/titleError}}>
+        </div>
+        <div class="field{{#behaviourError}} invalid{{/behaviourError}}">
+        <label for="behaviour">{{t.behaviour}} {{t.required}}</label>
+        {{#behaviourError}}<p class="error" id="behaviour-error">{{behaviourError}}</p>{{/behaviourError}}
+        <select id="behaviour" name="behaviour"{{#behaviourError}} aria-invalid="true" aria-describedby="behaviour-error"{{/behaviourError}}><option value="">{{t.noneChosen}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
+        </div>
+        <fieldset class="field{{#targetError}} invalid{{/targetError}}" id="target" tabindex="-1">
+        <legend>{{t.goalTargets}} {{t.required}}</legend>
+        {{#targetError}}<p class="error" id="target-error">{{targetError}}</p>{{/targetError}}
+        <div class="checks">{{#determinantOptions}}<div class="check"><input type="checkbox" id="det-{{value}}" name="target" value="{{value}}"{{#selected}} checked{{/selected}}><label for="det-{{value}}">{{label}}</label></div>{{/determinantOptions}}</div>
+        </fieldset>
+        <div class="field{{#ownerError}} invalid{{/ownerError}}">
+        <label for="owner">{{t.goalOwner}} {{t.required}}</label>
+        <p class="hint">{{t.goalOwnerHelp}}</p>
+        {{#ownerError}}<p class="error" id="owner-error">{{ownerError}}</p>{{/ownerError}}
+        <select id="owner" name="owner">{{#owners}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/owners}}</select>
+        </div>
+        {{> dueField}}
+        {{> formButtons}}
+        </form>
+
+        """
+
+    static let contactForm = """
+        <h1>{{t.editContact}}</h1>
+        <p class="form-client">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/contact" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <p class="hint">{{t.contactHelp}}</p>
+        {{#fields}}
+        <div class="field{{#error}} invalid{{/error}}">
+        <label for="{{name}}">{{label}} {{t.optional}}</label>
+        {{#error}}<p class="error" id="{{name}}-error">{{error}}</p>{{/error}}
+        <input id="{{name}}" name="{{name}}" type="text" maxlength="{{maxLength}}" autocomplete="off" value="{{value}}"{{#error}} aria-invalid="true" aria-describedby="{{name}}-error"{{/error}}>
+        </div>
+        {{/fields}}
+        {{> formButtons}}
+        </form>
+
+        """
+
+    static let referralForm = """
+        <h1>{{t.addReferral}}</h1>
+        <p class="form-client">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/referrals" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <fieldset class="field{{#toError}} invalid{{/toError}}" id="to" tabindex="-1">
+        <legend>{{t.referTo}} {{t.required}}</legend>
+        {{#toError}}<p class="error" id="to-error">{{toError}}</p>{{/toError}}
+        {{#disciplines}}<div class="check"><input type="radio" id="to-{{value}}" name="to" value="{{value}}"{{#selected}} checked{{/selected}}><label for="to-{{value}}">{{label}}</label></div>{{/disciplines}}
+        </fieldset>
+        <div class="field{{#reasonError}} invalid{{/reasonError}}">
+        <label for="reason">{{t.referralReason}} {{t.required}}</label>
+        <p class="hint" id="reason-hint">{{t.referralReasonHelp}}</p>
+        {{#reasonError}}<p class="error" id="reason-error">{{reasonError}}</p>{{/reasonError}}
+        <input id="reason" name="reason" type="text" maxlength="200" autocomplete="off" value="{{reason}}" aria-describedby="reason-hint{{#reasonError}} reason-error{{/reasonError}}"{{#reasonError}} aria-invalid="true"{{/reasonError}}>
+        </div>
+        {{> formButtons}}
+        </form>
+
+        """
+
+    static let vacancyForm = """
+        <h1>{{t.addVacancy}}</h1>
+        <p class="form-client">{{clientName}}</p>
+        {{> errorSummary}}
+        <form method="post" action="/clients/{{clientId}}/vacancies" novalidate>
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <div class="field{{#employerError}} invalid{{/employerError}}">
+        <label for="employer">{{t.employer}} {{t.required}}</label>
+        {{#employerError}}<p class="error" id="employer-error">{{employerError}}</p>{{/employerError}}
+        <input id="employer" name="employer" type="text" maxlength="200" autocomplete="off" value="{{employer}}"{{#employerError}} aria-invalid="true" aria-describedby="employer-error"{{/employerError}}>
+        </div>
+        <div class="field{{#titleError}} invalid{{/titleError}}">
+        <label for="title">{{t.jobTitle}} {{t.required}}</label>
+        {{#titleError}}<p class="error" id="title-error">{{titleError}}</p>{{/titleError}}
+        <input id="title" name="title" type="text" maxlength="200" autocomplete="off" value="{{title}}"{{#titleError}} aria-invalid="true" aria-describedby="title-error"{{/titleError}}>
+        </div>
+        <div class="field{{#contactError}} invalid{{/contactError}}">
+        <label for="contact">{{t.vacancyContact}} {{t.optional}}</label>
+        {{#contactError}}<p class="error" id="contact-error">{{contactError}}</p>{{/contactError}}
+        <input id="contact" name="contact" type="text" maxlength="200" autocomplete="off" value="{{contact}}"{{#contactError}} aria-invalid="true" aria-describedby="contact-error"{{/contactError}}>
+        </div>
+        <fieldset class="field" id="status" tabindex="-1">
+        <legend>{{t.status}}</legend>
+        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
+        </fieldset>
         {{> formButtons}}
         </form>
 

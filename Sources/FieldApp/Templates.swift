@@ -7,7 +7,8 @@ enum Templates {
         "layout": layout, "banner": banner, "caseload": caseload, "journey": journey, "noteForm": noteForm,
         "assessmentForm": assessmentForm, "interventionForm": interventionForm, "agreementForm": agreementForm,
         "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "agreementItem": agreementItem,
-        "behaviourField": behaviourField, "formButtons": formButtons,
+        "behaviourField": behaviourField, "formButtons": formButtons, "goalForm": goalForm, "referralForm": referralForm,
+        "vacancyForm": vacancyForm, "dueField": dueField, "contactForm": contactForm,
     ]
 
     static let layout = """
@@ -103,6 +104,9 @@ enum Templates {
         <a class="button" href="/clients/{{id}}/assessments/new">{{t.recordAssessment}}</a>
         <a class="button" href="/clients/{{id}}/interventions/new">{{t.startIntervention}}</a>
         <a class="button" href="/clients/{{id}}/agreements/new">{{t.addAgreement}}</a>
+        <a class="button" href="/clients/{{id}}/goals/new">{{t.addGoal}}</a>
+        <a class="button" href="/clients/{{id}}/referrals/new">{{t.addReferral}}</a>
+        <a class="button" href="/clients/{{id}}/vacancies/new">{{t.addVacancy}}</a>
         </nav>
         </div>
         <nav class="filter" aria-label="{{t.filterLabel}}"><span class="small">{{t.filterLabel}}:</span>
@@ -112,6 +116,7 @@ enum Templates {
         </div>
         <p class="goal">{{t.overarchingGoal}}</p>
         {{#hasContact}}<dl class="contact">{{#contact}}<div><dt>{{label}}</dt><dd>{{value}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</dd></div>{{/contact}}</dl>{{/hasContact}}
+        <p class="small"><a href="/clients/{{id}}/contact/edit">{{t.editContact}}</a></p>
 
         <section id="signals" data-live aria-labelledby="signals-h">
         <h2 id="signals-h">{{t.signals}} ({{signalCount}})</h2>
@@ -154,12 +159,36 @@ enum Templates {
         <div>
         <h3>{{t.subGoals}}</h3>
         {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
-        {{#hasGoals}}<ul>{{#goals}}<li>{{title}} — {{status}}, {{owner}}{{#due}}, {{t.due}} {{due}}{{/due}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#others}}<br><span class="small">{{.}}</span>{{/others}}</li>{{/goals}}</ul>{{/hasGoals}}
+        {{#hasGoals}}<ul class="agreements">{{#goals}}<li><p>{{title}}</p><p class="small">{{owner}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
+        <form method="post" action="/clients/{{clientId}}/goals/{{id}}/status" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="goal-{{id}}">{{t.setStatus}}</label>
+        <select id="goal-{{id}}" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+        <button type="submit">{{t.save}}</button>
+        </form></li>{{/goals}}</ul>{{/hasGoals}}
         </div>
         <div>
-        <h3>{{t.referrals}}</h3>
+        <h3 id="referrals">{{t.referrals}}</h3>
         {{^hasReferrals}}<p class="muted">{{t.noReferrals}}</p>{{/hasReferrals}}
-        {{#hasReferrals}}<ul>{{#referrals}}<li>{{line}}<br><span class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}</span>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</li>{{/referrals}}</ul>{{/hasReferrals}}
+        {{#hasReferrals}}<ul class="agreements">{{#referrals}}<li><p>{{line}}</p><p class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
+        {{#canAnswer}}<form method="post" action="/clients/{{clientId}}/referrals/{{id}}/answer" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="ref-{{id}}">{{t.referralAnswerReason}}</label>
+        <input id="ref-{{id}}" name="reason" type="text" maxlength="200" autocomplete="off">
+        <button type="submit" name="status" value="accepted">{{t.acceptReferral}}</button>
+        <button type="submit" name="status" value="declined">{{t.declineReferral}}</button>
+        </form>{{/canAnswer}}</li>{{/referrals}}</ul>{{/hasReferrals}}
+        </div>
+        <div id="vacancies">
+        <h3>{{t.vacancies}}</h3>
+        {{^hasVacancies}}<p class="muted">{{t.noVacancies}}</p>{{/hasVacancies}}
+        {{#hasVacancies}}<ul class="agreements">{{#vacancies}}<li><p>{{title}} · {{employer}}</p><p class="small">{{#contact}}{{contact}} · {{/contact}}<strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
+        <form method="post" action="/clients/{{clientId}}/vacancies/{{id}}/status" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="vac-{{id}}">{{t.setStatus}}</label>
+        <select id="vac-{{id}}" name="status">{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}</select>
+        <button type="submit">{{t.save}}</button>
+        </form></li>{{/vacancies}}</ul>{{/hasVacancies}}
         </div>
         </div>
         </section>
@@ -172,6 +201,12 @@ enum Templates {
         <li class="{{valence}}">
         <strong>{{label}}</strong> · {{valenceLabel}} · {{discipline}} · {{status}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}
         <br><span class="small">{{targets}} · {{t.since}} {{since}}</span>{{#others}}<br><span class="small">{{.}}</span>{{/others}}
+        {{#canActivate}}
+        <form method="post" action="/clients/{{clientId}}/interventions/{{id}}/activate" class="inline">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <button type="submit" aria-label="{{t.activate}}: {{label}}">{{t.activate}}</button>
+        </form>
+        {{/canActivate}}
         {{#canEnd}}
         <form method="post" action="/clients/{{clientId}}/interventions/{{id}}/end" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">

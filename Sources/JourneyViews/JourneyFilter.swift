@@ -121,6 +121,10 @@ extension ClientJourney {
             return (owner.map(filter.admitsDiscipline) ?? filter.admitsDiscipline(goal.by.discipline))
                 && filter.admitsBehaviour(goal.behaviour) && filter.admitsDeterminants(goal.targets)
         }
+        journey.vacancies = vacancies.filter { vacancy in
+            filter.admitsDiscipline(vacancy.by.discipline) && filter.admitsBehaviour(.employerConnection)
+                && filter.determinant == nil
+        }
         journey.referrals = referrals.filter { referral in
             (filter.admitsDiscipline(referral.to) || filter.admitsDiscipline(referral.from))
                 && filter.admitsBehaviour(nil) && filter.determinant == nil

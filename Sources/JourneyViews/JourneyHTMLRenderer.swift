@@ -50,6 +50,7 @@ public struct JourneyHTMLRenderer: Sendable {
         html += matrix(journey)
         html += plan(journey.plan)
         html += referrals(journey)
+        html += vacancies(journey)
         html += interventions(journey)
         html += timeline(journey, filter: filter)
         html += notes(journey)
@@ -230,6 +231,18 @@ public struct JourneyHTMLRenderer: Sendable {
             html += others(referral.otherAnswers.map {
                 "\(words.status($0.status)) (\(words.actor($0.by)), \(time($0.at)))" + ($0.reason.map { ": \($0)" } ?? "")
             }) + "</li>\n"
+        }
+        return html + "</ul>\n</section>\n"
+    }
+
+    private func vacancies(_ journey: ClientJourney) -> String {
+        var html = "<section id=\"vacancies\">\n<h2>\(escape(words.vacancies))</h2>\n<ul>\n"
+        if journey.vacancies.isEmpty { html += "<li>\(escape(words.none))</li>\n" }
+        for vacancy in journey.vacancies {
+            html += "<li>\(escape(words.vacancyLine(vacancy.status, vacancy.title, vacancy.employer, vacancy.contact)))"
+                + " · \(escape(words.actor(vacancy.by))), \(escape(time(vacancy.createdAt)))"
+                + (vacancy.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "")
+                + others(words.otherVersions(of: vacancy, time: time)) + "</li>\n"
         }
         return html + "</ul>\n</section>\n"
     }

@@ -47,6 +47,7 @@ public struct JourneyTextFormatter: Sendable {
         lines += [""] + matrix(journey)
         lines += [""] + plan(journey.plan)
         lines += [""] + referrals(journey)
+        lines += [""] + vacancies(journey)
         lines += [""] + interventions(journey)
         lines += [""] + timeline(journey, filter: filter)
         lines += [""] + notes(journey)
@@ -160,6 +161,20 @@ public struct JourneyTextFormatter: Sendable {
                     + " (\(words.actor(other.by)), \(time(other.at))): \(words.status(other.status))"
                     + (other.reason.map { ", \($0)" } ?? ""))
             }
+        }
+        return lines
+    }
+
+    private func vacancies(_ journey: ClientJourney) -> [String] {
+        var lines = [bold(words.vacancies)]
+        if journey.vacancies.isEmpty { lines.append("  " + words.none) }
+        for vacancy in journey.vacancies {
+            lines.append(contentsOf: wrap(
+                words.vacancyLine(vacancy.status, vacancy.title, vacancy.employer, vacancy.contact)
+                    + (vacancy.conflicted ? " · " + paint(words.conflict, .yellow) : ""),
+                first: "  ", rest: "    "))
+            lines.append("      \(words.actor(vacancy.by)) \(time(vacancy.createdAt))")
+            for other in words.otherVersions(of: vacancy, time: time) { lines.append(contentsOf: wrap(other, first: "      ", rest: "        ")) }
         }
         return lines
     }

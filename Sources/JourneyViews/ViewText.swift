@@ -21,11 +21,11 @@ public struct ViewText: Sendable {
     }
     var signals: String { nl ? "Signalen" : "Signals" }
     var noSignals: String {
-        nl ? "Geen signalen: er is geen combinatie van interventies gevonden die de klant waarschijnlijk verlamt." : "No signals: no combination of interventions found that is likely to paralyse the client."
+        nl ? "Geen signalen: er is geen combinatie van interventies gevonden die waarschijnlijk verlammend werkt." : "No signals: no combination of interventions found that is likely to paralyse."
     }
     var forceField: String { nl ? "Krachtenveld" : "Force field" }
     var noActiveInterventions: String { nl ? "geen lopende interventies" : "no active interventions" }
-    var assessments: String { nl ? "Inschattingen" : "Assessments" }
+    var assessments: String { nl ? "Determinanten" : "Determinants" }
     var scale: String {
         nl ? "1 = minst gunstig … 5 = meest gunstig; praktische belemmeringen 5 = geen"
             : "1 = least favourable … 5 = most favourable; practical barriers 5 = none"
@@ -39,35 +39,44 @@ public struct ViewText: Sendable {
     var notes: String { nl ? "Notities" : "Notes" }
     var none: String { nl ? "(geen)" : "(none)" }
     var nothingYet: String { nl ? "(nog niets vastgelegd)" : "(nothing recorded yet)" }
-    var suggestion: String { nl ? "Suggestie" : "Suggestion" }
+    var suggestion: String { nl ? "Wat kan helpen" : "What may help" }
     var acknowledged: String { nl ? "besproken door" : "discussed by" }
     var administrator: String { nl ? "beheerder" : "administrator" }
     var unknown: String { nl ? "onbekend" : "unknown" }
     var due: String { nl ? "uiterlijk" : "due" }
     var since: String { nl ? "sinds" : "since" }
     var conflict: String { nl ? "CONFLICT" : "CONFLICT" }
-    var asOf: String { nl ? "stand van" : "as of" }
+    var asOf: String { nl ? "stand per" : "as of" }
     var strengthens: String { nl ? "versterkt" : "strengthens" }
     public var clientColumn: String { nl ? "de klant zelf" : "the client" }
     public var clientDiffers: String { nl ? "de klant ziet het anders" : "the client sees it differently" }
     public var referrals: String { nl ? "Verwijzingen" : "Referrals" }
+    public var vacancies: String { nl ? "Vacatures" : "Vacancies" }
+
+    /// A vacancy in one line: `[applied] Order picker · Logistiek BV · contact: Mrs Jansen`.
+    public func vacancyLine(_ status: VacancyStatus, _ title: String, _ employer: String, _ contact: String?) -> String {
+        "[\(status.label(in: language))] \(title) · \(employer)" + (contact.map { " · " + (nl ? "contact: " : "contact: ") + $0 } ?? "")
+    }
+
+    /// The other current states of a conflicted vacancy, one line each.
+    public func otherVersions(of vacancy: VacancyView, time: (String) -> String) -> [String] {
+        vacancy.otherVersions.map {
+            otherVersion(vacancyLine($0.status, $0.title, $0.employer, $0.contact), by: $0.by, at: time($0.at))
+        }
+    }
 
     /// What pressure does, by the combination around it.
     public func effect(_ effect: PressureEffect) -> String {
         switch effect {
-        case .stimulates: nl ? "stimuleert (de combinatie is er)" : "stimulates (the combination is there)"
-        case .paralyses: nl ? "verlamt waarschijnlijk (zonder de combinatie)" : "likely paralyses (without the combination)"
-        case .unclear: nl ? "effect onduidelijk (geen actuele inschatting)" : "effect unclear (no current assessment)"
+        case .stimulates: nl ? "werkt stimulerend (de combinatie is aanwezig)" : "stimulates (the combination is there)"
+        case .paralyses: nl ? "werkt waarschijnlijk verlammend (de combinatie ontbreekt)" : "likely paralyses (without the combination)"
+        case .unclear: nl ? "werking onduidelijk (geen actuele inschatting)" : "effect unclear (no current assessment)"
         }
     }
 
     /// A referral's status: open, accepted (aangenomen) or declined (afgewezen).
     public func status(_ status: ReferralStatus) -> String {
-        switch status {
-        case .open: "open"
-        case .accepted: nl ? "aangenomen" : "accepted"
-        case .declined: nl ? "afgewezen" : "declined"
-        }
+        status.label(in: language)
     }
 
     /// A referral in one line: `[open] client manager → account manager: reason`.
@@ -210,6 +219,12 @@ public struct ViewText: Sendable {
             return ((nl ? "legde de eigen inschatting van de klant vast: \(entry.determinant?.label(in: language) ?? "?") \(score)"
                 : "recorded the client's own view of \(entry.determinant?.label(in: language) ?? "?"): \(score)")
                 + about(entry.behaviour, []), entry.text)
+        case "vacancy.add", "vacancy.update":
+            let status = entry.status.flatMap(VacancyStatus.init(rawValue:))?.label(in: language) ?? "?"
+            let job = "\(entry.title ?? "") · \(entry.employer ?? "")"
+            return (entry.event == "vacancy.add"
+                ? (nl ? "legde een vacature vast: \(job) (\(status))" : "recorded a vacancy: \(job) (\(status))")
+                : (nl ? "werkte een vacature bij: \(job) (\(status))" : "updated a vacancy: \(job) (\(status))"), nil)
         case "referral.add":
             let to = entry.to?.label(in: language) ?? "?"
             return (nl ? "verwees de klant naar de \(to)" : "referred the client to the \(to)", entry.reason)
@@ -223,7 +238,7 @@ public struct ViewText: Sendable {
             let valence = entry.valence?.label(in: language) ?? "?"
             let planned = entry.status == InterventionStatus.planned.rawValue
             let verb = nl ? (planned ? "plande" : "zette") : (planned ? "planned" : "started")
-            return (nl ? "\(verb) de interventie ‘\(kind)’ (\(valence)), gericht op \(targets)\(planned ? "" : ", in")"
+            return (nl ? "\(verb) de interventie ‘\(kind)’\(planned ? "" : " in") (\(valence)), gericht op \(targets)"
                 + about(entry.behaviour, [])
                 : "\(verb) \(kind) (\(valence)) on \(targets)" + about(entry.behaviour, []), nil)
         case "intervention.update":
@@ -232,7 +247,7 @@ public struct ViewText: Sendable {
                 return (nl ? "beëindigde de interventie ‘\(kind)’ (gericht op \(targets))" : "ended \(kind) (on \(targets))", nil)
             }
             let status = entry.status.flatMap(InterventionStatus.init(rawValue:))?.label(in: language) ?? "?"
-            return (nl ? "de interventie ‘\(kind)’ is nu \(status) (gericht op \(targets))" : "\(kind) is now \(status) (on \(targets))", nil)
+            return (nl ? "wijzigde de status van de interventie ‘\(kind)’ in ‘\(status)’ (gericht op \(targets))" : "\(kind) is now \(status) (on \(targets))", nil)
         case "goal.add", "goal.update":
             let status = entry.status.flatMap(GoalStatus.init(rawValue:))?.label(in: language) ?? "?"
             let owner = entry.owner?.label(in: language) ?? "?"

@@ -53,6 +53,25 @@ extension Replica {
         }
     }
 
+    /// Records a vacancy the client is mediated to; returns its id.
+    public func addVacancy(clientId: String, _ vacancy: Vacancy) async throws -> String {
+        try await record(.vacancyAdded(vacancy), clientId: clientId, entityId: nil).entityId
+    }
+
+    /// Writes the new state of a vacancy (built from its current state); returns the change id.
+    public func updateVacancy(vacancyId: String, _ change: @Sendable (inout Vacancy) -> Void) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: vacancyId, type: "vacancy", db: db)
+            var vacancy: Vacancy
+            switch current {
+            case .vacancyAdded(let state)?, .vacancyUpdated(let state, _)?: vacancy = state
+            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(vacancyId) is not a vacancy")
+            }
+            change(&vacancy)
+            return try self.record(.vacancyUpdated(vacancy, supersedes: heads), entityId: vacancyId, db: db).id
+        }
+    }
+
     /// Starts (or plans) an intervention; returns its id.
     public func startIntervention(clientId: String, _ plan: InterventionPlan) async throws -> String {
         try await record(.interventionStarted(plan), clientId: clientId, entityId: nil).entityId

@@ -36,6 +36,53 @@ enum AssessmentSource: String, CaseIterable, ExpressibleByArgument {
     case professional, client
 }
 
+struct VacancyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vacancy",
+        abstract: "Vacancies the client is mediated to (bemiddeling naar een vacature): the employer's side.",
+        discussion: "A vacancy the client applied to, is interviewed for or got counts as a placement in the "
+            + "force field: without coaching or aftercare while self-efficacy or self-regulation is low, it is a signal.",
+        subcommands: [Add.self, Update.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a vacancy for the client; prints its id.")
+        @OptionGroup var options: ReplicaOptions
+        @Option(help: "The client: a name, part of one, or an id.") var client: String
+        @Option(help: "The employer, in one line.") var employer: String
+        @Option(help: "The job, in one line.") var title: String
+        @Option(help: "proposed (default), applied, interview, hired, rejected or withdrawn.") var status: VacancyStatus = .proposed
+        @Option(help: "The employer's contact for this vacancy, in one line.") var contact: String?
+
+        func run() async throws {
+            let replica = try options.open()
+            print(try await replica.addVacancy(
+                clientId: try await lookUpClient(client, in: replica),
+                Vacancy(employer: employer, title: title, status: status, contact: contact)))
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Update a vacancy (only what you give changes), e.g. --status applied; prints the change id.")
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The vacancy's id.") var vacancyId: String
+        @Option(help: "proposed, applied, interview, hired, rejected or withdrawn.") var status: VacancyStatus?
+        @Option(help: "New employer.") var employer: String?
+        @Option(help: "New job title.") var title: String?
+        @Option(help: "New contact.") var contact: String?
+
+        func run() async throws {
+            let (status, employer, title, contact) = (status, employer, title, contact)
+            print(try await options.open().updateVacancy(vacancyId: vacancyId) { vacancy in
+                if let status { vacancy.status = status }
+                if let employer { vacancy.employer = employer }
+                if let title { vacancy.title = title }
+                if let contact { vacancy.contact = contact }
+            })
+        }
+    }
+}
+
 struct ReferralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral",

@@ -33,6 +33,7 @@ extension GoalStatus: ExpressibleByArgument {}
 extension AgreementStatus: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 extension NoteVisibility: ExpressibleByArgument {}
+extension VacancyStatus: ExpressibleByArgument {}
 
 /// A date option as people type it (`31-12-2026` or `2026-12-31`); a day that does not exist is named as such,
 /// in the language of the command line (see ``messageLanguage()``).

@@ -599,9 +599,49 @@ struct Scenario {
     @Test func dutchTexts_nameTheRuleInDutch() throws {
         let signal = try #require(jaap().fired(.correctiveWithoutSupport).first)
         let text = SignalText.describe(signal, in: .nl)
-        #expect(text.reason.contains("Aankondiging van een maatregel loopt terwijl de scores laag zijn"))
-        #expect(text.reason.contains("blokkeert"))
+        #expect(text.reason.contains("De interventie ‘aankondiging van een maatregel’ loopt terwijl de scores laag zijn"))
+        #expect(text.reason.contains("eerder tot blokkeren dan tot in beweging komen"))
         #expect(text.reason.contains("geloof in eigen kunnen 1"))
         #expect(text.suggestion.contains("geloof in eigen kunnen"))
+    }
+}
+
+/// The account manager's side: a vacancy is a record of its own, and one the client is on the way into is a placement.
+@Suite struct VacancyRuleTests {
+    @Test func aVacancyTheClientAppliedTo_isAPlacement_withoutCoachingASignal() throws {
+        var scenario = Scenario()
+        scenario.assess(.selfRegulation, 2)
+        let added = scenario.factory.make(
+            .vacancyAdded(Vacancy(employer: "Logistiek BV", title: "order picker", contact: "P. de Vries")),
+            client: scenario.client, by: scenario.am)
+        scenario.changes.append(added)
+        #expect(scenario.fired(.placementWithoutCoaching).isEmpty, "a proposed vacancy is no placement yet")
+        scenario.changes.append(scenario.factory.make(
+            .vacancyUpdated(Vacancy(employer: "Logistiek BV", title: "order picker", status: .applied, contact: "P. de Vries"),
+                            supersedes: [added.id]),
+            client: scenario.client, entity: added.entityId, by: scenario.am))
+        let signal = try #require(scenario.fired(.placementWithoutCoaching).first)
+        #expect(signal.vacancies == [added.entityId] && signal.key == "placementWithoutCoaching:\(added.entityId)")
+        #expect(signal.reason.hasPrefix("The client is on the way into a job through a vacancy"))
+        #expect(SignalText.describe(signal, in: .nl).reason.hasPrefix("Er loopt een sollicitatie of plaatsing op een vacature"))
+        let vacancy = try #require(scenario.journey.vacancies.first)
+        #expect(vacancy.status == .applied && vacancy.employer == "Logistiek BV" && vacancy.by.name == "Petra")
+        scenario.start("jobCoaching", .supportive, [.selfEfficacy, .selfRegulation], by: scenario.am)
+        #expect(scenario.fired(.placementWithoutCoaching).isEmpty)
+    }
+
+    @Test func concurrentVacancyUpdates_keepBothStates() throws {
+        var scenario = Scenario()
+        let added = scenario.factory.make(
+            .vacancyAdded(Vacancy(employer: "Zorg BV", title: "host")), client: scenario.client, by: scenario.am)
+        scenario.changes.append(added)
+        for (status, author) in [(VacancyStatus.interview, scenario.am), (.withdrawn, scenario.cm)] {
+            scenario.changes.append(scenario.factory.make(
+                .vacancyUpdated(Vacancy(employer: "Zorg BV", title: "host", status: status), supersedes: [added.id]),
+                client: scenario.client, entity: added.entityId, by: author))
+        }
+        let vacancy = try #require(scenario.journey.vacancies.first)
+        #expect(vacancy.conflicted && vacancy.otherVersions.count == 1)
+        #expect(Set([vacancy.status, vacancy.otherVersions[0].status]) == [.interview, .withdrawn])
     }
 }

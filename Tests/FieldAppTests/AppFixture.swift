@@ -26,13 +26,16 @@ struct AppFixture {
 
     static let port = 8484
 
-    init(port: Int = AppFixture.port) async throws {
+    /// - Parameter colleagueWrites: What the colleague (the income consultant) wrote about Jaap after the note.
+    init(port: Int = AppFixture.port, colleagueWrites: [CaseEvent] = []) async throws {
         folder = try TemporaryDirectory("field-app")
         transport = ScriptedTransport(professional: me.professional, deviceId: me.deviceId)
         replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", transport: transport)
         let register = factory.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2))
         let note = factory.make(.noteAdded(NoteContent(text: colleagueNote)), client: client, by: colleague)
-        transport.queuePages([register, note], size: 10, professionals: [me.professional, colleague.professional])
+        var written = [register, note]
+        for event in colleagueWrites { written.append(factory.make(event, client: client, by: colleague)) }
+        transport.queuePages(written, size: 10, professionals: [me.professional, colleague.professional])
         try await replica.sync(using: transport)
         transport.state.withLock { $0.failure = ReplicaError(code: ReplicaError.serverUnreachable, message: "offline") }
         background = BackgroundSync(replica: replica, interval: 3600, transport: transport)

@@ -74,7 +74,7 @@ import Testing
             let location = try #require(saved.headers[.location])
             #expect(location.hasPrefix("/clients/\(client)?saved=1#note-"))
             let journey = try await browser.get(location)
-            #expect(journey.text.contains("Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is."))
+            #expect(journey.text.contains("Opgeslagen op deze laptop. Het wordt verstuurd zodra er verbinding is."))
             #expect(journey.text.contains("Huisbezoek: Jaap wil &lt;graag&gt; &amp; snel aan het werk"))
             #expect(journey.text.contains("Nog niet verstuurd"))
             #expect(journey.text.contains("Geen verbinding met de server"))
@@ -214,6 +214,118 @@ import Testing
         }
         #expect(try await fixture.replica.journey(clientId: client).plan.agreements.first?.status == .kept)
         #expect(try await fixture.replica.journey(clientId: client).plan.agreements.count == 1)
+    }
+
+    @Test func goalForm_addsTheClientsOwnGoal_refusesOneWithoutTargets_andItsStatusCanChange() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            let form = try await browser.get("/clients/\(client)/goals/new")
+            #expect(form.text.contains("<option value=\"clientManager\" selected>"), "the own discipline is the default owner")
+            let incomplete = try await browser.post(
+                "/clients/\(client)/goals", [("title", "Zelf solliciteren"), ("behaviour", "jobSearch"), ("owner", "client")])
+            #expect(incomplete.status == .unprocessableContent)
+            #expect(incomplete.text.contains("Kies ten minste één determinant."))
+            let saved = try await browser.post(
+                "/clients/\(client)/goals",
+                [("title", "Zelf solliciteren"), ("behaviour", "jobSearch"), ("target", "attitude"), ("owner", "client"),
+                 ("due", "1-3-2027")])
+            #expect(saved.status == .seeOther)
+            let goal = try #require(try await fixture.replica.journey(clientId: client).plan.subGoals.first)
+            #expect(goal.owner == .client && goal.due == "2027-03-01" && goal.targets == [.attitude])
+            let achieved = try await browser.post("/clients/\(client)/goals/\(goal.id)/status", [("status", "achieved")])
+            #expect(achieved.status == .seeOther)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("Zelf solliciteren") && journey.text.contains("De klant"))
+        }
+        #expect(try await fixture.replica.journey(clientId: client).plan.subGoals.map(\.status) == [.achieved])
+        // No screen sends a professional to the command line: every text of the app names its own forms.
+        let texts = try RepositoryFiles.text("Sources/FieldApp/AppText.swift")
+        for command in ["samenspel goal", "samenspel intervention", "samenspel contact", "samenspel referral", "samenspel assess"] {
+            #expect(!texts.contains(command), "\(command)")
+        }
+    }
+
+    @Test func referrals_areMadeToAnotherDiscipline_andAnsweredOnlyByTheOneReferredTo() async throws {
+        let fixture = try await AppFixture(colleagueWrites: [
+            .referralAdded(Referral(to: .clientManager, reason: "Heeft steun nodig bij het zoeken")),
+        ])
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        let incoming = try #require(try await fixture.replica.journey(clientId: client).referrals.first)
+        try await fixture.withBrowser { browser in
+            let form = try await browser.get("/clients/\(client)/referrals/new")
+            #expect(!form.text.contains("value=\"clientManager\""), "not to the own discipline")
+            let saved = try await browser.post(
+                "/clients/\(client)/referrals", [("to", "accountManager"), ("reason", "Klaar voor een concrete vacature")])
+            #expect(saved.status == .seeOther)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("/clients/\(client)/referrals/\(incoming.id)/answer"), "mine to answer")
+            let outgoing = try #require(try await fixture.replica.journey(clientId: client).referrals.first { $0.to == .accountManager })
+            #expect(!journey.text.contains("/referrals/\(outgoing.id)/answer"), "the account manager's to answer")
+            let bare = try await browser.post("/clients/\(client)/referrals/\(incoming.id)/answer", [("status", "declined")])
+            #expect(bare.status == .unprocessableContent)
+            #expect(bare.text.contains("geef een korte reden"))
+            let declined = try await browser.post(
+                "/clients/\(client)/referrals/\(incoming.id)/answer", [("status", "declined"), ("reason", "Loopt al bij mij")])
+            #expect(declined.status == .seeOther)
+            let notMine = try await browser.post("/clients/\(client)/referrals/\(outgoing.id)/answer", [("status", "accepted")])
+            #expect(notMine.status == .unprocessableContent, "only the discipline referred to answers")
+        }
+        let referrals = try await fixture.replica.journey(clientId: client).referrals
+        #expect(referrals.first { $0.id == incoming.id }?.status == .declined)
+        #expect(referrals.first { $0.id == incoming.id }?.answerReason == "Loopt al bij mij")
+        #expect(referrals.first { $0.to == .accountManager }?.status == .open)
+    }
+
+    @Test func vacancyAndContactForms_recordTheEmployersSide_andChangeOnlyWhatChanged() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            let empty = try await browser.post("/clients/\(client)/vacancies", [("status", "proposed")])
+            #expect(empty.status == .unprocessableContent)
+            #expect(empty.text.contains("Schrijf de werkgever"))
+            let saved = try await browser.post(
+                "/clients/\(client)/vacancies",
+                [("employer", "Logistiek BV"), ("title", "Orderpicker"), ("status", "applied"), ("contact", "P. de Vries")])
+            #expect(saved.status == .seeOther)
+            let vacancy = try #require(try await fixture.replica.journey(clientId: client).vacancies.first)
+            #expect(vacancy.status == .applied && vacancy.contact == "P. de Vries")
+            #expect(try await browser.post("/clients/\(client)/vacancies/\(vacancy.id)/status", [("status", "hired")]).status == .seeOther)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("Orderpicker · Logistiek BV") && journey.text.contains("aan het werk"))
+
+            #expect(try await browser.get("/clients/\(client)/contact/edit").status == .ok)
+            let contact = try await browser.post(
+                "/clients/\(client)/contact", [("phone", "06 12345678"), ("address", ""), ("contactMoment", "")])
+            #expect(contact.status == .seeOther)
+            let again = try await browser.post(
+                "/clients/\(client)/contact", [("phone", "06 12345678"), ("address", ""), ("contactMoment", "na 14:00")])
+            #expect(again.status == .seeOther)
+        }
+        let journey = try await fixture.replica.journey(clientId: client)
+        #expect(journey.vacancies.first?.status == .hired)
+        #expect(journey.client.contact.map(\.field) == [.phone, .contactMoment])
+        #expect(journey.client.contact.first?.revisions.count == 1, "an unchanged field is not written again")
+    }
+
+    @Test func assessmentForm_recordsTheClientsOwnView_inAColumnOfItsOwn() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        try await fixture.withBrowser { browser in
+            let saved = try await browser.post(
+                "/clients/\(client)/assessments",
+                [("determinant", "selfEfficacy"), ("score", "4"), ("source", "client"), ("explanation", "Ik kan het best")])
+            #expect(saved.status == .seeOther)
+            let journey = try await browser.get("/clients/\(client)")
+            #expect(journey.text.contains("De klant zelf"))
+            #expect(journey.text.contains("Ik kan het best"))
+        }
+        let row = try #require(try await fixture.replica.journey(clientId: client).determinants.first { $0.determinant == .selfEfficacy })
+        #expect(row.assessments.isEmpty && row.client?.score == .known(4))
     }
 
     @Test func aSignal_isShownWithItsReason_andAcknowledgedOnlyWithAReason() async throws {

@@ -53,7 +53,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
         #expect(text.contains("        First line\n        Second line\n"))
         #expect(text.contains("[open] Apply twice a week · job search · skills · client manager · due 31-01-2027"))
         #expect(text.contains("[open] Comes to coaching on Tuesdays · the client"))
-        let assessments = try #require(text.components(separatedBy: "Assessments (").last)
+        let assessments = try #require(text.components(separatedBy: "Determinants (").last)
         let selfEfficacy = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    self-efficacy") })
         #expect(selfEfficacy.split(separator: " ").prefix(4) == ["self-efficacy", "1", "29-11-2025", "–"])
         let context = try #require(assessments.split(separator: "\n").first { $0.hasPrefix("    context") })
@@ -76,7 +76,7 @@ func jaapJourney(withSupport: Bool = false) -> ClientJourney {
                       "praktische belemmeringen", "zelfregulering", "vaardigheden", "houding", "willen", "kunnen",
                       "Signalen (1)", "!! HOOG", "aankondiging van een maatregel (corrigerend, inkomensconsulent)",
                       "Overkoepelend doel: zo snel en duurzaam mogelijk meedoen op de arbeidsmarkt en in de maatschappij",
-                      "de klant", "verlamt waarschijnlijk", "de klant zelf", "Verwijzingen"] {
+                      "de klant", "werkt waarschijnlijk verlammend", "de klant zelf", "Verwijzingen", "Vacatures"] {
             #expect(text.contains(label), "\(label)")
         }
     }

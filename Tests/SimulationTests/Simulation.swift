@@ -281,6 +281,7 @@ actor Simulation {
         case agreementAdd = "agreement.add", agreementUpdate = "agreement.update"
         case signalAcknowledge = "signal.acknowledge"
         case clientView = "selfAssessment.record", referralAdd = "referral.add", referralAnswer = "referral.answer"
+        case vacancyAdd = "vacancy.add", vacancyUpdate = "vacancy.update"
     }
 
     /// One random write of a random kind. Creations are about a random client of the replica; updates and
@@ -403,6 +404,18 @@ actor Simulation {
                 let answer = Bool.random(using: &random)
                     ? ReferralAnswer(status: .accepted) : ReferralAnswer(status: .declined, reason: "declined by \(device.name)")
                 devices[index].revisions.append(try await replica.answerReferral(referralId: referral.id, answer))
+            case .vacancyAdd:
+                texts[client, default: []].append("employer \(number) of \(device.name)")
+                devices[index].creations.append(try await replica.addVacancy(
+                    clientId: client,
+                    Vacancy(employer: "employer \(number) of \(device.name)", title: "order picker",
+                            status: VacancyStatus.allCases.randomElement(using: &random)!)))
+            case .vacancyUpdate:
+                // Any professional with the client updates a vacancy, so concurrent updates conflict.
+                guard let (about, vacancy) = pick(\.vacancies) else { return }
+                client = about
+                let status = VacancyStatus.allCases.randomElement(using: &random)!
+                devices[index].revisions.append(try await replica.updateVacancy(vacancyId: vacancy.id) { $0.status = status })
             case .signalAcknowledge:
                 // A signal this replica shows now (the replica refuses keys its journeys do not have).
                 guard let (about, signal) = pick(\.forceField.signals) else { return }

@@ -28,7 +28,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/samenspel")
 WORK = tempfile.mkdtemp(prefix="samenspel-e2e-")
@@ -129,6 +129,12 @@ def in_view(driver, element):
         "return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;", element)
 
 
+def click(driver, element):
+    """Clicks an element in the middle of the window, as a professional scrolls to it: not under the sticky header."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def top_of(driver, element_id):
     return driver.execute_script(
         "return document.getElementById(arguments[0]).getBoundingClientRect().top;", element_id)
@@ -173,14 +179,17 @@ def main():
     laptop, colleague = os.path.join(WORK, "sanne"), os.path.join(WORK, "ahmed")
     samenspel("enroll", "--replica", laptop, "--server", server_url, "--code", codes[0])
     samenspel("enroll", "--replica", colleague, "--server", server_url, "--code", codes[1])
-    # What the income consultant did earlier: assessments and a note.
-    samenspel("sync", "--replica", colleague)
-    samenspel("assess", "--replica", colleague, "--client", jaap, "--determinant", "selfEfficacy", "--score", "2")
-    samenspel("assess", "--replica", colleague, "--client", jaap, "--determinant", "practicalBarriers", "--score", "2")
+    # What happened earlier, as in the article: the client manager assessed Jaap, the income consultant
+    # announced a sanction (pressure on social pressure, for compliance) and refers Jaap to the client manager.
     samenspel("sync", "--replica", colleague)
     samenspel("sync", "--replica", laptop)
-    samenspel("intervention", "start", "--replica", laptop, "--client", jaap, "--kind", "sanctionAnnouncement",
-              "--valence", "corrective", "--target", "attitude", "--behaviour", "jobSearch")
+    samenspel("assess", "--replica", laptop, "--client", jaap, "--determinant", "selfEfficacy", "--score", "1")
+    samenspel("assess", "--replica", laptop, "--client", jaap, "--determinant", "context", "--score", "1")
+    samenspel("assess", "--replica", colleague, "--client", jaap, "--determinant", "practicalBarriers", "--score", "2")
+    samenspel("intervention", "start", "--replica", colleague, "--client", jaap, "--kind", "sanctionAnnouncement")
+    samenspel("referral", "add", "--replica", colleague, "--client", jaap, "--to", "clientManager",
+                         "--reason", "Heeft steun nodig bij het zoeken naar werk")
+    samenspel("sync", "--replica", colleague)
     samenspel("sync", "--replica", laptop)
     # Months of work: more than a page of the timeline.
     for week in range(1, 36):
@@ -247,7 +256,7 @@ def main():
 
         wait.until(lambda d: note_article(d, NOTE) is not None)
         flash = driver.find_element(By.CSS_SELECTOR, ".flash")
-        assert "Opgeslagen op deze laptop. Wordt verstuurd zodra er verbinding is." in flash.text, flash.text
+        assert "Opgeslagen op deze laptop. Het wordt verstuurd zodra er verbinding is." in flash.text, flash.text
         assert in_view(driver, flash), "the confirmation is where the professional looks"
         assert "Nog niet verstuurd" in note_article(driver, NOTE).text
         log("the note is saved on the laptop, confirmed in view, and marked as not yet sent")
@@ -263,8 +272,56 @@ def main():
         assert "Schrijf wat er is afgesproken." in summary, summary
         driver.get(journey_url)
         driver.find_element(By.CSS_SELECTOR, "#signals .ack-form button").click()
-        wait.until(lambda d: "Het signaal is niet als besproken gemarkeerd: geef een korte reden" in d.find_element(By.TAG_NAME, "main").text)
+        wait.until(lambda d: "Het signaal is niet als besproken gemarkeerd: geef een korte toelichting" in d.find_element(By.TAG_NAME, "main").text)
         log("a day that does not exist and an empty reason get the app's Dutch messages")
+
+        # The plan, the hand-overs and the client's own view, without the command line.
+        driver.get(journey_url)
+        driver.find_element(By.LINK_TEXT, "Subdoel toevoegen").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Subdoel toevoegen")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: d.find_elements(By.ID, "error-summary"))
+        summary = driver.find_element(By.ID, "error-summary").text
+        assert "Kies ten minste één determinant." in summary and "Schrijf wat er bereikt moet worden." in summary, summary
+        driver.find_element(By.ID, "title").send_keys("Zelf een baan in de buurt vinden")
+        Select(driver.find_element(By.ID, "behaviour")).select_by_value("jobSearch")
+        driver.find_element(By.CSS_SELECTOR, "label[for=det-attitude]").click()
+        Select(driver.find_element(By.ID, "owner")).select_by_value("client")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: "Zelf een baan in de buurt vinden" in d.find_element(By.ID, "plan").text)
+        assert "De klant" in driver.find_element(By.ID, "plan").text
+        log("a sub-goal of the client's own, through the form")
+
+        driver.find_element(By.LINK_TEXT, "Inschatting vastleggen").click()
+        Select(driver.find_element(By.ID, "determinant")).select_by_value("selfEfficacy")
+        driver.find_element(By.CSS_SELECTOR, "label[for=score-4]").click()
+        driver.find_element(By.CSS_SELECTOR, "label[for=source-client]").click()
+        driver.find_element(By.ID, "explanation").send_keys("Jaap: ik kan het best, als iemand me een kans geeft")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: "ik kan het best" in d.find_element(By.ID, "matrix").text)
+        assert "De klant zelf" in driver.find_element(By.ID, "matrix").text
+        assert "de klant ziet het anders" in driver.find_element(By.ID, "matrix").text, "4 against 1 is a difference to discuss"
+        log("the client's own view, beside the professionals', with the difference marked")
+
+        referrals = driver.find_element(By.ID, "referrals").find_element(By.XPATH, "..")
+        assert "Heeft steun nodig bij het zoeken naar werk" in referrals.text
+        click(driver, referrals.find_element(By.XPATH, ".//button[@value='declined']"))
+        wait.until(lambda d: "De verwijzing is niet afgewezen: geef een korte reden" in d.find_element(By.TAG_NAME, "main").text)
+        driver.get(journey_url)
+        referrals = driver.find_element(By.ID, "referrals").find_element(By.XPATH, "..")
+        referrals.find_element(By.CSS_SELECTOR, "input[name=reason]").send_keys("Ik plan deze week een gesprek")
+        click(driver, referrals.find_element(By.XPATH, ".//button[@value='accepted']"))
+        wait.until(lambda d: "aangenomen" in d.find_element(By.ID, "referrals").find_element(By.XPATH, "..").text)
+        log("the referral to this discipline is answered in the app; declining needs a reason")
+
+        driver.find_element(By.LINK_TEXT, "Vacature vastleggen").click()
+        driver.find_element(By.ID, "employer").send_keys("Logistiek Midden-Brabant")
+        driver.find_element(By.ID, "title").send_keys("Orderpicker vroege dienst")
+        driver.find_element(By.CSS_SELECTOR, "label[for=status-applied]").click()
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: "Orderpicker vroege dienst" in d.find_element(By.ID, "vacancies").text)
+        assert "gesolliciteerd" in driver.find_element(By.ID, "vacancies").text
+        log("a vacancy the client applied to, recorded in the app")
 
         driver.get(journey_url)
         wait.until(lambda d: note_article(d, NOTE) is not None and "Nog niet verstuurd" in note_article(d, NOTE).text)
@@ -320,7 +377,7 @@ def main():
     for name in ("app.out", "app.err", "server.out", "server.err"):
         with open(os.path.join(WORK, name)) as handle:
             text = handle.read()
-        for secret in (NOTE, COLLEAGUE_NOTE, "Jaap de Vries"):
+        for secret in (NOTE, COLLEAGUE_NOTE, "Jaap de Vries", "Orderpicker vroege dienst", "ik kan het best"):
             assert secret not in text, f"{name} contains note text or a client name"
     log("passed")
 
