@@ -125,9 +125,11 @@ public struct JourneyTextFormatter: Sendable {
                 var line = "    " + pad(row.determinant.label(in: language), 26)
                 for discipline in Discipline.allCases {
                     let current = row.assessments.filter { $0.discipline == discipline }
+                    // With the year: an old score must look old. One per core behaviour it was given for, named
+                    // when a discipline gave more than one (the timeline names it always).
                     line += pad(current.isEmpty ? "–" : current.map {
-                        // With the year: an old score must look old. One per core behaviour it was given for.
-                        cell($0.score, $0.trend, at: $0.at) + ($0.behaviour.map { " (\($0.label(in: language)))" } ?? "")
+                        cell($0.score, $0.trend, at: $0.at)
+                            + (current.count > 1 ? $0.behaviour.map { " (\($0.label(in: language)))" } ?? "" : "")
                     }.joined(separator: "; "), width)
                 }
                 line += pad(row.client.map { cell($0.score, $0.trend, at: $0.at) } ?? "–", width)

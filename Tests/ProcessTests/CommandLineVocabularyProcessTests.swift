@@ -155,4 +155,72 @@ import Testing
         let erased = try #require(afterwards.first { $0["id"] as? String == jaap })
         #expect(erased["name"] is NSNull && erased["erasedAt"] is String && erased["teamId"] as? String != nil)
     }
+
+    /// The hand-overs and the client's voice through the command line, between two laptops on a real server:
+    /// a referral answered only by the discipline referred to, the client's own view and goal, a vacancy.
+    @Test func referralsVacanciesAndTheClientsOwnView_travelBetweenTwoLaptops() async throws {
+        let folder = try TemporaryDirectory("cli-handover")
+        defer { folder.remove() }
+        let dir = folder.path
+        @discardableResult func admin(_ arguments: [String]) throws -> String {
+            try Samenspel.output(["admin", "--data", "srv"] + arguments, in: dir)
+        }
+        try admin(["team", "create", "--name", "Noord"])
+        try admin(["client", "create", "--name", "Jaap de Vries", "--team", "Noord"])
+        try admin(["professional", "create", "--name", "Sanne", "--discipline", "clientManager", "--team", "Noord"])
+        try admin(["professional", "create", "--name", "Petra", "--discipline", "accountManager", "--team", "Noord"])
+        let port = freeLoopbackPort()
+        let server = try Samenspel.start(["serve", "--data", "srv", "--port", "\(port)"], in: dir)
+        defer { Samenspel.killNine(server) }
+        try await waitForHealth(port: port)
+        for (name, laptop) in [("sanne", "sanne"), ("petra", "petra")] {
+            let code = try admin(["enroll", "--professional", name])
+            try Samenspel.output(["enroll", "--replica", laptop, "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+            try Samenspel.output(["sync", "--replica", laptop], in: dir)
+        }
+        let sanne = ["--replica", "sanne", "--client", "jaap"]
+        let petra = ["--replica", "petra", "--client", "jaap"]
+
+        let own = try Samenspel.run(["referral", "add"] + sanne + ["--to", "clientManager", "--reason", "x"], in: dir)
+        #expect(own.status != 0 && own.err.contains("another discipline than your own"), "\(own.err)")
+        let referral = try Samenspel.output(
+            ["referral", "add"] + sanne + ["--to", "accountManager", "--reason", "Klaar voor een vacature"], in: dir)
+        try Samenspel.output(["assess"] + sanne + ["--determinant", "selfEfficacy", "--score", "1"], in: dir)
+        try Samenspel.output(
+            ["assess"] + sanne + ["--determinant", "selfEfficacy", "--score", "4", "--source", "client",
+                                  "--explanation", "Jaap: ik kan het best"], in: dir)
+        try Samenspel.output(
+            ["goal", "add"] + sanne + ["--title", "Werk in de buurt", "--behaviour", "jobSearch", "--target", "attitude",
+                                       "--owner", "client"], in: dir)
+        try Samenspel.output(["sync", "--replica", "sanne"], in: dir)
+        try Samenspel.output(["sync", "--replica", "petra"], in: dir)
+
+        // Only the discipline referred to answers; declining needs a reason.
+        let notMine = try Samenspel.run(["referral", "accept", referral, "--replica", "sanne"], in: dir)
+        #expect(notMine.status != 0 && notMine.err.contains("addressed to"), "\(notMine.err)")
+        let bare = try Samenspel.run(["referral", "decline", referral, "--replica", "petra"], in: dir)
+        #expect(bare.status != 0 && bare.err.contains("--reason"), "\(bare.err)")
+        try Samenspel.output(["referral", "accept", referral, "--replica", "petra", "--reason", "Gesprek gepland"], in: dir)
+        let vacancy = try Samenspel.output(
+            ["vacancy", "add"] + petra + ["--employer", "Logistiek BV", "--title", "Orderpicker", "--contact", "P. de Vries"],
+            in: dir)
+        try Samenspel.output(["vacancy", "update", vacancy, "--replica", "petra", "--status", "applied"], in: dir)
+        try Samenspel.output(["sync", "--replica", "petra"], in: dir)
+        try Samenspel.output(["sync", "--replica", "sanne"], in: dir)
+
+        let text = try Samenspel.output(["journey"] + sanne + ["--lang", "nl"], in: dir)
+        for expected in ["[aangenomen] klantmanager → accountmanager: Klaar voor een vacature", "Gesprek gepland",
+                         "[gesolliciteerd] Orderpicker · Logistiek BV", "de klant zelf", "de klant ziet het anders",
+                         "Werk in de buurt"] {
+            #expect(text.contains(expected) || text.lowercased().contains(expected.lowercased()), "\(expected)")
+        }
+        let json = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(try Samenspel.output(["journey"] + sanne + ["--format", "json"], in: dir).utf8)) as? [String: Any])
+        let referrals = try #require(json["referrals"] as? [[String: Any]])
+        #expect(referrals.first?["status"] as? String == "accepted")
+        #expect((json["plan"] as? [String: Any]).flatMap { ($0["subGoals"] as? [[String: Any]])?.first?["owner"] as? String } == "client")
+        let signals = try #require((json["forceField"] as? [String: Any])?["signals"] as? [[String: Any]])
+        #expect(signals.contains { $0["rule"] as? String == "clientViewDiffers" })
+    }
 }

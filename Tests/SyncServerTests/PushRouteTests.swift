@@ -172,6 +172,34 @@ import Testing
         }
     }
 
+    /// The server, not only the laptop, keeps a referral's answer to the discipline it is addressed to — read
+    /// from the stored log (both backends) and from earlier changes of the same request.
+    @Test(arguments: Backend.all) func aReferral_isAnsweredOnlyByTheDisciplineItIsAddressedTo(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let ahmed = try await api.enroll(fixture.ahmed)
+            var factory = ChangeFactory(wallMillis: WallClockNow.millis())
+            let toSelf = factory.make(.referralAdded(Referral(to: .clientManager, reason: "x")), client: fixture.jaap, by: sanne.author)
+            let referral = factory.make(
+                .referralAdded(Referral(to: .incomeConsultant, reason: "inkomen")), client: fixture.jaap, by: sanne.author)
+            let ownAnswer = factory.make(
+                .referralAnswered(ReferralAnswer(status: .accepted), supersedes: [referral.id]), client: fixture.jaap,
+                entity: referral.entityId, by: sanne.author)
+            let together = try await api.push([toSelf, referral, ownAnswer], as: sanne)
+            #expect(together.results.map(\.status) == [.rejected, .accepted, .rejected])
+            #expect(together.results.map { $0.error?.code } == [ErrorCode.invalidPayload, nil, ErrorCode.notOwningDiscipline])
+            let later = factory.make(
+                .referralAnswered(ReferralAnswer(status: .declined, reason: "nee"), supersedes: [referral.id]),
+                client: fixture.jaap, entity: referral.entityId, by: sanne.author)
+            #expect(try await api.push([later], as: sanne).results.first?.error?.code == ErrorCode.notOwningDiscipline)
+            let answer = factory.make(
+                .referralAnswered(ReferralAnswer(status: .accepted, reason: "pak ik op"), supersedes: [referral.id]),
+                client: fixture.jaap, entity: referral.entityId, by: ahmed.author)
+            #expect(try await api.push([answer], as: ahmed).results.map(\.status) == [.accepted])
+        }
+    }
+
     @Test func everyPerChangeCode_isListedInTheProtocol() {
         let domainCodes = ["invalidPayload", "unknownOperation", "forbidden", "entityExists", "unknownEntity",
                            "notAuthor", "notOwningDiscipline", "unknownRevision"]
