@@ -43,9 +43,18 @@ import Testing
         print("screenshot of the demo journey: \(kept.path)")
 
         // The Dutch page, as a Dutch case worker prints it: the demo checks its own story (the high signal
-        // with the sanction alone, none after the support), so it exits 0 only if the story held.
+        // with the sanction alone, a medium one with one support, none with the combination), so it exits 0
+        // only if the story held.
         let dutch = folder.appending("jaap-nl.html")
-        try Samenspel.output(["demo", "--lang", "nl", "--html", dutch], in: folder.path)
+        let story = try Samenspel.output(["demo", "--lang", "nl", "--html", dutch], in: folder.path)
+        // The whole story is told in Dutch, not only the journey's labels.
+        for line in ["2. Een beheerder schrijft Jaap in", "Eén vorm van steun is niet de combinatie",
+                     "neemt de verwijzing aan", "byte voor byte gelijk"] {
+            #expect(story.contains(line), "\(line)")
+        }
+        for english in ["The server is back", "Everyone syncs", "round 1,", "writes wait safely"] {
+            #expect(!story.contains(english), "\(english)")
+        }
         let mode = try FileManager.default.attributesOfItem(atPath: dutch)[.posixPermissions] as? Int
         #expect(mode == 0o600, "case notes are readable by the user only")
         let dutchDom = try run(browser, ["--dump-dom", "file://\(dutch)"], in: folder)
