@@ -143,6 +143,12 @@ actor Simulation {
         // restoring from a backup (Deploy/README.md, Protocol/README.md property 25); the check below allows
         // for exactly that case.
         beforeRestore.formUnion(about.keys)
+        // Read from the replicas themselves, not from sync reports: a sync that removed a client and then
+        // failed on a later page reports nothing, but the copies are gone all the same.
+        for device in devices {
+            let held = Set(try await device.replica.clients().map(\.id))
+            evicted.formUnion((device.creations + device.revisions).filter { !held.contains(about[$0] ?? "") })
+        }
         _ = try SQLiteSyncStore.restore(from: backup, into: directory, at: adminClock.now())
         store = try SQLiteSyncStore(directory: directory)
         _ = try await store.renewEpoch()
@@ -251,8 +257,6 @@ actor Simulation {
             counts["writes rejected", default: 0] += report.rejected.count
             counts["writes re-stamped", default: 0] += report.restamped
             counts["clients removed", default: 0] += report.removedClients.count
-            let removed = Set(report.removedClients)
-            evicted.formUnion((device.creations + device.revisions).filter { removed.contains(about[$0] ?? "") })
             counts["clients repaired", default: 0] += report.repairedClients.count
             if !report.repairedClients.isEmpty, ProcessInfo.processInfo.environment["SAMENSPEL_SIM_DEBUG"] != nil {
                 print("REPAIR seed \(seed) \(device.name)\n" + trace.suffix(12).joined(separator: "\n"))
@@ -282,6 +286,12 @@ actor Simulation {
         case signalAcknowledge = "signal.acknowledge"
         case clientView = "selfAssessment.record", referralAdd = "referral.add", referralAnswer = "referral.answer"
         case vacancyAdd = "vacancy.add", vacancyUpdate = "vacancy.update"
+
+        /// Every kind, the revising ones twice: they need an entity to revise and are skipped without one, so
+        /// drawn as often as creations they would be rare in a 60-step history.
+        static let weighted: [WriteKind] = allCases + [
+            .noteRevise, .interventionUpdate, .goalUpdate, .agreementUpdate, .vacancyUpdate, .signalAcknowledge,
+        ]
     }
 
     /// One random write of a random kind. Creations are about a random client of the replica; updates and
@@ -289,7 +299,7 @@ actor Simulation {
     private func write(on index: Int) async {
         let device = devices[index]
         let replica = device.replica
-        var kind = WriteKind.allCases.randomElement(using: &random)!
+        var kind = WriteKind.weighted.randomElement(using: &random)!
         do {
             var journeys: [ClientJourney] = []
             for id in try await replica.clients().map(\.id).sorted() {
@@ -306,6 +316,8 @@ actor Simulation {
                 Int.random(in: 0..<3, using: &random) == 0
             {
                 kind = .referralAnswer
+            } else if journeys.contains(where: { !$0.forceField.signals.isEmpty }), Int.random(in: 0..<8, using: &random) == 0 {
+                kind = .signalAcknowledge  // likewise: acknowledgements need a signal that fires now
             }
             let written = (devices[index].creations.count, devices[index].revisions.count)
             defer {
@@ -442,7 +454,10 @@ actor Simulation {
         for round in 0..<3 {
             for device in devices {
                 do {
-                    try await device.replica.sync(using: device.transport)
+                    let report = try await device.replica.sync(using: device.transport)
+                    if ProcessInfo.processInfo.environment["SAMENSPEL_SIM_DEBUG"] != nil {
+                        print("QUIET \(round) \(device.name): \(report)")
+                    }
                 } catch {
                     problems.append("round \(round): \(device.name) cannot sync without faults: \(error)")
                 }

@@ -87,7 +87,10 @@ import Testing
         for change in all where change.authorId != Change.administratorId {
             let earlier = all.filter { $0.entityId == change.entityId && $0.hlc < change.hlc }
             let needsHistory = change.operation == "revise" || change.operation == "update"
-            let result = plan(change, existing: needsHistory ? try history(of: change) : earlier)
+            // A revision builds on the journey vector's history, or on the entity's earlier change vectors.
+            var stored = needsHistory ? try history(of: change) : []
+            for one in earlier where !stored.contains(where: { $0.id == one.id }) { stored.append(one) }
+            let result = plan(change, existing: stored)
             #expect(result.status == .accepted, "\(change.entityType).\(change.operation): \(String(describing: result.error))")
         }
     }
