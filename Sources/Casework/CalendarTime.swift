@@ -13,6 +13,12 @@ public enum CalendarTime {
             + "\(pad(milli, 3))Z"
     }
 
+    /// The start (00:00 UTC) of the day `millis` falls in: the moment a view reads a journey, so that every
+    /// replica reading it that day measures its time-based signals against the same instant.
+    public static func startOfDay(millis: Int64) -> Int64 {
+        floorDivide(millis, 86_400_000).0 * 86_400_000
+    }
+
     /// Unix milliseconds of text written by ``iso8601(millis:)``; `nil` for any other text.
     public static func millis(fromISO8601 text: String) -> Int64? {
         let bytes = Array(text.utf8)

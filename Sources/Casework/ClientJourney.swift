@@ -30,7 +30,7 @@ public struct ClientJourney: Codable, Hashable, Sendable {
     public var forceField: ForceFieldView
 
     /// The format identifier written by this version.
-    public static let formatIdentifier = "samenspel.journey.v1"
+    public static let formatIdentifier = "samenspel.journey.v2"
 }
 
 /// The client at the top of a journey.
@@ -160,9 +160,11 @@ public struct DeterminantRow: Codable, Hashable, Sendable {
     /// `true` when the disciplines' current scores differ by at least the configured number of points:
     /// information worth a conversation, not a conflict.
     public var disagreement: Bool
-    /// The client's own latest view of the determinant (`selfAssessment.record`), if recorded.
-    public var client: ClientViewAssessment?
-    /// `true` when the client's known score and a discipline's differ by at least the disagreement points.
+    /// The client's own latest view of the determinant (`selfAssessment.record`), one per core behaviour it
+    /// was given for (a view that names none is one of its own, first); empty when never recorded.
+    public var client: [ClientViewAssessment]
+    /// `true` when a view of the client and a discipline's score of the same behaviour (or of none) differ by
+    /// at least the disagreement points.
     public var clientDiffers: Bool
 }
 
@@ -184,6 +186,15 @@ public struct ClientViewAssessment: Codable, Hashable, Sendable {
     public var recordedBy: JourneyActor
     /// Its change id.
     public var changeId: String
+
+    /// The professionals' known score furthest from the client's view, compared like with like: a view about a
+    /// core behaviour against scores of that behaviour or of none, a view about none against every score.
+    public static func furthest(from view: ClientViewAssessment, among scores: [CurrentAssessment]) -> CurrentAssessment? {
+        guard let own = view.score.known else { return nil }
+        return scores.filter { score in
+            score.score.known != nil && (view.behaviour == nil || score.behaviour == nil || score.behaviour == view.behaviour)
+        }.max { abs($0.score.known! - own) < abs($1.score.known! - own) }
+    }
 }
 
 /// A hand-over from one discipline to another, with its answer.
@@ -348,6 +359,8 @@ public struct VacancyView: Codable, Hashable, Sendable {
     public var by: JourneyActor
     /// When it was recorded.
     public var createdAt: String
+    /// Who wrote the current state.
+    public var updatedBy: JourneyActor
     /// When the current state was written.
     public var updatedAt: String
     /// `true` when concurrent updates left several current states.

@@ -11,16 +11,21 @@ import ChangeLog
 /// determinant for that behaviour, and its latest assessment otherwise: self-efficacy about job search is
 /// not self-efficacy about compliance, once someone has told them apart. The client's own views are shown
 /// beside the professionals' and compared with them (rule 8), but do not make a determinant score low.
-/// Time-based rules measure against ``ForceFieldView/asOf``, the time of the latest change about the
-/// client, never against a clock, so every replica computes the same signals.
+/// Time-based rules measure against ``ForceFieldView/asOf``: the later of the latest change about the client and
+/// the moment the journey is read (`readAt`, which views give as the start of the day), never against a
+/// clock of their own, so every replica holding the same changes computes the same signals that day.
 ///
 /// The rules, their sources in the article and their thresholds: Protocol/FORCE-FIELD.md.
 public enum ForceFieldAnalysis {
     /// The force field of `journey`, with acknowledgements by signal key.
+    ///
+    /// - Parameter readAt: When the journey is read (Unix ms); time-based rules measure against the later of
+    ///   this and the latest change. `nil`: the latest change only.
     public static func analyse(
-        _ journey: ClientJourney, acknowledgements: [String: [SignalAcknowledgementView]], settings: ForceFieldSettings
+        _ journey: ClientJourney, acknowledgements: [String: [SignalAcknowledgementView]], settings: ForceFieldSettings,
+        readAt: Int64? = nil
     ) -> ForceFieldView {
-        let facts = RuleFacts(journey: journey, settings: settings)
+        let facts = RuleFacts(journey: journey, settings: settings, readAt: readAt)
         var signals = facts.evaluate()
         for index in signals.indices {
             signals[index].acknowledgements = acknowledgements[signals[index].key] ?? []
@@ -54,10 +59,10 @@ private struct RuleFacts {
     let asOfMillis: Int64?
     private(set) var active: [ForceView] = []
 
-    init(journey: ClientJourney, settings: ForceFieldSettings) {
+    init(journey: ClientJourney, settings: ForceFieldSettings, readAt: Int64?) {
         self.journey = journey
         self.settings = settings
-        self.asOfMillis = journey.timeline.last.map(\.hlc.wallMillis)
+        self.asOfMillis = [journey.timeline.last.map(\.hlc.wallMillis), readAt].compactMap { $0 }.max()
         active = journey.interventions.filter { $0.status == .active }.map { intervention in
             ForceView(
                 interventionId: intervention.id, kind: intervention.kind, valence: intervention.valence,
@@ -113,10 +118,19 @@ private struct RuleFacts {
     }
 
     /// The parts of the article's combination that are missing: support on self-efficacy, facilitation on
-    /// context or practical barriers.
+    /// context or practical barriers. A placement is not facilitation: a vacancy does not ease a stressful
+    /// situation or remove a barrier (the article's account manager removes barriers *so that* the client
+    /// can apply).
     var missingCombination: [MissingForce] {
         (has(.supportive, on: [.selfEfficacy]) ? [] : [.supportOnSelfEfficacy])
-            + (has(.facilitating, on: [.context, .practicalBarriers]) ? [] : [.facilitationOnContextOrBarriers])
+            + (support.contains { $0.valence == .facilitating && !Set($0.targets).isDisjoint(with: [.context, .practicalBarriers]) }
+                ? [] : [.facilitationOnContextOrBarriers])
+    }
+
+    /// The strengthening forces that work on the client's determinants: every supportive or facilitating
+    /// intervention but placements (``ForceFieldSettings/placementKinds``), which rule 6 weighs on their own.
+    var support: [ForceView] {
+        active.filter { $0.direction == .strengthens && !settings.placementKinds.contains($0.kind) }
     }
 
     /// Self-efficacy and context or barriers low for `behaviour`: the client the article says freezes.
@@ -126,13 +140,17 @@ private struct RuleFacts {
         return selfEfficacy.isEmpty || stuck.isEmpty ? nil : selfEfficacy + stuck
     }
 
+    /// Unclear without current scores (rule 4's), paralysing on a client the article says freezes unless the
+    /// combination is there, stimulating otherwise.
     func effect(of pressure: ForceView) -> PressureEffect {
-        if paralysable(for: pressure.behaviour) != nil {
+        let behaviour = pressure.behaviour
+        guard isAssessed(.selfEfficacy, for: behaviour),
+            isAssessed(.context, for: behaviour) || isAssessed(.practicalBarriers, for: behaviour)
+        else { return .unclear }
+        if paralysable(for: behaviour) != nil {
             return missingCombination.isEmpty ? .stimulates : .paralyses
         }
-        let known = lowest(.selfEfficacy, for: pressure.behaviour) != nil
-            && (lowest(.context, for: pressure.behaviour) != nil || lowest(.practicalBarriers, for: pressure.behaviour) != nil)
-        return known ? .stimulates : .unclear
+        return .stimulates
     }
 
     func signal(_ rule: SignalRule, _ severity: SignalSeverity, trigger: [ForceView], low: [LowScore] = [],
@@ -210,7 +228,7 @@ private struct RuleFacts {
     /// already weigh it against what the client can do.
     func onlyWantingWhileAbleLow() -> [ForceFieldSignal] {
         let able = low(Determinant.allCases.filter { $0.group == .beingAble })
-        let support = active.filter { $0.direction == .strengthens }
+        let support = self.support
         guard !support.isEmpty, !able.isEmpty, support.allSatisfy({ $0.targets.allSatisfy { $0.group == .wanting } })
         else { return [] }
         return [signal(.onlyWantingWhileAbleLow, .medium, trigger: support, low: able, missing: [.workOnBeingAble],
@@ -254,18 +272,21 @@ private struct RuleFacts {
             }
     }
 
-    /// 8. The client sees a determinant differently from the professionals.
+    /// 8. The client sees a determinant differently from the professionals (like with like: a view about one
+    /// core behaviour against the professionals' scores of that behaviour or of none).
     func clientViewDiffers() -> [ForceFieldSignal] {
-        journey.determinants.compactMap { row in
-            guard row.clientDiffers, let client = row.client, let own = client.score.known else { return nil }
-            let furthest = row.assessments.filter { $0.score.known != nil }
-                .max { abs($0.score.known! - own) < abs($1.score.known! - own) }!
-            var fired = signal(.clientViewDiffers, .medium, trigger: [], missing: [.conversationWithClient],
-                               keyedBy: client.changeId)
-            fired.clientView = ViewDifference(
-                determinant: row.determinant, clientScore: own, professionalScore: furthest.score.known!,
-                discipline: furthest.discipline)
-            return fired
+        journey.determinants.flatMap { row in
+            row.client.compactMap { client -> ForceFieldSignal? in
+                guard let own = client.score.known,
+                    let furthest = ClientViewAssessment.furthest(from: client, among: row.assessments),
+                    let theirs = furthest.score.known, abs(theirs - own) >= settings.disagreementPoints
+                else { return nil }
+                var fired = signal(.clientViewDiffers, .medium, trigger: [], missing: [.conversationWithClient],
+                                   keyedBy: client.changeId)
+                fired.clientView = ViewDifference(
+                    determinant: row.determinant, clientScore: own, professionalScore: theirs, discipline: furthest.discipline)
+                return fired
+            }
         }
     }
 

@@ -9,14 +9,18 @@ public import ChangeLog
 public enum JourneyProjection {
     /// The journey of `clientId` from `changes` (changes about other clients are ignored).
     ///
-    /// - Parameter directory: Professionals by id, for names; unknown ids show as `unknown professional`.
+    /// - Parameters:
+    ///   - directory: Professionals by id, for names; unknown ids show as `unknown professional`.
+    ///   - readAt: When the journey is read (Unix ms): the force field's time-based rules measure against the
+    ///     later of this and the latest change (``ForceFieldAnalysis``). Views give the start of the day, so
+    ///     replicas holding the same changes agree all that day; `nil` measures against the latest change.
     public static func project(
         clientId: String, changes: [Change], directory: [String: Professional],
-        settings: ForceFieldSettings = .standard
+        settings: ForceFieldSettings = .standard, readAt: Int64? = nil
     ) -> ClientJourney {
         let ordered = changes.filter { $0.clientId == clientId }.sorted(by: Change.displayOrder)
             .compactMap { change in (try? CaseEvent.decode(change)).flatMap { $0 }.map { (change, $0) } }
-        var builder = Builder(clientId: clientId, directory: directory, settings: settings)
+        var builder = Builder(clientId: clientId, directory: directory, settings: settings, readAt: readAt)
         // Creations first, so that a revision is shown even if its clock sorts before its entity's creation
         // (impossible for well-behaved clocks, but the view must not depend on it).
         for (change, event) in ordered where event.createsEntity {
@@ -34,13 +38,14 @@ private struct Builder {
     let clientId: String
     let directory: [String: Professional]
     let settings: ForceFieldSettings
+    let readAt: Int64?
     var client: JourneyClient
     var timeline: [TimelineEntry] = []
     var authors: [String: JourneyActor] = [:]
     /// Assessments per determinant and (discipline, behaviour), in display order.
     var assessments: [Determinant: [AssessmentSlot: [(Change, Assessment)]]] = [:]
-    /// The client's own views per determinant, in display order.
-    var clientViews: [Determinant: [(Change, Assessment)]] = [:]
+    /// The client's own views per determinant and core behaviour, in display order.
+    var clientViews: [Determinant: [CoreBehaviour?: [(Change, Assessment)]]] = [:]
     var referrals: [String: (created: Change, referral: Referral, answers: [(Change, ReferralAnswer, [String])])] = [:]
     var referralOrder: [String] = []
     var vacancies: [String: [(Change, Vacancy, [String])]] = [:]
@@ -56,10 +61,11 @@ private struct Builder {
     var agreementOrder: [String] = []
     var acknowledgements: [String: [SignalAcknowledgementView]] = [:]
 
-    init(clientId: String, directory: [String: Professional], settings: ForceFieldSettings) {
+    init(clientId: String, directory: [String: Professional], settings: ForceFieldSettings, readAt: Int64?) {
         self.clientId = clientId
         self.directory = directory
         self.settings = settings
+        self.readAt = readAt
         self.client = JourneyClient(id: clientId)
     }
 
@@ -140,7 +146,7 @@ private struct Builder {
             ].append((change, assessment))
             entry.describe(assessment)
         case .clientViewRecorded(let assessment):
-            clientViews[assessment.determinant, default: []].append((change, assessment))
+            clientViews[assessment.determinant, default: [:]][assessment.behaviour, default: []].append((change, assessment))
             entry.describe(assessment)
         case .referralAdded(let referral):
             guard referrals[change.entityId]?.created.id == change.id else { return }
@@ -235,7 +241,8 @@ private struct Builder {
             referrals: referralOrder.map(referralView),
             vacancies: vacancyOrder.map(vacancyView),
             forceField: ForceFieldView(asOf: nil, settings: settings, active: [], determinants: [], behaviours: [], signals: []))
-        journey.forceField = ForceFieldAnalysis.analyse(journey, acknowledgements: acknowledgements, settings: settings)
+        journey.forceField = ForceFieldAnalysis.analyse(
+            journey, acknowledgements: acknowledgements, settings: settings, readAt: readAt)
         return journey
     }
 
@@ -301,18 +308,24 @@ private struct Builder {
             }
             let known = current.compactMap(\.score.known)
             let disagreement = (known.max() ?? 0) - (known.min() ?? 0) >= settings.disagreementPoints
-            let client = clientViews[determinant].flatMap { history -> ClientViewAssessment? in
-                guard let (change, latest) = history.last else { return nil }
-                let previous = history.count > 1 ? history[history.count - 2].1.score : nil
-                return ClientViewAssessment(
-                    score: latest.score, previousScore: previous, trend: Self.trend(latest.score, previous),
-                    behaviour: latest.behaviour, explanation: latest.explanation,
-                    at: CalendarTime.iso8601(millis: change.hlc.wallMillis), recordedBy: actor(change),
-                    changeId: change.id)
+            let views = clientViews[determinant] ?? [:]
+            let client = views.keys.sorted { ($0.map { CoreBehaviour.allCases.firstIndex(of: $0)! } ?? -1)
+                < ($1.map { CoreBehaviour.allCases.firstIndex(of: $0)! } ?? -1) }
+                .compactMap { behaviour -> ClientViewAssessment? in
+                    guard let history = views[behaviour], let (change, latest) = history.last else { return nil }
+                    let previous = history.count > 1 ? history[history.count - 2].1.score : nil
+                    return ClientViewAssessment(
+                        score: latest.score, previousScore: previous, trend: Self.trend(latest.score, previous),
+                        behaviour: latest.behaviour, explanation: latest.explanation,
+                        at: CalendarTime.iso8601(millis: change.hlc.wallMillis), recordedBy: actor(change),
+                        changeId: change.id)
+                }
+            let clientDiffers = client.contains { view in
+                guard let own = view.score.known, let theirs = ClientViewAssessment.furthest(from: view, among: current)?
+                    .score.known
+                else { return false }
+                return abs(theirs - own) >= settings.disagreementPoints
             }
-            let clientDiffers = client?.score.known.map { own in
-                known.contains { abs($0 - own) >= settings.disagreementPoints }
-            } ?? false
             return DeterminantRow(
                 determinant: determinant, group: determinant.group, assessments: current, disagreement: disagreement,
                 client: client, clientDiffers: clientDiffers)
@@ -330,7 +343,7 @@ private struct Builder {
         let (change, vacancy, conflicted, others) = current(revisions)
         return VacancyView(
             id: id, employer: vacancy.employer, title: vacancy.title, status: vacancy.status, contact: vacancy.contact,
-            by: actor(created), createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis),
+            by: actor(created), createdAt: CalendarTime.iso8601(millis: created.hlc.wallMillis), updatedBy: actor(change),
             updatedAt: CalendarTime.iso8601(millis: change.hlc.wallMillis), conflicted: conflicted,
             otherVersions: others.map { change, vacancy in
                 VacancyVersion(

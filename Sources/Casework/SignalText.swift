@@ -17,7 +17,8 @@ public enum SignalText {
         switch signal.rule {
         case .correctiveWithoutSupport:
             let combination = signal.missing.count == 2
-                ? (nl ? "en er staat geen ondersteunende of faciliterende interventie naast" : "with neither support nor facilitation beside it")
+                ? (nl ? "en er loopt geen ondersteuning op geloof in eigen kunnen en geen facilitering op context of praktische belemmeringen"
+                    : "with neither support on self-efficacy nor facilitation on context or practical barriers beside it")
                 : (nl ? "en de combinatie is niet compleet" : "and the combination is not complete")
             reason = nl
                 ? "\(named) \(runs) terwijl \(low) (\(scores)), \(combination). Alleen druk leidt bij iemand met weinig geloof in eigen kunnen en een belastende situatie eerder tot blokkeren dan tot in beweging komen; een combinatie van interventies werkt beter."
@@ -79,7 +80,7 @@ public enum SignalText {
         let nl = language == .nl
         switch rule {
         case .correctiveWithoutSupport:
-            return nl ? "corrigerende interventie zonder ondersteuning" : "correction without the combination of support"
+            return nl ? "corrigerende interventie zonder de combinatie" : "correction without the combination of support"
         case .correctiveWithoutSkills:
             return nl ? "correctie zonder aandacht voor kunnen" : "correction without work on being able"
         case .pressureFromSeveralDisciplines:

@@ -35,7 +35,8 @@ struct AppText: Sendable {
             "note": ("Notitie", "Note"), "assessment": ("Inschatting", "Assessment"),
             "intervention": ("Interventie", "Intervention"), "agreement": ("Afspraak", "Agreement"),
             "goal": ("Subdoel", "Sub-goal"), "signal": ("Signaal besproken", "Signal discussed"),
-            "client": ("Contactgegevens", "Contact details"),
+            "client": ("Contactgegevens", "Contact details"), "referral": ("Verwijzing", "Referral"),
+            "vacancy": ("Vacature", "Vacancy"), "selfAssessment": ("Eigen inschatting van de klant", "The client's own view"),
         ]
         guard let kind = kinds[entityType] else { return entityType }
         return language == .nl ? kind.nl : kind.en
@@ -54,7 +55,7 @@ struct AppText: Sendable {
         "outOfScope": ("Deze klant hoort niet (meer) bij je caseload.", "This client is not (or no longer) in your caseload."),
         "forbidden": ("Dit mag alleen degene die het heeft vastgelegd, of een collega van diens discipline.", "Only someone else may do that (the author or the owning discipline)."),
         "notAuthor": ("Alleen degene die dit heeft vastgelegd, mag het wijzigen.", "Only the author may change this."),
-        "notOwningDiscipline": ("Alleen de discipline die dit heeft ingezet, mag het wijzigen.", "Only the discipline that started this may change it."),
+        "notOwningDiscipline": ("Alleen de eigen discipline mag dit wijzigen: wie de interventie heeft ingezet, of aan wie de verwijzing is gericht.", "Only the discipline it belongs to may change this: the one that started the intervention, or the one the referral is addressed to."),
         "wrongAuthor": ("De wijziging kwam niet van de ingelogde professional.", "The write did not come from the signed-in professional."),
         "wrongDiscipline": ("De wijziging hoort niet bij jouw discipline.", "The write does not belong to your discipline."),
         "wrongDevice": ("De wijziging kwam niet van deze laptop.", "The write did not come from this laptop."),
@@ -163,6 +164,8 @@ struct AppText: Sendable {
         "notAssessed": ("niet ingeschat", "not assessed"),
         "clientDiffers": ("de klant ziet het anders", "the client sees it differently"),
         "referrals": ("Verwijzingen", "Referrals"),
+        "referralsForYou": ("Verwijzingen voor jou", "Referrals to you"),
+        "otherAnswer": ("ander antwoord", "other answer"),
         "noReferrals": ("Geen verwijzingen.", "No referrals."),
         "vacancies": ("Vacatures", "Vacancies"),
         "noVacancies": ("Geen vacatures vastgelegd.", "No vacancies recorded."),
@@ -291,6 +294,14 @@ struct AppText: Sendable {
         "conflictHelpGoal": (
             "Dit subdoel is op twee plaatsen tegelijk gewijzigd; beide versies blijven bewaard. Leg de juiste status opnieuw vast in het plan van aanpak: die vervangt beide.",
             "This sub-goal was changed in two places at once; both versions are kept. Record the right status again in the plan: it replaces both."
+        ),
+        "conflictHelpReferral": (
+            "Op deze verwijzing is op twee plaatsen tegelijk geantwoord; beide antwoorden blijven zichtbaar. Neem haar opnieuw aan of wijs haar af in de klantreis: dat antwoord vervangt beide.",
+            "This referral was answered in two places at once; both answers stay visible. Accept or decline it again in the journey: that answer replaces both."
+        ),
+        "conflictHelpVacancy": (
+            "Deze vacature is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in de klantreis: die vervangt beide.",
+            "This vacancy was changed in two places at once. Record the right status again in the journey: it replaces both."
         ),
         "conflictHelpAgreement": (
             "Deze afspraak is op twee plaatsen tegelijk gewijzigd. Leg de juiste status opnieuw vast in het plan van aanpak.",

@@ -48,7 +48,7 @@ extension FieldApp {
         let words = ViewText(language)
         let whole: ClientJourney
         do {
-            whole = try await replica.journey(clientId: client, settings: configuration.forceField)
+            whole = try await replica.journey(clientId: client, settings: configuration.forceField, readAt: replica.readToday)
         } catch let error as ReplicaError {
             throw AppError.missing(error) ?? error
         }
@@ -76,8 +76,8 @@ extension FieldApp {
                 return ["entries": entries]
             }
             let own: [[String: Any]] = row.client.map { view in
-                [cell(view.score, view.trend, at: view.at, explanation: view.explanation, behaviour: view.behaviour)]
-            } ?? []
+                cell(view.score, view.trend, at: view.at, explanation: view.explanation, behaviour: view.behaviour)
+            }
             cells.append(["client": true, "entries": own])
             return cells
         }
@@ -143,6 +143,11 @@ extension FieldApp {
             ]
             if let answeredBy = referral.answeredBy, let at = referral.answeredAt {
                 model["answer"] = "\(words.actor(answeredBy)), \(time(at))" + (referral.answerReason.map { ": \($0)" } ?? "")
+            }
+            // Concurrent answers: every one stays readable.
+            model["others"] = referral.otherAnswers.map {
+                "\(text["otherAnswer"]) (\(words.actor($0.by)), \(time($0.at))): \(words.status($0.status))"
+                    + ($0.reason.map { ", \($0)" } ?? "")
             }
             return model
         }

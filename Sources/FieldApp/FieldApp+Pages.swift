@@ -31,6 +31,8 @@ extension FieldApp {
         var severity: String
         var severityLabel: String
         var pending: Int?
+        /// Open referrals addressed to the professional's discipline: a hand-over waiting for them.
+        var referrals: Int?
     }
 
     func caseload(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -38,19 +40,22 @@ extension FieldApp {
         let query = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }
             .flatMap { $0.isEmpty ? nil : $0 }
         let pending = try await replica.pendingCountsByClient()
+        let me = try await replica.identity().professional
         var rows: [CaseloadRow] = []
         for client in try await replica.clients() {
             let name = client.name ?? text["registrationPending"]
             if let query, !name.localizedCaseInsensitiveContains(query) { continue }
-            let open = try await replica.journey(clientId: client.id, settings: configuration.forceField)
-                .forceField.signals.filter { $0.acknowledgements.isEmpty }
+            let journey = try await replica.journey(
+                clientId: client.id, settings: configuration.forceField, readAt: replica.readToday)
+            let open = journey.forceField.signals.filter { $0.acknowledgements.isEmpty }
+            let incoming = journey.referrals.filter { $0.status == .open && $0.to == me.discipline }.count
             rows.append(CaseloadRow(
                 id: client.id, name: name,
                 lastActivity: time(millis: client.lastActivity.wallMillis),
                 signals: open.isEmpty ? nil : open.count,
                 severity: open.contains { $0.severity == .high } ? "high" : "medium",
                 severityLabel: text[open.contains { $0.severity == .high } ? "severityHigh" : "severityMedium"].lowercased(),
-                pending: pending[client.id]))
+                pending: pending[client.id], referrals: incoming == 0 ? nil : incoming))
         }
         var model: [String: Any] = [
             "clients": rows, "hasClients": !rows.isEmpty, "empty": query == nil ? text["noClients"] : text["noMatches"],
@@ -93,6 +98,12 @@ extension FieldApp {
             case .agreement:
                 model["kind"] = text.writeKind("agreement")
                 model["help"] = text["conflictHelpAgreement"]
+            case .referral:
+                model["kind"] = text.writeKind("referral")
+                model["help"] = text["conflictHelpReferral"]
+            case .vacancy:
+                model["kind"] = text.writeKind("vacancy")
+                model["help"] = text["conflictHelpVacancy"]
             case .contact:
                 model["kind"] = conflict.field?.label(in: language).capitalizedFirst ?? ""
                 model["help"] = text["conflictHelpContact"]

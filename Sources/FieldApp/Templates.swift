@@ -77,13 +77,14 @@ enum Templates {
         {{#hasClients}}
         <table class="caseload">
         <caption class="visually-hidden">{{t.caseloadTitle}}</caption>
-        <thead><tr><th scope="col">{{t.client}}</th><th scope="col">{{t.lastActivity}}</th><th scope="col">{{t.openSignals}}</th><th scope="col">{{t.unsynced}}</th></tr></thead>
+        <thead><tr><th scope="col">{{t.client}}</th><th scope="col">{{t.lastActivity}}</th><th scope="col">{{t.openSignals}}</th><th scope="col">{{t.referralsForYou}}</th><th scope="col">{{t.unsynced}}</th></tr></thead>
         <tbody>
         {{#clients}}
         <tr>
         <th scope="row"><a href="/clients/{{id}}">{{name}}</a></th>
                 <td>{{lastActivity}}</td>
         <td>{{#signals}}<span class="pill {{severity}}">{{signals}} · {{severityLabel}}</span>{{/signals}}{{^signals}}<span class="muted">0</span>{{/signals}}</td>
+        <td>{{#referrals}}<a class="pill referral-pill" href="/clients/{{id}}#referrals">{{referrals}}</a>{{/referrals}}{{^referrals}}<span class="muted">0</span>{{/referrals}}</td>
         <td>{{#pending}}<span class="pill pending-pill">{{pending}}</span>{{/pending}}{{^pending}}<span class="muted">0</span>{{/pending}}</td>
         </tr>
         {{/clients}}
@@ -170,7 +171,7 @@ enum Templates {
         <div>
         <h3 id="referrals">{{t.referrals}}</h3>
         {{^hasReferrals}}<p class="muted">{{t.noReferrals}}</p>{{/hasReferrals}}
-        {{#hasReferrals}}<ul class="agreements">{{#referrals}}<li><p>{{line}}</p><p class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>
+        {{#hasReferrals}}<ul class="agreements">{{#referrals}}<li><p>{{line}}</p><p class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
         {{#canAnswer}}<form method="post" action="/clients/{{clientId}}/referrals/{{id}}/answer" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="ref-{{id}}">{{t.referralAnswerReason}}</label>

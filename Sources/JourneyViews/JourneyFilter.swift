@@ -110,8 +110,9 @@ extension ClientJourney {
                 row.clientDiffers = false
             }
             // The client's own view is nobody's discipline: it stays beside whichever disciplines are shown.
-            if let client = row.client, !(filter.admitsBehaviour(client.behaviour) && filter.inPeriod(client.at)) {
-                row.client = nil
+            let views = row.client.filter { filter.admitsBehaviour($0.behaviour) && filter.inPeriod($0.at) }
+            if views.count != row.client.count {
+                row.client = views
                 row.clientDiffers = false
             }
             return row

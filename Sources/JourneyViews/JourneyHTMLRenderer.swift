@@ -199,8 +199,10 @@ public struct JourneyHTMLRenderer: Sendable {
                         cell($0.score, $0.trend, at: $0.at) + ($0.behaviour.map { "<small>\(escape($0.label(in: language)))</small>" } ?? "")
                     }.joined(separator: "<hr>") + "</td>"
                 }
-                html += row.client.map { "<td class=\"client score-\($0.score.text)\">\(cell($0.score, $0.trend, at: $0.at))</td>" }
-                    ?? "<td class=\"client\">–</td>"
+                html += row.client.isEmpty ? "<td class=\"client\">–</td>"
+                    : "<td class=\"client score-\(row.client[0].score.text)\">" + row.client.map {
+                        cell($0.score, $0.trend, at: $0.at) + ($0.behaviour.map { "<small>\(escape($0.label(in: language)))</small>" } ?? "")
+                    }.joined(separator: "<hr>") + "</td>"
                 if anyDisagreement {
                     html += "<td>" + [row.disagreement ? "≠ " + escape(words.disagreement) : nil,
                                       row.clientDiffers ? "≠ " + escape(words.clientDiffers) : nil]
@@ -241,6 +243,8 @@ public struct JourneyHTMLRenderer: Sendable {
         for vacancy in journey.vacancies {
             html += "<li>\(escape(words.vacancyLine(vacancy.status, vacancy.title, vacancy.employer, vacancy.contact)))"
                 + " · \(escape(words.actor(vacancy.by))), \(escape(time(vacancy.createdAt)))"
+                + (vacancy.updatedAt != vacancy.createdAt || vacancy.updatedBy != vacancy.by
+                    ? " · \(escape(words.actor(vacancy.updatedBy))), \(escape(time(vacancy.updatedAt)))" : "")
                 + (vacancy.conflicted ? " <span class=\"conflict\">\(words.conflict)</span>" : "")
                 + others(words.otherVersions(of: vacancy, time: time)) + "</li>\n"
         }

@@ -79,7 +79,7 @@ public struct JourneyTextFormatter: Sendable {
             for acknowledgement in signal.acknowledgements {
                 lines.append("      \(words.acknowledged) \(words.actor(acknowledgement.by)) \(time(acknowledgement.at)): \(acknowledgement.reason)")
             }
-            lines.append("      key: \(signal.key)")
+            lines.append("      \(language == .nl ? "sleutel" : "key"): \(signal.key)")
         }
         return lines
     }
@@ -132,7 +132,10 @@ public struct JourneyTextFormatter: Sendable {
                             + (current.count > 1 ? $0.behaviour.map { " (\($0.label(in: language)))" } ?? "" : "")
                     }.joined(separator: "; "), width)
                 }
-                line += pad(row.client.map { cell($0.score, $0.trend, at: $0.at) } ?? "–", width)
+                line += pad(row.client.isEmpty ? "–" : row.client.map {
+                    cell($0.score, $0.trend, at: $0.at)
+                        + (row.client.count > 1 ? $0.behaviour.map { " (\($0.label(in: language)))" } ?? "" : "")
+                }.joined(separator: "; "), width)
                 if row.disagreement { line += paint("≠ " + words.disagreement, .yellow) + " " }
                 if row.clientDiffers { line += paint("≠ " + words.clientDiffers, .yellow) }
                 lines.append(trimTrailing(line))
@@ -175,7 +178,9 @@ public struct JourneyTextFormatter: Sendable {
                 words.vacancyLine(vacancy.status, vacancy.title, vacancy.employer, vacancy.contact)
                     + (vacancy.conflicted ? " · " + paint(words.conflict, .yellow) : ""),
                 first: "  ", rest: "    "))
-            lines.append("      \(words.actor(vacancy.by)) \(time(vacancy.createdAt))")
+            lines.append("      \(words.actor(vacancy.by)) \(time(vacancy.createdAt))"
+                + (vacancy.updatedAt != vacancy.createdAt || vacancy.updatedBy != vacancy.by
+                    ? " · \(words.actor(vacancy.updatedBy)) \(time(vacancy.updatedAt))" : ""))
             for other in words.otherVersions(of: vacancy, time: time) { lines.append(contentsOf: wrap(other, first: "      ", rest: "        ")) }
         }
         return lines

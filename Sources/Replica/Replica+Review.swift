@@ -4,21 +4,22 @@ import GRDB
 import SQLiteSupport
 
 /// One open conflict: concurrent edits left several current versions of a note, an intervention, a
-/// sub-goal, an agreement or a contact field. Every version is kept; a new edit that supersedes them all
-/// resolves it (``Replica/reviseNote(noteId:text:behaviour:determinants:)``,
+/// sub-goal, an agreement, a referral's answer, a vacancy or a contact field. Every version is kept; a new edit
+/// that supersedes them all resolves it (``Replica/reviseNote(noteId:text:behaviour:determinants:)``,
 /// ``Replica/updateIntervention(interventionId:status:targets:)``, ``Replica/updateGoal(goalId:_:)``,
-/// ``Replica/updateAgreement(agreementId:_:)``, ``Replica/setContact(clientId:_:to:)``).
+/// ``Replica/updateAgreement(agreementId:_:)``, ``Replica/answerReferral(referralId:_:)``,
+/// ``Replica/updateVacancy(vacancyId:_:)``, ``Replica/setContact(clientId:_:to:)``).
 public struct Conflict: Hashable, Sendable {
     /// What is conflicted.
     public enum Kind: String, Hashable, Sendable {
-        case note, intervention, goal, agreement, contact
+        case note, intervention, goal, agreement, referral, vacancy, contact
     }
 
     /// The client.
     public let clientId: String
     /// The client's name, if known.
     public let clientName: String?
-    /// Note, intervention, sub-goal, agreement or contact field.
+    /// Note, intervention, sub-goal, agreement, referral, vacancy or contact field.
     public let kind: Kind
     /// The note, intervention, sub-goal or agreement id, or the client id for a contact field.
     public let entityId: String
@@ -89,6 +90,20 @@ extension Replica {
                     clientId: clientId, clientName: name, kind: .goal, entityId: goal.id, field: nil,
                     versions: Self.headVersions(of: goal.id, in: journey) {
                         status($0.status, as: GoalStatus.self) + ": \($0.title ?? "")" + due($0.due)
+                    }))
+            }
+            for referral in journey.referrals where referral.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .referral, entityId: referral.id, field: nil,
+                    versions: Self.headVersions(of: referral.id, in: journey) {
+                        status($0.status, as: ReferralStatus.self) + ($0.reason.map { ": \($0)" } ?? "")
+                    }))
+            }
+            for vacancy in journey.vacancies where vacancy.conflicted {
+                conflicts.append(Conflict(
+                    clientId: clientId, clientName: name, kind: .vacancy, entityId: vacancy.id, field: nil,
+                    versions: Self.headVersions(of: vacancy.id, in: journey) {
+                        status($0.status, as: VacancyStatus.self) + ": \($0.title ?? "") · \($0.employer ?? "")"
                     }))
             }
             for agreement in journey.plan.agreements where agreement.conflicted {

@@ -132,16 +132,26 @@ public final class Replica: Sendable {
 
     /// The journey of a client, computed from the changes in this replica.
     ///
+    /// - Parameter readAt: When it is read, for the force field's time-based rules (``readToday`` in views, so
+    ///   that an open referral or an old assessment is signalled even if nobody wrote since); `nil` measures
+    ///   against the latest change only.
     /// - Throws: ``ReplicaError`` `unknownClient` when the replica holds nothing about the client.
-    public func journey(clientId: String, settings: ForceFieldSettings = .standard) async throws -> ClientJourney {
+    public func journey(
+        clientId: String, settings: ForceFieldSettings = .standard, readAt: Int64? = nil
+    ) async throws -> ClientJourney {
         let (changes, directory) = try await pool.read { db in
             (try ChangeStore.changes(aboutClient: clientId, db: db), try Self.directory(db))
         }
         guard !changes.isEmpty else {
             throw ReplicaError.unknownClient(clientId)
         }
-        return JourneyProjection.project(clientId: clientId, changes: changes, directory: directory, settings: settings)
+        return JourneyProjection.project(
+            clientId: clientId, changes: changes, directory: directory, settings: settings, readAt: readAt)
     }
+
+    /// The start of today (UTC) on this replica's clock: what views read journeys at, so that every replica
+    /// holding the same changes shows the same signals all day.
+    public var readToday: Int64 { CalendarTime.startOfDay(millis: wallMillis()) }
 
     /// Where the replica stands: pending writes, refused writes, last sync.
     public func status() async throws -> ReplicaStatus {

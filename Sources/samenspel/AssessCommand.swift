@@ -69,7 +69,7 @@ struct VacancyCommand: AsyncParsableCommand {
         @Option(help: "proposed, applied, interview, hired, rejected or withdrawn.") var status: VacancyStatus?
         @Option(help: "New employer.") var employer: String?
         @Option(help: "New job title.") var title: String?
-        @Option(help: "New contact.") var contact: String?
+        @Option(help: "New contact (\"\" clears it).") var contact: String?
 
         func run() async throws {
             let (status, employer, title, contact) = (status, employer, title, contact)
@@ -77,7 +77,7 @@ struct VacancyCommand: AsyncParsableCommand {
                 if let status { vacancy.status = status }
                 if let employer { vacancy.employer = employer }
                 if let title { vacancy.title = title }
-                if let contact { vacancy.contact = contact }
+                if let contact { vacancy.contact = contact.isEmpty ? nil : contact }
             })
         }
     }

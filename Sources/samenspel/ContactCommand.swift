@@ -73,6 +73,8 @@ struct ConflictsCommand: AsyncParsableCommand {
         case .intervention: "intervention update \(conflict.entityId) [--status STATUS] [--target DETERMINANT …]"
         case .goal: "goal update \(conflict.entityId) [--status STATUS] [--title TITLE] …"
         case .agreement: "agreement update \(conflict.entityId) [--status STATUS] [--text TEXT] …"
+        case .referral: "referral accept \(conflict.entityId)   or   referral decline \(conflict.entityId) --reason TEXT"
+        case .vacancy: "vacancy update \(conflict.entityId) [--status STATUS] …"
         case .contact:
             "contact --client \(conflict.clientId) --\(conflict.field == .contactMoment ? "contact-moment" : conflict.field?.rawValue ?? "phone") VALUE"
         }

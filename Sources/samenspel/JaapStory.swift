@@ -127,8 +127,14 @@ struct JaapStory {
             _ = try await sanne.recordAssessment(
                 clientId: jaap, Assessment(determinant: determinant, score: .known(score), behaviour: .jobSearch))
         }
-        say("   - Sanne (client manager) writes up her home visit and assesses attitude, self-efficacy, social pressure and skills",
-            "   - Sanne (klantmanager) legt haar huisbezoek vast en schat houding, geloof in eigen kunnen, sociale druk en vaardigheden in")
+        _ = try await sanne.addAgreement(
+            clientId: jaap,
+            Agreement(text: t("Jaap comes to the application training every week", "Jaap komt elke week naar de sollicitatietraining"),
+                      responsible: .client, behaviour: .jobSearch, status: .notKept))
+        say("   - Sanne (client manager) writes up her home visit, assesses attitude, self-efficacy, social pressure and",
+            "   - Sanne (klantmanager) legt haar huisbezoek vast, schat houding, geloof in eigen kunnen, sociale druk en")
+        say("     skills, and marks the agreed application training as not kept",
+            "     vaardigheden in, en markeert de afgesproken sollicitatietraining als niet nagekomen")
 
         _ = try await ahmed.addNote(
             clientId: jaap,
@@ -280,13 +286,13 @@ struct JaapStory {
     private func check(before: ClientJourney, partway: ClientJourney, after: ClientJourney, identical: Bool) throws {
         if !identical { throw CLIError("the demo went wrong: the laptops did not converge") }
         let raised = before.forceField.signals.filter { $0.rule == .correctiveWithoutSupport && $0.severity == .high }
+        let notKept = before.forceField.signals.contains { $0.rule == .notKeptMetWithPressureOnly }
         let lowered = partway.forceField.signals.filter { $0.rule == .correctiveWithoutSupport && $0.severity == .medium }
-        guard raised.count == 1, lowered.count == 1,
-            !after.forceField.signals.contains(where: { $0.rule == .correctiveWithoutSupport })
+        guard raised.count == 1, lowered.count == 1, notKept, after.forceField.signals.isEmpty
         else {
             throw CLIError(
-                "the demo went wrong: the sanction alone must raise one high signal, one support a medium one, "
-                    + "and the combination must clear it")
+                "the demo went wrong: the sanction alone must raise one high signal (and the broken agreement met with "
+                    + "pressure only another), one support a medium one, and the combination must clear every signal")
         }
     }
 

@@ -36,8 +36,9 @@ struct JourneyCommand: AsyncParsableCommand {
         abstract: "Show a client's journey across the three disciplines, from this replica (works offline).",
         discussion: """
             Signals, the force field, the assessments per discipline, the plan, the interventions and the \
-            timeline. --format json is canonical: replicas that hold the same changes print the same bytes. \
-            --format html writes one self-contained page (--out FILE) to read or print.
+            timeline. --format json is canonical: replicas that hold the same changes print the same bytes on the \
+            same day (or with the same --as-of). --format html writes one self-contained page (--out FILE) to \
+            read or print.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -57,6 +58,10 @@ struct JourneyCommand: AsyncParsableCommand {
     @Option(help: "Only entries about this determinant.") var determinant: Determinant?
     @Option(help: "From this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var from: CalendarDate?
     @Option(help: "Up to and including this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var to: CalendarDate?
+    @Option(
+        help: "Read the journey as of this day, for the signals that depend on time (an open referral, an old assessment): DD-MM-YYYY or YYYY-MM-DD (default: today).",
+        transform: typedDate)
+    var asOf: CalendarDate?
     @OptionGroup var settings: SignalSettingsOption
 
     func validate() throws {
@@ -70,8 +75,10 @@ struct JourneyCommand: AsyncParsableCommand {
         let filter = JourneyFilter(
             disciplines: Set(disciplines), behaviour: behaviour, determinant: determinant, from: from, to: to)
         let replica = try options.open()
-        let journey = try await replica.journey(clientId: try await lookUpClient(client, in: replica), settings: try settings.load())
-            .filtered(by: filter)
+        let journey = try await replica.journey(
+            clientId: try await lookUpClient(client, in: replica), settings: try settings.load(),
+            readAt: asOf?.startMillis ?? replica.readToday
+        ).filtered(by: filter)
         let language = try Settings.value(lang, "SAMENSPEL_LANG", default: .en)
         let output: String
         switch format {

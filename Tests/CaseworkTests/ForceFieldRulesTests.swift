@@ -26,9 +26,10 @@ struct Scenario {
     }
 
     /// The client's own view, written down by the client manager.
-    mutating func clientSays(_ determinant: Determinant, _ score: Int) {
+    mutating func clientSays(_ determinant: Determinant, _ score: Int, about behaviour: CoreBehaviour? = nil) {
         changes.append(factory.make(
-            .clientViewRecorded(Assessment(determinant: determinant, score: .known(score))), client: client, by: cm))
+            .clientViewRecorded(Assessment(determinant: determinant, score: .known(score), behaviour: behaviour)),
+            client: client, by: cm))
     }
 
     @discardableResult
@@ -81,11 +82,14 @@ struct Scenario {
         changes.append(factory.make(.noteAdded(NoteContent(text: "something happened")), client: client, by: cm))
     }
 
+    /// When the journey is read; `nil`: as of the latest change.
+    var readAt: Int64?
+
     var journey: ClientJourney {
         JourneyProjection.project(
             clientId: client, changes: changes,
             directory: Dictionary(uniqueKeysWithValues: [cm, ic, am].map { ($0.professional.id, $0.professional) }),
-            settings: settings)
+            settings: settings, readAt: readAt)
     }
 
     var signals: [ForceFieldSignal] { journey.forceField.signals }
@@ -479,8 +483,8 @@ struct Scenario {
         scenario.assess(.selfEfficacy, 3, by: scenario.ic)
         scenario.clientSays(.selfEfficacy, 3)
         let row = try #require(scenario.journey.determinants.first { $0.determinant == .selfEfficacy })
-        #expect(row.client?.score == .known(3))
-        #expect(row.client?.recordedBy.name == "Sanne")
+        #expect(row.client.first?.score == .known(3))
+        #expect(row.client.first?.recordedBy.name == "Sanne")
         #expect(row.assessments.count == 2, "the client's view is not one of the professionals'")
         #expect(scenario.fired(.clientViewDiffers).isEmpty, "one point apart is no signal")
 
@@ -489,7 +493,7 @@ struct Scenario {
         #expect(signal.clientView == ViewDifference(
             determinant: .selfEfficacy, clientScore: 1, professionalScore: 4, discipline: .clientManager))
         #expect(signal.missing == [.conversationWithClient])
-        #expect(scenario.journey.determinants.first { $0.determinant == .selfEfficacy }?.client?.trend == "down")
+        #expect(scenario.journey.determinants.first { $0.determinant == .selfEfficacy }?.client.first?.trend == "down")
         #expect(scenario.journey.forceField.determinants.first { $0.determinant == .selfEfficacy }?.lowestScore == 3,
                 "the client's view does not make a determinant score low")
     }
@@ -643,5 +647,59 @@ struct Scenario {
         let vacancy = try #require(scenario.journey.vacancies.first)
         #expect(vacancy.conflicted && vacancy.otherVersions.count == 1)
         #expect(Set([vacancy.status, vacancy.otherVersions[0].status]) == [.interview, .withdrawn])
+    }
+}
+
+/// What the independent review found: placements are no facilitation, time goes on without writes, old scores
+/// tell nothing, and the client's view is compared like with like.
+@Suite struct ForceFieldReviewTests {
+    @Test func aPlacement_doesNotCompleteTheCombination_norSilenceRule5() throws {
+        var karin = Scenario()
+        karin.assess(.selfEfficacy, 1)
+        karin.assess(.context, 1)
+        karin.start("sanction", .corrective, [.socialPressure], by: karin.ic)
+        karin.start("selfEfficacyCoaching", .supportive, [.selfEfficacy])
+        karin.start("vacancyMatch", .facilitating, [.context], behaviour: .employerConnection, by: karin.am)
+        let signal = try #require(karin.fired(.correctiveWithoutSupport).first)
+        #expect(signal.missing == [.facilitationOnContextOrBarriers], "a vacancy eases nothing")
+        #expect(karin.journey.forceField.active.first { $0.kind == "sanction" }?.effect == .paralyses)
+        #expect(karin.fired(.onlyWantingWhileAbleLow).count == 1, "the only support still works on wanting alone")
+    }
+
+    @Test func timeGoesOn_withoutWrites_whenTheJourneyIsReadLater() throws {
+        var scenario = Scenario()
+        let referral = scenario.refer(to: .accountManager)
+        let written = scenario.changes.last!.hlc.wallMillis
+        #expect(scenario.fired(.referralOpen).isEmpty)
+        scenario.readAt = written + 20 * 86_400_000
+        let signal = try #require(scenario.fired(.referralOpen).first)
+        #expect(signal.key == "referralOpen:\(referral)" && signal.openDays == 20)
+        #expect(scenario.journey.forceField.asOf == CalendarTime.iso8601(millis: written + 20 * 86_400_000))
+        scenario.readAt = written - 86_400_000
+        #expect(scenario.fired(.referralOpen).isEmpty, "an earlier reading day does not move the clock back")
+    }
+
+    @Test func oldScores_makeThePressureEffectUnclear_asRule4Says() throws {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 4)
+        scenario.assess(.context, 4)
+        scenario.start("sanction", .corrective, [.socialPressure], by: scenario.ic)
+        #expect(scenario.journey.forceField.active.first?.effect == .stimulates)
+        scenario.readAt = scenario.factory.wallMillis + 200 * 86_400_000
+        #expect(scenario.journey.forceField.active.first?.effect == .unclear)
+        #expect(scenario.fired(.correctiveWithoutRecentAssessment).count == 1)
+    }
+
+    @Test func theClientsView_isComparedLikeWithLike() throws {
+        var scenario = Scenario()
+        scenario.assess(.selfEfficacy, 1, for: .jobSearch)
+        scenario.assess(.selfEfficacy, 4, for: .compliance)
+        scenario.clientSays(.selfEfficacy, 4, about: .compliance)
+        #expect(scenario.fired(.clientViewDiffers).isEmpty, "about compliance they agree")
+        scenario.clientSays(.selfEfficacy, 4, about: .jobSearch)
+        let signal = try #require(scenario.fired(.clientViewDiffers).first)
+        #expect(signal.clientView?.professionalScore == 1)
+        let row = try #require(scenario.journey.determinants.first { $0.determinant == .selfEfficacy })
+        #expect(row.client.map(\.behaviour) == [.jobSearch, .compliance] && row.clientDiffers)
     }
 }

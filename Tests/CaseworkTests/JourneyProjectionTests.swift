@@ -189,7 +189,7 @@ import Testing
     @Test func journeyJson_isCanonical_sortedKeysAndStableShape() throws {
         let json = JourneyProjection.project(clientId: client, changes: history().changes, directory: directory).canonicalJSON()
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        #expect(object?["format"] as? String == "samenspel.journey.v1")
+        #expect(object?["format"] as? String == "samenspel.journey.v2")
         #expect(json.hasSuffix("}\n"))
         let keys = ["client", "determinants", "format", "interventions", "notes", "professionals", "timeline"]
         let positions = keys.map { json.range(of: "\n  \"\($0)\"")!.lowerBound }

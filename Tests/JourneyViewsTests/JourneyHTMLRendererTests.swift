@@ -1,6 +1,8 @@
 import Casework
+import ChangeLog
 import Foundation
 import JourneyViews
+import SamenspelTestSupport
 import Testing
 
 @Suite struct JourneyHTMLRendererTests {
@@ -33,6 +35,35 @@ import Testing
         #expect(html.contains("<th scope=\"col\">client manager</th><th scope=\"col\">income consultant</th><th scope=\"col\">account manager</th>"))
         #expect(html.contains("<table class=\"matrix\">"))
         #expect(html.contains("@media print"))
+    }
+
+    @Test func page_showsTheClientsOwnView_referralsAndVacancies_escaped() throws {
+        let sanne = TestAuthor(name: "Sanne Bakker", discipline: .clientManager)
+        let petra = TestAuthor(name: "Petra de Jong", discipline: .accountManager)
+        let client = Identifier.make(wallMillis: 1)
+        var f = ChangeFactory(wallMillis: 1_764_412_171_123)
+        let referral = f.make(.referralAdded(Referral(to: .accountManager, reason: "Klaar <voor> werk")), client: client, by: sanne)
+        let changes = [
+            f.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2)),
+            f.make(.assessmentRecorded(Assessment(determinant: .selfEfficacy, score: .known(1))), client: client, by: sanne),
+            f.make(.clientViewRecorded(Assessment(determinant: .selfEfficacy, score: .known(4), explanation: "ik kan het")),
+                   client: client, by: sanne),
+            referral,
+            f.make(.referralAnswered(ReferralAnswer(status: .declined, reason: "nog niet"), supersedes: [referral.id]),
+                   client: client, entity: referral.entityId, by: petra),
+            f.make(.vacancyAdded(Vacancy(employer: "Logistiek & Co", title: "Orderpicker", status: .interview)),
+                   client: client, by: petra),
+        ]
+        let journey = JourneyProjection.project(
+            clientId: client, changes: changes,
+            directory: [sanne.professional.id: sanne.professional, petra.professional.id: petra.professional])
+        let page = JourneyHTMLRenderer(timeZone: TimeZone(identifier: "Europe/Amsterdam")!, language: .nl).render(journey)
+        #expect(page.contains("<th scope=\"col\" class=\"client\">de klant zelf</th>"))
+        #expect(page.contains("≠ de klant ziet het anders"))
+        #expect(page.contains("<section id=\"referrals\">") && page.contains("[afgewezen] klantmanager → accountmanager: Klaar &lt;voor&gt; werk"))
+        #expect(page.contains("Petra de Jong (accountmanager)") && page.contains(": nog niet"))
+        #expect(page.contains("<section id=\"vacancies\">") && page.contains("[op gesprek] Orderpicker · Logistiek &amp; Co"))
+        #expect(!page.contains("Klaar <voor>"))
     }
 
     @Test func dutchPage_saysLangNl_andLeadsWithTheName() throws {

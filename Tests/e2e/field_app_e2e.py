@@ -220,6 +220,8 @@ def main():
         assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "nl"
         wait.until(lambda d: "Geen verbinding met de server" in d.find_element(By.ID, "sync-banner").text)
         screenshot(driver, "caseload.png")
+        # A hand-over waiting for this discipline shows on the caseload, not only inside the journey.
+        assert driver.find_element(By.CSS_SELECTOR, "a.referral-pill").text == "1"
         # Keyboard first: the first Tab reaches the skip link.
         driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
         assert driver.switch_to.active_element.text == "Direct naar de inhoud"
@@ -322,6 +324,20 @@ def main():
         wait.until(lambda d: "Orderpicker vroege dienst" in d.find_element(By.ID, "vacancies").text)
         assert "gesolliciteerd" in driver.find_element(By.ID, "vacancies").text
         log("a vacancy the client applied to, recorded in the app")
+
+        driver.find_element(By.LINK_TEXT, "Verwijzen").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Verwijzen")
+        assert not driver.find_elements(By.ID, "to-clientManager"), "not to the own discipline"
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: d.find_elements(By.ID, "error-summary"))
+        assert "Kies naar welke discipline je de klant verwijst." in driver.find_element(By.ID, "error-summary").text
+        driver.find_element(By.CSS_SELECTOR, "label[for=to-accountManager]").click()
+        driver.find_element(By.ID, "reason").send_keys("Klaar voor de vacature in de logistiek")
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        wait.until(lambda d: "Klaar voor de vacature in de logistiek" in d.find_element(By.ID, "referrals").find_element(By.XPATH, "..").text)
+        assert "[open] Klantmanager → Accountmanager" in driver.find_element(By.ID, "referrals").find_element(By.XPATH, "..").text \
+            or "[open] klantmanager → accountmanager" in driver.find_element(By.ID, "referrals").find_element(By.XPATH, "..").text
+        log("a referral to the account manager, through the form")
 
         driver.get(journey_url)
         wait.until(lambda d: note_article(d, NOTE) is not None and "Nog niet verstuurd" in note_article(d, NOTE).text)
