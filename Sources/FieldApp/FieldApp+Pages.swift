@@ -89,24 +89,14 @@ extension FieldApp {
                 model["kind"] = text.writeKind("note")
                 model["help"] = mine ? text["conflictHelpNote"] : text["conflictHelpOthersNote"]
                 if mine { model["resolveHref"] = "/clients/\(conflict.clientId)/notes/\(conflict.entityId)/edit" }
-            case .intervention:
-                model["kind"] = text.writeKind("intervention")
-                model["help"] = text["conflictHelpIntervention"]
-            case .goal:
-                model["kind"] = text.writeKind("goal")
-                model["help"] = text["conflictHelpGoal"]
-            case .agreement:
-                model["kind"] = text.writeKind("agreement")
-                model["help"] = text["conflictHelpAgreement"]
-            case .referral:
-                model["kind"] = text.writeKind("referral")
-                model["help"] = text["conflictHelpReferral"]
-            case .vacancy:
-                model["kind"] = text.writeKind("vacancy")
-                model["help"] = text["conflictHelpVacancy"]
             case .contact:
                 model["kind"] = conflict.field?.label(in: language).capitalizedFirst ?? ""
                 model["help"] = text["conflictHelpContact"]
+            default:
+                // The kind's name, as a write of its entity type, and how to settle it ("conflictHelpGoal", …).
+                let kind = conflict.kind.rawValue
+                model["kind"] = text.writeKind(kind)
+                model["help"] = text["conflictHelp" + kind.prefix(1).uppercased() + kind.dropFirst()]
             }
             return model
         }

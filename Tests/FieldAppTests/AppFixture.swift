@@ -26,8 +26,13 @@ struct AppFixture {
 
     static let port = 8484
 
-    /// - Parameter colleagueWrites: What the colleague (the income consultant) wrote about Jaap after the note.
-    init(port: Int = AppFixture.port, colleagueWrites: [CaseEvent] = []) async throws {
+    /// - Parameters:
+    ///   - colleagueWrites: What the colleague (the income consultant) wrote about Jaap after the note.
+    ///   - more: Further changes about Jaap, made with the fixture's factory (so they can name each other).
+    init(
+        port: Int = AppFixture.port, colleagueWrites: [CaseEvent] = [],
+        more: (inout ChangeFactory, _ client: String, _ me: TestAuthor, _ colleague: TestAuthor) -> [Change] = { _, _, _, _ in [] }
+    ) async throws {
         folder = try TemporaryDirectory("field-app")
         transport = ScriptedTransport(professional: me.professional, deviceId: me.deviceId)
         replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", transport: transport)
@@ -35,6 +40,7 @@ struct AppFixture {
         let note = factory.make(.noteAdded(NoteContent(text: colleagueNote)), client: client, by: colleague)
         var written = [register, note]
         for event in colleagueWrites { written.append(factory.make(event, client: client, by: colleague)) }
+        written += more(&factory, client, me, colleague)
         transport.queuePages(written, size: 10, professionals: [me.professional, colleague.professional])
         try await replica.sync(using: transport)
         transport.state.withLock { $0.failure = ReplicaError(code: ReplicaError.serverUnreachable, message: "offline") }

@@ -311,6 +311,33 @@ import Testing
         #expect(journey.client.contact.first?.revisions.count == 1, "an unchanged field is not written again")
     }
 
+    @Test func concurrentReferralAnswersAndVacancyUpdates_areConflicts_withEveryVersionAndHowToSettleThem() async throws {
+        let fixture = try await AppFixture(more: { factory, client, me, colleague in
+            let referral = factory.make(.referralAdded(Referral(to: .incomeConsultant, reason: "inkomen")), client: client, by: me)
+            let vacancy = factory.make(.vacancyAdded(Vacancy(employer: "Zorg BV", title: "gastvrouw")), client: client, by: colleague)
+            return [referral, vacancy]
+                + [ReferralAnswer(status: .accepted), ReferralAnswer(status: .declined, reason: "loopt al")].map {
+                    factory.make(.referralAnswered($0, supersedes: [referral.id]), client: client, entity: referral.entityId,
+                                 by: colleague)
+                }
+                + [VacancyStatus.interview, .withdrawn].map {
+                    factory.make(.vacancyUpdated(Vacancy(employer: "Zorg BV", title: "gastvrouw", status: $0), supersedes: [vacancy.id]),
+                                 client: client, entity: vacancy.entityId, by: colleague)
+                }
+        })
+        defer { fixture.folder.remove() }
+        let conflicts = try await fixture.replica.conflicts(in: .nl)
+        #expect(Set(conflicts.map(\.kind)) == [.referral, .vacancy])
+        #expect(conflicts.first { $0.kind == .referral }?.versions.map(\.summary).sorted() == ["aangenomen", "afgewezen: loopt al"])
+        try await fixture.withBrowser { browser in
+            let review = try await browser.get("/review")
+            #expect(review.text.contains("Verwijzing") && review.text.contains("Neem haar opnieuw aan of wijs haar af"))
+            #expect(review.text.contains("Vacature") && review.text.contains("op gesprek") && review.text.contains("teruggetrokken"))
+            let journey = try await browser.get("/clients/\(fixture.client)")
+            #expect(journey.text.contains("ander antwoord"), "both answers are readable in the app")
+        }
+    }
+
     @Test func assessmentForm_recordsTheClientsOwnView_inAColumnOfItsOwn() async throws {
         let fixture = try await AppFixture()
         defer { fixture.folder.remove() }
