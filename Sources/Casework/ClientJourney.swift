@@ -141,7 +141,7 @@ public struct TimelineEntry: Codable, Hashable, Sendable {
     public var teamId: String?
     /// The contact field set.
     public var field: ContactField?
-    /// The contact value set (absent, with ``cleared``, when the field was cleared).
+    /// The contact value set (absent, with ``cleared``, when the field was cleared), or a vacancy's contact.
     public var value: String?
     /// `true` when a contact field was cleared.
     public var cleared: Bool?

@@ -87,31 +87,40 @@ private struct RuleFacts {
         }
     }
 
-    /// The lowest current known score of `determinant` for `behaviour`, if any discipline knows one.
-    func lowest(_ determinant: Determinant, for behaviour: CoreBehaviour? = nil) -> Int? {
-        current(determinant, for: behaviour).compactMap(\.score.known).min()
+    /// The lowest current known score of `determinant` for `behaviour`, if any discipline knows one; with
+    /// `recentOnly`, of the scores no older than the staleness limit.
+    func lowest(_ determinant: Determinant, for behaviour: CoreBehaviour? = nil, recentOnly: Bool = false) -> Int? {
+        current(determinant, for: behaviour).filter { !recentOnly || isCurrent($0.at) }.compactMap(\.score.known).min()
     }
 
-    func low(_ determinants: [Determinant], for behaviour: CoreBehaviour? = nil) -> [LowScore] {
+    func low(_ determinants: [Determinant], for behaviour: CoreBehaviour? = nil, recentOnly: Bool = false) -> [LowScore] {
         determinants.compactMap { determinant in
-            guard let score = lowest(determinant, for: behaviour), score <= settings.lowScore else { return nil }
+            guard let score = lowest(determinant, for: behaviour, recentOnly: recentOnly), score <= settings.lowScore
+            else { return nil }
             return LowScore(determinant: determinant, score: score)
         }
     }
 
-    /// Whether `determinant` has a current known score for `behaviour` no older than the staleness limit.
-    func isAssessed(_ determinant: Determinant, for behaviour: CoreBehaviour?) -> Bool {
-        let limit = Int64(settings.staleAssessmentDays) * 86_400_000
-        return current(determinant, for: behaviour).contains { assessment in
-            guard assessment.score.known != nil, let at = CalendarTime.millis(fromISO8601: assessment.at) else {
-                return false
-            }
-            return (asOfMillis ?? at) - at <= limit
-        }
+    /// Whole calendar days (UTC) from `start` to the field's `asOf`: what "older than N days" counts, so a
+    /// signal does not move within a day.
+    func days(since start: Int64) -> Int64 {
+        guard let asOfMillis else { return 0 }
+        return (CalendarTime.startOfDay(millis: asOfMillis) - CalendarTime.startOfDay(millis: start)) / 86_400_000
     }
 
+    /// Whether an assessment made at `at` (ISO 8601) is current: no older than the staleness limit.
+    func isCurrent(_ at: String) -> Bool {
+        CalendarTime.millis(fromISO8601: at).map { days(since: $0) <= Int64(settings.staleAssessmentDays) } ?? false
+    }
+
+    /// Whether `determinant` has a current known score for `behaviour` no older than the staleness limit.
+    func isAssessed(_ determinant: Determinant, for behaviour: CoreBehaviour?) -> Bool {
+        current(determinant, for: behaviour).contains { $0.score.known != nil && isCurrent($0.at) }
+    }
+
+    /// Whether an active intervention — a placement excepted — has the valence and works on one of the targets.
     func has(_ valence: Valence? = nil, on targets: Set<Determinant>? = nil) -> Bool {
-        active.contains { force in
+        working.contains { force in
             (valence.map { force.valence == $0 } ?? true)
                 && (targets.map { !$0.isDisjoint(with: force.targets) } ?? true)
         }
@@ -123,20 +132,22 @@ private struct RuleFacts {
     /// can apply).
     var missingCombination: [MissingForce] {
         (has(.supportive, on: [.selfEfficacy]) ? [] : [.supportOnSelfEfficacy])
-            + (support.contains { $0.valence == .facilitating && !Set($0.targets).isDisjoint(with: [.context, .practicalBarriers]) }
-                ? [] : [.facilitationOnContextOrBarriers])
+            + (has(.facilitating, on: [.context, .practicalBarriers]) ? [] : [.facilitationOnContextOrBarriers])
     }
 
-    /// The strengthening forces that work on the client's determinants: every supportive or facilitating
-    /// intervention but placements (``ForceFieldSettings/placementKinds``), which rule 6 weighs on their own.
-    var support: [ForceView] {
-        active.filter { $0.direction == .strengthens && !settings.placementKinds.contains($0.kind) }
-    }
+    /// The active interventions that work on the client's determinants: all but placements
+    /// (``ForceFieldSettings/placementKinds``), which rule 6 weighs on their own — a vacancy trains, eases or
+    /// supports nothing.
+    var working: [ForceView] { active.filter { !settings.placementKinds.contains($0.kind) } }
 
-    /// Self-efficacy and context or barriers low for `behaviour`: the client the article says freezes.
+    /// The strengthening forces among ``working``.
+    var support: [ForceView] { working.filter { $0.direction == .strengthens } }
+
+    /// Self-efficacy and context or barriers low for `behaviour`, on current scores: the client the article
+    /// says freezes. Scores older than rule 4 allows say nothing here; rule 4 asks for new ones.
     func paralysable(for behaviour: CoreBehaviour?) -> [LowScore]? {
-        let selfEfficacy = low([.selfEfficacy], for: behaviour)
-        let stuck = low([.context, .practicalBarriers], for: behaviour)
+        let selfEfficacy = low([.selfEfficacy], for: behaviour, recentOnly: true)
+        let stuck = low([.context, .practicalBarriers], for: behaviour, recentOnly: true)
         return selfEfficacy.isEmpty || stuck.isEmpty ? nil : selfEfficacy + stuck
     }
 
@@ -202,7 +213,7 @@ private struct RuleFacts {
         let pressures = active.filter { $0.direction == .pressures }
             .sorted { ($0.since, $0.interventionId) < ($1.since, $1.interventionId) }
         let disciplines = Set(pressures.compactMap(\.discipline))
-        guard disciplines.count >= 2, !active.contains(where: { $0.direction == .strengthens }) else { return [] }
+        guard disciplines.count >= 2, support.isEmpty else { return [] }
         return [signal(
             .pressureFromSeveralDisciplines, disciplines.count >= 3 ? .high : .medium, trigger: pressures,
             missing: [.anySupport], keyedBy: pressures[0].interventionId)]
@@ -292,10 +303,10 @@ private struct RuleFacts {
 
     /// 9. A hand-over that nobody has taken up.
     func referralOpen() -> [ForceFieldSignal] {
-        guard let asOfMillis else { return [] }
+        guard asOfMillis != nil else { return [] }
         return journey.referrals.filter { $0.status == .open }.compactMap { referral in
             guard let created = CalendarTime.millis(fromISO8601: referral.createdAt) else { return nil }
-            let days = Int((asOfMillis - created) / 86_400_000)
+            let days = Int(self.days(since: created))
             guard days >= settings.referralOpenDays else { return nil }
             var fired = signal(.referralOpen, .medium, trigger: [], missing: [.answerToReferral], keyedBy: referral.id)
             fired.disciplines = [referral.to]

@@ -464,6 +464,7 @@ extension TimelineEntry {
         employer = vacancy.employer
         title = vacancy.title
         status = vacancy.status.rawValue
+        value = vacancy.contact
     }
 
     fileprivate mutating func describe(_ goal: SubGoal) {

@@ -48,7 +48,7 @@ extension FieldApp {
         let words = ViewText(language)
         let whole: ClientJourney
         do {
-            whole = try await replica.journey(clientId: client, settings: configuration.forceField, readAt: replica.readToday)
+            whole = try await replica.journey(clientId: client, settings: configuration.forceField, readAt: try await replica.readToday())
         } catch let error as ReplicaError {
             throw AppError.missing(error) ?? error
         }

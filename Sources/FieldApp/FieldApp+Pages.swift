@@ -46,7 +46,7 @@ extension FieldApp {
             let name = client.name ?? text["registrationPending"]
             if let query, !name.localizedCaseInsensitiveContains(query) { continue }
             let journey = try await replica.journey(
-                clientId: client.id, settings: configuration.forceField, readAt: replica.readToday)
+                clientId: client.id, settings: configuration.forceField, readAt: try await replica.readToday())
             let open = journey.forceField.signals.filter { $0.acknowledgements.isEmpty }
             let incoming = journey.referrals.filter { $0.status == .open && $0.to == me.discipline }.count
             rows.append(CaseloadRow(
@@ -92,7 +92,7 @@ extension FieldApp {
             case .contact:
                 model["kind"] = conflict.field?.label(in: language).capitalizedFirst ?? ""
                 model["help"] = text["conflictHelpContact"]
-            default:
+            case .intervention, .goal, .agreement, .referral, .vacancy:
                 // The kind's name, as a write of its entity type, and how to settle it ("conflictHelpGoal", …).
                 let kind = conflict.kind.rawValue
                 model["kind"] = text.writeKind(kind)

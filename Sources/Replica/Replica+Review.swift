@@ -104,6 +104,7 @@ extension Replica {
                     clientId: clientId, clientName: name, kind: .vacancy, entityId: vacancy.id, field: nil,
                     versions: Self.headVersions(of: vacancy.id, in: journey) {
                         status($0.status, as: VacancyStatus.self) + ": \($0.title ?? "") · \($0.employer ?? "")"
+                            + ($0.value.map { " · \($0)" } ?? "")
                     }))
             }
             for agreement in journey.plan.agreements where agreement.conflicted {

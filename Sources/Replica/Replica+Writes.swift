@@ -156,7 +156,9 @@ extension Replica {
     /// - Throws: ``ReplicaError`` `unknownSignal` when the client's journey has no signal with that key now.
     public func acknowledgeSignal(clientId: String, key: String, reason: String,
                                   settings: ForceFieldSettings = .standard, readAt: Int64? = nil) async throws -> String {
-        let journey = try await journey(clientId: clientId, settings: settings, readAt: readAt ?? readToday)
+        var readAt = readAt
+        if readAt == nil { readAt = try await readToday() }
+        let journey = try await journey(clientId: clientId, settings: settings, readAt: readAt)
         guard journey.forceField.signals.contains(where: { $0.key == key }) else {
             throw ReplicaError(code: "unknownSignal", message: "the journey of \(clientId) has no signal \(key) now")
         }

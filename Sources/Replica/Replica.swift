@@ -149,9 +149,13 @@ public final class Replica: Sendable {
             clientId: clientId, changes: changes, directory: directory, settings: settings, readAt: readAt)
     }
 
-    /// The start of today (UTC) on this replica's clock: what views read journeys at, so that every replica
-    /// holding the same changes shows the same signals all day.
-    public var readToday: Int64 { CalendarTime.startOfDay(millis: wallMillis()) }
+    /// The start of today (UTC) on this replica's clock as corrected by the server's (the offset its writes
+    /// are stamped with): what views read journeys at, so that every replica holding the same changes shows the
+    /// same signals all day — also a laptop whose own clock is days off.
+    public func readToday() async throws -> Int64 {
+        let offset = try await pool.read { db in try ClockState.offset(db) }
+        return CalendarTime.startOfDay(millis: wallMillis() + offset)
+    }
 
     /// Where the replica stands: pending writes, refused writes, last sync.
     public func status() async throws -> ReplicaStatus {

@@ -38,13 +38,13 @@ struct ConflictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
         abstract: """
-            List open conflicts: notes, interventions, sub-goals, agreements and contact fields edited \
-            concurrently offline.
+            List open conflicts: notes, interventions, sub-goals, agreements, referral answers, vacancies and \
+            contact fields edited concurrently offline.
             """,
         discussion: """
             Every version is kept. The last one listed is shown as current. Resolve a conflict by editing again \
-            (each conflict says how): `note edit`, `intervention update`, `goal update`, `agreement update` or \
-            `contact`. The new version supersedes every version listed.
+            (each conflict says how): `note edit`, `intervention update`, `goal update`, `agreement update`, \
+            `referral accept|decline`, `vacancy update` or `contact`. The new version supersedes every version listed.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -73,7 +73,8 @@ struct ConflictsCommand: AsyncParsableCommand {
         case .intervention: "intervention update \(conflict.entityId) [--status STATUS] [--target DETERMINANT …]"
         case .goal: "goal update \(conflict.entityId) [--status STATUS] [--title TITLE] …"
         case .agreement: "agreement update \(conflict.entityId) [--status STATUS] [--text TEXT] …"
-        case .referral: "referral accept \(conflict.entityId)   or   referral decline \(conflict.entityId) --reason TEXT"
+        case .referral:
+            "referral accept \(conflict.entityId)   or   referral decline \(conflict.entityId) --reason TEXT   (by the discipline it is addressed to)"
         case .vacancy: "vacancy update \(conflict.entityId) [--status STATUS] …"
         case .contact:
             "contact --client \(conflict.clientId) --\(conflict.field == .contactMoment ? "contact-moment" : conflict.field?.rawValue ?? "phone") VALUE"

@@ -59,7 +59,7 @@ struct JourneyCommand: AsyncParsableCommand {
     @Option(help: "From this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var from: CalendarDate?
     @Option(help: "Up to and including this date: DD-MM-YYYY or YYYY-MM-DD.", transform: typedDate) var to: CalendarDate?
     @Option(
-        help: "Read the journey as of this day, for the signals that depend on time (an open referral, an old assessment): DD-MM-YYYY or YYYY-MM-DD (default: today).",
+        help: "Read the journey as of this day, for the signals that depend on time (an open referral, an old assessment): DD-MM-YYYY or YYYY-MM-DD (default: today). A day before the latest change reads as of that change.",
         transform: typedDate)
     var asOf: CalendarDate?
     @OptionGroup var settings: SignalSettingsOption
@@ -75,9 +75,10 @@ struct JourneyCommand: AsyncParsableCommand {
         let filter = JourneyFilter(
             disciplines: Set(disciplines), behaviour: behaviour, determinant: determinant, from: from, to: to)
         let replica = try options.open()
+        let today = try await replica.readToday()
         let journey = try await replica.journey(
             clientId: try await lookUpClient(client, in: replica), settings: try settings.load(),
-            readAt: asOf?.startMillis ?? replica.readToday
+            readAt: asOf?.startMillis ?? today
         ).filtered(by: filter)
         let language = try Settings.value(lang, "SAMENSPEL_LANG", default: .en)
         let output: String

@@ -702,4 +702,31 @@ struct Scenario {
         let row = try #require(scenario.journey.determinants.first { $0.determinant == .selfEfficacy })
         #expect(row.client.map(\.behaviour) == [.jobSearch, .compliance] && row.clientDiffers)
     }
+
+    @Test func aPlacement_doesNotSilenceRule3_andOldScoresLeaveRule1ToRule4() throws {
+        var pressure = Scenario()
+        pressure.start("sanctionAnnouncement", .corrective, [.socialPressure], by: pressure.ic)
+        pressure.start("agreementReminder", .normative, [.socialPressure], by: pressure.cm)
+        pressure.start("vacancyMatch", .facilitating, [.context], by: pressure.am)
+        #expect(pressure.fired(.pressureFromSeveralDisciplines).count == 1, "a vacancy supports nobody under pressure")
+
+        var old = ForceFieldRulesTests().jaap()
+        #expect(try #require(old.fired(.correctiveWithoutSupport).first).severity == .high)
+        old.readAt = old.factory.wallMillis + 200 * 86_400_000
+        #expect(old.fired(.correctiveWithoutSupport).isEmpty, "scores of months ago say nothing about now")
+        #expect(old.fired(.correctiveWithoutRecentAssessment).count == 1)
+    }
+
+    @Test func days_areCalendarDays_soASignalDoesNotMoveWithinADay() throws {
+        var scenario = Scenario()
+        scenario.factory = ChangeFactory(wallMillis: 1_764_400_000_000 + 20 * 3_600_000, step: 3_600_000)  // 20:00 UTC
+        scenario.changes = [scenario.factory.register(client: scenario.client, name: "Jaap", team: Identifier.make(wallMillis: 2))]
+        let made = scenario.factory.wallMillis
+        scenario.refer(to: .accountManager)
+        let day = CalendarTime.startOfDay(millis: made)
+        scenario.readAt = day + 14 * 86_400_000  // the start of the 14th day after: 13 days and 4 hours later
+        #expect(scenario.fired(.referralOpen).first?.openDays == 14)
+        scenario.readAt = day + 13 * 86_400_000
+        #expect(scenario.fired(.referralOpen).isEmpty)
+    }
 }

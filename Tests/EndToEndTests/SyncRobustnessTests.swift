@@ -121,6 +121,10 @@ import Testing
                 "the later edit (in real time) shows as current: \(note.revisions.map { "\($0.text) \($0.at)" })")
         let fastJourney = try await fast.journey(clientId: client).canonicalJSON()
         #expect(fastJourney == (try await correct.journey(clientId: client).canonicalJSON()))
+        // Read today, as views do: the fast laptop's day is the server's, so it signals nothing the other does not.
+        #expect(try await fast.readToday() == (try await correct.readToday()), "the clock corrected by the server")
+        let fastToday = try await fast.journey(clientId: client, readAt: try await fast.readToday()).canonicalJSON()
+        #expect(fastToday == (try await correct.journey(clientId: client, readAt: try await correct.readToday()).canonicalJSON()))
         await setup.finish()
     }
 

@@ -484,6 +484,8 @@ actor Simulation {
         }
         let onServer = Set(logged.map(\.id))
         if onServer.count != logged.count { problems.append("the server stored a change twice") }
+        // Read a month on as well: the time-based signals (open referrals, old assessments) must agree too.
+        let later = CalendarTime.startOfDay(millis: (logged.map(\.hlc.wallMillis).max() ?? 0) + 30 * 86_400_000)
         for (client, team) in clientTeams.sorted(by: { $0.key < $1.key }) {
             for device in devices {
                 // What this device's discipline may read: everything but other disciplines' restricted notes.
@@ -494,6 +496,12 @@ actor Simulation {
                 if device.teamId == team {
                     if journey?.canonicalJSON() != expected {
                         problems.append("\(device.name) shows a journey of \(client.suffix(4)) unlike the server's")
+                    }
+                    let read = try? await device.replica.journey(clientId: client, readAt: later)
+                    let readExpected = JourneyProjection.project(
+                        clientId: client, changes: visible, directory: directory, readAt: later)
+                    if read?.canonicalJSON() != readExpected.canonicalJSON() {
+                        problems.append("\(device.name) shows a journey of \(client.suffix(4)) read a month on unlike the server's")
                     }
                 } else if journey != nil {
                     problems.append("\(device.name) still holds \(client.suffix(4)), which its team no longer has")
