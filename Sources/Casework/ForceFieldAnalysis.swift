@@ -58,6 +58,10 @@ private struct RuleFacts {
     let settings: ForceFieldSettings
     let asOfMillis: Int64?
     private(set) var active: [ForceView] = []
+    /// The active interventions that work on the client's determinants: all but placements
+    /// (``ForceFieldSettings/placementKinds``), which rule 6 weighs on their own — a vacancy trains, eases or
+    /// supports nothing.
+    private(set) var working: [ForceView] = []
 
     init(journey: ClientJourney, settings: ForceFieldSettings, readAt: Int64?) {
         self.journey = journey
@@ -69,6 +73,7 @@ private struct RuleFacts {
                 direction: intervention.valence.direction, effect: nil, discipline: intervention.discipline,
                 behaviour: intervention.behaviour, targets: intervention.targets, since: intervention.startedAt)
         }
+        working = active.filter { !settings.placementKinds.contains($0.kind) }
         for index in active.indices where active[index].direction == .pressures {
             active[index].effect = effect(of: active[index])
         }
@@ -134,11 +139,6 @@ private struct RuleFacts {
         (has(.supportive, on: [.selfEfficacy]) ? [] : [.supportOnSelfEfficacy])
             + (has(.facilitating, on: [.context, .practicalBarriers]) ? [] : [.facilitationOnContextOrBarriers])
     }
-
-    /// The active interventions that work on the client's determinants: all but placements
-    /// (``ForceFieldSettings/placementKinds``), which rule 6 weighs on their own — a vacancy trains, eases or
-    /// supports nothing.
-    var working: [ForceView] { active.filter { !settings.placementKinds.contains($0.kind) } }
 
     /// The strengthening forces among ``working``.
     var support: [ForceView] { working.filter { $0.direction == .strengthens } }

@@ -183,13 +183,9 @@ extension FieldApp {
     }
 
     func setAgreementStatus(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
-        let form = try await FormData.read(request, context: context, token: configuration.formToken)
-        guard let id = context.parameters.get("agreement") else { throw AppError.notFound }
-        guard let status = form["status"].flatMap(AgreementStatus.init(rawValue:)) else { throw AppError.badForm }
-        try await writeOrFail(context) {
-            _ = try await self.replica.updateAgreement(agreementId: id) { $0.status = status }
+        try await setStatus(request, context: context, client: client, entity: "agreement", anchor: "plan") {
+            (replica, id, status: AgreementStatus) in _ = try await replica.updateAgreement(agreementId: id) { $0.status = status }
         }
-        return await saved(client, anchor: "plan")
     }
 
     // MARK: Signals

@@ -131,6 +131,19 @@ extension FieldApp {
     }
 
     /// Runs a write of a button form; an unknown entity or client is a 404, a refused write an error page.
+    /// An inline status form (agreement, sub-goal, vacancy): the entity's id from the path parameter `entity`,
+    /// its new status from the form (an unknown one is a bad form), written by `write`; back to `anchor`.
+    func setStatus<Status: RawRepresentable & Sendable>(
+        _ request: Request, context: AppRequestContext, client: String, entity: String, anchor: String,
+        _ write: @escaping @Sendable (Replica, String, Status) async throws -> Void
+    ) async throws -> Response where Status.RawValue == String {
+        let form = try await FormData.read(request, context: context, token: configuration.formToken)
+        guard let id = context.parameters.get(entity) else { throw AppError.notFound }
+        guard let status = form["status"].flatMap(Status.init(rawValue:)) else { throw AppError.badForm }
+        try await writeOrFail(context) { try await write(self.replica, id, status) }
+        return await saved(client, anchor: anchor)
+    }
+
     func writeOrFail(_ context: AppRequestContext, _ write: () async throws -> Void) async throws {
         do {
             try await write()

@@ -41,12 +41,13 @@ extension FieldApp {
             .flatMap { $0.isEmpty ? nil : $0 }
         let pending = try await replica.pendingCountsByClient()
         let me = try await replica.identity().professional
+        let today = try await replica.readToday()
         var rows: [CaseloadRow] = []
         for client in try await replica.clients() {
             let name = client.name ?? text["registrationPending"]
             if let query, !name.localizedCaseInsensitiveContains(query) { continue }
             let journey = try await replica.journey(
-                clientId: client.id, settings: configuration.forceField, readAt: try await replica.readToday())
+                clientId: client.id, settings: configuration.forceField, readAt: today)
             let open = journey.forceField.signals.filter { $0.acknowledgements.isEmpty }
             let incoming = journey.referrals.filter { $0.status == .open && $0.to == me.discipline }.count
             rows.append(CaseloadRow(

@@ -163,11 +163,9 @@ extension FieldApp {
     }
 
     func setGoalStatus(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
-        let form = try await FormData.read(request, context: context, token: configuration.formToken)
-        guard let id = context.parameters.get("goal") else { throw AppError.notFound }
-        guard let status = form["status"].flatMap(GoalStatus.init(rawValue:)) else { throw AppError.badForm }
-        try await writeOrFail(context) { _ = try await self.replica.updateGoal(goalId: id) { $0.status = status } }
-        return await saved(client, anchor: "plan")
+        try await setStatus(request, context: context, client: client, entity: "goal", anchor: "plan") {
+            (replica, id, status: GoalStatus) in _ = try await replica.updateGoal(goalId: id) { $0.status = status }
+        }
     }
 
     // MARK: Referrals
@@ -289,11 +287,9 @@ extension FieldApp {
     }
 
     func setVacancyStatus(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
-        let form = try await FormData.read(request, context: context, token: configuration.formToken)
-        guard let id = context.parameters.get("vacancy") else { throw AppError.notFound }
-        guard let status = form["status"].flatMap(VacancyStatus.init(rawValue:)) else { throw AppError.badForm }
-        try await writeOrFail(context) { _ = try await self.replica.updateVacancy(vacancyId: id) { $0.status = status } }
-        return await saved(client, anchor: "vacancies")
+        try await setStatus(request, context: context, client: client, entity: "vacancy", anchor: "vacancies") {
+            (replica, id, status: VacancyStatus) in _ = try await replica.updateVacancy(vacancyId: id) { $0.status = status }
+        }
     }
 
     // MARK: Helpers

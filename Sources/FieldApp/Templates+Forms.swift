@@ -97,10 +97,7 @@ extension Templates {
         <label for="behaviour">{{t.behaviour}}</label>
         <select id="behaviour" name="behaviour"><option value="">{{t.behaviourDefault}}</option>{{#behaviours}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/behaviours}}</select>
         </div>
-        <fieldset class="field" id="status" tabindex="-1">
-        <legend>{{t.status}}</legend>
-        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
-        </fieldset>
+        {{> statusField}}
         {{> formButtons}}
         </form>
 
@@ -122,19 +119,23 @@ extension Templates {
         {{#responsibleError}}<p class="error" id="responsible-error">{{responsibleError}}</p>{{/responsibleError}}
         <select id="responsible" name="responsible">{{#responsibles}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/responsibles}}</select>
         </div>
-        <div class="field{{#dueError}} invalid{{/dueError}}">
-        <label for="due">{{t.dueDate}} {{t.optional}}</label>
-        <p class="hint" id="due-hint">{{t.dueDateHelp}}</p>
-        {{#dueError}}<p class="error" id="due-error">{{dueError}}</p>{{/dueError}}
-        <input id="due" name="due" type="text" inputmode="numeric" autocomplete="off" value="{{due}}" aria-describedby="due-hint{{#dueError}} due-error{{/dueError}}"{{#dueError}} aria-invalid="true"{{/dueError}}>
-        </div>
+        {{> dueField}}
         {{> behaviourField}}
         {{> formButtons}}
         </form>
 
         """
 
-    /// The optional due date shared by the sub-goal form.
+    /// The status radio buttons shared by the intervention and vacancy forms.
+    static let statusField = """
+        <fieldset class="field" id="status" tabindex="-1">
+        <legend>{{t.status}}</legend>
+        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
+        </fieldset>
+
+        """
+
+    /// The optional due date shared by the agreement and sub-goal forms.
     static let dueField = """
         <div class="field{{#dueError}} invalid{{/dueError}}">
         <label for="due">{{t.dueDate}} {{t.optional}}</label>
@@ -240,10 +241,7 @@ extension Templates {
         {{#contactError}}<p class="error" id="contact-error">{{contactError}}</p>{{/contactError}}
         <input id="contact" name="contact" type="text" maxlength="200" autocomplete="off" value="{{contact}}"{{#contactError}} aria-invalid="true" aria-describedby="contact-error"{{/contactError}}>
         </div>
-        <fieldset class="field" id="status" tabindex="-1">
-        <legend>{{t.status}}</legend>
-        {{#statuses}}<div class="check"><input type="radio" id="status-{{value}}" name="status" value="{{value}}"{{#selected}} checked{{/selected}}><label for="status-{{value}}">{{label}}</label></div>{{/statuses}}
-        </fieldset>
+        {{> statusField}}
         {{> formButtons}}
         </form>
 

@@ -8,7 +8,7 @@ enum Templates {
         "assessmentForm": assessmentForm, "interventionForm": interventionForm, "agreementForm": agreementForm,
         "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "agreementItem": agreementItem,
         "behaviourField": behaviourField, "formButtons": formButtons, "goalForm": goalForm, "referralForm": referralForm,
-        "vacancyForm": vacancyForm, "dueField": dueField, "contactForm": contactForm,
+        "vacancyForm": vacancyForm, "dueField": dueField, "statusField": statusField, "contactForm": contactForm,
     ]
 
     static let layout = """

@@ -60,16 +60,12 @@ extension Replica {
 
     /// Writes the new state of a vacancy (built from its current state); returns the change id.
     public func updateVacancy(vacancyId: String, _ change: @Sendable (inout Vacancy) -> Void) async throws -> String {
-        try await pool.write { db in
-            let (current, heads) = try self.currentState(of: vacancyId, type: "vacancy", db: db)
-            var vacancy: Vacancy
-            switch current {
-            case .vacancyAdded(let state)?, .vacancyUpdated(let state, _)?: vacancy = state
-            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(vacancyId) is not a vacancy")
+        try await update(vacancyId, type: "vacancy", named: "a vacancy", change, state: { event in
+            switch event {
+            case .vacancyAdded(let state)?, .vacancyUpdated(let state, _)?: state
+            default: nil
             }
-            change(&vacancy)
-            return try self.record(.vacancyUpdated(vacancy, supersedes: heads), entityId: vacancyId, db: db).id
-        }
+        }, event: CaseEvent.vacancyUpdated)
     }
 
     /// Starts (or plans) an intervention; returns its id.
@@ -120,16 +116,12 @@ extension Replica {
 
     /// Writes the new state of a sub-goal (built from its current state); returns the change id.
     public func updateGoal(goalId: String, _ change: @Sendable (inout SubGoal) -> Void) async throws -> String {
-        try await pool.write { db in
-            let (current, heads) = try self.currentState(of: goalId, type: "goal", db: db)
-            var goal: SubGoal
-            switch current {
-            case .goalAdded(let state)?, .goalUpdated(let state, _)?: goal = state
-            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(goalId) is not a sub-goal")
+        try await update(goalId, type: "goal", named: "a sub-goal", change, state: { event in
+            switch event {
+            case .goalAdded(let state)?, .goalUpdated(let state, _)?: state
+            default: nil
             }
-            change(&goal)
-            return try self.record(.goalUpdated(goal, supersedes: heads), entityId: goalId, db: db).id
-        }
+        }, event: CaseEvent.goalUpdated)
     }
 
     /// Records an agreement with the client; returns its id.
@@ -139,16 +131,12 @@ extension Replica {
 
     /// Writes the new state of an agreement (built from its current state); returns the change id.
     public func updateAgreement(agreementId: String, _ change: @Sendable (inout Agreement) -> Void) async throws -> String {
-        try await pool.write { db in
-            let (current, heads) = try self.currentState(of: agreementId, type: "agreement", db: db)
-            var agreement: Agreement
-            switch current {
-            case .agreementAdded(let state)?, .agreementUpdated(let state, _)?: agreement = state
-            default: throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(agreementId) is not an agreement")
+        try await update(agreementId, type: "agreement", named: "an agreement", change, state: { event in
+            switch event {
+            case .agreementAdded(let state)?, .agreementUpdated(let state, _)?: state
+            default: nil
             }
-            change(&agreement)
-            return try self.record(.agreementUpdated(agreement, supersedes: heads), entityId: agreementId, db: db).id
-        }
+        }, event: CaseEvent.agreementUpdated)
     }
 
     /// Acknowledges a force-field signal with a short reason; returns the acknowledgement's id.
@@ -227,6 +215,22 @@ extension Replica {
         try ChangeStore.insert([change], recordedAt: wall, db: db)
         try db.cachedStatement(sql: "INSERT INTO outbox (change_id) VALUES (?)").execute(arguments: [change.id])
         return change
+    }
+
+    /// Writes the next full state of a revised entity (sub-goal, agreement, vacancy): its current state, read
+    /// by `state` from the current revision, changed by `change`, as the `event` that supersedes every head.
+    private func update<State: Sendable>(
+        _ entityId: String, type: String, named noun: String, _ change: @Sendable (inout State) -> Void,
+        state: @Sendable (CaseEvent?) -> State?, event: @Sendable (State, [String]) -> CaseEvent
+    ) async throws -> String {
+        try await pool.write { db in
+            let (current, heads) = try self.currentState(of: entityId, type: type, db: db)
+            guard var value = state(current) else {
+                throw ReplicaError(code: ReplicaError.unknownEntity, message: "\(entityId) is not \(noun)")
+            }
+            change(&value)
+            return try self.record(event(value, heads), entityId: entityId, db: db).id
+        }
     }
 
     private func currentState(of entityId: String, type: String, db: Database) throws
