@@ -26,7 +26,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -135,6 +135,25 @@ def click(driver, element):
     element.click()
 
 
+class LiveWait(WebDriverWait):
+    """The page swaps regions live: an element found a moment ago may be replaced before it is read.
+    Chromium reports that either as a stale element or, between two calls on the same element, as a node that
+    "does not belong to the document". A wait then looks again instead of failing; any other error fails it."""
+
+    def __init__(self, driver):
+        super().__init__(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
+
+    def until(self, method, message=""):
+        def looking_again_when_replaced(driver):
+            try:
+                return method(driver)
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
+        return super().until(looking_again_when_replaced, message)
+
+
 def top_of(driver, element_id):
     return driver.execute_script(
         "return document.getElementById(arguments[0]).getBoundingClientRect().top;", element_id)
@@ -206,9 +225,7 @@ def main():
 
     profile = os.path.join(WORK, "browser-profile")
     driver = open_browser(profile)
-    # The page swaps regions live: an element found a moment ago may be replaced before it is read. A wait
-    # then looks again instead of failing.
-    wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
+    wait = LiveWait(driver)
     try:
         # Without the secret of this launch: no access, nothing shown.
         driver.get(f"http://127.0.0.1:{app_port}/")
@@ -365,7 +382,7 @@ def main():
         # Closed and opened again: still signed in, without a new link.
         driver.quit()
         driver = open_browser(profile)
-        wait = WebDriverWait(driver, 60, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
+        wait = LiveWait(driver)
         driver.get(f"http://127.0.0.1:{app_port}/")
         wait.until(lambda d: "Jaap de Vries" in d.page_source)
         log("the session survives a closed browser")
