@@ -6,7 +6,13 @@ import Replica
 struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
-        abstract: "Enroll this laptop: create a replica with a one-time code from an administrator.")
+        abstract: "Enroll this laptop: create a replica with a one-time code from an administrator.",
+        discussion: """
+            Enrolling fetches the caseload at once, with the progress line `sync` shows on a terminal, so a \
+            note can be written right after. When the caseload cannot be fetched (the server went away \
+            between the two steps), the laptop is still enrolled: it says so on stderr and exits 0, and \
+            `samenspel sync` fetches the caseload later. The device id is printed on stdout.
+            """)
 
     @OptionGroup var options: ReplicaOptions
     @Option(help: ArgumentHelp("The server's URL, e.g. http://127.0.0.1:8080.", valueName: "url")) var server: String
@@ -30,7 +36,21 @@ struct EnrollCommand: AsyncParsableCommand {
         let identity = try await replica.identity()
         printError(
             "enrolled \(identity.professional.name) (\(identity.professional.discipline.label)) as device "
-                + "\(identity.deviceId); run `samenspel sync` to fetch your caseload")
+                + identity.deviceId)
+        let line = SyncProgressLine()
+        do {
+            let report = try await replica.sync(progress: line.update)
+            line.finish()
+            let clients = try await replica.clients().count
+            printError(
+                "fetched your caseload: \(clients) client\(clients == 1 ? "" : "s"), "
+                    + "\(SyncProgressLine.grouped(report.pulled)) change\(report.pulled == 1 ? "" : "s")")
+        } catch {
+            line.finish()
+            printError(
+                "the laptop is enrolled, but the caseload could not be fetched yet (\(error)); "
+                    + "run `samenspel sync` when the server can be reached")
+        }
         print(identity.deviceId)
     }
 }

@@ -104,8 +104,10 @@ import Testing
         defer { Samenspel.killNine(server) }
         try await waitForHealth(port: port)
         let code = try admin(["enroll", "--professional", "sanne"])
-        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
-        try Samenspel.output(["sync", "--replica", "laptop"], in: dir)
+        // Enrolling fetches the caseload at once: the client can be written about without a `sync` first.
+        let enrolled = try Samenspel.run(
+            ["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+        #expect(enrolled.status == 0 && enrolled.err.contains("fetched your caseload: 2 clients"), "\(enrolled.err)")
         let onLaptop = ["--replica", "laptop", "--client", "jaap de"]
 
         // Dates as professionals type them; a day that does not exist is named as such, and nothing is written.
