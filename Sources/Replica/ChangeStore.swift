@@ -163,6 +163,7 @@ enum ChangeStore {
     /// Recomputes every projection from the changes held (after a rebuild).
     static func reprojectAll(db: Database) throws {
         try db.execute(sql: "DELETE FROM entities; DELETE FROM clients;")
+        try SearchIndex.removeAll(db: db)
         for clientId in try String.fetchAll(db, sql: "SELECT DISTINCT client_id FROM changes") {
             try recountClient(clientId, db: db)
         }
@@ -215,6 +216,7 @@ enum ChangeStore {
         try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])
+        try SearchIndex.removeClient(clientId, db: db)
     }
 
     /// Recomputes the `entities` row of each entity from all of its changes (order-independent).
@@ -236,17 +238,24 @@ enum ChangeStore {
                     arguments: [entityId]
                 ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
             }
-            guard let creation = changes.first(where: { (try? CaseEvent.decode($0))??.createsEntity ?? false })
-                ?? changes.first
+            let events = Dictionary(uniqueKeysWithValues: changes.map { ($0.id, (try? CaseEvent.decode($0)) ?? nil) })
+            guard let creation = changes.first(where: { events[$0.id]??.createsEntity ?? false }) ?? changes.first
             else {
                 try db.execute(sql: "DELETE FROM entities WHERE id = ?", arguments: [entityId])
+                try SearchIndex.remove(entityId: entityId, db: db)
                 continue
             }
             let revisions = changes.map { change in
-                Revision(id: change.id, hlc: change.hlc, supersedes: (try? CaseEvent.decode(change))??.supersedes ?? [])
+                Revision(id: change.id, hlc: change.hlc, supersedes: events[change.id]??.supersedes ?? [])
             }
             let heads = RevisionMerge.heads(of: revisions).map(\.id)
-            let current = RevisionMerge.current(of: revisions)!.id
+            let currentRevision = RevisionMerge.current(of: revisions)!
+            let current = currentRevision.id
+            let text = events[creation.id].flatMap { $0 }.flatMap { creationEvent in
+                CaseEvent.searchText(creation: creationEvent, heads: heads.compactMap { events[$0] ?? nil })
+            }
+            try SearchIndex.update(
+                entityId: entityId, clientId: creation.clientId, currentHLC: currentRevision.hlc, text: text, db: db)
             let headText = JSONValue.array(heads.map(JSONValue.string)).canonicalText
             try db.cachedStatement(
                 sql: """

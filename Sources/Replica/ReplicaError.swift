@@ -69,6 +69,8 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Code: another program kept the replica's files busy; what was asked is stored, but cleaning the files
     /// of removed data must be retried (the next sync does).
     public static let busy = "busy"
+    /// Code: a search without a word to search for.
+    public static let invalidQuery = "invalidQuery"
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

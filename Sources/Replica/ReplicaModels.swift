@@ -114,3 +114,47 @@ public struct SyncProgress: Hashable, Sendable {
     /// What it has done so far.
     public var report: SyncReport
 }
+
+/// An entity found by offline search (``Replica/search(_:clientId:limit:)``): where it is, who wrote it, and
+/// the words around the match.
+public struct SearchHit: Hashable, Sendable {
+    /// A piece of the snippet: matched words or the text between them.
+    public struct Fragment: Hashable, Sendable {
+        /// The text.
+        public let text: String
+        /// Whether these are words that matched the query.
+        public let matched: Bool
+    }
+
+    /// The client the entity is about.
+    public let clientId: String
+    /// The client's name, once the registration has arrived.
+    public let clientName: String?
+    /// The entity found (a note, an agreement, …).
+    public let entityId: String
+    /// Its type: `note`, `agreement`, `goal`, `intervention`, `referral`, `vacancy`, `assessment`, `selfAssessment`.
+    public let entityType: String
+    /// The change currently shown for it.
+    public let currentChangeId: String
+    /// When it was last written.
+    public let at: HLCTimestamp
+    /// Who created it.
+    public let authorId: String
+    /// Their name, when the directory knows them.
+    public let authorName: String?
+    /// Their discipline.
+    public let authorDiscipline: Discipline?
+    /// The words around the match, matched words marked; `…` where text was left out.
+    public let snippet: [Fragment]
+
+    /// The snippet as plain text.
+    public var snippetText: String { snippet.map(\.text).joined() }
+}
+
+/// What an offline search found.
+public struct SearchResults: Hashable, Sendable {
+    /// The hits shown, newest first.
+    public let hits: [SearchHit]
+    /// How many entities match in all (more than `hits.count` when the limit cut them).
+    public let total: Int
+}

@@ -10,6 +10,7 @@ import GRDB
 ///   keeps each client's change count and digest, compared with the server's to verify the replica).
 /// - `enrollment`, `sync_state`, `professionals`: who this replica is, where sync stands (cursor, clock,
 ///   the offset of the local wall clock from the server's), the directory.
+/// - `search_entries`, `search_index`: the offline full-text index (``SearchIndex``), a projection too.
 enum ReplicaSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -112,6 +113,25 @@ enum ReplicaSchema {
                     -- Removed content may still be in the write-ahead log: the checkpoint that empties it is owed.
                     ALTER TABLE sync_state ADD COLUMN scrub_owed INTEGER NOT NULL DEFAULT 0;
                     """)
+        }
+        migrator.registerMigration("v3-search") { db in
+            try db.execute(
+                sql: """
+                    -- Offline search (SearchIndex): one row per entity with words (a note, an agreement, …), kept in
+                    -- the transaction that changes the entity; `search_entries` maps the full-text row to it.
+                    -- Words are matched without regard to case or diacritics, and by their start.
+                    CREATE TABLE search_entries (
+                        rowid INTEGER PRIMARY KEY,
+                        entity_id TEXT NOT NULL UNIQUE,
+                        client_id TEXT NOT NULL,
+                        current_hlc TEXT NOT NULL
+                    );
+                    CREATE INDEX search_entries_by_client ON search_entries(client_id);
+                    CREATE VIRTUAL TABLE search_index USING fts5(
+                        text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+                    """)
+            // A replica from before this version: index what it holds.
+            try SearchIndex.reindexAll(db: db)
         }
         return migrator
     }

@@ -503,6 +503,11 @@ actor Simulation {
                     if read?.canonicalJSON() != readExpected.canonicalJSON() {
                         problems.append("\(device.name) shows a journey of \(client.suffix(4)) read a month on unlike the server's")
                     }
+                    // Search finds what the replica holds, with the words of the current versions only.
+                    let found = Set((try? await device.replica.search("by", clientId: client, limit: 1000))?.hits.map(\.entityId) ?? [])
+                    if found != Self.searchable(word: "by", in: visible.filter { $0.clientId == client }) {
+                        problems.append("\(device.name) finds other writings about \(client.suffix(4)) than it holds")
+                    }
                 } else if journey != nil {
                     problems.append("\(device.name) still holds \(client.suffix(4)), which its team no longer has")
                 }
@@ -562,6 +567,24 @@ actor Simulation {
             }
         }
         return problems
+    }
+
+    /// The entities among `changes` whose current words (``CaseEvent/searchText(creation:heads:)``) have a word
+    /// starting with `word`: what a replica holding exactly these changes must find.
+    static func searchable(word: String, in changes: [Change]) -> Set<String> {
+        var found: Set<String> = []
+        for (entityId, revisions) in Dictionary(grouping: changes, by: \.entityId) {
+            let events = Dictionary(uniqueKeysWithValues: revisions.map { ($0.id, (try? CaseEvent.decode($0)) ?? nil) })
+            guard let creation = revisions.sorted(by: Change.displayOrder).first(where: { events[$0.id]??.createsEntity ?? false }),
+                let creationEvent = events[creation.id] ?? nil
+            else { continue }
+            let heads = RevisionMerge.heads(
+                of: revisions.map { Revision(id: $0.id, hlc: $0.hlc, supersedes: events[$0.id]??.supersedes ?? []) })
+            let text = CaseEvent.searchText(creation: creationEvent, heads: heads.compactMap { events[$0.id] ?? nil }) ?? ""
+            let words = text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            if words.contains(where: { $0.hasPrefix(word) }) { found.insert(entityId) }
+        }
+        return found
     }
 
     /// Every byte of the files in `folders` (databases with their write-ahead and shared-memory files).

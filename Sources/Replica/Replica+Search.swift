@@ -1,0 +1,28 @@
+import GRDB
+
+extension Replica {
+    /// Finds notes, agreements, sub-goals, interventions, referrals, vacancies and assessment explanations by
+    /// their words, offline, newest first. Every word typed must occur, matched by its start, regardless of
+    /// case and diacritics (see ``SearchIndex``). Only what this replica holds is found.
+    ///
+    /// - Parameters:
+    ///   - text: What the professional typed.
+    ///   - clientId: Search one client's file only.
+    ///   - limit: At most this many hits (1…1000); ``SearchResults/total`` says how many there are.
+    /// - Throws: ``ReplicaError`` `invalidQuery` when `text` has no word to search for; `unknownClient` when
+    ///   `clientId` is not in this replica.
+    public func search(_ text: String, clientId: String? = nil, limit: Int = 50) async throws -> SearchResults {
+        guard let expression = SearchIndex.expression(for: text) else {
+            throw ReplicaError(code: ReplicaError.invalidQuery, message: "type at least one word to search for")
+        }
+        return try await pool.read { db in
+            if let clientId,
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)", arguments: [clientId]) != true
+            {
+                throw ReplicaError.unknownClient(clientId)
+            }
+            return try SearchIndex.search(
+                expression: expression, clientId: clientId, limit: min(max(limit, 1), 1000), db: db)
+        }
+    }
+}
