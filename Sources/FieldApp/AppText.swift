@@ -1,4 +1,5 @@
 import Casework
+import JourneyViews
 
 /// The words of the app in Dutch (the default) and English, by key, for the templates (`{{t.key}}`).
 ///
@@ -31,15 +32,7 @@ struct AppText: Sendable {
 
     /// What was written, for the list of refused writes.
     func writeKind(_ entityType: String) -> String {
-        let kinds: [String: (nl: String, en: String)] = [
-            "note": ("Notitie", "Note"), "assessment": ("Inschatting", "Assessment"),
-            "intervention": ("Interventie", "Intervention"), "agreement": ("Afspraak", "Agreement"),
-            "goal": ("Subdoel", "Sub-goal"), "signal": ("Signaal besproken", "Signal discussed"),
-            "client": ("Contactgegevens", "Contact details"), "referral": ("Verwijzing", "Referral"),
-            "vacancy": ("Vacature", "Vacancy"), "selfAssessment": ("Eigen inschatting van de klant", "The client's own view"),
-        ]
-        guard let kind = kinds[entityType] else { return entityType }
-        return language == .nl ? kind.nl : kind.en
+        ViewText(language).writeKind(entityType)
     }
 
     static let errors: [String: (nl: String, en: String)] = [
@@ -126,6 +119,24 @@ struct AppText: Sendable {
         ),
         "noMatches": ("Geen klant gevonden met die naam.", "No client found with that name."),
         "registrationPending": ("(inschrijving nog niet ontvangen)", "(registration not yet received)"),
+        "searchInFiles": ("Zoek “{query}” in notities, afspraken en plannen", "Search notes, agreements and plans for “{query}”"),
+        // Search
+        "navSearch": ("Zoeken", "Search"),
+        "searchTitle": ("Zoeken in dossiers", "Search the files"),
+        "searchWords": ("Zoek in notities, afspraken, subdoelen, interventies, verwijzingen en vacatures", "Search notes, agreements, sub-goals, interventions, referrals and vacancies"),
+        "searchHelp": (
+            "Alle woorden moeten voorkomen; een woord vindt ook woorden die ermee beginnen (“schuld” vindt “schuldhulpverlening”). Hoofdletters en accenten maken niet uit. Er wordt alleen gezocht in wat op deze laptop staat.",
+            "Every word must occur; a word also finds words that start with it (“schuld” finds “schuldhulpverlening”). Capitals and accents do not matter. Only what is on this laptop is searched."
+        ),
+        "searchIn": ("Alleen in het dossier van", "Only in the file of"),
+        "searchEverywhere": ("In alle dossiers zoeken", "Search all files"),
+        "searchThisFile": ("Zoek in dit dossier", "Search this file"),
+        "searchNothing": ("Niets gevonden.", "Nothing found."),
+        "searchNoWords": ("Typ ten minste één woord om op te zoeken.", "Type at least one word to search for."),
+        "searchSome": ("De nieuwste {shown} van {total} resultaten; maak de zoekvraag preciezer voor de rest.", "The newest {shown} of {total} results; make the search more precise for the rest."),
+        "searchHit": ("resultaat", "result"),
+        "searchHits": ("resultaten", "results"),
+        "searchResults": ("Resultaten", "Results"),
         // Journey
         "journey": ("Klantreis", "Client journey"),
         "actions": ("Vastleggen", "Record"),

@@ -157,6 +157,11 @@ enum Assets {
         form.inline { display: inline-flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 4px 0; }
         form.inline label { font-size: .9rem; }
         .search { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 10px 0 16px; }
+        .filter-row { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 4px 16px; }
+        .client-head .search { margin: 0; } .client-head .search input { min-width: 14em; padding: 4px 8px; } .client-head .search button { padding: 4px 12px; }
+        .results { padding-left: 1.4em; } .results li { margin: 0 0 12px; } .results p { margin: 2px 0; }
+        mark { background: #fff3a8; color: inherit; padding: 0 1px; }
+        :target { outline: 3px solid var(--primary); outline-offset: 3px; scroll-margin-top: 12em; }
         input[type=text], input[type=search], textarea, select { font: inherit; padding: 7px 9px; border: 2px solid #6e7781; border-radius: 6px; background: #fff; color: var(--ink); max-width: 100%; }
         textarea { width: 100%; max-width: 48rem; }
         .field { margin: 0 0 20px; border: none; padding: 0; } .field > label, legend { display: block; font-weight: 700; margin-bottom: 4px; }

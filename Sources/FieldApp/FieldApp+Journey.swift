@@ -22,6 +22,7 @@ extension FieldApp {
     /// lane). A note appears once, at its latest revision, with its current text.
     struct TimelineItem {
         var changeId: String
+        var entityId: String
         var at: String
         var lane: String
         var laneLabel: String
@@ -31,6 +32,9 @@ extension FieldApp {
         var pending: Bool
         var note: NoteModel?
         var anchor: String?
+        /// The element id of an assessment's entry, which a search hit links to (other kinds have their
+        /// place in the plan or the interventions).
+        var domId: String?
     }
 
     /// Timeline items per page: the newest first, older ones a click further.
@@ -41,7 +45,8 @@ extension FieldApp {
     /// agreements and the plan, the interventions — then the timeline, newest first and paged, with each
     /// note once; the determinant matrix last. Own writes not yet on the server are marked as such.
     /// `?discipline=CODE` narrows everything but the force field (``JourneyFilter``); `?shown=N` shows more
-    /// of the timeline.
+    /// of the timeline; `?focus=ENTITY` (a search hit) shows the timeline far enough to include that entity
+    /// and opens the closed agreements when it is one of them.
     func journeyPage(_ request: Request, context: AppRequestContext, client: String) async throws -> Response {
         let language = context.language
         let text = AppText(language)
@@ -55,7 +60,8 @@ extension FieldApp {
         let query = request.uri.queryParameters
         let only = query.get("discipline").flatMap(Discipline.init(rawValue:))
         let journey = whole.filtered(by: JourneyFilter(disciplines: only.map { [$0] } ?? [], timeZone: configuration.timeZone))
-        let shown = max(Self.timelinePage, min(query.get("shown").flatMap { Int($0) } ?? Self.timelinePage, 1_000_000))
+        var shown = max(Self.timelinePage, min(query.get("shown").flatMap { Int($0) } ?? Self.timelinePage, 1_000_000))
+        let focus = query.get("focus")
         func href(discipline: Discipline?, shown: Int? = nil) -> String {
             var parameters: [String] = []
             if let discipline { parameters.append("discipline=\(discipline.rawValue)") }
@@ -210,10 +216,11 @@ extension FieldApp {
             if note != nil, !notesShown.insert(entry.entityId).inserted { continue }
             let lane = entry.by.discipline
             var item = TimelineItem(
-                changeId: entry.changeId, at: time(entry.at), lane: lane?.rawValue ?? "admin",
+                changeId: entry.changeId, entityId: entry.entityId, at: time(entry.at), lane: lane?.rawValue ?? "admin",
                 laneLabel: lane?.label(in: language).capitalizedFirst ?? text["other"],
                 by: lane == nil ? words.actor(entry.by) : entry.by.name, headline: described.headline,
-                body: described.body, pending: pending.contains(entry.changeId))
+                body: described.body, pending: pending.contains(entry.changeId),
+                domId: ["assessment.", "selfAssessment."].contains { entry.event.hasPrefix($0) } ? "item-\(entry.entityId)" : nil)
             if let note {
                 item.pending = note.revisions.contains { pending.contains($0.changeId) }
                 item.note = NoteModel(
@@ -227,6 +234,9 @@ extension FieldApp {
             items.append(item)
         }
         let itemCount = items.count
+        if let focus, let index = items.firstIndex(where: { $0.entityId == focus }), index >= shown {
+            shown = (index / Self.timelinePage + 1) * Self.timelinePage
+        }
         if shown > Self.timelinePage, shown - Self.timelinePage < items.count {
             items[shown - Self.timelinePage].anchor = "more-\(shown - Self.timelinePage)"
         }
@@ -256,6 +266,7 @@ extension FieldApp {
             "openAgreements": openAgreements, "hasOpenAgreements": !openAgreements.isEmpty,
             "openAgreementCount": openAgreements.count, "closedAgreements": closedAgreements,
             "hasClosedAgreements": !closedAgreements.isEmpty, "closedAgreementCount": closedAgreements.count,
+            "closedOpen": focus.map { focus in closedAgreements.contains { $0["id"] as? String == focus } } ?? false,
             "interventions": interventions, "hasInterventions": !interventions.isEmpty,
             "items": items, "hasItems": !items.isEmpty, "itemCount": itemCount, "shownCount": items.count,
             "olderCount": older, "filters": filters, "filtered": only != nil,

@@ -17,6 +17,7 @@ extension FieldApp {
         let review = conflicts + revision.rejectedChanges
         let nav = [
             PageRenderer.NavItem(href: "/", label: text["navCaseload"], current: current == "/", count: nil),
+            PageRenderer.NavItem(href: "/search", label: text["navSearch"], current: current == "/search", count: nil),
             PageRenderer.NavItem(
                 href: "/review", label: text["navReview"], current: current == "/review", count: review > 0 ? review : nil),
             PageRenderer.NavItem(

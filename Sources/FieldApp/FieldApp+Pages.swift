@@ -37,8 +37,7 @@ extension FieldApp {
 
     func caseload(_ request: Request, context: AppRequestContext) async throws -> Response {
         let text = AppText(context.language)
-        let query = request.uri.queryParameters.get("q").map { $0.trimmingCharacters(in: .whitespaces) }
-            .flatMap { $0.isEmpty ? nil : $0 }
+        let query = FormData.query(of: request)["q"]
         let pending = try await replica.pendingCountsByClient()
         let me = try await replica.identity().professional
         let today = try await replica.readToday()
@@ -61,7 +60,12 @@ extension FieldApp {
         var model: [String: Any] = [
             "clients": rows, "hasClients": !rows.isEmpty, "empty": query == nil ? text["noClients"] : text["noMatches"],
         ]
-        if let query { model["query"] = query }
+        if let query {
+            model["query"] = query
+            // The same words may be in what was written about clients: one click to search for them there.
+            model["searchInFilesHref"] = "/search?q=" + Self.queryEncoded(query)
+            model["searchInFiles"] = text["searchInFiles"].replacingOccurrences(of: "{query}", with: query)
+        }
         return PageRenderer.page(
             "caseload", model: model, title: text["caseloadTitle"],
             layout: try await layout(request, context: context, current: "/"))

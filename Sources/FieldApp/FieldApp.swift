@@ -65,6 +65,7 @@ public final class FieldApp: Sendable {
         router.add(middleware: WipedGuard(background: background))
         addPageRoutes(to: router)
         addFormRoutes(to: router)
+        addSearchRoutes(to: router)
         router.get("/events") { request, _ in try await self.live.response(for: request) }
         router.get("/assets/{name}") { _, context in
             guard let name = context.parameters.get("name"), let file = Assets.file(named: name) else {

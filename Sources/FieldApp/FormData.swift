@@ -19,6 +19,12 @@ struct FormData: Sendable {
         }
     }
 
+    /// The fields of a GET form, from the request's query (`?q=de+vries`): `+` is a space there too, which
+    /// the router's query parameters leave as a plus.
+    static func query(of request: Request) -> FormData {
+        FormData(encoded: request.uri.query ?? "")
+    }
+
     /// The first value of a field, trimmed; `nil` when absent or blank.
     subscript(_ name: String) -> String? {
         guard let value = fields[name]?.first?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {

@@ -9,6 +9,7 @@ enum Templates {
         "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "agreementItem": agreementItem,
         "behaviourField": behaviourField, "formButtons": formButtons, "goalForm": goalForm, "referralForm": referralForm,
         "vacancyForm": vacancyForm, "dueField": dueField, "statusField": statusField, "contactForm": contactForm,
+        "search": search,
     ]
 
     static let layout = """
@@ -92,7 +93,28 @@ enum Templates {
         </table>
         {{/hasClients}}
         {{^hasClients}}<p class="empty">{{empty}}</p>{{/hasClients}}
+        {{#searchInFilesHref}}<p><a href="{{searchInFilesHref}}" id="search-in-files">{{searchInFiles}}</a></p>{{/searchInFilesHref}}
         </div>
+
+        """
+
+    static let search = """
+        <h1>{{t.searchTitle}}</h1>
+        <form method="get" action="/search" class="search" role="search">
+        <label for="search-q">{{t.searchWords}}</label>
+        <input id="search-q" name="q" type="search" value="{{query}}" autocomplete="off" aria-describedby="search-help">
+        {{#clientId}}<input type="hidden" name="client" value="{{clientId}}">{{/clientId}}
+        <button type="submit">{{t.searchButton}}</button>
+        </form>
+        <p class="small" id="search-help">{{t.searchHelp}}</p>
+        {{#clientId}}<p>{{t.searchIn}} <a href="/clients/{{clientId}}">{{clientName}}</a> · <a href="{{everywhereHref}}">{{t.searchEverywhere}}</a></p>{{/clientId}}
+        {{#summary}}<p id="search-summary" role="status">{{summary}}</p>{{/summary}}
+        {{#hasHits}}<ol class="results" id="search-results" aria-label="{{t.searchResults}}">{{/hasHits}}
+        {{#hits}}
+        <li><p class="small">{{at}} · <a href="/clients/{{clientId}}">{{clientName}}</a> · {{kind}} · {{by}}</p>
+        <p><a href="{{href}}">{{#snippet}}{{#matched}}<mark>{{text}}</mark>{{/matched}}{{^matched}}{{text}}{{/matched}}{{/snippet}}</a></p></li>
+        {{/hits}}
+        {{#hasHits}}</ol>{{/hasHits}}
 
         """
 
@@ -110,10 +132,18 @@ enum Templates {
         <a class="button" href="/clients/{{id}}/vacancies/new">{{t.addVacancy}}</a>
         </nav>
         </div>
+        <div class="filter-row">
         <nav class="filter" aria-label="{{t.filterLabel}}"><span class="small">{{t.filterLabel}}:</span>
         {{#filters}}<a href="{{href}}"{{#current}} aria-current="true"{{/current}}>{{label}}</a>{{/filters}}
         {{#filtered}}<span class="small">{{t.filteredNote}}</span>{{/filtered}}
         </nav>
+        <form method="get" action="/search" class="search inline" role="search">
+        <input type="hidden" name="client" value="{{id}}">
+        <label for="file-q" class="visually-hidden">{{t.searchThisFile}}</label>
+        <input id="file-q" name="q" type="search" placeholder="{{t.searchThisFile}}" autocomplete="off">
+        <button type="submit">{{t.searchButton}}</button>
+        </form>
+        </div>
         </div>
         <p class="goal">{{t.overarchingGoal}}</p>
         {{#hasContact}}<dl class="contact">{{#contact}}<div><dt>{{label}}</dt><dd>{{value}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</dd></div>{{/contact}}</dl>{{/hasContact}}
@@ -155,12 +185,12 @@ enum Templates {
         <h3>{{t.openAgreements}} ({{openAgreementCount}})</h3>
         {{^openAgreements}}<p class="muted">{{t.noAgreements}}</p>{{/openAgreements}}
         {{#hasOpenAgreements}}<ul class="agreements">{{#openAgreements}}{{> agreementItem}}{{/openAgreements}}</ul>{{/hasOpenAgreements}}
-        {{#hasClosedAgreements}}<details><summary>{{t.closedAgreements}} ({{closedAgreementCount}})</summary><ul class="agreements">{{#closedAgreements}}{{> agreementItem}}{{/closedAgreements}}</ul></details>{{/hasClosedAgreements}}
+        {{#hasClosedAgreements}}<details{{#closedOpen}} open{{/closedOpen}}><summary>{{t.closedAgreements}} ({{closedAgreementCount}})</summary><ul class="agreements">{{#closedAgreements}}{{> agreementItem}}{{/closedAgreements}}</ul></details>{{/hasClosedAgreements}}
         </div>
         <div>
         <h3>{{t.subGoals}}</h3>
         {{^goals}}<p class="muted">{{t.noSubGoals}}</p>{{/goals}}
-        {{#hasGoals}}<ul class="agreements">{{#goals}}<li><p>{{title}}</p><p class="small">{{owner}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
+        {{#hasGoals}}<ul class="agreements">{{#goals}}<li id="item-{{id}}"><p>{{title}}</p><p class="small">{{owner}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
         <form method="post" action="/clients/{{clientId}}/goals/{{id}}/status" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="goal-{{id}}">{{t.setStatus}}</label>
@@ -171,7 +201,7 @@ enum Templates {
         <div>
         <h3 id="referrals">{{t.referrals}}</h3>
         {{^hasReferrals}}<p class="muted">{{t.noReferrals}}</p>{{/hasReferrals}}
-        {{#hasReferrals}}<ul class="agreements">{{#referrals}}<li><p>{{line}}</p><p class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
+        {{#hasReferrals}}<ul class="agreements">{{#referrals}}<li id="item-{{id}}"><p>{{line}}</p><p class="small">{{by}}, {{at}}{{#answer}} · {{answer}}{{/answer}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
         {{#canAnswer}}<form method="post" action="/clients/{{clientId}}/referrals/{{id}}/answer" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="ref-{{id}}">{{t.referralAnswerReason}}</label>
@@ -183,7 +213,7 @@ enum Templates {
         <div id="vacancies">
         <h3>{{t.vacancies}}</h3>
         {{^hasVacancies}}<p class="muted">{{t.noVacancies}}</p>{{/hasVacancies}}
-        {{#hasVacancies}}<ul class="agreements">{{#vacancies}}<li><p>{{title}} · {{employer}}</p><p class="small">{{#contact}}{{contact}} · {{/contact}}<strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
+        {{#hasVacancies}}<ul class="agreements">{{#vacancies}}<li id="item-{{id}}"><p>{{title}} · {{employer}}</p><p class="small">{{#contact}}{{contact}} · {{/contact}}<strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}</p>{{#others}}<p class="small">{{.}}</p>{{/others}}
         <form method="post" action="/clients/{{clientId}}/vacancies/{{id}}/status" class="inline">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <label for="vac-{{id}}">{{t.setStatus}}</label>
@@ -199,7 +229,7 @@ enum Templates {
         {{^interventions}}<p class="muted">{{t.noInterventions}}</p>{{/interventions}}
         {{#hasInterventions}}<ul class="interventions">
         {{#interventions}}
-        <li class="{{valence}}">
+        <li class="{{valence}}" id="item-{{id}}">
         <strong>{{label}}</strong> · {{valenceLabel}} · {{discipline}} · {{status}}{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}
         <br><span class="small">{{targets}} · {{t.since}} {{since}}</span>{{#others}}<br><span class="small">{{.}}</span>{{/others}}
         {{#canActivate}}
@@ -225,7 +255,7 @@ enum Templates {
         {{#hasItems}}
         <ol class="timeline">
         {{#items}}
-        <li class="item lane-{{lane}}" data-change="{{changeId}}">{{#anchor}}<span id="{{anchor}}"></span>{{/anchor}}
+        <li class="item lane-{{lane}}" data-change="{{changeId}}"{{#domId}} id="{{domId}}"{{/domId}}>{{#anchor}}<span id="{{anchor}}"></span>{{/anchor}}
         {{#note}}<article class="note" id="note-{{id}}" data-change="{{changeId}}">{{/note}}
         <p class="meta"><span class="lane-mark">{{laneLabel}}</span> <strong>{{by}}</strong> · {{at}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
         {{^note}}<p class="headline">{{headline}}</p>{{#body}}<div class="text">{{body}}</div>{{/body}}{{/note}}
@@ -266,7 +296,7 @@ enum Templates {
         """
 
     static let agreementItem = """
-        <li>
+        <li id="item-{{id}}">
         <p>{{text}}</p>
         <p class="small">{{responsible}}{{#due}} · {{t.due}} {{due}}{{/due}} · <strong>{{status}}</strong>{{#conflicted}} <span class="badge conflict">{{t.conflict}}</span>{{/conflicted}}{{#pending}} <span class="badge pending" title="{{t.pendingHelp}}">{{t.pending}}</span>{{/pending}}</p>
         {{#others}}<p class="small">{{.}}</p>{{/others}}

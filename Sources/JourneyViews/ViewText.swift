@@ -53,6 +53,19 @@ public struct ViewText: Sendable {
     public var referrals: String { nl ? "Verwijzingen" : "Referrals" }
     public var vacancies: String { nl ? "Vacatures" : "Vacancies" }
 
+    /// What a write is, by its entity type: `Notitie`/`Note`, `Afspraak`/`Agreement`, …; an unknown type as is.
+    public func writeKind(_ entityType: String) -> String {
+        let kinds: [String: (nl: String, en: String)] = [
+            "note": ("Notitie", "Note"), "assessment": ("Inschatting", "Assessment"),
+            "intervention": ("Interventie", "Intervention"), "agreement": ("Afspraak", "Agreement"),
+            "goal": ("Subdoel", "Sub-goal"), "signal": ("Signaal besproken", "Signal discussed"),
+            "client": ("Contactgegevens", "Contact details"), "referral": ("Verwijzing", "Referral"),
+            "vacancy": ("Vacature", "Vacancy"), "selfAssessment": ("Eigen inschatting van de klant", "The client's own view"),
+        ]
+        guard let kind = kinds[entityType] else { return entityType }
+        return nl ? kind.nl : kind.en
+    }
+
     /// A vacancy in one line: `[applied] Order picker · Logistiek BV · contact: Mrs Jansen`.
     public func vacancyLine(_ status: VacancyStatus, _ title: String, _ employer: String, _ contact: String?) -> String {
         "[\(status.label(in: language))] \(title) · \(employer)" + (contact.map { " · " + (nl ? "contact: " : "contact: ") + $0 } ?? "")

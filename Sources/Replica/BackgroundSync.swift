@@ -128,6 +128,8 @@ public actor BackgroundSync {
                 state.lastSuccessAt = wallMillis()
                 state.lastReport = report
                 state.lastError = nil
+                // What arrived is made searchable now, not at the professional's first search.
+                try await replica.indexForSearch()
             } catch let error as ReplicaError {
                 if error.code == ReplicaError.wiped { state.wiped = true }
                 state.connection = error.code == ReplicaError.serverUnreachable ? .offline : .failing

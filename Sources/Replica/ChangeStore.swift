@@ -224,6 +224,7 @@ enum ChangeStore {
     /// common case) is projected from memory instead of being read back.
     static func refreshEntities(_ entityIds: Set<String>, known: [Change] = [], db: Database) throws {
         let inMemory = Dictionary(grouping: known, by: \.entityId)
+        var searchable: [(entityId: String, clientId: String)] = []
         for entityId in entityIds {
             let changes: [Change]
             if let group = inMemory[entityId],
@@ -249,13 +250,8 @@ enum ChangeStore {
                 Revision(id: change.id, hlc: change.hlc, supersedes: events[change.id]??.supersedes ?? [])
             }
             let heads = RevisionMerge.heads(of: revisions).map(\.id)
-            let currentRevision = RevisionMerge.current(of: revisions)!
-            let current = currentRevision.id
-            let text = events[creation.id].flatMap { $0 }.flatMap { creationEvent in
-                CaseEvent.searchText(creation: creationEvent, heads: heads.compactMap { events[$0] ?? nil })
-            }
-            try SearchIndex.update(
-                entityId: entityId, clientId: creation.clientId, currentHLC: currentRevision.hlc, text: text, db: db)
+            let current = RevisionMerge.current(of: revisions)!.id
+            searchable.append((entityId, creation.clientId))
             let headText = JSONValue.array(heads.map(JSONValue.string)).canonicalText
             try db.cachedStatement(
                 sql: """
@@ -270,5 +266,6 @@ enum ChangeStore {
                     headText, current, changes.count,
                 ])
         }
+        try SearchIndex.markStale(searchable, db: db)
     }
 }

@@ -3,7 +3,8 @@ import GRDB
 extension Replica {
     /// Finds notes, agreements, sub-goals, interventions, referrals, vacancies and assessment explanations by
     /// their words, offline, newest first. Every word typed must occur, matched by its start, regardless of
-    /// case and diacritics (see ``SearchIndex``). Only what this replica holds is found.
+    /// case and diacritics (see ``SearchIndex``). Only what this replica holds is found: what was written or
+    /// pulled since the last search is indexed first (``indexForSearch()``).
     ///
     /// - Parameters:
     ///   - text: What the professional typed.
@@ -15,6 +16,7 @@ extension Replica {
         guard let expression = SearchIndex.expression(for: text) else {
             throw ReplicaError(code: ReplicaError.invalidQuery, message: "type at least one word to search for")
         }
+        try await indexForSearch()
         return try await pool.read { db in
             if let clientId,
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)", arguments: [clientId]) != true
@@ -24,5 +26,14 @@ extension Replica {
             return try SearchIndex.search(
                 expression: expression, clientId: clientId, limit: min(max(limit, 1), 1000), db: db)
         }
+    }
+
+    /// Indexes for search whatever was written or pulled since the index last caught up; returns how many
+    /// entities it indexed. A sync leaves this to the next search (or to the app, which calls it after each
+    /// sync), so a large pull is not slowed by tokenising its words.
+    @discardableResult
+    public func indexForSearch() async throws -> Int {
+        guard try await pool.read({ db in try SearchIndex.isBehind(db: db) }) else { return 0 }
+        return try await pool.write { db in try SearchIndex.catchUp(db: db) }
     }
 }

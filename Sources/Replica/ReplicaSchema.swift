@@ -117,8 +117,9 @@ enum ReplicaSchema {
         migrator.registerMigration("v3-search") { db in
             try db.execute(
                 sql: """
-                    -- Offline search (SearchIndex): one row per entity with words (a note, an agreement, …), kept in
-                    -- the transaction that changes the entity; `search_entries` maps the full-text row to it.
+                    -- Offline search (SearchIndex): one row per entity with words (a note, an agreement, …);
+                    -- `search_entries` maps the full-text row to it. The row id orders by when the entity was last
+                    -- written, newest last (SearchIndex.rowid).
                     -- Words are matched without regard to case or diacritics, and by their start.
                     CREATE TABLE search_entries (
                         rowid INTEGER PRIMARY KEY,
@@ -127,8 +128,14 @@ enum ReplicaSchema {
                         current_hlc TEXT NOT NULL
                     );
                     CREATE INDEX search_entries_by_client ON search_entries(client_id);
+                    -- Entities written since the index last caught up (SearchIndex.catchUp).
+                    CREATE TABLE search_stale (
+                        entity_id TEXT PRIMARY KEY NOT NULL,
+                        client_id TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    -- `client` holds the client's id as one token (SearchIndex.clientToken), to search one file.
                     CREATE VIRTUAL TABLE search_index USING fts5(
-                        text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+                        text, client, tokenize = 'unicode61 remove_diacritics 2');
                     """)
             // A replica from before this version: index what it holds.
             try SearchIndex.reindexAll(db: db)

@@ -2,10 +2,12 @@ import Casework
 import ChangeLog
 import Foundation
 import GRDB
+import SQLiteSupport
 
-/// The replica's offline full-text index: SQLite FTS5 over the words of each entity (``CaseEvent/searchText``),
-/// kept in the same transaction as the entity's projection, so search shows exactly what the replica holds —
-/// nothing of a client it no longer holds, nothing the server never sent it (another discipline's own notes).
+/// The replica's offline full-text index: SQLite FTS5 over the words of each entity (``CaseEvent/searchText``).
+/// The transaction that changes an entity marks it stale; a search (and the app, after each sync) first
+/// indexes what is stale, so search shows exactly what the replica holds — nothing of a client it no longer
+/// holds, nothing the server never sent it (another discipline's own notes).
 ///
 /// Words are matched without regard to case and diacritics (`unicode61 remove_diacritics 2`: "Zoë" and
 /// "zoe", "CRÈCHE" and "creche"), and by their start, which is as near to Dutch word stems as FTS5 comes:
@@ -14,32 +16,96 @@ import GRDB
 /// Removing a client (eviction, erasure) deletes its rows; FTS5 keeps deleted terms in its index segments
 /// until they are merged, so ``optimize(db:)`` merges them before the replica scrubs its files.
 enum SearchIndex {
+    /// Notes that an entity's words may have changed: they are indexed at the next ``catchUp(db:)``, so a
+    /// pull stores changes at its own pace and the words are tokenised afterwards, in one sorted pass. A
+    /// removed entity leaves the index at once (``remove(entityId:db:)``).
+    static func markStale(_ entities: [(entityId: String, clientId: String)], db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_stale (entity_id, client_id) VALUES (?, ?)")
+        for entity in entities { try statement.execute(arguments: [entity.entityId, entity.clientId]) }
+    }
+
+    /// Whether some entity waits to be indexed.
+    static func isBehind(db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM search_stale)") ?? false
+    }
+
+    /// Indexes the words of every entity marked stale, from its changes as they are now; returns how many.
+    /// Rows are written in the order of their row ids: FTS5 writes its pending terms out each time a row id
+    /// is lower than the one before, so an unsorted pass made hundreds of tiny segments to merge.
+    @discardableResult
+    static func catchUp(db: Database) throws -> Int {
+        let stale = try String.fetchAll(db, sql: "SELECT entity_id FROM search_stale")
+        guard !stale.isEmpty else { return 0 }
+        var entries: [(entityId: String, clientId: String, currentHLC: HLCTimestamp, text: String?)] = []
+        for entityId in stale {
+            guard
+                let entity = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT client_id, head_ids, current_change_id FROM entities WHERE id = ?"),
+                    arguments: [entityId])
+            else {
+                try remove(entityId: entityId, db: db)
+                continue
+            }
+            let changes = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"), arguments: [entityId]
+            ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
+            let events = Dictionary(uniqueKeysWithValues: changes.map { ($0.id, (try? CaseEvent.decode($0)) ?? nil) })
+            let heads = try JSONDecoder().decode([String].self, from: Data((entity["head_ids"] as String).utf8))
+            let creation = changes.lazy.compactMap { events[$0.id] ?? nil }.first(where: \.createsEntity)
+            let text = creation.flatMap { CaseEvent.searchText(creation: $0, heads: heads.compactMap { events[$0] ?? nil }) }
+            guard let current = changes.first(where: { $0.id == entity["current_change_id"] as String }) else { continue }
+            entries.append((entityId, entity["client_id"], current.hlc, text))
+        }
+        for entry in entries.sorted(by: { $0.currentHLC < $1.currentHLC }) {
+            try update(entityId: entry.entityId, clientId: entry.clientId, currentHLC: entry.currentHLC, text: entry.text, db: db)
+        }
+        try db.execute(sql: "DELETE FROM search_stale")
+        return stale.count
+    }
+
     /// Sets the words of an entity; `nil` or empty removes it from the index.
-    static func update(entityId: String, clientId: String, currentHLC: HLCTimestamp, text: String?, db: Database) throws {
-        let existing = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT rowid FROM search_entries WHERE entity_id = ?"), arguments: [entityId])
+    ///
+    /// An entity's row id orders it by when it was last written (``rowid(for:db:)``), so the newest hits are
+    /// read first and a search stops after the limit instead of sorting every match: a row moves when the
+    /// entity's current revision changes.
+    private static func update(entityId: String, clientId: String, currentHLC: HLCTimestamp, text: String?, db: Database) throws {
+        let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT rowid, current_hlc FROM search_entries WHERE entity_id = ?"), arguments: [entityId])
         guard let text, !text.isEmpty else {
             if existing != nil { try remove(entityId: entityId, db: db) }
             return
         }
-        if let existing {
-            let unchanged = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT text FROM search_index WHERE rowid = ?"), arguments: [existing]) == text
-            try db.cachedStatement(sql: "UPDATE search_entries SET current_hlc = ? WHERE rowid = ?")
-                .execute(arguments: [currentHLC.description, existing])
-            if unchanged { return }
-            try db.cachedStatement(sql: "UPDATE search_index SET text = ? WHERE rowid = ?").execute(arguments: [text, existing])
-        } else {
-            try db.cachedStatement(
-                sql: "INSERT INTO search_entries (entity_id, client_id, current_hlc) VALUES (?, ?, ?)"
-            ).execute(arguments: [entityId, clientId, currentHLC.description])
-            try db.cachedStatement(sql: "INSERT INTO search_index (rowid, text) VALUES (?, ?)")
-                .execute(arguments: [db.lastInsertedRowID, text])
+        if let existing, existing["current_hlc"] == currentHLC.description {
+            let rowid: Int64 = existing["rowid"]
+            if try String.fetchOne(
+                db.cachedStatement(sql: "SELECT text FROM search_index WHERE rowid = ?"), arguments: [rowid]) != text
+            {
+                try db.cachedStatement(sql: "UPDATE search_index SET text = ? WHERE rowid = ?").execute(arguments: [text, rowid])
+            }
+            return
         }
+        if existing != nil { try remove(entityId: entityId, db: db) }
+        let rowid = try self.rowid(for: currentHLC, db: db)
+        try db.cachedStatement(
+            sql: "INSERT INTO search_entries (rowid, entity_id, client_id, current_hlc) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [rowid, entityId, clientId, currentHLC.description])
+        try db.cachedStatement(sql: "INSERT INTO search_index (rowid, text, client) VALUES (?, ?, ?)")
+            .execute(arguments: [rowid, text, clientToken(clientId)])
+    }
+
+    /// A free row id in the order of `hlc`: its wall-clock milliseconds × 1,000,000 plus ten times its
+    /// logical counter, or the next free one after that (two entities last written in the same millisecond
+    /// with the same counter, on two laptops). Milliseconds up to the year 2261 fit in the 63 bits.
+    static func rowid(for hlc: HLCTimestamp, db: Database) throws -> Int64 {
+        var rowid = min(max(hlc.wallMillis, 0), Int64.max / 1_000_000 - 1) * 1_000_000 + Int64(hlc.logical) * 10
+        let taken = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM search_entries WHERE rowid = ?)")
+        while try Bool.fetchOne(taken, arguments: [rowid]) == true { rowid += 1 }
+        return rowid
     }
 
     /// Removes an entity from the index.
     static func remove(entityId: String, db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM search_stale WHERE entity_id = ?").execute(arguments: [entityId])
         guard
             let rowid = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT rowid FROM search_entries WHERE entity_id = ?"), arguments: [entityId])
@@ -54,13 +120,14 @@ enum SearchIndex {
             sql: """
                 DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_entries WHERE client_id = ?);
                 DELETE FROM search_entries WHERE client_id = ?;
+                DELETE FROM search_stale WHERE client_id = ?;
                 """,
-            arguments: [clientId, clientId])
+            arguments: [clientId, clientId, clientId])
     }
 
     /// Empties the index (before every projection is computed again).
     static func removeAll(db: Database) throws {
-        try db.execute(sql: "DELETE FROM search_index; DELETE FROM search_entries;")
+        try db.execute(sql: "DELETE FROM search_index; DELETE FROM search_entries; DELETE FROM search_stale;")
     }
 
     /// Merges the index into one segment, which drops the terms of deleted rows from the file's live pages
@@ -69,10 +136,10 @@ enum SearchIndex {
         try db.execute(sql: "INSERT INTO search_index (search_index) VALUES ('optimize')")
     }
 
-    /// Indexes every entity the replica holds (a replica from before the index existed).
+    /// Marks every entity the replica holds to be indexed (a replica from before the index existed).
     static func reindexAll(db: Database) throws {
         try removeAll(db: db)
-        try ChangeStore.refreshEntities(Set(try String.fetchAll(db, sql: "SELECT id FROM entities")), db: db)
+        try db.execute(sql: "INSERT INTO search_stale (entity_id, client_id) SELECT id, client_id FROM entities")
     }
 
     // MARK: - Searching
@@ -92,18 +159,18 @@ enum SearchIndex {
     static let matchStart = "\u{2}"
     static let matchEnd = "\u{3}"
 
-    /// The hits for an FTS5 expression, newest first, with how many there are in all.
+    /// The client's id as one token of the index's `client` column: `c` and its letters and digits.
+    static func clientToken(_ clientId: String) -> String {
+        "c" + String(clientId.unicodeScalars.filter { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }).lowercased()
+    }
+
+    /// The hits for an FTS5 expression of words (``expression(for:)``), newest first (row id order, see
+    /// ``update(entityId:clientId:currentHLC:text:db:)``), with how many there are in all. One client's file
+    /// is searched by matching its token in the `client` column too, so FTS5 intersects the two lists
+    /// instead of SQLite testing every match against the client. Snippets are made for the hits shown only.
     static func search(expression: String, clientId: String?, limit: Int, db: Database) throws -> SearchResults {
-        let scope = clientId == nil ? "" : "AND e.client_id = ?"
-        var arguments: StatementArguments = [expression]
-        if let clientId { arguments += [clientId] }
-        let total = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM search_index JOIN search_entries e ON e.rowid = search_index.rowid
-                WHERE search_index MATCH ? \(scope)
-                """,
-            arguments: arguments) ?? 0
+        let match = (clientId.map { "client : \"\(clientToken($0))\" AND " } ?? "") + "text : (\(expression))"
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM search_index WHERE search_index MATCH ?", arguments: [match]) ?? 0
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -115,11 +182,11 @@ enum SearchIndex {
                 JOIN entities n ON n.id = e.entity_id
                 LEFT JOIN clients c ON c.id = e.client_id
                 LEFT JOIN professionals p ON p.id = n.author_id
-                WHERE search_index MATCH ? \(scope)
-                ORDER BY e.current_hlc DESC, e.entity_id
+                WHERE search_index MATCH ?
+                ORDER BY search_index.rowid DESC
                 LIMIT ?
                 """,
-            arguments: arguments + [limit])
+            arguments: [match, limit])
         let hits = rows.map { row in
             SearchHit(
                 clientId: row["client_id"], clientName: row["client_name"], entityId: row["entity_id"],

@@ -19,6 +19,8 @@ struct Sizes: Sendable {
     var devices: Int
     var perDevice: Int
     var journeyEntries: Int
+    /// Notes in the replica that offline search searches.
+    var searchNotes: Int
     var repeats: Int
     var clients: Int
     /// Requests with a forged token and a gzip bomb (and as many with the same bytes sent plain).
@@ -26,10 +28,10 @@ struct Sizes: Sendable {
 
     static let full = Sizes(
         localWrites: 2_000, push: 100_000, pull: 100_000, bigLog: 1_000_000, smallLog: 1_000, incremental: 100,
-        devices: 200, perDevice: 50, journeyEntries: 5_000, repeats: 15, clients: 100, hostile: 1_000)
+        devices: 200, perDevice: 50, journeyEntries: 5_000, searchNotes: 50_000, repeats: 15, clients: 100, hostile: 1_000)
     static let tiny = Sizes(
         localWrites: 50, push: 2_000, pull: 2_000, bigLog: 5_000, smallLog: 500, incremental: 20, devices: 8,
-        perDevice: 5, journeyEntries: 200, repeats: 3, clients: 10, hostile: 50)
+        perDevice: 5, journeyEntries: 200, searchNotes: 2_000, repeats: 3, clients: 10, hostile: 50)
 }
 
 /// Realistic case-note text: about 500 bytes of Dutch words in varying order (so compression sees text
@@ -135,7 +137,7 @@ final class Office: @unchecked Sendable {
         let transport = try HTTPSyncTransport(baseURL: baseURL, client: client)
         let folder = directory + "/laptop-" + UUID().uuidString.prefix(8)
         let replica = try await Replica.enroll(in: folder, serverURL: baseURL, code: code, transport: transport)
-        return Laptop(replica: replica, transport: transport, professional: professional)
+        return Laptop(replica: replica, transport: transport, professional: professional, directory: folder)
     }
 
     /// Loads `count` notes into the server's log directly (no HTTP), as pushes of `laptop`'s device.
@@ -209,6 +211,8 @@ struct Laptop: Sendable {
     let replica: Replica
     let transport: HTTPSyncTransport
     let professional: Professional
+    /// The replica's folder.
+    let directory: String
 
     @discardableResult
     func sync() async throws -> SyncReport { try await replica.sync(using: transport) }

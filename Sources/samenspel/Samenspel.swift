@@ -13,7 +13,7 @@ struct Samenspel: AsyncParsableCommand {
         discussion: """
             Server side: `serve` runs the sync server, `admin` manages teams, professionals, clients and \
             enrollment codes. Laptop side: `enroll` once, then write offline (`note`, `assess`, \
-            `intervention`, `goal`, `agreement`, `referral`, `vacancy`), `sync` when online, and read the `journey` — or do all of it in the browser with `app`. `demo` shows all of it.
+            `intervention`, `goal`, `agreement`, `referral`, `vacancy`), `sync` when online, read the `journey` and `search` it — or do all of it in the browser with `app`. `demo` shows all of it.
             Replica commands take --replica DIR or read SAMENSPEL_REPLICA.
             """,
         version: "samenspel \(Samenspel.version) (sync protocol \(WireCoding.protocolVersion))",
@@ -22,7 +22,7 @@ struct Samenspel: AsyncParsableCommand {
             InterventionCommand.self, PlanCommand.self, AgreementCommand.self, ReferralCommand.self, VacancyCommand.self, SignalCommand.self,
             ContactCommand.self,
             SyncCommand.self, StatusCommand.self, AppCommand.self,
-            ClientsCommand.self, JourneyCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
+            ClientsCommand.self, JourneyCommand.self, SearchCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
             ConformanceCommand.self,
         ])
 }

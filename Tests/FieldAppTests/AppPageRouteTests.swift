@@ -25,6 +25,7 @@ import Testing
             #expect(page.text.contains("<span class=\"pill pending-pill\">2</span>"))
             let found = try await browser.get("/?q=jA")
             #expect(found.text.contains(">Jaap</a>"))
+            #expect(try await browser.get("/?q=+jaap+").text.contains(">Jaap</a>"), "a browser sends spaces as +")
             let none = try await browser.get("/?q=Pietje")
             #expect(!none.text.contains(">Jaap</a>"))
             #expect(none.text.contains("Geen klant gevonden"))
@@ -482,6 +483,50 @@ import Testing
             #expect(more.text.contains("<span id=\"more-30\"></span>") && !more.text.contains("Eerdere items tonen"))
             // Nonsense asks for the first page, not an error.
             #expect(try await browser.get("/clients/\(client)?shown=-5&discipline=nobody").text.contains("(30 van 42)"))
+        }
+    }
+
+    @Test func search_findsByWords_marksThem_andEachHitOpensTheJourneyWhereItIs() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        let client = fixture.client
+        let agreement = try await fixture.replica.addAgreement(
+            clientId: client, Agreement(text: "Belt de schuldhulp <vóór> vrijdag", responsible: .client))
+        _ = try await fixture.replica.updateAgreement(agreementId: agreement) { $0.status = .kept }
+        for index in 1...40 {
+            _ = try await fixture.replica.addNote(clientId: client, NoteContent(text: "Gesprek nummer \(index)"))
+        }
+        try await fixture.withBrowser { browser in
+            #expect(try await browser.get("/").text.contains("href=\"/search\""), "in the navigation")
+            // The colleague's note, 41 items down the timeline: found, marked, and its link shows that far.
+            let page = try await browser.get("/search?q=INKOMEN")
+            #expect(page.status == .ok && page.text.contains("<h1>Zoeken in dossiers</h1>"))
+            #expect(page.text.contains("1 resultaat"), "\(page.text)")
+            #expect(page.text.contains("<mark>Inkomen</mark> besproken met Jaap"))
+            #expect(page.text.contains("Notitie · Ahmed El Amrani (inkomensconsulent)"))
+            let note = try #require(try await fixture.replica.search("inkomen").hits.first)
+            let href = "/clients/\(client)?focus=\(note.entityId)#note-\(note.entityId)"
+            #expect(page.text.contains("href=\"\(href)\""))
+            let journey = try await browser.get(String(href.prefix(while: { $0 != "#" })))
+            #expect(journey.text.contains("id=\"note-\(note.entityId)\"") && journey.text.contains("(44 van 44)"))
+
+            // Text is escaped; a closed agreement opens where it is; accents do not matter.
+            let found = try await browser.get("/search?q=voor+schuld")
+            #expect(found.text.contains("Belt de <mark>schuldhulp</mark> &lt;<mark>vóór</mark>&gt; vrijdag"), "\(found.text)")
+            let closed = try await browser.get("/clients/\(client)?focus=\(agreement)")
+            #expect(closed.text.contains("<details open>") && closed.text.contains("<li id=\"item-\(agreement)\">"))
+            #expect(!(try await browser.get("/clients/\(client)")).text.contains("<details open>"))
+
+            // One client's file; nothing found; no words; an unknown client.
+            let inFile = try await browser.get("/search?q=gesprek&client=\(client)")
+            #expect(inFile.text.contains("40 resultaten"))
+            #expect(inFile.text.contains("Alleen in het dossier van <a href=\"/clients/\(client)\">Jaap</a>"))
+            #expect(try await browser.get("/search?q=fietsenmaker").text.contains("Niets gevonden."))
+            #expect(try await browser.get("/search?q=%22+*").text.contains("Typ ten minste één woord"))
+            #expect(try await browser.get("/search?q=x&client=\(Identifier.make(wallMillis: 9))").status == .notFound)
+            // A name that finds no client offers to search the files for the words.
+            let caseload = try await browser.get("/?q=schuldhulp")
+            #expect(caseload.text.contains("href=\"/search?q=schuldhulp\""))
         }
     }
 }

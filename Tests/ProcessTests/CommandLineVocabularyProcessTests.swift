@@ -126,6 +126,17 @@ import Testing
         #expect(own.status != 0 && own.err.contains("not in the catalogue"), "\(own.err)")
         try Samenspel.output(["note", "add"] + onLaptop + ["--text", "Huisbezoek"], in: dir)
 
+        // Offline search: the words around the match (marked), whose file it is, and how to open it.
+        let search = try Samenspel.run(["search"] + onLaptop + ["--query", "HUISBEZ"], in: dir)
+        #expect(search.status == 0 && search.out.contains("[Huisbezoek]") && search.out.contains("Jaap de Vries · note"), "\(search.out)")
+        #expect(search.out.contains("samenspel journey --client \(jaap)") && search.err.contains("1 hit, newest first"), "\(search.err)")
+        let hit = try #require(try objects(try Samenspel.output(["search", "--replica", "laptop", "--query", "huisbezoek", "--format", "json"], in: dir)).first)
+        #expect(hit["clientId"] as? String == jaap && hit["entityType"] as? String == "note" && hit["matched"] as? [String] == ["Huisbezoek"])
+        let nothing = try Samenspel.run(["search", "--replica", "laptop", "--query", "fietsenmaker"], in: dir)
+        #expect(nothing.status == 0 && nothing.out.isEmpty && nothing.err.contains("nothing found"))
+        let noWords = try Samenspel.run(["search", "--replica", "laptop", "--query", "\" *"], in: dir)
+        #expect(noWords.status != 0 && noWords.err.contains("at least one word"), "\(noWords.err)")
+
         let journey = try #require(
             try JSONSerialization.jsonObject(
                 with: Data(try Samenspel.output(["journey"] + onLaptop + ["--format", "json"], in: dir).utf8)) as? [String: Any])

@@ -22,6 +22,8 @@ import Testing
         #expect(offline.lastError?.code == ReplicaError.serverUnreachable)
         #expect(offline.nextAttemptAt != nil)
         #expect(try await fixture.replica.status().pendingChanges == 1)
+        let behind = { try await fixture.replica.pool.read { db in try SearchIndex.isBehind(db: db) } }
+        #expect(try await behind(), "written, not yet indexed for search")
 
         fixture.transport.state.withLock { $0.failure = nil }
         await background.syncNow()
@@ -39,6 +41,7 @@ import Testing
         let sent = fixture.transport.state.withLock { $0.pushed.flatMap { $0 } }
         #expect(sent.contains { $0.payload["text"] == .string("Offline geschreven") })
         #expect(try await fixture.replica.status().pendingChanges == 0)
+        #expect(try await behind() == false, "indexed after the sync, before anyone searches")
     }
 
     @Test func stateFollowers_seeEverySync_startAndEnd() async throws {

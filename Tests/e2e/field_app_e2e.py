@@ -265,6 +265,28 @@ def main():
         assert driver.find_element(By.ID, "timeline").text.count("Weekgesprek 7:") == 1, "each note once"
         log("first screen, sticky header and the timeline's pages as a professional sees them")
 
+        # Offline search from the navigation: a note far down the timeline, found by its words, opens in view.
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#nav-links a[href='/search']"))
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Zoeken in dossiers")
+        driver.find_element(By.ID, "search-q").send_keys("WEEKGESPREK 7")
+        driver.find_element(By.ID, "search-q").send_keys(Keys.ENTER)
+        wait.until(lambda d: "1 resultaat" in d.find_element(By.ID, "search-summary").text)
+        marked = [m.text for m in driver.find_elements(By.CSS_SELECTOR, "#search-results mark")]
+        assert marked == ["Weekgesprek", "7"], marked
+        screenshot(driver, "search.png")
+        click(driver, driver.find_element(By.CSS_SELECTOR, "#search-results li a[href*='focus=']"))
+        wait.until(lambda d: note_article(d, "Weekgesprek 7:") is not None)
+        assert in_view(driver, note_article(driver, "Weekgesprek 7:")), "the note found is on the screen, not under the header"
+        # The same from the client's page, in this file only.
+        click(driver, driver.find_element(By.ID, "file-q"))
+        driver.find_element(By.ID, "file-q").send_keys("voortgang")
+        driver.find_element(By.ID, "file-q").send_keys(Keys.ENTER)
+        wait.until(lambda d: "35 resultaten" in d.find_element(By.ID, "search-summary").text)
+        assert "Alleen in het dossier van Jaap de Vries" in driver.find_element(By.TAG_NAME, "main").text
+        log("offline search finds a note by its words and opens the journey where it is")
+        click(driver, driver.find_element(By.LINK_TEXT, "Jaap de Vries"))
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Jaap de Vries")
+
         driver.find_element(By.LINK_TEXT, "Notitie schrijven").click()
         wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Notitie schrijven")
         assert in_view(driver, driver.find_element(By.CSS_SELECTOR, "form button.primary")), "Opslaan is in view"
