@@ -103,6 +103,9 @@ struct AppText: Sendable {
         "lastSync": ("Laatst gesynchroniseerd", "Last synced"),
         "never": ("nog nooit", "never"),
         "nextAttempt": ("Volgende poging", "Next attempt"),
+        "colleaguesChanges": ("Wijzigingen van collega's", "Colleagues' changes"),
+        "liveOn": ("komen direct binnen: de server meldt ze", "arrive at once: the server announces them"),
+        "liveOff": ("komen bij de volgende synchronisatie", "arrive at the next sync"),
         // Caseload
         "caseloadTitle": ("Mijn klanten", "My caseload"),
         "searchLabel": ("Zoek een klant op naam", "Find a client by name"),

@@ -163,6 +163,7 @@ extension FieldApp {
             "state": kind, "connection": connection, "server": status.identity.serverURL,
             "lastSync": status.lastSyncAt.map { time(millis: $0) } ?? text["never"],
             "pending": status.pendingChanges, "clients": status.clientCount, "csrf": configuration.formToken,
+            "live": text[state.live ? "liveOn" : "liveOff"],
         ]
         if !status.rejected.isEmpty { model["refused"] = status.rejected.count }
         if let next = state.nextAttemptAt, state.connection != .online { model["nextAttempt"] = time(millis: next) }

@@ -79,8 +79,10 @@ final class LiveEvents: Service, Sendable {
         let syncing: Bool
         let wiped: Bool
         let lastSuccessAt: Int64?
+        let live: Bool
 
         init(_ state: BackgroundSync.State) {
+            live = state.live
             connection = state.connection
             syncing = state.progress != nil
             wiped = state.wiped

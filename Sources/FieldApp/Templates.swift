@@ -353,6 +353,7 @@ enum Templates {
         <div><dt>{{t.connection}}</dt><dd><span class="pill {{state}}">{{connection}}</span></dd></div>
         <div><dt>{{t.server}}</dt><dd>{{server}}</dd></div>
         <div><dt>{{t.lastSync}}</dt><dd>{{lastSync}}</dd></div>
+        <div><dt>{{t.colleaguesChanges}}</dt><dd id="live">{{live}}</dd></div>
         {{#nextAttempt}}<div><dt>{{t.nextAttempt}}</dt><dd>{{nextAttempt}}</dd></div>{{/nextAttempt}}
         <div><dt>{{t.pendingChanges}}</dt><dd>{{pending}}</dd></div>
         <div><dt>{{t.refusedCount}}</dt><dd>{{#refused}}<a href="/review">{{refused}}</a>{{/refused}}{{^refused}}0{{/refused}}</dd></div>

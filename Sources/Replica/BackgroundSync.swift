@@ -40,6 +40,8 @@ public actor BackgroundSync {
         public var nextAttemptAt: Int64?
         /// Whether the server revoked this device and the replica wiped itself: nothing more will sync.
         public var wiped = false
+        /// Whether the server's event stream is open: a colleague's change arrives within a second.
+        public var live = false
     }
 
     /// The replica kept in sync.
@@ -50,6 +52,8 @@ public actor BackgroundSync {
     public let policy: RetryPolicy
     private let transport: (any SyncTransport)?
     private let wallMillis: @Sendable () -> Int64
+    /// Whether to follow the server's event stream and sync when poked.
+    private let followsEvents: Bool
 
     /// The current state.
     public private(set) var state = State()
@@ -66,11 +70,15 @@ public actor BackgroundSync {
     ///   - interval: Seconds between syncs while the server answers.
     ///   - policy: Backoff after failures; its delays never exceed `interval` (the regular rhythm resumes).
     ///   - transport: How to reach the server; by default HTTP to the enrolled server URL.
+    ///   - live: Whether to keep the server's event stream open (`GET /v1/events`) and sync whenever it pokes:
+    ///     a colleague's change arrives within a second instead of at the next interval. While the stream
+    ///     cannot be opened it is tried again with the same backoff, and the interval keeps syncing.
     public init(
         replica: Replica, interval: Double = 30, policy: RetryPolicy? = nil, transport: (any SyncTransport)? = nil,
-        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+        live: Bool = false, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) {
         self.replica = replica
+        self.followsEvents = live
         self.interval = interval
         self.policy = Self.backoff(policy ?? RetryPolicy(), interval: interval)
         self.transport = transport
@@ -109,7 +117,11 @@ public actor BackgroundSync {
     public func run() async {
         guard !running else { return }
         running = true
-        defer { running = false }
+        let events = followsEvents ? Task { await self.followEvents() } : nil
+        defer {
+            running = false
+            events?.cancel()
+        }
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         while !Task.isCancelled && !state.wiped {
@@ -161,6 +173,40 @@ public actor BackgroundSync {
     }
 
     // MARK: Private
+
+    /// Keeps the server's event stream open and asks for a sync at every poke, until cancelled or wiped.
+    private func followEvents() async {
+        var generator = SystemRandomNumberGenerator()
+        var failures = 0
+        while !Task.isCancelled && !state.wiped {
+            do {
+                try await replica.followEvents(using: transport) { await self.poked() }
+                failures = 0  // the server ended the stream (after its time, or stopping): connect again
+            } catch is CancellationError {
+                break
+            } catch {
+                failures += 1
+            }
+            if state.live {
+                state.live = false
+                publish()
+            }
+            let delay = failures == 0 ? 0.2 : policy.delay(afterAttempt: failures, retryAfterSeconds: nil, using: &generator)
+            guard (try? await Task.sleep(for: .seconds(delay))) != nil else { break }
+        }
+        if state.live {
+            state.live = false
+            publish()
+        }
+    }
+
+    private func poked() {
+        if !state.live {
+            state.live = true
+            publish()
+        }
+        syncNow()
+    }
 
     private func record(_ progress: SyncProgress, attempt: Int) {
         // Progress reported after the attempt ended, or overtaken by later progress (each report hops here

@@ -133,6 +133,65 @@ public struct HTTPSyncTransport: SyncTransport {
         try await send(.GET, "/v1/digest", body: nil, token: token, decode: Self.decode)
     }
 
+    /// The longest a quiet event stream is trusted: the server sends a comment every 20 seconds, so a stream
+    /// silent for longer is a connection that died without a word (a laptop that changed networks).
+    static let eventSilence: Duration = .seconds(65)
+
+    public func events(token: String, poke: @escaping @Sendable () async -> Void) async throws {
+        var request = HTTPClientRequest(url: baseURL + "/v1/events")
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response: HTTPClientResponse
+        do {
+            // No overall deadline: the stream stays open; silence is watched below.
+            response = try await client.execute(request, timeout: .hours(24))
+        } catch {
+            throw ReplicaError(
+                code: ReplicaError.serverUnreachable, message: "cannot reach the server at \(baseURL) (\(Self.reason(error)))")
+        }
+        guard response.status == .ok else {
+            let data = Data((try? await response.body.collect(upTo: 64 * 1024))?.readableBytesView ?? ByteBuffer().readableBytesView)
+            if let error = try? WireCoding.makeDecoder().decode(ErrorBody.self, from: data) {
+                throw ReplicaError.server(error.error, status: Int(response.status.code))
+            }
+            throw ReplicaError(
+                code: ReplicaError.badResponse, message: "server answered \(response.status.code) to the event stream",
+                httpStatus: Int(response.status.code))
+        }
+        final class LastHeard: Sendable {
+            let at = Mutex(ContinuousClock.now)
+        }
+        let heard = LastHeard()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var parser = ServerSentEvents()
+                    for try await buffer in response.body {
+                        heard.at.withLock { $0 = .now }
+                        for event in parser.feed(buffer.readableBytesView) where event == "poke" { await poke() }
+                    }
+                }
+                group.addTask {
+                    while true {
+                        try await Task.sleep(for: .seconds(5))
+                        if ContinuousClock.now - heard.at.withLock({ $0 }) > Self.eventSilence {
+                            throw ReplicaError(code: ReplicaError.serverUnreachable, message: "the event stream went silent")
+                        }
+                    }
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let error as ReplicaError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ReplicaError(
+                code: ReplicaError.serverUnreachable, message: "the event stream from \(baseURL) broke (\(Self.reason(error)))")
+        }
+    }
+
     private static func json(_ value: some Encodable) throws -> ByteBuffer {
         ByteBuffer(bytes: try WireCoding.makeEncoder().encode(value))
     }
@@ -238,5 +297,40 @@ public struct HTTPSyncTransport: SyncTransport {
             return "the server's certificate is not trusted (give its CA with --ca-file)"
         }
         return text.count > 120 ? String(text.prefix(120)) + "…" : text
+    }
+}
+
+/// Reads a `text/event-stream` as it arrives: the names of complete events (`event:` lines; `message` when
+/// an event has data but no name). Comments and `retry:` lines are skipped; an event split over several
+/// network reads is kept until its blank line arrives.
+struct ServerSentEvents {
+    private var line: [UInt8] = []
+    private var name: String?
+    private var hasData = false
+
+    /// Feeds bytes; returns the events they complete.
+    mutating func feed(_ bytes: some Sequence<UInt8>) -> [String] {
+        var events: [String] = []
+        for byte in bytes {
+            if byte == UInt8(ascii: "\r") { continue }
+            guard byte == UInt8(ascii: "\n") else {
+                line.append(byte)
+                continue
+            }
+            if line.isEmpty {
+                if name != nil || hasData { events.append(name ?? "message") }
+                name = nil
+                hasData = false
+            } else {
+                let text = String(decoding: line, as: UTF8.self)
+                if text.hasPrefix("event:") {
+                    name = text.dropFirst(6).trimmingCharacters(in: .whitespaces)
+                } else if text.hasPrefix("data:") {
+                    hasData = true
+                }
+            }
+            line.removeAll(keepingCapacity: true)
+        }
+        return events
     }
 }

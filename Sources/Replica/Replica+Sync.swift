@@ -29,13 +29,10 @@ extension Replica {
     public func sync(
         using transport: (any SyncTransport)? = nil, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
     ) async throws -> SyncReport {
-        let (identity, token, caPEM) = try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT token, ca_pem FROM enrollment")
-            return (try Self.identity(db), row?["token"] as String? ?? "", row?["ca_pem"] as String?)
-        }
+        let server = try await endpoint(transport)
         let session = SyncSession(
-            replica: self, transport: try transport ?? HTTPSyncTransport(baseURL: identity.serverURL, trusting: caPEM),
-            token: token, deviceId: identity.deviceId, progress: progress)
+            replica: self, transport: server.transport, token: server.token, deviceId: server.identity.deviceId,
+            progress: progress)
         var report = SyncReport()
         progress(SyncProgress(phase: .pushing, report: report))
         // Owed by an earlier sync that could not finish it; still owed (and tried after the next removal)
@@ -63,6 +60,28 @@ extension Replica {
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE waiting_code IS NOT NULL") ?? 0
         }
         return report
+    }
+
+    /// Follows the server's event stream (`GET /v1/events`): calls `poke` whenever a colleague's change in
+    /// this replica's scope was committed (and once when the stream opens). Returns when the server ends the
+    /// stream; throws ``ReplicaError`` when it cannot be opened or breaks (`serverUnreachable`), or when the
+    /// server refuses the device. ``BackgroundSync`` keeps it open while online.
+    public func followEvents(
+        using transport: (any SyncTransport)? = nil, poke: @escaping @Sendable () async -> Void
+    ) async throws {
+        let server = try await endpoint(transport)
+        try await server.transport.events(token: server.token, poke: poke)
+    }
+
+    /// `transport`, or HTTP to the enrolled server (trusting its CA file), with this device's token.
+    private func endpoint(_ transport: (any SyncTransport)?) async throws
+        -> (transport: any SyncTransport, token: String, identity: ReplicaIdentity)
+    {
+        let (identity, token, caPEM) = try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT token, ca_pem FROM enrollment")
+            return (try Self.identity(db), row?["token"] as String? ?? "", row?["ca_pem"] as String?)
+        }
+        return (try transport ?? HTTPSyncTransport(baseURL: identity.serverURL, trusting: caPEM), token, identity)
     }
 
     /// Stores changes from the server (those not yet present, with their projections) and moves the

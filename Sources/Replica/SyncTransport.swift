@@ -16,4 +16,14 @@ public protocol SyncTransport: Sendable {
     func clientChanges(clientId: String, after cursor: String?, limit: Int, token: String) async throws -> PullResponse
     /// `GET /v1/digest`: the server's digest of every client in the caseload.
     func digest(token: String) async throws -> DigestResponse
+    /// `GET /v1/events` with the device token: calls `poke` for every poke of the server's event stream,
+    /// and returns when the server ends the stream; throws when it cannot be opened or breaks.
+    func events(token: String, poke: @escaping @Sendable () async -> Void) async throws
+}
+
+extension SyncTransport {
+    /// A transport without an event stream: the replica syncs on its own rhythm only.
+    public func events(token: String, poke: @escaping @Sendable () async -> Void) async throws {
+        throw ReplicaError(code: ReplicaError.serverUnreachable, message: "this transport has no event stream")
+    }
 }

@@ -19,14 +19,16 @@ public enum SyncServer {
         store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics = ServerMetrics(),
         logger: Logger, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) -> Router<SyncRequestContext> {
+        // Without its service running, an event stream gets the poke it starts with and keep-alives only.
         makeRouter(
             store: store, configuration: configuration, metrics: metrics, logger: logger, wallMillis: wallMillis,
-            refusals: RefusalAudit(store: store))
+            refusals: RefusalAudit(store: store),
+            events: LogEvents(store: store, settings: configuration.events, metrics: metrics, logger: logger))
     }
 
     static func makeRouter(
         store: any SyncStore, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger,
-        wallMillis: @escaping @Sendable () -> Int64, refusals: RefusalAudit
+        wallMillis: @escaping @Sendable () -> Int64, refusals: RefusalAudit, events: LogEvents
     ) -> Router<SyncRequestContext> {
         let router = Router(context: SyncRequestContext.self)
         router.add(
@@ -37,7 +39,7 @@ public enum SyncServer {
         router.add(middleware: CompressionMiddleware())
         SyncRoutes(
             store: store, wallMillis: wallMillis, configuration: configuration, metrics: metrics, logger: logger,
-            refusals: refusals
+            refusals: refusals, events: events
         ).register(on: router)
         return router
     }
@@ -49,9 +51,10 @@ public enum SyncServer {
         logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let refusals = RefusalAudit(store: store)
+        let events = LogEvents(store: store, settings: configuration.events, metrics: metrics, logger: logger)
         let router = makeRouter(
             store: store, configuration: configuration, metrics: metrics, logger: logger, wallMillis: WallClock.millis,
-            refusals: refusals)
+            refusals: refusals, events: events)
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         var server = HTTPServerBuilder.http1(configuration: http1)
         if let tls = configuration.tls {
@@ -76,7 +79,7 @@ public enum SyncServer {
             router: router, server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             // Stops after the HTTP server: the refusals counted until its last request are audited.
-            services: [RefusalAudit.Flush(refusals: refusals, logger: logger)],
+            services: [RefusalAudit.Flush(refusals: refusals, logger: logger), events],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
     }

@@ -33,7 +33,12 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
 
-    @Option(parsing: .upToNextOption, help: "Only these figures: local, push, pull, history, devices, journey, search, hostile.")
+    @Option(help: ArgumentHelp(
+        "An empty PostgreSQL database: the live figure is measured on it too, with two server instances.",
+        valueName: "url"))
+    var postgres: String?
+
+    @Option(parsing: .upToNextOption, help: "Only these figures: local, push, pull, history, devices, live, journey, search, hostile.")
     var only: [String] = []
 
     func run() async throws {
@@ -42,7 +47,7 @@ struct Run: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
         var report = Report()
-        let wanted = Set(only.isEmpty ? ["local", "push", "pull", "history", "devices", "journey", "search", "hostile"] : only)
+        let wanted = Set(only.isEmpty ? ["local", "push", "pull", "history", "devices", "live", "journey", "search", "hostile"] : only)
         FileHandle.standardError.write(Data("samenspel-bench, scale \(scale.rawValue), in \(folder)\n".utf8))
         if wanted.contains("local") { try await Figures.localWrite(sizes, folder + "/local", &report) }
         if wanted.contains("push") || wanted.contains("pull") {
@@ -50,6 +55,10 @@ struct Run: AsyncParsableCommand {
         }
         if wanted.contains("history") { try await Figures.history(sizes, folder + "/history", &report) }
         if wanted.contains("devices") { try await Figures.devices(sizes, folder + "/devices", &report) }
+        if wanted.contains("live") {
+            try await Figures.live(sizes, folder + "/live", &report)
+            if let postgres { try await Figures.livePostgres(sizes, folder + "/live-postgres", url: postgres, &report) }
+        }
         if wanted.contains("journey") { try await Figures.journey(sizes, folder + "/journey", &report) }
         if wanted.contains("search") { try await Figures.search(sizes, folder + "/search", &report) }
         if wanted.contains("hostile") { try await Figures.hostile(sizes, folder + "/hostile", &report) }

@@ -11,15 +11,24 @@ struct ServeChild: AsyncParsableCommand {
         commandName: "serve-child", abstract: "Run a server for the benchmark (used by the benchmark itself).",
         shouldDisplay: false)
 
-    @Option(help: "SQLite data folder.") var data: String
+    @Option(help: "SQLite data folder.") var data: String?
+    @Option(help: "A migrated PostgreSQL database instead (one of several instances on it).") var postgres: String?
 
     func run() async throws {
         var logger = Logger(label: "samenspel.bench.server")
         logger.logLevel = .warning
-        let store = try SQLiteSyncStore(directory: data)
-        let server = try await RunningServer.start(
-            store: store, configuration: ServerConfiguration(port: 0), shutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+        let server: RunningServer
+        if let postgres {
+            let store = try PostgresSyncStore(url: postgres, maxConnections: 10, logger: logger)
+            server = try await RunningServer.start(
+                store: store, configuration: ServerConfiguration(port: 0), services: [store],
+                shutdownSignals: [.sigterm, .sigint], logger: logger)
+        } else {
+            guard let data else { throw ValidationError("give --data or --postgres") }
+            server = try await RunningServer.start(
+                store: try SQLiteSyncStore(directory: data), configuration: ServerConfiguration(port: 0),
+                shutdownSignals: [.sigterm, .sigint], logger: logger)
+        }
         FileHandle.standardOutput.write(Data("port \(server.port)\n".utf8))
         try await server.wait()
     }
@@ -31,12 +40,21 @@ final class ServerProcess: @unchecked Sendable {
     let baseURL: String
     let directory: String
 
-    /// Starts `samenspel-bench serve-child` on `directory` and waits until it listens.
-    init(directory: String) throws {
+    /// Starts `samenspel-bench serve-child` on SQLite in `directory` and waits until it listens.
+    convenience init(directory: String) throws {
+        try self.init(arguments: ["--data", directory], directory: directory)
+    }
+
+    /// Starts `samenspel-bench serve-child` on a migrated PostgreSQL database and waits until it listens.
+    convenience init(postgres url: String) throws {
+        try self.init(arguments: ["--postgres", url], directory: "")
+    }
+
+    private init(arguments: [String], directory: String) throws {
         self.directory = directory
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve-child", "--data", directory]
+        process.arguments = ["serve-child"] + arguments
         let output = Pipe()
         process.standardOutput = output
         try process.run()

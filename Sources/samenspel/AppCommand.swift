@@ -12,8 +12,8 @@ struct AppCommand: AsyncParsableCommand {
         abstract: "Open Samenspel in your browser: your caseload and client journeys, offline, on this laptop.",
         discussion: """
             Serves a web app on 127.0.0.1 only, from the local replica, and syncs in the background while it \
-            runs (every --sync-interval seconds, at once after every write, with backoff while the server \
-            cannot be reached). Prints one URL on stdout: it holds a secret of this launch, so only you can \
+            runs (every --sync-interval seconds, at once after every write, at once when the server announces \
+            a colleague's change on its event stream, with backoff while the server cannot be reached). Prints one URL on stdout: it holds a secret of this launch, so only you can \
             open the app; do not share it. The link works once; the browser that opens it stays signed in for \
             --session-hours, also after it is closed and after the app restarts on this replica, until 'Nu \
             vergrendelen' (lock now), which prints a new link here. Stop with Ctrl+C. No note text or client \
@@ -57,7 +57,7 @@ struct AppCommand: AsyncParsableCommand {
         let forceField = try signalSettings.load()
         let replica = try options.open()
         let identity = try await replica.identity()
-        let background = BackgroundSync(replica: replica, interval: syncInterval)
+        let background = BackgroundSync(replica: replica, interval: syncInterval, live: true)
         let sessionHours = try Settings.value(sessionHours, "SAMENSPEL_SESSION_HOURS", default: 10)
         guard (0.01...24 * 7).contains(sessionHours) else {
             throw ValidationError("SAMENSPEL_SESSION_HOURS must be between 0.01 and 168 (a week)")

@@ -1,6 +1,9 @@
 import ArgumentParser
 import ChangeLog
+import Foundation
+import JourneyViews
 import Replica
+import UnixSignals
 
 struct SyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +15,12 @@ struct SyncCommand: AsyncParsableCommand {
             could not be reached, and changes nothing. When the server refused writes \
             it exits 3; they are kept in the rejected list (see `status`). On a terminal a long sync shows its \
             progress (pages, changes, rate) on one line; in a script it prints only the summary.
+
+            With --watch it keeps the replica in sync until Ctrl+C (or SIGTERM): it follows the server's \
+            event stream and pulls as soon as a colleague's change in your caseload is committed, pushes as \
+            soon as a write is made on this laptop (by `note add` in another terminal, say), syncs every \
+            --interval seconds besides, and backs off while the server is away. It prints one line per sync \
+            that moved something, and a line when the connection changes.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -19,9 +28,19 @@ struct SyncCommand: AsyncParsableCommand {
         "Keep retrying for up to this many seconds when the server is unreachable or busy (backoff with jitter).",
         valueName: "seconds"))
     var retryFor: Double = 0
+    @Flag(help: "Keep syncing until Ctrl+C: pull when the server pokes, push when this laptop writes.")
+    var watch = false
+    @Option(help: ArgumentHelp("With --watch: seconds between syncs besides the server's pokes (60).", valueName: "seconds"))
+    var interval: Double = 60
+
+    func validate() throws {
+        if watch && retryFor > 0 { throw ValidationError("--watch retries by itself; leave out --retry-for") }
+        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+    }
 
     func run() async throws {
         let replica = try options.open()
+        if watch { return try await watching(replica) }
         let line = SyncProgressLine()
         let report: SyncReport
         do {
@@ -68,5 +87,52 @@ struct SyncCommand: AsyncParsableCommand {
                     + "until acknowledged with `samenspel rejected ack CHANGE_ID`")
             throw ExitCode(3)
         }
+    }
+
+    /// `--watch`: a background sync that follows the server's event stream, until SIGINT or SIGTERM.
+    private func watching(_ replica: Replica) async throws {
+        let background = BackgroundSync(replica: replica, interval: interval, live: true)
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        printError("watching: syncing when the server pokes or this laptop writes, and every \(Int(interval)) s (Ctrl+C stops)")
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await background.run() }
+            group.addTask {
+                var shown: (BackgroundSync.State.Connection, Bool)?
+                var reported: Int64?
+                for await state in await background.states() {
+                    if shown.map({ $0 != (state.connection, state.live) }) ?? (state.connection != .unknown) {
+                        shown = (state.connection, state.live)
+                        switch state.connection {
+                        case .online: printError(state.live ? "online, following the server's events" : "online (no event stream; syncing every \(Int(interval)) s)")
+                        case .offline: printError("the server cannot be reached; writes wait safely on this laptop")
+                        case .failing: printError("the server refused the sync: \(state.lastError?.message ?? "unknown reason")")
+                        case .unknown: break
+                        }
+                    }
+                    if let at = state.lastSuccessAt, at != reported, let report = state.lastReport {
+                        reported = at
+                        if report.pushed + report.pulled > 0 || !report.removedClients.isEmpty {
+                            printError("\(TimeZone.current.dutchDateTime(millis: at)) synced: pushed \(report.pushed), pulled \(report.pulled)")
+                        }
+                    }
+                    if state.wiped { printError("this laptop was revoked and its replica wiped"); return }
+                }
+            }
+            group.addTask {
+                // Writes made by other commands on this replica: sent at once, not at the next interval.
+                var pending = (try? await replica.status().pendingChanges) ?? 0
+                while (try? await Task.sleep(for: .seconds(1))) != nil {
+                    let now = (try? await replica.status().pendingChanges) ?? pending
+                    if now > pending { await background.syncNow() }
+                    pending = now
+                }
+            }
+            group.addTask {
+                for await _ in signals { return }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        printError("stopped watching")
     }
 }

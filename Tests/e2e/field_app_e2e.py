@@ -219,7 +219,8 @@ def main():
     stop(server)
 
     app_port = free_port()
-    app = start(["app", "--replica", laptop, "--port", str(app_port), "--sync-interval", "1"], "app")
+    # Ten seconds between background syncs: a colleague's note must come sooner, by the server's poke.
+    app = start(["app", "--replica", laptop, "--port", str(app_port), "--sync-interval", "10"], "app")
     url = read_url(os.path.join(WORK, "app.out"))
     assert url.startswith(f"http://127.0.0.1:{app_port}/?key="), url
 
@@ -391,7 +392,11 @@ def main():
 
         samenspel("note", "add", "--replica", colleague, "--client", jaap, "--text", COLLEAGUE_NOTE)
         samenspel("sync", "--replica", colleague)
+        written = time.monotonic()
         wait.until(lambda d: note_article(d, COLLEAGUE_NOTE) is not None)
+        took = time.monotonic() - written
+        assert took < 8, f"the colleague's note took {took:.1f} s: it came by the 10 s interval, not by a poke"
+        log(f"the colleague's note appeared {took:.2f} s after it was sent, by the server's poke")
         assert driver.execute_script("return window.samenspelNoReload === true"), "the page was reloaded"
         assert "Ahmed El Amrani" in note_article(driver, COLLEAGUE_NOTE).text
         log("the colleague's note appears live")
@@ -399,6 +404,7 @@ def main():
         screenshot(driver, "review.png")
         driver.get(f"http://127.0.0.1:{app_port}/sync")
         assert "verbonden" in driver.find_element(By.ID, "sync-details").text
+        assert "komen direct binnen" in driver.find_element(By.ID, "live").text
         screenshot(driver, "sync.png")
 
         # Closed and opened again: still signed in, without a new link.

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var auditAnchors: AuditAnchorLog?
     /// Seconds between audit anchors.
     public var auditAnchorIntervalSeconds: Int = 300
+    /// Intervals and limits of the devices' event streams (`GET /v1/events`).
+    public var events = LogEvents.Settings()
 
     /// The PEM files of the server's certificate chain and private key. The server speaks TLS 1.2 and 1.3;
     /// for TLS 1.2 only ``tls12CipherSuites``; every answer carries `Strict-Transport-Security`.

@@ -15,6 +15,8 @@ public import Prometheus
 /// | `samenspel_active_devices` | gauge | (devices with a request in the last 15 minutes, across instances) |
 /// | `samenspel_db_connections_in_use` / `_max` | gauge | (this instance's pool) |
 /// | `samenspel_db_up` | gauge | 1 when the last check reached the database with a current schema |
+/// | `samenspel_event_streams` | gauge | (open `GET /v1/events` streams on this instance) |
+/// | `samenspel_pokes_total` | counter | (pokes sent to devices) |
 public final class ServerMetrics: Sendable {
     /// The registry the metrics are kept in.
     public let registry: PrometheusCollectorRegistry
@@ -56,6 +58,16 @@ public final class ServerMetrics: Sendable {
     /// Records changes sent to pullers.
     func pulled(_ count: Int) {
         Counter(label: "samenspel_changes_pulled_total", factory: factory).increment(by: count)
+    }
+
+    /// Records how many event streams are open.
+    func eventStreams(_ count: Int) {
+        Gauge(label: "samenspel_event_streams", factory: factory).record(count)
+    }
+
+    /// Records pokes sent.
+    func poked(_ count: Int) {
+        Counter(label: "samenspel_pokes_total", factory: factory).increment(by: count)
     }
 
     /// Records the store's facts, or that the database could not be reached (`nil`).

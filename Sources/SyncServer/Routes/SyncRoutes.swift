@@ -15,6 +15,8 @@ struct SyncRoutes: Sendable {
     let logger: Logger
     /// The audit of refusals from callers the server cannot trust (flushed when the server stops).
     let refusals: RefusalAudit
+    /// The devices' event streams, told of every push that stored changes.
+    let events: LogEvents
 
     func register(on router: Router<SyncRequestContext>) {
         router.get("health") { _, _ in
@@ -34,6 +36,10 @@ struct SyncRoutes: Sendable {
         authenticated.get("changes") { request, context in try await pull(request, context) }
         authenticated.get("clients/:clientId/changes") { request, context in try await clientChanges(request, context) }
         authenticated.get("digest") { request, context in try await digest(request, context) }
+        authenticated.get("events") { _, context in
+            guard let principal = context.principal else { throw ServerError.unauthorized }
+            return events.response(for: principal)
+        }
     }
 
     /// The `serverTime` of responses: the wall clock, from which replicas correct a skewed local clock.
@@ -130,6 +136,7 @@ struct SyncRoutes: Sendable {
                     ],
                     origin: origin)
             })
+        if !plan.accepted.isEmpty { events.appended() }
         let rejected = plan.results.filter { $0.status == .rejected }.count
         metrics.pushed(
             accepted: plan.accepted.count, duplicate: plan.results.filter { $0.status == .duplicate }.count,

@@ -302,6 +302,15 @@ public protocol SyncStore: Sendable {
         -> StoredPage
     /// The digest of every client in the principal's caseload, and the log position it describes.
     func digests(for principal: Principal) async throws -> CaseloadDigest
+    /// What was appended to the log after `position`, in log order, at most `limit` entries: where and about
+    /// which client, never what (for the event stream, ``LogEvents``).
+    func logActivity(after position: Int64, limit: Int) async throws -> [LogActivity]
+    /// The position of the last change in the log (0 while it is empty).
+    func logEnd() async throws -> Int64
+    /// Yields whenever another server instance may have appended to the log, so that its devices are poked
+    /// without waiting for the next poll: PostgreSQL sends a notification with every push. A store with one
+    /// writer process (SQLite) never yields. Runs until the calling task is cancelled.
+    func watchOtherInstances(_ appended: @escaping @Sendable () -> Void) async
     /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms), and forgets the
     /// refusals made before then; returns the horizon.
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
@@ -339,6 +348,43 @@ public protocol SyncStore: Sendable {
     /// `activeSince` (Unix ms), and how many database connections are in use. Throws when the database
     /// cannot be reached.
     func status(activeSince: Int64) async throws -> StoreStatus
+}
+
+/// A change appended to the log, as the event stream sees it (``SyncStore/logActivity(after:limit:)``): no
+/// content, only what decides whose devices to poke.
+public struct LogActivity: Hashable, Sendable {
+    /// Its log position.
+    public let position: Int64
+    /// The client it is about.
+    public let clientId: String
+    /// The device that wrote it (not poked for its own writes).
+    public let deviceId: String
+    /// The client's team now (`nil` when the directory does not know the client).
+    public let teamId: String?
+    /// The discipline it is restricted to (a discipline-only note), if any.
+    public let visibleTo: String?
+    /// Whether it changes whose caseload the client is in (a move or an erasure): every device is poked,
+    /// since the teams that lose the client must hear it too.
+    public let changesScope: Bool
+
+    /// Creates an entry.
+    public init(
+        position: Int64, clientId: String, deviceId: String, teamId: String?, visibleTo: String?, changesScope: Bool
+    ) {
+        self.position = position
+        self.clientId = clientId
+        self.deviceId = deviceId
+        self.teamId = teamId
+        self.visibleTo = visibleTo
+        self.changesScope = changesScope
+    }
+
+    /// The SQL both backends read it with: the change's place, its client's current team, and its kind.
+    static let selectSQL = """
+        SELECT c.seq, c.client_id, c.device_id, cl.team_id, c.visible_to,
+               (c.entity_type = 'client' AND c.operation IN ('move', 'erase')) AS changes_scope
+        FROM changes c LEFT JOIN clients cl ON cl.id = c.client_id
+        """
 }
 
 /// Operational facts of a store (``SyncStore/status(activeSince:)``), free of personal data.

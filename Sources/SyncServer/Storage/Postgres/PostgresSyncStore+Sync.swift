@@ -52,7 +52,61 @@ extension PostgresSyncStore {
                     "UPDATE server_state SET accepted_hlc = greatest(accepted_hlc, \(newest.description))", logger: self.logger)
             }
             try await Self.append(audit(plan), keys: self.auditKeys, connection, logger: self.logger)
+            if !plan.accepted.isEmpty {
+                // Delivered at commit to every instance that listens (``watchOtherInstances(_:)``): their
+                // devices are poked at once. No payload: the listeners read the log themselves.
+                try await connection.query("NOTIFY \(unescaped: Self.logChannel)", logger: self.logger)
+            }
             return plan
+        }
+    }
+
+    /// The notification channel of appends to the log.
+    static let logChannel = "samenspel_log"
+
+    public func logActivity(after position: Int64, limit: Int) async throws -> [LogActivity] {
+        try await connected { connection in
+            var activity: [LogActivity] = []
+            for try await (seq, clientId, deviceId, teamId, visibleTo, changesScope) in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: LogActivity.selectSQL + " WHERE c.seq > $1 ORDER BY c.seq LIMIT $2",
+                    binds: {
+                        var binds = PostgresBindings()
+                        binds.append(position)
+                        binds.append(Int64(limit))
+                        return binds
+                    }()),
+                logger: self.logger
+            ).decode((Int64, String, String, String?, String?, Bool).self) {
+                activity.append(LogActivity(
+                    position: seq, clientId: clientId, deviceId: deviceId, teamId: teamId, visibleTo: visibleTo,
+                    changesScope: changesScope))
+            }
+            return activity
+        }
+    }
+
+    public func logEnd() async throws -> Int64 {
+        try await connected { connection in try await Self.logEnd(connection, logger: self.logger) }
+    }
+
+    /// Listens on one pooled connection for the notification every push sends; when the connection is lost
+    /// it listens again a second later (the event stream polls meanwhile).
+    public func watchOtherInstances(_ appended: @escaping @Sendable () -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.logChannel) { notifications in
+                        for try await _ in notifications { appended() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.notice("listening for other instances' appends failed; trying again", metadata: ["postgres.target": "\(self.target)"])
+            }
+            // Anything appended while not listening is caught by the next poll.
+            appended()
+            guard (try? await Task.sleep(for: .seconds(1))) != nil else { return }
         }
     }
 

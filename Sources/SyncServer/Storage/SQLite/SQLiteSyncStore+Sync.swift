@@ -294,3 +294,27 @@ extension SQLiteSyncStore {
         return facts
     }
 }
+
+extension SQLiteSyncStore {
+    public func logActivity(after position: Int64, limit: Int) async throws -> [LogActivity] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: LogActivity.selectSQL + " WHERE c.seq > ? ORDER BY c.seq LIMIT ?", arguments: [position, limit]
+            ).map {
+                LogActivity(
+                    position: $0[0], clientId: $0[1], deviceId: $0[2], teamId: $0[3], visibleTo: $0[4],
+                    changesScope: $0[5] as Bool)
+            }
+        }
+    }
+
+    public func logEnd() async throws -> Int64 {
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0 }
+    }
+
+    /// One server process writes an SQLite database (the administration commands too, but the event stream
+    /// polls for those): nothing to watch.
+    public func watchOtherInstances(_ appended: @escaping @Sendable () -> Void) async {
+        while (try? await Task.sleep(for: .seconds(3600))) != nil {}
+    }
+}
