@@ -38,8 +38,26 @@ struct Run: AsyncParsableCommand {
         valueName: "url"))
     var postgres: String?
 
-    @Option(parsing: .upToNextOption, help: "Only these figures: local, push, pull, history, devices, live, journey, search, hostile.")
+    /// The figures in the order they run.
+    static let figureNames = ["local", "push", "pull", "history", "devices", "live", "journey", "search", "hostile"]
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp(
+        "Only these figures, separated by spaces or commas: \(figureNames.joined(separator: ", ")).",
+        valueName: "figure"))
     var only: [String] = []
+
+    /// The figures asked for: every one without `--only`.
+    var wanted: Set<String> {
+        only.isEmpty ? Set(Self.figureNames) : Set(only.flatMap { $0.split(separator: ",").map(String.init) })
+    }
+
+    func validate() throws {
+        let unknown = wanted.subtracting(Self.figureNames).sorted()
+        if !unknown.isEmpty {
+            throw ValidationError(
+                "no figure named \(unknown.joined(separator: ", ")); the figures are \(Self.figureNames.joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         let sizes = scale == .full ? Sizes.full : Sizes.tiny
@@ -47,7 +65,6 @@ struct Run: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
         var report = Report()
-        let wanted = Set(only.isEmpty ? ["local", "push", "pull", "history", "devices", "live", "journey", "search", "hostile"] : only)
         FileHandle.standardError.write(Data("samenspel-bench, scale \(scale.rawValue), in \(folder)\n".utf8))
         if wanted.contains("local") { try await Figures.localWrite(sizes, folder + "/local", &report) }
         if wanted.contains("push") || wanted.contains("pull") {
