@@ -148,6 +148,7 @@ let package = Package(
             name: "samenspel-bench",
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "SQLiteSupport", "Replica", "SyncServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -33,13 +33,22 @@ struct Run: AsyncParsableCommand {
 
     @Option(help: "Work folder (default: a new temporary folder, removed afterwards).") var work: String?
 
+    enum BackendChoice: String, ExpressibleByArgument, CaseIterable { case sqlite, postgresql, both }
+
     @Option(help: ArgumentHelp(
-        "An empty PostgreSQL database: the live figure is measured on it too, with two server instances.",
+        "The server's storage: sqlite, postgresql or both in the same run (default: sqlite, or both with --postgres).",
+        valueName: "backend"))
+    var backend: BackendChoice?
+
+    @Option(help: ArgumentHelp(
+        "A PostgreSQL server whose user may create databases: each figure gets a new database on it, dropped afterwards.",
         valueName: "url"))
     var postgres: String?
 
     /// The figures in the order they run.
     static let figureNames = ["local", "push", "pull", "history", "devices", "live", "journey", "search", "hostile"]
+    /// The figures that measure the laptop alone: measured once, whatever the server's backend.
+    static let laptopFigures: Set<String> = ["local", "journey", "search"]
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Only these figures, separated by spaces or commas: \(figureNames.joined(separator: ", ")).",
@@ -51,11 +60,23 @@ struct Run: AsyncParsableCommand {
         only.isEmpty ? Set(Self.figureNames) : Set(only.flatMap { $0.split(separator: ",").map(String.init) })
     }
 
+    /// The backends asked for, in the order they run.
+    var backends: [BenchBackend] {
+        switch backend ?? (postgres == nil ? .sqlite : .both) {
+        case .sqlite: [.sqlite]
+        case .postgresql: [.postgresql(url: postgres ?? "")]
+        case .both: [.sqlite, .postgresql(url: postgres ?? "")]
+        }
+    }
+
     func validate() throws {
         let unknown = wanted.subtracting(Self.figureNames).sorted()
         if !unknown.isEmpty {
             throw ValidationError(
                 "no figure named \(unknown.joined(separator: ", ")); the figures are \(Self.figureNames.joined(separator: ", "))")
+        }
+        if postgres == nil, let backend, backend != .sqlite {
+            throw ValidationError("--backend \(backend.rawValue) needs --postgres URL (a server whose user may create databases)")
         }
     }
 
@@ -65,20 +86,26 @@ struct Run: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { if work == nil { try? FileManager.default.removeItem(atPath: folder) } }
         var report = Report()
-        FileHandle.standardError.write(Data("samenspel-bench, scale \(scale.rawValue), in \(folder)\n".utf8))
-        if wanted.contains("local") { try await Figures.localWrite(sizes, folder + "/local", &report) }
-        if wanted.contains("push") || wanted.contains("pull") {
-            try await Figures.pushAndPull(sizes, folder + "/transfer", &report)
+        let backendNames = backends.map(\.name).joined(separator: ", ")
+        FileHandle.standardError.write(Data("samenspel-bench, scale \(scale.rawValue), \(backendNames), in \(folder)\n".utf8))
+        for name in Self.figureNames where wanted.contains(name) {
+            if name == "pull" && wanted.contains("push") { continue }  // measured with the push
+            for backend in Self.laptopFigures.contains(name) ? [.sqlite] : backends {
+                let place = "\(folder)/\(name)-\(backend.name)"
+                let before = report.figures.count
+                do {
+                    try await Figures.measure(name, sizes, place, backend, &report)
+                    // CI checks by this that every figure is produced on every backend, not its value.
+                    if report.figures.count == before {
+                        throw BenchError("the figure \(name) produced nothing on \(backend.name)")
+                    }
+                } catch {
+                    await Office.closeAll()
+                    throw error
+                }
+                await Office.closeAll()
+            }
         }
-        if wanted.contains("history") { try await Figures.history(sizes, folder + "/history", &report) }
-        if wanted.contains("devices") { try await Figures.devices(sizes, folder + "/devices", &report) }
-        if wanted.contains("live") {
-            try await Figures.live(sizes, folder + "/live", &report)
-            if let postgres { try await Figures.livePostgres(sizes, folder + "/live-postgres", url: postgres, &report) }
-        }
-        if wanted.contains("journey") { try await Figures.journey(sizes, folder + "/journey", &report) }
-        if wanted.contains("search") { try await Figures.search(sizes, folder + "/search", &report) }
-        if wanted.contains("hostile") { try await Figures.hostile(sizes, folder + "/hostile", &report) }
 
         print(report.table())
         print("")
@@ -93,13 +120,29 @@ struct Run: AsyncParsableCommand {
 }
 
 enum Figures {
+    /// Measures the figure called `name` (one of ``Run/figureNames``) with its server on `backend`.
+    static func measure(
+        _ name: String, _ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report
+    ) async throws {
+        switch name {
+        case "local": try await localWrite(sizes, folder, &report)
+        case "push", "pull": try await pushAndPull(sizes, folder, backend, &report)
+        case "history": try await history(sizes, folder, backend, &report)
+        case "devices": try await devices(sizes, folder, backend, &report)
+        case "live": try await live(sizes, folder, backend, &report)
+        case "journey": try await journey(sizes, folder, &report)
+        case "search": try await search(sizes, folder, &report)
+        case "hostile": try await hostile(sizes, folder, backend, &report)
+        default: throw BenchError("no figure named \(name)")
+        }
+    }
+
     // MARK: Local write
 
     /// Recording one note (change, projections, outbox; one durable transaction each) against a bare GRDB
     /// insert of a row of the same size in one transaction each, with the same durability settings.
     static func localWrite(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
         let office = try await Office(directory: folder, clients: 1)
-        defer { Task { try? await office.close() } }
         let laptop = try await office.enroll("Sanne Bakker")
         try await laptop.sync()
         var text = NoteText(seed: 7)
@@ -140,6 +183,7 @@ enum Figures {
         let baseline = bareRates.max()!
         report.add(
             Figure(
+                id: "local", backend: "sqlite",
                 name: "local write (record one note)", value: rate, unit: "notes/s", baseline: baseline,
                 baselineName: "bare GRDB insert/s", ratio: rate / baseline, target: "≥ 0.5× baseline",
                 met: rate / baseline >= 0.5, details: ["writes": String(texts.count)]))
@@ -147,17 +191,12 @@ enum Figures {
 
     // MARK: Push and initial pull
 
-    static func pushAndPull(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: sizes.clients)
-        defer { Task { try? await office.close() } }
+    static func pushAndPull(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
+        let office = try await Office(directory: folder, clients: sizes.clients, backend: backend)
         let sanne = try await office.enroll("Sanne Bakker")
         try await sanne.sync()
         try await sanne.write(sizes.push, on: office.clients)
         let pending = try await sanne.replica.allChanges().filter { $0.entityType == "note" }
-
-        // The baseline store: a copy of the server's database as it is before the push.
-        try FileManager.default.createDirectory(atPath: folder + "/baseline", withIntermediateDirectories: true)
-        _ = try await office.store.backup(to: folder + "/baseline/" + SQLiteSyncStore.fileName)
 
         let jsonPush = try pending.chunked(Replica.pushBatchSize).reduce(0) { total, batch in
             total + (try WireCoding.makeEncoder().encode(PushRequest(changes: batch))).count
@@ -168,18 +207,20 @@ enum Figures {
         guard pushReport.pushed == pending.count else {
             throw BenchError("pushed \(pushReport.pushed) of \(pending.count)")
         }
-        // The copy is chained under the server's audit key, which stays beside the server's database.
-        let baselineStore = try SQLiteSyncStore(
-            directory: folder + "/baseline", auditKeyPath: AuditKey.defaultPath(dataDirectory: office.directory + "/server"))
+        // The baseline: as many notes stored by the same store (planner, validation, audit) without HTTP, in
+        // batches of the same size, into an office of its own on the same backend, as empty as this one was.
+        let baseline = try await Office(directory: folder + "/baseline", clients: sizes.clients, backend: backend)
+        let loader = try await baseline.enroll("Sanne Bakker")
+        try await loader.sync()
+        let notes = try await baseline.notes(pending.count, as: loader, seed: 1).chunked(Replica.pushBatchSize)
         let (_, directSeconds) = try await timed {
-            for batch in pending.chunked(Replica.pushBatchSize) {
-                try await office.storeDirectly(batch, as: sanne, into: baselineStore)
-            }
+            for batch in notes { try await baseline.storeDirectly(batch, as: loader) }
         }
         let pushRate = Double(pending.count) / pushSeconds
         let directRate = Double(pending.count) / directSeconds
         report.add(
             Figure(
+                id: "push", backend: backend.name,
                 name: "push \(pending.count) changes over HTTP", value: pushRate, unit: "changes/s",
                 baseline: directRate, baselineName: "store insert/s, no HTTP", ratio: pushRate / directRate,
                 target: "≥ 20,000/s and ≥ 0.3×", met: pushRate >= 20_000 && pushRate / directRate >= 0.3,
@@ -225,6 +266,7 @@ enum Figures {
         let applyRate = Double(applied) / applySeconds
         report.add(
             Figure(
+                id: "pull", backend: backend.name,
                 name: "initial pull of \(pulled) changes over HTTP", value: pullRate, unit: "changes/s",
                 baseline: applyRate, baselineName: "apply from file/s", ratio: pullRate / applyRate,
                 target: "≥ 20,000/s and ≥ 0.3×", met: pullRate >= 20_000 && pullRate / applyRate >= 0.3,
@@ -233,11 +275,14 @@ enum Figures {
                     "serverSeconds": String(format: "%.2f", try await office.serverSeconds("GET", "/v1/changes")),
                 ]))
 
-        // Bytes on the wire (loopback, headers and TCP/IP included) against the JSON bodies.
+        // Bytes on the wire (loopback, headers and TCP/IP included) against the JSON bodies. Not on
+        // PostgreSQL: its own traffic runs over loopback too, and the laptop's wire is the same on both.
+        guard case .sqlite = backend else { return }
         let pushPerChange = Double(pushWire) / Double(pending.count)
         let jsonPushPerChange = Double(jsonPush) / Double(pending.count)
         report.add(
             Figure(
+                id: "pushBytes", backend: backend.name,
                 name: "push bytes on the wire per change", value: pushPerChange, unit: "bytes",
                 baseline: jsonPushPerChange, baselineName: "JSON body bytes", ratio: pushPerChange / jsonPushPerChange,
                 target: "reported; compression on by default", met: nil))
@@ -245,6 +290,7 @@ enum Figures {
         let jsonPullPerChange = Double(jsonPull) / Double(max(changes.count, 1))
         report.add(
             Figure(
+                id: "pullBytes", backend: backend.name,
                 name: "pull bytes on the wire per change", value: pullPerChange, unit: "bytes",
                 baseline: jsonPullPerChange, baselineName: "JSON body bytes", ratio: pullPerChange / jsonPullPerChange,
                 target: "reported; compression on by default", met: nil))
@@ -254,14 +300,14 @@ enum Figures {
 
     /// Idle and incremental syncs against a log of `bigLog` changes, each against the same with `smallLog`;
     /// and the server's peak memory while a fresh laptop pulls the whole big log.
-    static func history(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
+    static func history(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
         struct Measured {
             var idle: [Double] = []
             var incremental: [Double] = []
             var initialPull: (changes: Int, seconds: Double, peakBytes: Int64, idleBytes: Int64) = (0, 0, 0, 0)
         }
         func measure(log: Int, _ folder: String) async throws -> Measured {
-            let office = try await Office(directory: folder, clients: sizes.clients)
+            let office = try await Office(directory: folder, clients: sizes.clients, backend: backend)
             let seeder = try await office.enroll("Sanne Bakker")
             try await seeder.sync()
             try await office.load(log, as: seeder)
@@ -295,6 +341,7 @@ enum Figures {
         let idleBase = quantile(small.idle, 0.5) * 1000
         report.add(
             Figure(
+                id: "idle", backend: backend.name,
                 name: "idle sync, \(sizes.bigLog) changes in the log (median)", value: idle, unit: "ms",
                 baseline: idleBase, baselineName: "\(sizes.smallLog) in the log, ms", ratio: idle / idleBase,
                 target: "≤ 1.5× baseline", met: idle / idleBase <= 1.5,
@@ -303,6 +350,7 @@ enum Figures {
         let incrementalBase = quantile(small.incremental, 0.5) * 1000
         report.add(
             Figure(
+                id: "incremental", backend: backend.name,
                 name: "sync of \(sizes.incremental) new changes, \(sizes.bigLog) in the log (median)", value: incremental,
                 unit: "ms", baseline: incrementalBase, baselineName: "\(sizes.smallLog) in the log, ms",
                 ratio: incremental / incrementalBase, target: "≤ 1.5× baseline", met: incremental / incrementalBase <= 1.5))
@@ -310,6 +358,7 @@ enum Figures {
         let aboveIdle = Double(pull.peakBytes - pull.idleBytes) / 1_048_576
         report.add(
             Figure(
+                id: "memory", backend: backend.name,
                 name: "server peak memory during a \(pull.changes)-change initial pull", value: aboveIdle,
                 unit: "MB above idle", baseline: Double(pull.idleBytes) / 1_048_576, baselineName: "idle MB",
                 ratio: nil, target: "≤ 150 MB above idle", met: aboveIdle <= 150,
@@ -321,9 +370,8 @@ enum Figures {
 
     // MARK: Many devices at once
 
-    static func devices(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: sizes.clients)
-        defer { Task { try? await office.close() } }
+    static func devices(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
+        let office = try await Office(directory: folder, clients: sizes.clients, backend: backend)
         // An office at 9:00: teams of ten professionals (the three disciplines), each team with its own
         // caseload, so each laptop pulls what its nine colleagues pushed.
         let disciplines: [Discipline] = [.clientManager, .incomeConsultant, .accountManager]
@@ -361,6 +409,7 @@ enum Figures {
         let latencies = outcomes.map(\.0)
         report.add(
             Figure(
+                id: "devices", backend: backend.name,
                 name: "\(sizes.devices) devices syncing at once (push \(sizes.perDevice), pull the team's new)",
                 value: quantile(latencies, 0.5) * 1000, unit: "ms p50", baseline: nil, baselineName: nil, ratio: nil,
                 target: "zero errors; p50/p99 reported", met: errors.isEmpty,
@@ -376,7 +425,6 @@ enum Figures {
 
     static func journey(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
         let office = try await Office(directory: folder, clients: 1)
-        defer { Task { try? await office.close() } }
         let laptop = try await office.enroll("Sanne Bakker")
         try await laptop.sync()
         let client = office.clients[0]
@@ -391,6 +439,7 @@ enum Figures {
         let median = quantile(times, 0.5) * 1000
         report.add(
             Figure(
+                id: "journey", backend: "sqlite",
                 name: "journey of a client with \(entries) timeline entries (median)", value: median, unit: "ms",
                 baseline: nil, baselineName: nil, ratio: nil, target: "reported; under 100 ms (not noticed)",
                 met: median < 100))

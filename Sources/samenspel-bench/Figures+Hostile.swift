@@ -12,9 +12,8 @@ extension Figures {
     /// Requests with a forged token whose body is a gzip bomb (20 MB of zeros in under 100 KB) against the
     /// same number with the same bytes sent plain: the server must answer before reading either body, so
     /// the bomb costs no more memory or time than the plain bytes.
-    static func hostile(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: 1)
-        defer { Task { try? await office.close() } }
+    static func hostile(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
+        let office = try await Office(directory: folder, clients: 1, backend: backend)
         let server = try office.restartServer()
         defer { server.stop() }
         let bomb = try WireCompression.gzip(ByteBuffer(repeating: UInt8(ascii: "0"), count: 20 * 1024 * 1024))
@@ -52,6 +51,7 @@ extension Figures {
         let rise = Double(afterBomb - idle) / megabyte
         report.add(
             Figure(
+                id: "hostileMemory", backend: backend.name,
                 name: "server memory, \(sizes.hostile) forged-token requests with a \(bomb.readableBytes / 1024) KB gzip bomb",
                 value: rise, unit: "MB above idle", baseline: Double(afterPlain - idle) / megabyte,
                 baselineName: "the same bytes sent plain, MB", ratio: nil, target: "≤ 20 MB above idle", met: rise <= 20,
@@ -60,6 +60,7 @@ extension Figures {
         let plainMedian = quantile(plainTimes, 0.5) * 1000
         report.add(
             Figure(
+                id: "hostileLatency", backend: backend.name,
                 name: "answer to a forged token with a gzip bomb (median)", value: median, unit: "ms",
                 baseline: plainMedian, baselineName: "same bytes plain, ms", ratio: median / plainMedian,
                 target: "≤ 5 ms", met: median <= 5,
@@ -106,6 +107,7 @@ extension Figures {
         }
         report.add(
             Figure(
+                id: "revokedAudit", backend: backend.name,
                 name: "audit rows added by \(flood) pushes with a revoked token", value: Double(rows), unit: "rows",
                 baseline: Double(flood), baselineName: "one row per request, as before", ratio: Double(rows) / Double(flood),
                 target: "≤ 100", met: rows <= 100,

@@ -13,52 +13,19 @@ extension Figures {
     /// between interval syncs, so only a poke brings a change). In turn, one laptop per team writes a note
     /// and sends it at once, as the app does after a write; the figure is the time from the write until each
     /// of its nine colleagues' replicas has pulled it. All laptops share the benchmark's process, on the
-    /// server's two cores. On SQLite one server; on PostgreSQL (`--postgres URL`) two instances, with the
-    /// laptops of a team spread over both, so every delivery to the other instance goes by its notification.
-    static func live(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: sizes.clients)
-        defer { Task { try? await office.close() } }
+    /// server's two cores. On SQLite one server; on PostgreSQL two instances, with the laptops of a team
+    /// spread over both, so every delivery to the other instance goes by its notification.
+    static func live(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
+        let office = try await Office(directory: folder, clients: sizes.clients, backend: backend)
+        var servers = [office.server]
+        if case .postgresql = backend { servers.append(try office.anotherInstance()) }
+        defer { for instance in servers.dropFirst() { instance.stop() } }
         report.add(try await measureLive(
-            sizes, backend: "sqlite",
+            sizes, backend: backend, instances: servers.count,
             addTeam: { name in try await office.addTeam(name, clients: 3) },
-            enroll: { name, discipline, team, _ in try await office.enroll(name, discipline: discipline, team: team) }))
-    }
-
-    /// ``live(_:_:_:)`` on two server instances on an empty PostgreSQL database at `url`.
-    static func livePostgres(_ sizes: Sizes, _ folder: String, url: String, _ report: inout Report) async throws {
-        var logger = Logger(label: "samenspel.bench.postgres")
-        logger.logLevel = .warning
-        let figure = try await PostgresSyncStore.withStore(url: url, logger: logger) { store in
-            let admin = Administration(store: store)
-            let servers = [try ServerProcess(postgres: url), try ServerProcess(postgres: url)]
-            // One HTTP client per laptop, as real laptops have: a shared one would queue requests behind the
-            // open event streams (its pool holds few connections per host).
-            let clients = Mutex<[HTTPClient]>([])
-            defer {
-                for server in servers { server.stop() }
-                for client in clients.withLock({ $0 }) { _ = client.shutdown() }
-            }
-            return try await measureLive(
-                sizes, backend: "postgresql, 2 instances",
-                addTeam: { name in
-                    let team = try await admin.createTeam(name: name).id
-                    var clients: [String] = []
-                    for index in 0..<3 { clients.append(try await admin.createClient(name: "\(name) klant \(index)", teamId: team)) }
-                    return (team, clients)
-                },
-                enroll: { name, discipline, team, index in
-                    let professional = try await admin.createProfessional(name: name, discipline: discipline, teamIds: [team])
-                    let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
-                    let baseURL = servers[index % servers.count].baseURL
-                    let http = try HTTPSyncTransport.makeClient(trusting: nil)
-                    clients.withLock { $0.append(http) }
-                    let transport = try HTTPSyncTransport(baseURL: baseURL, client: http)
-                    let directory = folder + "/laptop-\(index)"
-                    let replica = try await Replica.enroll(in: directory, serverURL: baseURL, code: code, transport: transport)
-                    return Laptop(replica: replica, transport: transport, professional: professional, directory: directory)
-                })
-        }
-        report.add(figure)
+            enroll: { name, discipline, team, index in
+                try await office.enroll(name, discipline: discipline, team: team, server: servers[index % servers.count])
+            }))
     }
 
     private final class Pulled: Sendable {
@@ -67,7 +34,7 @@ extension Figures {
     }
 
     private static func measureLive(
-        _ sizes: Sizes, backend: String,
+        _ sizes: Sizes, backend: BenchBackend, instances: Int,
         addTeam: (String) async throws -> (team: String, clients: [String]),
         enroll: (String, Discipline, String, Int) async throws -> Laptop
     ) async throws -> Figure {
@@ -126,7 +93,9 @@ extension Figures {
         }
         let p99 = quantile(latencies, 0.99) * 1000
         return Figure(
-            name: "live: a colleague's write to \(sizes.devices) watching laptops, \(backend) (p99)", value: p99, unit: "ms",
+            id: "live", backend: backend.name,
+            name: "live: a colleague's write to \(sizes.devices) watching laptops, \(instances) server instance\(instances == 1 ? "" : "s") (p99)",
+            value: p99, unit: "ms",
             baseline: nil, baselineName: nil, ratio: nil, target: "≤ 1000 ms p99, none missed",
             met: p99 <= 1000 && missed == 0,
             details: [

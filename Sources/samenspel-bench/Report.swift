@@ -2,6 +2,11 @@ import Foundation
 
 /// One measured figure, its baseline from the same run, and the target it is held to.
 struct Figure: Sendable {
+    /// A stable identifier for scripts (`push`, `pull`, `live`, …): the same figure on every backend and size.
+    var id: String
+    /// Where the server kept its data: `sqlite` or `postgresql`. Figures of the laptop alone (local write,
+    /// journey, search) say `sqlite`: the replica's own database.
+    var backend: String
     var name: String
     var value: Double
     var unit: String
@@ -15,7 +20,9 @@ struct Figure: Sendable {
     var details: [String: String] = [:]
 
     var jsonLine: String {
-        var object: [String: Any] = ["figure": name, "value": value, "unit": unit, "target": target]
+        var object: [String: Any] = [
+            "id": id, "backend": backend, "figure": name, "value": value, "unit": unit, "target": target,
+        ]
         if let baseline { object["baseline"] = baseline }
         if let baselineName { object["baselineName"] = baselineName }
         if let ratio { object["ratio"] = ratio }
@@ -32,15 +39,16 @@ struct Report {
 
     mutating func add(_ figure: Figure) {
         figures.append(figure)
-        FileHandle.standardError.write(Data("  \(figure.name): \(Self.format(figure.value)) \(figure.unit)\n".utf8))
+        FileHandle.standardError.write(Data("  \(figure.id) (\(figure.backend)) \(figure.name): \(Self.format(figure.value)) \(figure.unit)\n".utf8))
     }
 
     func table() -> String {
-        let header = ["figure", "value", "baseline", "ratio", "target", "met"]
+        let header = ["figure", "backend", "value", "baseline", "ratio", "target", "met"]
         var rows = [header]
         for figure in figures {
             rows.append([
                 figure.name,
+                figure.backend,
                 "\(Self.format(figure.value)) \(figure.unit)",
                 figure.baseline.map { "\(Self.format($0)) (\(figure.baselineName ?? ""))" } ?? "—",
                 figure.ratio.map { String(format: "%.2f×", $0) } ?? "—",

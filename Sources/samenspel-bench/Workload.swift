@@ -6,6 +6,7 @@ import NIOCore
 @_spi(Benchmarks) import Replica
 import SyncProtocol
 import SyncServer
+import Synchronization
 
 /// How big each figure's workload is. `full` is the size the targets are stated for; `tiny` checks in CI
 /// that the benchmark still builds and works, in seconds.
@@ -85,30 +86,56 @@ struct NoteText {
 /// A server child with its office: one team, professionals of the three disciplines, clients, and the
 /// store opened beside the server for administration and direct loading.
 final class Office: @unchecked Sendable {
-    let server: ServerProcess
-    let store: SQLiteSyncStore
+    private(set) var server: ServerProcess
+    let store: any SyncStore
     let admin: Administration
+    let backend: BenchBackend
     let team: String
     let clients: [String]
     let directory: String
     private var clientsHTTP: [HTTPClient] = []
+    /// On PostgreSQL: the office's own database and its running pool.
+    private let postgres: (database: BenchDatabase, store: RunningPostgresStore)?
 
-    init(directory: String, clients count: Int) async throws {
+    init(directory: String, clients count: Int, backend: BenchBackend = .sqlite) async throws {
         self.directory = directory
+        self.backend = backend
         try FileManager.default.createDirectory(atPath: directory + "/server", withIntermediateDirectories: true)
-        store = try SQLiteSyncStore(directory: directory + "/server")
+        switch backend {
+        case .sqlite:
+            store = try SQLiteSyncStore(directory: directory + "/server")
+            postgres = nil
+        case .postgresql(let url):
+            let database = try await BenchDatabase.create(on: url, logger: .bench)
+            let running = try await RunningPostgresStore(url: database.url, logger: .bench)
+            store = running.store
+            postgres = (database, running)
+        }
         admin = Administration(store: store)
         team = try await admin.createTeam(name: "Werk en Inkomen").id
         var clients: [String] = []
         for index in 0..<count { clients.append(try await admin.createClient(name: "Klant \(index)", teamId: team)) }
         self.clients = clients
-        server = try ServerProcess(directory: directory + "/server")
+        server = try Self.startServer(directory: directory, postgres: postgres?.database)
+        Self.open.withLock { $0.append(self) }
+    }
+
+    private static func startServer(directory: String, postgres: BenchDatabase?) throws -> ServerProcess {
+        if let postgres { return try ServerProcess(postgres: postgres.url) }
+        return try ServerProcess(directory: directory + "/server")
+    }
+
+    /// Another server instance on the office's PostgreSQL database; the caller stops it.
+    func anotherInstance() throws -> ServerProcess {
+        guard let postgres else { throw BenchError("an office on SQLite has one server") }
+        return try ServerProcess(postgres: postgres.database.url)
     }
 
     /// Restarts the server process (fresh memory figures).
     func restartServer() throws -> ServerProcess {
         server.stop()
-        return try ServerProcess(directory: directory + "/server")
+        server = try Self.startServer(directory: directory, postgres: postgres?.database)
+        return server
     }
 
     /// A new professional's laptop, enrolled with its own HTTP client (as a real laptop has), not synced.
@@ -142,33 +169,38 @@ final class Office: @unchecked Sendable {
 
     /// Loads `count` notes into the server's log directly (no HTTP), as pushes of `laptop`'s device.
     func load(_ count: Int, as laptop: Laptop, batch: Int = 1_000) async throws {
-        let identity = try await laptop.replica.identity()
-        var text = NoteText(seed: UInt64(count))
-        var clock = HybridLogicalClock()
         var done = 0
         while done < count {
             let size = min(batch, count - done)
-            let wall = WallClock.millis()
-            let changes = (0..<size).map { index -> Change in
-                let event = CaseEvent.noteAdded(NoteContent(text: text.make(), behaviour: .jobSearch))
-                return Change(
-                    id: Identifier.make(wallMillis: wall), clientId: clients[(done + index) % clients.count],
-                    entityType: event.entityType, entityId: Identifier.make(wallMillis: wall),
-                    operation: event.operation, payload: event.payload, hlc: clock.tick(wallMillis: wall),
-                    authorId: identity.professional.id, authorDiscipline: identity.professional.discipline.rawValue,
-                    deviceId: identity.deviceId)
-            }
-            try await storeDirectly(changes, as: laptop)
+            try await storeDirectly(try await notes(size, as: laptop, seed: UInt64(count + done)), as: laptop)
             done += size
         }
     }
 
+    /// `count` new notes by `laptop`'s professional and device, spread over the office's clients, as the
+    /// laptop would have written them.
+    func notes(_ count: Int, as laptop: Laptop, seed: UInt64) async throws -> [Change] {
+        let identity = try await laptop.replica.identity()
+        var text = NoteText(seed: seed)
+        var clock = HybridLogicalClock()
+        return (0..<count).map { index -> Change in
+            let wall = WallClock.millis()
+            let event = CaseEvent.noteAdded(NoteContent(text: text.make(), behaviour: .jobSearch))
+            return Change(
+                id: Identifier.make(wallMillis: wall), clientId: clients[index % clients.count],
+                entityType: event.entityType, entityId: Identifier.make(wallMillis: wall),
+                operation: event.operation, payload: event.payload, hlc: clock.tick(wallMillis: wall),
+                authorId: identity.professional.id, authorDiscipline: identity.professional.discipline.rawValue,
+                deviceId: identity.deviceId)
+        }
+    }
+
     /// Stores changes as the server's push route does (planner and audit), without HTTP.
-    func storeDirectly(_ changes: [Change], as laptop: Laptop, into store: SQLiteSyncStore? = nil) async throws {
+    func storeDirectly(_ changes: [Change], as laptop: Laptop) async throws {
         let identity = try await laptop.replica.identity()
         let principal = Principal(deviceId: identity.deviceId, professional: laptop.professional, teamIds: [team])
         let wall = WallClock.millis()
-        let plan = try await (store ?? self.store).push(
+        let plan = try await store.push(
             changes, from: identity.deviceId, receivedAt: wall,
             planner: { facts in
                 PushPlanner.plan(changes, by: principal, facts: facts, wallMillis: wall, maxDriftMillis: 600_000)
@@ -200,9 +232,25 @@ final class Office: @unchecked Sendable {
         return 0
     }
 
+    /// Every office not yet closed: ``closeAll()`` closes them after each figure, however it ended.
+    private static let open = Mutex<[Office]>([])
+
+    /// Stops the server, the laptops' HTTP clients and, on PostgreSQL, drops the office's database.
     func close() async throws {
         server.stop()
         for client in clientsHTTP { try await client.shutdown() }
+        clientsHTTP = []
+        if let postgres {
+            postgres.store.close()
+            await postgres.database.drop(logger: .bench)
+        }
+    }
+
+    /// Closes every office opened since the last call.
+    static func closeAll() async {
+        for office in open.withLock({ offices in defer { offices = [] }; return offices }) {
+            try? await office.close()
+        }
     }
 }
 

@@ -32,14 +32,17 @@ extension PostgresSyncStore {
                 facts.refused[id] = ErrorDetail(code: code, message: message)
             }
             let plan = planner(facts)
-            for change in plan.accepted {
-                try await Self.insert(
-                    change, receivedAt: receivedAt, visibleTo: plan.restrictions[change.id], connection, logger: self.logger)
-            }
-            for (id, error) in plan.refusedForGood {
+            try await Self.insert(
+                plan.accepted, receivedAt: receivedAt, visibleTo: { plan.restrictions[$0.id] }, connection,
+                logger: self.logger)
+            if !plan.refusedForGood.isEmpty {
+                let refused = plan.refusedForGood.map { (id: $0.0, error: $0.1) }
                 try await connection.query(
                     """
-                    INSERT INTO refused_changes (id, code, message, refused_at) VALUES (\(id), \(error.code), \(error.message), \(receivedAt))
+                    INSERT INTO refused_changes (id, code, message, refused_at)
+                    SELECT id, code, message, \(receivedAt)
+                    FROM unnest(\(refused.map(\.id))::text[], \(refused.map(\.error.code))::text[],
+                        \(refused.map(\.error.message))::text[]) AS refused(id, code, message)
                     ON CONFLICT (id) DO NOTHING
                     """, logger: self.logger)
             }

@@ -380,25 +380,62 @@ public final class PostgresSyncStore: SyncStore, Service {
     static func insert(
         _ change: Change, receivedAt: Int64, visibleTo: String?, _ connection: PostgresConnection, logger: Logger
     ) async throws -> Int64 {
-        let rows = try await connection.query(
+        try await insert([change], receivedAt: receivedAt, visibleTo: { _ in visibleTo }, connection, logger: logger)
+            .first ?? 0
+    }
+
+    /// Appends changes in their order (the log lock must be held) and adds them to their clients' digests, in
+    /// four statements whatever their number: positions are drawn from the sequence in one query, the rows
+    /// go in as arrays, and each client's digest is updated once. Returns the positions, in order.
+    @discardableResult
+    static func insert(
+        _ changes: [Change], receivedAt: Int64, visibleTo: (Change) -> String?, _ connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [Int64] {
+        guard !changes.isEmpty else { return [] }
+        // Drawn in one query, handed out in ascending order: the log's order is the order of `changes`.
+        var seqs: [Int64] = []
+        for try await seq in try await connection.query(
+            "SELECT nextval('change_positions') FROM generate_series(1, \(changes.count))", logger: logger
+        ).decode(Int64.self) {
+            seqs.append(seq)
+        }
+        seqs.sort()
+        // NULL travels as '' (no id, type or discipline is empty).
+        let audiences = changes.map { visibleTo($0) ?? "" }
+        try await connection.query(
             """
             INSERT INTO changes (seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id,
                 author_discipline, device_id, received_at, visible_to)
-            VALUES (nextval('change_positions'), \(change.id), \(change.clientId), \(change.entityType),
-                \(change.entityId), \(change.operation), \(change.payload.canonicalText), \(change.hlc.description),
-                \(change.authorId), \(change.authorDiscipline), \(change.deviceId), \(receivedAt), \(visibleTo))
-            RETURNING seq
+            SELECT seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id,
+                NULLIF(author_discipline, ''), device_id, \(receivedAt), NULLIF(visible_to, '')
+            FROM unnest(\(seqs)::bigint[], \(changes.map(\.id))::text[], \(changes.map(\.clientId))::text[],
+                \(changes.map(\.entityType))::text[], \(changes.map(\.entityId))::text[], \(changes.map(\.operation))::text[],
+                \(changes.map(\.payload.canonicalText))::text[], \(changes.map(\.hlc.description))::text[],
+                \(changes.map(\.authorId))::text[], \(changes.map { $0.authorDiscipline ?? "" })::text[],
+                \(changes.map(\.deviceId))::text[], \(audiences)::text[])
+                AS batch(seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id,
+                    author_discipline, device_id, visible_to)
             """, logger: logger)
-        let seq = try await rows.decode(Int64.self).first(where: { _ in true }) ?? 0
-        let hash = ChangeSetDigest.storedHash(of: change.id)
+        // One digest update per client and audience: the count and the XOR of the changes' hashes.
+        struct Key: Hashable { let client: String, audience: String }
+        var digests: [Key: (count: Int64, digest: Int64)] = [:]
+        for (change, audience) in zip(changes, audiences) {
+            let key = Key(client: change.clientId, audience: audience)
+            let known = digests[key] ?? (0, 0)
+            digests[key] = (known.count + 1, known.digest ^ ChangeSetDigest.storedHash(of: change.id))
+        }
+        let keys = Array(digests.keys)
         try await connection.query(
             """
             INSERT INTO client_digests (client_id, audience, change_count, digest)
-            VALUES (\(change.clientId), \(visibleTo ?? ""), 1, \(hash))
+            SELECT * FROM unnest(\(keys.map(\.client))::text[], \(keys.map(\.audience))::text[],
+                \(keys.map { digests[$0]!.count })::bigint[], \(keys.map { digests[$0]!.digest })::bigint[])
             ON CONFLICT (client_id, audience) DO UPDATE
-            SET change_count = client_digests.change_count + 1, digest = client_digests.digest # excluded.digest
+            SET change_count = client_digests.change_count + excluded.change_count,
+                digest = client_digests.digest # excluded.digest
             """, logger: logger)
-        return seq
+        return seqs
     }
 
     static func exists(_ connection: PostgresConnection, _ table: String, _ id: String, logger: Logger) async throws -> Bool {
