@@ -57,6 +57,8 @@ public actor BackgroundSync {
 
     /// The current state.
     public private(set) var state = State()
+    /// Until when the server asked this laptop to wait (`Retry-After`); pokes until then are not followed.
+    private var heldUntil: ContinuousClock.Instant?
     private var subscribers: [UUID: AsyncStream<State>.Continuation] = [:]
     private var wakeRequested = false
     private var waiter: CheckedContinuation<Void, Never>?
@@ -136,6 +138,7 @@ public actor BackgroundSync {
                     Task { await self.record(progress, attempt: attempt) }
                 }
                 failures = 0
+                heldUntil = nil
                 state.connection = .online
                 state.lastSuccessAt = wallMillis()
                 state.lastReport = report
@@ -150,6 +153,8 @@ public actor BackgroundSync {
                     failures += 1
                     wait = policy.delay(
                         afterAttempt: failures, retryAfterSeconds: error.retryAfterSeconds, using: &generator)
+                    // The server asked for the pause: a poke does not cut it short.
+                    if error.retryAfterSeconds != nil { heldUntil = .now + .seconds(wait) }
                 }
             } catch is CancellationError {
                 state.progress = nil
@@ -179,19 +184,35 @@ public actor BackgroundSync {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         while !Task.isCancelled && !state.wiped {
+            let opened = ContinuousClock.now
+            var delay: Double
             do {
                 try await replica.followEvents(using: transport) { await self.poked() }
-                failures = 0  // the server ended the stream (after its time, or stopping): connect again
+                // The server ended the stream: after its time (connect again, at a moment of this laptop's
+                // own so that a fleet does not reconnect at once), or much sooner, which is a failure.
+                if ContinuousClock.now - opened < Self.shortStream {
+                    failures += 1
+                    delay = policy.delay(afterAttempt: failures, retryAfterSeconds: nil, using: &generator)
+                } else {
+                    failures = 0
+                    delay = Double.random(in: 0.2...3, using: &generator)
+                }
             } catch is CancellationError {
                 break
+            } catch let error as ReplicaError where error.code == ReplicaError.streamSuperseded {
+                // Another app or watch on this replica holds the streams; interval syncs go on meanwhile.
+                delay = Self.supersededPause * Double.random(in: 0.8...1.2, using: &generator)
             } catch {
                 failures += 1
+                delay = policy.delay(afterAttempt: failures, retryAfterSeconds: nil, using: &generator)
+                // The stream failed while it was live: a sync now tells whether the server is away (shown
+                // at once, not at the next interval) or this device was revoked (wiped at once).
+                if state.live { syncNow() }
             }
             if state.live {
                 state.live = false
                 publish()
             }
-            let delay = failures == 0 ? 0.2 : policy.delay(afterAttempt: failures, retryAfterSeconds: nil, using: &generator)
             guard (try? await Task.sleep(for: .seconds(delay))) != nil else { break }
         }
         if state.live {
@@ -200,11 +221,17 @@ public actor BackgroundSync {
         }
     }
 
+    /// A stream that the server ends sooner than this after it opened counts as a failure (backoff).
+    static let shortStream: Duration = .seconds(30)
+    /// How long a replica whose stream was closed for a newer one waits before connecting again (seconds).
+    static let supersededPause: Double = 300
+
     private func poked() {
         if !state.live {
             state.live = true
             publish()
         }
+        if let heldUntil, ContinuousClock.now < heldUntil { return }
         syncNow()
     }
 

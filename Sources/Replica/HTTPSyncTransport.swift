@@ -168,7 +168,14 @@ public struct HTTPSyncTransport: SyncTransport {
                     var parser = ServerSentEvents()
                     for try await buffer in response.body {
                         heard.at.withLock { $0 = .now }
-                        for event in parser.feed(buffer.readableBytesView) where event == "poke" { await poke() }
+                        for event in parser.feed(buffer.readableBytesView) {
+                            if event == "poke" { await poke() }
+                            if event == "superseded" {
+                                throw ReplicaError(
+                                    code: ReplicaError.streamSuperseded,
+                                    message: "the server closed this event stream for a newer one of this device")
+                            }
+                        }
                     }
                 }
                 group.addTask {

@@ -157,6 +157,16 @@ public final class Replica: Sendable {
         return CalendarTime.startOfDay(millis: wallMillis() + offset)
     }
 
+    /// The local position of the newest write waiting to be sent, or `nil` when none waits. Positions only
+    /// grow, so a watcher that keeps the highest it saw notices every new write, even one made after a sync
+    /// emptied the outbox and leaving as many waiting as before.
+    public func newestPendingWrite() async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT max(changes.local_seq) FROM outbox JOIN changes ON changes.id = outbox.change_id")
+        }
+    }
+
     /// Where the replica stands: pending writes, refused writes, last sync.
     public func status() async throws -> ReplicaStatus {
         try await pool.read { db in

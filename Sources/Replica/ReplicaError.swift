@@ -71,6 +71,9 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let busy = "busy"
     /// Code: a search without a word to search for.
     public static let invalidQuery = "invalidQuery"
+    /// The server closed this event stream for a newer one of the same device (another app or watch on
+    /// this replica); the replica waits before connecting again instead of closing that one in turn.
+    public static let streamSuperseded = "streamSuperseded"
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

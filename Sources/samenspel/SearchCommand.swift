@@ -20,7 +20,7 @@ struct SearchCommand: AsyncParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @OptionGroup var options: ReplicaOptions
-    @Option(help: "The words to look for.") var query: String
+    @Option(help: "The words to look for (one that starts with '-' is given as --query=-word).") var query: String
     @Option(help: "Only in this client's file: a name, part of one, or an id.") var client: String?
     @Option(help: "At most this many hits (1–1000).") var limit = 20
     @Option(help: "text or json (one object per line, UTC times).") var format: Format = .text
@@ -55,7 +55,7 @@ struct SearchCommand: AsyncParsableCommand {
             }
             let shown = results.hits.count
             printError(
-                results.total == 0 ? "nothing found for '\(query)'"
+                results.total == 0 ? "nothing found for '\(query.count > 60 ? query.prefix(60) + "…" : query)'"
                     : shown < results.total ? "\(shown) of \(results.total) hits, newest first (--limit shows more)"
                     : "\(results.total) hit\(results.total == 1 ? "" : "s"), newest first")
         }

@@ -31,11 +31,15 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Keep syncing until Ctrl+C: pull when the server pokes, push when this laptop writes.")
     var watch = false
     @Option(help: ArgumentHelp("With --watch: seconds between syncs besides the server's pokes (60).", valueName: "seconds"))
-    var interval: Double = 60
+    var interval: Double?
+
+    /// Seconds between the watch's interval syncs.
+    private var every: Double { interval ?? 60 }
 
     func validate() throws {
         if watch && retryFor > 0 { throw ValidationError("--watch retries by itself; leave out --retry-for") }
-        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        if !watch && interval != nil { throw ValidationError("--interval is for --watch; a single sync has none") }
+        guard every >= 1 else { throw ValidationError("--interval must be at least 1 second") }
     }
 
     func run() async throws {
@@ -91,9 +95,9 @@ struct SyncCommand: AsyncParsableCommand {
 
     /// `--watch`: a background sync that follows the server's event stream, until SIGINT or SIGTERM.
     private func watching(_ replica: Replica) async throws {
-        let background = BackgroundSync(replica: replica, interval: interval, live: true)
+        let background = BackgroundSync(replica: replica, interval: every, live: true)
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
-        printError("watching: syncing when the server pokes or this laptop writes, and every \(Int(interval)) s (Ctrl+C stops)")
+        printError("watching: syncing when the server pokes or this laptop writes, and every \(Int(every)) s (Ctrl+C stops)")
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await background.run() }
             group.addTask {
@@ -103,7 +107,7 @@ struct SyncCommand: AsyncParsableCommand {
                     if shown.map({ $0 != (state.connection, state.live) }) ?? (state.connection != .unknown) {
                         shown = (state.connection, state.live)
                         switch state.connection {
-                        case .online: printError(state.live ? "online, following the server's events" : "online (no event stream; syncing every \(Int(interval)) s)")
+                        case .online: printError(state.live ? "online, following the server's events" : "online (no event stream; syncing every \(Int(every)) s)")
                         case .offline: printError("the server cannot be reached; writes wait safely on this laptop")
                         case .failing: printError("the server refused the sync: \(state.lastError?.message ?? "unknown reason")")
                         case .unknown: break
@@ -115,16 +119,18 @@ struct SyncCommand: AsyncParsableCommand {
                             printError("\(TimeZone.current.dutchDateTime(millis: at)) synced: pushed \(report.pushed), pulled \(report.pulled)")
                         }
                     }
-                    if state.wiped { printError("this laptop was revoked and its replica wiped"); return }
+                    if state.wiped { return }
                 }
             }
             group.addTask {
                 // Writes made by other commands on this replica: sent at once, not at the next interval.
-                var pending = (try? await replica.status().pendingChanges) ?? 0
+                var newest = (try? await replica.newestPendingWrite()) ?? nil
                 while (try? await Task.sleep(for: .seconds(1))) != nil {
-                    let now = (try? await replica.status().pendingChanges) ?? pending
-                    if now > pending { await background.syncNow() }
-                    pending = now
+                    guard let now = (try? await replica.newestPendingWrite()) ?? nil else { continue }
+                    if now > (newest ?? 0) {
+                        newest = now
+                        await background.syncNow()
+                    }
                 }
             }
             group.addTask {
@@ -132,6 +138,10 @@ struct SyncCommand: AsyncParsableCommand {
             }
             await group.next()
             group.cancelAll()
+        }
+        if await background.state.wiped {
+            printError("this laptop was revoked and its replica wiped; enroll again with a new code")
+            throw ExitCode(1)
         }
         printError("stopped watching")
     }

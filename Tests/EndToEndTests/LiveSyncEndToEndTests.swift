@@ -15,13 +15,20 @@ import Testing
     final class Listener: Sendable {
         let pokes = NIOLockedValueBox(0)
         let ended = NIOLockedValueBox(false)
+        /// The code of the error the stream ended with, if any.
+        let endCode = NIOLockedValueBox<String?>(nil)
         let task: Task<Void, Never>
 
         init(_ transport: HTTPSyncTransport, token: String) {
             let pokes = self.pokes
             let ended = self.ended
+            let endCode = self.endCode
             task = Task {
-                try? await transport.events(token: token) { pokes.withLockedValue { $0 += 1 } }
+                do {
+                    try await transport.events(token: token) { pokes.withLockedValue { $0 += 1 } }
+                } catch {
+                    endCode.withLockedValue { $0 = (error as? ReplicaError)?.code ?? "\(type(of: error))" }
+                }
                 ended.withLockedValue { $0 = true }
             }
         }
@@ -106,9 +113,38 @@ import Testing
         defer { for listener in [first, second, third] { listener.task.cancel() } }
         try await eventually(within: 20) { third.count == 1 && first.isEnded }
         #expect(!second.isEnded && !third.isEnded, "the oldest stream is closed, the newer ones stay")
+        #expect(
+            first.endCode.withLockedValue { $0 } == ReplicaError.streamSuperseded,
+            "the closed stream is told why, so its replica waits instead of closing another in turn")
 
         await #expect { try await transport.events(token: "sst_not-a-token") {} } throws: {
             ($0 as? ReplicaError)?.httpStatus == 401
+        }
+        await setup.finish()
+    }
+
+    @Test func aRevokedDevicesStream_endsAndIsNotPokedAgain() async throws {
+        let setup = try await SyncRobustnessTests.Setup()
+        let client = setup.office.client
+        let transport = try HTTPSyncTransport(baseURL: setup.server.baseURL)
+        let code = try await setup.office.admin.issueEnrollmentCode(
+            professionalId: try await setup.professional("Gestolen", .clientManager).id)
+        let enrolled = try await transport.enroll(EnrollRequest(code: code, deviceName: "gestolen laptop"))
+        let listener = Listener(transport, token: enrolled.token)
+        defer { listener.task.cancel() }
+        try await eventually(within: 20) { listener.count == 1 }
+        try await setup.office.admin.revokeDevice(enrolled.deviceId)
+        // Within the revocation check (5 s by default), not at the stream's end ten minutes later.
+        try await eventually(within: 15) { listener.isEnded }
+        let pokes = listener.count
+        let sanne = try await setup.laptop(try await setup.professional("Sanne", .clientManager), "sanne")
+        try await sanne.sync()
+        _ = try await sanne.addNote(clientId: client, NoteContent(text: "Na de intrekking geschreven"))
+        try await sanne.sync()
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(listener.count == pokes, "a revoked device learns nothing of its team's activity")
+        await #expect { try await transport.events(token: enrolled.token) {} } throws: {
+            ($0 as? ReplicaError)?.code == ErrorCode.deviceRevoked
         }
         await setup.finish()
     }

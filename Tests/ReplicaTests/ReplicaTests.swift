@@ -62,6 +62,21 @@ struct ReplicaFixture {
         #expect(try fixture.rows("SELECT change_count FROM clients") == [["2"]])
     }
 
+    @Test func newestPendingWrite_growsWithEveryWrite_evenAfterASyncEmptiedTheOutbox() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        #expect(try await fixture.replica.newestPendingWrite() == nil)
+        _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "eerste"))
+        let first = try #require(try await fixture.replica.newestPendingWrite())
+        try await fixture.replica.sync(using: fixture.transport)
+        #expect(try await fixture.replica.newestPendingWrite() == nil)
+        _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "tweede"))
+        let second = try #require(try await fixture.replica.newestPendingWrite())
+        // One write waits, as before the sync: a count would not tell them apart, the mark does.
+        #expect(try await fixture.replica.status().pendingChanges == 1)
+        #expect(second > first)
+    }
+
     @Test func writeAboutAClientNotInTheReplica_isRefused_andStoresNothing() async throws {
         let fixture = try await ReplicaFixture()
         defer { fixture.folder.remove() }

@@ -34,18 +34,24 @@ public final class ServerMetrics: Sendable {
         self.factory = factory
     }
 
-    /// Records one answered request. `route` is the route pattern (never the path with its ids).
+    /// Records one answered request. `route` is the route pattern (never the path with its ids). An event
+    /// stream is counted but not timed: its answer lasts as long as the stream, and the time to its first
+    /// byte would only pull the histogram of real requests down.
     func request(route: String, method: String, status: Int, duration: Duration) {
         Counter(
             label: "samenspel_http_requests_total",
             dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
         ).increment()
+        guard route != Self.eventsRoute else { return }
         CoreMetrics.Timer(
             label: "samenspel_http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
             factory: factory
         ).recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000
             + Int64(duration.components.attoseconds / 1_000_000_000))
     }
+
+    /// The route of the event streams.
+    static let eventsRoute = "/v1/events"
 
     /// Records the outcome of the changes of one push.
     func pushed(accepted: Int, duplicate: Int, rejected: Int) {

@@ -19,9 +19,10 @@ public import ServiceLifecycle
 /// once from other instances on PostgreSQL (``SyncStore/watchOtherInstances(_:)``), and otherwise by
 /// polling the end of the log (the administration commands write the database directly). A comment every
 /// ``Settings/heartbeatSeconds`` keeps proxies from closing a quiet stream and lets the server notice a
-/// device that went away. A device may hold ``Settings/maxStreamsPerDevice`` streams; a newer one closes
-/// its oldest. A stream ends after ``Settings/maxStreamSeconds`` (the device connects again, with the
-/// teams it has then).
+/// device that went away. A device may hold ``Settings/maxStreamsPerDevice`` streams on an instance; a newer
+/// one closes its oldest with `event: superseded`. A stream ends after about ``Settings/maxStreamSeconds``
+/// (the device connects again, with the teams it has then), and within
+/// ``Settings/revocationCheckSeconds`` of its device being revoked.
 public final class LogEvents: Service, Sendable {
     /// Intervals and limits of the event streams.
     public struct Settings: Sendable {
@@ -31,17 +32,22 @@ public final class LogEvents: Service, Sendable {
         public var heartbeatSeconds: Double
         /// Open streams per device; a newer one closes its oldest.
         public var maxStreamsPerDevice: Int
-        /// How long a stream stays open before the device is asked to connect again (seconds).
+        /// How long a stream stays open before the device is asked to connect again (seconds); each stream
+        /// ends somewhere in the last fifth of it, so that laptops do not all reconnect at once.
         public var maxStreamSeconds: Double
+        /// How often the streams' devices are checked for revocation (seconds): a revoked device's stream
+        /// ends within this time.
+        public var revocationCheckSeconds: Double
 
         /// Creates settings: by default a poll a second, a comment every 20 seconds, two streams per device
-        /// (the app and a `sync --watch`), streams of at most ten minutes.
+        /// (the app and a `sync --watch`), streams of at most ten minutes, revocation checked every 5 seconds.
         public init(pollSeconds: Double = 1, heartbeatSeconds: Double = 20, maxStreamsPerDevice: Int = 2,
-                    maxStreamSeconds: Double = 600) {
+                    maxStreamSeconds: Double = 600, revocationCheckSeconds: Double = 5) {
             self.pollSeconds = pollSeconds
             self.heartbeatSeconds = heartbeatSeconds
             self.maxStreamsPerDevice = maxStreamsPerDevice
             self.maxStreamSeconds = maxStreamSeconds
+            self.revocationCheckSeconds = revocationCheckSeconds
         }
     }
 
@@ -95,6 +101,11 @@ public final class LogEvents: Service, Sendable {
                     }
                 }
                 group.addTask {
+                    while (try? await Task.sleep(for: .seconds(self.settings.revocationCheckSeconds))) != nil {
+                        await self.endStreamsOfRevokedDevices()
+                    }
+                }
+                group.addTask {
                     self.appended()
                     for await _ in self.wakes { await self.pokeForNewChanges() }
                 }
@@ -122,14 +133,18 @@ public final class LogEvents: Service, Sendable {
             for old in excess { state.subscribers[old.opened] = nil }
             return (id, excess)
         }
-        for old in closed { old.continuation.finish() }
+        for old in closed {
+            // Told, so that the replica holding it waits before connecting again rather than closing this one.
+            old.continuation.yield(Self.superseded)
+            old.continuation.finish()
+        }
         continuation.onTermination = { _ in
             _ = self.state.withLockedValue { $0.subscribers.removeValue(forKey: id) }
             self.recordOpenStreams()
         }
         recordOpenStreams()
         continuation.yield(Self.poke)
-        let lifetime = settings.maxStreamSeconds
+        let lifetime = settings.maxStreamSeconds * Double.random(in: 0.8...1)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", .init("X-Accel-Buffering")!: "no"],
@@ -154,6 +169,28 @@ public final class LogEvents: Service, Sendable {
 
     /// A poke: no data about the change.
     static let poke = "event: poke\ndata: {}\n\n"
+    /// The last event of a stream closed for a newer one of the same device.
+    static let superseded = "event: superseded\ndata: {}\n\n"
+
+    /// Ends the streams of devices that were revoked (or are gone, after a restore) since they opened.
+    private func endStreamsOfRevokedDevices() async {
+        guard state.withLockedValue({ !$0.subscribers.isEmpty }) else { return }
+        let valid: Set<String>
+        do {
+            valid = Set(try await store.devices().filter { $0.revokedAt == nil }.map(\.id))
+        } catch {
+            if Task.isCancelled || error is CancellationError { return }
+            logger.warning("the event streams could not check for revoked devices", metadata: ["error": "\(type(of: error))"])
+            return
+        }
+        let ended = state.withLockedValue { state -> [Subscriber] in
+            let ended = state.subscribers.values.filter { !valid.contains($0.principal.deviceId) }
+            for subscriber in ended { state.subscribers[subscriber.opened] = nil }
+            return ended
+        }
+        for subscriber in ended { subscriber.continuation.finish() }
+        if !ended.isEmpty { recordOpenStreams() }
+    }
 
     /// Reads what was appended since the last round and pokes the devices whose scope it touches.
     private func pokeForNewChanges() async {
@@ -161,6 +198,9 @@ public final class LogEvents: Service, Sendable {
             guard var position = state.withLockedValue({ $0.position }) else {
                 let end = try await store.logEnd()
                 state.withLockedValue { $0.position = end }
+                // A stream opened before this first read may have missed a change committed after its
+                // opening poke's pull: poke every stream once.
+                send(Self.poke) { _ in true }
                 return
             }
             var activity: [LogActivity] = []
@@ -180,6 +220,8 @@ public final class LogEvents: Service, Sendable {
                 }
             }
         } catch {
+            // Shutting down: the server is closing the store under the stream; nothing to report.
+            if Task.isCancelled || error is CancellationError { return }
             // The next wake or poll reads from the same position.
             logger.warning("the event stream could not read the log", metadata: ["error": "\(type(of: error))"])
         }
