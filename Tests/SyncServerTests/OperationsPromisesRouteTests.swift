@@ -112,6 +112,29 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: PostgresTestDatabase.enabled, "needs PostgreSQL: set SAMENSPEL_POSTGRES_URL (always runs in CI)"))
+    func aPushThatCannotGetTheLogLockInTime_isRefusedAsUnavailable_storesNothing_andItsWaitIsCounted() async throws {
+        let fixture = try await ServerFixture(.postgres, postgresLimits: .init(lockTimeoutSeconds: 1))
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            let note = factory.make(.noteAdded(NoteContent(text: "huisbezoek")), client: fixture.jaap, by: sanne.author)
+            // A stuck writer holds the log lock for longer than the lock timeout.
+            try await PostgresTestDatabase.holdingLogLock(on: fixture.database!.url) {
+                let refused = try await api.send(.post, "/v1/push", PushRequest(changes: [note]), token: sanne.token)
+                #expect(refused.status == .serviceUnavailable)
+                #expect(try api.decode(ErrorBody.self, refused).error.code == ErrorCode.unavailable)
+                #expect(refused.headers[.retryAfter] != nil)
+                try await Task.sleep(for: .seconds(0.5))
+            }
+            #expect(try await api.pullAll(as: sanne).allSatisfy { $0.id != note.id }, "nothing of the refused push was stored")
+            #expect(try await api.push([note], as: sanne).results.map(\.status) == [.accepted])
+            let metrics = PrometheusText(String(decoding: try await api.raw(.get, "/metrics").body.readableBytesView, as: UTF8.self))
+            #expect((metrics["samenspel_db_log_lock_waits_total"] ?? 0) >= 1)
+            #expect((metrics["samenspel_db_log_lock_wait_seconds_total"] ?? 0) > 0)
+        }
+    }
+
     @Test(arguments: Backend.all) func aRevisionOfANoteTheServerLacks_waits_andIsAcceptedOnceTheNoteArrives(_ backend: Backend) async throws {
         let fixture = try await ServerFixture(backend)
         try await fixture.test { api in

@@ -40,7 +40,7 @@ struct ServerFixture {
     let jaap: String
     let otherClient: String
 
-    init(_ backend: Backend = .sqlite) async throws {
+    init(_ backend: Backend = .sqlite, postgresLimits: PostgresSyncStore.SessionLimits = .init()) async throws {
         self.backend = backend
         folder = try TemporaryDirectory("server")
         switch backend {
@@ -53,7 +53,8 @@ struct ServerFixture {
             var logger = Logger(label: "test.postgres")
             logger.logLevel = .critical
             let postgres = try PostgresSyncStore(
-                url: database.url, logger: logger, auditKey: try AuditKey.load(path: folder.appending("audit.key")))
+                url: database.url, logger: logger, auditKey: try AuditKey.load(path: folder.appending("audit.key")),
+                limits: postgresLimits)
             pool = Task { await postgres.run() }
             try await postgres.migrate()
             store = postgres

@@ -1,5 +1,6 @@
 import CoreMetrics
 public import Prometheus
+import Synchronization
 
 /// The server's metrics, in Prometheus text format on `GET /metrics` (swift-metrics on a Prometheus registry
 /// of this server's own, so several servers in one process do not mix their figures).
@@ -17,10 +18,14 @@ public import Prometheus
 /// | `samenspel_db_up` | gauge | 1 when the last check reached the database with a current schema |
 /// | `samenspel_event_streams` | gauge | (open `GET /v1/events` streams on this instance) |
 /// | `samenspel_pokes_total` | counter | (pokes sent to devices) |
+/// | `samenspel_db_log_lock_waits_total` / `_wait_seconds_total` | counter | (PostgreSQL: appends that took the
+/// log lock, and the seconds they waited for it, on this instance) |
 public final class ServerMetrics: Sendable {
     /// The registry the metrics are kept in.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// The store's lock waits at the last reading.
+    private let recordedLockWaits = Mutex(LockWaits())
 
     /// Creates metrics on a new registry (or the given one).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -84,6 +89,15 @@ public final class ServerMetrics: Sendable {
         Gauge(label: "samenspel_active_devices", factory: factory).record(status.activeDevices)
         Gauge(label: "samenspel_db_connections_in_use", factory: factory).record(status.connectionsInUse)
         Gauge(label: "samenspel_db_connections_max", factory: factory).record(status.connectionsMax)
+        if let waits = status.logLockWaits {
+            // Counters move by what was added since the last reading.
+            let added = recordedLockWaits.withLock { recorded in
+                defer { recorded = waits }
+                return (max(0, waits.count - recorded.count), max(0, waits.seconds - recorded.seconds))
+            }
+            Counter(label: "samenspel_db_log_lock_waits_total", factory: factory).increment(by: added.0)
+            FloatingPointCounter(label: "samenspel_db_log_lock_wait_seconds_total", factory: factory).increment(by: added.1)
+        }
     }
 
     /// Every metric in the Prometheus text exposition format.

@@ -399,15 +399,19 @@ public struct StoreStatus: Hashable, Sendable {
     public let connectionsInUse: Int
     /// Most connections the store opens.
     public let connectionsMax: Int
+    /// This instance's waits for the log lock since it started (PostgreSQL; `nil` where appends are not
+    /// serialised by a lock across instances).
+    public let logLockWaits: LockWaits?
 
     /// Creates a status.
     public init(backend: String, missingMigrations: [String], activeDevices: Int, connectionsInUse: Int,
-                connectionsMax: Int) {
+                connectionsMax: Int, logLockWaits: LockWaits? = nil) {
         self.backend = backend
         self.missingMigrations = missingMigrations
         self.activeDevices = activeDevices
         self.connectionsInUse = connectionsInUse
         self.connectionsMax = connectionsMax
+        self.logLockWaits = logLockWaits
     }
 }
 

@@ -120,9 +120,28 @@ enum PostgresSchema {
     static let logLock: Int64 = 0x53_414D_0002
     static let auditLock: Int64 = 0x53_414D_0003
 
+    /// Takes an advisory lock with `function` (`pg_advisory_lock`, `pg_advisory_xact_lock`). The answer is
+    /// read to its end: a SELECT's error (such as `lock_timeout`) comes with its rows, and unread it would
+    /// surface only as "transaction aborted" at the next statement, or not at all outside a transaction.
+    static func takeLock(_ function: String, _ key: Int64, _ connection: PostgresConnection, logger: Logger) async throws {
+        for try await _ in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT \(function)($1)", binds: try binds(key)), logger: logger)
+        {}
+    }
+
+    private static func binds(_ key: Int64) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(key)
+        return bindings
+    }
+
     /// Applies the migrations not applied yet.
     static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+        // An instance starting while another migrates waits for it, however long: without the lock it would
+        // migrate at the same time. The session's `lock_timeout` comes back afterwards.
+        try await connection.query("SET lock_timeout = 0", logger: logger)
+        try await takeLock("pg_advisory_lock", migrationLock, connection, logger: logger)
+        try await connection.query("RESET lock_timeout", logger: logger)
         do {
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",

@@ -8,7 +8,7 @@ extension PostgresSyncStore {
         _ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry
     ) async throws -> Int {
         try await transaction { connection -> Int in
-            try await Self.lockLog(connection, logger: self.logger)
+            try await self.lockLog(connection)
             guard
                 let (team, erasedAt) = try await connection.query(
                     "SELECT team_id, erased_at FROM clients WHERE id = \(clientId) FOR UPDATE", logger: self.logger
@@ -55,7 +55,7 @@ extension PostgresSyncStore {
     /// with the record of a key rotation before it, when it is the first of a new generation:
     /// ``AuditChain/chain(_:previous:seq:key:)``).
     static func append(_ entry: AuditEntry, keys: AuditKeySource, _ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.auditLock))", logger: logger)
+        try await PostgresSchema.takeLock("pg_advisory_xact_lock", PostgresSchema.auditLock, connection, logger: logger)
         let last = try await connection.query(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger
         ).decode((Int64, String).self).first(where: { _ in true })

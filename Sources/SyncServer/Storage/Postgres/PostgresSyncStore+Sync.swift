@@ -17,7 +17,7 @@ extension PostgresSyncStore {
     ) async throws -> PushPlan {
         try await transaction { connection in
             // Taken first: facts and appends of concurrent pushes (on any instance) are serialised.
-            try await Self.lockLog(connection, logger: self.logger)
+            try await self.lockLog(connection)
             var facts = try await self.facts(for: changes, connection)
             if let (maxHLC, enrolledSeq, pulledTo) = try await connection.query(
                 "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = \(deviceId)", logger: self.logger
@@ -295,8 +295,9 @@ extension PostgresSyncStore {
             return StoreError.unavailable
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
-            // 40001 serialization_failure, 40P01 deadlock_detected, 57P0x admin shutdown, 08xxx connection.
-            if state == "40001" || state == "40P01" || state.hasPrefix("57P") || state.hasPrefix("08") {
+            // 40001 serialization_failure, 40P01 deadlock_detected, 55P03 lock_not_available (`lock_timeout`),
+            // 57014 query_canceled (`statement_timeout`), 57P0x admin shutdown, 08xxx connection.
+            if ["40001", "40P01", "55P03", "57014"].contains(state) || state.hasPrefix("57P") || state.hasPrefix("08") {
                 return StoreError.unavailable
             }
             return error

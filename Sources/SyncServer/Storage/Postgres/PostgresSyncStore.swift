@@ -40,12 +40,16 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
     /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
     /// ``run()`` runs; ``migrate()`` creates the schema.
-    public init(url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil) throws {
+    public init(
+        url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil,
+        limits: SessionLimits = SessionLimits()
+    ) throws {
         guard maxConnections >= 1 else {
             throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
         }
         var configuration = try PostgresURL.configuration(from: url)
         configuration.options.maximumConnections = maxConnections
+        configuration.options.additionalStartupParameters = limits.parameters
         // PostgresNIO logs every failed connection attempt at info level; the store reports unavailability.
         var poolLogger = logger
         poolLogger.logLevel = max(logger.logLevel, .notice)
@@ -54,6 +58,32 @@ public final class PostgresSyncStore: SyncStore, Service {
         self.logger = logger
         self.connections = ConnectionUse(capacity: maxConnections)
         self.auditKeys = AuditKeySource(auditKey)
+    }
+
+    /// Limits set on every connection of the pool, so that nothing holds the log lock for long.
+    public struct SessionLimits: Sendable {
+        /// `lock_timeout`: a push that waits longer for the log lock (normally held for milliseconds) gives
+        /// up with `unavailable` (503, retried by the laptop) instead of queueing behind a stuck writer.
+        public var lockTimeoutSeconds: Int
+        /// `statement_timeout`: no statement of a request runs longer (a page read, an erasure).
+        public var statementTimeoutSeconds: Int
+        /// `idle_in_transaction_session_timeout`: a connection left idle inside a transaction (a hung
+        /// instance) is closed by PostgreSQL, releasing the locks it held.
+        public var idleInTransactionSeconds: Int
+
+        /// Creates limits: by default 10 s to wait for a lock, 60 s per statement, 60 s idle in a transaction.
+        public init(lockTimeoutSeconds: Int = 10, statementTimeoutSeconds: Int = 60, idleInTransactionSeconds: Int = 60) {
+            self.lockTimeoutSeconds = lockTimeoutSeconds
+            self.statementTimeoutSeconds = statementTimeoutSeconds
+            self.idleInTransactionSeconds = idleInTransactionSeconds
+        }
+
+        var parameters: [(String, String)] {
+            [
+                ("lock_timeout", "\(lockTimeoutSeconds)s"), ("statement_timeout", "\(statementTimeoutSeconds)s"),
+                ("idle_in_transaction_session_timeout", "\(idleInTransactionSeconds)s"),
+            ]
+        }
     }
 
     /// Runs the connection pool until cancelled.
@@ -118,7 +148,8 @@ public final class PostgresSyncStore: SyncStore, Service {
         }
         return StoreStatus(
             backend: "postgresql", missingMigrations: PostgresSchema.migrations.map(\.0).filter { !applied.contains($0) },
-            activeDevices: active, connectionsInUse: connections.current, connectionsMax: connections.capacity)
+            activeDevices: active, connectionsInUse: connections.current, connectionsMax: connections.capacity,
+            logLockWaits: connections.lockWaits)
     }
 
     // MARK: - Directory
@@ -154,7 +185,7 @@ public final class PostgresSyncStore: SyncStore, Service {
             guard try await Self.exists(connection, "teams", client.teamId, logger: self.logger) else {
                 throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
             }
-            try await Self.lockLog(connection, logger: self.logger)
+            try await self.lockLog(connection)
             try await connection.query(
                 "INSERT INTO clients (id, team_id, created_at) VALUES (\(client.id), \(client.teamId), \(client.createdAt))",
                 logger: self.logger)
@@ -167,7 +198,7 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
         try await transaction { connection in
-            try await Self.lockLog(connection, logger: self.logger)
+            try await self.lockLog(connection)
             guard
                 let (current, erasedAt) = try await connection.query(
                     "SELECT team_id, erased_at FROM clients WHERE id = \(clientId)", logger: self.logger
@@ -302,7 +333,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     private func addDevice(
         _ device: NewDevice, professionalId: String, enrolledAt: Int64, lastSeenAt: Int64?, _ connection: PostgresConnection
     ) async throws {
-        try await Self.lockLog(connection, logger: logger)
+        try await lockLog(connection)
         let end = try await Self.logEnd(connection, logger: logger)
         try await connection.query(
             """
@@ -371,8 +402,11 @@ public final class PostgresSyncStore: SyncStore, Service {
     // MARK: - Helpers
 
     /// Takes the log's advisory lock until the transaction ends (see the type's documentation).
-    static func lockLog(_ connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock))", logger: logger)
+    /// Takes the log lock for the rest of the transaction, counting how long it waited.
+    func lockLog(_ connection: PostgresConnection) async throws {
+        let started = ContinuousClock.now
+        try await PostgresSchema.takeLock("pg_advisory_xact_lock", PostgresSchema.logLock, connection, logger: logger)
+        connections.lockWaited(ContinuousClock.now - started)
     }
 
     /// Appends a change (the log lock must be held) and adds it to its client's digest; returns its position.
