@@ -37,7 +37,8 @@ actor Simulation {
     var random: SeededGenerator
     let folder: TemporaryDirectory
     let logger: Logger
-    var store: SQLiteSyncStore
+    let server: SimulatedServer
+    var store: any SyncStore { server.store }
     var teams: [TeamRecord] = []
     var clientTeams: [String: String] = [:]
     var devices: [Device] = []
@@ -63,23 +64,35 @@ actor Simulation {
     /// What happened, counted over the history (to show the faults really occurred).
     var counts: [String: Int] = [:]
 
-    init(seed: UInt64, steps: Int) throws {
+    init(seed: UInt64, steps: Int, backend: SimulatedServer.Backend = .sqlite) async throws {
         self.seed = seed
         self.steps = steps
         random = SeededGenerator(seed: seed)
         folder = try TemporaryDirectory("sim")
-        store = try SQLiteSyncStore(directory: folder.appending("server"))
         journal = OperationsJournal(path: folder.appending("journal.jsonl"))
         var logger = Logger(label: "sim")
         logger.logLevel = .critical
         self.logger = logger
+        server = try await SimulatedServer(backend, folder: folder, logger: logger)
     }
 
     var admin: Administration { Administration(store: store, journal: journal, wallMillis: adminClock.now) }
 
     /// Runs the history and returns the invariants it broke.
     func run() async throws -> [String] {
-        defer { folder.remove() }
+        do {
+            let problems = try await runHistory()
+            await server.close()
+            folder.remove()
+            return problems
+        } catch {
+            await server.close()
+            folder.remove()
+            throw error
+        }
+    }
+
+    private func runHistory() async throws -> [String] {
         try await setUpDirectory()
         remaining = steps
         var first = true
@@ -94,7 +107,7 @@ actor Simulation {
                 if restore, let backup {
                     try await restoreServer(from: backup)
                 } else {
-                    store = try SQLiteSyncStore(directory: folder.appending("server"))  // a restarted server process
+                    try await server.restart()  // a restarted server process
                     trace.append("server restarted")
                     counts["server restarts", default: 0] += 1
                 }
@@ -135,7 +148,6 @@ actor Simulation {
     /// What `samenspel admin restore` does: the backup replaces the database, which gets a new restore epoch,
     /// and the operations journal redoes what the backup lacks (moves, erasures).
     private func restoreServer(from backup: String) async throws {
-        let directory = folder.appending("server")
         for device in devices { device.transport.dropDelayed() }
         // Writes accepted before now that their author no longer holds — it removed the client when the
         // client moved out of its caseload, even if the client came back since — may be gone from the restored server, and no replica can send
@@ -149,8 +161,7 @@ actor Simulation {
             let held = Set(try await device.replica.clients().map(\.id))
             evicted.formUnion((device.creations + device.revisions).filter { !held.contains(about[$0] ?? "") })
         }
-        _ = try SQLiteSyncStore.restore(from: backup, into: directory, at: adminClock.now())
-        store = try SQLiteSyncStore(directory: directory)
+        try await server.restore(from: backup, at: adminClock.now())
         _ = try await store.renewEpoch()
         let replay = try await admin.reapply(journal)
         if !replay.failed.isEmpty { trace.append("restore could not redo: \(replay.failed)") }
@@ -213,8 +224,8 @@ actor Simulation {
             trace.append("delayed requests arrive")
             await devices[index].transport.deliverDelayed()
         case ..<0.88:
-            let file = folder.appending("backup-\(steps - remaining).sqlite")
-            _ = try await store.backup(to: file)
+            let file = folder.appending("backup-\(steps - remaining).\(server.backend == .sqlite ? "sqlite" : "dump")")
+            try await server.backup(to: file)
             backup = file
             trace.append("server backed up")
             counts["backups", default: 0] += 1
@@ -470,18 +481,12 @@ actor Simulation {
 
     private func checkInvariants() async throws -> [String] {
         var problems: [String] = []
-        let server = try DatabaseQueue(path: folder.appending("server/" + SQLiteSyncStore.fileName))
-        let (logged, audience, directory) = try await server.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns), visible_to FROM changes")
-            let changes = try rows.map(ChangeRow.decode)
-            var audience: [String: String] = [:]
-            for row in rows { if let only = row["visible_to"] as String? { audience[row["id"]] = only } }
-            var directory: [String: Professional] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, discipline FROM professionals") {
-                directory[row["id"]] = Professional(id: row["id"], name: row["name"], discipline: Discipline(rawValue: row["discipline"])!)
-            }
-            return (changes, audience, directory)
-        }
+        let stored = try await server.loggedChanges()
+        let logged = stored.map(\.change)
+        var audience: [String: String] = [:]
+        for (change, only) in stored { if let only { audience[change.id] = only } }
+        var directory: [String: Professional] = [:]
+        for record in try await store.professionals() { directory[record.professional.id] = record.professional }
         let onServer = Set(logged.map(\.id))
         if onServer.count != logged.count { problems.append("the server stored a change twice") }
         // Read a month on as well: the time-based signals (open referrals, old assessments) must agree too.
@@ -527,15 +532,17 @@ actor Simulation {
                     problems.append("\(device.name) keeps the content of a refused write about erased client \(client.suffix(4))")
                 }
             }
-            // The live files: the replicas', the server's database and the journal. (Backups, and the database a
+            // The live files: the replicas', the server's data and the journal. (Backups, and the database a
             // restore put aside, hold what they held until they are deleted — as Deploy/README.md says.)
             var bytes = try Self.bytes(of: devices.map(\.directory))
-            for suffix in ["", "-wal", "-shm"] {
-                bytes.append(FileManager.default.contents(atPath: folder.appending("server/" + SQLiteSyncStore.fileName + suffix)) ?? Data())
-            }
             bytes.append(FileManager.default.contents(atPath: journal.path) ?? Data())
-            for text in texts[client] ?? [] where bytes.range(of: Data(text.utf8)) != nil {
-                problems.append("'\(text)' about erased client \(client.suffix(4)) is still in a file")
+            for text in texts[client] ?? [] {
+                if bytes.range(of: Data(text.utf8)) != nil {
+                    problems.append("'\(text)' about erased client \(client.suffix(4)) is still in a file")
+                }
+                if try await server.holds(text) {
+                    problems.append("'\(text)' about erased client \(client.suffix(4)) is still on the server")
+                }
             }
         }
         for device in devices {
