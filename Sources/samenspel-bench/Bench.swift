@@ -46,9 +46,13 @@ struct Run: AsyncParsableCommand {
     var postgres: String?
 
     /// The figures in the order they run.
-    static let figureNames = ["local", "push", "pull", "history", "devices", "live", "journey", "search", "hostile"]
+    static let figureNames = [
+        "local", "push", "pull", "history", "devices", "live", "scaleOut", "journey", "search", "hostile",
+    ]
     /// The figures that measure the laptop alone: measured once, whatever the server's backend.
     static let laptopFigures: Set<String> = ["local", "journey", "search"]
+    /// The figures of several server instances, which need PostgreSQL.
+    static let postgresFigures: Set<String> = ["scaleOut"]
 
     @Option(parsing: .upToNextOption, help: ArgumentHelp(
         "Only these figures, separated by spaces or commas: \(figureNames.joined(separator: ", ")).",
@@ -91,6 +95,7 @@ struct Run: AsyncParsableCommand {
         for name in Self.figureNames where wanted.contains(name) {
             if name == "pull" && wanted.contains("push") { continue }  // measured with the push
             for backend in Self.laptopFigures.contains(name) ? [.sqlite] : backends {
+                if Self.postgresFigures.contains(name), case .sqlite = backend { continue }
                 let place = "\(folder)/\(name)-\(backend.name)"
                 let before = report.figures.count
                 do {
@@ -130,6 +135,7 @@ enum Figures {
         case "history": try await history(sizes, folder, backend, &report)
         case "devices": try await devices(sizes, folder, backend, &report)
         case "live": try await live(sizes, folder, backend, &report)
+        case "scaleOut": try await scaleOut(sizes, folder, backend, &report)
         case "journey": try await journey(sizes, folder, &report)
         case "search": try await search(sizes, folder, &report)
         case "hostile": try await hostile(sizes, folder, backend, &report)

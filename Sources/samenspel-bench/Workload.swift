@@ -218,15 +218,22 @@ final class Office: @unchecked Sendable {
 
     /// Seconds the server spent answering `method` `route`, from its Prometheus histogram.
     func serverSeconds(_ method: String, _ route: String, server: ServerProcess? = nil) async throws -> Double {
+        try await metric("samenspel_http_request_duration_seconds_sum{", server: server) { line in
+            line.contains("method=\"\(method)\"") && line.contains("route=\"\(route)\"")
+        }
+    }
+
+    /// The value of the first line of the server's `/metrics` that starts with `prefix` and passes `matching`
+    /// (0 when there is none).
+    func metric(
+        _ prefix: String, server: ServerProcess? = nil, matching: (Substring) -> Bool = { _ in true }
+    ) async throws -> Double {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { _ = client.shutdown() }
         let response = try await client.execute(
             HTTPClientRequest(url: (server ?? self.server).baseURL + "/metrics"), timeout: .seconds(10))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-        let prefix = "samenspel_http_request_duration_seconds_sum{"
-        for line in text.split(separator: "\n") where line.hasPrefix(prefix)
-            && line.contains("method=\"\(method)\"") && line.contains("route=\"\(route)\"")
-        {
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix) && matching(line) {
             return Double(line.split(separator: " ").last ?? "") ?? 0
         }
         return 0
