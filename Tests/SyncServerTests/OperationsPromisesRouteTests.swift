@@ -1,6 +1,7 @@
 import Casework
 import ChangeLog
 import Foundation
+import GRDB
 import SamenspelTestSupport
 import SyncProtocol
 import SyncServer
@@ -109,6 +110,35 @@ import Testing
             try await fixture.rawExecute("DROP TRIGGER audit_fails" + (fixture.backend == .postgres ? " ON audit_log" : ""))
             #expect(try await api.admin.eraseClient(fixture.jaap, reason: "AVG-2026-119") == 2)
             #expect(try await fixture.store.auditEntries(clientId: fixture.jaap, actor: nil).contains { $0.action == "admin.clientErase" })
+        }
+    }
+
+    @Test func aPushWhileAnotherProcessHoldsTheSQLiteWriteLock_isRefusedAsBusy_andStoresNothing() async throws {
+        let fixture = try await ServerFixture(.sqlite)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            var factory = ChangeFactory(wallMillis: WallClock.millis())
+            let note = factory.make(.noteAdded(NoteContent(text: "huisbezoek")), client: fixture.jaap, by: sanne.author)
+            // Another process (an admin command, a backup) holds the write lock past the busy timeout (10 s).
+            let queue = try DatabaseQueue(path: fixture.folder.appending(SQLiteSyncStore.fileName))
+            let (locked, signal) = AsyncStream<Void>.makeStream()
+            let holder = Task.detached {
+                try queue.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        signal.finish()
+                        Thread.sleep(forTimeInterval: 11)
+                        return .commit
+                    }
+                }
+            }
+            for await _ in locked {}
+            let refused = try await api.send(.post, "/v1/push", PushRequest(changes: [note]), token: sanne.token)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(try api.decode(ErrorBody.self, refused).error.code == ErrorCode.unavailable)
+            #expect(refused.headers[.retryAfter] == "1")
+            try await holder.value
+            #expect(try await api.pullAll(as: sanne).allSatisfy { $0.id != note.id }, "nothing of the refused push was stored")
+            #expect(try await api.push([note], as: sanne).results.map(\.status) == [.accepted])
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import NIOCore
@@ -87,11 +86,6 @@ struct ErrorMiddleware: RouterMiddleware {
             return (
                 .serviceUnavailable,
                 ErrorDetail(code: ErrorCode.unavailable, message: "the server cannot record the request; nothing was stored, retry shortly"), 30
-            )
-        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED:
-            return (
-                .serviceUnavailable,
-                ErrorDetail(code: ErrorCode.unavailable, message: "the server is busy; nothing was stored, retry shortly"), 1
             )
         case is DecodingError:
             return (.badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"), nil)

@@ -206,6 +206,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         StoreError(code: "clientErased", message: "client \(clientId) was erased; an erased client cannot be moved or changed")
     }
 
+    /// The database is locked by another writer for longer than it waits; nothing was stored (503 with
+    /// `Retry-After`).
+    public static let busy = StoreError(code: "unavailable", message: "the server is busy; nothing was stored, retry shortly")
+
     /// The database cannot be reached or asked to retry; nothing was stored (503 with `Retry-After`).
     public static let unavailable = StoreError(
         code: "unavailable", message: "the database is unavailable; nothing was stored, retry shortly")

@@ -41,12 +41,22 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// A read on one snapshot, counted in ``connections``.
     func read<T: Sendable>(_ value: @Sendable (Database) throws -> T) async throws -> T {
-        try await connections.measure { try await pool.read(value) }
+        try await connections.measure { try await Self.retryable { try await pool.read(value) } }
     }
 
     /// A write transaction, counted in ``connections``.
     func write<T: Sendable>(_ updates: @Sendable (Database) throws -> T) async throws -> T {
-        try await connections.measure { try await pool.write(updates) }
+        try await connections.measure { try await Self.retryable { try await pool.write(updates) } }
+    }
+
+    /// A database that stayed locked by another process (a backup, an admin command) past the busy timeout
+    /// becomes ``StoreError/busy``: the routes answer 503 with `Retry-After` and never see a GRDB type.
+    static func retryable<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            throw StoreError.busy
+        }
     }
 
     public func status(activeSince: Int64) async throws -> StoreStatus {
