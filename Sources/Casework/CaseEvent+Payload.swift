@@ -137,118 +137,7 @@ extension CaseEvent {
     /// - Throws: ``CaseworkError`` when the payload does not have the shape its operation requires.
     public static func decode(_ change: Change, strict: Bool = false) throws(CaseworkError) -> CaseEvent? {
         let reader = try PayloadReader(change.payload)
-        let event: CaseEvent
-        switch (change.entityType, change.operation) {
-        case ("client", "register"):
-            try reader.allow(["name", "teamId"], strict: strict)
-            event = .clientRegistered(
-                ClientRegistration(name: try reader.name("name"), teamId: try reader.identifier("teamId")))
-        case ("client", "move"):
-            try reader.allow(["teamId"], strict: strict)
-            event = .clientMoved(teamId: try reader.identifier("teamId"))
-        case ("client", "erase"):
-            try reader.allow([], strict: strict)
-            event = .clientErased
-        case ("client", "setContact"):
-            try reader.allow(["field", "value", "supersedes"], strict: strict)
-            let field = try reader.value("field", ContactField.init(rawValue:))
-            var value: String?
-            if let member = reader.members["value"], member != .null {
-                value = try reader.string("value")
-                guard TextRules.hasContent(value!), TextRules.fits(value!, characters: field.maxLength), TextRules.isSingleLine(value!) else {
-                    throw .invalidPayload("'value' must be one line of 1–\(field.maxLength) characters, or null to clear")
-                }
-            }
-            event = .contactSet(ContactUpdate(field: field, value: value), supersedes: try reader.supersedes(allowNone: true))
-        case ("note", "add"):
-            try reader.allow(["text", "behaviour", "determinants", "visibility"], strict: strict)
-            var content = try reader.noteContent()
-            content.visibility = try reader.optionalValue("visibility", NoteVisibility.init(rawValue:)) ?? .team
-            event = .noteAdded(content)
-        case ("note", "revise"):
-            try reader.allow(["text", "behaviour", "determinants", "supersedes"], strict: strict)
-            event = .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())
-        case ("assessment", "record"), ("selfAssessment", "record"):
-            try reader.allow(["determinant", "score", "behaviour", "explanation"], strict: strict)
-            let assessment = Assessment(
-                determinant: try reader.value("determinant", Determinant.init(rawValue:)),
-                score: try reader.score("score"),
-                behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
-                explanation: try reader.optionalLine("explanation", maxLength: CaseworkLimits.maxLineLength))
-            event = change.entityType == "assessment" ? .assessmentRecorded(assessment) : .clientViewRecorded(assessment)
-        case ("referral", "add"):
-            try reader.allow(["to", "reason"], strict: strict)
-            event = .referralAdded(Referral(
-                to: try reader.value("to", Discipline.init(rawValue:)),
-                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
-        case ("referral", "answer"):
-            try reader.allow(["status", "reason", "supersedes"], strict: strict)
-            let status = try reader.value("status", ReferralStatus.init(rawValue:))
-            let reason = try reader.optionalLine("reason", maxLength: CaseworkLimits.maxLineLength)
-            guard status != .open else { throw .invalidPayload("'status' must be accepted or declined") }
-            guard status == .accepted || reason != nil else {
-                throw .invalidPayload("a declined referral needs a 'reason'")
-            }
-            event = .referralAnswered(ReferralAnswer(status: status, reason: reason), supersedes: try reader.supersedes())
-        case ("intervention", "start"):
-            try reader.allow(["kind", "valence", "targets", "behaviour", "status"], strict: strict)
-            let kind = try reader.string("kind")
-            guard InterventionCatalogue.isValidCode(kind) else {
-                throw .invalidPayload("kind must be 1–64 letters, digits, '-' or '_'")
-            }
-            let status = try reader.value("status", InterventionStatus.init(rawValue:))
-            guard status != .ended else { throw .invalidPayload("an intervention starts as planned or active") }
-            event = .interventionStarted(
-                InterventionPlan(
-                    kind: kind, valence: try reader.value("valence", Valence.init(rawValue:)),
-                    targets: try reader.determinants("targets", atLeastOne: true),
-                    behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)), status: status))
-        case ("intervention", "update"):
-            try reader.allow(["status", "targets", "supersedes"], strict: strict)
-            event = .interventionUpdated(
-                InterventionUpdate(
-                    status: try reader.value("status", InterventionStatus.init(rawValue:)),
-                    targets: try reader.determinants("targets", atLeastOne: true)),
-                supersedes: try reader.supersedes())
-        case ("goal", "add"), ("goal", "update"):
-            let isUpdate = change.operation == "update"
-            try reader.allow(Set(["title", "behaviour", "targets", "owner", "due", "status"]).union(isUpdate ? ["supersedes"] : []),
-                             strict: strict)
-            let goal = SubGoal(
-                title: try reader.line("title", maxLength: CaseworkLimits.maxLineLength),
-                behaviour: try reader.value("behaviour", CoreBehaviour.init(rawValue:)),
-                targets: try reader.determinants("targets", atLeastOne: true),
-                owner: try reader.value("owner", Responsible.init(code:)),
-                due: try reader.optionalValue("due", CalendarDate.init),
-                status: try reader.value("status", GoalStatus.init(rawValue:)))
-            event = isUpdate ? .goalUpdated(goal, supersedes: try reader.supersedes()) : .goalAdded(goal)
-        case ("agreement", "add"), ("agreement", "update"):
-            let isUpdate = change.operation == "update"
-            try reader.allow(Set(["text", "responsible", "due", "behaviour", "status"]).union(isUpdate ? ["supersedes"] : []),
-                             strict: strict)
-            let agreement = Agreement(
-                text: try reader.line("text", maxLength: CaseworkLimits.maxAgreementLength),
-                responsible: try reader.value("responsible", Responsible.init(code:)),
-                due: try reader.optionalValue("due", CalendarDate.init),
-                behaviour: try reader.optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
-                status: try reader.value("status", AgreementStatus.init(rawValue:)))
-            event = isUpdate ? .agreementUpdated(agreement, supersedes: try reader.supersedes()) : .agreementAdded(agreement)
-        case ("vacancy", "add"), ("vacancy", "update"):
-            let isUpdate = change.operation == "update"
-            try reader.allow(Set(["employer", "title", "status", "contact"]).union(isUpdate ? ["supersedes"] : []),
-                             strict: strict)
-            let vacancy = Vacancy(
-                employer: try reader.line("employer", maxLength: CaseworkLimits.maxLineLength),
-                title: try reader.line("title", maxLength: CaseworkLimits.maxLineLength),
-                status: try reader.value("status", VacancyStatus.init(rawValue:)),
-                contact: try reader.optionalLine("contact", maxLength: CaseworkLimits.maxLineLength))
-            event = isUpdate ? .vacancyUpdated(vacancy, supersedes: try reader.supersedes()) : .vacancyAdded(vacancy)
-        case ("signal", "acknowledge"):
-            try reader.allow(["signal", "reason"], strict: strict)
-            event = .signalAcknowledged(SignalAcknowledgement(
-                signal: try reader.line("signal", maxLength: CaseworkLimits.maxLineLength),
-                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
-        default:
+        guard let decoder = decoders[OperationKey(change.entityType, change.operation)] else {
             if strict {
                 throw CaseworkError(
                     code: "unknownOperation",
@@ -256,7 +145,110 @@ extension CaseEvent {
             }
             return nil
         }
-        return event
+        try reader.allow(decoder.members, strict: strict)
+        return try decoder.read(reader)
+    }
+
+    /// How each operation is read: the payload members it may have, and its event from them (members are
+    /// checked in the order read, so the first error named is always the same).
+    private static let decoders: [OperationKey: PayloadDecoder] = [
+        OperationKey("client", "register"): PayloadDecoder(["name", "teamId"]) { reader throws(CaseworkError) in
+            .clientRegistered(ClientRegistration(name: try reader.name("name"), teamId: try reader.identifier("teamId")))
+        },
+        OperationKey("client", "move"): PayloadDecoder(["teamId"]) { reader throws(CaseworkError) in
+            .clientMoved(teamId: try reader.identifier("teamId"))
+        },
+        OperationKey("client", "erase"): PayloadDecoder([]) { _ in .clientErased },
+        OperationKey("client", "setContact"): PayloadDecoder(["field", "value", "supersedes"]) { reader throws(CaseworkError) in
+            .contactSet(try reader.contactUpdate(), supersedes: try reader.supersedes(allowNone: true))
+        },
+        OperationKey("note", "add"): PayloadDecoder(["text", "behaviour", "determinants", "visibility"]) {
+            reader throws(CaseworkError) in
+            var content = try reader.noteContent()
+            content.visibility = try reader.optionalValue("visibility", NoteVisibility.init(rawValue:)) ?? .team
+            return .noteAdded(content)
+        },
+        OperationKey("note", "revise"): PayloadDecoder(["text", "behaviour", "determinants", "supersedes"]) {
+            reader throws(CaseworkError) in
+            .noteRevised(try reader.noteContent(), supersedes: try reader.supersedes())
+        },
+        OperationKey("assessment", "record"): PayloadDecoder(assessmentMembers) { reader throws(CaseworkError) in
+            .assessmentRecorded(try reader.assessment())
+        },
+        OperationKey("selfAssessment", "record"): PayloadDecoder(assessmentMembers) { reader throws(CaseworkError) in
+            .clientViewRecorded(try reader.assessment())
+        },
+        OperationKey("referral", "add"): PayloadDecoder(["to", "reason"]) { reader throws(CaseworkError) in
+            .referralAdded(Referral(
+                to: try reader.value("to", Discipline.init(rawValue:)),
+                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
+        },
+        OperationKey("referral", "answer"): PayloadDecoder(["status", "reason", "supersedes"]) { reader throws(CaseworkError) in
+            .referralAnswered(try reader.referralAnswer(), supersedes: try reader.supersedes())
+        },
+        OperationKey("intervention", "start"): PayloadDecoder(["kind", "valence", "targets", "behaviour", "status"]) {
+            reader throws(CaseworkError) in
+            .interventionStarted(try reader.interventionPlan())
+        },
+        OperationKey("intervention", "update"): PayloadDecoder(["status", "targets", "supersedes"]) {
+            reader throws(CaseworkError) in
+            .interventionUpdated(
+                InterventionUpdate(
+                    status: try reader.value("status", InterventionStatus.init(rawValue:)),
+                    targets: try reader.determinants("targets", atLeastOne: true)),
+                supersedes: try reader.supersedes())
+        },
+        OperationKey("goal", "add"): PayloadDecoder(goalMembers) { reader throws(CaseworkError) in
+            .goalAdded(try reader.subGoal())
+        },
+        OperationKey("goal", "update"): PayloadDecoder(goalMembers.union(["supersedes"])) { reader throws(CaseworkError) in
+            .goalUpdated(try reader.subGoal(), supersedes: try reader.supersedes())
+        },
+        OperationKey("agreement", "add"): PayloadDecoder(agreementMembers) { reader throws(CaseworkError) in
+            .agreementAdded(try reader.agreement())
+        },
+        OperationKey("agreement", "update"): PayloadDecoder(agreementMembers.union(["supersedes"])) {
+            reader throws(CaseworkError) in
+            .agreementUpdated(try reader.agreement(), supersedes: try reader.supersedes())
+        },
+        OperationKey("vacancy", "add"): PayloadDecoder(vacancyMembers) { reader throws(CaseworkError) in
+            .vacancyAdded(try reader.vacancy())
+        },
+        OperationKey("vacancy", "update"): PayloadDecoder(vacancyMembers.union(["supersedes"])) { reader throws(CaseworkError) in
+            .vacancyUpdated(try reader.vacancy(), supersedes: try reader.supersedes())
+        },
+        OperationKey("signal", "acknowledge"): PayloadDecoder(["signal", "reason"]) { reader throws(CaseworkError) in
+            .signalAcknowledged(SignalAcknowledgement(
+                signal: try reader.line("signal", maxLength: CaseworkLimits.maxLineLength),
+                reason: try reader.line("reason", maxLength: CaseworkLimits.maxLineLength)))
+        },
+    ]
+
+    private static let assessmentMembers: Set<String> = ["determinant", "score", "behaviour", "explanation"]
+    private static let goalMembers: Set<String> = ["title", "behaviour", "targets", "owner", "due", "status"]
+    private static let agreementMembers: Set<String> = ["text", "responsible", "due", "behaviour", "status"]
+    private static let vacancyMembers: Set<String> = ["employer", "title", "status", "contact"]
+}
+
+/// An operation on an entity type, such as `note.revise`.
+private struct OperationKey: Hashable {
+    let entityType: String
+    let operation: String
+
+    init(_ entityType: String, _ operation: String) {
+        self.entityType = entityType
+        self.operation = operation
+    }
+}
+
+/// How one operation's payload is read: the members it may have, and the event built from them.
+private struct PayloadDecoder: Sendable {
+    let members: Set<String>
+    let read: @Sendable (PayloadReader) throws(CaseworkError) -> CaseEvent
+
+    init(_ members: Set<String>, read: @escaping @Sendable (PayloadReader) throws(CaseworkError) -> CaseEvent) {
+        self.members = members
+        self.read = read
     }
 }
 
@@ -376,6 +368,77 @@ private struct PayloadReader {
         return NoteContent(
             text: text, behaviour: try optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
             determinants: try determinants("determinants", atLeastOne: false))
+    }
+
+    /// A contact field and its new value; `value` absent or `null` clears the field.
+    func contactUpdate() throws(CaseworkError) -> ContactUpdate {
+        let field = try value("field", ContactField.init(rawValue:))
+        guard let member = members["value"], member != .null else { return ContactUpdate(field: field, value: nil) }
+        let text = try string("value")
+        guard TextRules.hasContent(text), TextRules.fits(text, characters: field.maxLength), TextRules.isSingleLine(text) else {
+            throw .invalidPayload("'value' must be one line of 1–\(field.maxLength) characters, or null to clear")
+        }
+        return ContactUpdate(field: field, value: text)
+    }
+
+    func assessment() throws(CaseworkError) -> Assessment {
+        Assessment(
+            determinant: try value("determinant", Determinant.init(rawValue:)),
+            score: try score("score"),
+            behaviour: try optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+            explanation: try optionalLine("explanation", maxLength: CaseworkLimits.maxLineLength))
+    }
+
+    /// An answer: accepted, or declined with a reason.
+    func referralAnswer() throws(CaseworkError) -> ReferralAnswer {
+        let status = try value("status", ReferralStatus.init(rawValue:))
+        let reason = try optionalLine("reason", maxLength: CaseworkLimits.maxLineLength)
+        guard status != .open else { throw .invalidPayload("'status' must be accepted or declined") }
+        guard status == .accepted || reason != nil else {
+            throw .invalidPayload("a declined referral needs a 'reason'")
+        }
+        return ReferralAnswer(status: status, reason: reason)
+    }
+
+    /// A plan of a well-formed kind that starts as planned or active.
+    func interventionPlan() throws(CaseworkError) -> InterventionPlan {
+        let kind = try string("kind")
+        guard InterventionCatalogue.isValidCode(kind) else {
+            throw .invalidPayload("kind must be 1–64 letters, digits, '-' or '_'")
+        }
+        let status = try value("status", InterventionStatus.init(rawValue:))
+        guard status != .ended else { throw .invalidPayload("an intervention starts as planned or active") }
+        return InterventionPlan(
+            kind: kind, valence: try value("valence", Valence.init(rawValue:)),
+            targets: try determinants("targets", atLeastOne: true),
+            behaviour: try optionalValue("behaviour", CoreBehaviour.init(rawValue:)), status: status)
+    }
+
+    func subGoal() throws(CaseworkError) -> SubGoal {
+        SubGoal(
+            title: try line("title", maxLength: CaseworkLimits.maxLineLength),
+            behaviour: try value("behaviour", CoreBehaviour.init(rawValue:)),
+            targets: try determinants("targets", atLeastOne: true),
+            owner: try value("owner", Responsible.init(code:)),
+            due: try optionalValue("due", CalendarDate.init),
+            status: try value("status", GoalStatus.init(rawValue:)))
+    }
+
+    func agreement() throws(CaseworkError) -> Agreement {
+        Agreement(
+            text: try line("text", maxLength: CaseworkLimits.maxAgreementLength),
+            responsible: try value("responsible", Responsible.init(code:)),
+            due: try optionalValue("due", CalendarDate.init),
+            behaviour: try optionalValue("behaviour", CoreBehaviour.init(rawValue:)),
+            status: try value("status", AgreementStatus.init(rawValue:)))
+    }
+
+    func vacancy() throws(CaseworkError) -> Vacancy {
+        Vacancy(
+            employer: try line("employer", maxLength: CaseworkLimits.maxLineLength),
+            title: try line("title", maxLength: CaseworkLimits.maxLineLength),
+            status: try value("status", VacancyStatus.init(rawValue:)),
+            contact: try optionalLine("contact", maxLength: CaseworkLimits.maxLineLength))
     }
 }
 
