@@ -111,114 +111,187 @@ private struct Builder {
         var entry = TimelineEntry(
             at: at, hlc: change.hlc, changeId: change.id, by: by,
             event: "\(change.entityType).\(change.operation)", entityId: change.entityId)
+        guard apply(event, change, by: by, at: at, to: &entry) else { return }
+        authors[by.id] = by
+        timeline.append(entry)
+    }
+
+    /// Applies an event to the client or its entity and describes it in its timeline `entry`; `false` when the
+    /// change is left out (a creation that lost, a revision of an entity not held or by someone who may not).
+    mutating func apply(
+        _ event: CaseEvent, _ change: Change, by: JourneyActor, at: String, to entry: inout TimelineEntry
+    ) -> Bool {
         switch event {
-        case .clientRegistered(let registration):
-            guard client.name == nil else { return }
-            client.name = registration.name
-            client.teamId = registration.teamId
-            client.registeredAt = at
-            entry.teamId = registration.teamId
-        case .clientErased:
-            client.name = nil
+        case .clientRegistered(let registration): return register(registration, at: at, &entry)
+        case .clientErased: client.name = nil
         case .clientMoved(let teamId):
             // Changes arrive in display order, so the last move shown is the current team.
             client.teamId = teamId
             entry.teamId = teamId
-        case .contactSet(let update, let supersedes):
-            contact[update.field, default: []].append((change, update, supersedes))
-            entry.field = update.field
-            entry.value = update.value
-            entry.cleared = update.value == nil ? true : nil
-            entry.supersedes = supersedes
-        case .noteAdded(let content):
-            guard notes[change.entityId]?.created.id == change.id else { return }
-            entry.describe(content)
-            if content.visibility != .team { entry.visibility = content.visibility }
-        case .noteRevised(let content, let supersedes):
-            guard let note = notes[change.entityId], note.created.authorId == change.authorId else { return }
-            notes[change.entityId]!.revisions.append((change, content, supersedes))
-            entry.describe(content)
-            entry.supersedes = supersedes
-        case .assessmentRecorded(let assessment):
-            guard let discipline = by.discipline else { return }
-            assessments[assessment.determinant, default: [:]][
-                AssessmentSlot(discipline: discipline, behaviour: assessment.behaviour), default: []
-            ].append((change, assessment))
-            entry.describe(assessment)
+        case .contactSet(let update, let supersedes): setContact(update, supersedes, change, &entry)
+        case .noteAdded(let content): return addNote(content, change, &entry)
+        case .noteRevised(let content, let supersedes): return reviseNote(content, supersedes, change, &entry)
+        case .assessmentRecorded(let assessment): return recordAssessment(assessment, change, by: by, &entry)
         case .clientViewRecorded(let assessment):
             clientViews[assessment.determinant, default: [:]][assessment.behaviour, default: []].append((change, assessment))
             entry.describe(assessment)
-        case .referralAdded(let referral):
-            guard referrals[change.entityId]?.created.id == change.id else { return }
-            entry.to = referral.to
-            entry.reason = referral.reason
-            entry.status = ReferralStatus.open.rawValue
+        case .referralAdded(let referral): return addReferral(referral, change, &entry)
+        case .referralAnswered(let answer, let supersedes): return answerReferral(answer, supersedes, change, by: by, &entry)
         case .vacancyAdded(let vacancy):
-            guard vacancies[change.entityId]?.first?.0.id == change.id else { return }
+            guard Self.isCreation(change, of: vacancies) else { return false }
             entry.describe(vacancy)
         case .vacancyUpdated(let vacancy, let supersedes):
-            guard vacancies[change.entityId] != nil else { return }
-            vacancies[change.entityId]!.append((change, vacancy, supersedes))
-            entry.describe(vacancy)
-            entry.supersedes = supersedes
-        case .referralAnswered(let answer, let supersedes):
-            // Only the discipline the referral is addressed to answers it (CaseworkRules).
-            guard let referral = referrals[change.entityId], referral.referral.to == by.discipline else { return }
-            referrals[change.entityId]!.answers.append((change, answer, supersedes))
-            entry.to = referral.referral.to
-            entry.reason = answer.reason
-            entry.status = answer.status.rawValue
-            entry.supersedes = supersedes
-        case .interventionStarted(let plan):
-            guard interventions[change.entityId]?.created.id == change.id else { return }
-            entry.kind = plan.kind
-            entry.valence = plan.valence
-            entry.targets = plan.targets
-            entry.behaviour = plan.behaviour
-            entry.status = plan.status.rawValue
-        case .interventionUpdated(let update, let supersedes):
-            guard let intervention = interventions[change.entityId],
-                intervention.created.authorDiscipline == change.authorDiscipline
-            else { return }
-            interventions[change.entityId]!.updates.append((change, update, supersedes))
-            entry.kind = intervention.plan.kind
-            entry.behaviour = intervention.plan.behaviour
-            entry.targets = update.targets
-            entry.status = update.status.rawValue
-            entry.supersedes = supersedes
+            guard Self.revise(&vacancies, change, vacancy, supersedes) else { return false }
+            entry.describe(vacancy, supersedes: supersedes)
+        case .interventionStarted(let plan): return startIntervention(plan, change, &entry)
+        case .interventionUpdated(let update, let supersedes): return updateIntervention(update, supersedes, change, &entry)
         case .goalAdded(let goal):
-            guard goals[change.entityId]?.first?.0.id == change.id else { return }
+            guard Self.isCreation(change, of: goals) else { return false }
             entry.describe(goal)
         case .goalUpdated(let goal, let supersedes):
-            guard goals[change.entityId] != nil else { return }
-            goals[change.entityId]!.append((change, goal, supersedes))
-            entry.describe(goal)
-            entry.supersedes = supersedes
+            guard Self.revise(&goals, change, goal, supersedes) else { return false }
+            entry.describe(goal, supersedes: supersedes)
         case .agreementAdded(let agreement):
-            guard agreements[change.entityId]?.first?.0.id == change.id else { return }
+            guard Self.isCreation(change, of: agreements) else { return false }
             entry.describe(agreement)
         case .agreementUpdated(let agreement, let supersedes):
-            guard agreements[change.entityId] != nil else { return }
-            agreements[change.entityId]!.append((change, agreement, supersedes))
-            entry.describe(agreement)
-            entry.supersedes = supersedes
-        case .signalAcknowledged(let acknowledgement):
-            acknowledgements[ForceFieldSignal.currentKey(acknowledgement.signal), default: []].append(
-                SignalAcknowledgementView(by: by, at: at, reason: acknowledgement.reason, changeId: change.id))
-            entry.signal = acknowledgement.signal
-            entry.reason = acknowledgement.reason
-            // A signal keyed by an intervention is about that intervention's behaviour and targets, so the
-            // acknowledgement stays in a timeline filtered by them.
-            if let interventionId = ForceFieldSignal.parts(ofKey: acknowledgement.signal).interventionId,
-                let intervention = interventions[interventionId]
-            {
-                entry.kind = intervention.plan.kind
-                entry.behaviour = intervention.plan.behaviour
-                entry.targets = intervention.plan.targets
-            }
+            guard Self.revise(&agreements, change, agreement, supersedes) else { return false }
+            entry.describe(agreement, supersedes: supersedes)
+        case .signalAcknowledged(let acknowledgement): acknowledge(acknowledgement, change, by: by, at: at, &entry)
         }
-        authors[by.id] = by
-        timeline.append(entry)
+        return true
+    }
+
+    // MARK: Applying one event
+
+    /// Whether `change` created its entity in `revisions` (the first creation in display order wins).
+    static func isCreation<Value>(_ change: Change, of revisions: [String: [(Change, Value, [String])]]) -> Bool {
+        revisions[change.entityId]?.first?.0.id == change.id
+    }
+
+    /// Appends a revision to its entity in `revisions`; `false` when the entity is not held.
+    static func revise<Value>(
+        _ revisions: inout [String: [(Change, Value, [String])]], _ change: Change, _ value: Value, _ supersedes: [String]
+    ) -> Bool {
+        guard revisions[change.entityId] != nil else { return false }
+        revisions[change.entityId]!.append((change, value, supersedes))
+        return true
+    }
+
+    /// The first registration shown names the client; later ones are left out.
+    mutating func register(_ registration: ClientRegistration, at: String, _ entry: inout TimelineEntry) -> Bool {
+        guard client.name == nil else { return false }
+        client.name = registration.name
+        client.teamId = registration.teamId
+        client.registeredAt = at
+        entry.teamId = registration.teamId
+        return true
+    }
+
+    mutating func setContact(
+        _ update: ContactUpdate, _ supersedes: [String], _ change: Change, _ entry: inout TimelineEntry
+    ) {
+        contact[update.field, default: []].append((change, update, supersedes))
+        entry.field = update.field
+        entry.value = update.value
+        entry.cleared = update.value == nil ? true : nil
+        entry.supersedes = supersedes
+    }
+
+    func addNote(_ content: NoteContent, _ change: Change, _ entry: inout TimelineEntry) -> Bool {
+        guard notes[change.entityId]?.created.id == change.id else { return false }
+        entry.describe(content)
+        if content.visibility != .team { entry.visibility = content.visibility }
+        return true
+    }
+
+    /// Only the note's author revises it.
+    mutating func reviseNote(
+        _ content: NoteContent, _ supersedes: [String], _ change: Change, _ entry: inout TimelineEntry
+    ) -> Bool {
+        guard let note = notes[change.entityId], note.created.authorId == change.authorId else { return false }
+        notes[change.entityId]!.revisions.append((change, content, supersedes))
+        entry.describe(content)
+        entry.supersedes = supersedes
+        return true
+    }
+
+    /// An assessment counts in its author's discipline (the administrator assesses nobody).
+    mutating func recordAssessment(
+        _ assessment: Assessment, _ change: Change, by: JourneyActor, _ entry: inout TimelineEntry
+    ) -> Bool {
+        guard let discipline = by.discipline else { return false }
+        assessments[assessment.determinant, default: [:]][
+            AssessmentSlot(discipline: discipline, behaviour: assessment.behaviour), default: []
+        ].append((change, assessment))
+        entry.describe(assessment)
+        return true
+    }
+
+    func addReferral(_ referral: Referral, _ change: Change, _ entry: inout TimelineEntry) -> Bool {
+        guard referrals[change.entityId]?.created.id == change.id else { return false }
+        entry.to = referral.to
+        entry.reason = referral.reason
+        entry.status = ReferralStatus.open.rawValue
+        return true
+    }
+
+    mutating func answerReferral(
+        _ answer: ReferralAnswer, _ supersedes: [String], _ change: Change, by: JourneyActor, _ entry: inout TimelineEntry
+    ) -> Bool {
+        // Only the discipline the referral is addressed to answers it (CaseworkRules).
+        guard let referral = referrals[change.entityId], referral.referral.to == by.discipline else { return false }
+        referrals[change.entityId]!.answers.append((change, answer, supersedes))
+        entry.to = referral.referral.to
+        entry.reason = answer.reason
+        entry.status = answer.status.rawValue
+        entry.supersedes = supersedes
+        return true
+    }
+
+    func startIntervention(_ plan: InterventionPlan, _ change: Change, _ entry: inout TimelineEntry) -> Bool {
+        guard interventions[change.entityId]?.created.id == change.id else { return false }
+        entry.kind = plan.kind
+        entry.valence = plan.valence
+        entry.targets = plan.targets
+        entry.behaviour = plan.behaviour
+        entry.status = plan.status.rawValue
+        return true
+    }
+
+    /// Only the discipline that started an intervention updates it.
+    mutating func updateIntervention(
+        _ update: InterventionUpdate, _ supersedes: [String], _ change: Change, _ entry: inout TimelineEntry
+    ) -> Bool {
+        guard let intervention = interventions[change.entityId],
+            intervention.created.authorDiscipline == change.authorDiscipline
+        else { return false }
+        interventions[change.entityId]!.updates.append((change, update, supersedes))
+        entry.kind = intervention.plan.kind
+        entry.behaviour = intervention.plan.behaviour
+        entry.targets = update.targets
+        entry.status = update.status.rawValue
+        entry.supersedes = supersedes
+        return true
+    }
+
+    mutating func acknowledge(
+        _ acknowledgement: SignalAcknowledgement, _ change: Change, by: JourneyActor, at: String,
+        _ entry: inout TimelineEntry
+    ) {
+        acknowledgements[ForceFieldSignal.currentKey(acknowledgement.signal), default: []].append(
+            SignalAcknowledgementView(by: by, at: at, reason: acknowledgement.reason, changeId: change.id))
+        entry.signal = acknowledgement.signal
+        entry.reason = acknowledgement.reason
+        // A signal keyed by an intervention is about that intervention's behaviour and targets, so the
+        // acknowledgement stays in a timeline filtered by them.
+        if let interventionId = ForceFieldSignal.parts(ofKey: acknowledgement.signal).interventionId,
+            let intervention = interventions[interventionId]
+        {
+            entry.kind = intervention.plan.kind
+            entry.behaviour = intervention.plan.behaviour
+            entry.targets = intervention.plan.targets
+        }
     }
 
     func journey() -> ClientJourney {
@@ -482,6 +555,21 @@ extension TimelineEntry {
         due = agreement.due?.text
         behaviour = agreement.behaviour
         status = agreement.status.rawValue
+    }
+
+    fileprivate mutating func describe(_ vacancy: Vacancy, supersedes: [String]) {
+        describe(vacancy)
+        self.supersedes = supersedes
+    }
+
+    fileprivate mutating func describe(_ goal: SubGoal, supersedes: [String]) {
+        describe(goal)
+        self.supersedes = supersedes
+    }
+
+    fileprivate mutating func describe(_ agreement: Agreement, supersedes: [String]) {
+        describe(agreement)
+        self.supersedes = supersedes
     }
 }
 
