@@ -49,41 +49,15 @@ struct JaapStory {
         server = try await RunningServer.start(store: store, configuration: .init(port: server.port), logger: logger)
         try await syncAll(cast.laptops, rounds: 2, heading: t(
             "5. The server is back. Every laptop syncs twice:", "5. De server is terug. Elke laptop synchroniseert twee keer:"))
-        let before = try await cast.sanne.journey(clientId: cast.jaap)
-        say("")
-        say("6. Together the journey shows what no single laptop did: a sanction announced to someone who doubts",
-            "6. Samen laat de klantreis zien wat geen enkele laptop alleen deed: een maatregel aangekondigd bij iemand")
-        say("   he can and is stuck, with nothing to support him. Samenspel raises a signal (nothing is blocked):",
-            "   die weinig gelooft in eigen kunnen en vastzit, zonder steun. Samenspel geeft een signaal (niets wordt geblokkeerd):")
-        say("")
-        print(indent(JourneyTextFormatter(language: language, colors: colors).formatForceField(before)), terminator: "")
-        say("")
-
+        let before = try await signalRaised(cast)
         let partway = try await oneSupport(cast)
         try await combination(cast, visit: visit)
         try await syncAll(cast.laptops, rounds: 2, heading: t("9. Everyone syncs again:", "9. Iedereen synchroniseert opnieuw:"))
-
-        var outputs: [String] = []
-        for laptop in cast.laptops {
-            let journey = try await laptop.replica.journey(clientId: cast.jaap)
-            outputs.append(journey.canonicalJSON())
-            say("")
-            say("══ Jaap's journey as \(laptop.name) sees it ══", "══ De klantreis van Jaap zoals \(laptop.name) die ziet ══")
-            print(JourneyTextFormatter(language: language, colors: colors).format(journey), terminator: "")
-        }
+        let outputs = try await showJourneys(cast)
         await server.stop()
         let after = try await cast.sanne.journey(clientId: cast.jaap)
         let identical = Set(outputs).count == 1
-        let counts = (before.forceField.signals.count, partway.forceField.signals.count, after.forceField.signals.count)
-        say("")
-        say("10. With the combination complete the signal has cleared, and the sanction now stimulates rather than "
-                + "paralyses: \(counts.0) signal(s) before, \(counts.1) with one support, \(counts.2) now. The canonical "
-                + "journey JSON is \(identical ? "byte-identical" : "DIFFERENT") on all three laptops "
-                + "(\(outputs[0].utf8.count) bytes).",
-            "10. Met de combinatie compleet is het signaal weg, en werkt de maatregel nu stimulerend in plaats van "
-                + "verlammend: eerst \(counts.0) signalen, met één vorm van steun \(counts.1), nu \(counts.2). De "
-                + "canonieke JSON van de klantreis is op alle drie de laptops \(identical ? "byte voor byte gelijk" : "VERSCHILLEND") "
-                + "(\(outputs[0].utf8.count) bytes).")
+        conclude(before: before, partway: partway, after: after, identical: identical, bytes: outputs[0].utf8.count)
         try writeHTML(after)
         say("   Demo took \(seconds(since: started)).", "   De demo duurde \(seconds(since: started)).")
         try check(before: before, partway: partway, after: after, identical: identical)
@@ -188,6 +162,20 @@ struct JaapStory {
         }
     }
 
+    /// Step 6: together the laptops show the sanction alone, and the signal it raises.
+    private func signalRaised(_ cast: Cast) async throws -> ClientJourney {
+        let before = try await cast.sanne.journey(clientId: cast.jaap)
+        say("")
+        say("6. Together the journey shows what no single laptop did: a sanction announced to someone who doubts",
+            "6. Samen laat de klantreis zien wat geen enkele laptop alleen deed: een maatregel aangekondigd bij iemand")
+        say("   he can and is stuck, with nothing to support him. Samenspel raises a signal (nothing is blocked):",
+            "   die weinig gelooft in eigen kunnen en vastzit, zonder steun. Samenspel geeft een signaal (niets wordt geblokkeerd):")
+        say("")
+        print(indent(JourneyTextFormatter(language: language, colors: colors).formatForceField(before)), terminator: "")
+        say("")
+        return before
+    }
+
     /// Step 7: one support — coaching on self-efficacy — and the client's own view. The signal stays, lower.
     private func oneSupport(_ cast: Cast) async throws -> ClientJourney {
         say("7. Sanne starts coaching Jaap on self-efficacy, and writes down how Jaap sees it himself:",
@@ -255,6 +243,33 @@ struct JaapStory {
                       responsible: .client, due: CalendarDate("2027-01-15"), behaviour: .compliance))
         say("   - Ahmed records the agreement with Jaap; the announced sanction stays",
             "   - Ahmed legt de afspraak met Jaap vast; de aangekondigde maatregel blijft staan")
+    }
+
+    /// Step 9: the journey as each laptop sees it; returns each laptop's canonical JSON.
+    private func showJourneys(_ cast: Cast) async throws -> [String] {
+        var outputs: [String] = []
+        for laptop in cast.laptops {
+            let journey = try await laptop.replica.journey(clientId: cast.jaap)
+            outputs.append(journey.canonicalJSON())
+            say("")
+            say("══ Jaap's journey as \(laptop.name) sees it ══", "══ De klantreis van Jaap zoals \(laptop.name) die ziet ══")
+            print(JourneyTextFormatter(language: language, colors: colors).format(journey), terminator: "")
+        }
+        return outputs
+    }
+
+    /// Step 10: the signal step by step, and whether the laptops agree (`bytes`: the size of the journey's JSON).
+    private func conclude(before: ClientJourney, partway: ClientJourney, after: ClientJourney, identical: Bool, bytes: Int) {
+        let counts = (before.forceField.signals.count, partway.forceField.signals.count, after.forceField.signals.count)
+        say("")
+        say("10. With the combination complete the signal has cleared, and the sanction now stimulates rather than "
+                + "paralyses: \(counts.0) signal(s) before, \(counts.1) with one support, \(counts.2) now. The canonical "
+                + "journey JSON is \(identical ? "byte-identical" : "DIFFERENT") on all three laptops "
+                + "(\(bytes) bytes).",
+            "10. Met de combinatie compleet is het signaal weg, en werkt de maatregel nu stimulerend in plaats van "
+                + "verlammend: eerst \(counts.0) signalen, met één vorm van steun \(counts.1), nu \(counts.2). De "
+                + "canonieke JSON van de klantreis is op alle drie de laptops \(identical ? "byte voor byte gelijk" : "VERSCHILLEND") "
+                + "(\(bytes) bytes).")
     }
 
     private static let visitNote = (
