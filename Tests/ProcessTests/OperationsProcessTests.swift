@@ -1,5 +1,8 @@
 import Casework
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import GRDB
 import NIOConcurrencyHelpers
 import Replica
@@ -49,26 +52,47 @@ import Glibc
             }
             let queue = try DatabaseQueue(path: folder.appending("srv/" + SQLiteSyncStore.fileName))
             let (locked, signal) = AsyncStream<Void>.makeStream()
+            // Held until `body` returned, then `seconds` more: as long as body takes (a loaded machine's
+            // laptop may take seconds to connect), like the PostgreSQL lock above.
+            let bodyReturned = DispatchSemaphore(value: 0)
             let holder = Task.detached {
                 try queue.writeWithoutTransaction { db in
                     try db.inTransaction(.immediate) {
                         signal.finish()
-                        Thread.sleep(forTimeInterval: seconds + 0.5)
+                        bodyReturned.wait()
+                        Thread.sleep(forTimeInterval: seconds)
                         return .commit
                     }
                 }
             }
             for await _ in locked {}
-            let value = try await body()
+            let value: T
+            do {
+                value = try await body()
+            } catch {
+                bodyReturned.signal()
+                _ = try? await holder.value
+                throw error
+            }
+            bodyReturned.signal()
             try await holder.value
             return value
         }
 
-        /// Waits until a push is blocked on the lock (PostgreSQL shows it in `pg_locks`; for SQLite, a moment).
-        func waitUntilAPushWaits() async throws {
+        /// Waits until a push is blocked on the lock. PostgreSQL shows it in `pg_locks`; for SQLite the server's
+        /// `/metrics` on `port` shows a database connection in use on two readings in a row (a waiting write;
+        /// the event streams' reads are too short to be seen twice). A fixed wait was too short on a loaded
+        /// machine: the laptop had not sent its push yet, and the server, with nothing in flight, stopped at once.
+        func waitUntilAPushWaits(port: Int) async throws {
             guard let database else {
-                try await Task.sleep(for: .milliseconds(700))
-                return
+                let deadline = Date().addingTimeInterval(20)
+                var seen = 0
+                while Date() < deadline {
+                    seen = (await Self.connectionsInUse(port: port) ?? 0) >= 1 ? seen + 1 : 0
+                    if seen == 2 { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                throw ProcessFailure(description: "no push came to wait for the database lock")
             }
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
@@ -82,6 +106,16 @@ import Glibc
                 try await Task.sleep(for: .milliseconds(20))
             }
             throw ProcessFailure(description: "no push came to wait for the log lock")
+        }
+
+        /// `samenspel_db_connections_in_use` of the server on `port`.
+        static func connectionsInUse(port: Int) async -> Double? {
+            guard let url = URL(string: "http://127.0.0.1:\(port)/metrics"),
+                let (data, _) = try? await URLSession.shared.data(from: url)
+            else { return nil }
+            let line = String(decoding: data, as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("samenspel_db_connections_in_use ") }
+            return line.flatMap { Double($0.split(separator: " ").last ?? "") }
         }
 
         func admin(_ arguments: [String]) throws -> String {
@@ -138,7 +172,9 @@ import Glibc
     /// timeout cuts it off, it is rolled back. Either way the batch is stored whole or not at all, and the
     /// laptop's next sync brings every note exactly once.
     @Test(arguments: backends) func sigtermDuringAPush_finishesIt_orRollsItBack_neverHalfStored(_ backend: String) async throws {
-        for (timeout, finishes) in [(30, true), (1, false)] {
+        // The lock is held `hold` seconds after SIGTERM: within the 30 s timeout, or well past the 2 s one. (With a
+        // 1 s timeout a loaded machine took the half second of waiting below past it: the check was of the clock.)
+        for (timeout, finishes, hold) in [(30, true, 3.0), (2, false, 6.0)] {
             let folder = try TemporaryDirectory("sigterm")
             defer { folder.remove() }
             let storage = try await Storage.make(backend, folder)
@@ -147,10 +183,10 @@ import Glibc
             try await office.restart(storage.flags + ["--shutdown-timeout", "\(timeout)"], log: "server.log")
             try await office.writeOffline(300)
 
-            let server = office.server
-            let stopped = try await storage.holdingTheWriteLock(seconds: 3) {
+            let (server, port) = (office.server, office.port)
+            let stopped = try await storage.holdingTheWriteLock(seconds: hold) {
                 let sync = try Samenspel.start(["sync", "--replica", "laptop-a"], in: folder.path)
-                try await storage.waitUntilAPushWaits()
+                try await storage.waitUntilAPushWaits(port: port)
                 kill(server.processIdentifier, SIGTERM)
                 try await Task.sleep(for: .milliseconds(500))
                 #expect(server.isRunning, "a push in flight keeps the server running while the timeout allows")
