@@ -57,6 +57,32 @@ import Testing
         }
     }
 
+    /// The protocol's own table (Protocol/README.md §12) has every code a request can fail with, under each
+    /// status the server answers it with; the codes that only come per change in a `200` push answer are §5's.
+    @Test func protocolReadme_errorTable_matchesErrorCodeAll() throws {
+        let lines = try RepositoryFiles.text("Protocol/README.md").split(separator: "\n").map(String.init)
+        let heading = try #require(lines.firstIndex { $0.hasPrefix("## 12. Errors") }, "no '## 12. Errors' in Protocol/README.md")
+        let end = lines[(heading + 1)...].firstIndex { $0.hasPrefix("## ") } ?? lines.endIndex
+        var documented: [String: Set<Int>] = [:]
+        for line in lines[heading..<end] where line.hasPrefix("|") {
+            let cells = Self.cells(of: line)
+            guard cells.count == 3, let status = Int(cells[0]) else { continue }
+            for match in cells[1].matches(of: #/`(\w+)`/#) { documented[String(match.output.1), default: []].insert(status) }
+        }
+        let expected = Dictionary(uniqueKeysWithValues: ErrorCode.all.compactMap { entry -> (String, Set<Int>)? in
+            let statuses = Set(entry.statuses.filter { $0 != 200 })
+            return statuses.isEmpty ? nil : (entry.code, statuses)
+        })
+        #expect(expected.count >= 20)
+        let missing = Set(expected.keys).subtracting(documented.keys).sorted()
+        let extra = Set(documented.keys).subtracting(expected.keys).sorted()
+        #expect(missing.isEmpty, "request codes of ErrorCode.all missing from Protocol/README.md §12: \(missing)")
+        #expect(extra.isEmpty, "codes in Protocol/README.md §12 that no request fails with: \(extra)")
+        for (code, statuses) in expected.sorted(by: { $0.key < $1.key }) where documented[code] != nil {
+            #expect(documented[code] == statuses, "\(code): §12 says \(documented[code]!.sorted()), ErrorCode.all \(statuses.sorted())")
+        }
+    }
+
     @Test func openAPI_namesEveryCode_whereItsStatusBelongs() throws {
         let openAPI = try RepositoryFiles.text("Protocol/openapi.yaml")
         for entry in ErrorCode.all {
