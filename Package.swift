@@ -164,7 +164,8 @@ let package = Package(
             name: "SamenspelTestSupport",
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "Replica", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/SamenspelTestSupport", swiftSettings: testSettings
         ),

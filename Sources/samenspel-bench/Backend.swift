@@ -66,13 +66,7 @@ final class RunningPostgresStore: Sendable {
 
     init(url: String, logger: Logger) async throws {
         let store = try PostgresSyncStore(url: url, maxConnections: 4, logger: logger)
-        let (started, signal) = AsyncStream<Void>.makeStream()
-        runner = Task {
-            signal.finish()
-            await store.run()
-        }
-        // Lease connections only once the pool runs (PostgresNIO warns otherwise).
-        for await _ in started {}
+        runner = await store.runInBackground()
         try await store.migrate()
         self.store = store
     }

@@ -50,33 +50,8 @@ import Glibc
                 }
                 return result.withLockedValue { $0! }
             }
-            let queue = try DatabaseQueue(path: folder.appending("srv/" + SQLiteSyncStore.fileName))
-            let (locked, signal) = AsyncStream<Void>.makeStream()
-            // Held until `body` returned, then `seconds` more: as long as body takes (a loaded machine's
-            // laptop may take seconds to connect), like the PostgreSQL lock above.
-            let bodyReturned = DispatchSemaphore(value: 0)
-            let holder = Task.detached {
-                try queue.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        signal.finish()
-                        bodyReturned.wait()
-                        Thread.sleep(forTimeInterval: seconds)
-                        return .commit
-                    }
-                }
-            }
-            for await _ in locked {}
-            let value: T
-            do {
-                value = try await body()
-            } catch {
-                bodyReturned.signal()
-                _ = try? await holder.value
-                throw error
-            }
-            bodyReturned.signal()
-            try await holder.value
-            return value
+            return try await SQLiteWriteLock.holding(
+                path: folder.appending("srv/" + SQLiteSyncStore.fileName), releasedAfter: seconds, body)
         }
 
         /// Waits until a push is blocked on the lock. PostgreSQL shows it in `pg_locks`; for SQLite the server's
@@ -281,12 +256,10 @@ import Glibc
         try Samenspel.output(["sync", "--replica", "laptop-a"], in: folder.path)
         try Samenspel.output(["sync", "--replica", "laptop-b"], in: folder.path)
 
-        let pgDump = try #require(PostgresTestDatabase.tool("pg_dump"), "pg_dump is not installed")
-        let pgRestore = try #require(PostgresTestDatabase.tool("pg_restore"), "pg_restore is not installed")
-        try runTool(pgDump, ["--format=custom", "--no-owner", "--file", folder.appending("samenspel.dump"), source.url])
+        try PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", folder.appending("samenspel.dump"), source.url])
         Samenspel.terminate(office.server)
         let target = try await PostgresTestDatabase.create()
-        try runTool(pgRestore, ["--no-owner", "--exit-on-error", "--dbname", target.url, folder.appending("samenspel.dump")])
+        try PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", target.url, folder.appending("samenspel.dump")])
 
         try await office.restart(["--postgres", target.url])
         let report = try Samenspel.run(["sync", "--replica", "laptop-b"], in: folder.path)
@@ -337,17 +310,6 @@ import Glibc
         #expect(text.contains(#""http.route":"/v1/push""#))
         for secret in ["Geheime notitie", "tekst", "Jaap", "Sanne", "Ahmed"] {
             #expect(!text.contains(secret), "the log contains \(secret)")
-        }
-    }
-
-    private func runTool(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProcessFailure(description: "\(path) exited \(process.terminationStatus)")
         }
     }
 }

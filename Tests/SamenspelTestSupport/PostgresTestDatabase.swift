@@ -92,6 +92,21 @@ public struct PostgresTestDatabase: Sendable {
         return nil
     }
 
+    /// Runs a PostgreSQL client program (``tool(_:)``: `pg_dump`, `pg_restore`) to its end; throws when it is
+    /// not installed or exits with a failure.
+    public static func runTool(_ name: String, _ arguments: [String]) throws {
+        guard let path = tool(name) else { throw PostgresTestError(description: "\(name) is not installed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PostgresTestError(description: "\(name) exited \(process.terminationStatus)")
+        }
+    }
+
     /// Runs one statement on a database.
     public static func execute(_ sql: String, on url: String, logger: Logger) async throws {
         let connection = try await PostgresConnection.connect(configuration: configuration(url), id: 1, logger: logger)

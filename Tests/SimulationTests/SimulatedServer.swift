@@ -45,12 +45,7 @@ final class SimulatedServer: @unchecked Sendable {
 
     private static func open(_ url: String, logger: Logger) async throws -> (PostgresSyncStore, Task<Void, Never>) {
         let store = try PostgresSyncStore(url: url, maxConnections: 4, logger: logger)
-        let (started, signal) = AsyncStream<Void>.makeStream()
-        let pool = Task {
-            signal.finish()
-            await store.run()
-        }
-        for await _ in started {}
+        let pool = await store.runInBackground()
         try await store.migrate()
         return (store, pool)
     }
@@ -72,7 +67,7 @@ final class SimulatedServer: @unchecked Sendable {
         case .sqlite:
             _ = try await (store as! SQLiteSyncStore).backup(to: file)
         case .postgres:
-            try Self.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", file, database!.url])
+            try PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", file, database!.url])
         }
     }
 
@@ -86,7 +81,7 @@ final class SimulatedServer: @unchecked Sendable {
         case .postgres:
             pool?.cancel()
             let restored = try await PostgresTestDatabase.create(logger: logger)
-            try Self.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", restored.url, file])
+            try PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", restored.url, file])
             await database?.drop(logger: logger)
             database = restored
             (store, pool) = try await Self.open(restored.url, logger: logger) as (any SyncStore, Task<Void, Never>)
@@ -150,20 +145,4 @@ final class SimulatedServer: @unchecked Sendable {
         pool?.cancel()
         await database?.drop(logger: logger)
     }
-
-    private static func runTool(_ name: String, _ arguments: [String]) throws {
-        guard let path = PostgresTestDatabase.tool(name) else { throw SimulationError("\(name) is not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw SimulationError("\(name) exited \(process.terminationStatus)") }
-    }
-}
-
-struct SimulationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -119,24 +119,14 @@ import Testing
             let sanne = try await api.enroll(fixture.sanne)
             var factory = ChangeFactory(wallMillis: WallClock.millis())
             let note = factory.make(.noteAdded(NoteContent(text: "huisbezoek")), client: fixture.jaap, by: sanne.author)
-            // Another process (an admin command, a backup) holds the write lock past the busy timeout (10 s).
-            let queue = try DatabaseQueue(path: fixture.folder.appending(SQLiteSyncStore.fileName))
-            let (locked, signal) = AsyncStream<Void>.makeStream()
-            let holder = Task.detached {
-                try queue.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        signal.finish()
-                        Thread.sleep(forTimeInterval: 11)
-                        return .commit
-                    }
-                }
+            // Another process (an admin command, a backup) holds the write lock past the busy timeout (10 s):
+            // held until the push was answered, however long a loaded machine takes to send it.
+            let refused = try await SQLiteWriteLock.holding(path: fixture.folder.appending(SQLiteSyncStore.fileName)) {
+                try await api.send(.post, "/v1/push", PushRequest(changes: [note]), token: sanne.token)
             }
-            for await _ in locked {}
-            let refused = try await api.send(.post, "/v1/push", PushRequest(changes: [note]), token: sanne.token)
             #expect(refused.status == .serviceUnavailable)
             #expect(try api.decode(ErrorBody.self, refused).error.code == ErrorCode.unavailable)
             #expect(refused.headers[.retryAfter] == "1")
-            try await holder.value
             #expect(try await api.pullAll(as: sanne).allSatisfy { $0.id != note.id }, "nothing of the refused push was stored")
             #expect(try await api.push([note], as: sanne).results.map(\.status) == [.accepted])
         }

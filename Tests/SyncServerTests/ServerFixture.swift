@@ -55,7 +55,7 @@ struct ServerFixture {
             let postgres = try PostgresSyncStore(
                 url: database.url, logger: logger, auditKey: try AuditKey.load(path: folder.appending("audit.key")),
                 limits: postgresLimits)
-            pool = Task { await postgres.run() }
+            pool = await postgres.runInBackground()
             try await postgres.migrate()
             store = postgres
             self.database = database

@@ -91,6 +91,18 @@ public final class PostgresSyncStore: SyncStore, Service {
         await client.run()
     }
 
+    /// Runs the connection pool in a task of its own and returns it, once the pool runs (leasing a connection
+    /// before that makes PostgresNIO warn). Cancel the task to stop the pool.
+    public func runInBackground() async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let pool = Task {
+            signal.finish()
+            await run()
+        }
+        for await _ in started {}
+        return pool
+    }
+
     /// Applies the schema migrations this build knows and the database lacks.
     public func migrate() async throws {
         try await connected { connection in try await PostgresSchema.migrate(on: connection, logger: self.logger) }
@@ -117,19 +129,18 @@ public final class PostgresSyncStore: SyncStore, Service {
         _ body: @Sendable (PostgresSyncStore) async throws -> T
     ) async throws -> T {
         let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger, auditKey: auditKey)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            let (started, signal) = AsyncStream<Void>.makeStream()
-            group.addTask {
-                signal.finish()
-                await store.run()
-                return nil
-            }
-            defer { group.cancelAll() }
-            // Lease connections only once the pool runs (PostgresNIO warns otherwise).
-            for await _ in started {}
+        let pool = await store.runInBackground()
+        let result: Result<T, any Error>
+        do {
             try await store.migrate()
-            return try await body(store)
+            result = .success(try await body(store))
+        } catch {
+            result = .failure(error)
         }
+        // The pool closes its connections before the command goes on (or the process ends).
+        pool.cancel()
+        await pool.value
+        return try result.get()
     }
 
     public func status(activeSince: Int64) async throws -> StoreStatus {
