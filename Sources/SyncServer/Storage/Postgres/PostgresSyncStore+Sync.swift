@@ -118,60 +118,29 @@ extension PostgresSyncStore {
             let end = try await Self.logEnd(connection, logger: self.logger)
             let horizon = try await connection.query("SELECT horizon FROM server_state", logger: self.logger)
                 .decode(Int64.self).first(where: { _ in true }) ?? 0
-            guard start.position <= end, start.position == 0 || start.position >= horizon else {
-                throw StoreError(
-                    code: "cursorExpired",
-                    message: "this cursor is no longer served; the replica must rebuild from the start of the log")
-            }
-            let discipline = principal.professional.discipline.rawValue
+            try PullPlanner.checkCursor(start, logEnd: end, horizon: horizon)
+            let fetch = PullPlanner.fetch(after: start, for: principal, limit: limit)
             if let backfill = start.backfill {
-                guard try await self.inCaseload(backfill.clientId, principal, connection) else {
-                    return StoredPage(changes: [], next: PullPosition(position: start.position), hasMore: true, professionals: [])
-                }
-                let rows = try await Self.decodeChanges(try await connection.query(
-                    """
-                    SELECT \(unescaped: Self.changeColumns) FROM changes
-                    WHERE client_id = \(backfill.clientId) AND seq > \(backfill.after)
-                        AND (visible_to IS NULL OR visible_to = \(discipline))
-                    ORDER BY seq LIMIT \(limit + 1)
-                    """, logger: self.logger))
-                let page = Array(rows.prefix(limit))
-                let next = rows.count > limit
-                    ? PullPosition(position: start.position, backfill: Backfill(clientId: backfill.clientId, after: page.last!.0))
-                    : PullPosition(position: start.position)
-                return try await self.page(page.map(\.1), next: next, hasMore: true, scope: nil, principal: principal, connection, filterOwn: false)
+                let inCaseload = try await self.inCaseload(backfill.clientId, principal, connection)
+                let rows = inCaseload ? try await self.rows(fetch, of: principal, connection) : []
+                return try await self.stored(
+                    PullPlanner.backfillPage(at: start, rows: rows, limit: limit, inCaseload: inCaseload), connection)
             }
-            let rows = try await Self.decodeChanges(try await connection.query(
-                """
-                SELECT \(unescaped: Self.changeColumns) FROM changes
-                WHERE seq > \(start.position) AND client_id IN (
-                    SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
-                    WHERE m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL)
-                    AND (visible_to IS NULL OR visible_to = \(discipline))
-                ORDER BY seq LIMIT \(limit + 1)
-                """, logger: self.logger))
-            let full = rows.count > limit
-            let covered = full ? rows[limit - 1].0 : end
-            if let event = try await self.scopeEvent(principal, after: start.position, upTo: covered, connection) {
-                let upToEvent = rows.prefix { $0.0 < event.seq }.map(\.1)
-                let next = event.change.granted
-                    ? PullPosition(position: event.seq, backfill: Backfill(clientId: event.change.clientId, after: 0))
-                    : PullPosition(position: event.seq)
-                return try await self.page(upToEvent, next: next, hasMore: true, scope: event.change, principal: principal, connection, filterOwn: true)
+            let rows = try await self.rows(fetch, of: principal, connection)
+            var event: (position: Int64, change: ScopeChange)?
+            if let range = PullPlanner.scopeRange(of: start, rows: rows, limit: limit, logEnd: end) {
+                event = try await self.scopeChange(in: range, for: principal, connection)
             }
-            return try await self.page(
-                rows.prefix(limit).map(\.1), next: PullPosition(position: covered), hasMore: full, scope: nil,
-                principal: principal, connection, filterOwn: true)
+            return try await self.stored(
+                PullPlanner.logPage(
+                    after: start, rows: rows, limit: limit, logEnd: end, event: event, deviceId: principal.deviceId),
+                connection)
         }
-        if page.scopeChange != nil, page.next.position > start.position {
-            // What the device has been told: it decides whether it may still write about a client it lost. A
-            // page that tells of a loss ends at it, so recording the pages with notices is enough.
+        if let told = PullPlanner.toldUpTo(page, after: start) {
             _ = try await connected { connection in
                 try await connection.query(
-                    """
-                    UPDATE devices SET pulled_to = \(page.next.position)
-                    WHERE id = \(principal.deviceId) AND pulled_to < \(page.next.position)
-                    """, logger: self.logger)
+                    "UPDATE devices SET pulled_to = \(told) WHERE id = \(principal.deviceId) AND pulled_to < \(told)",
+                    logger: self.logger)
             }
         }
         return page
@@ -182,19 +151,12 @@ extension PostgresSyncStore {
     {
         try await readSnapshot { connection in
             guard try await self.inCaseload(clientId, principal, connection) else {
-                throw StoreError(code: "outOfScope", message: "client \(clientId) is not in your caseload")
+                throw StoreError(code: ErrorCode.outOfScope, message: "client \(clientId) is not in your caseload")
             }
-            let rows = try await Self.decodeChanges(try await connection.query(
-                """
-                SELECT \(unescaped: Self.changeColumns) FROM changes
-                WHERE client_id = \(clientId) AND seq > \(position)
-                    AND (visible_to IS NULL OR visible_to = \(principal.professional.discipline.rawValue))
-                ORDER BY seq LIMIT \(limit + 1)
-                """, logger: self.logger))
-            let page = Array(rows.prefix(limit))
-            return try await self.page(
-                page.map(\.1), next: PullPosition(position: page.last?.0 ?? position), hasMore: rows.count > limit,
-                scope: nil, principal: principal, connection, filterOwn: false)
+            let rows = try await self.rows(
+                PullPlanner.fetchHistory(of: clientId, after: position, for: principal, limit: limit), of: principal,
+                connection)
+            return try await self.stored(PullPlanner.historyPage(after: position, rows: rows, limit: limit), connection)
         }
     }
 
@@ -320,8 +282,8 @@ extension PostgresSyncStore {
             .decode(Int64.self).first(where: { _ in true }) ?? 0
     }
 
-    static func decodeChanges(_ rows: PostgresRowSequence) async throws -> [(Int64, Change)] {
-        var changes: [(Int64, Change)] = []
+    static func decodeChanges(_ rows: PostgresRowSequence) async throws -> [LogRow] {
+        var changes: [LogRow] = []
         for try await (seq, id, clientId, entityType, entityId, operation, payload, hlc, authorId, discipline, deviceId)
             in rows.decode((Int64, String, String, String, String, String, String, String, String, String?, String).self)
         {
@@ -336,14 +298,33 @@ extension PostgresSyncStore {
         return changes
     }
 
-    private func page(
-        _ changes: [Change], next: PullPosition, hasMore: Bool, scope: ScopeChange?, principal: Principal,
-        _ connection: PostgresConnection, filterOwn: Bool
-    ) async throws -> StoredPage {
-        let changes = filterOwn ? changes.filter { $0.deviceId != principal.deviceId } : changes
-        return StoredPage(
-            changes: changes, next: next, hasMore: hasMore,
-            professionals: try await professionals(ids: Array(Set(changes.map(\.authorId))), connection), scopeChange: scope)
+    /// The rows a pull page needs, as the planner named them.
+    private func rows(_ fetch: PullFetch, of principal: Principal, _ connection: PostgresConnection) async throws
+        -> [LogRow]
+    {
+        switch fetch.rows {
+        case .caseload(let after):
+            return try await Self.decodeChanges(try await connection.query(
+                """
+                SELECT \(unescaped: Self.changeColumns) FROM changes
+                WHERE seq > \(after) AND client_id IN (
+                    SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
+                    WHERE m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL)
+                    AND (visible_to IS NULL OR visible_to = \(fetch.audience))
+                ORDER BY seq LIMIT \(fetch.count)
+                """, logger: logger))
+        case .client(let clientId, let after):
+            return try await Self.decodeChanges(try await connection.query(
+                """
+                SELECT \(unescaped: Self.changeColumns) FROM changes
+                WHERE client_id = \(clientId) AND seq > \(after) AND (visible_to IS NULL OR visible_to = \(fetch.audience))
+                ORDER BY seq LIMIT \(fetch.count)
+                """, logger: logger))
+        }
+    }
+
+    private func stored(_ page: PlannedPage, _ connection: PostgresConnection) async throws -> StoredPage {
+        StoredPage(page, professionals: try await professionals(ids: Array(Set(page.changes.map(\.authorId))), connection))
     }
 
     private func professionals(ids: [String], _ connection: PostgresConnection) async throws -> [Professional] {
@@ -366,24 +347,34 @@ extension PostgresSyncStore {
         ).decode(Int.self).first(where: { _ in true }) != nil
     }
 
-    private func scopeEvent(_ principal: Principal, after: Int64, upTo: Int64, _ connection: PostgresConnection)
-        async throws -> (seq: Int64, change: ScopeChange)?
+    /// The planner's first caseload change in `range` among the moves and erasures that concern the
+    /// principal's teams.
+    private func scopeChange(in range: ClosedRange<Int64>, for principal: Principal, _ connection: PostgresConnection)
+        async throws -> (position: Int64, change: ScopeChange)?
     {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
-        // Moves into or out of the teams, and erasures of clients the teams ever held (see the SQLite store).
-        let rows = try await connection.query(
+        var events: [ScopeEvent] = []
+        for try await (seq, clientId, from, to, held) in try await connection.query(
             """
-            SELECT seq, client_id, to_team = ANY(\(teams)), to_team = '' FROM scope_events
-            WHERE seq > \(after) AND seq <= \(upTo) AND (
-                (from_team = ANY(\(teams))) <> (to_team = ANY(\(teams)))
-                OR (to_team = '' AND seq > (SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId))
-                    AND EXISTS (SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
-            ORDER BY seq LIMIT 1
-            """, logger: logger)
-        guard let (seq, clientId, granted, erased) = try await rows.decode((Int64, String, Bool, Bool).self).first(where: { _ in true })
-        else { return nil }
-        return (seq, ScopeChange(clientId: clientId, granted: granted, erased: erased))
+            SELECT seq, client_id, from_team, to_team, EXISTS (
+                SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))
+            FROM scope_events WHERE seq >= \(range.lowerBound) AND seq <= \(range.upperBound)
+                AND (from_team = ANY(\(teams)) OR to_team = ANY(\(teams)) OR (to_team = '' AND EXISTS (
+                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
+            ORDER BY seq
+            """, logger: logger
+        ).decode((Int64, String, String, String, Bool).self) {
+            events.append(ScopeEvent(position: seq, clientId: clientId, fromTeam: from, toTeam: to, heldByPullersTeams: held))
+        }
+        guard !events.isEmpty else { return nil }
+        var enrolledAt: Int64?
+        if events.contains(where: { $0.toTeam.isEmpty }) {
+            enrolledAt = try await connection.query(
+                "SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId)", logger: logger
+            ).decode(Int64.self).first(where: { _ in true })
+        }
+        return PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt)
     }
 
     private func facts(for changes: [Change], _ connection: PostgresConnection) async throws -> PushFacts {

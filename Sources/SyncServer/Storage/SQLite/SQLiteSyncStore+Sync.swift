@@ -48,25 +48,28 @@ extension SQLiteSyncStore {
 
     public func pull(for principal: Principal, after start: PullPosition, limit: Int) async throws -> StoredPage {
         let page = try await read { db in
-            let end = try Self.logEnd(db)
             let horizon = try Int64.fetchOne(db, sql: "SELECT horizon FROM server_state") ?? 0
-            guard start.position <= end, start.position == 0 || start.position >= horizon else {
-                throw StoreError(
-                    code: "cursorExpired",
-                    message: "this cursor is no longer served; the replica must rebuild from the start of the log")
-            }
+            let end = try Self.logEnd(db)
+            try PullPlanner.checkCursor(start, logEnd: end, horizon: horizon)
+            let fetch = PullPlanner.fetch(after: start, for: principal, limit: limit)
             if let backfill = start.backfill {
-                return try Self.backfillPage(for: principal, at: start.position, backfill, limit: limit, db: db)
+                let inCaseload = try Self.inCaseload(backfill.clientId, of: principal, db: db)
+                let rows = inCaseload ? try Self.rows(fetch, of: principal, db: db) : []
+                return try Self.stored(PullPlanner.backfillPage(at: start, rows: rows, limit: limit, inCaseload: inCaseload), db)
             }
-            return try Self.logPage(for: principal, after: start.position, end: end, limit: limit, db: db)
+            let rows = try Self.rows(fetch, of: principal, db: db)
+            let event = try PullPlanner.scopeRange(of: start, rows: rows, limit: limit, logEnd: end).flatMap { range in
+                try Self.scopeChange(in: range, for: principal, db: db)
+            }
+            return try Self.stored(
+                PullPlanner.logPage(
+                    after: start, rows: rows, limit: limit, logEnd: end, event: event, deviceId: principal.deviceId), db)
         }
-        if page.scopeChange != nil, page.next.position > start.position {
-            // What the device has been told: it decides whether it may still write about a client it lost. A
-            // page that tells of a loss ends at it, so recording the pages with notices is enough.
+        if let told = PullPlanner.toldUpTo(page, after: start) {
             try await write { db in
                 try db.execute(
                     sql: "UPDATE devices SET pulled_to = ? WHERE id = ? AND pulled_to < ?",
-                    arguments: [page.next.position, principal.deviceId, page.next.position])
+                    arguments: [told, principal.deviceId, told])
             }
         }
         return page
@@ -77,21 +80,11 @@ extension SQLiteSyncStore {
     {
         try await read { db in
             guard try Self.inCaseload(clientId, of: principal, db: db) else {
-                throw StoreError(code: "outOfScope", message: "client \(clientId) is not in your caseload")
+                throw StoreError(code: ErrorCode.outOfScope, message: "client \(clientId) is not in your caseload")
             }
-            let rows = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT seq, \(ChangeRow.columns) FROM changes
-                        WHERE client_id = ? AND seq > ? AND (visible_to IS NULL OR visible_to = ?) ORDER BY seq LIMIT ?
-                        """),
-                arguments: [clientId, position, principal.professional.discipline.rawValue, limit + 1])
-            let page = rows.prefix(limit)
-            let changes = try page.map(ChangeRow.decode)
-            return StoredPage(
-                changes: changes, next: PullPosition(position: page.last?["seq"] ?? position),
-                hasMore: rows.count > limit,
-                professionals: try Self.professionals(ids: Set(changes.map(\.authorId)), db: db))
+            let rows = try Self.rows(
+                PullPlanner.fetchHistory(of: clientId, after: position, for: principal, limit: limit), of: principal, db: db)
+            return try Self.stored(PullPlanner.historyPage(after: position, rows: rows, limit: limit), db)
         }
     }
 
@@ -134,99 +127,68 @@ extension SQLiteSyncStore {
         try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'changes'") ?? 0
     }
 
-    /// The next page of the log itself, ending early at the first caseload change.
-    private static func logPage(for principal: Principal, after position: Int64, end: Int64, limit: Int, db: Database)
-        throws -> StoredPage
-    {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, \(ChangeRow.columns) FROM changes
-                    WHERE seq > ? AND client_id IN (
-                        SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
-                        WHERE m.professional_id = ? AND c.erased_at IS NULL)
-                        AND (visible_to IS NULL OR visible_to = ?)
-                    ORDER BY seq LIMIT ?
-                    """),
-            arguments: [position, principal.professional.id, principal.professional.discipline.rawValue, limit + 1])
-        let full = rows.count > limit
-        // The part of the log this page covers: up to its last row when full, else to the end of the log.
-        let covered: Int64 = full ? rows[limit - 1]["seq"] : end
-        let event = try scopeEvent(for: principal, after: position, upTo: covered, db: db)
-        if let event {
-            // The page ends before the event; a granted client's whole history, the move included, follows.
-            let upToEvent = rows.prefix { ($0["seq"] as Int64) < event.seq }
-            let next = event.change.granted
-                ? PullPosition(position: event.seq, backfill: Backfill(clientId: event.change.clientId, after: 0))
-                : PullPosition(position: event.seq)
-            return try page(upToEvent, next: next, hasMore: true, scope: event.change, principal: principal, db: db)
+    /// The rows a pull page needs, as the planner named them.
+    private static func rows(_ fetch: PullFetch, of principal: Principal, db: Database) throws -> [LogRow] {
+        let rows: [Row]
+        switch fetch.rows {
+        case .caseload(let after):
+            rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, \(ChangeRow.columns) FROM changes
+                        WHERE seq > ? AND client_id IN (
+                            SELECT c.id FROM clients c JOIN memberships m ON m.team_id = c.team_id
+                            WHERE m.professional_id = ? AND c.erased_at IS NULL)
+                            AND (visible_to IS NULL OR visible_to = ?)
+                        ORDER BY seq LIMIT ?
+                        """),
+                arguments: [after, principal.professional.id, fetch.audience, fetch.count])
+        case .client(let clientId, let after):
+            rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, \(ChangeRow.columns) FROM changes
+                        WHERE client_id = ? AND seq > ? AND (visible_to IS NULL OR visible_to = ?) ORDER BY seq LIMIT ?
+                        """),
+                arguments: [clientId, after, fetch.audience, fetch.count])
         }
-        return try page(
-            rows.prefix(limit), next: PullPosition(position: covered), hasMore: full, scope: nil, principal: principal,
-            db: db)
+        return try rows.map { (position: $0["seq"], change: try ChangeRow.decode($0)) }
     }
 
-    /// The next page of the history of a client that entered the caseload at `position`.
-    private static func backfillPage(
-        for principal: Principal, at position: Int64, _ backfill: Backfill, limit: Int, db: Database
-    ) throws -> StoredPage {
-        // A client that left the caseload again meanwhile is not backfilled; its departure follows in the log.
-        guard try inCaseload(backfill.clientId, of: principal, db: db) else {
-            return StoredPage(changes: [], next: PullPosition(position: position), hasMore: true, professionals: [])
-        }
-        // The whole history, also past `position`: this device's own writes there are not in the log it pulls
-        // (they are left out as already on the device), but its copy of the client was just removed if the
-        // client left and came back. Later changes arrive twice; the replica keeps one.
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, \(ChangeRow.columns) FROM changes
-                    WHERE client_id = ? AND seq > ? AND (visible_to IS NULL OR visible_to = ?) ORDER BY seq LIMIT ?
-                    """),
-            arguments: [backfill.clientId, backfill.after, principal.professional.discipline.rawValue, limit + 1])
-        let page = rows.prefix(limit)
-        let next = rows.count > limit
-            ? PullPosition(position: position, backfill: Backfill(clientId: backfill.clientId, after: page.last!["seq"]))
-            : PullPosition(position: position)
-        let changes = try page.map(ChangeRow.decode)
-        return StoredPage(
-            changes: changes, next: next, hasMore: true,
-            professionals: try professionals(ids: Set(changes.map(\.authorId)), db: db))
+    private static func stored(_ page: PlannedPage, _ db: Database) throws -> StoredPage {
+        StoredPage(page, professionals: try professionals(ids: Set(page.changes.map(\.authorId)), db: db))
     }
 
-    private static func page(
-        _ rows: some Collection<Row>, next: PullPosition, hasMore: Bool, scope: ScopeChange?, principal: Principal,
-        db: Database
-    ) throws -> StoredPage {
-        let changes = try rows.map(ChangeRow.decode).filter { $0.deviceId != principal.deviceId }
-        return StoredPage(
-            changes: changes, next: next, hasMore: hasMore,
-            professionals: try professionals(ids: Set(changes.map(\.authorId)), db: db), scopeChange: scope)
-    }
-
-    /// The first move of a client into or out of the principal's teams in `(after, upTo]`, or the first
-    /// erasure of a client one of those teams ever held (for a device enrolled before it): a former holder
-    /// may still keep refused writes about the client, whose text the erasure must reach too.
-    private static func scopeEvent(for principal: Principal, after: Int64, upTo: Int64, db: Database) throws
-        -> (seq: Int64, change: ScopeChange)?
+    /// The planner's first caseload change in `range` among the moves and erasures that concern the
+    /// principal's teams.
+    private static func scopeChange(in range: ClosedRange<Int64>, for principal: Principal, db: Database) throws
+        -> (position: Int64, change: ScopeChange)?
     {
         let teams = Array(principal.teamIds)
+        guard !teams.isEmpty else { return nil }
         let mine = list(teams.count)
-        guard !teams.isEmpty,
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT seq, client_id, to_team IN \(mine) AS is_mine, to_team = '' AS erased
-                    FROM scope_events WHERE seq > ? AND seq <= ? AND (
-                        (from_team IN \(mine)) <> (to_team IN \(mine))
-                        OR (to_team = '' AND seq > (SELECT enrolled_seq FROM devices WHERE id = ?)
-                            AND EXISTS (SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
-                    ORDER BY seq LIMIT 1
-                    """,
-                arguments: StatementArguments(teams) + [after, upTo] + StatementArguments(teams + teams)
-                    + [principal.deviceId] + StatementArguments(teams))
-        else { return nil }
-        return (row["seq"], ScopeChange(clientId: row["client_id"], granted: row["is_mine"], erased: row["erased"]))
+        let events = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, client_id, from_team, to_team, EXISTS (
+                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine)) AS held
+                FROM scope_events WHERE seq >= ? AND seq <= ? AND (from_team IN \(mine) OR to_team IN \(mine)
+                    OR (to_team = '' AND EXISTS (
+                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
+                ORDER BY seq
+                """,
+            arguments: StatementArguments(teams) + [range.lowerBound, range.upperBound]
+                + StatementArguments(teams + teams + teams)
+        ).map {
+            ScopeEvent(
+                position: $0["seq"], clientId: $0["client_id"], fromTeam: $0["from_team"], toTeam: $0["to_team"],
+                heldByPullersTeams: $0["held"])
+        }
+        guard !events.isEmpty else { return nil }
+        let enrolledAt = events.contains { $0.toTeam.isEmpty }
+            ? try Int64.fetchOne(db, sql: "SELECT enrolled_seq FROM devices WHERE id = ?", arguments: [principal.deviceId])
+            : nil
+        return PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt)
     }
 
     static func inCaseload(_ clientId: String, of principal: Principal, db: Database) throws -> Bool {
