@@ -1,0 +1,109 @@
+import Casework
+import Foundation
+import Logging
+import Replica
+import SamenspelTestSupport
+import SyncServer
+import Testing
+
+/// Databases made by an earlier schema version (Tests/Fixtures/schema-v1, made by that version's own build),
+/// opened with today's code: an office that upgrades its server and its laptops keeps every change, device,
+/// erasure and audit entry, and the laptops push what they had not sent and sync on.
+@Suite struct SchemaHistoryTests {
+    struct FixtureIds: Decodable {
+        let jaap, mira, eva, noord, zuid: String
+    }
+
+    /// A copy of one office of the fixture (the files in the repository stay as they are).
+    struct Office {
+        let folder: TemporaryDirectory
+        let ids: FixtureIds
+
+        init(_ backend: String) throws {
+            folder = try TemporaryDirectory("schema-v1")
+            let source = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/schema-v1/\(backend)")
+            let office = folder.appending("office")
+            try FileManager.default.copyItem(atPath: source.path, toPath: office)
+            ids = try JSONDecoder().decode(
+                FixtureIds.self, from: Data(contentsOf: URL(fileURLWithPath: office + "/fixture.json")))
+        }
+
+        func path(_ name: String) -> String { folder.appending("office/" + name) }
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "schema-history")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test func aVersion1SQLiteOffice_upgradesInPlace_andItsLaptopsSyncOn() async throws {
+        let office = try Office("sqlite")
+        defer { office.folder.remove() }
+        let store = try SQLiteSyncStore(directory: office.path("server"))
+        try await upgrades(office, store: store)
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.enabled, "needs PostgreSQL: set SAMENSPEL_POSTGRES_URL (always runs in CI)"))
+    func aVersion1PostgreSQLOffice_upgradesInPlace_andItsLaptopsSyncOn() async throws {
+        let office = try Office("postgresql")
+        defer { office.folder.remove() }
+        let database = try await PostgresTestDatabase.create()
+        try PostgresTestDatabase.runTool(
+            "psql", ["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", database.url,
+                     "--file", office.path("samenspel.sql")])
+        let store = try PostgresSyncStore(url: database.url, logger: logger)
+        let pool = await store.runInBackground()
+        try await store.migrate()
+        try await upgrades(office, store: store)
+        pool.cancel()
+        await database.drop()
+    }
+
+    private func upgrades(_ office: Office, store: any SyncStore) async throws {
+        let ids = office.ids
+        // The server's data, migrated in place.
+        #expect(try await store.status(activeSince: 0).missingMigrations.isEmpty)
+        #expect(Set(try await store.teams().map(\.id)) == [ids.noord, ids.zuid])
+        #expect(Set(try await store.professionals().map(\.professional.name)) == ["Sanne", "Ahmed", "Olaf"])
+        #expect(try await store.devices().count == 3)
+        let clients = Dictionary(uniqueKeysWithValues: try await store.clients().map { ($0.id, $0) })
+        #expect(clients[ids.jaap]?.teamId == ids.noord && clients[ids.jaap]?.erasedAt == nil)
+        #expect(clients[ids.mira]?.teamId == ids.zuid, "the move is kept")
+        #expect(clients[ids.eva]?.erasedAt != nil, "the erasure is kept")
+        let audit = try await store.verifyAudit()
+        #expect(audit.firstBroken == nil && audit.entries >= 45, "\(audit)")
+
+        // The laptops, migrated when opened, sync with the upgraded server with the tokens they had.
+        let server = try await RunningServer.start(store: store, configuration: ServerConfiguration(port: 0), logger: logger)
+        let transport = try HTTPSyncTransport(baseURL: server.baseURL, trusting: nil)
+        let sanne = try Replica(directory: office.path("sanne"))
+        let ahmed = try Replica(directory: office.path("ahmed"))
+        let olaf = try Replica(directory: office.path("olaf"))
+        let sent = try await sanne.sync(using: transport)
+        #expect(sent.pushed == 1 && sent.rejected.isEmpty && !sent.rebuilt, "the note written before the upgrade")
+        for laptop in [ahmed, olaf] {
+            let report = try await laptop.sync(using: transport)
+            #expect(report.rejected.isEmpty && !report.rebuilt)
+        }
+        await server.stop()
+
+        func texts(_ replica: Replica, _ client: String) async throws -> Set<String> {
+            Set(try await replica.journey(clientId: client).notes.map(\.current.text))
+        }
+        #expect(try await texts(ahmed, ids.jaap) == [
+            "Huisbezoek: Jaap wil werken maar mist zelfvertrouwen", "Schulden bij de energieleverancier",
+            "Onverzonden: afspraak met de werkcoach",
+        ])
+        #expect(try await texts(sanne, ids.jaap) == [
+            "Huisbezoek: Jaap wil werken maar mist zelfvertrouwen", "Onverzonden: afspraak met de werkcoach",
+        ], "the income consultant's own note stays with his discipline")
+        #expect(try await texts(olaf, ids.mira) == ["Mira start met de taalcursus", "Werkgever gevonden voor Mira"])
+        for laptop in [sanne, ahmed, olaf] {
+            await #expect(throws: ReplicaError.self) { try await laptop.journey(clientId: ids.eva) }
+        }
+        #expect(try await sanne.search("werkcoach").total == 1, "the search index is built for what came before it")
+        let after = try await store.verifyAudit()
+        #expect(after.firstBroken == nil && after.entries > audit.entries, "the chain goes on from the old entries")
+    }
+}
