@@ -215,68 +215,25 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         code: "unavailable", message: "the database is unavailable; nothing was stored, retry shortly")
 }
 
-/// Everything the server stores, behind one protocol so that backends (SQLite, PostgreSQL) are
-/// interchangeable without touching the routes.
+/// Everything the server stores, as five capabilities, so that backends (SQLite, PostgreSQL) are
+/// interchangeable without touching the routes: ``LogStore``, ``DirectoryStore``, ``DeviceStore``,
+/// ``AuditStore`` and ``OperationsStore``.
 ///
 /// Contract for implementations:
 /// - Every method is atomic: it commits completely or not at all.
-/// - The change log is append-only; ``push(_:receivedAt:planner:)`` stores the accepted changes of a batch
+/// - Storage errors reach callers as ``StoreError`` (busy or unreachable: ``StoreError/unavailable``), never
+///   as a type of the database library.
+/// - Implementations never log change payloads.
+public protocol SyncStore: LogStore, DirectoryStore, DeviceStore, AuditStore, OperationsStore {}
+
+/// The change log: appending pushed batches as their planner decides, and reading it back as the pull
+/// planner names (``PullPlanner``), per client, as digests and as activity for the event stream.
+///
+/// - The log is append-only; ``push(_:from:receivedAt:planner:audit:)`` stores the accepted changes of a batch
 ///   in one transaction, after asking the planner with facts read in that same transaction.
 /// - ``pull(for:after:limit:)`` returns changes in log order, and a position from which a later pull never
 ///   misses a change committed after this one (the no-skip property of the protocol).
-/// - Implementations never log change payloads.
-public protocol SyncStore: Sendable {
-    /// Creates a team.
-    func createTeam(_ team: TeamRecord) async throws
-    /// Creates a professional, member of the given existing teams (`StoreError` `notFound` otherwise).
-    func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws
-    /// Registers a client in a team and appends its registration change, atomically.
-    func registerClient(_ client: ClientRecord, registration: Change) async throws
-    /// Moves a client to another team and appends the `client.move` change, atomically (`StoreError`
-    /// `notFound` for an unknown client or team, `invalidInput` when it is already in that team).
-    func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws
-    /// Every team, by name.
-    func teams() async throws -> [TeamRecord]
-    /// Every professional, by name.
-    func professionals() async throws -> [ProfessionalRecord]
-    /// Every client, by registration time, with the name of its registration (none once erased).
-    func clients() async throws -> [ClientRecord]
-
-    /// Stores the hash of a one-time enrollment code (`StoreError` `notFound` for an unknown professional).
-    func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64) async throws
-    /// Atomically marks an unused, unexpired code as used and creates the device; `nil` when the code is
-    /// unknown, used or expired.
-    func redeemEnrollmentCode(hash: String, device: NewDevice, now: Int64) async throws -> Professional?
-    /// What a device token hash is; `nil` when unknown. Records when an active device was seen.
-    func authenticate(tokenHash: String, now: Int64) async throws -> Authentication?
-    /// Every device, by enrollment time.
-    func devices() async throws -> [DeviceRecord]
-    /// Revokes a device; returns `false` when there is no such device (`StoreError` `invalidInput` when it
-    /// was revoked before).
-    func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool
-
-    /// Erases a client (AVG article 17): every change about it is deleted — its content overwritten in the
-    /// database file — leaving only `tombstone`, a `client.erase` change without content that tells the
-    /// replicas of every team that ever held the client to remove it. The audit entry `audit` makes of the
-    /// number of changes removed is written in the same transaction. Returns how many changes were removed
-    /// (`StoreError` `notFound` for an unknown client, ``StoreError/erased(_:)`` for one erased before).
-    func eraseClient(_ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry)
-        async throws -> Int
-
-    /// Appends an entry to the audit log, chaining its hash to the entry before.
-    func appendAudit(_ entry: AuditEntry) async throws
-    /// Audit entries, oldest first, optionally about one client or by one professional.
-    func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]
-    /// Recomputes the audit log's hash chain, and checks that `anchors` (kept elsewhere earlier) still hold.
-    func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification
-    /// The key the audit log is chained under now (`nil`: plain SHA-256), as its file holds it.
-    var auditKey: AuditKey? { get }
-    /// Throws `StoreError` `auditKeyStale` when the audit log is chained under a newer generation of the
-    /// key than this process has: checked before an action whose audit entry is written after it.
-    func checkAuditKey() async throws
-    /// The last entry of the audit log, as an anchor to keep elsewhere; `nil` while the log is empty.
-    func auditHead() async throws -> AuditAnchor?
-
+public protocol LogStore: Sendable {
     /// Stores a batch of changes pushed by a device in one transaction, as decided by `planner` from the
     /// stored facts (including the latest timestamp accepted from that device, which it then raises), with
     /// the audit entry `audit` makes of the plan.
@@ -318,9 +275,82 @@ public protocol SyncStore: Sendable {
     /// Sets the horizon to the last log position received before `receivedBefore` (Unix ms), and forgets the
     /// refusals made before then; returns the horizon.
     func advanceHorizon(receivedBefore: Int64) async throws -> Int64
+    /// Whether the log holds a change with this id (erased changes are not held).
+    func holdsChange(_ id: String) async throws -> Bool
+}
 
-    // MARK: Operations
+/// Teams, professionals and clients: who holds which client, and the changes that say so in the log
+/// (registration, move, erasure).
+public protocol DirectoryStore: Sendable {
+    /// Creates a team.
+    func createTeam(_ team: TeamRecord) async throws
+    /// Creates a professional, member of the given existing teams (`StoreError` `notFound` otherwise).
+    func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws
+    /// Registers a client in a team and appends its registration change, atomically.
+    func registerClient(_ client: ClientRecord, registration: Change) async throws
+    /// Moves a client to another team and appends the `client.move` change, atomically (`StoreError`
+    /// `notFound` for an unknown client or team, `invalidInput` when it is already in that team).
+    func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws
+    /// Every team, by name.
+    func teams() async throws -> [TeamRecord]
+    /// Every professional, by name.
+    func professionals() async throws -> [ProfessionalRecord]
+    /// Every client, by registration time, with the name of its registration (none once erased).
+    func clients() async throws -> [ClientRecord]
+    /// Erases a client (AVG article 17): every change about it is deleted — its content overwritten in the
+    /// database file — leaving only `tombstone`, a `client.erase` change without content that tells the
+    /// replicas of every team that ever held the client to remove it. The audit entry `audit` makes of the
+    /// number of changes removed is written in the same transaction. Returns how many changes were removed
+    /// (`StoreError` `notFound` for an unknown client, ``StoreError/erased(_:)`` for one erased before).
+    func eraseClient(_ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry)
+        async throws -> Int
+}
 
+/// Enrolled devices and their tokens (stored as hashes only), enrollment codes, and what each device was
+/// told about the caseload it lost.
+public protocol DeviceStore: Sendable {
+    /// Stores the hash of a one-time enrollment code (`StoreError` `notFound` for an unknown professional).
+    func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64) async throws
+    /// Atomically marks an unused, unexpired code as used and creates the device; `nil` when the code is
+    /// unknown, used or expired.
+    func redeemEnrollmentCode(hash: String, device: NewDevice, now: Int64) async throws -> Professional?
+    /// What a device token hash is; `nil` when unknown. Records when an active device was seen.
+    func authenticate(tokenHash: String, now: Int64) async throws -> Authentication?
+    /// Every device, by enrollment time.
+    func devices() async throws -> [DeviceRecord]
+    /// Revokes a device; returns `false` when there is no such device (`StoreError` `invalidInput` when it
+    /// was revoked before).
+    func revokeDevice(_ deviceId: String, at: Int64) async throws -> Bool
+    /// Re-creates a device from the operations journal after a restore (the database predates its
+    /// enrollment), marking the enrollment code with hash `codeHash` used if the database has it; `false`
+    /// when a device with that id exists.
+    func restoreDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, codeHash: String?) async throws
+        -> Bool
+    /// Records, after a restore, that a device was told that `clientId` left its caseload: it has been sent
+    /// everything up to the client's latest move or erasure (see ``DeviceFacts/pulledTo``).
+    func markTold(deviceId: String, clientId: String) async throws
+}
+
+/// The append-only, hash-chained audit log (ids, counts and codes only, never content).
+public protocol AuditStore: Sendable {
+    /// Appends an entry to the audit log, chaining its hash to the entry before.
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Audit entries, oldest first, optionally about one client or by one professional.
+    func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]
+    /// Recomputes the audit log's hash chain, and checks that `anchors` (kept elsewhere earlier) still hold.
+    func verifyAudit(anchors: [AuditAnchor]) async throws -> AuditVerification
+    /// The key the audit log is chained under now (`nil`: plain SHA-256), as its file holds it.
+    var auditKey: AuditKey? { get }
+    /// Throws `StoreError` `auditKeyStale` when the audit log is chained under a newer generation of the
+    /// key than this process has: checked before an action whose audit entry is written after it.
+    func checkAuditKey() async throws
+    /// The last entry of the audit log, as an anchor to keep elsewhere; `nil` while the log is empty.
+    func auditHead() async throws -> AuditAnchor?
+}
+
+/// What operating the database needs: the restore epoch, the server's clock, the operations journal's
+/// mark, and facts for readiness and metrics.
+public protocol OperationsStore: Sendable {
     /// The restore epoch: a random id that stays the same while this database continues the history the
     /// replicas saw, and changes when it does not (a backup copy has its own; ``renewEpoch()`` after a
     /// restore). Every sync answer carries it, read from the database for each answer, so that several
@@ -337,17 +367,6 @@ public protocol SyncStore: Sendable {
     func journalMark() async throws -> JournalMark?
     /// Records that the operations journal reached `mark` (never lowers the count for the same journal).
     func noteJournal(_ mark: JournalMark) async throws
-    /// Records, after a restore, that a device was told that `clientId` left its caseload: it has been sent
-    /// everything up to the client's latest move or erasure (see ``DeviceFacts/pulledTo``).
-    func markTold(deviceId: String, clientId: String) async throws
-    /// Whether the log holds a change with this id (erased changes are not held).
-    func holdsChange(_ id: String) async throws -> Bool
-    /// Re-creates a device from the operations journal after a restore (the database predates its
-    /// enrollment), marking the enrollment code with hash `codeHash` used if the database has it; `false`
-    /// when a device with that id exists.
-    func restoreDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, codeHash: String?) async throws
-        -> Bool
-
     /// Facts for readiness and metrics: whether the schema is current, how many devices synced since
     /// `activeSince` (Unix ms), and how many database connections are in use. Throws when the database
     /// cannot be reached.
@@ -419,7 +438,7 @@ public struct StoreStatus: Hashable, Sendable {
     }
 }
 
-extension SyncStore {
+extension AuditStore {
     /// Recomputes the audit log's hash chain, and checks that `anchor`, if any, still holds.
     public func verifyAudit(anchor: AuditAnchor? = nil) async throws -> AuditVerification {
         try await verifyAudit(anchors: anchor.map { [$0] } ?? [])
