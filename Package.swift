@@ -207,6 +207,7 @@ let package = Package(
             name: "SyncServerTests",
             dependencies: [
                 "ChangeLog", "Casework", "SyncProtocol", "SyncServer", "SamenspelTestSupport", "Conformance",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -47,7 +47,7 @@ struct Run: AsyncParsableCommand {
 
     /// The figures in the order they run.
     static let figureNames = [
-        "local", "push", "pull", "history", "devices", "live", "scaleOut", "journey", "search", "hostile",
+        "local", "push", "pull", "history", "devices", "audit", "live", "scaleOut", "journey", "search", "hostile",
     ]
     /// The figures that measure the laptop alone: measured once, whatever the server's backend.
     static let laptopFigures: Set<String> = ["local", "journey", "search"]
@@ -139,6 +139,7 @@ enum Figures {
         case "journey": try await journey(sizes, folder, &report)
         case "search": try await search(sizes, folder, &report)
         case "hostile": try await hostile(sizes, folder, backend, &report)
+        case "audit": try await audit(sizes, folder, backend, &report)
         default: throw BenchError("no figure named \(name)")
         }
     }

@@ -46,8 +46,12 @@ extension PostgresSyncStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await transaction { connection in
-            try await Self.append(entry, keys: self.auditKeys, connection, logger: self.logger)
+        // Entries of concurrent requests share a transaction: the audit lock is taken once, and one commit
+        // serves them all.
+        try await audits.submit(entry) { entries in
+            try await self.transaction { connection in
+                try await Self.append(entries, keys: self.auditKeys, connection, logger: self.logger)
+            }
         }
     }
 
@@ -55,11 +59,20 @@ extension PostgresSyncStore {
     /// with the record of a key rotation before it, when it is the first of a new generation:
     /// ``AuditChain/chain(_:previous:seq:key:)``).
     static func append(_ entry: AuditEntry, keys: AuditKeySource, _ connection: PostgresConnection, logger: Logger) async throws {
+        try await append([entry], keys: keys, connection, logger: logger)
+    }
+
+    /// Appends audit entries in order, in one statement: the lock is taken and the chain's head read once.
+    static func append(_ entries: [AuditEntry], keys: AuditKeySource, _ connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        guard !entries.isEmpty else { return }
         try await PostgresSchema.takeLock("pg_advisory_xact_lock", PostgresSchema.auditLock, connection, logger: logger)
         let last = try await connection.query(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", logger: logger
         ).decode((Int64, String).self).first(where: { _ in true })
-        let previous = last?.1 ?? AuditChain.genesis
+        var previous = last?.1 ?? AuditChain.genesis
+        var seq = (last?.0 ?? 0) + 1
         let key = keys.current(atLeast: AuditChain.generation(of: previous) ?? 0)
         var recorded = false
         if let generation = AuditChain.generationToRecord(after: previous, key: key) {
@@ -69,18 +82,30 @@ extension PostgresSyncStore {
                 logger: logger
             ).decode(Bool.self).first(where: { _ in true }) ?? false
         }
+        var chained: [AuditEntry] = []
+        for entry in entries {
+            // Only the first entry can start a new generation: those after it follow one under `key`.
+            let links = try AuditChain.chain(entry, previous: previous, seq: seq, key: key, recorded: recorded)
+            chained += links
+            previous = links.last!.hash!
+            seq = links.last!.seq! + 1
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        for entry in try AuditChain.chain(entry, previous: previous, seq: (last?.0 ?? 0) + 1, key: key, recorded: recorded) {
-            let details = String(decoding: try encoder.encode(entry.details), as: UTF8.self)
-            try await connection.query(
-                """
-                INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
-                VALUES (\(entry.seq!), \(entry.at), \(entry.actor), \(entry.deviceId), \(entry.action),
-                    \(entry.clientIds.joined(separator: ",")), \(details), \(entry.result), \(entry.origin),
-                    \(entry.previousHash!), \(entry.hash!))
-                """, logger: logger)
-        }
+        let details = try chained.map { String(decoding: try encoder.encode($0.details), as: UTF8.self) }
+        // Absent device and origin travel as '' (hashed alike: ``AuditChain``) and are stored as NULL.
+        try await connection.query(
+            """
+            INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
+            SELECT seq, at, actor, NULLIF(device_id, ''), action, client_ids, details, result, NULLIF(origin, ''),
+                previous_hash, hash
+            FROM unnest(\(chained.map { $0.seq! })::bigint[], \(chained.map(\.at))::bigint[], \(chained.map(\.actor))::text[],
+                \(chained.map { $0.deviceId ?? "" })::text[], \(chained.map(\.action))::text[],
+                \(chained.map { $0.clientIds.joined(separator: ",") })::text[], \(details)::text[],
+                \(chained.map(\.result))::text[], \(chained.map { $0.origin ?? "" })::text[],
+                \(chained.map { $0.previousHash! })::text[], \(chained.map { $0.hash! })::text[])
+                AS entry(seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
+            """, logger: logger)
     }
 
     public func checkAuditKey() async throws {

@@ -29,6 +29,8 @@ public final class PostgresSyncStore: SyncStore, Service {
     let auditKeys: AuditKeySource
     /// The key as its file holds it now (a rotation replaces the file).
     public var auditKey: AuditKey? { auditKeys.current }
+    /// Audit entries of concurrent requests, written in shared transactions.
+    let audits: GroupCommit<AuditEntry>
     /// `host:port/database`, without credentials, for messages.
     public let target: String
 
@@ -39,11 +41,13 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
     /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
-    /// ``run()`` runs; ``migrate()`` creates the schema.
+    /// ``run()`` runs; ``migrate()`` creates the schema. Audit entries of concurrent requests share a
+    /// transaction, at most `auditBatch` of them (1: one transaction per entry).
     public init(
         url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil,
-        limits: SessionLimits = SessionLimits()
+        limits: SessionLimits = SessionLimits(), auditBatch: Int = 500
     ) throws {
+        audits = GroupCommit(maxBatch: max(1, auditBatch))
         guard maxConnections >= 1 else {
             throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
         }

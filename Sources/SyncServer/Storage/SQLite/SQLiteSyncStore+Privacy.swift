@@ -76,7 +76,12 @@ extension SQLiteSyncStore {
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {
-        try await write { db in try Self.append(entry, keys: self.auditKeys, db: db) }
+        // Entries of concurrent requests share a transaction (one commit, one fsync).
+        try await audits.submit(entry) { entries in
+            try await self.write { db in
+                for entry in entries { try Self.append(entry, keys: self.auditKeys, db: db) }
+            }
+        }
     }
 
     /// Appends an audit entry inside the caller's transaction, chained to the last one (with the record of
