@@ -1,6 +1,6 @@
 import Casework
 public import ChangeLog
-public import SyncProtocol
+import SyncProtocol
 
 /// A change of the log with its position.
 public typealias LogRow = (position: Int64, change: Change)
@@ -85,6 +85,10 @@ public struct PlannedPage: Sendable {
 /// 5. **Backfill.** A client that left the caseload again before its backfill finished is not backfilled;
 ///    its departure follows in the log.
 public enum PullPlanner {
+    /// How many moves and erasures a store reads at a time while it looks for the first one that concerns
+    /// the puller (moves between its own teams, and erasures it is not told of, are read and passed over).
+    public static let scopeEventChunk = 100
+
     /// Rule 1: throws `cursorExpired` when `start` is no longer served.
     public static func checkCursor(_ start: PullPosition, logEnd: Int64, horizon: Int64) throws(StoreError) {
         guard start.position <= logEnd, start.position == 0 || start.position >= horizon else {

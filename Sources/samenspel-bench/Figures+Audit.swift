@@ -4,7 +4,8 @@ import SyncServer
 extension Figures {
     /// The audit log under concurrent requests: every pull, digest and history request appends an entry to
     /// one hash chain. Entries of concurrent requests share a transaction (group commit); the baseline is
-    /// the same store writing one transaction per entry, as before, in the same run.
+    /// the same store made with `auditBatch: 1`, which writes each entry in a transaction of its own as
+    /// before (not through the group commit), in the same run.
     static func audit(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
         let requests = sizes.devices, perRequest = 5
         let alone = try await auditRate(batch: 1, requests: requests, perRequest: perRequest, folder, backend)
@@ -39,20 +40,27 @@ extension Figures {
             }
         }
         let start = now()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for request in 0..<requests {
-                group.addTask {
-                    for index in 0..<perRequest {
-                        try await store.appendAudit(AuditEntry(
-                            at: Int64(index), actor: "professional-\(request)", deviceId: "device-\(request)",
-                            action: "pull", details: ["changes": "10"], origin: "127.0.0.1"))
+        let seconds: Double
+        let verification: AuditVerification
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for request in 0..<requests {
+                    group.addTask {
+                        for index in 0..<perRequest {
+                            try await store.appendAudit(AuditEntry(
+                                at: Int64(index), actor: "professional-\(request)", deviceId: "device-\(request)",
+                                action: "pull", details: ["changes": "10"], origin: "127.0.0.1"))
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            seconds = now() - start
+            verification = try await store.verifyAudit()
+        } catch {
+            await close()
+            throw error
         }
-        let seconds = now() - start
-        let verification = try await store.verifyAudit()
         await close()
         return (Double(requests * perRequest) / seconds,
                 verification.firstBroken == nil && verification.entries == requests * perRequest)

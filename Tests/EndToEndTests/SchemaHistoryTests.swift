@@ -49,13 +49,19 @@ import Testing
         let office = try Office("postgresql")
         defer { office.folder.remove() }
         let database = try await PostgresTestDatabase.create()
-        try PostgresTestDatabase.runTool(
-            "psql", ["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", database.url,
-                     "--file", office.path("samenspel.sql")])
         let store = try PostgresSyncStore(url: database.url, logger: logger)
         let pool = await store.runInBackground()
-        try await store.migrate()
-        try await upgrades(office, store: store)
+        do {
+            try await PostgresTestDatabase.runTool(
+                "psql", ["--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--dbname", database.url,
+                         "--file", office.path("samenspel.sql")])
+            try await store.migrate()
+            try await upgrades(office, store: store)
+        } catch {
+            pool.cancel()
+            await database.drop()
+            throw error
+        }
         pool.cancel()
         await database.drop()
     }

@@ -256,10 +256,10 @@ import Glibc
         try Samenspel.output(["sync", "--replica", "laptop-a"], in: folder.path)
         try Samenspel.output(["sync", "--replica", "laptop-b"], in: folder.path)
 
-        try PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", folder.appending("samenspel.dump"), source.url])
+        try await PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", folder.appending("samenspel.dump"), source.url])
         Samenspel.terminate(office.server)
         let target = try await PostgresTestDatabase.create()
-        try PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", target.url, folder.appending("samenspel.dump")])
+        try await PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", target.url, folder.appending("samenspel.dump")])
 
         try await office.restart(["--postgres", target.url])
         let report = try Samenspel.run(["sync", "--replica", "laptop-b"], in: folder.path)

@@ -92,18 +92,31 @@ public struct PostgresTestDatabase: Sendable {
         return nil
     }
 
-    /// Runs a PostgreSQL client program (``tool(_:)``: `pg_dump`, `pg_restore`) to its end; throws when it is
-    /// not installed or exits with a failure.
-    public static func runTool(_ name: String, _ arguments: [String]) throws {
+    /// Runs a PostgreSQL client program (``tool(_:)``: `pg_dump`, `pg_restore`, `psql`) to its end, without
+    /// blocking a thread of the cooperative pool; throws when it is not installed or exits with a failure,
+    /// with what it wrote to standard error.
+    public static func runTool(_ name: String, _ arguments: [String]) async throws {
         guard let path = tool(name) else { throw PostgresTestError(description: "\(name) is not installed") }
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("samenspel-\(name)-\(UUID()).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in done.resume() }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                done.resume(throwing: error)
+            }
+        }
         guard process.terminationStatus == 0 else {
-            throw PostgresTestError(description: "\(name) exited \(process.terminationStatus)")
+            let message = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            throw PostgresTestError(description: "\(name) exited \(process.terminationStatus): \(message.prefix(2000))")
         }
     }
 

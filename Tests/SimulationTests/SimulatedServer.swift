@@ -67,7 +67,7 @@ final class SimulatedServer: @unchecked Sendable {
         case .sqlite:
             _ = try await (store as! SQLiteSyncStore).backup(to: file)
         case .postgres:
-            try PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", file, database!.url])
+            try await PostgresTestDatabase.runTool("pg_dump", ["--format=custom", "--no-owner", "--file", file, database!.url])
         }
     }
 
@@ -81,7 +81,7 @@ final class SimulatedServer: @unchecked Sendable {
         case .postgres:
             pool?.cancel()
             let restored = try await PostgresTestDatabase.create(logger: logger)
-            try PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", restored.url, file])
+            try await PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", restored.url, file])
             await database?.drop(logger: logger)
             database = restored
             (store, pool) = try await Self.open(restored.url, logger: logger) as (any SyncStore, Task<Void, Never>)

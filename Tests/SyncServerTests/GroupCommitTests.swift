@@ -4,7 +4,7 @@ import Testing
 @testable import SyncServer
 
 /// Audit entries of concurrent requests share transactions: every caller returns only once its item was
-/// written, items keep their order, and a failed batch fails each of its callers and nobody else.
+/// written, items keep their order, and a failed batch fails its callers while the next one is written.
 @Suite struct GroupCommitTests {
     /// What a fake store wrote: its batches.
     final class Written: Sendable {
@@ -33,6 +33,33 @@ import Testing
         let batches = written.batches.withLockedValue { $0 }
         #expect(batches.joined().sorted() == Array(0..<200), "every item once")
         #expect(batches.count < 200 && batches.allSatisfy { $0.count <= 50 }, "\(batches.map(\.count))")
+    }
+
+    /// A batch can hold the record of a key rotation and an entry after it (the rotation is audited while
+    /// requests come in): the entry follows that record under the new generation, with no second record.
+    @Test(arguments: Backend.all) func aBatchWithARotationsRecord_chainsTheEntriesAfterItUnderTheNewKey(
+        _ backend: Backend
+    ) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { _ in
+            let rotated = try #require(fixture.store.auditKey).rotated()
+            let batch = [
+                AuditEntry(at: 1, actor: "admin", action: AuditChain.rotationAction,
+                           details: ["generation": String(rotated.generation)]),
+                AuditEntry(at: 2, actor: "professional", action: "pull"),
+                AuditEntry(at: 3, actor: "professional", action: "digest"),
+            ]
+            switch fixture.store {
+            case let sqlite as SQLiteSyncStore: try await sqlite.appendAudit(batch: batch)
+            case let postgres as PostgresSyncStore: try await postgres.appendAudit(batch: batch)
+            default: Issue.record("unknown store")
+            }
+            let entries = try await fixture.store.auditEntries(clientId: nil, actor: nil)
+            #expect(entries.filter { $0.action == AuditChain.rotationAction }.count == 1, "\(entries.map(\.action))")
+            #expect(entries.suffix(2).map(\.action) == ["pull", "digest"])
+            #expect(entries.suffix(2).allSatisfy { $0.hash?.hasPrefix("h\(rotated.generation):") == true })
+            #expect(try await fixture.store.verifyAudit().isIntact)
+        }
     }
 
     @Test func aFailedBatch_failsItsCallers_andTheNextBatchIsWritten() async throws {

@@ -1,7 +1,6 @@
 import Casework
 import ChangeLog
 import Foundation
-import GRDB
 import SamenspelTestSupport
 import SyncProtocol
 import SyncServer

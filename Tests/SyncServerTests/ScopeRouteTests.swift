@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    /// The stores read moves and erasures in chunks while they look for the first that concerns a puller:
+    /// moves between the puller's own teams are passed over, however many come before the one that counts.
+    @Test(arguments: Backend.all) func aMoveIn_isTold_afterMoreMovesBetweenTheCallersOwnTeamsThanAChunkHolds(
+        _ backend: Backend
+    ) async throws {
+        let fixture = try await ServerFixture(backend)
+        let northWest = try await fixture.admin.createTeam(name: "Noord-West")
+        let bo = try await fixture.admin.createProfessional(
+            name: "Bo", discipline: .clientManager, teamIds: [fixture.team.id, northWest.id])
+        let shuttled = try await fixture.admin.createClient(name: "Kees", teamId: fixture.team.id)
+        try await fixture.test { api in
+            let laptop = try await api.enroll(bo)
+            var cursor: String? = try await api.pull(after: nil, as: laptop).cursor
+            let shuttles = PullPlanner.scopeEventChunk + 30
+            for index in 0..<shuttles {
+                try await api.admin.moveClient(shuttled, toTeam: index % 2 == 0 ? northWest.id : fixture.team.id)
+            }
+            try await api.admin.moveClient(fixture.otherClient, toTeam: northWest.id)
+            var pages: [PullResponse] = []
+            repeat {
+                pages.append(try await api.pull(after: cursor, as: laptop))
+                cursor = pages.last!.cursor
+            } while pages.last!.hasMore
+            #expect(pages.compactMap(\.scope) == [ScopeNotice(clientId: fixture.otherClient, access: .granted)])
+            #expect(pages.flatMap(\.changes).filter { $0.clientId == shuttled && $0.operation == "move" }.count == shuttles)
+            #expect(pages.flatMap(\.changes).contains { $0.clientId == fixture.otherClient && $0.operation == "register" })
+        }
+    }
+
     @Test(arguments: Backend.all) func pushAfterTheMove_isAcceptedOnlyForWritesMadeBeforeIt(_ backend: Backend) async throws {
         let fixture = try await ServerFixture(backend)
         try await fixture.test { api in

@@ -101,7 +101,7 @@ public enum AuditChain {
         guard let key, generationToRecord(after: previous, key: key) != nil else {
             return [try sealed(entry, seq: seq, previous: previous, key: key, generation: keyGeneration)]
         }
-        if entry.action == rotationAction, entry.details["generation"] == String(keyGeneration) {
+        if isRecord(entry, ofGeneration: keyGeneration) {
             return [try sealed(entry, seq: seq, previous: previous, key: key, generation: recordGeneration)]
         }
         if recorded {
@@ -113,6 +113,12 @@ public enum AuditChain {
                 details: ["generation": String(keyGeneration), "recordedBy": "firstEntryOfTheGeneration"]),
             seq: seq, previous: previous, key: key, generation: recordGeneration)
         return [record, try sealed(entry, seq: seq + 1, previous: record.hash!, key: key, generation: keyGeneration)]
+    }
+
+    /// Whether `entry` is the record of the rotation to `generation` (what ``rotationRecordedPattern(_:)``
+    /// finds in a stored log).
+    static func isRecord(_ entry: AuditEntry, ofGeneration generation: Int) -> Bool {
+        entry.action == rotationAction && entry.details["generation"] == String(generation)
     }
 
     /// The key's generation when it is newer than the log after `previous` and needs the record of its

@@ -333,7 +333,9 @@ public protocol DeviceStore: Sendable {
 
 /// The append-only, hash-chained audit log (ids, counts and codes only, never content).
 public protocol AuditStore: Sendable {
-    /// Appends an entry to the audit log, chaining its hash to the entry before.
+    /// Appends an entry to the audit log, chaining its hash to the entry before; returns once it is stored.
+    /// Entries of concurrent callers may share one transaction (a group commit): a failure to store it
+    /// (the database busy or unreachable, a stale key) is then every one of their failures.
     func appendAudit(_ entry: AuditEntry) async throws
     /// Audit entries, oldest first, optionally about one client or by one professional.
     func auditEntries(clientId: String?, actor: String?) async throws -> [AuditEntry]

@@ -48,10 +48,14 @@ extension PostgresSyncStore {
     public func appendAudit(_ entry: AuditEntry) async throws {
         // Entries of concurrent requests share a transaction: the audit lock is taken once, and one commit
         // serves them all.
-        try await audits.submit(entry) { entries in
-            try await self.transaction { connection in
-                try await Self.append(entries, keys: self.auditKeys, connection, logger: self.logger)
-            }
+        guard let audits else { return try await appendAudit(batch: [entry]) }
+        try await audits.submit(entry) { entries in try await self.appendAudit(batch: entries) }
+    }
+
+    /// Appends `entries` in one transaction.
+    func appendAudit(batch entries: [AuditEntry]) async throws {
+        try await transaction { connection in
+            try await Self.append(entries, keys: self.auditKeys, connection, logger: self.logger)
         }
     }
 
@@ -84,8 +88,12 @@ extension PostgresSyncStore {
         }
         var chained: [AuditEntry] = []
         for entry in entries {
-            // Only the first entry can start a new generation: those after it follow one under `key`.
             let links = try AuditChain.chain(entry, previous: previous, seq: seq, key: key, recorded: recorded)
+            // A record of the rotation in this batch (the rotation's own entry, chained under the old
+            // generation, or one written before the first entry of the new) counts for the entries after it.
+            if let generation = key?.generation, links.contains(where: { AuditChain.isRecord($0, ofGeneration: generation) }) {
+                recorded = true
+            }
             chained += links
             previous = links.last!.hash!
             seq = links.last!.seq! + 1
@@ -93,18 +101,20 @@ extension PostgresSyncStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let details = try chained.map { String(decoding: try encoder.encode($0.details), as: UTF8.self) }
-        // Absent device and origin travel as '' (hashed alike: ``AuditChain``) and are stored as NULL.
+        // Optional columns travel as a value and whether there is one: absent stays NULL, '' stays ''.
         try await connection.query(
             """
             INSERT INTO audit_log (seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
-            SELECT seq, at, actor, NULLIF(device_id, ''), action, client_ids, details, result, NULLIF(origin, ''),
-                previous_hash, hash
+            SELECT seq, at, actor, CASE WHEN has_device THEN device_id END, action, client_ids, details, result,
+                CASE WHEN has_origin THEN origin END, previous_hash, hash
             FROM unnest(\(chained.map { $0.seq! })::bigint[], \(chained.map(\.at))::bigint[], \(chained.map(\.actor))::text[],
-                \(chained.map { $0.deviceId ?? "" })::text[], \(chained.map(\.action))::text[],
-                \(chained.map { $0.clientIds.joined(separator: ",") })::text[], \(details)::text[],
-                \(chained.map(\.result))::text[], \(chained.map { $0.origin ?? "" })::text[],
-                \(chained.map { $0.previousHash! })::text[], \(chained.map { $0.hash! })::text[])
-                AS entry(seq, at, actor, device_id, action, client_ids, details, result, origin, previous_hash, hash)
+                \(chained.map { $0.deviceId ?? "" })::text[], \(chained.map { $0.deviceId != nil })::bool[],
+                \(chained.map(\.action))::text[], \(chained.map { $0.clientIds.joined(separator: ",") })::text[],
+                \(details)::text[], \(chained.map(\.result))::text[], \(chained.map { $0.origin ?? "" })::text[],
+                \(chained.map { $0.origin != nil })::bool[], \(chained.map { $0.previousHash! })::text[],
+                \(chained.map { $0.hash! })::text[])
+                AS entry(seq, at, actor, device_id, has_device, action, client_ids, details, result, origin, has_origin,
+                    previous_hash, hash)
             """, logger: logger)
     }
 

@@ -348,33 +348,43 @@ extension PostgresSyncStore {
     }
 
     /// The planner's first caseload change in `range` among the moves and erasures that concern the
-    /// principal's teams.
+    /// principal's teams, read in chunks from the start of the range until the planner finds one (a page
+    /// ends at it, so the events after it are read by the pages that follow).
     private func scopeChange(in range: ClosedRange<Int64>, for principal: Principal, _ connection: PostgresConnection)
         async throws -> (position: Int64, change: ScopeChange)?
     {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
-        var events: [ScopeEvent] = []
-        for try await (seq, clientId, from, to, held) in try await connection.query(
-            """
-            SELECT seq, client_id, from_team, to_team, EXISTS (
-                SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))
-            FROM scope_events WHERE seq >= \(range.lowerBound) AND seq <= \(range.upperBound)
-                AND (from_team = ANY(\(teams)) OR to_team = ANY(\(teams)) OR (to_team = '' AND EXISTS (
-                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
-            ORDER BY seq
-            """, logger: logger
-        ).decode((Int64, String, String, String, Bool).self) {
-            events.append(ScopeEvent(position: seq, clientId: clientId, fromTeam: from, toTeam: to, heldByPullersTeams: held))
+        let chunk = PullPlanner.scopeEventChunk
+        var enrolledAt: Int64??
+        var from = range.lowerBound
+        while from <= range.upperBound {
+            var events: [ScopeEvent] = []
+            for try await (seq, clientId, fromTeam, toTeam, held) in try await connection.query(
+                """
+                SELECT seq, client_id, from_team, to_team, EXISTS (
+                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))
+                FROM scope_events WHERE seq >= \(from) AND seq <= \(range.upperBound)
+                    AND (from_team = ANY(\(teams)) OR to_team = ANY(\(teams)) OR (to_team = '' AND EXISTS (
+                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
+                ORDER BY seq LIMIT \(chunk)
+                """, logger: logger
+            ).decode((Int64, String, String, String, Bool).self) {
+                events.append(
+                    ScopeEvent(position: seq, clientId: clientId, fromTeam: fromTeam, toTeam: toTeam, heldByPullersTeams: held))
+            }
+            if enrolledAt == nil, events.contains(where: { $0.toTeam.isEmpty }) {
+                enrolledAt = .some(try await connection.query(
+                    "SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId)", logger: logger
+                ).decode(Int64.self).first(where: { _ in true }))
+            }
+            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt ?? nil) {
+                return found
+            }
+            guard events.count == chunk, let last = events.last else { return nil }
+            from = last.position + 1
         }
-        guard !events.isEmpty else { return nil }
-        var enrolledAt: Int64?
-        if events.contains(where: { $0.toTeam.isEmpty }) {
-            enrolledAt = try await connection.query(
-                "SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId)", logger: logger
-            ).decode(Int64.self).first(where: { _ in true })
-        }
-        return PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt)
+        return nil
     }
 
     private func facts(for changes: [Change], _ connection: PostgresConnection) async throws -> PushFacts {

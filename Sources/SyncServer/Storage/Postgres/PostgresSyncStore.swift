@@ -29,8 +29,8 @@ public final class PostgresSyncStore: SyncStore, Service {
     let auditKeys: AuditKeySource
     /// The key as its file holds it now (a rotation replaces the file).
     public var auditKey: AuditKey? { auditKeys.current }
-    /// Audit entries of concurrent requests, written in shared transactions.
-    let audits: GroupCommit<AuditEntry>
+    /// Audit entries of concurrent requests, written in shared transactions (`nil`: each in its own).
+    let audits: GroupCommit<AuditEntry>?
     /// `host:port/database`, without credentials, for messages.
     public let target: String
 
@@ -42,12 +42,12 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
     /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
     /// ``run()`` runs; ``migrate()`` creates the schema. Audit entries of concurrent requests share a
-    /// transaction, at most `auditBatch` of them (1: one transaction per entry).
+    /// transaction, at most `auditBatch` of them (1: each entry in a transaction of its own, as before).
     public init(
         url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil,
         limits: SessionLimits = SessionLimits(), auditBatch: Int = 500
     ) throws {
-        audits = GroupCommit(maxBatch: max(1, auditBatch))
+        audits = auditBatch > 1 ? GroupCommit(maxBatch: auditBatch) : nil
         guard maxConnections >= 1 else {
             throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
         }
@@ -95,8 +95,9 @@ public final class PostgresSyncStore: SyncStore, Service {
         await client.run()
     }
 
-    /// Runs the connection pool in a task of its own and returns it, once the pool runs (leasing a connection
-    /// before that makes PostgresNIO warn). Cancel the task to stop the pool.
+    /// Runs the connection pool in a task of its own and returns it once that task has started, so that the
+    /// caller leases connections only after ``run()`` was called (before, PostgresNIO warns). Cancel the task
+    /// to stop the pool.
     public func runInBackground() async -> Task<Void, Never> {
         let (started, signal) = AsyncStream<Void>.makeStream()
         let pool = Task {

@@ -77,10 +77,14 @@ extension SQLiteSyncStore {
 
     public func appendAudit(_ entry: AuditEntry) async throws {
         // Entries of concurrent requests share a transaction (one commit, one fsync).
-        try await audits.submit(entry) { entries in
-            try await self.write { db in
-                for entry in entries { try Self.append(entry, keys: self.auditKeys, db: db) }
-            }
+        guard let audits else { return try await appendAudit(batch: [entry]) }
+        try await audits.submit(entry) { entries in try await self.appendAudit(batch: entries) }
+    }
+
+    /// Appends `entries` in one transaction.
+    func appendAudit(batch entries: [AuditEntry]) async throws {
+        try await write { db in
+            for entry in entries { try Self.append(entry, keys: self.auditKeys, db: db) }
         }
     }
 

@@ -160,35 +160,45 @@ extension SQLiteSyncStore {
     }
 
     /// The planner's first caseload change in `range` among the moves and erasures that concern the
-    /// principal's teams.
+    /// principal's teams, read in chunks from the start of the range until the planner finds one (a page
+    /// ends at it, so the events after it are read by the pages that follow).
     private static func scopeChange(in range: ClosedRange<Int64>, for principal: Principal, db: Database) throws
         -> (position: Int64, change: ScopeChange)?
     {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
         let mine = list(teams.count)
-        let events = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT seq, client_id, from_team, to_team, EXISTS (
-                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine)) AS held
-                FROM scope_events WHERE seq >= ? AND seq <= ? AND (from_team IN \(mine) OR to_team IN \(mine)
-                    OR (to_team = '' AND EXISTS (
-                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
-                ORDER BY seq
-                """,
-            arguments: StatementArguments(teams) + [range.lowerBound, range.upperBound]
-                + StatementArguments(teams + teams + teams)
-        ).map {
-            ScopeEvent(
-                position: $0["seq"], clientId: $0["client_id"], fromTeam: $0["from_team"], toTeam: $0["to_team"],
-                heldByPullersTeams: $0["held"])
+        var enrolledAt: Int64??
+        var from = range.lowerBound
+        while from <= range.upperBound {
+            let events = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, client_id, from_team, to_team, EXISTS (
+                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine)) AS held
+                    FROM scope_events WHERE seq >= ? AND seq <= ? AND (from_team IN \(mine) OR to_team IN \(mine)
+                        OR (to_team = '' AND EXISTS (
+                            SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: StatementArguments(teams) + [from, range.upperBound]
+                    + StatementArguments(teams + teams + teams) + [PullPlanner.scopeEventChunk]
+            ).map {
+                ScopeEvent(
+                    position: $0["seq"], clientId: $0["client_id"], fromTeam: $0["from_team"], toTeam: $0["to_team"],
+                    heldByPullersTeams: $0["held"])
+            }
+            if enrolledAt == nil, events.contains(where: { $0.toTeam.isEmpty }) {
+                enrolledAt = .some(try Int64.fetchOne(
+                    db, sql: "SELECT enrolled_seq FROM devices WHERE id = ?", arguments: [principal.deviceId]))
+            }
+            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt ?? nil) {
+                return found
+            }
+            guard events.count == PullPlanner.scopeEventChunk, let last = events.last else { return nil }
+            from = last.position + 1
         }
-        guard !events.isEmpty else { return nil }
-        let enrolledAt = events.contains { $0.toTeam.isEmpty }
-            ? try Int64.fetchOne(db, sql: "SELECT enrolled_seq FROM devices WHERE id = ?", arguments: [principal.deviceId])
-            : nil
-        return PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt)
+        return nil
     }
 
     static func inCaseload(_ clientId: String, of principal: Principal, db: Database) throws -> Bool {

@@ -19,15 +19,15 @@ public final class SQLiteSyncStore: SyncStore {
     let auditKeys: AuditKeySource
     /// The key as its file holds it now.
     public var auditKey: AuditKey? { auditKeys.current }
-    /// Audit entries of concurrent requests, written in shared transactions.
-    let audits: GroupCommit<AuditEntry>
+    /// Audit entries of concurrent requests, written in shared transactions (`nil`: each in its own).
+    let audits: GroupCommit<AuditEntry>?
 
     /// Opens (creating and migrating if needed) the store in `directory`. The audit log's key is read from
     /// `auditKeyPath` — by default `samenspel-audit.key` in the folder — and created there if missing.
-    /// Audit entries of concurrent requests share a transaction, at most `auditBatch` of them (1: one
-    /// transaction per entry).
+    /// Audit entries of concurrent requests share a transaction, at most `auditBatch` of them (1: each
+    /// entry in a transaction of its own, as before).
     public init(directory: String, auditKeyPath: String? = nil, auditBatch: Int = 500) throws {
-        audits = GroupCommit(maxBatch: max(1, auditBatch))
+        audits = auditBatch > 1 ? GroupCommit(maxBatch: auditBatch) : nil
         // Case notes: the folder is the server account's only (0700), the files 0600 — whatever the umask.
         try DatabaseFile.preparePrivate(directory: directory, fileName: Self.fileName)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
