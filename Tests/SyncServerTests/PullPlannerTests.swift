@@ -135,35 +135,43 @@ import Testing
     // MARK: - Property: paging delivers every visible change once, in order
 
     /// Random logs about caseload clients and others, for everyone or one discipline, by this device and
-    /// others, with at most one move of a client into the caseload; paged with random limits through the
-    /// planner against a plain in-memory fetch. Every change the puller may see arrives (the moved-in
-    /// client's history whole, its later changes possibly twice), nothing else does, the notice comes
-    /// once, and the last page ends at the end of the log.
-    @Test(arguments: 0..<40) func pagingWithRandomLimits_deliversExactlyWhatThePullerMaySee(seed: Int) throws {
+    /// others, with scope events at random points: a move into the caseload ("m"), a move out of it ("o"),
+    /// an erasure of a client the teams held ("e"), and a move between the puller's own teams ("a", which
+    /// changes nothing for it). Paged with random limits through the planner against a plain in-memory
+    /// fetch of the caseload as it is now. Every change the puller may see arrives (the moved-in client's
+    /// history whole, its later changes possibly twice), nothing else does, each notice comes once and in
+    /// log order, and the last page ends at the end of the log.
+    @Test(arguments: 0..<60) func pagingWithRandomLimits_deliversExactlyWhatThePullerMaySee(seed: Int) throws {
         var random = SeededGenerator(seed: UInt64(seed) &+ 7)
-        let caseload: Set = ["a", "b", "m"], others = ["z"]
+        let caseloadNow: Set = ["a", "b", "m"], clients = ["a", "b", "m", "o", "e", "z"]
         var factory = ChangeFactory(wallMillis: 1_790_000_000_000)
         var log: [LogRow] = []
         var audiences: [String: String] = [:]
-        for index in 0..<Int.random(in: 0...60, using: &random) {
-            let position = Int64(index + 1)
-            let client = (Array(caseload) + others).randomElement(using: &random)!
-            let author = Bool.random(using: &random) ? sanne : ahmed
-            let change = factory.make(.noteAdded(NoteContent(text: "n")), client: client, by: author)
-            log.append((position, change))
+        for index in 0..<Int.random(in: 0...80, using: &random) {
+            let client = clients.randomElement(using: &random)!
+            let change = factory.make(
+                .noteAdded(NoteContent(text: "n")), client: client, by: Bool.random(using: &random) ? sanne : ahmed)
+            log.append((Int64(index + 1), change))
             audiences[change.id] = [nil, "clientManager", "incomeConsultant"].randomElement(using: &random)!
         }
         let logEnd = log.last?.position ?? 0
-        // A move is at the position of the client's own change (its `client.move`), sent with its history.
-        let move: ScopeEvent? = Bool.random(using: &random)
-            ? log.filter { $0.change.clientId == "m" && audiences[$0.change.id] == nil }.randomElement(using: &random)
-                .map { ScopeEvent(position: $0.position, clientId: "m", fromTeam: theirs, toTeam: mine, heldByPullersTeams: false) }
-            : nil
+        // An event is at the position of one of its client's changes for everyone (its `client.move` or
+        // `client.erase`); it happens or not at random.
+        func event(_ client: String, from: String, to: String, held: Bool = false) -> ScopeEvent? {
+            guard Bool.random(using: &random) else { return nil }
+            return log.filter { $0.change.clientId == client && audiences[$0.change.id] == nil }.randomElement(using: &random)
+                .map { ScopeEvent(position: $0.position, clientId: client, fromTeam: from, toTeam: to, heldByPullersTeams: held) }
+        }
+        let events = [
+            event("m", from: theirs, to: mine), event("o", from: mine, to: theirs),
+            event("e", from: alsoMine, to: "", held: true), event("a", from: mine, to: alsoMine),
+        ].compactMap { $0 }
+        let moveIn = events.first { $0.clientId == "m" }
         func fetch(_ fetch: PullFetch) -> [LogRow] {
             let matching = log.filter { row in
                 guard audiences[row.change.id].map({ $0 == fetch.audience }) ?? true else { return false }
                 switch fetch.rows {
-                case .caseload(let after): return row.position > after && caseload.contains(row.change.clientId)
+                case .caseload(let after): return row.position > after && caseloadNow.contains(row.change.clientId)
                 case .client(let client, let after): return row.position > after && row.change.clientId == client
                 }
             }
@@ -181,8 +189,8 @@ import Testing
                 page = PullPlanner.backfillPage(at: position, rows: rows, limit: limit, inCaseload: true)
             } else {
                 let range = PullPlanner.scopeRange(of: position, rows: rows, limit: limit, logEnd: logEnd)
-                let events = [move].compactMap { $0 }.filter { range?.contains($0.position) ?? false }
-                let event = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: 0)
+                let candidates = events.filter { range?.contains($0.position) ?? false }.shuffled(using: &random)
+                let event = PullPlanner.firstScopeChange(in: candidates, teams: principal.teamIds, enrolledAt: 0)
                 page = PullPlanner.logPage(after: position, rows: rows, limit: limit, logEnd: logEnd, event: event,
                                            deviceId: sanne.deviceId)
             }
@@ -193,12 +201,15 @@ import Testing
             if !page.hasMore { break }
         }
         let visible = log.filter { audiences[$0.change.id].map { $0 == "clientManager" } ?? true }
-        let expected = Set(visible.filter { caseload.contains($0.change.clientId) && $0.change.deviceId != sanne.deviceId }
+        let expected = Set(visible.filter { caseloadNow.contains($0.change.clientId) && $0.change.deviceId != sanne.deviceId }
             .map(\.change.id))
-            .union(move == nil ? [] : visible.filter { $0.change.clientId == "m" }.map(\.change.id))
+            .union(moveIn == nil ? [] : visible.filter { $0.change.clientId == "m" }.map(\.change.id))
         #expect(Set(delivered) == expected)
         #expect(position == PullPosition(position: logEnd))
-        #expect(notices == (move == nil ? [] : [ScopeChange(clientId: "m", granted: true)]))
+        let told = events.filter { $0.clientId != "a" }.sorted { $0.position < $1.position }.map { event in
+            ScopeChange(clientId: event.clientId, granted: event.clientId == "m", erased: event.clientId == "e")
+        }
+        #expect(notices == told)
         // In log order, apart from a backfill's history, which restarts from the client's first change.
         let outsideBackfill = delivered.filter { id in log.first { $0.change.id == id }?.change.clientId != "m" }
         let order = Dictionary(uniqueKeysWithValues: log.map { ($0.change.id, $0.position) })
