@@ -64,8 +64,8 @@ final class RunningPostgresStore: Sendable {
     let store: PostgresSyncStore
     private let runner: Task<Void, Never>
 
-    init(url: String, logger: Logger) async throws {
-        let store = try PostgresSyncStore(url: url, maxConnections: 4, logger: logger)
+    init(url: String, logger: Logger, maxConnections: Int = 4, auditBatch: Int = 500) async throws {
+        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger, auditBatch: auditBatch)
         runner = await store.runInBackground()
         try await store.migrate()
         self.store = store

@@ -30,12 +30,11 @@ extension Figures {
             store = try SQLiteSyncStore(directory: folder + "/audit-\(batch)", auditBatch: batch)
         case .postgresql(let url):
             let database = try await BenchDatabase.create(on: url, logger: .bench)
-            let postgres = try PostgresSyncStore(url: database.url, maxConnections: 8, logger: .bench, auditBatch: batch)
-            let pool = await postgres.runInBackground()
-            try await postgres.migrate()
-            store = postgres
+            let running = try await RunningPostgresStore(
+                url: database.url, logger: .bench, maxConnections: 8, auditBatch: batch)
+            store = running.store
             close = {
-                pool.cancel()
+                running.close()
                 await database.drop(logger: .bench)
             }
         }

@@ -356,29 +356,27 @@ extension PostgresSyncStore {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
         let chunk = PullPlanner.scopeEventChunk
-        var enrolledAt: Int64??
         var from = range.lowerBound
         while from <= range.upperBound {
             var events: [ScopeEvent] = []
-            for try await (seq, clientId, fromTeam, toTeam, held) in try await connection.query(
+            var enrolledAt: Int64?
+            // Each row also carries the end of the log when the device enrolled, for the erasure rule.
+            for try await (seq, clientId, fromTeam, toTeam, held, enrolled) in try await connection.query(
                 """
                 SELECT seq, client_id, from_team, to_team, EXISTS (
-                    SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))
+                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams))),
+                    (SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId))
                 FROM scope_events WHERE seq >= \(from) AND seq <= \(range.upperBound)
                     AND (from_team = ANY(\(teams)) OR to_team = ANY(\(teams)) OR (to_team = '' AND EXISTS (
                         SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id = ANY(\(teams)))))
                 ORDER BY seq LIMIT \(chunk)
                 """, logger: logger
-            ).decode((Int64, String, String, String, Bool).self) {
+            ).decode((Int64, String, String, String, Bool, Int64?).self) {
                 events.append(
                     ScopeEvent(position: seq, clientId: clientId, fromTeam: fromTeam, toTeam: toTeam, heldByPullersTeams: held))
+                enrolledAt = enrolled
             }
-            if enrolledAt == nil, events.contains(where: { $0.toTeam.isEmpty }) {
-                enrolledAt = .some(try await connection.query(
-                    "SELECT enrolled_seq FROM devices WHERE id = \(principal.deviceId)", logger: logger
-                ).decode(Int64.self).first(where: { _ in true }))
-            }
-            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt ?? nil) {
+            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt) {
                 return found
             }
             guard events.count == chunk, let last = events.last else { return nil }

@@ -168,31 +168,29 @@ extension SQLiteSyncStore {
         let teams = Array(principal.teamIds)
         guard !teams.isEmpty else { return nil }
         let mine = list(teams.count)
-        var enrolledAt: Int64??
         var from = range.lowerBound
         while from <= range.upperBound {
-            let events = try Row.fetchAll(
+            // Each row also carries the end of the log when the device enrolled, for the erasure rule.
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT seq, client_id, from_team, to_team, EXISTS (
-                        SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine)) AS held
+                            SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine)) AS held,
+                        (SELECT enrolled_seq FROM devices WHERE id = ?) AS enrolled
                     FROM scope_events WHERE seq >= ? AND seq <= ? AND (from_team IN \(mine) OR to_team IN \(mine)
                         OR (to_team = '' AND EXISTS (
                             SELECT 1 FROM erasure_teams e WHERE e.seq = scope_events.seq AND e.team_id IN \(mine))))
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: StatementArguments(teams) + [from, range.upperBound]
-                    + StatementArguments(teams + teams + teams) + [PullPlanner.scopeEventChunk]
-            ).map {
+                arguments: StatementArguments(teams) + [principal.deviceId, from, range.upperBound]
+                    + StatementArguments(teams + teams + teams) + [PullPlanner.scopeEventChunk])
+            let events = rows.map {
                 ScopeEvent(
                     position: $0["seq"], clientId: $0["client_id"], fromTeam: $0["from_team"], toTeam: $0["to_team"],
                     heldByPullersTeams: $0["held"])
             }
-            if enrolledAt == nil, events.contains(where: { $0.toTeam.isEmpty }) {
-                enrolledAt = .some(try Int64.fetchOne(
-                    db, sql: "SELECT enrolled_seq FROM devices WHERE id = ?", arguments: [principal.deviceId]))
-            }
-            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt ?? nil) {
+            let enrolledAt: Int64? = rows.first?["enrolled"]
+            if let found = PullPlanner.firstScopeChange(in: events, teams: principal.teamIds, enrolledAt: enrolledAt) {
                 return found
             }
             guard events.count == PullPlanner.scopeEventChunk, let last = events.last else { return nil }
