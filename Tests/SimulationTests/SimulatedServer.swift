@@ -8,13 +8,14 @@ import SamenspelTestSupport
 import SyncProtocol
 @testable import SyncServer
 
-/// The server side of a simulated history, on either backend: its store, and what an operator does to it
+/// The server side of a simulated history, on any backend: its store, and what an operator does to it
 /// (restart the process, back up, restore) with the backend's own tools — a file copy for SQLite,
-/// `pg_dump` and `pg_restore` into a new database for PostgreSQL.
+/// `pg_dump` and `pg_restore` into a new database for PostgreSQL, and for the in-memory reference store a
+/// snapshot of its state (a restart hands the state to a new store, as a durable backend's files would).
 final class SimulatedServer: @unchecked Sendable {
     /// Which backend the history runs on.
     enum Backend: String, Sendable, CaseIterable {
-        case sqlite, postgres
+        case memory, sqlite, postgres
     }
 
     let backend: Backend
@@ -24,6 +25,8 @@ final class SimulatedServer: @unchecked Sendable {
     /// PostgreSQL: the current database and the task that runs the store's pool.
     private var database: PostgresTestDatabase?
     private var pool: Task<Void, Never>?
+    /// The in-memory store: its backups, by file name.
+    private var snapshots: [String: MemorySyncStore.Snapshot] = [:]
 
     private var directory: String { folder.appending("server") }
 
@@ -32,6 +35,8 @@ final class SimulatedServer: @unchecked Sendable {
         self.folder = folder
         self.logger = logger
         switch backend {
+        case .memory:
+            store = MemorySyncStore(auditKey: try Self.memoryAuditKey(folder))
         case .sqlite:
             store = try SQLiteSyncStore(directory: folder.appending("server"))
         case .postgres:
@@ -50,9 +55,17 @@ final class SimulatedServer: @unchecked Sendable {
         return (store, pool)
     }
 
+    private static func memoryAuditKey(_ folder: TemporaryDirectory) throws -> AuditKey {
+        try AuditKey.load(path: folder.appending("audit.key"))
+    }
+
+    private var memory: MemorySyncStore { store as! MemorySyncStore }
+
     /// A new server process on the same data.
     func restart() async throws {
         switch backend {
+        case .memory:
+            store = MemorySyncStore(snapshot: memory.snapshot(), auditKey: try Self.memoryAuditKey(folder))
         case .sqlite:
             store = try SQLiteSyncStore(directory: directory)
         case .postgres:
@@ -64,6 +77,8 @@ final class SimulatedServer: @unchecked Sendable {
     /// Backs the server up to `file` while it serves.
     func backup(to file: String) async throws {
         switch backend {
+        case .memory:
+            snapshots[file] = memory.snapshot()
         case .sqlite:
             _ = try await (store as! SQLiteSyncStore).backup(to: file)
         case .postgres:
@@ -75,6 +90,9 @@ final class SimulatedServer: @unchecked Sendable {
     /// journal, as `samenspel admin restore` does).
     func restore(from file: String, at millis: Int64) async throws {
         switch backend {
+        case .memory:
+            guard let snapshot = snapshots[file] else { throw StoreError(code: "notFound", message: "no backup \(file)") }
+            store = MemorySyncStore(snapshot: snapshot, auditKey: try Self.memoryAuditKey(folder))
         case .sqlite:
             _ = try SQLiteSyncStore.restore(from: file, into: directory, at: millis)
             store = try SQLiteSyncStore(directory: directory)
@@ -91,6 +109,8 @@ final class SimulatedServer: @unchecked Sendable {
     /// Every change in the server's log, with the discipline a restricted one is visible to.
     func loggedChanges() async throws -> [(change: Change, visibleTo: String?)] {
         switch backend {
+        case .memory:
+            return memory.snapshot().changes
         case .sqlite:
             let server = try DatabaseQueue(path: folder.appending("server/" + SQLiteSyncStore.fileName))
             return try await server.read { db in
@@ -114,9 +134,12 @@ final class SimulatedServer: @unchecked Sendable {
     }
 
     /// Whether `text` is anywhere in the server's live data: the bytes of its database files (SQLite), or
-    /// any text column of its tables (PostgreSQL, whose files are the database server's).
+    /// any text column of its tables (PostgreSQL, whose files are the database server's), anything the in-memory
+    /// store holds.
     func holds(_ text: String) async throws -> Bool {
         switch backend {
+        case .memory:
+            return memory.snapshot().holds(text)
         case .sqlite:
             var bytes = Data()
             for suffix in ["", "-wal", "-shm"] {

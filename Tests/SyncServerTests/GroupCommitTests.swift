@@ -37,7 +37,7 @@ import Testing
 
     /// A batch can hold the record of a key rotation and an entry after it (the rotation is audited while
     /// requests come in): the entry follows that record under the new generation, with no second record.
-    @Test(arguments: Backend.all) func aBatchWithARotationsRecord_chainsTheEntriesAfterItUnderTheNewKey(
+    @Test(arguments: Backend.databases) func aBatchWithARotationsRecord_chainsTheEntriesAfterItUnderTheNewKey(
         _ backend: Backend
     ) async throws {
         let fixture = try await ServerFixture(backend)

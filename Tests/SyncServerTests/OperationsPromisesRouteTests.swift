@@ -77,7 +77,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.all) func anErasure_andItsAuditEntry_areOneTransaction(_ backend: Backend) async throws {
+    @Test(arguments: Backend.databases) func anErasure_andItsAuditEntry_areOneTransaction(_ backend: Backend) async throws {
         let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let sanne = try await api.enroll(fixture.sanne)
@@ -86,6 +86,8 @@ import Testing
                 [factory.make(.noteAdded(NoteContent(text: "schulden")), client: fixture.jaap, by: sanne.author)], as: sanne)
             // The audit log cannot take the erasure's entry: the erasure must not happen unrecorded.
             switch fixture.backend {
+            case .memory:
+                Issue.record("a database test")
             case .sqlite:
                 try await fixture.rawExecute(
                     """

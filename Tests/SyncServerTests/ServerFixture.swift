@@ -10,13 +10,18 @@ import SyncProtocol
 import SyncServer
 import Testing
 
-/// A storage backend the server tests run on: every route test runs on each (the storage contract suite).
+/// A storage backend the server tests run on: every route test runs unchanged on each (the storage
+/// contract suite), the in-memory reference store included; a test that reads or breaks the database itself
+/// runs on ``databases``.
 enum Backend: String, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
+    case memory, sqlite, postgres
 
-    /// SQLite always; PostgreSQL when `SAMENSPEL_POSTGRES_URL` is set, and always in CI (where a missing
-    /// server then fails the tests instead of skipping them).
-    static var all: [Backend] {
+    /// The reference store and SQLite always; PostgreSQL when `SAMENSPEL_POSTGRES_URL` is set, and always in
+    /// CI (where a missing server then fails the tests instead of skipping them).
+    static var all: [Backend] { [.memory] + databases }
+
+    /// The backends with a database of their own: SQLite, and PostgreSQL as in ``all``.
+    static var databases: [Backend] {
         PostgresTestDatabase.enabled ? [.sqlite, .postgres] : [.sqlite]
     }
 
@@ -44,6 +49,10 @@ struct ServerFixture {
         self.backend = backend
         folder = try TemporaryDirectory("server")
         switch backend {
+        case .memory:
+            store = MemorySyncStore(auditKey: try AuditKey.load(path: folder.appending("audit.key")))
+            database = nil
+            pool = nil
         case .sqlite:
             store = try SQLiteSyncStore(directory: folder.path)
             database = nil
@@ -106,6 +115,8 @@ struct ServerFixture {
     /// Raw SQL on the backend's database, for tests that play an attacker with access to it.
     func rawExecute(_ sql: String) async throws {
         switch backend {
+        case .memory:
+            Issue.record("the in-memory store has no tables: run this test on Backend.databases")
         case .sqlite:
             let queue = try DatabaseQueue(path: folder.appending(SQLiteSyncStore.fileName))
             try await queue.write { db in try db.execute(sql: sql) }
