@@ -97,14 +97,14 @@ extension ConformanceKit {
         return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
     }
 
-    func expect(_ answer: Answer, status: Int, code: String? = nil, what: String? = nil) throws {
+    func expect(_ answer: Answer, status: Int, code: ErrorCode? = nil, what: String? = nil) throws {
         let prefix = what.map { "\($0): " } ?? ""
         let served = (try? WireCoding.makeDecoder().decode(ErrorBody.self, from: answer.body))?.error.code
         guard answer.status == status else {
             throw Failure("\(prefix)expected HTTP \(status)\(code.map { " \($0)" } ?? ""), got \(answer.status)\(served.map { " \($0)" } ?? "")")
         }
         if let code, served != code {
-            throw Failure("\(prefix)expected the error body's code \(code), got \(served ?? "no error body")")
+            throw Failure("\(prefix)expected the error body's code \(code), got \(served?.rawValue ?? "no error body")")
         }
     }
 

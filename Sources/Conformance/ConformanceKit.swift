@@ -94,11 +94,11 @@ public struct ConformanceKit: Sendable {
 
     private func errorBodies(_ session: Session) async throws {
         let noToken = try await send(.GET, "/v1/changes")
-        try expect(noToken, status: 401, code: "unauthorized")
+        try expect(noToken, status: 401, code: ErrorCode.unauthorized)
         let plain = try await send(.POST, "/v1/push", body: Data("{}".utf8), token: session.token, contentType: "text/plain")
-        try expect(plain, status: 415, code: "unsupportedMediaType")
+        try expect(plain, status: 415, code: ErrorCode.unsupportedMediaType)
         let broken = try await send(.POST, "/v1/push", body: Data("{".utf8), token: session.token)
-        try expect(broken, status: 400, code: "invalidRequest")
+        try expect(broken, status: 400, code: ErrorCode.invalidRequest)
     }
 
     private func requestScopeVectors(_ session: Session) async throws {
@@ -130,7 +130,7 @@ public struct ConformanceKit: Sendable {
             if creates { created.insert(change.entityId) }
             let result = try await pushOne(
                 fresh.restamp(change, keepingDefects: false), session, what: "\(change.entityType).\(change.operation)")
-            let expected = orphan ? result.status == .rejected && result.error?.code == "unknownEntity" : result.status == .accepted
+            let expected = orphan ? result.status == .rejected && result.error?.code == ErrorCode.unknownEntity : result.status == .accepted
             guard expected else {
                 throw Failure(
                     "\(change.entityType).\(change.operation): expected \(orphan ? "rejected unknownEntity" : "accepted"), got \(describe(result))")
@@ -159,7 +159,7 @@ public struct ConformanceKit: Sendable {
             operation: note.operation, payload: .object(["text": .string("Conformance: other text, same id.")]),
             hlc: note.hlc, authorId: note.authorId, authorDiscipline: note.authorDiscipline, deviceId: note.deviceId)
         let reused = try await pushOne(other, session, what: "other content under the same id")
-        guard reused.status == .rejected, reused.error?.code == "idReused" else {
+        guard reused.status == .rejected, reused.error?.code == ErrorCode.idReused else {
             throw Failure("other content under the same id: expected rejected idReused, got \(describe(reused))")
         }
         for file in try ProtocolVectors.files(in: "duplicates", under: vectors) {
@@ -174,7 +174,7 @@ public struct ConformanceKit: Sendable {
             try await expectStatus(.accepted, of: stored, session, what: "\(file.lastPathComponent): the stored write")
             let result = try await pushOne(retried, session, what: file.lastPathComponent)
             let expected = vector.expected == "duplicate" ? result.status == .duplicate
-                : result.status == .rejected && result.error?.code == vector.expected
+                : result.status == .rejected && result.error?.code.rawValue == vector.expected
             guard expected else {
                 throw Failure("\(file.lastPathComponent) (\(vector.description)): expected \(vector.expected), got \(describe(result))")
             }
@@ -186,7 +186,7 @@ public struct ConformanceKit: Sendable {
         let ahead = HLCTimestamp(wallMillis: session.serverTime.wallMillis + 86_400_000, logical: 0)
         let note = fresh.note("Conformance: written on a laptop whose clock runs a day ahead.", hlc: ahead)
         let refused = try await pushOne(note, session, what: "a change a day ahead")
-        guard refused.status == .rejected, refused.error?.code == "clockAhead" else {
+        guard refused.status == .rejected, refused.error?.code == ErrorCode.clockAhead else {
             throw Failure("a change a day ahead: expected rejected clockAhead, got \(describe(refused))")
         }
         // The replica re-stamps the same write (same id) after the server's time and sends it again.
@@ -214,7 +214,7 @@ public struct ConformanceKit: Sendable {
         let positions = notes.compactMap { seen.firstIndex(of: $0.id) }
         guard positions == positions.sorted() else { throw Failure("the notes came out of the order they were pushed in") }
         let bad = try await send(.GET, "/v1/clients/\(clientId)/changes?after=not-a-cursor", token: session.token)
-        try expect(bad, status: 400, code: "invalidCursor")
+        try expect(bad, status: 400, code: ErrorCode.invalidCursor)
     }
 
     private func digest(_ session: Session) async throws {

@@ -44,7 +44,7 @@ struct Fresh {
     /// what the vector is about (an id that is not a lowercase UUID, a timestamp at 0 ms) is kept as it is.
     /// `defect`: the vector's expected code; for `wrongDevice`, `wrongAuthor` and `wrongDiscipline` that
     /// member is made another than the device's (the discipline left out when the vector leaves it out).
-    mutating func restamp(_ vector: Change, keepingDefects: Bool, defect: String? = nil) -> Change {
+    mutating func restamp(_ vector: Change, keepingDefects: Bool, defect: ErrorCode? = nil) -> Change {
         func fresh(_ value: String) -> String {
             if keepingDefects, !Identifier.isValid(value) { return value }
             if let known = mapped[value] { return known }
@@ -63,7 +63,7 @@ struct Fresh {
             }
         }
         var discipline: String? = session.discipline
-        if defect == "wrongDiscipline" {
+        if defect == ErrorCode.wrongDiscipline {
             discipline = vector.authorDiscipline.map { _ in
                 ["clientManager", "incomeConsultant", "accountManager"].first { $0 != session.discipline }!
             }
@@ -79,8 +79,8 @@ struct Fresh {
         return Change(
             id: fresh(vector.id), clientId: client, entityType: vector.entityType, entityId: entity,
             operation: vector.operation, payload: payload, hlc: hlc,
-            authorId: defect == "wrongAuthor" ? id() : session.professionalId, authorDiscipline: discipline,
-            deviceId: defect == "wrongDevice" ? id() : session.deviceId)
+            authorId: defect == ErrorCode.wrongAuthor ? id() : session.professionalId, authorDiscipline: discipline,
+            deviceId: defect == ErrorCode.wrongDevice ? id() : session.deviceId)
     }
 
     /// The payload with every id it names (a revision's `supersedes`, a moved client's team) mapped like the

@@ -1,13 +1,13 @@
 public import ChangeLog
 public import Foundation
-import SyncProtocol
+public import SyncProtocol
 
 /// A case of `Protocol/vectors/invalid/`: a change the server refuses, for the whole request or on its own.
 public struct InvalidVector: Decodable, Sendable {
     /// What the vector is about.
     public let description: String
     /// The error code the server answers.
-    public let expectedCode: String
+    public let expectedCode: ErrorCode
     /// The change.
     public let change: Change
     /// `request`: the whole push is refused with ``httpStatus``; `change`: a 200 with this change rejected.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Replica
+import SyncProtocol
 
 /// A request the app answers with an error page: a status, a heading and a message, both in the
 /// professional's language (keys of ``AppText``). Never carries note text or another client's data.

@@ -1,5 +1,6 @@
 import Casework
 import JourneyViews
+import SyncProtocol
 
 /// The words of the app in Dutch (the default) and English, by key, for the templates (`{{t.key}}`).
 ///
@@ -25,7 +26,7 @@ struct AppText: Sendable {
 
     /// An error of the replica or the server, in the professional's language, by its code; a code without
     /// words of its own gets a general sentence with the code.
-    func describe(_ code: String) -> String {
+    func describe(_ code: ErrorCode) -> String {
         if let known = Self.errors[code] { return language == .nl ? known.nl : known.en }
         return language == .nl ? "Dat lukte niet (\(code))." : "That did not work (\(code))."
     }
@@ -35,7 +36,7 @@ struct AppText: Sendable {
         ViewText(language).writeKind(entityType)
     }
 
-    static let errors: [String: (nl: String, en: String)] = [
+    static let errors: [ErrorCode: (nl: String, en: String)] = [
         "serverUnreachable": ("De server is niet bereikbaar.", "The server cannot be reached."),
         "unavailable": ("De server is tijdelijk niet beschikbaar.", "The server is temporarily unavailable."),
         "internalError": ("De server had een storing.", "The server had a failure."),

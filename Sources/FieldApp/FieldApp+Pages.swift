@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import JourneyViews
 import Replica
+import SyncProtocol
 
 extension FieldApp {
     func addPageRoutes(to router: Router<AppRequestContext>) {
@@ -108,7 +109,7 @@ extension FieldApp {
         let refused: [[String: Any]] = try await replica.status().rejected.map { rejected in
             let change = rejected.change
             var model: [String: Any] = [
-                "id": change.id, "what": text.writeKind(change.entityType), "code": rejected.code,
+                "id": change.id, "what": text.writeKind(change.entityType), "code": rejected.code.rawValue,
                 "message": AppText.errors[rejected.code] == nil ? rejected.message : text.describe(rejected.code),
                 "advice": refusalAdvice(rejected.code, language: language),
                 "at": time(millis: rejected.rejectedAt),
@@ -127,16 +128,16 @@ extension FieldApp {
     }
 
     /// What a professional can do about a refused write, by the server's code.
-    func refusalAdvice(_ code: String, language: Language) -> String {
+    func refusalAdvice(_ code: ErrorCode, language: Language) -> String {
         let nl = language == .nl
         switch code {
-        case "outOfScope":
+        case ErrorCode.outOfScope:
             return nl ? "Deze klant hoort niet (meer) bij je caseload. Overleg met je team of de beheerder."
                 : "This client is not (or no longer) in your caseload. Talk to your team or the administrator."
-        case "forbidden", "notAuthor", "notOwningDiscipline":
+        case ErrorCode.forbidden, ErrorCode.notAuthor, ErrorCode.notOwningDiscipline:
             return nl ? "Vraag de collega die dit heeft vastgelegd om de wijziging door te voeren."
                 : "Ask the colleague who recorded it to make the change."
-        case "clientErased":
+        case ReplicaError.clientErased:
             return nl ? "De gegevens van deze klant zijn op verzoek gewist (AVG). Er hoeft niets meer te gebeuren."
                 : "This client's data was erased on request (GDPR). Nothing more needs to be done."
         default:

@@ -173,12 +173,12 @@ enum ChangeStore {
     /// Keeps a refused change in the rejected list with the reason (the caller removes it from the changes) —
     /// without its content when the client was erased meanwhile (a sync running at the same time applied
     /// the erasure after this change was read).
-    static func reject(_ change: Change, code: String, message: String, now: Int64, db: Database) throws {
-        var arguments = ChangeRow.arguments(change) + [code, message, now]
+    static func reject(_ change: Change, code: ErrorCode, message: String, now: Int64, db: Database) throws {
+        var arguments = ChangeRow.arguments(change) + [code.rawValue, message, now]
         if try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM erased_clients WHERE id = ?)", arguments: [change.clientId]) == true
         {
-            arguments = ChangeRow.arguments(change.withoutContent) + [ScopeLoss.erasure.code, ScopeLoss.erasure.message, now]
+            arguments = ChangeRow.arguments(change.withoutContent) + [ScopeLoss.erasure.code.rawValue, ScopeLoss.erasure.message, now]
         }
         try db.execute(
             sql: """
@@ -193,7 +193,7 @@ enum ChangeStore {
     /// without their content when the client was erased (`keepContent` false), which also strips the content
     /// of refused writes about the client already listed and gives them `reason`.
     static func purgeClient(
-        _ clientId: String, reason: (code: String, message: String), keepContent: Bool = true, now: Int64, db: Database
+        _ clientId: String, reason: (code: ErrorCode, message: String), keepContent: Bool = true, now: Int64, db: Database
     ) throws {
         try db.execute(
             sql: """
@@ -201,7 +201,7 @@ enum ChangeStore {
                 SELECT \(ChangeRow.columns), ?, ?, ? FROM changes
                 WHERE client_id = ? AND id IN (SELECT change_id FROM outbox)
                 """,
-            arguments: [reason.code, reason.message, now, clientId])
+            arguments: [reason.code.rawValue, reason.message, now, clientId])
         // The content leaves the files at the next checkpoint, which is owed until it has run.
         try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
         if !keepContent {
@@ -211,7 +211,7 @@ enum ChangeStore {
             // client was erased: say so. Refusals for other reasons keep theirs.
             try db.execute(
                 sql: "UPDATE rejected SET code = ?, message = ? WHERE client_id = ? AND code = ?",
-                arguments: [reason.code, reason.message, clientId, ErrorCode.outOfScope])
+                arguments: [reason.code.rawValue, reason.message, clientId, ErrorCode.outOfScope.rawValue])
         }
         try db.execute(sql: "DELETE FROM changes WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])

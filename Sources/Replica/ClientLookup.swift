@@ -1,5 +1,6 @@
 import ChangeLog
 import Foundation
+import SyncProtocol
 
 /// Finds the client a professional means by what they type: a name, part of one, or an id (or its first
 /// characters). A pure rule over the replica's clients, so the CLI can say `--client "Jaap de Vries"` or
@@ -65,8 +66,8 @@ public enum ClientLookup {
     ///   otherwise.
     public static func find(_ text: String, among candidates: [Candidate], kind: String, listedBy: String) throws -> Found {
         let typed = text.trimmingCharacters(in: .whitespaces)
-        let unknown = kind == "client" ? ReplicaError.unknownClient : "notFound"
-        let ambiguous = kind == "client" ? ReplicaError.ambiguousClient : "ambiguous"
+        let unknown = kind == "client" ? ReplicaError.unknownClient : ErrorCode.notFound
+        let ambiguous: ErrorCode = kind == "client" ? ReplicaError.ambiguousClient : "ambiguous"
         if Identifier.isValid(typed.lowercased()), let match = candidates.first(where: { $0.id == typed.lowercased() }) {
             return Found(candidate: match, byFullId: true, isExact: true, alsoFitting: [])
         }

@@ -237,7 +237,7 @@ struct SyncSession {
     /// Codes a server gives a write it cannot place *yet*: it lacks the entity or revision the write builds
     /// on. The write stays pending, and is sent again (after the server was restored from a backup, its
     /// author's laptop sends the base back).
-    static let waitingCodes: Set<String> = [ErrorCode.unknownEntity, ErrorCode.unknownRevision]
+    static let waitingCodes: Set<ErrorCode> = [ErrorCode.unknownEntity, ErrorCode.unknownRevision]
 
     private static func applyPushResults(
         _ response: PushResponse, for batch: [Change], restamped: [String: Int], deviceId: String, now: Int64,
@@ -263,7 +263,7 @@ struct SyncSession {
                 } else if waitingCodes.contains(error.code) {
                     try db.execute(
                         sql: "UPDATE outbox SET waiting_code = ?, waiting_message = ? WHERE change_id = ?",
-                        arguments: [error.code, error.message, change.id])
+                        arguments: [error.code.rawValue, error.message, change.id])
                     outcome.waiting.append(change.id)
                 } else if error.code == ErrorCode.idReused {
                     // The server holds another version of this very write: an earlier copy, sent before it was
@@ -389,7 +389,7 @@ enum ScopeLoss {
         message: "you no longer have access to this client; this write was not sent"
     )
     static let erasure = (
-        code: "clientErased",
+        code: ReplicaError.clientErased,
         message: "the client's data was erased at their request (AVG art. 17); this write is not on the server, and its content was removed"
     )
 }

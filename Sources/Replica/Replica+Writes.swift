@@ -1,6 +1,7 @@
 public import Casework
 import ChangeLog
 import GRDB
+import SyncProtocol
 
 extension Replica {
     /// Writes a case note about a client; returns the note id.
@@ -210,7 +211,7 @@ extension Replica {
             }
             try CaseworkRules.check(change, event: checked, entity: facts)
         } catch {
-            throw ReplicaError(code: error.code, message: error.message)
+            throw ReplicaError(code: ErrorCode(error.code), message: error.message)
         }
         try ChangeStore.insert([change], recordedAt: wall, db: db)
         try db.cachedStatement(sql: "INSERT INTO outbox (change_id) VALUES (?)").execute(arguments: [change.id])

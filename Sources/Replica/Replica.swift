@@ -174,7 +174,7 @@ public final class Replica: Sendable {
                 db, sql: "SELECT \(ChangeRow.columns), code, message, rejected_at FROM rejected ORDER BY rejected_at, id"
             ).map { row in
                 RejectedChange(
-                    change: try ChangeRow.decode(row), code: row["code"], message: row["message"],
+                    change: try ChangeRow.decode(row), code: ErrorCode(row["code"] as String), message: row["message"],
                     rejectedAt: row["rejected_at"])
             }
             let waiting = try Row.fetchAll(
@@ -185,7 +185,9 @@ public final class Replica: Sendable {
                     WHERE outbox.waiting_code IS NOT NULL ORDER BY changes.local_seq
                     """
             ).map { row in
-                WaitingChange(change: try ChangeRow.decode(row), code: row["waiting_code"], message: row["waiting_message"])
+                WaitingChange(
+                    change: try ChangeRow.decode(row), code: ErrorCode(row["waiting_code"] as String),
+                    message: row["waiting_message"])
             }
             var status = ReplicaStatus(
                 identity: try Self.identity(db),

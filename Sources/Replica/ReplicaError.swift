@@ -1,13 +1,14 @@
 import ChangeLog
-import SyncProtocol
+public import SyncProtocol
 
 /// A failure of the replica: a stable machine-readable ``code`` and a readable ``message``.
 ///
-/// Codes from the server (see `ErrorCode`) are passed through; the replica adds its own (``notEnrolled``,
-/// ``serverUnreachable`` …). Messages never contain note text.
+/// Codes from the server (see `ErrorCode`) are passed through, unknown ones too; the replica adds its own
+/// (``notEnrolled``, ``serverUnreachable`` …), of the same type but never sent by a server. Messages never
+/// contain note text.
 public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Stable machine-readable code.
-    public let code: String
+    public let code: ErrorCode
     /// Readable explanation, fit for one line on stderr.
     public let message: String
     /// The HTTP status when the server answered with an error.
@@ -16,7 +17,7 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public let retryAfterSeconds: Int?
 
     /// Creates an error.
-    public init(code: String, message: String, httpStatus: Int? = nil, retryAfterSeconds: Int? = nil) {
+    public init(code: ErrorCode, message: String, httpStatus: Int? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
@@ -34,15 +35,15 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// Code: the folder holds no enrolled replica.
-    public static let notEnrolled = "notEnrolled"
+    public static let notEnrolled = ErrorCode("notEnrolled")
     /// Code: the folder already holds an enrolled replica.
-    public static let alreadyEnrolled = "alreadyEnrolled"
+    public static let alreadyEnrolled = ErrorCode("alreadyEnrolled")
     /// Code: the server could not be reached (no network, server down, timeout).
-    public static let serverUnreachable = "serverUnreachable"
+    public static let serverUnreachable = ErrorCode("serverUnreachable")
     /// Code: the server's answer was not a protocol message.
-    public static let badResponse = "badResponse"
+    public static let badResponse = ErrorCode("badResponse")
     /// Code: the client is not in this replica (not synced yet, or not in the caseload).
-    public static let unknownClient = "unknownClient"
+    public static let unknownClient = ErrorCode("unknownClient")
 
     /// `unknownClient` for `clientId`: says whether the id is malformed (a typo) or just not held here.
     static func unknownClient(_ clientId: String) -> ReplicaError {
@@ -55,25 +56,27 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
             code: unknownClient, message: "client \(clientId) is not in this replica (not in your caseload, or not synced yet)")
     }
     /// Code: a client's name (or part of one) fits several clients of this replica.
-    public static let ambiguousClient = "ambiguousClient"
+    public static let ambiguousClient = ErrorCode("ambiguousClient")
     /// Code: no entity with that id in this replica.
-    public static let unknownEntity = "unknownEntity"
+    public static let unknownEntity = ErrorCode("unknownEntity")
     /// Code: the server URL is not an http(s) URL.
-    public static let invalidServerURL = "invalidServerURL"
+    public static let invalidServerURL = ErrorCode("invalidServerURL")
     /// Code: plain HTTP to a server that is not on this machine, without `--insecure`.
-    public static let insecureServer = "insecureServer"
+    public static let insecureServer = ErrorCode("insecureServer")
     /// Code: a CA file that is not a PEM certificate.
-    public static let invalidCertificate = "invalidCertificate"
+    public static let invalidCertificate = ErrorCode("invalidCertificate")
     /// Code: the server revoked this device and the replica deleted its data.
-    public static let wiped = "wiped"
+    public static let wiped = ErrorCode("wiped")
     /// Code: another program kept the replica's files busy; what was asked is stored, but cleaning the files
     /// of removed data must be retried (the next sync does).
-    public static let busy = "busy"
+    public static let busy = ErrorCode("busy")
     /// Code: a search without a word to search for.
-    public static let invalidQuery = "invalidQuery"
+    public static let invalidQuery = ErrorCode("invalidQuery")
+    /// Code: a refused write's client was erased (AVG art. 17) before the write reached the server.
+    public static let clientErased = ErrorCode("clientErased")
     /// The server closed this event stream for a newer one of the same device (another app or watch on
     /// this replica); the replica waits before connecting again instead of closing that one in turn.
-    public static let streamSuperseded = "streamSuperseded"
+    public static let streamSuperseded = ErrorCode("streamSuperseded")
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

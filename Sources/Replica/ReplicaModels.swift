@@ -1,5 +1,6 @@
 public import Casework
 public import ChangeLog
+public import SyncProtocol
 
 /// Who a replica is: the server it syncs with, its device and its professional.
 public struct ReplicaIdentity: Hashable, Sendable {
@@ -31,8 +32,9 @@ public struct ClientSummary: Hashable, Sendable {
 public struct RejectedChange: Hashable, Sendable {
     /// The refused change, as written.
     public let change: Change
-    /// The server's error code.
-    public let code: String
+    /// The server's error code (or ``ReplicaError/clientErased``, ``ErrorCode/outOfScope`` when the client
+    /// left the caseload before the write was sent).
+    public let code: ErrorCode
     /// The server's explanation.
     public let message: String
     /// When the refusal arrived (Unix milliseconds).
@@ -63,8 +65,8 @@ public struct ReplicaStatus: Hashable, Sendable {
 public struct WaitingChange: Hashable, Sendable {
     /// The write.
     public let change: Change
-    /// The server's code: `unknownEntity` or `unknownRevision`.
-    public let code: String
+    /// The server's code: ``ErrorCode/unknownEntity`` or ``ErrorCode/unknownRevision``.
+    public let code: ErrorCode
     /// The server's explanation.
     public let message: String
 }

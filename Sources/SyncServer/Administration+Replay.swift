@@ -1,6 +1,7 @@
 import Casework
 import ChangeLog
 import Foundation
+import SyncProtocol
 
 /// What a replay of the operations journal did to a restored database.
 public struct JournalReplay: Hashable, Sendable {
@@ -18,7 +19,7 @@ extension Administration {
     /// one the database recorded to (entries since the backup are lost). `code` `journalIncomplete`.
     static func incomplete(_ journal: OperationsJournal, _ message: String) -> StoreError {
         StoreError(
-            code: "journalIncomplete",
+            code: .journalIncomplete,
             message: "the operations journal \(journal.path) \(message), so what was done since the backup cannot be "
                 + "redone from it. Redo by hand, before the server serves: every erasure and device revocation since "
                 + "the backup (admin client erase, admin device revoke — the erasure requests' records and the audit "

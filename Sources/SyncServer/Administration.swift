@@ -37,7 +37,7 @@ public struct Administration: Sendable {
             try await store.noteJournal(try journal.record(entry))
         } catch {
             throw StoreError(
-                code: "journalFailed",
+                code: .journalFailed,
                 message: "done, but not recorded in the operations journal \(journal.path), so a restore from an "
                     + "earlier backup would not do it again: \(error)")
         }
@@ -62,7 +62,7 @@ public struct Administration: Sendable {
     public func rotateAuditKey() async throws -> AuditKey {
         try await store.checkAuditKey()
         guard let key = store.auditKey else {
-            throw StoreError(code: "invalidInput", message: "this database has no audit key to rotate")
+            throw StoreError(code: .invalidInput, message: "this database has no audit key to rotate")
         }
         let rotated = try key.rotated()
         try await audit("auditKeyRotated", details: ["generation": String(rotated.generation)])
@@ -78,7 +78,7 @@ public struct Administration: Sendable {
         if let existing = try await store.teams().first(where: {
             $0.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) == folded
         }) {
-            throw StoreError(code: "invalidInput", message: "there is a team called \(existing.name) already (\(existing.id))")
+            throw StoreError(code: .invalidInput, message: "there is a team called \(existing.name) already (\(existing.id))")
         }
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
@@ -96,7 +96,7 @@ public struct Administration: Sendable {
         -> Professional
     {
         try checkName(name, field: "professional name")
-        guard !teamIds.isEmpty else { throw StoreError(code: "invalidInput", message: "a professional needs a team") }
+        guard !teamIds.isEmpty else { throw StoreError(code: .invalidInput, message: "a professional needs a team") }
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let professional = Professional(id: Identifier.make(wallMillis: now), name: name, discipline: discipline)
@@ -139,8 +139,8 @@ public struct Administration: Sendable {
     /// the client have it removed from their replica on their next sync, after their pending writes about it
     /// were pushed (writes made before the move are accepted, later ones are refused).
     public func moveClient(_ clientId: String, toTeam teamId: String) async throws {
-        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
-        guard Identifier.isValid(teamId) else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
+        guard Identifier.isValid(clientId) else { throw StoreError(code: .notFound, message: "no client with id \(clientId)") }
+        guard Identifier.isValid(teamId) else { throw StoreError(code: .notFound, message: "no team with id \(teamId)") }
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let event = CaseEvent.clientMoved(teamId: teamId)
@@ -163,7 +163,7 @@ public struct Administration: Sendable {
     /// - Parameter reason: Why (for the audit log, e.g. the request's reference); one line, no personal data.
     public func eraseClient(_ clientId: String, reason: String) async throws -> Int {
         try checkName(reason, field: "reason")
-        guard Identifier.isValid(clientId) else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+        guard Identifier.isValid(clientId) else { throw StoreError(code: .notFound, message: "no client \(clientId) to erase") }
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         let event = CaseEvent.clientErased
@@ -185,7 +185,7 @@ public struct Administration: Sendable {
             if let journal { try await store.noteJournal(try journal.recordErasure(entry)) }
         } catch {
             throw StoreError(
-                code: "journalFailed",
+                code: .journalFailed,
                 message: "the client is erased, but the operations journal \(journal?.path ?? "") could not record it or "
                     + "remove the client's name: a restore from an earlier backup would not erase the client again: \(error)")
         }
@@ -207,7 +207,7 @@ public struct Administration: Sendable {
         try await store.checkAuditKey()  // before acting: the action must not be left unaudited
         let now = wallMillis()
         guard try await store.revokeDevice(deviceId, at: now) else {
-            throw StoreError(code: "notFound", message: "no device \(deviceId)")
+            throw StoreError(code: .notFound, message: "no device \(deviceId)")
         }
         try await audit("deviceRevoke", details: ["device": deviceId])
         var entry = JournalEntry(kind: .deviceRevoke, at: now)
@@ -244,7 +244,7 @@ public struct Administration: Sendable {
         do throws(CaseworkError) {
             try TextRules.checkName(name, field: field)
         } catch {
-            throw StoreError(code: "invalidInput", message: error.message)
+            throw StoreError(code: .invalidInput, message: error.message)
         }
     }
 }

@@ -90,7 +90,7 @@ public enum PushPlanner {
     /// revision may arrive later (a server restored from a backup learns it again from its author), and a
     /// re-stamped change is a new attempt. They are never remembered as final; the replica keeps such a
     /// change pending and sends it again.
-    public static let healableCodes: Set<String> = [ErrorCode.clockAhead, ErrorCode.unknownEntity, ErrorCode.unknownRevision]
+    public static let healableCodes: Set<ErrorCode> = [ErrorCode.clockAhead, ErrorCode.unknownEntity, ErrorCode.unknownRevision]
 
     /// Plans a push by `principal` of `changes`, given the stored `facts` and the server's wall time.
     public static func plan(
@@ -251,7 +251,7 @@ public enum PushPlanner {
             }
             try CaseworkRules.check(change, event: event, entity: facts.entities[change.entityId])
         } catch {
-            throw ErrorDetail(code: error.code, message: error.message)
+            throw ErrorDetail(code: ErrorCode(error.code), message: error.message)
         }
     }
 }

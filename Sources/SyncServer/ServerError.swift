@@ -11,7 +11,7 @@ public struct ServerError: Error, Sendable, CustomStringConvertible {
     public let retryAfter: Int?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, code: String, message: String, retryAfter: Int? = nil) {
+    public init(_ status: HTTPResponse.Status, code: ErrorCode, message: String, retryAfter: Int? = nil) {
         self.status = status
         self.detail = ErrorDetail(code: code, message: message)
         self.retryAfter = retryAfter

@@ -65,7 +65,7 @@ public enum SyncServer {
                 key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
             } catch {
                 throw StoreError(
-                    code: "invalidInput",
+                    code: .invalidInput,
                     message: "cannot read the TLS certificate \(tls.certificatePath) or key \(tls.keyPath): \(error)")
             }
             var tlsConfiguration = TLSConfiguration.makeServerConfiguration(

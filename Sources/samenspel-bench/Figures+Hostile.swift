@@ -99,7 +99,7 @@ extension Figures {
         let added = try await office.store.auditEntries(clientId: nil, actor: nil).dropFirst(rowsBefore)
         let rows = added.count
         // (The rows added also hold the counts of the forged-token requests above, written out at the stop.)
-        let audited = added.filter { $0.result == ErrorCode.deviceRevoked }
+        let audited = added.filter { $0.result == ErrorCode.deviceRevoked.rawValue }
             .reduce(0) { $0 + (Int($1.details["repeated"] ?? "") ?? 1) }  // a summary counts the ones after the first
         // Every 401 is audited (counted); a 429 is the rate limit answering before the token is looked at.
         guard audited == answers[401, default: 0] else {

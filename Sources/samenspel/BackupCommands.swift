@@ -85,7 +85,7 @@ struct RestoreCommand: AsyncParsableCommand {
             if let journal {
                 do {
                     replay = try await administration.reapply(journal, requireCoverage: !incompleteJournal)
-                } catch let error as StoreError where error.code == "journalIncomplete" {
+                } catch let error as StoreError where error.code == .journalIncomplete {
                     throw CLIError(error.message + "; then run restore again with --incomplete-journal")
                 }
             }

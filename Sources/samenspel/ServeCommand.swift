@@ -165,7 +165,7 @@ struct ServeCommand: AsyncParsableCommand {
         let replay: JournalReplay
         do {
             replay = try await administration.reapply(journal)
-        } catch let error as StoreError where error.code == "journalIncomplete" {
+        } catch let error as StoreError where error.code == .journalIncomplete {
             // Serving goes on (refusing to start would only add an outage), but nothing is redone from a journal
             // that is not the database's own: the operator must look.
             logger.error("the operations journal does not match the database", metadata: ["journal.error": "\(error.message)"])

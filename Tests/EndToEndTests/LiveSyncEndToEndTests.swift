@@ -27,7 +27,7 @@ import Testing
                 do {
                     try await transport.events(token: token) { pokes.withLockedValue { $0 += 1 } }
                 } catch {
-                    endCode.withLockedValue { $0 = (error as? ReplicaError)?.code ?? "\(type(of: error))" }
+                    endCode.withLockedValue { $0 = (error as? ReplicaError)?.code.rawValue ?? "\(type(of: error))" }
                 }
                 ended.withLockedValue { $0 = true }
             }
@@ -114,7 +114,7 @@ import Testing
         try await eventually(within: 20) { third.count == 1 && first.isEnded }
         #expect(!second.isEnded && !third.isEnded, "the oldest stream is closed, the newer ones stay")
         #expect(
-            first.endCode.withLockedValue { $0 } == ReplicaError.streamSuperseded,
+            first.endCode.withLockedValue { $0 } == ReplicaError.streamSuperseded.rawValue,
             "the closed stream is told why, so its replica waits instead of closing another in turn")
 
         await #expect { try await transport.events(token: "sst_not-a-token") {} } throws: {

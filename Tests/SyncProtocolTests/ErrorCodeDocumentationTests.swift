@@ -9,23 +9,25 @@ import Testing
 @Suite struct ErrorCodeDocumentationTests {
     /// ``ErrorCode/all`` as a dictionary (each code is listed once: checked below).
     static func listed() -> [String: [Int]] {
-        Dictionary(ErrorCode.all.map { ($0.code, $0.statuses) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(ErrorCode.all.map { ($0.code.rawValue, $0.statuses) }, uniquingKeysWith: { first, _ in first })
     }
 
     @Test func errorCodeAll_listsEveryCodeOnce_withSortedStatuses() throws {
-        let codes = ErrorCode.all.map(\.code)
+        let codes = ErrorCode.all.map(\.code.rawValue)
         #expect(Set(codes).count == codes.count, "a code is listed twice in ErrorCode.all")
         for entry in ErrorCode.all {
             #expect(!entry.statuses.isEmpty && entry.statuses == entry.statuses.sorted(), "\(entry.code)")
             #expect(Set(entry.statuses).count == entry.statuses.count, "\(entry.code)")
             #expect(entry.statuses.allSatisfy { $0 == 200 || (400...599).contains($0) }, "\(entry.code)")
         }
-        // Every `public static let x = "x"` of ErrorCode is in the list, and nothing else.
+        // Every `public static let x = ErrorCode("x")` of ErrorCode is in the list, and nothing else. (The
+        // server's storage layer and the replica declare their own codes elsewhere: they are never sent.)
         let source = try RepositoryFiles.text("Sources/SyncProtocol/ErrorDetail.swift")
-        let body = try #require(source.range(of: "public enum ErrorCode {")).upperBound
+        let declaration = try #require(source.range(of: "public struct ErrorCode:"))
+        let body = try #require(source.range(of: "{", range: declaration.upperBound..<source.endIndex)).upperBound
         let end = try #require(source.range(of: "\n}\n", range: body..<source.endIndex)).lowerBound
         var declared: [String] = []
-        for match in source[body..<end].matches(of: #/public static let (\w+) = "(\w+)"/#) {
+        for match in source[body..<end].matches(of: #/public static let (\w+) = ErrorCode\("(\w+)"\)/#) {
             #expect(match.output.1 == match.output.2, "ErrorCode.\(match.output.1) is \"\(match.output.2)\"")
             declared.append(String(match.output.2))
         }
@@ -35,7 +37,30 @@ import Testing
         #expect(unlisted.isEmpty, "codes of ErrorCode missing from ErrorCode.all: \(unlisted)")
         #expect(undeclared.isEmpty, "codes in ErrorCode.all without their static let: \(undeclared)")
         // Every code the push planner gives per change is in the list (as a per-change or a push-refusing code).
-        #expect(Set(ErrorCode.perChange).isSubset(of: codes))
+        #expect(Set(ErrorCode.perChange.map(\.rawValue)).isSubset(of: codes))
+        #expect(ErrorCode.all.allSatisfy { $0.code.isKnown })
+    }
+
+    /// A code is a plain JSON string on the wire, byte for byte as when codes were strings, and a code this
+    /// version does not know (a newer server's) decodes as itself.
+    @Test func errorCode_isAPlainStringOnTheWire_andKeepsUnknownCodes() throws {
+        let detail = ErrorDetail(code: ErrorCode.outOfScope, message: "not in your caseload")
+        let encoded = try WireCoding.makeEncoder().encode(ErrorBody(error: detail))
+        let asStrings = try WireCoding.makeEncoder().encode(["error": ["code": "outOfScope", "message": "not in your caseload"]])
+        #expect(encoded == asStrings)
+        let result = PushResult(id: "a", status: .rejected, error: ErrorDetail(code: "idReused", message: "m"))
+        let json = try #require(String(data: WireCoding.makeEncoder().encode(result), encoding: .utf8))
+        #expect(json.contains(#""code":"idReused""#), "\(json)")
+        #expect(try WireCoding.makeDecoder().decode(PushResult.self, from: Data(json.utf8)) == result)
+
+        let newer = try WireCoding.makeDecoder().decode(
+            ErrorBody.self, from: Data(#"{"error":{"code":"someNewerCode","message":"m"}}"#.utf8))
+        #expect(newer.error.code == ErrorCode("someNewerCode") && newer.error.code.rawValue == "someNewerCode")
+        #expect(!newer.error.code.isKnown && ErrorCode.rateLimited.isKnown)
+        #expect("\(ErrorCode.cursorExpired)" == "cursorExpired" && ErrorCode(rawValue: "notFound") == .notFound)
+        #expect(throws: DecodingError.self) {
+            try WireCoding.makeDecoder().decode(ErrorBody.self, from: Data(#"{"error":{"code":7,"message":"m"}}"#.utf8))
+        }
     }
 
     @Test func deployReadme_errorCodeTable_matchesErrorCodeAll() throws {
@@ -71,7 +96,7 @@ import Testing
         }
         let expected = Dictionary(uniqueKeysWithValues: ErrorCode.all.compactMap { entry -> (String, Set<Int>)? in
             let statuses = Set(entry.statuses.filter { $0 != 200 })
-            return statuses.isEmpty ? nil : (entry.code, statuses)
+            return statuses.isEmpty ? nil : (entry.code.rawValue, statuses)
         })
         #expect(expected.count >= 20)
         let missing = Set(expected.keys).subtracting(documented.keys).sorted()
@@ -99,7 +124,7 @@ import Testing
         if let line = errorDetail.split(separator: "\n").first(where: { $0.contains("enum:") }) {
             let inner = line.drop { $0 != "[" }.dropFirst().prefix { $0 != "]" }
             let values = inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            #expect(Set(values) == Set(ErrorCode.all.map(\.code)), "ErrorDetail.code's enum differs from ErrorCode.all")
+            #expect(Set(values) == Set(ErrorCode.all.map(\.code.rawValue)), "ErrorDetail.code's enum differs from ErrorCode.all")
         }
         // A push result's error: every code a 200 push answer can carry.
         let pushResult = try Self.schema("PushResult", in: openAPI)

@@ -130,7 +130,7 @@ func quietLogger() -> Logger {
                 }
             }
             let added = try await fixture.store.auditEntries(clientId: nil, actor: nil).dropFirst(before)
-                .filter { $0.result == ErrorCode.deviceRevoked }
+                .filter { $0.result == ErrorCode.deviceRevoked.rawValue }
             #expect(added.count <= 2, "summarised, not one row each")
             #expect(added.reduce(0) { $0 + (Int($1.details["repeated"] ?? "") ?? 1) } == 30, "yet every refusal is counted")
         }

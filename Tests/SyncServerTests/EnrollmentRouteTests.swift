@@ -83,7 +83,7 @@ import Testing
         let fixture = try await ServerFixture(backend)
         try await fixture.test { api in
             let device = try await api.enroll(fixture.sanne)
-            let cases: [(String, String?, HTTPResponse.Status, String)] = [
+            let cases: [(String, String?, HTTPResponse.Status, ErrorCode)] = [
                 ("{not json", "application/json", .badRequest, ErrorCode.invalidRequest),
                 (#"{"changes": 5}"#, "application/json", .badRequest, ErrorCode.invalidRequest),
                 (#"{"chonges": []}"#, "application/json", .badRequest, ErrorCode.invalidRequest),

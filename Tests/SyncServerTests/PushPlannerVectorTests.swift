@@ -77,7 +77,7 @@ import Testing
             let result = plan(vector.retried, stored: [vector.stored])
             switch vector.expected {
             case "duplicate": #expect(result.status == .duplicate, "\(file): \(vector.description): \(String(describing: result.error))")
-            default: #expect(result.status == .rejected && result.error?.code == vector.expected, "\(file): \(vector.description)")
+            default: #expect(result.status == .rejected && result.error?.code.rawValue == vector.expected, "\(file): \(vector.description)")
             }
         }
     }

@@ -76,7 +76,7 @@ import Testing
             #expect(try api.errorCode(response) == ErrorCode.invalidChange)
             #expect(try await api.pullAll(as: ahmed).filter { $0.entityType == "note" }.isEmpty, "not even the good change")
             let refusals = try await fixture.store.auditEntries(clientId: nil, actor: fixture.sanne.id).filter { $0.action == "push" }
-            #expect(refusals.map(\.result) == [ErrorCode.wrongAuthor, ErrorCode.wrongDevice, ErrorCode.wrongDiscipline,
+            #expect(refusals.map { ErrorCode($0.result) } == [ErrorCode.wrongAuthor, ErrorCode.wrongDevice, ErrorCode.wrongDiscipline,
                                                ErrorCode.invalidChange])
         }
     }
@@ -201,7 +201,7 @@ import Testing
     }
 
     @Test func everyPerChangeCode_isListedInTheProtocol() {
-        let domainCodes = ["invalidPayload", "unknownOperation", "forbidden", "entityExists", "unknownEntity",
+        let domainCodes: [ErrorCode] = ["invalidPayload", "unknownOperation", "forbidden", "entityExists", "unknownEntity",
                            "notAuthor", "notOwningDiscipline", "unknownRevision"]
         for code in domainCodes { #expect(ErrorCode.perChange.contains(code)) }
         #expect(Set(ErrorCode.perChange).count == ErrorCode.perChange.count)

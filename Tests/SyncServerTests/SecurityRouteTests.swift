@@ -59,7 +59,7 @@ import Testing
                            "enroll", "pull", "admin.deviceRevoke", "authRefused"] {
                 #expect(actions.contains(action), "\(action)")
             }
-            #expect(entries.last?.result == ErrorCode.deviceRevoked)
+            #expect(entries.last?.result == ErrorCode.deviceRevoked.rawValue)
             #expect(try await fixture.store.verifyAudit().isIntact)
         }
     }
@@ -268,11 +268,11 @@ import Testing
             #expect(garbled.status == .badRequest)
             let entries = try await fixture.store.auditEntries(clientId: nil, actor: sanne.author.professional.id)
             let history = try #require(entries.first { $0.action == "clientHistory" })
-            #expect(history.result == ErrorCode.outOfScope && history.clientIds == [fixture.otherClient])
+            #expect(history.result == ErrorCode.outOfScope.rawValue && history.clientIds == [fixture.otherClient])
             #expect(history.deviceId == sanne.deviceId && history.details["status"] == "404")
             #expect(try await fixture.store.auditEntries(clientId: fixture.otherClient, actor: nil).contains { $0.action == "clientHistory" },
                     "the privacy officer finds the attempt under the client")
-            #expect(entries.contains { $0.action == "push" && $0.result == ErrorCode.invalidRequest })
+            #expect(entries.contains { $0.action == "push" && $0.result == ErrorCode.invalidRequest.rawValue })
             #expect(try await fixture.store.verifyAudit().isIntact)
         }
     }

@@ -237,7 +237,7 @@ struct API: Sendable {
     }
 
     /// Asserts the protocol's error shape and returns the error code.
-    func errorCode(_ response: TestResponse) throws -> String {
+    func errorCode(_ response: TestResponse) throws -> ErrorCode {
         let body = try decode(ErrorBody.self, response)
         #expect(!body.error.message.isEmpty)
         #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import Crypto
+import SyncProtocol
 
 /// One line of the audit log: who did what, about which clients, from where, with what result.
 ///
@@ -151,7 +152,7 @@ public enum AuditChain {
 
     static func staleKey(log: Int, key: Int) -> StoreError {
         StoreError(
-            code: StoreError.auditKeyStale,
+            code: ErrorCode.auditKeyStale,
             message: "the audit log is chained under key generation \(log), newer than this process's (\(key)): give it "
                 + "the rotated key file (--audit-key)")
     }

@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import SyncProtocol
 #endif
 
 /// The secret keys of the audit log's hash chain, kept in a file outside the database: every entry's hash is
@@ -65,7 +66,7 @@ public struct AuditKey: Sendable {
     /// The error of a keyed log without its key file.
     static func missing(_ path: String, reason: String) -> StoreError {
         StoreError(
-            code: "invalidInput",
+            code: .invalidInput,
             message: "\(reason), and there is no key file at \(path): give the file the server was given (--audit-key, "
                 + "SAMENSPEL_AUDIT_KEY, or the copy in your secret store); no new key was created")
     }
@@ -127,7 +128,7 @@ public struct AuditKey: Sendable {
 
     private static func parse(_ text: String, path: String) throws -> AuditKey {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        let malformed = StoreError(code: "invalidInput", message: "the audit key \(path) is not 64 hexadecimal characters (and `key N HEX` lines)")
+        let malformed = StoreError(code: .invalidInput, message: "the audit key \(path) is not 64 hexadecimal characters (and `key N HEX` lines)")
         guard let first = lines.first, let firstKey = key(fromHex: first) else { throw malformed }
         var keys = [1: firstKey]
         var legacy: Int64?

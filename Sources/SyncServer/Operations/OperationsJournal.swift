@@ -224,7 +224,7 @@ public struct OperationsJournal: Sendable, CustomStringConvertible {
     private func naming<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as StoreError where error.code == "internal" {
+        } catch let error as StoreError where error.code == .internal {
             throw StoreError(code: error.code, message: "the operations journal: " + error.message)
         }
     }

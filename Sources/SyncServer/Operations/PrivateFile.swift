@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import SyncProtocol
 #endif
 
 /// The small files a server keeps outside its database — the operations journal, the audit key, the audit
@@ -59,7 +60,7 @@ enum PrivateFile {
         do {
             return try handle.readToEnd() ?? Data()
         } catch {
-            throw StoreError(code: "internal", message: "cannot read \(path): \(error)")
+            throw StoreError(code: .internal, message: "cannot read \(path): \(error)")
         }
     }
 
@@ -130,6 +131,6 @@ enum PrivateFile {
 
     /// The error of a failed file operation, with the system's reason.
     static func failure(_ what: String, _ path: String) -> StoreError {
-        StoreError(code: "internal", message: "\(what) \(path): \(String(cString: strerror(errno)))")
+        StoreError(code: .internal, message: "\(what) \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import SyncProtocol
 public import UnixSignals
 
 /// A sync server running in this process: for `samenspel serve`, the demo, and tests over real loopback HTTP.
@@ -63,7 +64,7 @@ public final class RunningServer: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             try await task.value
-            throw StoreError(code: "notListening", message: "the server stopped before it listened")
+            throw StoreError(code: .notListening, message: "the server stopped before it listened")
         }
         return RunningServer(
             port: port, host: configuration.host, secure: configuration.tls != nil, metrics: metrics, group: group,

@@ -32,7 +32,7 @@ struct AuditRefusals: RouterMiddleware {
                 do {
                     try await store.appendAudit(AuditEntry(
                         at: wallMillis(), actor: principal.professional.id, deviceId: principal.deviceId, action: action,
-                        clientIds: clientIds, details: ["status": String(status.code)], result: detail.code,
+                        clientIds: clientIds, details: ["status": String(status.code)], result: detail.code.rawValue,
                         origin: context.origin))
                 } catch let auditError {
                     logger.error(

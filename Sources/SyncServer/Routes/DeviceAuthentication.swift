@@ -27,7 +27,7 @@ struct DeviceAuthentication: RouterMiddleware {
             try limiter.admit(address, nowMillis: now, tooMany: "refused requests from this address")
             try await refusals.record(
                 AuditEntry(at: now, actor: "unknown", action: "authRefused", details: ["token": "missing"],
-                           result: ErrorCode.unauthorized, origin: context.origin),
+                           result: ErrorCode.unauthorized.rawValue, origin: context.origin),
                 source: address + ":missing", now: now)
             throw ServerError.unauthorized
         }
@@ -45,7 +45,7 @@ struct DeviceAuthentication: RouterMiddleware {
             try limiter.admit(address, nowMillis: now, tooMany: "refused requests from this address")
             try await refusals.record(
                 AuditEntry(at: now, actor: "device", deviceId: deviceId, action: "authRefused",
-                           result: ErrorCode.deviceRevoked, origin: context.origin),
+                           result: ErrorCode.deviceRevoked.rawValue, origin: context.origin),
                 source: "device:" + deviceId, now: now)
             throw ServerError(
                 .unauthorized, code: ErrorCode.deviceRevoked,
@@ -54,7 +54,7 @@ struct DeviceAuthentication: RouterMiddleware {
             // Wrong tokens are limited per address too, so nobody can flood the audit log with them.
             try limiter.admit(address, nowMillis: now, tooMany: "refused requests from this address")
             try await refusals.record(
-                AuditEntry(at: now, actor: "unknown", action: "authRefused", result: ErrorCode.unauthorized,
+                AuditEntry(at: now, actor: "unknown", action: "authRefused", result: ErrorCode.unauthorized.rawValue,
                            origin: context.origin),
                 source: address + ":unknown", now: now)
             throw ServerError.unauthorized

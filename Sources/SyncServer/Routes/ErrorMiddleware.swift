@@ -28,7 +28,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let answer = Self.answer(for: error, maxRequestBytes: maxRequestBytes)
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            } else if let error = error as? StoreError, error.code == StoreError.auditKeyStale {
+            } else if let error = error as? StoreError, error.code == ErrorCode.auditKeyStale {
                 // An operator's mistake to tell them of (the message names no client or content).
                 logger.error("request refused: \(error.message)", metadata: ["error.code": "\(error.code)"])
             }
@@ -80,7 +80,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return (.notFound, ErrorDetail(code: error.code, message: error.message), nil)
         case let error as StoreError where error.code == ErrorCode.unavailable:
             return (.serviceUnavailable, ErrorDetail(code: error.code, message: error.message), 1)
-        case let error as StoreError where error.code == StoreError.auditKeyStale:
+        case let error as StoreError where error.code == ErrorCode.auditKeyStale:
             // This instance cannot audit the request (another has a newer audit key): nothing was stored,
             // and the laptop retries, perhaps on another instance.
             return (

@@ -74,7 +74,7 @@ struct SyncRoutes: Sendable {
             let professional = try await store.redeemEnrollmentCode(hash: codeHash, device: device, now: wall)
         else {
             try await refusals.record(
-                AuditEntry(at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode,
+                AuditEntry(at: wall, actor: "unknown", action: "enrollRefused", result: ErrorCode.invalidEnrollmentCode.rawValue,
                            origin: context.origin),
                 source: address, now: wall)
             throw ServerError(

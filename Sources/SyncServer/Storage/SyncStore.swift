@@ -1,5 +1,6 @@
 public import Casework
 public import ChangeLog
+public import SyncProtocol
 
 /// A team: the unit that owns clients; its members see its clients.
 public struct TeamRecord: Hashable, Sendable, Codable {
@@ -182,37 +183,66 @@ public struct CaseloadDigest: Sendable {
 }
 
 /// A failure of an administrative operation on the store: a stable ``code`` and a readable ``message``.
+///
+/// The storage layer maps its database library's errors to these inside itself: the routes see a
+/// ``StoreError`` and never a GRDB or PostgresNIO type. `ErrorMiddleware` answers ``ErrorCode/cursorExpired``
+/// (410), ``ErrorCode/outOfScope`` (404), ``ErrorCode/unavailable`` and ``ErrorCode/auditKeyStale`` (503);
+/// any other code reaching a route is answered 500 `internalError`.
 public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// `notFound`, `invalidInput`, …
-    public let code: String
+    /// A protocol code (``ErrorCode/notFound``, ``ErrorCode/outOfScope``, …) or one of the storage layer's
+    /// own (``ErrorCode/invalidInput``, ``ErrorCode/corrupt``, …, declared in this module).
+    public let code: ErrorCode
     /// What went wrong.
     public let message: String
 
     /// Creates an error.
-    public init(code: String, message: String) {
+    public init(code: ErrorCode, message: String) {
         self.code = code
         self.message = message
     }
-
-    /// The code of an audit entry that cannot be written because the log is chained under a newer
-    /// generation of the audit key than this process has (another instance's key file was rotated).
-    public static let auditKeyStale = "auditKeyStale"
 
     /// `message`.
     public var description: String { message }
 
     /// The client was erased (AVG art. 17): nothing may be done with its id any more but tell replicas.
     public static func erased(_ clientId: String) -> StoreError {
-        StoreError(code: "clientErased", message: "client \(clientId) was erased; an erased client cannot be moved or changed")
+        StoreError(code: .clientErased, message: "client \(clientId) was erased; an erased client cannot be moved or changed")
     }
 
     /// The database is locked by another writer for longer than it waits; nothing was stored (503 with
     /// `Retry-After`).
-    public static let busy = StoreError(code: "unavailable", message: "the server is busy; nothing was stored, retry shortly")
+    public static let busy = StoreError(code: .unavailable, message: "the server is busy; nothing was stored, retry shortly")
 
     /// The database cannot be reached or asked to retry; nothing was stored (503 with `Retry-After`).
     public static let unavailable = StoreError(
-        code: "unavailable", message: "the database is unavailable; nothing was stored, retry shortly")
+        code: .unavailable, message: "the database is unavailable; nothing was stored, retry shortly")
+}
+
+/// The storage layer's own codes of a ``StoreError``: the server's administration and operations read them
+/// (and the operators' tools print them), but the server never sends them as an error body's code, so they
+/// are not in ``ErrorCode/all``.
+extension ErrorCode {
+    /// An administrative input is malformed or contradicts what is stored (a duplicate team name, an
+    /// unknown discipline, …).
+    public static let invalidInput = ErrorCode("invalidInput")
+    /// A stored row cannot be read back (an unknown discipline, a malformed timestamp).
+    public static let corrupt = ErrorCode("corrupt")
+    /// A file the server keeps (a backup, the audit key, the operations journal) cannot be read or written.
+    public static let `internal` = ErrorCode("internal")
+    /// The client was erased (AVG art. 17); see ``StoreError/erased(_:)``.
+    public static let clientErased = ErrorCode("clientErased")
+    /// The data folder is held by another process: a running server refuses a restore, a restore a server.
+    public static let busy = ErrorCode("busy")
+    /// An audit entry cannot be written because the log is chained under a newer generation of the audit
+    /// key than this process has (another instance's key file was rotated).
+    public static let auditKeyStale = ErrorCode("auditKeyStale")
+    /// An administrative operation was done, but the operations journal could not record it (a restore from
+    /// an earlier backup would not do it again).
+    public static let journalFailed = ErrorCode("journalFailed")
+    /// The operations journal does not cover what the database recorded (entries since a backup are lost).
+    public static let journalIncomplete = ErrorCode("journalIncomplete")
+    /// The server stopped before it listened.
+    public static let notListening = ErrorCode("notListening")
 }
 
 /// Everything the server stores, as five capabilities, so that backends (SQLite, PostgreSQL) are

@@ -244,7 +244,7 @@ extension MemorySyncStore {
     public func createTeam(_ team: TeamRecord) async throws {
         try transaction { state in
             guard state.teams[team.id] == nil else {
-                throw StoreError(code: "invalidInput", message: "a team with id \(team.id) exists")
+                throw StoreError(code: .invalidInput, message: "a team with id \(team.id) exists")
             }
             state.teams[team.id] = team
         }
@@ -253,10 +253,10 @@ extension MemorySyncStore {
     public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
         try transaction { state in
             for teamId in teamIds where state.teams[teamId] == nil {
-                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
             guard state.professionals[professional.id] == nil else {
-                throw StoreError(code: "invalidInput", message: "a professional with id \(professional.id) exists")
+                throw StoreError(code: .invalidInput, message: "a professional with id \(professional.id) exists")
             }
             state.professionals[professional.id] = professional
             state.memberships[professional.id] = Set(teamIds)
@@ -266,10 +266,10 @@ extension MemorySyncStore {
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
         try transaction { state in
             guard state.teams[client.teamId] != nil else {
-                throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
             }
             guard state.clients[client.id] == nil else {
-                throw StoreError(code: "invalidInput", message: "a client with id \(client.id) exists")
+                throw StoreError(code: .invalidInput, message: "a client with id \(client.id) exists")
             }
             state.clients[client.id] = ClientRecord(id: client.id, teamId: client.teamId, createdAt: client.createdAt)
             state.spans[client.id] = [TeamSpan(teamId: client.teamId, from: nil, to: nil)]
@@ -280,12 +280,12 @@ extension MemorySyncStore {
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
         try transaction { state in
             guard let client = state.clients[clientId] else {
-                throw StoreError(code: "notFound", message: "no client with id \(clientId)")
+                throw StoreError(code: .notFound, message: "no client with id \(clientId)")
             }
             guard client.erasedAt == nil else { throw StoreError.erased(clientId) }
-            guard state.teams[teamId] != nil else { throw StoreError(code: "notFound", message: "no team with id \(teamId)") }
+            guard state.teams[teamId] != nil else { throw StoreError(code: .notFound, message: "no team with id \(teamId)") }
             guard client.teamId != teamId else {
-                throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
+                throw StoreError(code: .invalidInput, message: "the client is already in team \(teamId)")
             }
             let position = state.append(change, receivedAt: change.hlc.wallMillis)
             state.spans[clientId] = (state.spans[clientId] ?? []).map { span in
@@ -327,7 +327,7 @@ extension MemorySyncStore {
     {
         try transaction { state in
             guard let client = state.clients[clientId] else {
-                throw StoreError(code: "notFound", message: "no client \(clientId) to erase")
+                throw StoreError(code: .notFound, message: "no client \(clientId) to erase")
             }
             guard client.erasedAt == nil else { throw StoreError.erased(clientId) }
             let erased = state.log.filter { $0.change.clientId == clientId }.map(\.change.id)
@@ -351,7 +351,7 @@ extension MemorySyncStore {
     public func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64) async throws {
         try transaction { state in
             guard state.professionals[professionalId] != nil else {
-                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+                throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
             state.codes[hash] = CodeState(professionalId: professionalId, expiresAt: expiresAt)
         }
@@ -395,7 +395,7 @@ extension MemorySyncStore {
         try transaction { state in
             guard let device = state.devices[deviceId] else { return false }
             guard device.revokedAt == nil else {
-                throw StoreError(code: "invalidInput", message: "device \(deviceId) was revoked before")
+                throw StoreError(code: .invalidInput, message: "device \(deviceId) was revoked before")
             }
             state.devices[deviceId]?.revokedAt = at
             return true
@@ -528,7 +528,7 @@ extension MemorySyncStore.Snapshot {
 
     fileprivate mutating func addDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, lastSeenAt: Int64?) throws {
         guard professionals[professionalId] != nil else {
-            throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+            throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
         }
         devices[device.id] = MemorySyncStore.DeviceState(
             id: device.id, professionalId: professionalId, name: device.name, tokenHash: device.tokenHash,

@@ -2,6 +2,7 @@ public import ChangeLog
 import Foundation
 import Logging
 import PostgresNIO
+import SyncProtocol
 
 extension PostgresSyncStore {
     public func eraseClient(
@@ -13,7 +14,7 @@ extension PostgresSyncStore {
                 let (team, erasedAt) = try await connection.query(
                     "SELECT team_id, erased_at FROM clients WHERE id = \(clientId) FOR UPDATE", logger: self.logger
                 ).decode((String, Int64?).self).first(where: { _ in true })
-            else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+            else { throw StoreError(code: .notFound, message: "no client \(clientId) to erase") }
             guard erasedAt == nil else { throw StoreError.erased(clientId) }
             var ids: [String] = []
             for try await id in try await connection.query(

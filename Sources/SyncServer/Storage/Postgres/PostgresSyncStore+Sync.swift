@@ -29,7 +29,7 @@ extension PostgresSyncStore {
             for try await (id, code, message) in try await connection.query(
                 "SELECT id, code, message FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger
             ).decode((String, String, String).self) {
-                facts.refused[id] = ErrorDetail(code: code, message: message)
+                facts.refused[id] = ErrorDetail(code: ErrorCode(code), message: message)
             }
             let plan = planner(facts)
             try await Self.insert(
@@ -41,7 +41,7 @@ extension PostgresSyncStore {
                     """
                     INSERT INTO refused_changes (id, code, message, refused_at)
                     SELECT id, code, message, \(receivedAt)
-                    FROM unnest(\(refused.map(\.id))::text[], \(refused.map(\.error.code))::text[],
+                    FROM unnest(\(refused.map(\.id))::text[], \(refused.map(\.error.code.rawValue))::text[],
                         \(refused.map(\.error.message))::text[]) AS refused(id, code, message)
                     ON CONFLICT (id) DO NOTHING
                     """, logger: self.logger)
@@ -288,7 +288,7 @@ extension PostgresSyncStore {
             in rows.decode((Int64, String, String, String, String, String, String, String, String, String?, String).self)
         {
             guard let timestamp = HLCTimestamp(hlc) else {
-                throw StoreError(code: "corrupt", message: "stored change has a malformed timestamp")
+                throw StoreError(code: .corrupt, message: "stored change has a malformed timestamp")
             }
             changes.append((seq, Change(
                 id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,

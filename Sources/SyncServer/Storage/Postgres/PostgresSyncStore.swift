@@ -49,7 +49,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     ) throws {
         audits = auditBatch > 1 ? GroupCommit(maxBatch: auditBatch) : nil
         guard maxConnections >= 1 else {
-            throw StoreError(code: "invalidInput", message: "the PostgreSQL pool needs at least one connection")
+            throw StoreError(code: .invalidInput, message: "the PostgreSQL pool needs at least one connection")
         }
         var configuration = try PostgresURL.configuration(from: url)
         configuration.options.maximumConnections = maxConnections
@@ -181,7 +181,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
         try await transaction { connection in
             for teamId in Set(teamIds) where try await !Self.exists(connection, "teams", teamId, logger: self.logger) {
-                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
             try await connection.query(
                 """
@@ -199,7 +199,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
         try await transaction { connection in
             guard try await Self.exists(connection, "teams", client.teamId, logger: self.logger) else {
-                throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
             }
             try await self.lockLog(connection)
             try await connection.query(
@@ -219,13 +219,13 @@ public final class PostgresSyncStore: SyncStore, Service {
                 let (current, erasedAt) = try await connection.query(
                     "SELECT team_id, erased_at FROM clients WHERE id = \(clientId)", logger: self.logger
                 ).decode((String, Int64?).self).first(where: { _ in true })
-            else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            else { throw StoreError(code: .notFound, message: "no client with id \(clientId)") }
             guard erasedAt == nil else { throw StoreError.erased(clientId) }
             guard try await Self.exists(connection, "teams", teamId, logger: self.logger) else {
-                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
             guard current != teamId else {
-                throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
+                throw StoreError(code: .invalidInput, message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
             let seq = try await Self.insert(change, receivedAt: change.hlc.wallMillis, visibleTo: nil, connection, logger: self.logger)
@@ -296,7 +296,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     public func saveEnrollmentCode(hash: String, professionalId: String, createdAt: Int64, expiresAt: Int64) async throws {
         try await transaction { connection in
             guard try await Self.exists(connection, "professionals", professionalId, logger: self.logger) else {
-                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+                throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
             try await connection.query(
                 """
@@ -331,7 +331,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         try await transaction { connection -> Bool in
             guard try await !Self.exists(connection, "devices", device.id, logger: self.logger) else { return false }
             guard try await Self.exists(connection, "professionals", professionalId, logger: self.logger) else {
-                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+                throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
             try await self.addDevice(device, professionalId: professionalId, enrolledAt: enrolledAt, lastSeenAt: nil, connection)
             // A code spent after the backup stays spent.
@@ -408,7 +408,7 @@ public final class PostgresSyncStore: SyncStore, Service {
                 "SELECT revoked_at FROM devices WHERE id = \(deviceId) FOR UPDATE", logger: self.logger)
             guard let revoked = try await rows.decode(Int64?.self).first(where: { _ in true }) else { return false }
             guard revoked == nil else {
-                throw StoreError(code: "invalidInput", message: "device \(deviceId) was revoked before")
+                throw StoreError(code: .invalidInput, message: "device \(deviceId) was revoked before")
             }
             try await connection.query("UPDATE devices SET revoked_at = \(at) WHERE id = \(deviceId)", logger: self.logger)
             return true
@@ -501,7 +501,7 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     static func professional(_ id: String, _ name: String, _ discipline: String) throws -> Professional {
         guard let discipline = Discipline(rawValue: discipline) else {
-            throw StoreError(code: "corrupt", message: "stored professional has an unknown discipline")
+            throw StoreError(code: .corrupt, message: "stored professional has an unknown discipline")
         }
         return Professional(id: id, name: name, discipline: discipline)
     }
@@ -519,7 +519,7 @@ enum PostgresURL {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
             let host = components.host, !host.isEmpty
         else {
-            throw StoreError(code: "invalidInput", message: "the PostgreSQL URL must look like postgres://user:password@host:5432/database")
+            throw StoreError(code: .invalidInput, message: "the PostgreSQL URL must look like postgres://user:password@host:5432/database")
         }
         let database = String(components.path.drop { $0 == "/" })
         let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
@@ -528,7 +528,7 @@ enum PostgresURL {
         case "disable": tls = .disable
         case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw StoreError(code: "invalidInput", message: "unknown sslmode \(mode)")
+        default: throw StoreError(code: .invalidInput, message: "unknown sslmode \(mode)")
         }
         let configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",

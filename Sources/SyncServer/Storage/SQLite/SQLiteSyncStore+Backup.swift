@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SyncProtocol
 
 /// What a backup holds.
 public struct BackupSummary: Hashable, Sendable {
@@ -16,12 +17,12 @@ extension SQLiteSyncStore {
     public func backup(to path: String) async throws -> BackupSummary {
         let files = FileManager.default
         guard !files.fileExists(atPath: path) else {
-            throw StoreError(code: "invalidInput", message: "\(path) exists; give a new file name")
+            throw StoreError(code: .invalidInput, message: "\(path) exists; give a new file name")
         }
         let partial = path + ".partial"
         try? files.removeItem(atPath: partial)
         guard files.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError(code: "invalidInput", message: "cannot create \(partial)")
+            throw StoreError(code: .invalidInput, message: "cannot create \(partial)")
         }
         do {
             let destination = try DatabaseQueue(path: partial)
@@ -31,7 +32,7 @@ extension SQLiteSyncStore {
             _ = try await destination.write { db in try Self.renewEpoch(db) }
             let summary = try await destination.read { db in
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
-                    throw StoreError(code: "internal", message: "the backup failed its integrity check")
+                    throw StoreError(code: .internal, message: "the backup failed its integrity check")
                 }
                 return BackupSummary(
                     position: try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0,

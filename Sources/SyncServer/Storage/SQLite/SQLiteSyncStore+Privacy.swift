@@ -2,6 +2,7 @@ public import ChangeLog
 import Foundation
 import GRDB
 import SQLiteSupport
+import SyncProtocol
 
 extension SQLiteSyncStore {
     public func eraseClient(
@@ -25,7 +26,7 @@ extension SQLiteSyncStore {
         try await write { db -> Int in
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId])
-            else { throw StoreError(code: "notFound", message: "no client \(clientId) to erase") }
+            else { throw StoreError(code: .notFound, message: "no client \(clientId) to erase") }
             guard (row["erased_at"] as Int64?) == nil else { throw StoreError.erased(clientId) }
             let team: String = row["team_id"]
             let ids = try String.fetchAll(db, sql: "SELECT id FROM changes WHERE client_id = ?", arguments: [clientId])
@@ -66,7 +67,7 @@ extension SQLiteSyncStore {
             if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
             guard ContinuousClock.now < deadline else {
                 throw StoreError(
-                    code: "unavailable",
+                    code: .unavailable,
                     message: "the erasure is stored, but readers kept the database's write-ahead log busy, so erased "
                         + "content may remain in \(pool.path)-wal until the next checkpoint; run the command again to retry")
             }

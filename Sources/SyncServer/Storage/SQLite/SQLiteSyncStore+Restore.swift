@@ -4,6 +4,7 @@ import GRDB
 import SQLiteSupport
 #if canImport(Glibc)
 import Glibc
+import SyncProtocol
 #endif
 
 /// What `restore(from:into:)` did.
@@ -25,7 +26,7 @@ extension SQLiteSyncStore {
     public static func restore(from backup: String, into directory: String, at millis: Int64) throws -> RestoreSummary {
         let files = FileManager.default
         guard files.fileExists(atPath: backup) else {
-            throw StoreError(code: "notFound", message: "no backup file \(backup)")
+            throw StoreError(code: .notFound, message: "no backup file \(backup)")
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -35,10 +36,10 @@ extension SQLiteSyncStore {
             source = try DatabaseQueue(path: backup, configuration: configuration)
             summary = try source.read { db in
                 guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
-                    throw StoreError(code: "invalidInput", message: "\(backup) failed SQLite's integrity check")
+                    throw StoreError(code: .invalidInput, message: "\(backup) failed SQLite's integrity check")
                 }
                 guard try db.tableExists("changes"), try db.tableExists("server_state") else {
-                    throw StoreError(code: "invalidInput", message: "\(backup) is not a Samenspel server backup")
+                    throw StoreError(code: .invalidInput, message: "\(backup) is not a Samenspel server backup")
                 }
                 return (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0,
                         try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
@@ -46,7 +47,7 @@ extension SQLiteSyncStore {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError(code: "invalidInput", message: "\(backup) is not a readable SQLite database: \(error)")
+            throw StoreError(code: .invalidInput, message: "\(backup) is not a readable SQLite database: \(error)")
         }
         let staging = directory + "/" + fileName + ".restoring"
         // What a restore that was killed left (a whole database, erased content included) goes first.
@@ -79,7 +80,7 @@ extension SQLiteSyncStore {
             replaced = aside
         }
         guard rename(staging, live) == 0 else {
-            throw StoreError(code: "internal", message: "cannot move the restored database into \(live)")
+            throw StoreError(code: .internal, message: "cannot move the restored database into \(live)")
         }
         let folder = open(directory, O_RDONLY | O_CLOEXEC)
         if folder >= 0 {
@@ -103,12 +104,12 @@ public final class DataFolderLock: Sendable {
         let path = directory + "/samenspel-server.lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw StoreError(code: "internal", message: "cannot open \(path): \(String(cString: strerror(errno)))")
+            throw StoreError(code: .internal, message: "cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
             close(descriptor)
             throw StoreError(
-                code: "busy",
+                code: .busy,
                 message: exclusive
                     ? "a server is running on \(directory); stop it first (systemctl stop samenspel)"
                     : "a restore is running on \(directory); start the server when it has finished")

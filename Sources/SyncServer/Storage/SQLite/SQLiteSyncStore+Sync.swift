@@ -22,7 +22,7 @@ extension SQLiteSyncStore {
                 db, sql: "SELECT id, code, message FROM refused_changes WHERE id IN \(Self.list(ids.count))",
                 arguments: StatementArguments(ids))
             {
-                facts.refused[row["id"]] = ErrorDetail(code: row["code"], message: row["message"])
+                facts.refused[row["id"]] = ErrorDetail(code: ErrorCode(row["code"] as String), message: row["message"])
             }
             let plan = planner(facts)
             for change in plan.accepted {
@@ -31,7 +31,7 @@ extension SQLiteSyncStore {
             for (id, error) in plan.refusedForGood {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO refused_changes (id, code, message, refused_at) VALUES (?, ?, ?, ?)",
-                    arguments: [id, error.code, error.message, receivedAt])
+                    arguments: [id, error.code.rawValue, error.message, receivedAt])
             }
             if let newest = plan.accepted.map(\.hlc).max() {
                 try db.execute(

@@ -3,6 +3,7 @@ public import ChangeLog
 import Foundation
 import GRDB
 import SQLiteSupport
+import SyncProtocol
 
 /// The embedded default backend: one SQLite file (WAL) in the server's data folder.
 ///
@@ -87,7 +88,7 @@ public final class SQLiteSyncStore: SyncStore {
     public func createProfessional(_ professional: Professional, teamIds: [String], createdAt: Int64) async throws {
         try await write { db in
             for teamId in teamIds where try !Self.exists(db, table: "teams", id: teamId) {
-                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
             try db.execute(
                 sql: "INSERT INTO professionals (id, name, discipline, created_at) VALUES (?, ?, ?, ?)",
@@ -103,7 +104,7 @@ public final class SQLiteSyncStore: SyncStore {
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
         try await write { db in
             guard try Self.exists(db, table: "teams", id: client.teamId) else {
-                throw StoreError(code: "notFound", message: "no team with id \(client.teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
             }
             try db.execute(
                 sql: "INSERT INTO clients (id, team_id, created_at) VALUES (?, ?, ?)",
@@ -118,16 +119,16 @@ public final class SQLiteSyncStore: SyncStore {
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT team_id, erased_at FROM clients WHERE id = ?", arguments: [clientId])
-            else { throw StoreError(code: "notFound", message: "no client with id \(clientId)") }
+            else { throw StoreError(code: .notFound, message: "no client with id \(clientId)") }
             // Moving an erased client would give a team scope over an id whose content is gone, and writes
             // about it could be stored again, where no erasure would reach them.
             guard (row["erased_at"] as Int64?) == nil else { throw StoreError.erased(clientId) }
             let current: String = row["team_id"]
             guard try Self.exists(db, table: "teams", id: teamId) else {
-                throw StoreError(code: "notFound", message: "no team with id \(teamId)")
+                throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
             guard current != teamId else {
-                throw StoreError(code: "invalidInput", message: "the client is already in team \(teamId)")
+                throw StoreError(code: .invalidInput, message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
             let seq = try Self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
@@ -193,7 +194,7 @@ public final class SQLiteSyncStore: SyncStore {
     {
         try await write { db in
             guard try Self.exists(db, table: "professionals", id: professionalId) else {
-                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+                throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
             try db.execute(
                 sql: """
@@ -231,7 +232,7 @@ public final class SQLiteSyncStore: SyncStore {
         try await write { db in
             guard try !Self.exists(db, table: "devices", id: device.id) else { return false }
             guard try Self.exists(db, table: "professionals", id: professionalId) else {
-                throw StoreError(code: "notFound", message: "no professional with id \(professionalId)")
+                throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
             try Self.addDevice(device, professionalId: professionalId, enrolledAt: enrolledAt, lastSeenAt: nil, db: db)
             // A code spent after the backup stays spent.
@@ -307,7 +308,7 @@ public final class SQLiteSyncStore: SyncStore {
             guard let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM devices WHERE id = ?", arguments: [deviceId])
             else { return false }
             guard (revoked["revoked_at"] as Int64?) == nil else {
-                throw StoreError(code: "invalidInput", message: "device \(deviceId) was revoked before")
+                throw StoreError(code: .invalidInput, message: "device \(deviceId) was revoked before")
             }
             try db.execute(sql: "UPDATE devices SET revoked_at = ? WHERE id = ?", arguments: [at, deviceId])
             return true
@@ -354,7 +355,7 @@ public final class SQLiteSyncStore: SyncStore {
     static func professional(_ row: Row) throws -> Professional {
         let raw: String = row["discipline"]
         guard let discipline = Discipline(rawValue: raw) else {
-            throw StoreError(code: "corrupt", message: "stored professional has an unknown discipline")
+            throw StoreError(code: .corrupt, message: "stored professional has an unknown discipline")
         }
         return Professional(id: row["id"], name: row["name"], discipline: discipline)
     }
