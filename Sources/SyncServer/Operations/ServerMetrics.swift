@@ -93,10 +93,12 @@ public final class ServerMetrics: Sendable {
             // Counters move by what was added since the last reading.
             let added = recordedLockWaits.withLock { recorded in
                 defer { recorded = waits }
-                return (max(0, waits.count - recorded.count), max(0, waits.seconds - recorded.seconds))
+                return (max(0, waits.count - recorded.count), max(0, waits.seconds - recorded.seconds),
+                        max(0, waits.replans - recorded.replans))
             }
             Counter(label: "samenspel_db_log_lock_waits_total", factory: factory).increment(by: added.0)
             FloatingPointCounter(label: "samenspel_db_log_lock_wait_seconds_total", factory: factory).increment(by: added.1)
+            Counter(label: "samenspel_db_push_replans_total", factory: factory).increment(by: added.2)
         }
     }
 

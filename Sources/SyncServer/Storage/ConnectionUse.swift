@@ -28,6 +28,11 @@ final class ConnectionUse: Sendable {
         }
     }
 
+    /// Counts one push planned again under the log lock.
+    func replanned() {
+        waits.withLockedValue { $0.replans += 1 }
+    }
+
     /// Runs `body` counted as one connection in use.
     func measure<T>(_ body: () async throws -> sending T) async rethrows -> sending T {
         inUse.withLockedValue { $0 += 1 }
@@ -42,6 +47,9 @@ public struct LockWaits: Hashable, Sendable {
     public var count = 0
     /// Seconds they waited for it, together.
     public var seconds = 0.0
+    /// Pushes whose facts, read before the lock, no longer held once they had it, so that they read and
+    /// planned again under the lock (a concurrent append about the same changes, entities or clients).
+    public var replans = 0
 
     /// No waits yet.
     public init() {}

@@ -16,22 +16,30 @@ extension PostgresSyncStore {
         audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
         try await transaction { connection in
-            // Taken first: facts and appends of concurrent pushes (on any instance) are serialised.
-            try await self.lockLog(connection)
+            // Facts are read and the batch planned before the log lock is taken, so that concurrent pushes (on
+            // any instance) wait for each other only while one checks that its facts still hold, appends and
+            // commits. Its facts still hold when, since `readUpTo`, no change was appended with an id or entity
+            // of the batch nor a move or erasure of one of its clients, and the device's facts and the batch's
+            // refusals (read again under the lock) are the same; otherwise it reads and plans again.
+            let readUpTo = try await Self.logEnd(connection, logger: self.logger)
             var facts = try await self.facts(for: changes, connection)
-            if let (maxHLC, enrolledSeq, pulledTo) = try await connection.query(
-                "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = \(deviceId)", logger: self.logger
-            ).decode((String?, Int64, Int64).self).first(where: { _ in true }) {
-                facts.deviceHighWater = maxHLC.flatMap { HLCTimestamp($0) }
-                facts.device = DeviceFacts(enrolledSeq: enrolledSeq, pulledTo: pulledTo)
+            (facts.deviceHighWater, facts.device) = try await self.deviceFacts(deviceId, connection)
+            facts.refused = try await self.refusals(of: changes, connection)
+            var plan = planner(facts)
+            try await self.lockLog(connection)
+            let device = try await self.deviceFacts(deviceId, connection)
+            let refused = try await self.refusals(of: changes, connection)
+            var changedMeanwhile = device.highWater != facts.deviceHighWater || device.facts != facts.device
+                || refused != facts.refused
+            if !changedMeanwhile {
+                changedMeanwhile = try await self.appended(since: readUpTo, concerning: changes, connection)
             }
-            let ids = Array(Set(changes.map(\.id)))
-            for try await (id, code, message) in try await connection.query(
-                "SELECT id, code, message FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger
-            ).decode((String, String, String).self) {
-                facts.refused[id] = ErrorDetail(code: ErrorCode(code), message: message)
+            if changedMeanwhile {
+                facts = try await self.facts(for: changes, connection)
+                (facts.deviceHighWater, facts.device, facts.refused) = (device.highWater, device.facts, refused)
+                plan = planner(facts)
+                self.connections.replanned()
             }
-            let plan = planner(facts)
             try await Self.insert(
                 plan.accepted, receivedAt: receivedAt, visibleTo: { plan.restrictions[$0.id] }, connection,
                 logger: self.logger)
@@ -383,6 +391,41 @@ extension PostgresSyncStore {
             from = last.position + 1
         }
         return nil
+    }
+
+    /// The latest timestamp accepted from a device and its log positions (`nil`s for an unknown device).
+    private func deviceFacts(_ deviceId: String, _ connection: PostgresConnection) async throws
+        -> (highWater: HLCTimestamp?, facts: DeviceFacts?)
+    {
+        guard let (maxHLC, enrolledSeq, pulledTo) = try await connection.query(
+            "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = \(deviceId)", logger: logger
+        ).decode((String?, Int64, Int64).self).first(where: { _ in true }) else { return (nil, nil) }
+        return (maxHLC.flatMap { HLCTimestamp($0) }, DeviceFacts(enrolledSeq: enrolledSeq, pulledTo: pulledTo))
+    }
+
+    /// The refusals remembered for changes of the batch, by change id.
+    private func refusals(of changes: [Change], _ connection: PostgresConnection) async throws -> [String: ErrorDetail] {
+        var refused: [String: ErrorDetail] = [:]
+        for try await (id, code, message) in try await connection.query(
+            "SELECT id, code, message FROM refused_changes WHERE id = ANY(\(Array(Set(changes.map(\.id)))))", logger: logger
+        ).decode((String, String, String).self) {
+            refused[id] = ErrorDetail(code: ErrorCode(code), message: message)
+        }
+        return refused
+    }
+
+    /// Whether a change appended after `position` has the id or entity of a change of the batch, or moves or
+    /// erases one of its clients: what the push facts of ``facts(for:_:)`` depend on.
+    private func appended(since position: Int64, concerning changes: [Change], _ connection: PostgresConnection)
+        async throws -> Bool
+    {
+        try await connection.query(
+            """
+            SELECT EXISTS (SELECT 1 FROM changes WHERE seq > \(position) AND (id = ANY(\(Array(Set(changes.map(\.id)))))
+                OR entity_id = ANY(\(Array(Set(changes.map(\.entityId)))))
+                OR (entity_type = 'client' AND client_id = ANY(\(Array(Set(changes.map(\.clientId))))))))
+            """, logger: logger
+        ).decode(Bool.self).first(where: { _ in true }) ?? true
     }
 
     private func facts(for changes: [Change], _ connection: PostgresConnection) async throws -> PushFacts {
