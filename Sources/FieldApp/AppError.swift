@@ -28,6 +28,6 @@ extension AppError {
     /// ``notFound`` when the replica refused because what the request names is not in it (a client, an
     /// entity, a signal); `nil` for other refusals.
     static func missing(_ error: ReplicaError) -> AppError? {
-        [ReplicaError.unknownClient, ReplicaError.unknownEntity, "unknownSignal"].contains(error.code) ? .notFound : nil
+        [ReplicaError.unknownClient, ReplicaError.unknownEntity, ReplicaError.unknownSignal].contains(error.code) ? .notFound : nil
     }
 }

@@ -27,7 +27,7 @@ struct AppText: Sendable {
     /// An error of the replica or the server, in the professional's language, by its code; a code without
     /// words of its own gets a general sentence with the code.
     func describe(_ code: ErrorCode) -> String {
-        if let known = Self.errors[code] { return language == .nl ? known.nl : known.en }
+        if let known = Self.errors[code.rawValue] { return language == .nl ? known.nl : known.en }
         return language == .nl ? "Dat lukte niet (\(code))." : "That did not work (\(code))."
     }
 
@@ -36,7 +36,8 @@ struct AppText: Sendable {
         ViewText(language).writeKind(entityType)
     }
 
-    static let errors: [ErrorCode: (nl: String, en: String)] = [
+    /// Words for error codes, by the code's wire text.
+    static let errors: [String: (nl: String, en: String)] = [
         "serverUnreachable": ("De server is niet bereikbaar.", "The server cannot be reached."),
         "unavailable": ("De server is tijdelijk niet beschikbaar.", "The server is temporarily unavailable."),
         "internalError": ("De server had een storing.", "The server had a failure."),

@@ -110,7 +110,7 @@ extension FieldApp {
             let change = rejected.change
             var model: [String: Any] = [
                 "id": change.id, "what": text.writeKind(change.entityType), "code": rejected.code.rawValue,
-                "message": AppText.errors[rejected.code] == nil ? rejected.message : text.describe(rejected.code),
+                "message": AppText.errors[rejected.code.rawValue] == nil ? rejected.message : text.describe(rejected.code),
                 "advice": refusalAdvice(rejected.code, language: language),
                 "at": time(millis: rejected.rejectedAt),
             ]

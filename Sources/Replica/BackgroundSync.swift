@@ -161,7 +161,7 @@ public actor BackgroundSync {
                 break
             } catch {
                 state.connection = .failing
-                state.lastError = ReplicaError(code: "syncFailed", message: "the sync failed: \(type(of: error))")
+                state.lastError = ReplicaError(code: ReplicaError.syncFailed, message: "the sync failed: \(type(of: error))")
             }
             state.progress = nil
             if state.wiped {

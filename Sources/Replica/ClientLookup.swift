@@ -67,7 +67,7 @@ public enum ClientLookup {
     public static func find(_ text: String, among candidates: [Candidate], kind: String, listedBy: String) throws -> Found {
         let typed = text.trimmingCharacters(in: .whitespaces)
         let unknown = kind == "client" ? ReplicaError.unknownClient : ErrorCode.notFound
-        let ambiguous: ErrorCode = kind == "client" ? ReplicaError.ambiguousClient : "ambiguous"
+        let ambiguous: ErrorCode = kind == "client" ? ReplicaError.ambiguousClient : ReplicaError.ambiguous
         if Identifier.isValid(typed.lowercased()), let match = candidates.first(where: { $0.id == typed.lowercased() }) {
             return Found(candidate: match, byFullId: true, isExact: true, alsoFitting: [])
         }

@@ -257,7 +257,7 @@ struct SyncSession {
                 try db.cachedStatement(sql: "DELETE FROM outbox WHERE change_id = ?").execute(arguments: [change.id])
                 if result.status == .accepted { outcome.pushed += 1 } else { outcome.duplicates += 1 }
             case .rejected:
-                let error = result.error ?? ErrorDetail(code: "rejected", message: "refused without a reason")
+                let error = result.error ?? ErrorDetail(code: ReplicaError.refusedWithoutReason, message: "refused without a reason")
                 if error.code == ErrorCode.clockAhead && restamped[change.id, default: 0] < 2 {
                     ahead.append(change)
                 } else if waitingCodes.contains(error.code) {

@@ -149,7 +149,7 @@ extension Replica {
         if readAt == nil { readAt = try await readToday() }
         let journey = try await journey(clientId: clientId, settings: settings, readAt: readAt)
         guard journey.forceField.signals.contains(where: { $0.key == key }) else {
-            throw ReplicaError(code: "unknownSignal", message: "the journey of \(clientId) has no signal \(key) now")
+            throw ReplicaError(code: ReplicaError.unknownSignal, message: "the journey of \(clientId) has no signal \(key) now")
         }
         return try await record(
             .signalAcknowledged(SignalAcknowledgement(signal: key, reason: reason)), clientId: clientId, entityId: nil

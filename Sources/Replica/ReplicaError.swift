@@ -77,6 +77,14 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The server closed this event stream for a newer one of the same device (another app or watch on
     /// this replica); the replica waits before connecting again instead of closing that one in turn.
     public static let streamSuperseded = ErrorCode("streamSuperseded")
+    /// Code: a background sync failed for a reason that is not a server's error body (its type is named).
+    public static let syncFailed = ErrorCode("syncFailed")
+    /// Code: a write refers to a signal the client's journey does not show now.
+    public static let unknownSignal = ErrorCode("unknownSignal")
+    /// Code: what was typed fits more than one entry of a list (a team, a professional).
+    public static let ambiguous = ErrorCode("ambiguous")
+    /// Code: the server refused a change without a reason (an answer without an error detail).
+    public static let refusedWithoutReason = ErrorCode("rejected")
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

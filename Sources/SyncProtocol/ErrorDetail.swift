@@ -37,9 +37,7 @@ public struct ErrorDetail: Codable, Hashable, Sendable, Error, CustomStringConve
 /// a code from a newer server decodes as itself (``isKnown`` is `false`), and the server's storage layer and
 /// the replica declare codes of their own (never sent by the server) as further static members. On the wire
 /// a code is a plain JSON string.
-public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     /// The code as sent on the wire, e.g. `"outOfScope"`.
     public let rawValue: String
 
@@ -51,11 +49,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, Expressi
     /// Creates a code from its wire text.
     public init(_ rawValue: String) {
         self.rawValue = rawValue
-    }
-
-    /// Creates a code from a string literal: `"outOfScope"`.
-    public init(stringLiteral value: String) {
-        self.rawValue = value
     }
 
     /// Decodes a plain JSON string; any string is a code (unknown ones too).

@@ -14,7 +14,7 @@ extension Figures {
         guard case .postgresql = backend else { return }
         let perPusher = max(1, sizes.push / 10)
         func pushRate(instances: Int, _ folder: String) async throws
-            -> (rate: Double, pulled: Int, repaired: Int, lockShare: Double, cpu: [String: Double])
+            -> (rate: Double, pulled: Int, repaired: Int, lockShare: Double, replans: Int, cpu: [String: Double])
         {
             let office = try await Office(directory: folder, clients: sizes.clients, backend: backend)
             var servers = [office.server]
@@ -54,16 +54,17 @@ extension Figures {
             }
             let seconds = now() - started
             let cpu = try CPUTime.sample(servers: servers).used(since: cpuBefore, over: seconds)
-            var lockWait = 0.0
+            var (lockWait, replans) = (0.0, 0.0)
             for server in servers {
                 lockWait += try await office.metric("samenspel_db_log_lock_wait_seconds_total", server: server)
+                replans += (try? await office.metric("samenspel_db_push_replans_total", server: server)) ?? 0
             }
             pulling.cancel()
             var (pulled, repaired) = await pulling.value
             let last = try await puller.sync()
             pulled += last.pulled
             repaired += last.repairedClients.count
-            return (Double(3 * perPusher) / seconds, pulled, repaired, lockWait / seconds, cpu)
+            return (Double(3 * perPusher) / seconds, pulled, repaired, lockWait / seconds, Int(replans), cpu)
         }
         let one = try await pushRate(instances: 1, folder + "/one")
         let two = try await pushRate(instances: 2, folder + "/two")
@@ -81,6 +82,8 @@ extension Figures {
                     // means the lock is not what bounds the rate.
                     "lockWaitPerSecondOne": String(format: "%.3f", one.lockShare),
                     "lockWaitPerSecondTwo": String(format: "%.3f", two.lockShare),
+                    // Pushes that had to decide again under the lock (a concurrent append changed their facts).
+                    "replansOne": String(one.replans), "replansTwo": String(two.replans),
                     // Cores busy while pushing: the laptops (this process), the server instances, PostgreSQL.
                     "coresOne": CPUTime.describe(one.cpu), "coresTwo": CPUTime.describe(two.cpu),
                 ]))

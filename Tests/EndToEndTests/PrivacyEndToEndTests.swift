@@ -57,7 +57,7 @@ import Testing
         }
         let refused = try #require(try await ahmed.status().rejected.first)
         #expect(refused.change.payload == .object([:]), "kept as a fact, without its text")
-        #expect(refused.code == "clientErased" && refused.message.contains("erased"), "it says why: \(refused.message)")
+        #expect(refused.code == ErrorCode.clientErased && refused.message.contains("erased"), "it says why: \(refused.message)")
         let server = try SyncRobustnessTests.bytes(of: setup.office.folder.appending("server"))
         #expect(server.range(of: Data(synced.utf8)) == nil)
         await setup.finish()
@@ -86,7 +86,7 @@ import Testing
         #expect(files.range(of: Data(refusedText.utf8)) == nil)
         #expect(files.range(of: Data("Jaap".utf8)) == nil)
         let refused = try #require(try await sanne.status().rejected.first)
-        #expect(refused.change.payload == .object([:]) && refused.code == "clientErased")
+        #expect(refused.change.payload == .object([:]) && refused.code == ErrorCode.clientErased)
         #expect(try SyncRobustnessTests.bytes(of: setup.office.folder.appending("olaf")).range(of: Data("Jaap".utf8)) == nil)
         let server = try SyncRobustnessTests.bytes(of: setup.office.folder.appending("server"))
         #expect(server.range(of: Data(refusedText.utf8)) == nil && server.range(of: Data("Jaap".utf8)) == nil)
@@ -249,7 +249,7 @@ struct TestPKI {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ReplicaError(code: "openssl", message: "openssl \(arguments.first ?? "") failed")
+            throw ReplicaError(code: ErrorCode("openssl"), message: "openssl \(arguments.first ?? "") failed")
         }
     }
 }

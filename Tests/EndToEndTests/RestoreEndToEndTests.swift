@@ -161,7 +161,7 @@ import Testing
             // Ahmed's note about Bram, sent again after the restore, is refused (Bram is erased again) and kept
             // without its text; nothing else is refused.
             for refused in status.rejected {
-                #expect(refused.change.clientId == bram && refused.code == "clientErased" && refused.change.payload == .object([:]))
+                #expect(refused.change.clientId == bram && refused.code == ErrorCode.clientErased && refused.change.payload == .object([:]))
             }
             #expect(status.pendingChanges == 0)
         }

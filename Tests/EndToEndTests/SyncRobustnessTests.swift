@@ -80,7 +80,7 @@ import Testing
         let report = try await sanne.sync()
         #expect(report.rejected.map(\.change.entityId) == [late])
         let status = try await sanne.status()
-        #expect(status.rejected.map(\.code) == ["outOfScope"])
+        #expect(status.rejected.map(\.code) == [ErrorCode.outOfScope])
         #expect(status.clientCount == 0)
         #expect(try await sanne.acknowledgeRejected(nil) == 1)
         #expect(try await sanne.status().rejected.isEmpty)

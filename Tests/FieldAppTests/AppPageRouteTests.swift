@@ -389,7 +389,7 @@ import Testing
         fixture.transport.state.withLock { state in
             state.pushAnswer = { changes in
                 changes.map {
-                    PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: "outOfScope", message: "not in your caseload"))
+                    PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: ErrorCode.outOfScope, message: "not in your caseload"))
                 }
             }
         }
@@ -450,7 +450,7 @@ import Testing
         let fixture = try await AppFixture()
         defer { fixture.folder.remove() }
         fixture.transport.state.withLock {
-            $0.failure = ReplicaError(code: "deviceRevoked", message: "revoked", httpStatus: 403)
+            $0.failure = ReplicaError(code: ErrorCode.deviceRevoked, message: "revoked", httpStatus: 403)
         }
         try await fixture.withBrowser { browser in
             await fixture.background.syncNow()

@@ -19,13 +19,13 @@ import Testing
         let edit = try await fixture.replica.reviseNote(noteId: note, text: "Huisbezoek, afspraken")
         // The server lost the note (restored from a backup) and cannot place the edit yet.
         fixture.transport.state.withLock { state in
-            state.pushAnswer = { $0.map { PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: "unknownEntity", message: "no such note")) } }
+            state.pushAnswer = { $0.map { PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: ErrorCode.unknownEntity, message: "no such note")) } }
         }
         let report = try await fixture.replica.sync(using: fixture.transport)
         #expect(report.rejected.isEmpty && report.waiting == 1)
         let status = try await fixture.replica.status()
         #expect(status.rejected.isEmpty)
-        #expect(status.pendingChanges == 1 && status.waiting.map(\.change.id) == [edit] && status.waiting[0].code == "unknownEntity")
+        #expect(status.pendingChanges == 1 && status.waiting.map(\.change.id) == [edit] && status.waiting[0].code == ErrorCode.unknownEntity)
         #expect(try await fixture.replica.journey(clientId: fixture.client).notes.first?.current.text == "Huisbezoek, afspraken")
         #expect(fixture.transport.state.withLock { $0.pushed.count } == 2, "sent once per sync, not in a loop")
         // Once the server has the note again, the edit goes through.

@@ -86,7 +86,7 @@ struct ReplicaFixture {
         await #expect { try await fixture.replica.addNote(clientId: "jaap", NoteContent(text: "x")) }
             throws: { ($0 as? ReplicaError)?.message.contains("'jaap' is not a client id") == true }
         await #expect { try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "  ")) }
-            throws: { ($0 as? ReplicaError)?.code == "invalidPayload" }
+            throws: { ($0 as? ReplicaError)?.code == ErrorCode.invalidPayload }
         #expect(try await fixture.replica.status().pendingChanges == 0)
         #expect(try await fixture.replica.status().changeCount == 1)
     }
@@ -99,7 +99,7 @@ struct ReplicaFixture {
         fixture.transport.queuePages([theirs], size: 10, professionals: [fixture.colleague.professional])
         try await fixture.replica.sync(using: fixture.transport)
         await #expect { try await fixture.replica.reviseNote(noteId: theirs.entityId, text: "mine now") }
-            throws: { ($0 as? ReplicaError)?.code == "notAuthor" }
+            throws: { ($0 as? ReplicaError)?.code == ErrorCode.notAuthor }
         #expect(try await fixture.replica.status().pendingChanges == 0)
     }
 
@@ -255,7 +255,7 @@ struct ReplicaFixture {
             state.pushAnswer = { changes in
                 changes.map { change in
                     change.entityId == refused
-                        ? PushResult(id: change.id, status: .rejected, error: ErrorDetail(code: "outOfScope", message: "not yours"))
+                        ? PushResult(id: change.id, status: .rejected, error: ErrorDetail(code: ErrorCode.outOfScope, message: "not yours"))
                         : PushResult(id: change.id, status: .accepted)
                 }
             }
@@ -265,7 +265,7 @@ struct ReplicaFixture {
         #expect(report.rejected.map(\.change.entityId) == [refused])
         let status = try await fixture.replica.status()
         #expect(status.pendingChanges == 0)
-        #expect(status.rejected.map(\.code) == ["outOfScope"])
+        #expect(status.rejected.map(\.code) == [ErrorCode.outOfScope])
         #expect(status.rejected.first?.change.payload["text"] == .string("refused"))
         #expect(try await fixture.replica.journey(clientId: fixture.client).notes.map(\.id) == [kept])
     }
@@ -315,7 +315,7 @@ struct ReplicaFixture {
         defer { folder.remove() }
         let transport = ScriptedTransport(professional: Professional(id: Identifier.make(wallMillis: 1), name: "S", discipline: .accountManager))
         transport.state.withLock {
-            $0.failure = ReplicaError(code: "invalidEnrollmentCode", message: "the enrollment code is unknown")
+            $0.failure = ReplicaError(code: ErrorCode.invalidEnrollmentCode, message: "the enrollment code is unknown")
         }
         let target = folder.appending("laptop")
         await #expect(throws: ReplicaError.self) {

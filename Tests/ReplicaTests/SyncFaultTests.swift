@@ -20,7 +20,7 @@ import Testing
             state.pushAnswer = { changes in
                 changes.map { change in
                     change.hlc.wallMillis > serverTime.wallMillis + 600_000
-                        ? PushResult(id: change.id, status: .rejected, error: ErrorDetail(code: "clockAhead", message: "ahead"))
+                        ? PushResult(id: change.id, status: .rejected, error: ErrorDetail(code: ErrorCode.clockAhead, message: "ahead"))
                         : PushResult(id: change.id, status: .accepted)
                 }
             }
@@ -47,7 +47,7 @@ import Testing
         defer { fixture.folder.remove() }
         let noteId = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "x"))
         fixture.transport.state.withLock { state in
-            state.pushAnswer = { $0.map { PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: "idReused", message: "other content")) } }
+            state.pushAnswer = { $0.map { PushResult(id: $0.id, status: .rejected, error: ErrorDetail(code: ErrorCode.idReused, message: "other content")) } }
         }
         let report = try await fixture.replica.sync(using: fixture.transport)
         #expect(report.rejected.isEmpty)
@@ -90,7 +90,7 @@ import Testing
         fixture.transport.state.withLock { state in
             state.pushAnswer = { changes in
                 if failures.withLock({ value in defer { value -= 1 }; return value > 0 }) {
-                    throw ReplicaError(code: "unavailable", message: "busy", httpStatus: 503, retryAfterSeconds: 7)
+                    throw ReplicaError(code: ErrorCode.unavailable, message: "busy", httpStatus: 503, retryAfterSeconds: 7)
                 }
                 return changes.map { PushResult(id: $0.id, status: .accepted) }
             }
@@ -110,7 +110,7 @@ import Testing
         defer { fixture.folder.remove() }
         _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "x"))
         fixture.transport.state.withLock { state in
-            state.pushAnswer = { _ in throw ReplicaError(code: "unauthorized", message: "revoked", httpStatus: 401) }
+            state.pushAnswer = { _ in throw ReplicaError(code: ErrorCode.unauthorized, message: "revoked", httpStatus: 401) }
         }
         let attempts = Mutex(0)
         await #expect(throws: ReplicaError.self) {

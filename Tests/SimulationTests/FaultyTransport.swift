@@ -112,7 +112,7 @@ final class FaultyTransport: SyncTransport {
             _ = try? await call(base)
             return try await call(base)
         case .busy:
-            throw ReplicaError(code: "unavailable", message: "injected: busy", httpStatus: 503, retryAfterSeconds: 1)
+            throw ReplicaError(code: ErrorCode.unavailable, message: "injected: busy", httpStatus: 503, retryAfterSeconds: 1)
         }
     }
 

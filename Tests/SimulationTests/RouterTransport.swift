@@ -46,7 +46,7 @@ struct RouterTransport: SyncTransport {
         guard response.status == .ok else {
             let retryAfter = response.headers[.retryAfter].flatMap { Int($0) }
             let detail = (try? WireCoding.makeDecoder().decode(ErrorBody.self, from: data))?.error
-                ?? ErrorDetail(code: "badResponse", message: "status \(response.status.code)")
+                ?? ErrorDetail(code: ReplicaError.badResponse, message: "status \(response.status.code)")
             throw ReplicaError(
                 code: detail.code, message: detail.message, httpStatus: Int(response.status.code),
                 retryAfterSeconds: retryAfter)

@@ -91,7 +91,7 @@ final class SimulatedServer: @unchecked Sendable {
     func restore(from file: String, at millis: Int64) async throws {
         switch backend {
         case .memory:
-            guard let snapshot = snapshots[file] else { throw StoreError(code: "notFound", message: "no backup \(file)") }
+            guard let snapshot = snapshots[file] else { throw StoreError(code: ErrorCode.notFound, message: "no backup \(file)") }
             store = MemorySyncStore(snapshot: snapshot, auditKey: try Self.memoryAuditKey(folder))
         case .sqlite:
             _ = try SQLiteSyncStore.restore(from: file, into: directory, at: millis)

@@ -48,7 +48,7 @@ import Testing
         let encoded = try WireCoding.makeEncoder().encode(ErrorBody(error: detail))
         let asStrings = try WireCoding.makeEncoder().encode(["error": ["code": "outOfScope", "message": "not in your caseload"]])
         #expect(encoded == asStrings)
-        let result = PushResult(id: "a", status: .rejected, error: ErrorDetail(code: "idReused", message: "m"))
+        let result = PushResult(id: "a", status: .rejected, error: ErrorDetail(code: ErrorCode.idReused, message: "m"))
         let json = try #require(String(data: WireCoding.makeEncoder().encode(result), encoding: .utf8))
         #expect(json.contains(#""code":"idReused""#), "\(json)")
         #expect(try WireCoding.makeDecoder().decode(PushResult.self, from: Data(json.utf8)) == result)

@@ -42,7 +42,7 @@ func quietLogger() -> Logger {
     ) async throws -> T {
         switch fixture.backend {
         case .memory:
-            throw StoreError(code: "invalidInput", message: "the in-memory store has no database to share")
+            throw StoreError(code: ErrorCode.invalidInput, message: "the in-memory store has no database to share")
         case .sqlite:
             return try await body(try SQLiteSyncStore(directory: fixture.folder.path, auditKeyPath: keyPath))
         case .postgres:

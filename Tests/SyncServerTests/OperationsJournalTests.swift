@@ -66,7 +66,7 @@ import Testing
         // The journal is lost with its disk; a new, empty one takes its place.
         try FileManager.default.removeItem(atPath: setup.journal.path)
         await #expect { try await setup.admin.reapply(setup.journal) } throws: { error in
-            (error as? StoreError)?.code == "journalIncomplete" && "\(error)".contains("missing")
+            (error as? StoreError)?.code == ErrorCode.journalIncomplete && "\(error)".contains("missing")
         }
         // Another journal (of another server, or started afresh) is not this database's either.
         let other = OperationsJournal(path: setup.folder.appending("other.jsonl"))
@@ -74,7 +74,7 @@ import Testing
         entry.team = TeamRecord(id: Identifier.make(wallMillis: 1), name: "Elders", createdAt: 1)
         try other.record(entry)
         await #expect { try await setup.admin.reapply(other) } throws: { error in
-            (error as? StoreError)?.code == "journalIncomplete" && "\(error)".contains("not")
+            (error as? StoreError)?.code == ErrorCode.journalIncomplete && "\(error)".contains("not")
         }
         #expect(try await setup.store.teams().count == 1, "nothing was redone from it")
         // An operator who redoes the gap by hand says so.

@@ -201,8 +201,9 @@ import Testing
     }
 
     @Test func everyPerChangeCode_isListedInTheProtocol() {
-        let domainCodes: [ErrorCode] = ["invalidPayload", "unknownOperation", "forbidden", "entityExists", "unknownEntity",
-                           "notAuthor", "notOwningDiscipline", "unknownRevision"]
+        // The codes of the casework rules (CaseworkError), as that module spells them.
+        let domainCodes = ["invalidPayload", "unknownOperation", "forbidden", "entityExists", "unknownEntity",
+                           "notAuthor", "notOwningDiscipline", "unknownRevision"].map { ErrorCode($0) }
         for code in domainCodes { #expect(ErrorCode.perChange.contains(code)) }
         #expect(Set(ErrorCode.perChange).count == ErrorCode.perChange.count)
     }

@@ -192,7 +192,7 @@ import Testing
                 try await api.admin.moveClient(fixture.jaap, toTeam: fixture.otherTeam.id)
                 Issue.record("an erased client was moved")
             } catch let error as StoreError {
-                #expect(error.code == "clientErased")
+                #expect(error.code == ErrorCode.clientErased)
             }
             let olaf = try await api.enroll(fixture.outsider)
             let resurrected = factory.make(.noteAdded(NoteContent(text: "again")), client: fixture.jaap, by: olaf.author)

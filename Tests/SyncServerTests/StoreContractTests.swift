@@ -58,29 +58,59 @@ import Testing
             let unknownTeam = Identifier.make(wallMillis: WallClock.millis())
             let unknownClient = Identifier.make(wallMillis: WallClock.millis())
             let ghost = Professional(id: Identifier.make(wallMillis: WallClock.millis()), name: "Geest", discipline: .clientManager)
-            await Self.expectRefusal("notFound") {
+            await Self.expectRefusal(ErrorCode.notFound) {
                 try await store.createProfessional(ghost, teamIds: [fixture.team.id, unknownTeam], createdAt: 1)
             }
             let newcomer = Identifier.make(wallMillis: WallClock.millis())
             let registration = try await Self.serverChange(
                 .clientRegistered(ClientRegistration(name: "Nieuw", teamId: unknownTeam)), client: newcomer, store: store)
-            await Self.expectRefusal("notFound") {
+            await Self.expectRefusal(ErrorCode.notFound) {
                 try await store.registerClient(ClientRecord(id: newcomer, teamId: unknownTeam, createdAt: 1), registration: registration)
             }
             let toUnknown = try await Self.serverChange(.clientMoved(teamId: unknownTeam), client: fixture.jaap, store: store)
-            await Self.expectRefusal("notFound") { try await store.moveClient(fixture.jaap, toTeam: unknownTeam, change: toUnknown) }
+            await Self.expectRefusal(ErrorCode.notFound) { try await store.moveClient(fixture.jaap, toTeam: unknownTeam, change: toUnknown) }
             let ofUnknown = try await Self.serverChange(.clientMoved(teamId: fixture.team.id), client: unknownClient, store: store)
-            await Self.expectRefusal("notFound") { try await store.moveClient(unknownClient, toTeam: fixture.team.id, change: ofUnknown) }
+            await Self.expectRefusal(ErrorCode.notFound) { try await store.moveClient(unknownClient, toTeam: fixture.team.id, change: ofUnknown) }
             let toOwnTeam = try await Self.serverChange(.clientMoved(teamId: fixture.team.id), client: fixture.jaap, store: store)
-            await Self.expectRefusal("invalidInput") { try await store.moveClient(fixture.jaap, toTeam: fixture.team.id, change: toOwnTeam) }
+            await Self.expectRefusal(ErrorCode.invalidInput) { try await store.moveClient(fixture.jaap, toTeam: fixture.team.id, change: toOwnTeam) }
             let tombstone = try await Self.serverChange(.clientErased, client: unknownClient, store: store)
-            await Self.expectRefusal("notFound") {
+            await Self.expectRefusal(ErrorCode.notFound) {
                 _ = try await store.eraseClient(unknownClient, tombstone: tombstone, at: 1) { _ in
                     AuditEntry(at: 1, actor: "admin", action: "admin.clientErase")
                 }
             }
             #expect(try await Stored(store) == before)
             #expect(try await store.holdsChange(registration.id) == false)
+        }
+    }
+
+    @Test(arguments: Backend.all) func anIdStoredTwice_isRefused_andChangesNothing(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { _ in
+            let store = fixture.store
+            let now = WallClock.millis()
+            try await store.saveEnrollmentCode(hash: "code", professionalId: fixture.sanne.id, createdAt: now, expiresAt: now + 60_000)
+            let laptop = NewDevice(id: Identifier.make(wallMillis: now), name: "laptop", tokenHash: "token-hash")
+            #expect(try await store.redeemEnrollmentCode(hash: "code", device: laptop, now: now) == fixture.sanne)
+            let before = try await Stored(store)
+            await Self.expectRefusal(ErrorCode.invalidInput) {
+                try await store.createTeam(TeamRecord(id: fixture.team.id, name: "Andere naam", createdAt: now))
+            }
+            await Self.expectRefusal(ErrorCode.invalidInput) {
+                try await store.createProfessional(fixture.ahmed, teamIds: [fixture.otherTeam.id], createdAt: now)
+            }
+            await Self.expectRefusal(ErrorCode.invalidInput) {
+                try await store.saveEnrollmentCode(hash: "code", professionalId: fixture.ahmed.id, createdAt: now, expiresAt: now + 1)
+            }
+            // A second code redeemed for a device id that exists: refused, and the code is not spent.
+            try await store.saveEnrollmentCode(hash: "second", professionalId: fixture.ahmed.id, createdAt: now, expiresAt: now + 60_000)
+            let sameId = NewDevice(id: laptop.id, name: "kopie", tokenHash: "other-hash")
+            await Self.expectRefusal(ErrorCode.invalidInput) {
+                _ = try await store.redeemEnrollmentCode(hash: "second", device: sameId, now: now)
+            }
+            #expect(try await Stored(store) == before)
+            let fresh = NewDevice(id: Identifier.make(wallMillis: now), name: "nieuw", tokenHash: "fresh-hash")
+            #expect(try await store.redeemEnrollmentCode(hash: "second", device: fresh, now: now) == fixture.ahmed)
         }
     }
 
@@ -115,13 +145,13 @@ import Testing
 
             let before = try await Stored(store)
             let again = try await Self.serverChange(.clientErased, client: fixture.jaap, store: store)
-            await Self.expectRefusal("clientErased") {
+            await Self.expectRefusal(ErrorCode.clientErased) {
                 _ = try await store.eraseClient(fixture.jaap, tombstone: again, at: 8) { _ in
                     AuditEntry(at: 8, actor: "admin", action: "admin.clientErase")
                 }
             }
             let back = try await Self.serverChange(.clientMoved(teamId: fixture.team.id), client: fixture.jaap, store: store)
-            await Self.expectRefusal("clientErased") { try await store.moveClient(fixture.jaap, toTeam: fixture.team.id, change: back) }
+            await Self.expectRefusal(ErrorCode.clientErased) { try await store.moveClient(fixture.jaap, toTeam: fixture.team.id, change: back) }
             #expect(try await Stored(store) == before)
             let sanne = Principal(deviceId: "none", professional: fixture.sanne, teamIds: [fixture.team.id])
             #expect(try await store.digests(for: sanne).clients[fixture.jaap] == nil)
@@ -136,7 +166,7 @@ import Testing
         try await fixture.test { _ in
             let store = fixture.store
             let now = WallClock.millis()
-            await Self.expectRefusal("notFound") {
+            await Self.expectRefusal(ErrorCode.notFound) {
                 try await store.saveEnrollmentCode(hash: "unknown-professional", professionalId: "nobody", createdAt: now, expiresAt: now + 1)
             }
             try await store.saveEnrollmentCode(hash: "code", professionalId: fixture.sanne.id, createdAt: now, expiresAt: now + 60_000)
@@ -159,7 +189,7 @@ import Testing
 
             #expect(try await store.revokeDevice("no-such-device", at: now) == false)
             #expect(try await store.revokeDevice(laptop.id, at: now + 1))
-            await Self.expectRefusal("invalidInput") { _ = try await store.revokeDevice(laptop.id, at: now + 2) }
+            await Self.expectRefusal(ErrorCode.invalidInput) { _ = try await store.revokeDevice(laptop.id, at: now + 2) }
             guard case .revoked(let deviceId)? = try await store.authenticate(tokenHash: "token-hash", now: now) else {
                 Issue.record("a revoked device's token is not told to wipe")
                 return
@@ -169,7 +199,7 @@ import Testing
 
             // After a restore, the journal re-creates what the database lacks, and nothing else.
             #expect(try await store.restoreDevice(laptop, professionalId: fixture.sanne.id, enrolledAt: now, codeHash: "code") == false)
-            await Self.expectRefusal("notFound") {
+            await Self.expectRefusal(ErrorCode.notFound) {
                 _ = try await store.restoreDevice(second, professionalId: "nobody", enrolledAt: now, codeHash: nil)
             }
             try await store.saveEnrollmentCode(hash: "spent-later", professionalId: fixture.ahmed.id, createdAt: now, expiresAt: now + 60_000)

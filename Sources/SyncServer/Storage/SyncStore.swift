@@ -213,6 +213,10 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `Retry-After`).
     public static let busy = StoreError(code: .unavailable, message: "the server is busy; nothing was stored, retry shortly")
 
+    /// Something with that id exists already (a team, a professional, a client, a device, an enrollment
+    /// code): nothing was stored.
+    public static let exists = StoreError(code: .invalidInput, message: "something with that id exists already; nothing was stored")
+
     /// The database cannot be reached or asked to retry; nothing was stored (503 with `Retry-After`).
     public static let unavailable = StoreError(
         code: .unavailable, message: "the database is unavailable; nothing was stored, retry shortly")
@@ -444,7 +448,7 @@ public struct LogActivity: Hashable, Sendable {
 
 /// Operational facts of a store (``SyncStore/status(activeSince:)``), free of personal data.
 public struct StoreStatus: Hashable, Sendable {
-    /// `sqlite` or `postgresql`.
+    /// `sqlite`, `postgresql` or `memory`.
     public let backend: String
     /// Schema versions this build expects that the database lacks (empty when current).
     public let missingMigrations: [String]

@@ -101,7 +101,8 @@ public final class MemorySyncStore: SyncStore {
     }
 
     /// Runs `body` as one critical section: it sees and leaves the store consistent, or throws and leaves it
-    /// untouched (the contract's atomicity).
+    /// untouched (the contract's atomicity). It works on a copy, so a write costs time in proportion to what
+    /// is stored: plain rather than fast, as a reference should be.
     private func transaction<T>(_ body: (inout Snapshot) throws -> T) throws -> T {
         try state.withLockedValue { stored in
             var copy = stored
@@ -243,9 +244,7 @@ extension MemorySyncStore {
 extension MemorySyncStore {
     public func createTeam(_ team: TeamRecord) async throws {
         try transaction { state in
-            guard state.teams[team.id] == nil else {
-                throw StoreError(code: .invalidInput, message: "a team with id \(team.id) exists")
-            }
+            guard state.teams[team.id] == nil else { throw StoreError.exists }
             state.teams[team.id] = team
         }
     }
@@ -255,9 +254,7 @@ extension MemorySyncStore {
             for teamId in teamIds where state.teams[teamId] == nil {
                 throw StoreError(code: .notFound, message: "no team with id \(teamId)")
             }
-            guard state.professionals[professional.id] == nil else {
-                throw StoreError(code: .invalidInput, message: "a professional with id \(professional.id) exists")
-            }
+            guard state.professionals[professional.id] == nil else { throw StoreError.exists }
             state.professionals[professional.id] = professional
             state.memberships[professional.id] = Set(teamIds)
         }
@@ -268,8 +265,8 @@ extension MemorySyncStore {
             guard state.teams[client.teamId] != nil else {
                 throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
             }
-            guard state.clients[client.id] == nil else {
-                throw StoreError(code: .invalidInput, message: "a client with id \(client.id) exists")
+            guard state.clients[client.id] == nil, !state.log.contains(where: { $0.change.id == registration.id }) else {
+                throw StoreError.exists
             }
             state.clients[client.id] = ClientRecord(id: client.id, teamId: client.teamId, createdAt: client.createdAt)
             state.spans[client.id] = [TeamSpan(teamId: client.teamId, from: nil, to: nil)]
@@ -353,6 +350,7 @@ extension MemorySyncStore {
             guard state.professionals[professionalId] != nil else {
                 throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
             }
+            guard state.codes[hash] == nil else { throw StoreError.exists }
             state.codes[hash] = CodeState(professionalId: professionalId, expiresAt: expiresAt)
         }
     }
@@ -529,6 +527,9 @@ extension MemorySyncStore.Snapshot {
     fileprivate mutating func addDevice(_ device: NewDevice, professionalId: String, enrolledAt: Int64, lastSeenAt: Int64?) throws {
         guard professionals[professionalId] != nil else {
             throw StoreError(code: .notFound, message: "no professional with id \(professionalId)")
+        }
+        guard devices[device.id] == nil, !devices.values.contains(where: { $0.tokenHash == device.tokenHash }) else {
+            throw StoreError.exists
         }
         devices[device.id] = MemorySyncStore.DeviceState(
             id: device.id, professionalId: professionalId, name: device.name, tokenHash: device.tokenHash,

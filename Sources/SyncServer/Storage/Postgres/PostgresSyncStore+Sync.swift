@@ -256,7 +256,8 @@ extension PostgresSyncStore {
     }
 
     /// Database trouble that a retry can fix (the server unreachable, the pool closing, a serialisation
-    /// failure or deadlock) becomes ``StoreError`` `unavailable` (503 with `Retry-After`); other errors pass.
+    /// failure or deadlock) becomes ``StoreError`` `unavailable` (503 with `Retry-After`), an id stored twice
+    /// ``StoreError/exists``; other errors pass.
     static func storeError(_ error: any Error) -> any Error {
         guard let error = error as? PSQLError else { return error }
         switch error.code {
@@ -270,6 +271,8 @@ extension PostgresSyncStore {
             if ["40001", "40P01", "55P03", "57014"].contains(state) || state.hasPrefix("57P") || state.hasPrefix("08") {
                 return StoreError.unavailable
             }
+            // 23505 unique_violation: an id that exists (a team, a professional, a device created twice).
+            if state == "23505" { return StoreError.exists }
             return error
         default:
             return error

@@ -84,6 +84,9 @@ public final class PostgresSyncStore: SyncStore, Service {
 
         var parameters: [(String, String)] {
             [
+                // The push checks under the log lock what was appended since it read its facts: each statement
+                // must see what committed before it (not a snapshot from the transaction's start).
+                ("default_transaction_isolation", "read committed"),
                 ("lock_timeout", "\(lockTimeoutSeconds)s"), ("statement_timeout", "\(statementTimeoutSeconds)s"),
                 ("idle_in_transaction_session_timeout", "\(idleInTransactionSeconds)s"),
             ]
@@ -249,7 +252,7 @@ public final class PostgresSyncStore: SyncStore, Service {
         try await connected { connection in
             var teams: [TeamRecord] = []
             for try await (id, name, createdAt) in try await connection.query(
-                "SELECT id, name, created_at FROM teams ORDER BY name, id", logger: self.logger
+                "SELECT id, name, created_at FROM teams ORDER BY name COLLATE \"C\", id", logger: self.logger
             ).decode((String, String, Int64).self) {
                 teams.append(TeamRecord(id: id, name: name, createdAt: createdAt))
             }
@@ -264,7 +267,7 @@ public final class PostgresSyncStore: SyncStore, Service {
                 """
                 SELECT p.id, p.name, p.discipline, coalesce(string_agg(m.team_id, ',' ORDER BY m.team_id), '')
                 FROM professionals p LEFT JOIN memberships m ON m.professional_id = p.id
-                GROUP BY p.id ORDER BY p.name, p.id
+                GROUP BY p.id ORDER BY p.name COLLATE "C", p.id
                 """, logger: self.logger
             ).decode((String, String, String, String).self) {
                 records.append(ProfessionalRecord(

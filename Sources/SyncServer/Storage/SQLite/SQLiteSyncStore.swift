@@ -56,12 +56,17 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     /// A database that stayed locked by another process (a backup, an admin command) past the busy timeout
-    /// becomes ``StoreError/busy``: the routes answer 503 with `Retry-After` and never see a GRDB type.
+    /// becomes ``StoreError/busy``: the routes answer 503 with `Retry-After` and never see a GRDB type. An id
+    /// stored twice becomes ``StoreError/exists``.
     static func retryable<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw StoreError.busy
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        {
+            throw StoreError.exists
         }
     }
 
