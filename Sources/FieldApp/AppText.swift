@@ -379,6 +379,18 @@ struct AppText: Sendable {
             "Nobody can go on in this browser without a new link. It is in the terminal window where Samenspel runs (samenspel app)."
         ),
         "lockNow": ("Nu vergrendelen", "Lock now"),
+        "unlockTitle": ("Samenspel is op slot", "Samenspel is locked"),
+        "unlockText": (
+            "Na een tijd zonder gebruik gaat Samenspel op slot: de gegevens op deze laptop zijn dan alleen met je wachtwoordzin te lezen. Vul hem in om verder te gaan.",
+            "After a while without use Samenspel locks itself: the data on this laptop can then only be read with your passphrase. Enter it to go on."
+        ),
+        "passphrase": ("Wachtwoordzin", "Passphrase"),
+        "unlock": ("Ontgrendelen", "Unlock"),
+        "wrongPassphrase": ("Deze wachtwoordzin klopt niet.", "That passphrase is not right."),
+        "wrongPassphraseWait": (
+            "Te vaak een verkeerde wachtwoordzin. Probeer het over %d seconden opnieuw.",
+            "Too many wrong passphrases. Try again in %d seconds."
+        ),
         "linkUsedText": (
             "Deze link is al gebruikt en werkt maar één keer. Ga naar het venster waarin Samenspel al openstaat, of stop het programma (Ctrl+C) en start het opnieuw voor een nieuwe link. Een browser die Samenspel al open had, houdt een werkdag lang toegang, ook als je hem sluit.",
             "This link has been used and does not work again. Go to the window where Samenspel is open, or stop the program (Ctrl+C) and start it again for a new link. A browser that had Samenspel open keeps access for a working day, also after closing."

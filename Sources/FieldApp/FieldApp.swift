@@ -25,6 +25,8 @@ public final class FieldApp: Sendable {
     let listening: ListeningPort
     let live: LiveEvents
     let sessions: Sessions
+    /// Locks the replica after ``FieldAppConfiguration/idleLockMinutes`` without use.
+    let idleLock: IdleLock
 
     /// Where a new link goes after "lock now" (the terminal the app runs in).
     let announce: @Sendable (String) -> Void
@@ -45,6 +47,7 @@ public final class FieldApp: Sendable {
             key: configuration.secret, lifetimeSeconds: Int(configuration.sessionHours * 3600),
             folder: replica.directory, owner: configuration.sessionOwner)
         live = LiveEvents(replica: replica, background: background)
+        idleLock = IdleLock(replica: replica, seconds: configuration.idleLockMinutes * 60, logger: logger)
     }
 
     /// The URL that opens the app, with the per-launch secret; give it to the professional only. It works
@@ -63,6 +66,7 @@ public final class FieldApp: Sendable {
         router.add(middleware: AppGuard(
             sessions: sessions, defaultLanguage: configuration.language, listening: listening, logger: logger))
         router.add(middleware: WipedGuard(background: background))
+        router.add(middleware: UnlockGuard(idle: idleLock, formToken: configuration.formToken))
         addPageRoutes(to: router)
         addFormRoutes(to: router)
         addSearchRoutes(to: router)
@@ -88,7 +92,7 @@ public final class FieldApp: Sendable {
         return Application(
             router: router(),
             configuration: .init(address: .hostname("127.0.0.1", port: configuration.port), serverName: nil),
-            services: [BackgroundSyncService(background: background), live],
+            services: [BackgroundSyncService(background: background), live, idleLock],
             onServerRunning: { channel in
                 if let port = channel.localAddress?.port { listening.port = port }
                 await onListening(self.launchURL)

@@ -23,13 +23,17 @@ public struct FieldAppConfiguration: Sendable {
     /// The enrolled device's id: sessions are kept in the replica folder (hashed), bound to it, so they
     /// outlive a restart of the app on this enrollment; `nil` keeps them in memory only.
     public var sessionOwner: String?
+    /// Minutes without use after which the replica locks itself (its keys leave memory) and the app asks
+    /// for the passphrase again; 0 never.
+    public var idleLockMinutes: Double
 
     /// Creates settings; the secret and form token are fresh random values (256 bits each) unless given.
     public init(
         port: Int = 8484, language: Language = .nl, syncInterval: Double = 30, timeZone: TimeZone = .current,
         forceField: ForceFieldSettings = .standard, secret: String? = nil, formToken: String? = nil,
-        sessionHours: Double = 10, sessionOwner: String? = nil
+        sessionHours: Double = 10, sessionOwner: String? = nil, idleLockMinutes: Double = 15
     ) {
+        self.idleLockMinutes = idleLockMinutes
         self.sessionHours = sessionHours
         self.sessionOwner = sessionOwner
         self.port = port

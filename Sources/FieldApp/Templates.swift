@@ -9,7 +9,7 @@ enum Templates {
         "review": review, "sync": sync, "error": error, "errorSummary": errorSummary, "agreementItem": agreementItem,
         "behaviourField": behaviourField, "formButtons": formButtons, "goalForm": goalForm, "referralForm": referralForm,
         "vacancyForm": vacancyForm, "dueField": dueField, "statusField": statusField, "contactForm": contactForm,
-        "search": search,
+        "search": search, "unlock": unlock,
     ]
 
     static let layout = """
@@ -371,6 +371,22 @@ enum Templates {
         <form method="post" action="/sync">
         <input type="hidden" name="csrf" value="{{csrf}}">
         <button type="submit" class="primary">{{t.syncNow}}</button>
+        </form>
+
+        """
+
+    static let unlock = """
+        <h1>{{t.unlockTitle}}</h1>
+        <p>{{t.unlockText}}</p>
+        <form method="post" action="/unlock">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <input type="hidden" name="back" value="{{back}}">
+        <div class="field{{#error}} invalid{{/error}}">
+        <label for="passphrase">{{t.passphrase}}</label>
+        {{#error}}<p class="error" id="passphrase-error" role="alert">{{error}}</p>{{/error}}
+        <input type="password" id="passphrase" name="passphrase" autocomplete="current-password" required autofocus{{#error}} aria-invalid="true" aria-describedby="passphrase-error"{{/error}}>
+        </div>
+        <button type="submit" class="primary">{{t.unlock}}</button>
         </form>
 
         """

@@ -127,6 +127,11 @@ public actor BackgroundSync {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         while !Task.isCancelled && !state.wiped {
+            // Locked (the app's idle lock): the token is sealed; sync again once unlocked.
+            guard replica.isUnlocked else {
+                await pause(seconds: min(interval, 5))
+                continue
+            }
             attemptNumber += 1
             let attempt = attemptNumber
             state.progress = SyncProgress(phase: .pushing, report: SyncReport())
@@ -184,6 +189,10 @@ public actor BackgroundSync {
         var generator = SystemRandomNumberGenerator()
         var failures = 0
         while !Task.isCancelled && !state.wiped {
+            guard replica.isUnlocked else {
+                try? await Task.sleep(for: .seconds(5))
+                continue
+            }
             let opened = ContinuousClock.now
             var delay: Double
             do {

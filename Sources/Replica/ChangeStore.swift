@@ -12,11 +12,12 @@ enum ChangeStore {
     /// Inserts changes not yet present; returns those inserted. Projections are refreshed for them.
     @discardableResult
     static func insert(_ changes: [Change], recordedAt: Int64, db: Database) throws -> [Change] {
+        try ReplicaVault.ensureClientKeys(changes.lazy.map(\.clientId), db: db)
         let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO changes (\(ChangeRow.columns), recorded_at) VALUES (\(ChangeRow.placeholders), ?)")
+            sql: "INSERT OR IGNORE INTO changes (\(ChangeRow.columns), recorded_at) VALUES (\(StoredChange.placeholders), ?)")
         var inserted: [Change] = []
         for change in changes {
-            try statement.execute(arguments: ChangeRow.arguments(change) + [recordedAt])
+            try statement.execute(arguments: StoredChange.arguments(change) + [recordedAt])
             if db.changesCount > 0 { inserted.append(change) }
         }
         try noteInClients(inserted, db: db)
@@ -38,7 +39,7 @@ enum ChangeStore {
     /// Every change about a client.
     static func changes(aboutClient clientId: String, db: Database) throws -> [Change] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?"),
+            db.cachedStatement(sql: "SELECT \(StoredChange.columns) FROM changes WHERE client_id = ?"),
             arguments: [clientId]
         ).map(ChangeRow.decode)
     }
@@ -53,7 +54,7 @@ enum ChangeStore {
         else { return nil }
         let revisions = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT id, \(CaseworkRules.addresseePayloadSQL) FROM changes WHERE entity_id = ?"),
+                sql: "SELECT id, \(Self.addresseePayloadSQL) FROM changes WHERE entity_id = ?"),
             arguments: [entityId])
         let entityType: String = row["entity_type"]
         return EntityFacts(
@@ -64,13 +65,17 @@ enum ChangeStore {
             }.first)
     }
 
+    /// ``CaseworkRules/addresseePayloadSQL`` with the payload opened.
+    private static let addresseePayloadSQL = CaseworkRules.addresseePayloadSQL.replacingOccurrences(
+        of: "THEN payload", with: "THEN " + ReplicaVault.opened("payload", client: "client_id"))
+
     /// The change currently shown for an entity and the heads of its revision graph.
     static func current(entityId: String, db: Database) throws -> (current: Change, heads: [String])? {
         guard
             let row = try Row.fetchOne(
                 db, sql: "SELECT current_change_id, head_ids FROM entities WHERE id = ?", arguments: [entityId]),
             let current = try Row.fetchOne(
-                db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id = ?",
+                db, sql: "SELECT \(StoredChange.columns) FROM changes WHERE id = ?",
                 arguments: [row["current_change_id"] as String])
         else { return nil }
         let heads = try JSONDecoder().decode([String].self, from: Data((row["head_ids"] as String).utf8))
@@ -82,7 +87,7 @@ enum ChangeStore {
         let revisions = try Row.fetchAll(
             db,
             sql: """
-                SELECT \(ChangeRow.columns) FROM changes
+                SELECT \(StoredChange.columns) FROM changes
                 WHERE entity_id = ? AND entity_type = 'client' AND operation = 'setContact'
                 """,
             arguments: [clientId]
@@ -139,7 +144,7 @@ enum ChangeStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT \(ChangeRow.columns) FROM changes
+                SELECT \(StoredChange.columns) FROM changes
                 WHERE entity_id = ? AND entity_type = 'client' AND operation IN ('register', 'move')
                 """,
             arguments: [clientId])
@@ -157,7 +162,8 @@ enum ChangeStore {
             }
         }
         try db.execute(
-            sql: "UPDATE clients SET name = ?, team_id = ? WHERE id = ?", arguments: [name, team, clientId])
+            sql: "UPDATE clients SET name = \(ReplicaVault.sealed("?", client: "id")), team_id = ? WHERE id = ?",
+            arguments: [name, team, clientId])
     }
 
     /// Recomputes every projection from the changes held (after a rebuild).
@@ -174,16 +180,20 @@ enum ChangeStore {
     /// without its content when the client was erased meanwhile (a sync running at the same time applied
     /// the erasure after this change was read).
     static func reject(_ change: Change, code: ErrorCode, message: String, now: Int64, db: Database) throws {
-        var arguments = ChangeRow.arguments(change) + [code.rawValue, message, now]
+        // Without content (an erased client's) the payload is `{}` in plain text; otherwise it is sealed.
+        var (placeholders, arguments) = (StoredChange.placeholders, StoredChange.arguments(change) + [code.rawValue, message, now])
         if try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM erased_clients WHERE id = ?)", arguments: [change.clientId]) == true
         {
+            placeholders = ChangeRow.placeholders
             arguments = ChangeRow.arguments(change.withoutContent) + [ScopeLoss.erasure.code.rawValue, ScopeLoss.erasure.message, now]
+        } else {
+            try ReplicaVault.ensureClientKeys([change.clientId], db: db)
         }
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
-                VALUES (\(ChangeRow.placeholders), ?, ?, ?)
+                VALUES (\(placeholders), ?, ?, ?)
                 """,
             arguments: arguments)
     }
@@ -217,6 +227,13 @@ enum ChangeStore {
         try db.execute(sql: "DELETE FROM entities WHERE client_id = ?", arguments: [clientId])
         try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [clientId])
         try SearchIndex.removeClient(clientId, db: db)
+        // Crypto-shredding: without its key, what is left of the client in free pages cannot be read. An
+        // evicted client's refused writes keep their content, and the key, until they are acknowledged.
+        if keepContent {
+            try ReplicaVault.shredClientKeyIfUnused(clientId, db: db)
+        } else {
+            try db.execute(sql: "DELETE FROM client_keys WHERE owner = ?", arguments: [clientId])
+        }
     }
 
     /// Recomputes the `entities` row of each entity from all of its changes (order-independent).
@@ -235,7 +252,7 @@ enum ChangeStore {
                 changes = group.sorted(by: Change.displayOrder)
             } else {
                 changes = try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"),
+                    db.cachedStatement(sql: "SELECT \(StoredChange.columns) FROM changes WHERE entity_id = ?"),
                     arguments: [entityId]
                 ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
             }

@@ -45,7 +45,7 @@ enum ClockState {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT \(ChangeRow.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
+                SELECT \(StoredChange.columns) FROM outbox JOIN changes ON changes.id = outbox.change_id
                 WHERE changes.hlc >= ? ORDER BY changes.local_seq
                 """,
             arguments: [earliest.description])

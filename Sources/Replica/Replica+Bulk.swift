@@ -24,11 +24,16 @@ extension Replica {
         return try await pool.write { db in try Replica.absorb(changes, seenUpTo: nil, now: now, db: db).count }
     }
 
+    /// Stores what is written from now on unsealed (the key lookups still run): the baseline that the
+    /// `encryption` benchmark holds sealing against. Never for a professional's replica.
+    @_spi(Benchmarks)
+    public func storeUnsealed() { vault.storeUnsealedForBenchmarks() }
+
     /// Every change this replica holds, in local order.
     @_spi(Benchmarks)
     public func allChanges() async throws -> [Change] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns) FROM changes ORDER BY local_seq").map(ChangeRow.decode)
+            try Row.fetchAll(db, sql: "SELECT \(StoredChange.columns) FROM changes ORDER BY local_seq").map(ChangeRow.decode)
         }
     }
 }

@@ -42,8 +42,6 @@ extension Replica {
                 // Cleared before the checkpoint (which then empties the log of this write too), set again if it
                 // could not run.
                 try db.execute(sql: "UPDATE sync_state SET scrub_owed = 0")
-                // Deleted words stay in the search index's segments until they are merged.
-                try SearchIndex.optimize(db: db)
                 if try DatabaseFile.checkpointTruncating(db) { return true }
                 try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
                 return false

@@ -159,10 +159,12 @@ extension Replica {
                 for id in changeIds {
                     try db.execute(sql: "DELETE FROM rejected WHERE id = ?", arguments: [id])
                 }
+                try ReplicaVault.shredUnusedClientKeys(db: db)
                 return changeIds.count
             }
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM rejected") ?? 0
             try db.execute(sql: "DELETE FROM rejected")
+            try ReplicaVault.shredUnusedClientKeys(db: db)
             return count
         }
     }

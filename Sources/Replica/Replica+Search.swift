@@ -17,7 +17,8 @@ extension Replica {
             throw ReplicaError(code: ReplicaError.invalidQuery, message: "type at least one word to search for")
         }
         try await indexForSearch()
-        return try await pool.read { db in
+        // The index is in memory on the writer connection (SearchIndex.attach).
+        return try await pool.writeWithoutTransaction { db in
             if let clientId,
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?)", arguments: [clientId]) != true
             {
@@ -33,7 +34,6 @@ extension Replica {
     /// sync), so a large pull is not slowed by tokenising its words.
     @discardableResult
     public func indexForSearch() async throws -> Int {
-        guard try await pool.read({ db in try SearchIndex.isBehind(db: db) }) else { return 0 }
-        return try await pool.write { db in try SearchIndex.catchUp(db: db) }
+        try await pool.write { db in try SearchIndex.catchUp(db: db) }
     }
 }

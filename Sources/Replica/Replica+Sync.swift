@@ -78,7 +78,7 @@ extension Replica {
         -> (transport: any SyncTransport, token: String, identity: ReplicaIdentity)
     {
         let (identity, token, caPEM) = try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT token, ca_pem FROM enrollment")
+            let row = try Row.fetchOne(db, sql: "SELECT samenspel_open_device(token) AS token, ca_pem FROM enrollment")
             return (try Self.identity(db), row?["token"] as String? ?? "", row?["ca_pem"] as String?)
         }
         return (try transport ?? HTTPSyncTransport(baseURL: identity.serverURL, trusting: caPEM), token, identity)
@@ -172,7 +172,7 @@ struct SyncSession {
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT changes.local_seq, \(ChangeRow.columns)
+                        SELECT changes.local_seq, \(StoredChange.columns)
                         FROM changes CROSS JOIN outbox ON outbox.change_id = changes.id
                         WHERE changes.local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
                         ORDER BY changes.local_seq

@@ -30,11 +30,23 @@ public final class Replica: Sendable {
     public let directory: String
     let pool: DatabasePool
     let wallMillis: @Sendable () -> Int64
+    /// The keys while unlocked (``ReplicaVault``).
+    let vault: ReplicaVault
 
-    /// Opens the enrolled replica in `directory`.
+    /// Opens the enrolled replica in `directory` and unlocks it with the professional's passphrase.
     ///
-    /// - Throws: ``ReplicaError`` `notEnrolled` when the folder holds no enrolled replica.
-    public convenience init(directory: String, wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis) throws {
+    /// A replica from before encryption at rest gets `passphrase` as its first one: its personal fields are
+    /// sealed and its files rewritten, so that no plaintext is left in them.
+    ///
+    /// - Throws: ``ReplicaError`` `notEnrolled` when the folder holds no enrolled replica; `wrongPassphrase`
+    ///   when the passphrase does not unlock it (after a few, each try must wait longer:
+    ///   ``ReplicaError/retryAfterSeconds``); `passphraseRequired` for an empty one.
+    /// - Parameter cost: The scrypt cost of a first passphrase (a replica from before encryption); a replica
+    ///   that has one keeps its own.
+    public convenience init(
+        directory: String, passphrase: String, cost: PassphraseCost = .standard,
+        wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
+    ) throws {
         let path = directory + "/" + Self.fileName
         if let wiped = ReplicaFiles.wipeNotice(in: directory) { throw wiped }
         guard FileManager.default.fileExists(atPath: path) else {
@@ -42,19 +54,42 @@ public final class Replica: Sendable {
                 code: ReplicaError.notEnrolled,
                 message: "no replica in \(directory); enroll this laptop first (samenspel enroll)")
         }
-        try self.init(openingAt: directory, wallMillis: wallMillis)
+        try self.init(openingAt: directory, passphrase: passphrase, cost: cost, wallMillis: wallMillis)
         guard try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM enrollment)") }) == true
         else {
             throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica in \(directory) is not enrolled")
         }
     }
 
-    private init(openingAt directory: String, wallMillis: @escaping @Sendable () -> Int64) throws {
+    private init(
+        openingAt directory: String, passphrase: String, cost: PassphraseCost,
+        wallMillis: @escaping @Sendable () -> Int64
+    ) throws {
+        guard !passphrase.isEmpty else {
+            throw ReplicaError(code: ReplicaError.passphraseRequired, message: "the passphrase is empty")
+        }
         self.directory = directory
         self.wallMillis = wallMillis
+        let vault = ReplicaVault()
+        self.vault = vault
         try ReplicaFiles.prepare(directory: directory)
-        pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica")
-        try ReplicaSchema.migrator.migrate(pool)
+        pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica") { db in
+            vault.install(in: db)
+            if !db.configuration.readonly { try SearchIndex.attach(db) }
+        }
+        let migrator = ReplicaSchema.migrator { db in try vault.createKeyring(passphrase: passphrase, cost: cost, db: db) }
+        let sealsPlaintext = try pool.read { db in
+            let applied = try migrator.appliedIdentifiers(db)
+            return !applied.isEmpty && !applied.contains(ReplicaSchema.sealingMigration)
+        }
+        try migrator.migrate(pool)
+        if vault.isUnlocked {  // keys created just now
+            try pool.write { db in try SearchIndex.reindexAll(db: db) }
+        } else {
+            try unlock(passphrase: passphrase)
+        }
+        // Sealing rewrote every personal field; the plaintext of before must leave the file and its log.
+        if sealsPlaintext { try Self.rewriteFiles(pool) }
         try ReplicaFiles.restrict(directory: directory)
     }
 
@@ -66,11 +101,16 @@ public final class Replica: Sendable {
     /// - Parameters:
     ///   - insecure: Allow plain `http` to a server that is not on this machine (test setups only).
     ///   - caPEM: Certificate authorities to trust besides the system's (a municipal PKI), in PEM.
+    ///   - passphrase: The passphrase that unlocks the replica from now on (``init(directory:passphrase:cost:wallMillis:)``).
+    ///   - cost: How hard the passphrase is made to guess; ``PassphraseCost/standard`` for every real laptop.
     public static func enroll(
-        in directory: String, serverURL: String, code: String, deviceName: String? = nil, insecure: Bool = false,
-        caPEM: String? = nil, transport: (any SyncTransport)? = nil,
+        in directory: String, serverURL: String, code: String, passphrase: String, cost: PassphraseCost = .standard,
+        deviceName: String? = nil, insecure: Bool = false, caPEM: String? = nil, transport: (any SyncTransport)? = nil,
         wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) async throws -> Replica {
+        guard !passphrase.isEmpty else {
+            throw ReplicaError(code: ReplicaError.passphraseRequired, message: "choose a passphrase for this replica")
+        }
         let path = directory + "/" + fileName
         if FileManager.default.fileExists(atPath: path) {
             throw ReplicaError(
@@ -80,7 +120,7 @@ public final class Replica: Sendable {
         let transport = try transport ?? HTTPSyncTransport(baseURL: baseURL, trusting: caPEM)
         let response = try await transport.enroll(EnrollRequest(code: code, deviceName: deviceName))
         ReplicaFiles.clearWipeNotice(in: directory)
-        let replica = try Replica(openingAt: directory, wallMillis: wallMillis)
+        let replica = try Replica(openingAt: directory, passphrase: passphrase, cost: cost, wallMillis: wallMillis)
         try await replica.pool.write { db in
             let now = wallMillis()
             var clock = HybridLogicalClock()
@@ -89,7 +129,7 @@ public final class Replica: Sendable {
                 sql: """
                     INSERT INTO enrollment (singleton, server_url, device_id, token, professional_id,
                         professional_name, discipline, enrolled_at, insecure, ca_pem)
-                    VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (1, ?, ?, samenspel_seal_device(?), ?, samenspel_seal_device(?), ?, ?, ?, ?)
                     """,
                 arguments: [
                     baseURL, response.deviceId, response.token, response.professional.id,
@@ -118,7 +158,9 @@ public final class Replica: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, name, team_id, last_activity_hlc, change_count FROM clients
+                    SELECT id, \(ReplicaVault.opened("name", client: "id")) AS name, team_id, last_activity_hlc,
+                        change_count
+                    FROM clients
                     ORDER BY last_activity_hlc DESC, id
                     """
             ).map { row in
@@ -171,7 +213,7 @@ public final class Replica: Sendable {
     public func status() async throws -> ReplicaStatus {
         try await pool.read { db in
             let rejected = try Row.fetchAll(
-                db, sql: "SELECT \(ChangeRow.columns), code, message, rejected_at FROM rejected ORDER BY rejected_at, id"
+                db, sql: "SELECT \(StoredChange.columns), code, message, rejected_at FROM rejected ORDER BY rejected_at, id"
             ).map { row in
                 RejectedChange(
                     change: try ChangeRow.decode(row), code: ErrorCode(row["code"] as String), message: row["message"],
@@ -180,7 +222,7 @@ public final class Replica: Sendable {
             let waiting = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(ChangeRow.columns), outbox.waiting_code, outbox.waiting_message
+                    SELECT \(StoredChange.columns), outbox.waiting_code, outbox.waiting_message
                     FROM outbox JOIN changes ON changes.id = outbox.change_id
                     WHERE outbox.waiting_code IS NOT NULL ORDER BY changes.local_seq
                     """
@@ -208,7 +250,8 @@ public final class Replica: Sendable {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT server_url, device_id, professional_id, professional_name, discipline, enrolled_at
+                        SELECT server_url, device_id, professional_id,
+                            samenspel_open_device(professional_name) AS professional_name, discipline, enrolled_at
                         FROM enrollment
                         """)),
             let discipline = Discipline(rawValue: row["discipline"])
@@ -223,7 +266,7 @@ public final class Replica: Sendable {
 
     static func directory(_ db: Database) throws -> [String: Professional] {
         var directory: [String: Professional] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, discipline FROM professionals") {
+        for row in try Row.fetchAll(db, sql: "SELECT id, samenspel_open_device(name) AS name, discipline FROM professionals") {
             guard let discipline = Discipline(rawValue: row["discipline"]) else { continue }
             directory[row["id"]] = Professional(id: row["id"], name: row["name"], discipline: discipline)
         }
@@ -233,7 +276,7 @@ public final class Replica: Sendable {
     static func saveDirectory(_ professionals: [Professional], db: Database) throws {
         for professional in professionals {
             try db.execute(
-                sql: "INSERT OR REPLACE INTO professionals (id, name, discipline) VALUES (?, ?, ?)",
+                sql: "INSERT OR REPLACE INTO professionals (id, name, discipline) VALUES (?, samenspel_seal_device(?), ?)",
                 arguments: [professional.id, professional.name, professional.discipline.rawValue])
         }
     }

@@ -85,6 +85,13 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let ambiguous = ErrorCode("ambiguous")
     /// Code: the server refused a change without a reason (an answer without an error detail).
     public static let refusedWithoutReason = ErrorCode("rejected")
+    /// Code: the passphrase does not unlock this replica (``retryAfterSeconds`` says how long the next try
+    /// must wait).
+    public static let wrongPassphrase = ErrorCode("wrongPassphrase")
+    /// Code: an empty passphrase, or none given where no terminal can ask for one.
+    public static let passphraseRequired = ErrorCode("passphraseRequired")
+    /// Code: the replica's keys are not in memory (it was locked); unlock it with the passphrase.
+    public static let locked = ErrorCode("locked")
 
     /// The error for an error body from the server.
     static func server(_ detail: ErrorDetail, status: Int, retryAfterSeconds: Int? = nil) -> ReplicaError {

@@ -83,6 +83,9 @@ enum ReplicaFiles {
 extension Replica {
     /// Closes the database, wipes its files and returns the error that says so.
     func wipe(reason: String) throws -> ReplicaError {
+        // The device key goes first: should overwriting the files fail, what is left cannot be read.
+        try? pool.write { db in try db.execute(sql: "DELETE FROM keyring; DELETE FROM client_keys") }
+        vault.lockKeys()
         try pool.close()
         try ReplicaFiles.wipe(directory: directory, reason: reason, at: wallMillis())
         return ReplicaFiles.wipeNotice(in: directory)

@@ -11,8 +11,16 @@ import GRDB
 /// - `enrollment`, `sync_state`, `professionals`: who this replica is, where sync stands (cursor, clock,
 ///   the offset of the local wall clock from the server's), the directory.
 /// - `search_entries`, `search_index`: the offline full-text index (``SearchIndex``), a projection too.
+///
+/// From v4 the personal fields are sealed (``ReplicaVault``): change and refused-write payloads and client
+/// names under the client's key, the device token and professionals' names under the device key; the search
+/// index lives in memory only (``SearchIndex/attach(_:)``).
 enum ReplicaSchema {
-    static var migrator: DatabaseMigrator {
+    /// The last migration; a replica that had every migration before it had its plaintext sealed by it.
+    static let sealingMigration = "v4-encryption-at-rest"
+
+    /// The migrations; `createKeyring` gives a replica without keys its device key (inside v4).
+    static func migrator(createKeyring: @escaping @Sendable (Database) throws -> Void) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica") { db in
             try db.execute(
@@ -137,8 +145,28 @@ enum ReplicaSchema {
                     CREATE VIRTUAL TABLE search_index USING fts5(
                         text, client, tokenize = 'unicode61 remove_diacritics 2');
                     """)
-            // A replica from before this version: index what it holds.
-            try SearchIndex.reindexAll(db: db)
+            // These tables are dropped by v4, which always follows: the index is built in memory at open.
+        }
+        migrator.registerMigration(sealingMigration) { db in
+            try db.execute(sql: ReplicaVault.schema)
+            try createKeyring(db)
+            try ReplicaVault.ensureClientKeys(
+                try String.fetchAll(
+                    db, sql: "SELECT client_id FROM changes UNION SELECT client_id FROM rejected UNION SELECT id FROM clients"),
+                db: db)
+            try db.execute(
+                sql: """
+                    UPDATE changes SET payload = \(ReplicaVault.sealed("payload", client: "client_id"));
+                    UPDATE rejected SET payload = \(ReplicaVault.sealed("payload", client: "client_id")) WHERE payload <> '{}';
+                    UPDATE clients SET name = \(ReplicaVault.sealed("name", client: "id"));
+                    UPDATE enrollment SET token = samenspel_seal_device(token),
+                        professional_name = samenspel_seal_device(professional_name);
+                    UPDATE professionals SET name = samenspel_seal_device(name);
+                    -- The index moves to memory (SearchIndex.attach); its words leave the file.
+                    DROP TABLE main.search_index;
+                    DROP TABLE main.search_entries;
+                    DROP TABLE main.search_stale;
+                    """)
         }
         return migrator
     }

@@ -13,9 +13,35 @@ import SQLiteSupport
 /// "zoe", "CRÈCHE" and "creche"), and by their start, which is as near to Dutch word stems as FTS5 comes:
 /// "schuld" finds "schuldhulpverlening" and "schulden". Every word typed must occur.
 ///
-/// Removing a client (eviction, erasure) deletes its rows; FTS5 keeps deleted terms in its index segments
-/// until they are merged, so ``optimize(db:)`` merges them before the replica scrubs its files.
+/// The index is never on disk: its words would be the notes in plaintext. It lives in an in-memory database
+/// attached to the pool's writer connection (``attach(_:)``), built again after the replica is opened or
+/// unlocked, and searched on that connection. Entities changed by another program on the same replica are
+/// found by their changes' local positions (``catchUp(db:)``).
 enum SearchIndex {
+    /// Attaches the in-memory index to the writer connection `db` (readers have none).
+    static func attach(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ATTACH DATABASE ':memory:' AS search;
+                CREATE TABLE search.search_entries (
+                    rowid INTEGER PRIMARY KEY,
+                    entity_id TEXT NOT NULL UNIQUE,
+                    client_id TEXT NOT NULL,
+                    current_hlc TEXT NOT NULL
+                );
+                CREATE INDEX search.search_entries_by_client ON search_entries(client_id);
+                CREATE TABLE search.search_stale (
+                    entity_id TEXT PRIMARY KEY NOT NULL,
+                    client_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+                -- The highest local position of `changes` whose entities are indexed or marked stale.
+                CREATE TABLE search.search_state (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), indexed_up_to INTEGER NOT NULL);
+                INSERT INTO search.search_state VALUES (1, 0);
+                CREATE VIRTUAL TABLE search.search_index USING fts5(
+                    text, client, tokenize = 'unicode61 remove_diacritics 2');
+                """)
+    }
+
     /// Notes that an entity's words may have changed: they are indexed at the next ``catchUp(db:)``, so a
     /// pull stores changes at its own pace and the words are tokenised afterwards, in one sorted pass. A
     /// removed entity leaves the index at once (``remove(entityId:db:)``).
@@ -34,6 +60,7 @@ enum SearchIndex {
     /// is lower than the one before, so an unsorted pass made hundreds of tiny segments to merge.
     @discardableResult
     static func catchUp(db: Database) throws -> Int {
+        try noteChangesSinceIndexed(db: db)
         let stale = try String.fetchAll(db, sql: "SELECT entity_id FROM search_stale")
         guard !stale.isEmpty else { return 0 }
         var entries: [(entityId: String, clientId: String, currentHLC: HLCTimestamp, text: String?)] = []
@@ -47,7 +74,7 @@ enum SearchIndex {
                 continue
             }
             let changes = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(ChangeRow.columns) FROM changes WHERE entity_id = ?"), arguments: [entityId]
+                db.cachedStatement(sql: "SELECT \(StoredChange.columns) FROM changes WHERE entity_id = ?"), arguments: [entityId]
             ).map(ChangeRow.decode).sorted(by: Change.displayOrder)
             let events = Dictionary(uniqueKeysWithValues: changes.map { ($0.id, (try? CaseEvent.decode($0)) ?? nil) })
             let heads = try JSONDecoder().decode([String].self, from: Data((entity["head_ids"] as String).utf8))
@@ -61,6 +88,23 @@ enum SearchIndex {
         }
         try db.execute(sql: "DELETE FROM search_stale")
         return stale.count
+    }
+
+    /// Marks stale the entities of changes stored since the index last looked (by this program or another
+    /// on the same replica), and drops the entries of clients the replica no longer holds.
+    private static func noteChangesSinceIndexed(db: Database) throws {
+        let indexed = try Int64.fetchOne(db, sql: "SELECT indexed_up_to FROM search_state") ?? 0
+        guard let newest = try Int64.fetchOne(db, sql: "SELECT max(local_seq) FROM changes"), newest != indexed else { return }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO search_stale (entity_id, client_id)
+                SELECT DISTINCT entity_id, client_id FROM changes WHERE local_seq > ?;
+                DELETE FROM search_index WHERE rowid IN
+                    (SELECT rowid FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients));
+                DELETE FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients);
+                UPDATE search_state SET indexed_up_to = ?;
+                """,
+            arguments: [indexed, newest])
     }
 
     /// Sets the words of an entity; `nil` or empty removes it from the index.
@@ -125,21 +169,16 @@ enum SearchIndex {
             arguments: [clientId, clientId, clientId])
     }
 
-    /// Empties the index (before every projection is computed again).
+    /// Empties the index (before every projection is computed again, and when the replica locks).
     static func removeAll(db: Database) throws {
         try db.execute(sql: "DELETE FROM search_index; DELETE FROM search_entries; DELETE FROM search_stale;")
     }
 
-    /// Merges the index into one segment, which drops the terms of deleted rows from the file's live pages
-    /// (`secure_delete` then zeroes the freed ones).
-    static func optimize(db: Database) throws {
-        try db.execute(sql: "INSERT INTO search_index (search_index) VALUES ('optimize')")
-    }
-
-    /// Marks every entity the replica holds to be indexed (a replica from before the index existed).
+    /// Marks every entity the replica holds to be indexed (a replica just opened or unlocked).
     static func reindexAll(db: Database) throws {
         try removeAll(db: db)
         try db.execute(sql: "INSERT INTO search_stale (entity_id, client_id) SELECT id, client_id FROM entities")
+        try db.execute(sql: "UPDATE search_state SET indexed_up_to = coalesce((SELECT max(local_seq) FROM changes), 0)")
     }
 
     // MARK: - Searching
@@ -175,7 +214,8 @@ enum SearchIndex {
             db,
             sql: """
                 SELECT e.entity_id, e.client_id, e.current_hlc, n.entity_type, n.author_id, n.author_discipline,
-                       n.current_change_id, c.name AS client_name, p.name AS author_name,
+                       n.current_change_id, \(ReplicaVault.opened("c.name", client: "c.id")) AS client_name,
+                       samenspel_open_device(p.name) AS author_name,
                        snippet(search_index, 0, '\(matchStart)', '\(matchEnd)', '…', 16) AS snippet
                 FROM search_index
                 JOIN search_entries e ON e.rowid = search_index.rowid

@@ -94,7 +94,7 @@ extension SyncSession {
                 try db.execute(sql: "DELETE FROM rejected WHERE id = ?", arguments: [id])
             }
             let extra = try Row.fetchAll(
-                db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE client_id = ?", arguments: [clientId]
+                db, sql: "SELECT \(StoredChange.columns) FROM changes WHERE client_id = ?", arguments: [clientId]
             ).map(ChangeRow.decode).filter { !onServer.contains($0.id) }
             let lostOwn = extra.filter { $0.deviceId == deviceId }
             for change in lostOwn {

@@ -6,7 +6,11 @@ public enum DatabaseFile {
     /// Opens (creating if needed) a WAL database pool at `path` with durable commits, foreign keys, and a
     /// busy timeout so that a second process (an admin command next to a running server) waits instead of
     /// failing.
-    public static func openPool(at path: String, label: String) throws -> DatabasePool {
+    ///
+    /// `prepare` runs on every connection after these settings (functions, attached databases).
+    public static func openPool(
+        at path: String, label: String, prepare: (@Sendable (Database) throws -> Void)? = nil
+    ) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.label = label
         configuration.foreignKeysEnabled = true
@@ -16,6 +20,7 @@ public enum DatabaseFile {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Deleted content is overwritten, so removed clients do not linger in free pages of the file.
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            try prepare?(db)
         }
         return try DatabasePool(path: path, configuration: configuration)
     }

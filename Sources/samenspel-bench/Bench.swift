@@ -48,9 +48,10 @@ struct Run: AsyncParsableCommand {
     /// The figures in the order they run.
     static let figureNames = [
         "local", "push", "pull", "history", "devices", "audit", "live", "scaleOut", "journey", "search", "hostile",
+        "encryption",
     ]
     /// The figures that measure the laptop alone: measured once, whatever the server's backend.
-    static let laptopFigures: Set<String> = ["local", "journey", "search"]
+    static let laptopFigures: Set<String> = ["local", "journey", "search", "encryption"]
     /// The figures of several server instances, which need PostgreSQL.
     static let postgresFigures: Set<String> = ["scaleOut"]
 
@@ -139,6 +140,7 @@ enum Figures {
         case "journey": try await journey(sizes, folder, &report)
         case "search": try await search(sizes, folder, &report)
         case "hostile": try await hostile(sizes, folder, backend, &report)
+        case "encryption": try await encryption(sizes, folder, &report)
         case "audit": try await audit(sizes, folder, backend, &report)
         default: throw BenchError("no figure named \(name)")
         }

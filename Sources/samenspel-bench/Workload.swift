@@ -163,7 +163,9 @@ final class Office: @unchecked Sendable {
         let baseURL = (server ?? self.server).baseURL
         let transport = try HTTPSyncTransport(baseURL: baseURL, client: client)
         let folder = directory + "/laptop-" + UUID().uuidString.prefix(8)
-        let replica = try await Replica.enroll(in: folder, serverURL: baseURL, code: code, transport: transport)
+        let replica = try await Replica.enroll(
+            in: folder, serverURL: baseURL, code: code, passphrase: "bench passphrase", cost: .lowest,
+            transport: transport)
         return Laptop(replica: replica, transport: transport, professional: professional, directory: folder)
     }
 

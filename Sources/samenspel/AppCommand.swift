@@ -31,6 +31,10 @@ struct AppCommand: AsyncParsableCommand {
     var syncInterval: Double = 30
     @Option(help: ArgumentHelp("Hours a browser stays signed in after opening the link [SAMENSPEL_SESSION_HOURS] (10).", valueName: "hours"))
     var sessionHours: Double?
+    @Option(help: ArgumentHelp(
+        "Minutes without use after which the data locks and the app asks for the passphrase; 0 never [SAMENSPEL_IDLE_LOCK_MINUTES] (15).",
+        valueName: "minutes"))
+    var idleLock: Double?
     @Flag(help: "Open the URL in the default browser.")
     var open = false
     @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (warning).", valueName: "level"))
@@ -62,12 +66,16 @@ struct AppCommand: AsyncParsableCommand {
         guard (0.01...24 * 7).contains(sessionHours) else {
             throw ValidationError("SAMENSPEL_SESSION_HOURS must be between 0.01 and 168 (a week)")
         }
+        let idleMinutes = try Settings.value(idleLock, "SAMENSPEL_IDLE_LOCK_MINUTES", default: 15)
+        guard (0...24 * 60).contains(idleMinutes) else {
+            throw ValidationError("the idle lock must be 0 (never) to 1440 minutes, not \(idleMinutes)")
+        }
         let dutch = language == .nl
         let app = FieldApp(
             replica: replica, background: background,
             configuration: FieldAppConfiguration(
                 port: port, language: language, syncInterval: syncInterval, forceField: forceField,
-                sessionHours: sessionHours, sessionOwner: identity.deviceId),
+                sessionHours: sessionHours, sessionOwner: identity.deviceId, idleLockMinutes: idleMinutes),
             announce: { url in
                 printError(dutch ? "Samenspel is vergrendeld. Open het weer met deze link:" : "Samenspel is locked. Open it again with this link:")
                 FileHandle.standardOutput.write(Data((url + "\n").utf8))

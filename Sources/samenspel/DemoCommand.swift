@@ -32,7 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
             if keep {
                 printError("kept the demo folder: \(folder)")
                 printError("see a laptop's view in the browser (offline, the demo server is gone): "
-                    + "samenspel app --replica \(folder)/laptop-sanne")
+                    + "SAMENSPEL_PASSPHRASE=\(JaapStory.passphrase) samenspel app --replica \(folder)/laptop-sanne")
             } else {
                 try? FileManager.default.removeItem(atPath: folder)
             }

@@ -22,6 +22,15 @@ struct EnrollCommand: AsyncParsableCommand {
         "PEM file of certificate authorities to trust besides the system's (a municipal PKI).", valueName: "file"))
     var caFile: String?
     @Flag(help: "Allow plain http to a server that is not on this machine (test setups only).") var insecure = false
+    @Option(help: ArgumentHelp(
+        "scrypt's cost for the passphrase, as log2 N (10-22, default 17: 128 MiB and about 0.3 s per unlock). "
+            + "Lower unlocks faster with less memory, and makes a stolen laptop's passphrase cheaper to guess.",
+        valueName: "n"))
+    var scryptLogN = 17
+
+    func validate() throws {
+        guard (10...22).contains(scryptLogN) else { throw ValidationError("--scrypt-log-n must be 10 to 22") }
+    }
 
     func run() async throws {
         let directory = try options.directory()
@@ -30,8 +39,11 @@ struct EnrollCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: caFile) else { throw CLIError("cannot read \(caFile)") }
             caPEM = String(decoding: data, as: UTF8.self)
         }
+        let passphrase = try options.passphrase(
+            asking: "Choose a passphrase for this replica (it unlocks the case notes on this laptop): ", confirming: true)
         let replica = try await Replica.enroll(
-            in: directory, serverURL: server, code: code,
+            in: directory, serverURL: server, code: code, passphrase: passphrase,
+            cost: PassphraseCost(rounds: 1 << scryptLogN, blockSize: 8, parallelism: 1),
             deviceName: deviceName ?? ProcessInfo.processInfo.hostName, insecure: insecure, caPEM: caPEM)
         let identity = try await replica.identity()
         printError(

@@ -18,9 +18,45 @@ struct ReplicaOptions: ParsableArguments {
         throw CLIError("give the replica folder with --replica DIR or SAMENSPEL_REPLICA")
     }
 
-    /// Opens the enrolled replica.
+    @Option(help: ArgumentHelp(
+        "A file whose first line is the replica's passphrase (or set SAMENSPEL_PASSPHRASE; on a terminal it is asked).",
+        valueName: "file"))
+    var passphraseFile: String?
+
+    /// Opens the enrolled replica, unlocked with its passphrase.
     func open() throws -> Replica {
-        try Replica(directory: directory())
+        let directory = try directory()
+        return try Replica(directory: directory, passphrase: passphrase(asking: "Passphrase for \(directory): "))
+    }
+
+    /// The passphrase: from `--passphrase-file`, `SAMENSPEL_PASSPHRASE`, or asked on the terminal without
+    /// echo (twice when `confirming`, for a new one).
+    func passphrase(asking prompt: String, confirming: Bool = false) throws -> String {
+        try Passphrase.read(file: passphraseFile, environment: "SAMENSPEL_PASSPHRASE", prompt: prompt, confirming: confirming)
+    }
+}
+
+/// Reading a passphrase where a script or a person gives it.
+enum Passphrase {
+    /// The first line of `file`, else the variable `environment`, else asked on the terminal (without echo).
+    static func read(file: String?, environment: String, prompt: String, confirming: Bool) throws -> String {
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            let line = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first
+            return String(line ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }
+        if let value = ProcessInfo.processInfo.environment[environment], !value.isEmpty { return value }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw CLIError("give the passphrase with --passphrase-file FILE or \(environment) (no terminal to ask on)")
+        }
+        let first = ask(prompt)
+        if confirming, ask("Again: ") != first { throw CLIError("the two passphrases differ") }
+        return first
+    }
+
+    private static func ask(_ prompt: String) -> String {
+        guard let typed = getpass(prompt) else { return "" }
+        return String(cString: typed)
     }
 }
 

@@ -20,7 +20,7 @@ struct Samenspel: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, AdminCommand.self, EnrollCommand.self, NoteCommand.self, AssessCommand.self,
             InterventionCommand.self, PlanCommand.self, AgreementCommand.self, ReferralCommand.self, VacancyCommand.self, SignalCommand.self,
-            ContactCommand.self,
+            ContactCommand.self, PassphraseCommand.self,
             SyncCommand.self, StatusCommand.self, AppCommand.self,
             ClientsCommand.self, JourneyCommand.self, SearchCommand.self, ConflictsCommand.self, RejectedCommand.self, DemoCommand.self,
             ConformanceCommand.self,

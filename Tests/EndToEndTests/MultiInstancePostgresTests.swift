@@ -70,7 +70,7 @@ struct MultiInstancePostgresTests {
                 let professional = try await cluster.admin.createProfessional(name: name, discipline: discipline, teamIds: [team.id])
                 let code = try await cluster.admin.issueEnrollmentCode(professionalId: professional.id)
                 let replica = try await Replica.enroll(
-                    in: folder.appending(name), serverURL: cluster.servers[index].baseURL, code: code)
+                    in: folder.appending(name), serverURL: cluster.servers[index].baseURL, code: code, passphrase: TestPassphrase.text, cost: .lowest)
                 try await replica.sync()
                 // An hour between syncs: a colleague's write comes by the poke alone.
                 let background = BackgroundSync(replica: replica, interval: 3600, live: true)

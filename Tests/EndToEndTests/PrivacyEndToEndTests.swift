@@ -23,7 +23,7 @@ import Testing
         let left = try FileManager.default.contentsOfDirectory(atPath: folder)
         #expect(left == ["samenspel-replica.wiped"])
         #expect(try SyncRobustnessTests.bytes(of: folder).range(of: Data("schulden".utf8)) == nil)
-        #expect { try Replica(directory: folder) } throws: { error in
+        #expect { try Replica(directory: folder, passphrase: TestPassphrase.text) } throws: { error in
             guard let error = error as? ReplicaError else { return false }
             return error.code == ReplicaError.wiped && error.message.contains("revoked")
         }
@@ -75,8 +75,10 @@ import Testing
         _ = try await sanne.addNote(clientId: client, NoteContent(text: refusedText))
         let report = try await sanne.sync()
         #expect(report.rejected.count == 1 && report.removedClients == [client])
-        #expect(try SyncRobustnessTests.bytes(of: setup.office.folder.appending("sanne")).range(of: Data(refusedText.utf8)) != nil,
+        #expect(try await sanne.status().rejected.first?.change.payload["text"] == .string(refusedText),
                 "her refused write is kept for her, with its text")
+        #expect(try SyncRobustnessTests.bytes(of: setup.office.folder.appending("sanne")).range(of: Data(refusedText.utf8)) == nil,
+                "sealed in her files")
         try await olaf.sync()
         // Jaap asks to be erased. Sanne's laptop no longer holds him, but it still holds that text.
         _ = try await setup.office.admin.eraseClient(client, reason: "verzoek klant")
@@ -149,20 +151,20 @@ import Testing
         let folder = try TemporaryDirectory("insecure")
         defer { folder.remove() }
         await #expect {
-            try await Replica.enroll(in: folder.appending("a"), serverURL: "http://samenspel.gemeente.example:8080", code: "x")
+            try await Replica.enroll(in: folder.appending("a"), serverURL: "http://samenspel.gemeente.example:8080", code: "x", passphrase: TestPassphrase.text, cost: .lowest)
         } throws: { ($0 as? ReplicaError)?.code == ReplicaError.insecureServer }
         #expect(!FileManager.default.fileExists(atPath: folder.appending("a")))
         // A name that only looks like a loopback address is resolved by DNS: it may be anywhere.
         for lookalike in ["http://127.evil.example", "http://127.0.0.1.evil.example:80", "http://1270.0.0.1"] {
             await #expect {
-                try await Replica.enroll(in: folder.appending("c"), serverURL: lookalike, code: "x")
+                try await Replica.enroll(in: folder.appending("c"), serverURL: lookalike, code: "x", passphrase: TestPassphrase.text, cost: .lowest)
             } throws: { ($0 as? ReplicaError)?.code == ReplicaError.insecureServer }
         }
         #expect(try HTTPSyncTransport.normalize("http://127.0.0.2:8080/", insecure: false) == "http://127.0.0.2:8080")
         #expect(try HTTPSyncTransport.normalize("http://[::1]:8080", insecure: false) == "http://[::1]:8080")
         // With --insecure the URL is accepted (and the failure is about reaching it).
         await #expect {
-            try await Replica.enroll(in: folder.appending("b"), serverURL: "http://192.0.2.1:9", code: "x", insecure: true)
+            try await Replica.enroll(in: folder.appending("b"), serverURL: "http://192.0.2.1:9", code: "x", passphrase: TestPassphrase.text, cost: .lowest, insecure: true)
         } throws: { ($0 as? ReplicaError)?.code == ReplicaError.serverUnreachable }
     }
 
@@ -185,14 +187,14 @@ import Testing
 
         let untrusting = try await admin.issueEnrollmentCode(professionalId: sanne.id)
         await #expect {
-            try await Replica.enroll(in: folder.appending("untrusting"), serverURL: url, code: untrusting)
+            try await Replica.enroll(in: folder.appending("untrusting"), serverURL: url, code: untrusting, passphrase: TestPassphrase.text, cost: .lowest)
         } throws: { error in
             guard let error = error as? ReplicaError else { return false }
             return error.code == ReplicaError.serverUnreachable && error.message.contains("certificate")
         }
         let code = try await admin.issueEnrollmentCode(professionalId: sanne.id)
         let replica = try await Replica.enroll(
-            in: folder.appending("trusting"), serverURL: url, code: code, caPEM: try String(contentsOfFile: pki.authority, encoding: .utf8))
+            in: folder.appending("trusting"), serverURL: url, code: code, passphrase: TestPassphrase.text, cost: .lowest, caPEM: try String(contentsOfFile: pki.authority, encoding: .utf8))
         let report = try await replica.sync()
         #expect(report.pulled == 1)
 

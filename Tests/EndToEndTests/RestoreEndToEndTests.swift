@@ -3,7 +3,7 @@ import ChangeLog
 import Foundation
 import GRDB
 import Logging
-import Replica
+@testable import Replica
 import SQLiteSupport
 import SamenspelTestSupport
 import SyncProtocol
@@ -46,7 +46,7 @@ import Testing
 
         func laptop(_ professional: Professional, _ name: String) async throws -> Replica {
             let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
-            return try await Replica.enroll(in: folder.appending(name), serverURL: server.baseURL, code: code)
+            return try await Replica.enroll(in: folder.appending(name), serverURL: server.baseURL, code: code, passphrase: TestPassphrase.text, cost: .lowest)
         }
 
         /// What `samenspel admin restore --from` does, with the server stopped and started again on the same port.
@@ -202,8 +202,9 @@ extension RestoreEndToEndTests {
         _ = try await office.restore(from: backup)
 
         // Her device, told before the restore, stamps a write about Jaap just before the move.
-        let (deviceId, token) = try await DatabaseQueue(path: office.folder.appending("sanne/" + Replica.fileName)).read { db in
-            let row = try #require(try Row.fetchOne(db, sql: "SELECT device_id, token FROM enrollment"))
+        // (The token is sealed in the replica's file: read it through the unlocked replica.)
+        let (deviceId, token) = try await sanne.pool.read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT device_id, samenspel_open_device(token) AS token FROM enrollment"))
             return (row["device_id"] as String, row["token"] as String)
         }
         let forged = Change(

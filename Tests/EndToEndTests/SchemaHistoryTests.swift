@@ -83,9 +83,21 @@ import Testing
         // The laptops, migrated when opened, sync with the upgraded server with the tokens they had.
         let server = try await RunningServer.start(store: store, configuration: ServerConfiguration(port: 0), logger: logger)
         let transport = try HTTPSyncTransport(baseURL: server.baseURL, trusting: nil)
-        let sanne = try Replica(directory: office.path("sanne"))
-        let ahmed = try Replica(directory: office.path("ahmed"))
-        let olaf = try Replica(directory: office.path("olaf"))
+        // Version 1 kept notes in plaintext; the first open with a passphrase seals them and rewrites the
+        // files, so that no byte of them is left.
+        let words = ["Onverzonden: afspraak", "zelfvertrouwen", "energieleverancier", "taalcursus", "Sanne"]
+        func plaintext(_ name: String) throws -> [String] {
+            let bytes = try SyncRobustnessTests.bytes(of: office.path(name))
+            return words.filter { bytes.range(of: Data($0.utf8)) != nil }
+        }
+        #expect(try !plaintext("sanne").isEmpty && !plaintext("olaf").isEmpty, "the test can find them")
+        let sanne = try Replica(directory: office.path("sanne"), passphrase: TestPassphrase.text, cost: .lowest)
+        let ahmed = try Replica(directory: office.path("ahmed"), passphrase: TestPassphrase.text, cost: .lowest)
+        let olaf = try Replica(directory: office.path("olaf"), passphrase: TestPassphrase.text, cost: .lowest)
+        for name in ["sanne", "ahmed", "olaf"] {
+            let left = try plaintext(name)
+            #expect(left.isEmpty, "left in \(name)'s files: \(left)")
+        }
         let sent = try await sanne.sync(using: transport)
         #expect(sent.pushed == 1 && sent.rejected.isEmpty && !sent.rebuilt, "the note written before the upgrade")
         for laptop in [ahmed, olaf] {

@@ -29,7 +29,7 @@ import Testing
         func laptop(_ professional: Professional, _ name: String, clock: SkewedClock? = nil) async throws -> Replica {
             let code = try await office.admin.issueEnrollmentCode(professionalId: professional.id)
             return try await Replica.enroll(
-                in: office.folder.appending(name), serverURL: server.baseURL, code: code,
+                in: office.folder.appending(name), serverURL: server.baseURL, code: code, passphrase: TestPassphrase.text, cost: .lowest,
                 wallMillis: clock?.now ?? WallClock.millis)
         }
 

@@ -34,7 +34,7 @@ import Testing
 
         func laptop(_ professional: Professional, _ name: String, server: RunningServer) async throws -> Replica {
             let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
-            return try await Replica.enroll(in: folder.appending(name), serverURL: server.baseURL, code: code)
+            return try await Replica.enroll(in: folder.appending(name), serverURL: server.baseURL, code: code, passphrase: TestPassphrase.text, cost: .lowest)
         }
     }
 

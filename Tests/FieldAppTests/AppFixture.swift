@@ -35,7 +35,7 @@ struct AppFixture {
     ) async throws {
         folder = try TemporaryDirectory("field-app")
         transport = ScriptedTransport(professional: me.professional, deviceId: me.deviceId)
-        replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", transport: transport)
+        replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", passphrase: TestPassphrase.text, cost: .lowest, transport: transport)
         let register = factory.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2))
         let note = factory.make(.noteAdded(NoteContent(text: colleagueNote)), client: client, by: colleague)
         var written = [register, note]

@@ -60,7 +60,7 @@ import Testing
         let server = try Samenspel.start(["serve", "--data", "srv", "--port", "\(port)"], in: dir)
         try await waitForHealth(port: port)
         let code = try Samenspel.output(["admin", "--data", "srv", "enroll", "--professional", "sanne"], in: dir)
-        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
         try Samenspel.output(["sync", "--replica", "laptop"], in: dir)
         Samenspel.killNine(server)
         for (client, text) in [("jaap", "Huisbezoek"), ("zoe", "Belafspraak")] {
@@ -106,7 +106,7 @@ import Testing
         let code = try admin(["enroll", "--professional", "sanne"])
         // Enrolling fetches the caseload at once: the client can be written about without a `sync` first.
         let enrolled = try Samenspel.run(
-            ["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+            ["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
         #expect(enrolled.status == 0 && enrolled.err.contains("fetched your caseload: 2 clients"), "\(enrolled.err)")
         let onLaptop = ["--replica", "laptop", "--client", "jaap de"]
 
@@ -188,7 +188,7 @@ import Testing
         try await waitForHealth(port: port)
         for (name, laptop) in [("sanne", "sanne"), ("petra", "petra")] {
             let code = try admin(["enroll", "--professional", name])
-            try Samenspel.output(["enroll", "--replica", laptop, "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+            try Samenspel.output(["enroll", "--replica", laptop, "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
             try Samenspel.output(["sync", "--replica", laptop], in: dir)
         }
         let sanne = ["--replica", "sanne", "--client", "jaap"]

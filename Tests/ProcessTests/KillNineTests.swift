@@ -29,14 +29,14 @@ import Testing
         try await waitForHealth(port: port)
         for (professional, replica) in [(sanne, "laptop-a"), (ahmed, "laptop-b")] {
             let code = try Samenspel.output(["admin", "--data", "srv", "enroll", "--professional", professional], in: dir)
-            try Samenspel.output(["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+            try Samenspel.output(["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
             try Samenspel.output(["sync", "--replica", replica], in: dir)
         }
 
         // Laptop A writes four push batches of notes offline (through the library, for speed).
         let noteCount = 4 * Replica.pushBatchSize
         do {
-            let laptop = try Replica(directory: folder.appending("laptop-a"))
+            let laptop = try Replica(directory: folder.appending("laptop-a"), passphrase: TestPassphrase.text)
             for index in 0..<noteCount {
                 _ = try await laptop.addNote(clientId: client, NoteContent(text: "note \(index): " + String(repeating: "tekst ", count: 20)))
             }

@@ -121,14 +121,14 @@ import Glibc
             for (professional, replica) in [(sanne, "laptop-a"), (ahmed, "laptop-b")] {
                 let code = try storage.admin(["enroll", "--professional", professional])
                 try Samenspel.output(
-                    ["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+                    ["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
                 try Samenspel.output(["sync", "--replica", replica], in: dir)
             }
             return Office(storage: storage, port: port, server: server, client: client)
         }
 
         func writeOffline(_ count: Int, on replica: String = "laptop-a") async throws {
-            let laptop = try Replica(directory: storage.folder.appending(replica))
+            let laptop = try Replica(directory: storage.folder.appending(replica), passphrase: TestPassphrase.text)
             for index in 0..<count {
                 _ = try await laptop.addNote(
                     clientId: client, NoteContent(text: "note \(index): " + String(repeating: "tekst ", count: 20)))
@@ -268,7 +268,7 @@ import Glibc
         let code = try Samenspel.output(
             ["admin", "--postgres", target.url, "enroll", "--professional", "Ahmed"], in: folder.path)
         try Samenspel.output(
-            ["enroll", "--replica", "laptop-c", "--server", "http://127.0.0.1:\(office.port)", "--code", code],
+            ["enroll", "--replica", "laptop-c", "--server", "http://127.0.0.1:\(office.port)", "--code", code, "--scrypt-log-n", "10"],
             in: folder.path)
         try Samenspel.output(["sync", "--replica", "laptop-c"], in: folder.path)
         let journeyB = try Samenspel.output(

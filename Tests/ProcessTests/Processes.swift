@@ -1,4 +1,5 @@
 import Foundation
+import SamenspelTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -15,6 +16,9 @@ enum Samenspel {
         let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return testBundle.appendingPathComponent("samenspel").path
     }()
+
+    /// This process's environment with the tests' replica passphrase (`SAMENSPEL_PASSPHRASE`).
+    static let environment = ProcessInfo.processInfo.environment.merging(TestPassphrase.environment) { $1 }
 
     /// Runs `samenspel` with arguments to completion; returns exit status, stdout and stderr.
     ///
@@ -39,6 +43,7 @@ enum Samenspel {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
@@ -65,6 +70,7 @@ enum Samenspel {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle.nullDevice
         if let log {

@@ -113,7 +113,7 @@ import Testing
         let server = try Samenspel.start(["serve", "--data", "srv", "--port", "\(port)"], in: dir)
         defer { Samenspel.terminate(server) }
         try await waitForHealth(port: port)
-        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+        try Samenspel.output(["enroll", "--replica", "laptop", "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
         try Samenspel.output(["sync", "--replica", "laptop"], in: dir)
         // The laptop holds Jaap's registration, stamped ten days ahead; its own writes are stamped now.
         try Samenspel.output(["note", "add", "--replica", "laptop", "--client", jaap, "--text", "Intake"], in: dir)

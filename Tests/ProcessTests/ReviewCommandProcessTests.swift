@@ -26,7 +26,7 @@ import Testing
                     ["admin", "--data", "srv", "professional", "create", "--name", name, "--discipline", discipline, "--team", team],
                     in: dir)
                 let code = try Samenspel.output(["admin", "--data", "srv", "enroll", "--professional", professional], in: dir)
-                try Samenspel.output(["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code], in: dir)
+                try Samenspel.output(["enroll", "--replica", replica, "--server", "http://127.0.0.1:\(port)", "--code", code, "--scrypt-log-n", "10"], in: dir)
                 try Samenspel.output(["sync", "--replica", replica], in: dir)
             }
             return Office(folder: folder, server: server, client: client, otherTeam: otherTeam)

@@ -22,7 +22,7 @@ import Testing
         #expect(offline.lastError?.code == ReplicaError.serverUnreachable)
         #expect(offline.nextAttemptAt != nil)
         #expect(try await fixture.replica.status().pendingChanges == 1)
-        let behind = { try await fixture.replica.pool.read { db in try SearchIndex.isBehind(db: db) } }
+        let behind = { try await fixture.replica.pool.writeWithoutTransaction { db in try SearchIndex.isBehind(db: db) } }
         #expect(try await behind(), "written, not yet indexed for search")
 
         fixture.transport.state.withLock { $0.failure = nil }

@@ -22,7 +22,7 @@ import Testing
         // Enrolled as a professional who wrote none of the changes, so every change arrives by pull.
         let reader = Professional(id: Identifier.make(wallMillis: 1), name: "Reader", discipline: .clientManager)
         let transport = ScriptedTransport(professional: reader)
-        let replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "x", transport: transport)
+        let replica = try await Replica.enroll(in: folder.path, serverURL: "http://127.0.0.1:9", code: "x", passphrase: TestPassphrase.text, cost: .lowest, transport: transport)
         var generator = SeededGenerator(seed: UInt64(pageSize))
         transport.queuePages(vector.changes.shuffled(using: &generator), size: pageSize, professionals: vector.professionals)
         try await replica.sync(using: transport)

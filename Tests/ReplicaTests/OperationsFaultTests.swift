@@ -84,7 +84,8 @@ import Testing
         let secret = "Beslaglegging op loon, drie schuldeisers"
         _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: secret))
         try await fixture.replica.sync(using: fixture.transport)
-        #expect(try SyncRobustnessFiles.bytes(of: fixture.folder.path).range(of: Data(secret.utf8)) != nil, "the test can find it")
+        #expect(try SyncRobustnessFiles.bytes(of: fixture.folder.path).range(of: Data(secret.utf8)) == nil, "sealed at rest")
+        #expect(try fixture.rows("SELECT count(*) FROM client_keys WHERE owner = '\(fixture.client)'") == [["1"]])
         fixture.transport.state.withLock { state in
             state.issuedCursors += 1
             state.pages.append(PullResponse(
@@ -94,6 +95,8 @@ import Testing
         }
         await #expect(throws: ReplicaError.self) { try await fixture.replica.sync(using: fixture.transport) }
         #expect(try SyncRobustnessFiles.bytes(of: fixture.folder.path).range(of: Data(secret.utf8)) == nil)
+        // Crypto-shredded: with the passphrase too, what is left of the client in free pages cannot be read.
+        #expect(try fixture.rows("SELECT count(*) FROM client_keys WHERE owner = '\(fixture.client)'") == [["0"]])
         let wal = (try FileManager.default.attributesOfItem(atPath: fixture.databasePath + "-wal")[.size] as? NSNumber)?.intValue
         #expect(wal == 0)
         #expect(try fixture.rows("SELECT scrub_owed FROM sync_state") == [["0"]])

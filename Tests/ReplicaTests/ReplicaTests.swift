@@ -23,7 +23,7 @@ struct ReplicaFixture {
         transport = ScriptedTransport(professional: me.professional, deviceId: me.deviceId)
         wall = ManualClock(wallMillis)
         replica = try await Replica.enroll(
-            in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", transport: transport,
+            in: folder.path, serverURL: "http://127.0.0.1:9", code: "CODE", passphrase: TestPassphrase.text, cost: .lowest, transport: transport,
             wallMillis: wall.now)
         var factory = ChangeFactory()
         transport.queuePages([factory.register(client: client, name: "Jaap", team: Identifier.make(wallMillis: 2))], size: 10)
@@ -33,7 +33,7 @@ struct ReplicaFixture {
     var databasePath: String { folder.appending(Replica.fileName) }
 
     func reopen() throws -> Replica {
-        try Replica(directory: folder.path, wallMillis: wall.now)
+        try Replica(directory: folder.path, passphrase: TestPassphrase.text, wallMillis: wall.now)
     }
 
     /// Rows of a table, for comparing states.
@@ -319,15 +319,15 @@ struct ReplicaFixture {
         }
         let target = folder.appending("laptop")
         await #expect(throws: ReplicaError.self) {
-            try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", transport: transport)
+            try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", passphrase: TestPassphrase.text, cost: .lowest, transport: transport)
         }
         #expect(!FileManager.default.fileExists(atPath: target + "/" + Replica.fileName))
-        #expect(throws: ReplicaError.self) { try Replica(directory: target) }
+        #expect(throws: ReplicaError.self) { try Replica(directory: target, passphrase: TestPassphrase.text) }
         transport.state.withLock { $0.failure = nil }
-        _ = try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", transport: transport)
-        await #expect { try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", transport: transport) }
+        _ = try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", passphrase: TestPassphrase.text, cost: .lowest, transport: transport)
+        await #expect { try await Replica.enroll(in: target, serverURL: "http://127.0.0.1:9", code: "x", passphrase: TestPassphrase.text, cost: .lowest, transport: transport) }
             throws: { ($0 as? ReplicaError)?.code == ReplicaError.alreadyEnrolled }
-        await #expect { try await Replica.enroll(in: folder.appending("b"), serverURL: "ftp://x", code: "x", transport: transport) }
+        await #expect { try await Replica.enroll(in: folder.appending("b"), serverURL: "ftp://x", code: "x", passphrase: TestPassphrase.text, cost: .lowest, transport: transport) }
             throws: { ($0 as? ReplicaError)?.code == ReplicaError.invalidServerURL }
     }
 }

@@ -54,7 +54,7 @@ import Testing
 
     @Test func rowIds_followTheClock_andTwoEntitiesOfTheSameMomentGetTwo() throws {
         let queue = try DatabaseQueue()
-        try ReplicaSchema.migrator.migrate(queue)
+        try queue.inDatabase { db in try SearchIndex.attach(db) }
         try queue.write { db in
             let early = HLCTimestamp(wallMillis: 1_800_000_000_000, logical: 3)
             let later = HLCTimestamp(wallMillis: 1_800_000_000_001, logical: 0)

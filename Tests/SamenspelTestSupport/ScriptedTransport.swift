@@ -21,7 +21,12 @@ public final class ScriptedTransport: SyncTransport {
         public var epoch: String?
         /// Thrown by the digest request only (a sync that fails after its pull).
         public var digestFailure: ReplicaError?
+        /// The device tokens pushes were sent with.
+        public var pushTokens: [String] = []
     }
+
+    /// The device token ``enroll(_:)`` hands out.
+    public let token = "sst_test_4f9a0c3e"
 
     public let professional: Professional
     public let deviceId: String
@@ -37,12 +42,13 @@ public final class ScriptedTransport: SyncTransport {
 
     public func enroll(_ request: EnrollRequest) async throws -> EnrollResponse {
         if let failure = state.withLock({ $0.failure }) { throw failure }
-        return EnrollResponse(deviceId: deviceId, token: "sst_test", professional: professional, serverTime: serverTime)
+        return EnrollResponse(deviceId: deviceId, token: token, professional: professional, serverTime: serverTime)
     }
 
     public func push(_ request: PushRequest, token: String) async throws -> PushResponse {
         let (failure, answer, time) = state.withLock { state in
             state.pushed.append(request.changes)
+            state.pushTokens.append(token)
             return (state.failure, state.pushAnswer, state.pushServerTime ?? serverTime)
         }
         if let failure { throw failure }

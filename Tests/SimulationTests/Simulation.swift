@@ -188,7 +188,7 @@ actor Simulation {
                 let clock = SkewedClock(skew: skew)
                 let directory = folder.appending("\(name)-\(index)")
                 let replica = try await Replica.enroll(
-                    in: directory, serverURL: "http://127.0.0.1:9", code: code, transport: transport, wallMillis: clock.now)
+                    in: directory, serverURL: "http://127.0.0.1:9", code: code, passphrase: TestPassphrase.text, cost: .lowest, transport: transport, wallMillis: clock.now)
                 devices.append(Device(
                     name: "\(name)-\(index)", professional: professional, teamId: teams[team].id, directory: directory,
                     clock: clock, transport: transport, replica: replica))
@@ -210,7 +210,7 @@ actor Simulation {
         case ..<0.76:
             trace.append("\(devices[index].name) crashes and restarts")
             counts["replica crashes", default: 0] += 1
-            devices[index].replica = try Replica(directory: devices[index].directory, wallMillis: devices[index].clock.now)
+            devices[index].replica = try Replica(directory: devices[index].directory, passphrase: TestPassphrase.text, wallMillis: devices[index].clock.now)
         case ..<0.79:
             return .restart
         case ..<0.83:
@@ -283,7 +283,7 @@ actor Simulation {
             counts["failed syncs", default: 0] += 1
             if Bool.random(using: &random) {
                 // Killed in the middle of the sync: a new process opens the same files.
-                devices[index].replica = (try? Replica(directory: device.directory, wallMillis: device.clock.now)) ?? device.replica
+                devices[index].replica = (try? Replica(directory: device.directory, passphrase: TestPassphrase.text, wallMillis: device.clock.now)) ?? device.replica
             }
         }
     }

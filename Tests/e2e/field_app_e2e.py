@@ -39,6 +39,8 @@ processes = []
 # The test's own settings only: a SAMENSPEL_POSTGRES_URL or SAMENSPEL_REPLICA of the caller (CI exports the
 # former for the PostgreSQL tests) must not change where these servers and laptops keep their data.
 CLEAN_ENV = {name: value for name, value in os.environ.items() if not name.startswith("SAMENSPEL_")}
+# The laptops' passphrase (the replicas are encrypted at rest; scripts give it this way).
+CLEAN_ENV["SAMENSPEL_PASSPHRASE"] = "e2e passphrase"
 
 
 def log(message):
@@ -196,8 +198,8 @@ def main():
     codes = [samenspel("admin", "enroll", "--professional", who, **admin) for who in (sanne, ahmed)]
     server = start_server(data, port)
     laptop, colleague = os.path.join(WORK, "sanne"), os.path.join(WORK, "ahmed")
-    samenspel("enroll", "--replica", laptop, "--server", server_url, "--code", codes[0])
-    samenspel("enroll", "--replica", colleague, "--server", server_url, "--code", codes[1])
+    samenspel("enroll", "--replica", laptop, "--server", server_url, "--code", codes[0], "--scrypt-log-n", "10")
+    samenspel("enroll", "--replica", colleague, "--server", server_url, "--code", codes[1], "--scrypt-log-n", "10")
     # What happened earlier, as in the article: the client manager assessed Jaap, the income consultant
     # announced a sanction (pressure on social pressure, for compliance) and refers Jaap to the client manager.
     samenspel("sync", "--replica", colleague)

@@ -1,0 +1,113 @@
+import Casework
+import SyncProtocol
+import Foundation
+import Hummingbird
+import Logging
+import NIOConcurrencyHelpers
+import Replica
+import ServiceLifecycle
+
+/// Locks the replica after the professional has not used the app for a while: its keys leave memory, and
+/// every page asks for the passphrase again (``UnlockGuard``). A laptop left open on a desk at a home visit
+/// shows nothing after ``FieldAppConfiguration/idleLockMinutes``.
+final class IdleLock: Service, Sendable {
+    let replica: Replica
+    /// After how many seconds without a request the replica locks; 0 never.
+    let seconds: Double
+    let logger: Logger
+    private let now: @Sendable () -> Int64
+    private let lastActivity: NIOLockedValueBox<Int64>
+
+    init(replica: Replica, seconds: Double, logger: Logger, now: @escaping @Sendable () -> Int64 = WallClock.millis) {
+        self.replica = replica
+        self.seconds = seconds
+        self.logger = logger
+        self.now = now
+        lastActivity = NIOLockedValueBox(now())
+    }
+
+    /// Notes that the professional used the app now.
+    func touch() {
+        let at = now()
+        lastActivity.withLockedValue { $0 = at }
+    }
+
+    /// Locks the replica when it has been idle for the configured time; returns whether it did.
+    @discardableResult
+    func lockIfIdle() -> Bool {
+        guard seconds > 0, replica.isUnlocked else { return false }
+        let idle = Double(now() - lastActivity.withLockedValue { $0 }) / 1000
+        guard idle >= seconds else { return false }
+        do {
+            try replica.lock()
+        } catch {
+            logger.error("locking the replica failed", metadata: ["app.error": "\(type(of: error))"])
+            return false
+        }
+        logger.notice("the replica locked itself after \(Int(seconds / 60)) minutes without use")
+        return true
+    }
+
+    func run() async throws {
+        guard seconds > 0 else {
+            try? await gracefulShutdown()
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(min(30, max(1, self.seconds / 4))))
+                self.lockIfIdle()
+            }
+        }
+    }
+}
+
+/// While the replica is locked, every page is the unlock form, and `POST /unlock` tries the passphrase.
+/// Runs after ``AppGuard``: only the professional's own browser session gets this far.
+struct UnlockGuard: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let idle: IdleLock
+    let formToken: String
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/assets/") { return try await next(request, context) }
+        let replica = idle.replica
+        if replica.isUnlocked {
+            if path != "/events" { idle.touch() }
+            if path == "/unlock" { return FieldApp.redirect("/") }
+            return try await next(request, context)
+        }
+        guard request.method == .post, path == "/unlock" else {
+            let back = request.method == .get && path != "/events" ? request.uri.description : "/"
+            return page(back: back, error: nil, context: context)
+        }
+        let form = try await FormData.read(request, context: context, token: formToken)
+        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
+        do {
+            try replica.unlock(passphrase: form["passphrase"] ?? "")
+        } catch let error as ReplicaError
+            where [ReplicaError.wrongPassphrase, ReplicaError.passphraseRequired].contains(error.code)
+        {
+            let text = AppText(context.language)
+            let message = error.retryAfterSeconds.map { text["wrongPassphraseWait"].replacingOccurrences(of: "%d", with: "\($0)") }
+                ?? text["wrongPassphrase"]
+            return page(back: back, error: message, context: context, status: .unauthorized)
+        }
+        idle.touch()
+        return FieldApp.redirect(back)
+    }
+
+    private func page(back: String, error: String?, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        let text = AppText(context.language)
+        let layout = PageRenderer.Layout(
+            lang: context.language.rawValue, t: text.words, title: text["unlockTitle"], showNav: false, user: "", nav: [],
+            csrf: formToken, here: "/", otherLanguage: "", bannerHTML: "", flash: nil, body: "")
+        var model: [String: Any] = ["csrf": formToken, "back": back]
+        if let error { model["error"] = error }
+        return PageRenderer.page("unlock", model: model, title: text["unlockTitle"], layout: layout, status: status)
+    }
+}
