@@ -6,7 +6,7 @@ import SamenspelTestSupport
 import SyncServer
 import Testing
 
-/// Databases made by an earlier schema version (Tests/Fixtures/schema-v1, made by that version's own build),
+/// Databases made by an earlier schema version (Tests/Fixtures/schema-v1 and -v3, made by that version's own build),
 /// opened with today's code: an office that upgrades its server and its laptops keeps every change, device,
 /// erasure and audit entry, and the laptops push what they had not sent and sync on.
 @Suite struct SchemaHistoryTests {
@@ -19,9 +19,9 @@ import Testing
         let folder: TemporaryDirectory
         let ids: FixtureIds
 
-        init(_ backend: String) throws {
-            folder = try TemporaryDirectory("schema-v1")
-            let source = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/schema-v1/\(backend)")
+        init(_ backend: String, version: String = "v1") throws {
+            folder = try TemporaryDirectory("schema-\(version)")
+            let source = RepositoryFiles.root.appendingPathComponent("Tests/Fixtures/schema-\(version)/\(backend)")
             let office = folder.appending("office")
             try FileManager.default.copyItem(atPath: source.path, toPath: office)
             ids = try JSONDecoder().decode(
@@ -39,6 +39,14 @@ import Testing
 
     @Test func aVersion1SQLiteOffice_upgradesInPlace_andItsLaptopsSyncOn() async throws {
         let office = try Office("sqlite")
+        defer { office.folder.remove() }
+        let store = try SQLiteSyncStore(directory: office.path("server"))
+        try await upgrades(office, store: store)
+    }
+
+    /// Version 3 also kept its full-text index, every word of the notes, in the replica's file.
+    @Test func aVersion3SQLiteOffice_upgradesInPlace_andItsLaptopsKeepNoWordInPlaintext() async throws {
+        let office = try Office("sqlite", version: "v3")
         defer { office.folder.remove() }
         let store = try SQLiteSyncStore(directory: office.path("server"))
         try await upgrades(office, store: store)
