@@ -387,6 +387,10 @@ struct AppText: Sendable {
         "passphrase": ("Wachtwoordzin", "Passphrase"),
         "unlock": ("Ontgrendelen", "Unlock"),
         "wrongPassphrase": ("Deze wachtwoordzin klopt niet.", "That passphrase is not right."),
+        "notSavedLocked": (
+            "Samenspel ging op slot voordat dit werd verstuurd, dus het is niet opgeslagen. Ontgrendel en schrijf het opnieuw.",
+            "Samenspel locked itself before this was sent, so it was not saved. Unlock and write it again."
+        ),
         "wrongPassphraseWait": (
             "Te vaak een verkeerde wachtwoordzin. Probeer het over %d seconden opnieuw.",
             "Too many wrong passphrases. Try again in %d seconds."

@@ -47,10 +47,11 @@ enum Assets {
             return false;
           }
           function refresh() {
-            fetch(location.href, { credentials: "same-origin", cache: "no-store" })
+            // Marked as the page's own refresh: it does not count as use, so the idle lock still comes.
+            fetch(location.href, { credentials: "same-origin", cache: "no-store", headers: { "X-Samenspel-Refresh": "1" } })
               .then(function (response) {
                 // Locked or wiped elsewhere: show what the server says instead of the case data.
-                if (response.status === 403 || response.status === 410) { location.reload(); return null; }
+                if (response.status === 401 || response.status === 403 || response.status === 410) { location.reload(); return null; }
                 return response.ok ? response.text() : null;
               })
               .then(function (html) {
@@ -98,6 +99,15 @@ enum Assets {
           window.addEventListener("pagehide", disconnect);
           window.addEventListener("pageshow", function () { if (document.visibilityState !== "hidden") connect(); });
           connect();
+          // Typing is use: the idle lock must not come while a note is being written (at most one
+          // request every 30 s; the page's own refreshes do not count).
+          var lastUse = 0;
+          document.addEventListener("input", function () {
+            var now = Date.now();
+            if (now - lastUse < 30000) return;
+            lastUse = now;
+            fetch("/activity", { credentials: "same-origin", cache: "no-store" }).catch(function () {});
+          });
           var summary = document.getElementById("error-summary");
           if (summary) summary.focus();
         })();

@@ -62,10 +62,12 @@ extension FieldApp {
             await self.background.syncNow()
             return Self.redirect("/sync?requested=1")
         }
-        // "Lock now": every session ends at once; a new link is printed where the app runs.
+        // "Lock now": every session ends at once and the replica's keys leave memory; a new link is printed
+        // where the app runs, and the passphrase is asked again after it.
         router.post("/lock") { request, context in
             _ = try await FormData.read(request, context: context, token: self.configuration.formToken)
             let cookieName = AppGuard.sessionCookie(port: self.listening.port)
+            try self.replica.lock()
             let key = self.sessions.lock()
             self.announce(self.url(key: key))
             var response = ErrorPage.response(.locked, language: context.language)

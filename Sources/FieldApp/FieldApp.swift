@@ -47,7 +47,10 @@ public final class FieldApp: Sendable {
             key: configuration.secret, lifetimeSeconds: Int(configuration.sessionHours * 3600),
             folder: replica.directory, owner: configuration.sessionOwner)
         live = LiveEvents(replica: replica, background: background)
-        idleLock = IdleLock(replica: replica, seconds: configuration.idleLockMinutes * 60, logger: logger)
+        let live = live
+        idleLock = IdleLock(
+            replica: replica, seconds: configuration.idleLockMinutes * 60, logger: logger,
+            onLock: { live.broadcast("replica") })
     }
 
     /// The URL that opens the app, with the per-launch secret; give it to the professional only. It works

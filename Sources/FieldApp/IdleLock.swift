@@ -1,6 +1,7 @@
 import Casework
 import SyncProtocol
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
@@ -15,14 +16,20 @@ final class IdleLock: Service, Sendable {
     /// After how many seconds without a request the replica locks; 0 never.
     let seconds: Double
     let logger: Logger
+    /// Called after the replica locked itself: open pages learn it (the live events) and show the lock.
+    private let onLock: @Sendable () -> Void
     private let now: @Sendable () -> Int64
     private let lastActivity: NIOLockedValueBox<Int64>
 
-    init(replica: Replica, seconds: Double, logger: Logger, now: @escaping @Sendable () -> Int64 = WallClock.millis) {
+    init(
+        replica: Replica, seconds: Double, logger: Logger, now: @escaping @Sendable () -> Int64 = WallClock.millis,
+        onLock: @escaping @Sendable () -> Void = {}
+    ) {
         self.replica = replica
         self.seconds = seconds
         self.logger = logger
         self.now = now
+        self.onLock = onLock
         lastActivity = NIOLockedValueBox(now())
     }
 
@@ -45,6 +52,7 @@ final class IdleLock: Service, Sendable {
             return false
         }
         logger.notice("the replica locked itself after \(Int(seconds / 60)) minutes without use")
+        onLock()
         return true
     }
 
@@ -62,8 +70,11 @@ final class IdleLock: Service, Sendable {
     }
 }
 
-/// While the replica is locked, every page is the unlock form, and `POST /unlock` tries the passphrase.
-/// Runs after ``AppGuard``: only the professional's own browser session gets this far.
+/// While the replica is locked, every page is the unlock form (status 401, so that an open page's own
+/// refresh reloads it), and `POST /unlock` tries the passphrase. Runs after ``AppGuard``: only the
+/// professional's own browser session gets this far. A page's own refresh (`X-Samenspel-Refresh`) and
+/// its event stream are not use: they do not put off the idle lock; typing is (`GET /activity`, sent by
+/// app.js at most every 30 s while the professional types).
 struct UnlockGuard: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -77,13 +88,16 @@ struct UnlockGuard: RouterMiddleware {
         if path.hasPrefix("/assets/") { return try await next(request, context) }
         let replica = idle.replica
         if replica.isUnlocked {
-            if path != "/events" { idle.touch() }
+            if path != "/events" && request.headers[Self.refreshHeader] == nil { idle.touch() }
             if path == "/unlock" { return FieldApp.redirect("/") }
+            if path == "/activity" { return Response(status: .noContent) }  // typing in a form (app.js)
             return try await next(request, context)
         }
         guard request.method == .post, path == "/unlock" else {
             let back = request.method == .get && path != "/events" ? request.uri.description : "/"
-            return page(back: back, error: nil, context: context)
+            // A form sent after the lock came is not stored: say so, rather than let it vanish.
+            let notSaved = request.method == .post ? AppText(context.language)["notSavedLocked"] : nil
+            return page(back: back, error: notSaved, context: context, status: .unauthorized)
         }
         let form = try await FormData.read(request, context: context, token: formToken)
         let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
@@ -101,7 +115,9 @@ struct UnlockGuard: RouterMiddleware {
         return FieldApp.redirect(back)
     }
 
-    private func page(back: String, error: String?, context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+    static let refreshHeader = HTTPField.Name("X-Samenspel-Refresh")!
+
+    private func page(back: String, error: String?, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
         let text = AppText(context.language)
         let layout = PageRenderer.Layout(
             lang: context.language.rawValue, t: text.words, title: text["unlockTitle"], showNav: false, user: "", nav: [],

@@ -91,7 +91,7 @@ final class LiveEvents: Service, Sendable {
     }
 
     /// Sends an event (or, for `nil`, a keep-alive comment) to every open page.
-    private func broadcast(_ event: String?) {
+    func broadcast(_ event: String?) {
         let line = event.map { "event: \($0)\ndata: \(Date().timeIntervalSince1970)\n\n" } ?? ": keep-alive\n\n"
         for continuation in subscribers.withLockedValue({ Array($0.values) }) { continuation.yield(line) }
     }

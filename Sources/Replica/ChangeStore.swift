@@ -180,22 +180,27 @@ enum ChangeStore {
     /// without its content when the client was erased meanwhile (a sync running at the same time applied
     /// the erasure after this change was read).
     static func reject(_ change: Change, code: ErrorCode, message: String, now: Int64, db: Database) throws {
-        // Without content (an erased client's) the payload is `{}` in plain text; otherwise it is sealed.
-        var (placeholders, arguments) = (StoredChange.placeholders, StoredChange.arguments(change) + [code.rawValue, message, now])
+        // Without content (an erased client's) the payload is `{}` in plain text, with the replica's own
+        // message; otherwise the payload and the server's message are sealed.
         if try Bool.fetchOne(
             db, sql: "SELECT EXISTS (SELECT 1 FROM erased_clients WHERE id = ?)", arguments: [change.clientId]) == true
         {
-            placeholders = ChangeRow.placeholders
-            arguments = ChangeRow.arguments(change.withoutContent) + [ScopeLoss.erasure.code.rawValue, ScopeLoss.erasure.message, now]
-        } else {
-            try ReplicaVault.ensureClientKeys([change.clientId], db: db)
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
+                    VALUES (\(ChangeRow.placeholders), ?, ?, ?)
+                    """,
+                arguments: ChangeRow.arguments(change.withoutContent)
+                    + [ScopeLoss.erasure.code.rawValue, ScopeLoss.erasure.message, now])
+            return
         }
+        try ReplicaVault.ensureClientKeys([change.clientId], db: db)
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO rejected (\(ChangeRow.columns), code, message, rejected_at)
-                VALUES (\(placeholders), ?, ?, ?)
+                VALUES (\(StoredChange.placeholders), ?, \(ReplicaVault.sealed("?", client: "?")), ?)
                 """,
-            arguments: arguments)
+            arguments: StoredChange.arguments(change) + [code.rawValue, change.clientId, message, now])
     }
 
     /// Removes everything the replica holds about a client: changes, projections and outbox entries.
@@ -216,7 +221,10 @@ enum ChangeStore {
         try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
         if !keepContent {
             try db.execute(sql: "INSERT OR IGNORE INTO erased_clients (id) VALUES (?)", arguments: [clientId])
-            try db.execute(sql: "UPDATE rejected SET payload = '{}' WHERE client_id = ?", arguments: [clientId])
+            // The content goes, and the server's message with it (sealed under the key destroyed below).
+            try db.execute(
+                sql: "UPDATE rejected SET payload = '{}', message = ? WHERE client_id = ?",
+                arguments: [reason.message, clientId])
             // Writes refused as out of scope by the push just before this pull were refused because the
             // client was erased: say so. Refusals for other reasons keep theirs.
             try db.execute(

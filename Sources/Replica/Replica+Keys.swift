@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SQLiteSupport
 
@@ -5,6 +6,35 @@ import SQLiteSupport
 extension Replica {
     /// Whether the replica's keys are in memory; while locked, nothing personal can be read or written.
     public var isUnlocked: Bool { vault.isUnlocked }
+
+    /// Whether the enrolled replica in `directory` has no passphrase yet (made before encryption at rest):
+    /// the passphrase it is opened with next becomes its passphrase, so a program should ask for it twice.
+    ///
+    /// - Throws: ``ReplicaError`` `notEnrolled` or `wiped` when there is no replica to open, as opening would.
+    public static func needsFirstPassphrase(directory: String) throws -> Bool {
+        try checkFolder(directory)
+        let queue = try DatabaseQueue(path: directory + "/" + fileName, configuration: {
+            var configuration = Configuration()
+            configuration.readonly = true
+            return configuration
+        }())
+        defer { try? queue.close() }
+        return try queue.read { db in
+            guard try db.tableExists("keyring") else { return true }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM keyring") == 0
+        }
+    }
+
+    /// Throws what opening the replica in `directory` would throw before asking for a passphrase: the wipe
+    /// notice, or `notEnrolled` when there is no replica file.
+    static func checkFolder(_ directory: String) throws {
+        if let wiped = ReplicaFiles.wipeNotice(in: directory) { throw wiped }
+        guard FileManager.default.fileExists(atPath: directory + "/" + fileName) else {
+            throw ReplicaError(
+                code: ReplicaError.notEnrolled,
+                message: "no replica in \(directory); enroll this laptop first (samenspel enroll)")
+        }
+    }
 
     /// Unlocks the replica with its passphrase; the search index is built again at the next search.
     ///
@@ -18,29 +48,37 @@ extension Replica {
         guard !passphrase.isEmpty else {
             throw ReplicaError(code: ReplicaError.passphraseRequired, message: "the passphrase is empty")
         }
-        guard let keyring = try pool.read({ db in try ReplicaVault.Keyring.read(db) }) else {
-            throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica in \(directory) has no keys")
-        }
+        // The try is counted as wrong before it is made, in one transaction with the check of the wait, so
+        // that tries made at once (two programs, two browser tabs) each count and each wait.
         let now = wallMillis()
-        if try vault.unlock(passphrase: passphrase, keyring: keyring, now: now) {
-            if keyring.failedAttempts > 0 {
-                try pool.write { db in try db.execute(sql: "UPDATE keyring SET failed_attempts = 0, retry_after = 0") }
+        let keyring = try pool.write { db -> ReplicaVault.Keyring in
+            guard let keyring = try ReplicaVault.Keyring.read(db) else {
+                throw ReplicaError(code: ReplicaError.notEnrolled, message: "the replica in \(directory) has no keys")
             }
-            try pool.write { db in try SearchIndex.reindexAll(db: db) }
-            return
-        }
-        let failures = keyring.failedAttempts + 1
-        let wait = ReplicaVault.backOffMillis(afterFailures: failures)
-        try pool.write { db in
+            if now < keyring.retryAfter {
+                let seconds = Int((keyring.retryAfter - now + 999) / 1000)
+                throw ReplicaError(
+                    code: ReplicaError.wrongPassphrase,
+                    message: "too many wrong passphrases; try again in \(seconds) s", retryAfterSeconds: seconds)
+            }
+            let failures = keyring.failedAttempts + 1
             try db.execute(
-                sql: "UPDATE keyring SET failed_attempts = ?, retry_after = ?", arguments: [failures, now + wait])
+                sql: "UPDATE keyring SET failed_attempts = ?, retry_after = ?",
+                arguments: [failures, now + ReplicaVault.backOffMillis(afterFailures: failures)])
+            return keyring
         }
-        let seconds = wait > 0 ? Int(wait / 1000) : nil
-        throw ReplicaError(
-            code: ReplicaError.wrongPassphrase,
-            message: "the passphrase does not unlock this replica"
-                + (seconds.map { "; try again in \($0) s" } ?? ""),
-            retryAfterSeconds: seconds)
+        guard try vault.unlock(passphrase: passphrase, keyring: keyring) else {
+            let wait = ReplicaVault.backOffMillis(afterFailures: keyring.failedAttempts + 1)
+            let seconds = wait > 0 ? Int(wait / 1000) : nil
+            throw ReplicaError(
+                code: ReplicaError.wrongPassphrase,
+                message: "the passphrase does not unlock this replica" + (seconds.map { "; try again in \($0) s" } ?? ""),
+                retryAfterSeconds: seconds)
+        }
+        try pool.write { db in
+            try db.execute(sql: "UPDATE keyring SET failed_attempts = 0, retry_after = 0")
+            try SearchIndex.reindexAll(db: db)
+        }
     }
 
     /// Forgets the keys and empties the in-memory search index: nothing personal is readable until
@@ -68,16 +106,25 @@ extension Replica {
                         failed_attempts = 0, retry_after = 0
                     """,
                 arguments: [salt, cost.rounds, cost.blockSize, cost.parallelism, wrapped])
+            try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 1")
         }
-        try Self.rewriteFiles(pool)
+        try Self.rewriteFilesIfOwed(pool)
     }
 
-    /// Rewrites the database file without its free pages and empties the write-ahead log, so that values
-    /// replaced by sealed ones (or an old wrapping of the device key) are nowhere in the folder.
-    static func rewriteFiles(_ pool: DatabasePool) throws {
+    /// Rewrites the database file without its free pages and empties the write-ahead log when that is owed
+    /// (values were replaced by sealed ones, or the device key wrapped anew), so that the old values are
+    /// nowhere in the folder. Owed from the transaction that replaced them until it has run: when another
+    /// program keeps the log busy, the next open or sync runs it again.
+    static func rewriteFilesIfOwed(_ pool: DatabasePool) throws {
+        guard try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT rewrite_owed FROM sync_state") }) == true else {
+            return
+        }
         try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 0")
             try db.execute(sql: "VACUUM")
-            _ = try DatabaseFile.checkpointTruncating(db)
+            if try !DatabaseFile.checkpointTruncating(db) {
+                try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 1")
+            }
         }
     }
 }

@@ -58,5 +58,6 @@ extension Replica {
     func scrubFilesIfOwed() async throws {
         let owed = try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT scrub_owed FROM sync_state") ?? false }
         if owed { try await scrubFiles() }
+        try Self.rewriteFilesIfOwed(pool)
     }
 }

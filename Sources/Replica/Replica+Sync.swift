@@ -262,7 +262,7 @@ struct SyncSession {
                     ahead.append(change)
                 } else if waitingCodes.contains(error.code) {
                     try db.execute(
-                        sql: "UPDATE outbox SET waiting_code = ?, waiting_message = ? WHERE change_id = ?",
+                        sql: "UPDATE outbox SET waiting_code = ?, waiting_message = samenspel_seal_device(?) WHERE change_id = ?",
                         arguments: [error.code.rawValue, error.message, change.id])
                     outcome.waiting.append(change.id)
                 } else if error.code == ErrorCode.idReused {

@@ -47,13 +47,7 @@ public final class Replica: Sendable {
         directory: String, passphrase: String, cost: PassphraseCost = .standard,
         wallMillis: @escaping @Sendable () -> Int64 = WallClock.millis
     ) throws {
-        let path = directory + "/" + Self.fileName
-        if let wiped = ReplicaFiles.wipeNotice(in: directory) { throw wiped }
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ReplicaError(
-                code: ReplicaError.notEnrolled,
-                message: "no replica in \(directory); enroll this laptop first (samenspel enroll)")
-        }
+        try Self.checkFolder(directory)
         try self.init(openingAt: directory, passphrase: passphrase, cost: cost, wallMillis: wallMillis)
         guard try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM enrollment)") }) == true
         else {
@@ -74,22 +68,20 @@ public final class Replica: Sendable {
         self.vault = vault
         try ReplicaFiles.prepare(directory: directory)
         pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.replica") { db in
+            // Sorts and temporary tables hold opened values: never in a temporary file.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             vault.install(in: db)
             if !db.configuration.readonly { try SearchIndex.attach(db) }
         }
         let migrator = ReplicaSchema.migrator { db in try vault.createKeyring(passphrase: passphrase, cost: cost, db: db) }
-        let sealsPlaintext = try pool.read { db in
-            let applied = try migrator.appliedIdentifiers(db)
-            return !applied.isEmpty && !applied.contains(ReplicaSchema.sealingMigration)
-        }
         try migrator.migrate(pool)
         if vault.isUnlocked {  // keys created just now
             try pool.write { db in try SearchIndex.reindexAll(db: db) }
         } else {
             try unlock(passphrase: passphrase)
         }
-        // Sealing rewrote every personal field; the plaintext of before must leave the file and its log.
-        if sealsPlaintext { try Self.rewriteFiles(pool) }
+        // Sealing replaced every personal field; the plaintext of before must leave the file and its log.
+        try Self.rewriteFilesIfOwed(pool)
         try ReplicaFiles.restrict(directory: directory)
     }
 
@@ -114,7 +106,9 @@ public final class Replica: Sendable {
         let path = directory + "/" + fileName
         if FileManager.default.fileExists(atPath: path) {
             throw ReplicaError(
-                code: ReplicaError.alreadyEnrolled, message: "\(directory) already holds an enrolled replica")
+                code: ReplicaError.alreadyEnrolled,
+                message: "\(directory) already holds an enrolled replica (if its passphrase is forgotten, enroll in "
+                    + "another folder: this one keeps its unsent writes, sealed, until the passphrase comes back)")
         }
         let baseURL = try HTTPSyncTransport.normalize(serverURL, insecure: insecure)
         let transport = try transport ?? HTTPSyncTransport(baseURL: baseURL, trusting: caPEM)
@@ -213,7 +207,12 @@ public final class Replica: Sendable {
     public func status() async throws -> ReplicaStatus {
         try await pool.read { db in
             let rejected = try Row.fetchAll(
-                db, sql: "SELECT \(StoredChange.columns), code, message, rejected_at FROM rejected ORDER BY rejected_at, id"
+                db,
+                sql: """
+                    SELECT \(StoredChange.columns), code, \(ReplicaVault.opened("message", client: "client_id")) AS message,
+                        rejected_at
+                    FROM rejected ORDER BY rejected_at, id
+                    """
             ).map { row in
                 RejectedChange(
                     change: try ChangeRow.decode(row), code: ErrorCode(row["code"] as String), message: row["message"],
@@ -222,7 +221,8 @@ public final class Replica: Sendable {
             let waiting = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(StoredChange.columns), outbox.waiting_code, outbox.waiting_message
+                    SELECT \(StoredChange.columns), outbox.waiting_code,
+                        samenspel_open_device(outbox.waiting_message) AS waiting_message
                     FROM outbox JOIN changes ON changes.id = outbox.change_id
                     WHERE outbox.waiting_code IS NOT NULL ORDER BY changes.local_seq
                     """

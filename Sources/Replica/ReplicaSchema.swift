@@ -162,6 +162,12 @@ enum ReplicaSchema {
                     UPDATE enrollment SET token = samenspel_seal_device(token),
                         professional_name = samenspel_seal_device(professional_name);
                     UPDATE professionals SET name = samenspel_seal_device(name);
+                    UPDATE rejected SET message = \(ReplicaVault.sealed("message", client: "client_id"));
+                    UPDATE outbox SET waiting_message = samenspel_seal_device(waiting_message);
+                    -- The replaced plaintext leaves the file (VACUUM) and its log at the next open, or later
+                    -- while another program keeps the log busy (Replica.rewriteFilesIfOwed).
+                    ALTER TABLE sync_state ADD COLUMN rewrite_owed INTEGER NOT NULL DEFAULT 0;
+                    UPDATE sync_state SET rewrite_owed = 1;
                     -- The index moves to memory (SearchIndex.attach); its words leave the file.
                     DROP TABLE main.search_index;
                     DROP TABLE main.search_entries;

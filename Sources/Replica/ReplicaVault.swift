@@ -103,7 +103,8 @@ final class ReplicaVault: @unchecked Sendable {
             sql: """
                 DELETE FROM client_keys WHERE owner = ?1
                     AND NOT EXISTS (SELECT 1 FROM changes WHERE client_id = ?1)
-                    AND NOT EXISTS (SELECT 1 FROM rejected WHERE client_id = ?1 AND typeof(payload) = 'blob')
+                    AND NOT EXISTS (
+                        SELECT 1 FROM rejected WHERE client_id = ?1 AND (typeof(payload) = 'blob' OR typeof(message) = 'blob'))
                     AND NOT EXISTS (SELECT 1 FROM clients WHERE id = ?1)
                 """,
             arguments: [clientId])
@@ -116,7 +117,8 @@ final class ReplicaVault: @unchecked Sendable {
             sql: """
                 DELETE FROM client_keys
                 WHERE owner NOT IN (SELECT client_id FROM changes)
-                    AND owner NOT IN (SELECT client_id FROM rejected WHERE typeof(payload) = 'blob')
+                    AND owner NOT IN (
+                        SELECT client_id FROM rejected WHERE typeof(payload) = 'blob' OR typeof(message) = 'blob')
                     AND owner NOT IN (SELECT id FROM clients)
                 """)
     }
@@ -194,24 +196,16 @@ final class ReplicaVault: @unchecked Sendable {
         }
     }
 
-    /// How long a try must wait after `failures` wrong passphrases in a row: none after the first two, then
-    /// 1 s doubling to 5 minutes. Each try also costs one scrypt derivation.
+    /// How long the next try must wait after `failures` wrong passphrases in a row: none after one or two,
+    /// 1 s after the third, doubling to 5 minutes. Each try also costs one scrypt derivation.
     static func backOffMillis(afterFailures failures: Int) -> Int64 {
         guard failures > 2 else { return 0 }
         return min(Int64(1000) << min(failures - 3, 20), 300_000)
     }
 
-    /// Tries `passphrase` against the keyring; on success keeps the device key in memory.
-    ///
-    /// - Throws: ``ReplicaError`` `wrongPassphrase` (with ``ReplicaError/retryAfterSeconds`` while a back-off
-    ///   runs, without trying).
-    func unlock(passphrase: String, keyring: Keyring, now: Int64) throws -> Bool {
-        if now < keyring.retryAfter {
-            let seconds = Int((keyring.retryAfter - now + 999) / 1000)
-            throw ReplicaError(
-                code: ReplicaError.wrongPassphrase,
-                message: "too many wrong passphrases; try again in \(seconds) s", retryAfterSeconds: seconds)
-        }
+    /// Tries `passphrase` against the keyring; on success keeps the device key in memory. The caller has
+    /// counted the try (``Replica/unlock(passphrase:)``).
+    func unlock(passphrase: String, keyring: Keyring) throws -> Bool {
         let key = try Self.derive(passphrase, salt: keyring.salt, cost: keyring.cost)
         guard let deviceKey = try? Self.unwrap(keyring.wrappedDeviceKey, under: key, label: Self.deviceKeyLabel) else {
             return false
@@ -229,9 +223,7 @@ final class ReplicaVault: @unchecked Sendable {
     // MARK: - Keys
 
     private func unlockedDeviceKey() throws -> SymmetricKey {
-        guard let key = lock.withLock({ deviceKey }) else {
-            throw ReplicaError(code: ReplicaError.locked, message: "the replica is locked; unlock it with its passphrase")
-        }
+        guard let key = lock.withLock({ deviceKey }) else { throw Self.lockedError }
         return key
     }
 
@@ -243,14 +235,22 @@ final class ReplicaVault: @unchecked Sendable {
         guard let wrapped = Data.fromDatabaseValue(wrapped) else {
             throw ReplicaError(code: ReplicaError.locked, message: "no key for this client's data (it was erased)")
         }
-        if let key = lock.withLock({ clientKeys[wrapped] }) { return key }
-        let key = try Self.unwrap(wrapped, under: try unlockedDeviceKey(), label: Self.clientKeyLabel)
+        // The device key and the cache are read and written under one lock, so a key unwrapped while the
+        // replica locks is not cached after the lock (it would open the client's data while locked).
+        let (cached, device) = lock.withLock { (deviceKey == nil ? nil : clientKeys[wrapped], deviceKey) }
+        if let cached { return cached }
+        guard let device else { throw Self.lockedError }
+        let key = try Self.unwrap(wrapped, under: device, label: Self.clientKeyLabel)
         lock.withLock {
+            guard deviceKey != nil else { return }
             if clientKeys.count > 50_000 { clientKeys = [:] }
             clientKeys[wrapped] = key
         }
         return key
     }
+
+    private static let lockedError = ReplicaError(
+        code: ReplicaError.locked, message: "the replica is locked; unlock it with its passphrase")
 
     // MARK: - Sealing
 

@@ -34,9 +34,13 @@ enum SearchIndex {
                     entity_id TEXT PRIMARY KEY NOT NULL,
                     client_id TEXT NOT NULL
                 ) WITHOUT ROWID;
-                -- The highest local position of `changes` whose entities are indexed or marked stale.
-                CREATE TABLE search.search_state (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), indexed_up_to INTEGER NOT NULL);
-                INSERT INTO search.search_state VALUES (1, 0);
+                -- The highest local position of `changes` whose entities are indexed or marked stale, and how
+                -- many changes there were then (fewer now: another program removed a client).
+                CREATE TABLE search.search_state (
+                    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+                    indexed_up_to INTEGER NOT NULL,
+                    change_count INTEGER NOT NULL);
+                INSERT INTO search.search_state VALUES (1, 0, 0);
                 CREATE VIRTUAL TABLE search.search_index USING fts5(
                     text, client, tokenize = 'unicode61 remove_diacritics 2');
                 """)
@@ -93,8 +97,11 @@ enum SearchIndex {
     /// Marks stale the entities of changes stored since the index last looked (by this program or another
     /// on the same replica), and drops the entries of clients the replica no longer holds.
     private static func noteChangesSinceIndexed(db: Database) throws {
-        let indexed = try Int64.fetchOne(db, sql: "SELECT indexed_up_to FROM search_state") ?? 0
-        guard let newest = try Int64.fetchOne(db, sql: "SELECT max(local_seq) FROM changes"), newest != indexed else { return }
+        let state = try Row.fetchOne(db, sql: "SELECT indexed_up_to, change_count FROM search_state")
+        let (indexed, counted): (Int64, Int64) = (state?["indexed_up_to"] ?? 0, state?["change_count"] ?? 0)
+        let now = try Row.fetchOne(db, sql: "SELECT coalesce(max(local_seq), 0) AS newest, count(*) AS count FROM changes")
+        let (newest, count): (Int64, Int64) = (now?["newest"] ?? 0, now?["count"] ?? 0)
+        guard newest != indexed || count != counted else { return }
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO search_stale (entity_id, client_id)
@@ -102,9 +109,9 @@ enum SearchIndex {
                 DELETE FROM search_index WHERE rowid IN
                     (SELECT rowid FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients));
                 DELETE FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients);
-                UPDATE search_state SET indexed_up_to = ?;
+                UPDATE search_state SET indexed_up_to = ?, change_count = ?;
                 """,
-            arguments: [indexed, newest])
+            arguments: [indexed, newest, count])
     }
 
     /// Sets the words of an entity; `nil` or empty removes it from the index.
@@ -178,7 +185,11 @@ enum SearchIndex {
     static func reindexAll(db: Database) throws {
         try removeAll(db: db)
         try db.execute(sql: "INSERT INTO search_stale (entity_id, client_id) SELECT id, client_id FROM entities")
-        try db.execute(sql: "UPDATE search_state SET indexed_up_to = coalesce((SELECT max(local_seq) FROM changes), 0)")
+        try db.execute(
+            sql: """
+                UPDATE search_state SET indexed_up_to = coalesce((SELECT max(local_seq) FROM changes), 0),
+                    change_count = (SELECT count(*) FROM changes)
+                """)
     }
 
     // MARK: - Searching

@@ -39,7 +39,7 @@ struct EnrollCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: caFile) else { throw CLIError("cannot read \(caFile)") }
             caPEM = String(decoding: data, as: UTF8.self)
         }
-        let passphrase = try options.passphrase(
+        let (passphrase, _) = try options.passphrase(
             asking: "Choose a passphrase for this replica (it unlocks the case notes on this laptop): ", confirming: true)
         let replica = try await Replica.enroll(
             in: directory, serverURL: server, code: code, passphrase: passphrase,

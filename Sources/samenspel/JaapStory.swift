@@ -8,7 +8,8 @@ import SyncServer
 /// The worked example of the source article (DOMAIN.md), told with the real server and three real replicas, in
 /// English or Dutch: the lone sanction, one support (still a signal), then the full combination (cleared).
 struct JaapStory {
-    /// The demo laptops' passphrase (printed with `--keep`, to open one in the app).
+    /// The demo laptops' passphrase (printed with `--keep`, to open one in the app). Their data is made up
+    /// and their folder temporary, so they use the lowest passphrase cost.
     static let passphrase = "demo"
     let folder: String
     let logger: Logger
@@ -79,7 +80,7 @@ struct JaapStory {
             let code = try await admin.issueEnrollmentCode(professionalId: professional.id)
             let replica = try await Replica.enroll(
                 in: folder + "/laptop-" + name.split(separator: " ")[0].lowercased(), serverURL: server.baseURL,
-                code: code, passphrase: Self.passphrase, deviceName: "laptop of \(name)")
+                code: code, passphrase: Self.passphrase, cost: .lowest, deviceName: "laptop of \(name)")
             laptops.append(Laptop(name: "\(name) (\(discipline.label(in: language)))", replica: replica))
         }
         let jaap = try await admin.createClient(name: "Jaap", teamId: team.id)

@@ -23,35 +23,59 @@ struct ReplicaOptions: ParsableArguments {
         valueName: "file"))
     var passphraseFile: String?
 
-    /// Opens the enrolled replica, unlocked with its passphrase.
+    /// Opens the enrolled replica, unlocked with its passphrase. A replica from before encryption at rest
+    /// gets the passphrase now, so on a terminal it is asked twice.
     func open() throws -> Replica {
         let directory = try directory()
-        return try Replica(directory: directory, passphrase: passphrase(asking: "Passphrase for \(directory): "))
+        let first = try Replica.needsFirstPassphrase(directory: directory)
+        let (passphrase, source) = try passphrase(
+            asking: first
+                ? "This replica gets a passphrase now (it protects the case notes on this laptop): "
+                : "Passphrase for \(directory): ",
+            confirming: first)
+        do {
+            return try Replica(directory: directory, passphrase: passphrase)
+        } catch let error as ReplicaError where error.code == ReplicaError.wrongPassphrase {
+            throw CLIError(
+                "\(error.message) (the passphrase came from \(source)). A forgotten passphrase cannot be recovered: "
+                    + "enroll again in another folder with a new code; this folder keeps its unsent writes.")
+        }
     }
 
-    /// The passphrase: from `--passphrase-file`, `SAMENSPEL_PASSPHRASE`, or asked on the terminal without
-    /// echo (twice when `confirming`, for a new one).
-    func passphrase(asking prompt: String, confirming: Bool = false) throws -> String {
-        try Passphrase.read(file: passphraseFile, environment: "SAMENSPEL_PASSPHRASE", prompt: prompt, confirming: confirming)
+    /// The passphrase and where it came from: `--passphrase-file`, `SAMENSPEL_PASSPHRASE`, or asked on the
+    /// terminal without echo (twice when `confirming`, for a new one).
+    func passphrase(asking prompt: String, confirming: Bool = false) throws -> (text: String, source: String) {
+        try Passphrase.read(
+            file: passphraseFile, fileFlag: "--passphrase-file", environment: "SAMENSPEL_PASSPHRASE", prompt: prompt,
+            confirming: confirming)
     }
 }
 
 /// Reading a passphrase where a script or a person gives it.
 enum Passphrase {
-    /// The first line of `file`, else the variable `environment`, else asked on the terminal (without echo).
-    static func read(file: String?, environment: String, prompt: String, confirming: Bool) throws -> String {
+    /// The first line of `file`, else the variable `environment` (removed from this process's environment
+    /// once read), else asked on the terminal without echo. Returns it with where it came from.
+    static func read(
+        file: String?, fileFlag: String, environment: String, prompt: String, confirming: Bool
+    ) throws -> (text: String, source: String) {
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            let line = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first
-            return String(line ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+            // Also a pipe (`<(…)`, /dev/stdin), which FileManager cannot read.
+            guard let handle = FileHandle(forReadingAtPath: file), let data = try handle.readToEnd() else {
+                throw CLIError("cannot read \(file)")
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            return (String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? ""), file)
         }
-        if let value = ProcessInfo.processInfo.environment[environment], !value.isEmpty { return value }
+        if let value = ProcessInfo.processInfo.environment[environment], !value.isEmpty {
+            unsetenv(environment)  // not left for programs this one starts, nor in its memory's environment
+            return (value, environment)
+        }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw CLIError("give the passphrase with --passphrase-file FILE or \(environment) (no terminal to ask on)")
+            throw CLIError("give the passphrase with \(fileFlag) FILE or \(environment) (no terminal to ask on)")
         }
         let first = ask(prompt)
         if confirming, ask("Again: ") != first { throw CLIError("the two passphrases differ") }
-        return first
+        return (first, "the terminal")
     }
 
     private static func ask(_ prompt: String) -> String {

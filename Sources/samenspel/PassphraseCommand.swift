@@ -29,11 +29,11 @@ struct PassphraseCommand: ParsableCommand {
 
         func run() throws {
             let directory = try options.directory()
-            let current = try options.passphrase(asking: "Current passphrase for \(directory): ")
+            let (current, _) = try options.passphrase(asking: "Current passphrase for \(directory): ")
+            let (new, _) = try Passphrase.read(
+                file: newPassphraseFile, fileFlag: "--new-passphrase-file", environment: "SAMENSPEL_NEW_PASSPHRASE",
+                prompt: "New passphrase: ", confirming: true)
             let replica = try Replica(directory: directory, passphrase: current)
-            let new = try Passphrase.read(
-                file: newPassphraseFile, environment: "SAMENSPEL_NEW_PASSPHRASE", prompt: "New passphrase: ",
-                confirming: true)
             try replica.changePassphrase(
                 from: current, to: new, cost: PassphraseCost(rounds: 1 << scryptLogN, blockSize: 8, parallelism: 1))
             printError("the replica in \(directory) has a new passphrase")

@@ -63,7 +63,9 @@ import Testing
             let key = String(try #require(url.split(separator: "=").last))
             #expect(key != second.configuration.secret)
             let fresh = try await browser.openLaunchURL(key: key)
-            #expect(try await browser.get("/", cookie: fresh).status == .ok)
+            // The replica's keys left memory too: the passphrase is asked first.
+            #expect(try await browser.get("/", cookie: fresh).text.contains("Samenspel is op slot"))
+            #expect(!second.replica.isUnlocked)
         }
         #expect(announced.withLock { $0.count } == 1)
     }

@@ -38,11 +38,11 @@ import Testing
             let before = try await fixture.changeCount()
             try fixture.replica.lock()
             let page = try await browser.get("/clients/\(fixture.client)")
-            #expect(page.status == .ok && page.text.contains("Samenspel is op slot") && page.text.contains("type=\"password\""))
+            #expect(page.status == .unauthorized && page.text.contains("Samenspel is op slot") && page.text.contains("type=\"password\""))
             #expect(!page.text.contains("Jaap") && !page.text.contains(fixture.colleagueNote))
             // A form posted while locked stores nothing; it gets the passphrase form too.
             let note = try await browser.post("/clients/\(fixture.client)/notes", [("text", "tijdens het slot")])
-            #expect(note.text.contains("Samenspel is op slot"))
+            #expect(note.text.contains("Samenspel is op slot") && note.text.contains("niet opgeslagen"), "it says so")
 
             let wrong = try await browser.post("/unlock", [("passphrase", "niet deze"), ("back", "/clients/\(fixture.client)")])
             #expect(wrong.status == .unauthorized && wrong.text.contains("Deze wachtwoordzin klopt niet"))
@@ -55,6 +55,39 @@ import Testing
             #expect(fixture.replica.isUnlocked)
             #expect(try await fixture.changeCount() == before, "nothing was stored while locked")
             #expect(try await browser.get("/clients/\(fixture.client)").text.contains(fixture.colleagueNote))
+        }
+    }
+
+    @Test func anOpenPagesOwnRefresh_isNotUse_soTheIdleLockStillComes() async throws {
+        let fixture = try await AppFixture()
+        defer { fixture.folder.remove() }
+        // The app's own idle lock runs (6 s here): typing puts it off, the page's refreshes do not.
+        let app = FieldApp(
+            replica: fixture.replica, background: fixture.background,
+            configuration: FieldAppConfiguration(port: AppFixture.port, idleLockMinutes: 0.1))
+        try await app.makeApplication().test(.router) { client in
+            var browser = Browser(client: client, formToken: app.configuration.formToken, cookie: "")
+            browser.cookie = try await browser.openLaunchURL(key: app.configuration.secret)
+            _ = try await browser.get("/clients/\(fixture.client)")
+            try await Task.sleep(for: .seconds(3))
+            // Typing in a form (app.js reports it) is use.
+            #expect(try await browser.get("/activity").status == .noContent)
+            try await Task.sleep(for: .seconds(3))
+            #expect(fixture.replica.isUnlocked, "6 s after the page was opened, 3 s after typing")
+            // What the page's script fetches after a live event is not use: the lock comes meanwhile.
+            let refresh: HTTPFields = [UnlockGuard.refreshHeader: "1"]
+            var lockedPage: TestResponse?
+            for _ in 0..<60 {
+                let page = try await browser.get("/clients/\(fixture.client)", extra: refresh)
+                if page.status == .unauthorized {
+                    lockedPage = page
+                    break
+                }
+                #expect(page.status == .ok)
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let locked = try #require(lockedPage, "refreshes every 250 ms for 15 s kept it unlocked")
+            #expect(!fixture.replica.isUnlocked && !locked.text.contains("Jaap"), "the page's script reloads on 401")
         }
     }
 

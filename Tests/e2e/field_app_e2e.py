@@ -8,7 +8,7 @@ its newest page and more on request. She writes a note through the form (its Ops
 the confirmation where she looks and the note marked as not yet sent; the app's own Dutch messages answer a
 day that does not exist and an empty reason. The server comes back and the open page drops the mark, then
 shows a colleague's note — without a reload. She closes the browser; opened again, it is still signed in,
-until "Nu vergrendelen". Screenshots of the main pages at 1280×900 go to $SAMENSPEL_SCREENSHOTS (default: a
+until "Nu vergrendelen", after which the new link and the passphrase open it. Screenshots of the main pages at 1280×900 go to $SAMENSPEL_SCREENSHOTS (default: a
 temporary folder; Docs/screenshots/regenerate writes the README's).
 
 Usage: field_app_e2e.py PATH/TO/samenspel
@@ -423,8 +423,19 @@ def main():
         assert "Jaap" not in driver.page_source and "Geen toegang" in driver.page_source
         wait_for(lambda: len(urls_printed(os.path.join(WORK, "app.out"))) == 2, 10, "a new link after locking")
         driver.get(urls_printed(os.path.join(WORK, "app.out"))[1])
+        # Locking also took the replica's keys out of memory: the passphrase opens it again.
+        wait.until(lambda d: "Samenspel is op slot" in d.page_source)
+        assert "Jaap" not in driver.page_source
+        screenshot(driver, "unlock.png")
+        field = driver.find_element(By.ID, "passphrase")
+        field.send_keys("niet de goede")
+        field.send_keys(Keys.ENTER)
+        wait.until(lambda d: "Deze wachtwoordzin klopt niet" in d.page_source)
+        field = driver.find_element(By.ID, "passphrase")
+        field.send_keys(CLEAN_ENV["SAMENSPEL_PASSPHRASE"])
+        field.send_keys(Keys.ENTER)
         wait.until(lambda d: "Jaap de Vries" in d.page_source)
-        log("'Nu vergrendelen' locks at once; the new link opens it again")
+        log("'Nu vergrendelen' locks at once; the new link and the passphrase open it again")
     except Exception:
         os.makedirs(SHOTS, exist_ok=True)
         driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
