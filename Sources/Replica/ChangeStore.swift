@@ -226,7 +226,8 @@ enum ChangeStore {
                 sql: "UPDATE rejected SET payload = '{}', message = ? WHERE client_id = ?",
                 arguments: [reason.message, clientId])
             // Writes refused as out of scope by the push just before this pull were refused because the
-            // client was erased: say so. Refusals for other reasons keep theirs.
+            // client was erased: say so. Refusals for other reasons keep their code (their message, which
+            // was the server's and sealed, is now the erasure's).
             try db.execute(
                 sql: "UPDATE rejected SET code = ?, message = ? WHERE client_id = ? AND code = ?",
                 arguments: [reason.code.rawValue, reason.message, clientId, ErrorCode.outOfScope.rawValue])

@@ -119,11 +119,12 @@ extension Replica {
         guard try pool.read({ db in try Bool.fetchOne(db, sql: "SELECT rewrite_owed FROM sync_state") }) == true else {
             return
         }
+        // Cleared only once both have run: a crash or an error in between leaves it owed. (Clearing writes one
+        // page of `sync_state` to the log, which holds nothing personal.)
         try pool.barrierWriteWithoutTransaction { db in
-            try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 0")
             try db.execute(sql: "VACUUM")
-            if try !DatabaseFile.checkpointTruncating(db) {
-                try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 1")
+            if try DatabaseFile.checkpointTruncating(db) {
+                try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 0")
             }
         }
     }

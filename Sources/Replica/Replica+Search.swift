@@ -34,6 +34,16 @@ extension Replica {
     /// sync), so a large pull is not slowed by tokenising its words.
     @discardableResult
     public func indexForSearch() async throws -> Int {
-        try await pool.write { db in try SearchIndex.catchUp(db: db) }
+        // On the writer connection, which holds the index; a transaction only when there is work.
+        try await pool.writeWithoutTransaction { db in
+            try SearchIndex.noteChangesSinceIndexed(db: db)
+            guard try SearchIndex.isBehind(db: db) else { return 0 }
+            var count = 0
+            try db.inTransaction {
+                count = try SearchIndex.catchUp(db: db)
+                return .commit
+            }
+            return count
+        }
     }
 }

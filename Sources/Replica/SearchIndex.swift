@@ -36,11 +36,13 @@ enum SearchIndex {
                 ) WITHOUT ROWID;
                 -- The highest local position of `changes` whose entities are indexed or marked stale, and how
                 -- many changes there were then (fewer now: another program removed a client).
+                -- `data_version`: the file's as the writer connection last saw it after another program's commit.
                 CREATE TABLE search.search_state (
                     singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
                     indexed_up_to INTEGER NOT NULL,
-                    change_count INTEGER NOT NULL);
-                INSERT INTO search.search_state VALUES (1, 0, 0);
+                    change_count INTEGER NOT NULL,
+                    data_version INTEGER NOT NULL);
+                INSERT INTO search.search_state VALUES (1, 0, 0, -1);
                 CREATE VIRTUAL TABLE search.search_index USING fts5(
                     text, client, tokenize = 'unicode61 remove_diacritics 2');
                 """)
@@ -64,7 +66,6 @@ enum SearchIndex {
     /// is lower than the one before, so an unsorted pass made hundreds of tiny segments to merge.
     @discardableResult
     static func catchUp(db: Database) throws -> Int {
-        try noteChangesSinceIndexed(db: db)
         let stale = try String.fetchAll(db, sql: "SELECT entity_id FROM search_stale")
         guard !stale.isEmpty else { return 0 }
         var entries: [(entityId: String, clientId: String, currentHLC: HLCTimestamp, text: String?)] = []
@@ -94,24 +95,32 @@ enum SearchIndex {
         return stale.count
     }
 
-    /// Marks stale the entities of changes stored since the index last looked (by this program or another
-    /// on the same replica), and drops the entries of clients the replica no longer holds.
-    private static func noteChangesSinceIndexed(db: Database) throws {
-        let state = try Row.fetchOne(db, sql: "SELECT indexed_up_to, change_count FROM search_state")
-        let (indexed, counted): (Int64, Int64) = (state?["indexed_up_to"] ?? 0, state?["change_count"] ?? 0)
+    /// Marks stale the entities of changes another program stored on the same replica since the index last
+    /// looked, and drops the entries of clients it removed. This program's own writes mark what they change
+    /// as they go; another program's commit is told by SQLite's `data_version`, so a search after none costs
+    /// one pragma. Runs on the writer connection, outside a transaction or inside one.
+    static func noteChangesSinceIndexed(db: Database) throws {
+        let version = try Int64.fetchOne(db, sql: "PRAGMA main.data_version") ?? 0
+        guard let state = try Row.fetchOne(db, sql: "SELECT indexed_up_to, change_count, data_version FROM search_state"),
+            state["data_version"] as Int64 != version
+        else { return }
+        let (indexed, counted): (Int64, Int64) = (state["indexed_up_to"], state["change_count"])
         let now = try Row.fetchOne(db, sql: "SELECT coalesce(max(local_seq), 0) AS newest, count(*) AS count FROM changes")
         let (newest, count): (Int64, Int64) = (now?["newest"] ?? 0, now?["count"] ?? 0)
-        guard newest != indexed || count != counted else { return }
+        if newest != indexed || count != counted {
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO search_stale (entity_id, client_id)
+                    SELECT DISTINCT entity_id, client_id FROM changes WHERE local_seq > ?;
+                    DELETE FROM search_index WHERE rowid IN
+                        (SELECT rowid FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients));
+                    DELETE FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients);
+                    """,
+                arguments: [indexed])
+        }
         try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO search_stale (entity_id, client_id)
-                SELECT DISTINCT entity_id, client_id FROM changes WHERE local_seq > ?;
-                DELETE FROM search_index WHERE rowid IN
-                    (SELECT rowid FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients));
-                DELETE FROM search_entries WHERE client_id NOT IN (SELECT id FROM clients);
-                UPDATE search_state SET indexed_up_to = ?, change_count = ?;
-                """,
-            arguments: [indexed, newest, count])
+            sql: "UPDATE search_state SET indexed_up_to = ?, change_count = ?, data_version = ?",
+            arguments: [newest, count, version])
     }
 
     /// Sets the words of an entity; `nil` or empty removes it from the index.

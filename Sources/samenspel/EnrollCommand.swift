@@ -23,7 +23,7 @@ struct EnrollCommand: AsyncParsableCommand {
     var caFile: String?
     @Flag(help: "Allow plain http to a server that is not on this machine (test setups only).") var insecure = false
     @Option(help: ArgumentHelp(
-        "scrypt's cost for the passphrase, as log2 N (10-22, default 17: 128 MiB and about 0.3 s per unlock). "
+        "scrypt's cost for the passphrase, as log2 N (10-22, default 17: 128 MiB and about half a second per unlock). "
             + "Lower unlocks faster with less memory, and makes a stolen laptop's passphrase cheaper to guess.",
         valueName: "n"))
     var scryptLogN = 17

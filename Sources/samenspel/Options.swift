@@ -36,6 +36,8 @@ struct ReplicaOptions: ParsableArguments {
         do {
             return try Replica(directory: directory, passphrase: passphrase)
         } catch let error as ReplicaError where error.code == ReplicaError.wrongPassphrase {
+            // A try refused by the wait was not made: say only that.
+            if error.message.hasPrefix("too many") { throw CLIError(error.message) }
             throw CLIError(
                 "\(error.message) (the passphrase came from \(source)). A forgotten passphrase cannot be recovered: "
                     + "enroll again in another folder with a new code; this folder keeps its unsent writes.")
@@ -60,14 +62,12 @@ enum Passphrase {
     ) throws -> (text: String, source: String) {
         if let file {
             // Also a pipe (`<(…)`, /dev/stdin), which FileManager cannot read.
-            guard let handle = FileHandle(forReadingAtPath: file), let data = try handle.readToEnd() else {
-                throw CLIError("cannot read \(file)")
-            }
-            let text = String(decoding: data, as: UTF8.self)
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw CLIError("cannot read \(file)") }
+            let text = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)  // nil: an empty file
             return (String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? ""), file)
         }
         if let value = ProcessInfo.processInfo.environment[environment], !value.isEmpty {
-            unsetenv(environment)  // not left for programs this one starts, nor in its memory's environment
+            unsetenv(environment)  // not passed on to programs this one starts (the browser, for one)
             return (value, environment)
         }
         guard isatty(STDIN_FILENO) == 1 else {

@@ -24,14 +24,16 @@ enum Samenspel {
     ///
     /// Output goes through files, not pipes, so a large output cannot block the process.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, out: String, err: String) {
-        try runProgram(binary, arguments, in: directory)
+    static func run(
+        _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, out: String, err: String) {
+        try runProgram(binary, arguments, in: directory, environment: extra)
     }
 
     /// Runs any program to completion, as ``run(_:in:)`` runs `samenspel`.
-    static func runProgram(_ path: String, _ arguments: [String], in directory: String) throws
-        -> (status: Int32, out: String, err: String)
-    {
+    static func runProgram(
+        _ path: String, _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
+    ) throws -> (status: Int32, out: String, err: String) {
         let outPath = directory + "/.out-\(UUID().uuidString)"
         let errPath = directory + "/.err-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -43,7 +45,7 @@ enum Samenspel {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.environment = environment
+        process.environment = environment.merging(extra) { $1 }.filter { !$0.value.isEmpty }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)

@@ -57,6 +57,37 @@ import Testing
         }
     }
 
+    @Test func theInMemoryIndex_findsWhatAnotherProgramWroteOnTheSameReplica() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        _ = try await fixture.replica.addNote(clientId: fixture.client, NoteContent(text: "eerste gesprek over de fietsenmaker"))
+        #expect(try await fixture.replica.search("fietsenmaker").total == 1)
+        // The CLI writes while the app has the replica open: the app's index hears of it by the file.
+        let other = try fixture.reopen()
+        _ = try await other.addNote(clientId: fixture.client, NoteContent(text: "tweede gesprek, weer de fietsenmaker"))
+        #expect(try await fixture.replica.search("fietsenmaker").total == 2)
+        #expect(try await fixture.replica.search("tweede").total == 1)
+    }
+
+    @Test func anOwedRewrite_runsAtTheNextOpen_andLeavesNoFreePage() async throws {
+        let fixture = try await ReplicaFixture()
+        defer { fixture.folder.remove() }
+        // Free pages with old content, and the rewrite owed (as after sealing, or a crash during it).
+        try await DatabaseQueue(path: fixture.databasePath).write { db in
+            try db.execute(sql: "CREATE TABLE leftover (text TEXT); INSERT INTO leftover VALUES (randomblob(200000)); DROP TABLE leftover")
+            try db.execute(sql: "UPDATE sync_state SET rewrite_owed = 1")
+        }
+        func state() throws -> (owed: Int, free: Int) {
+            try DatabaseQueue(path: fixture.databasePath).read { db in
+                (try Int.fetchOne(db, sql: "SELECT rewrite_owed FROM sync_state") ?? -1,
+                 try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? -1)
+            }
+        }
+        #expect(try state().owed == 1 && state().free > 0)
+        _ = try fixture.reopen()
+        #expect(try state().owed == 0 && state().free == 0)
+    }
+
     @Test func aWrongPassphrase_isRefused_andRepeatedTriesWait() async throws {
         let fixture = try await ReplicaFixture()
         defer { fixture.folder.remove() }
