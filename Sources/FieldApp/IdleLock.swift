@@ -91,7 +91,15 @@ struct UnlockGuard: RouterMiddleware {
             if path != "/events" && request.headers[Self.refreshHeader] == nil { idle.touch() }
             if path == "/unlock" { return FieldApp.redirect("/") }
             if path == "/activity" { return Response(status: .noContent) }  // typing in a form (app.js)
-            return try await next(request, context)
+            do {
+                return try await next(request, context)
+            } catch where !replica.isUnlocked {
+                // The lock came while this request used the replica: the unlock form, not an error page (a
+                // write it made was rolled back with the error).
+                let back = request.method == .get && path != "/events" ? request.uri.description : "/"
+                let notSaved = request.method == .post ? AppText(context.language)["notSavedLocked"] : nil
+                return page(back: back, error: notSaved, context: context, status: .unauthorized)
+            }
         }
         guard request.method == .post, path == "/unlock" else {
             let back = request.method == .get && path != "/events" ? request.uri.description : "/"
