@@ -381,8 +381,8 @@ struct AppText: Sendable {
         "lockNow": ("Nu vergrendelen", "Lock now"),
         "unlockTitle": ("Samenspel is op slot", "Samenspel is locked"),
         "unlockText": (
-            "Na een tijd zonder gebruik gaat Samenspel op slot: de gegevens op deze laptop zijn dan alleen met je wachtwoordzin te lezen. Vul hem in om verder te gaan.",
-            "After a while without use Samenspel locks itself: the data on this laptop can then only be read with your passphrase. Enter it to go on."
+            "De gegevens op deze laptop zijn nu alleen met je wachtwoordzin te lezen (Samenspel gaat op slot na een tijd zonder gebruik, of met Nu vergrendelen). Vul hem in om verder te gaan.",
+            "The data on this laptop can now only be read with your passphrase (Samenspel locks after a while without use, or with Lock now). Enter it to go on."
         ),
         "passphrase": ("Wachtwoordzin", "Passphrase"),
         "unlock": ("Ontgrendelen", "Unlock"),
