@@ -77,14 +77,18 @@ extension FieldApp {
         router.post("/language") { request, context in
             let form = try await FormData.read(request, context: context, token: self.configuration.formToken)
             guard let language = form["to"].flatMap(Language.init(rawValue:)) else { throw AppError.badForm }
-            // Only a path of this app: never a redirect elsewhere.
-            let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil }
-            var response = Self.redirect(back ?? "/")
+            var response = Self.redirect(Self.localPath(form["back"]))
             response.setCookie(Cookie(
                 name: AppGuard.languageCookie, value: language.rawValue, maxAge: 365 * 86_400, path: "/",
                 httpOnly: true, sameSite: .strict))
             return response
         }
+    }
+
+    /// A form's "back" field if it is a path of this app, else `/`: never a redirect elsewhere.
+    static func localPath(_ back: String?) -> String {
+        guard let back, back.hasPrefix("/"), !back.hasPrefix("//"), !back.contains("\\") else { return "/" }
+        return back
     }
 
     static func redirect(_ location: String) -> Response {

@@ -94,21 +94,16 @@ struct UnlockGuard: RouterMiddleware {
             do {
                 return try await next(request, context)
             } catch where !replica.isUnlocked {
-                // The lock came while this request used the replica: the unlock form, not an error page (a
-                // write it made was rolled back with the error).
-                let back = request.method == .get && path != "/events" ? request.uri.description : "/"
-                let notSaved = request.method == .post ? AppText(context.language)["notSavedLocked"] : nil
-                return page(back: back, error: notSaved, context: context, status: .unauthorized)
+                // The lock came while this request used the replica (a write it made was rolled back with the
+                // error): the unlock form, not an error page.
+                return lockedPage(for: request, context: context)
             }
         }
         guard request.method == .post, path == "/unlock" else {
-            let back = request.method == .get && path != "/events" ? request.uri.description : "/"
-            // A form sent after the lock came is not stored: say so, rather than let it vanish.
-            let notSaved = request.method == .post ? AppText(context.language)["notSavedLocked"] : nil
-            return page(back: back, error: notSaved, context: context, status: .unauthorized)
+            return lockedPage(for: request, context: context)
         }
         let form = try await FormData.read(request, context: context, token: formToken)
-        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
+        let back = FieldApp.localPath(form["back"])
         do {
             try replica.unlock(passphrase: form["passphrase"] ?? "")
         } catch let error as ReplicaError
@@ -124,6 +119,15 @@ struct UnlockGuard: RouterMiddleware {
     }
 
     static let refreshHeader = HTTPField.Name("X-Samenspel-Refresh")!
+
+    /// The unlock form for a request the lock stopped: it leads back to the page asked for, and says that a
+    /// form sent meanwhile was not stored rather than let it vanish.
+    private func lockedPage(for request: Request, context: AppRequestContext) -> Response {
+        let path = request.uri.path
+        let back = request.method == .get && path != "/events" ? request.uri.description : "/"
+        let notSaved = request.method == .post ? AppText(context.language)["notSavedLocked"] : nil
+        return page(back: back, error: notSaved, context: context, status: .unauthorized)
+    }
 
     private func page(back: String, error: String?, context: AppRequestContext, status: HTTPResponse.Status) -> Response {
         let text = AppText(context.language)

@@ -22,15 +22,7 @@ struct EnrollCommand: AsyncParsableCommand {
         "PEM file of certificate authorities to trust besides the system's (a municipal PKI).", valueName: "file"))
     var caFile: String?
     @Flag(help: "Allow plain http to a server that is not on this machine (test setups only).") var insecure = false
-    @Option(help: ArgumentHelp(
-        "scrypt's cost for the passphrase, as log2 N (10-22, default 17: 128 MiB and about half a second per unlock). "
-            + "Lower unlocks faster with less memory, and makes a stolen laptop's passphrase cheaper to guess.",
-        valueName: "n"))
-    var scryptLogN = 17
-
-    func validate() throws {
-        guard (10...22).contains(scryptLogN) else { throw ValidationError("--scrypt-log-n must be 10 to 22") }
-    }
+    @OptionGroup var scrypt: ScryptCostOption
 
     func run() async throws {
         let directory = try options.directory()
@@ -43,7 +35,7 @@ struct EnrollCommand: AsyncParsableCommand {
             asking: "Choose a passphrase for this replica (it unlocks the case notes on this laptop): ", confirming: true)
         let replica = try await Replica.enroll(
             in: directory, serverURL: server, code: code, passphrase: passphrase,
-            cost: PassphraseCost(rounds: 1 << scryptLogN, blockSize: 8, parallelism: 1),
+            cost: scrypt.cost,
             deviceName: deviceName ?? ProcessInfo.processInfo.hostName, insecure: insecure, caPEM: caPEM)
         let identity = try await replica.identity()
         printError(

@@ -53,6 +53,22 @@ struct ReplicaOptions: ParsableArguments {
     }
 }
 
+/// `--scrypt-log-n`: how hard a new passphrase is made to guess (`enroll`, `passphrase change`).
+struct ScryptCostOption: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "scrypt's cost for the passphrase, as log2 N (10-22, default 17: 128 MiB and about half a second per unlock). "
+            + "Lower unlocks faster with less memory, and makes a stolen laptop's passphrase cheaper to guess.",
+        valueName: "n"))
+    var scryptLogN = 17
+
+    func validate() throws {
+        guard (10...22).contains(scryptLogN) else { throw ValidationError("--scrypt-log-n must be 10 to 22") }
+    }
+
+    /// The cost asked for.
+    var cost: PassphraseCost { PassphraseCost(rounds: 1 << scryptLogN, blockSize: 8, parallelism: 1) }
+}
+
 /// Reading a passphrase where a script or a person gives it.
 enum Passphrase {
     /// The first line of `file`, else the variable `environment` (removed from this process's environment

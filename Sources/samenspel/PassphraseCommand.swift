@@ -20,12 +20,7 @@ struct PassphraseCommand: ParsableCommand {
         @OptionGroup var options: ReplicaOptions
         @Option(help: ArgumentHelp("A file whose first line is the new passphrase.", valueName: "file"))
         var newPassphraseFile: String?
-        @Option(help: ArgumentHelp("scrypt's cost for the new passphrase, as log2 N (10-22).", valueName: "n"))
-        var scryptLogN = 17
-
-        func validate() throws {
-            guard (10...22).contains(scryptLogN) else { throw ValidationError("--scrypt-log-n must be 10 to 22") }
-        }
+        @OptionGroup var scrypt: ScryptCostOption
 
         func run() throws {
             let directory = try options.directory()
@@ -35,7 +30,7 @@ struct PassphraseCommand: ParsableCommand {
                 prompt: "New passphrase: ", confirming: true)
             let replica = try Replica(directory: directory, passphrase: current)
             try replica.changePassphrase(
-                from: current, to: new, cost: PassphraseCost(rounds: 1 << scryptLogN, blockSize: 8, parallelism: 1))
+                from: current, to: new, cost: scrypt.cost)
             printError("the replica in \(directory) has a new passphrase")
         }
     }
