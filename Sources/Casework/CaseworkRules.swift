@@ -83,6 +83,13 @@ public enum CaseworkRules {
         return addressee(entityType: entityType, operation: operation, payload: payload)
     }
 
+    /// The name a stored `client.register` payload (its JSON text) gives; `nil` without one.
+    public static func registeredName(payloadText: String?) -> String? {
+        guard let payloadText, let payload = try? JSONValue(parsing: payloadText), case .string(let name)? = payload["name"]
+        else { return nil }
+        return name
+    }
+
     /// The SQL expression (SQLite and PostgreSQL) that reads the payload of a `referral.add` row of `changes`,
     /// and nothing of other rows, for ``addressee(entityType:operation:payloadText:)``.
     public static let addresseePayloadSQL =

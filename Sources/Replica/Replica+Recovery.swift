@@ -46,7 +46,7 @@ extension Replica {
                 try db.execute(sql: "UPDATE sync_state SET scrub_owed = 1")
                 return false
             }
-            if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
+            if done && DatabaseFile.writeAheadLogIsEmpty(pool.path) { return }
             try await Task.sleep(for: .milliseconds(min(20 * (attempt + 1), 500)))
         }
         throw ReplicaError(

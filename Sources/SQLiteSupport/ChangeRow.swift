@@ -14,7 +14,12 @@ public enum ChangeRow {
 
     /// Reads a change from a row that has ``columns``.
     public static func decode(_ row: Row) throws -> Change {
-        let payloadText: String = row["payload"]
+        try decode(row, payload: row["payload"])
+    }
+
+    /// Reads a change from a row that has ``columns``, with its payload's text given (the server opens the
+    /// sealed payload it stores).
+    public static func decode(_ row: Row, payload payloadText: String) throws -> Change {
         let hlcText: String = row["hlc"]
         guard let hlc = HLCTimestamp(hlcText) else { throw CorruptRow(column: "hlc") }
         let payload: JSONValue
@@ -31,9 +36,14 @@ public enum ChangeRow {
 
     /// The values of ``columns`` for a change.
     public static func arguments(_ change: Change) -> StatementArguments {
+        arguments(change, payload: change.payload.canonicalText)
+    }
+
+    /// The values of ``columns`` for a change, with the payload stored as `payload` (sealed, on the server).
+    public static func arguments(_ change: Change, payload: String) -> StatementArguments {
         [
             change.id, change.clientId, change.entityType, change.entityId, change.operation,
-            change.payload.canonicalText, change.hlc.description, change.authorId, change.authorDiscipline,
+            payload, change.hlc.description, change.authorId, change.authorDiscipline,
             change.deviceId,
         ]
     }

@@ -28,18 +28,20 @@ public enum DatabaseFile {
     /// One `TRUNCATE` checkpoint on `db`, run in a barrier of its pool so that no reader of this process holds
     /// the log: whether every frame of the write-ahead log was copied into the database (which truncates the
     /// log); `false` when readers of another process kept it busy — try again a moment later.
-    public static func checkpointTruncating(_ db: Database) throws -> Bool {
+    /// `schema` names an attached database to checkpoint instead of the main one.
+    public static func checkpointTruncating(_ db: Database, schema: String = "main") throws -> Bool {
         do {
-            let result = try db.checkpoint(.truncate)
+            let result = try db.checkpoint(.truncate, on: schema)
             return result.walFrameCount == 0 || result.walFrameCount == result.checkpointedFrameCount
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             return false
         }
     }
 
-    /// Whether the write-ahead log file of `pool` is empty (or absent): nothing removed lingers in it.
-    public static func writeAheadLogIsEmpty(_ pool: DatabasePool) -> Bool {
-        let size = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? NSNumber)?.intValue
+    /// Whether the write-ahead log file of the database at `path` is empty (or absent): nothing removed
+    /// lingers in it.
+    public static func writeAheadLogIsEmpty(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue
         return (size ?? 0) == 0
     }
 

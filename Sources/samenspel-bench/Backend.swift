@@ -65,7 +65,8 @@ final class RunningPostgresStore: Sendable {
     private let runner: Task<Void, Never>
 
     init(url: String, logger: Logger, maxConnections: Int = 4, auditBatch: Int = 500) async throws {
-        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger, auditBatch: auditBatch)
+        let store = try PostgresSyncStore(
+            url: url, maxConnections: maxConnections, logger: logger, masterKey: try BenchMasterKey.key, auditBatch: auditBatch)
         runner = await store.runInBackground()
         try await store.migrate()
         self.store = store

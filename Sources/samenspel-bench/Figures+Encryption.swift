@@ -5,14 +5,19 @@ import Foundation
 extension Figures {
     // MARK: Encryption at rest
 
-    /// What sealing a replica's personal fields costs (AES-256-GCM under per-client keys): the same work on
-    /// two laptops of one office, one sealing and one storing unsealed (``Replica/storeUnsealed()``; its key
-    /// lookups still run, so the figure leaves out their small cost). Local writes (`localWrites` notes one
-    /// by one), the push of `push / 10` notes over HTTP, a fresh colleague's initial pull of them, and the
-    /// journey of a client with `journeyEntries` entries. Sealed and unsealed rounds alternate, best of two
-    /// each; the value is the largest of the four time ratios (target ≤ 1.3×).
+    /// What sealing costs (AES-256-GCM under per-client keys), on the laptops and on the server: the same
+    /// work in two offices, one whose server and laptops seal and one whose server and laptops store
+    /// unsealed (``Replica/storeUnsealed()``, ``ClientKeyring/storeUnsealedForBenchmarks()``; key lookups
+    /// still run, so the figure leaves out their small cost). Local writes (`localWrites` notes one by one),
+    /// the push of `push / 10` notes over HTTP (sealed by the server), a fresh colleague's initial pull of
+    /// them (opened by the server, sealed by the laptop), and the journey of a client with `journeyEntries`
+    /// entries. Sealed and unsealed rounds alternate, best of two each; the value is the largest of the four
+    /// time ratios (target ≤ 1.3×).
     static func encryption(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: 1)
+        let offices = [
+            true: try await Office(directory: folder + "/sealed", clients: 1),
+            false: try await Office(directory: folder + "/unsealed", clients: 1, sealed: false),
+        ]
         let count = max(sizes.push / 10, 200)
         var best: [String: [Bool: Double]] = [:]
         func keep(_ part: String, _ sealed: Bool, _ seconds: Double) {
@@ -21,10 +26,11 @@ extension Figures {
         for round in 0..<4 {
             // Each round in a team of its own, so that every pull fetches as much as the one before.
             let sealed = round % 2 == 0
+            let office = offices[sealed]!
             let (team, clients) = try await office.addTeam("Team \(round)", clients: 2)
             func laptop(_ name: String) async throws -> Laptop {
                 let laptop = try await office.enroll("\(name) \(round)", team: team)
-                if !sealed { await laptop.replica.storeUnsealed() }
+                if !sealed { laptop.replica.storeUnsealed() }
                 try await laptop.sync()
                 return laptop
             }
@@ -37,7 +43,7 @@ extension Figures {
             try await writer.write(count, on: [clients[0]], seed: UInt64(round))
             keep("push", sealed, try await timed { try await writer.sync() }.1)
             let reader = try await office.enroll("Lezer \(round)", team: team)
-            if !sealed { await reader.replica.storeUnsealed() }
+            if !sealed { reader.replica.storeUnsealed() }
             keep("pull", sealed, try await timed { try await reader.sync() }.1)
             let journal = try await laptop("Reis")
             try await journal.write(sizes.journeyEntries, on: [clients[1]], notesOnly: false, seed: UInt64(round))

@@ -13,24 +13,41 @@ struct ServeChild: AsyncParsableCommand {
 
     @Option(help: "SQLite data folder.") var data: String?
     @Option(help: "A migrated PostgreSQL database instead (one of several instances on it).") var postgres: String?
+    @Option(help: "The master key file every instance on the PostgreSQL database shares.") var masterKey: String?
+    @Flag(help: "Store payloads unsealed: the baseline of the encryption figure.") var storeUnsealed = false
 
     func run() async throws {
         var logger = Logger(label: "samenspel.bench.server")
         logger.logLevel = .warning
         let server: RunningServer
         if let postgres {
-            let store = try PostgresSyncStore(url: postgres, maxConnections: 10, logger: logger)
+            guard let masterKey else { throw ValidationError("give --master-key with --postgres") }
+            let store = try PostgresSyncStore(
+                url: postgres, maxConnections: 10, logger: logger, masterKey: try MasterKey.load(.file(masterKey)))
+            if storeUnsealed { store.keyring.storeUnsealedForBenchmarks() }
             server = try await RunningServer.start(
                 store: store, configuration: ServerConfiguration(port: 0), services: [store],
                 shutdownSignals: [.sigterm, .sigint], logger: logger)
         } else {
             guard let data else { throw ValidationError("give --data or --postgres") }
+            let store = try SQLiteSyncStore(directory: data)
+            if storeUnsealed { store.keyring.storeUnsealedForBenchmarks() }
             server = try await RunningServer.start(
-                store: try SQLiteSyncStore(directory: data), configuration: ServerConfiguration(port: 0),
+                store: store, configuration: ServerConfiguration(port: 0),
                 shutdownSignals: [.sigterm, .sigint], logger: logger)
         }
         FileHandle.standardOutput.write(Data("port \(server.port)\n".utf8))
         try await server.wait()
+    }
+}
+
+/// The master key of the benchmark's PostgreSQL stores, in a file that its server processes are given too.
+enum BenchMasterKey {
+    /// The file, in the temporary folder, made by the first use in this process.
+    static let path = NSTemporaryDirectory() + "/samenspel-bench-master-\(ProcessInfo.processInfo.processIdentifier).key"
+    /// The key in the file.
+    static var key: MasterKey {
+        get throws { try MasterKey.load(.file(path)) }
     }
 }
 
@@ -41,13 +58,16 @@ final class ServerProcess: @unchecked Sendable {
     let directory: String
 
     /// Starts `samenspel-bench serve-child` on SQLite in `directory` and waits until it listens.
-    convenience init(directory: String) throws {
-        try self.init(arguments: ["--data", directory], directory: directory)
+    /// `sealed: false` stores payloads unsealed (the encryption figure's baseline).
+    convenience init(directory: String, sealed: Bool = true) throws {
+        try self.init(arguments: ["--data", directory] + (sealed ? [] : ["--store-unsealed"]), directory: directory)
     }
 
     /// Starts `samenspel-bench serve-child` on a migrated PostgreSQL database and waits until it listens.
-    convenience init(postgres url: String) throws {
-        try self.init(arguments: ["--postgres", url], directory: "")
+    convenience init(postgres url: String, sealed: Bool = true) throws {
+        try self.init(
+            arguments: ["--postgres", url, "--master-key", BenchMasterKey.path] + (sealed ? [] : ["--store-unsealed"]),
+            directory: "")
     }
 
     private init(arguments: [String], directory: String) throws {

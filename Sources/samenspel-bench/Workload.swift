@@ -96,10 +96,13 @@ final class Office: @unchecked Sendable {
     private var clientsHTTP: [HTTPClient] = []
     /// On PostgreSQL: the office's own database and its running pool.
     private let postgres: (database: BenchDatabase, store: RunningPostgresStore)?
+    /// Whether the server seals payloads (`false`: the encryption figure's baseline).
+    let sealed: Bool
 
-    init(directory: String, clients count: Int, backend: BenchBackend = .sqlite) async throws {
+    init(directory: String, clients count: Int, backend: BenchBackend = .sqlite, sealed: Bool = true) async throws {
         self.directory = directory
         self.backend = backend
+        self.sealed = sealed
         try FileManager.default.createDirectory(atPath: directory + "/server", withIntermediateDirectories: true)
         switch backend {
         case .sqlite:
@@ -111,30 +114,31 @@ final class Office: @unchecked Sendable {
             store = running.store
             postgres = (database, running)
         }
+        if !sealed { store.keyring.storeUnsealedForBenchmarks() }
         admin = Administration(store: store)
         team = try await admin.createTeam(name: "Werk en Inkomen").id
         var clients: [String] = []
         for index in 0..<count { clients.append(try await admin.createClient(name: "Klant \(index)", teamId: team)) }
         self.clients = clients
-        server = try Self.startServer(directory: directory, postgres: postgres?.database)
+        server = try Self.startServer(directory: directory, postgres: postgres?.database, sealed: sealed)
         Self.open.withLock { $0.append(self) }
     }
 
-    private static func startServer(directory: String, postgres: BenchDatabase?) throws -> ServerProcess {
-        if let postgres { return try ServerProcess(postgres: postgres.url) }
-        return try ServerProcess(directory: directory + "/server")
+    private static func startServer(directory: String, postgres: BenchDatabase?, sealed: Bool) throws -> ServerProcess {
+        if let postgres { return try ServerProcess(postgres: postgres.url, sealed: sealed) }
+        return try ServerProcess(directory: directory + "/server", sealed: sealed)
     }
 
     /// Another server instance on the office's PostgreSQL database; the caller stops it.
     func anotherInstance() throws -> ServerProcess {
         guard let postgres else { throw BenchError("an office on SQLite has one server") }
-        return try ServerProcess(postgres: postgres.database.url)
+        return try ServerProcess(postgres: postgres.database.url, sealed: sealed)
     }
 
     /// Restarts the server process (fresh memory figures).
     func restartServer() throws -> ServerProcess {
         server.stop()
-        server = try Self.startServer(directory: directory, postgres: postgres?.database)
+        server = try Self.startServer(directory: directory, postgres: postgres?.database, sealed: sealed)
         return server
     }
 

@@ -22,7 +22,7 @@ struct AdminOptions: ParsableArguments {
 
     /// The SQLite store of `directory`, which must hold a database unless `creating` or `--create` says
     /// one may be made: a mistyped folder must not silently become a new, empty server.
-    func sqliteStore(_ directory: String, creating: Bool = false) throws -> SQLiteSyncStore {
+    func sqliteStore(_ directory: String, creating: Bool = false, keyStoreMayBeEmpty: Bool = false) throws -> SQLiteSyncStore {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), !isFolder.boolValue {
             throw CLIError("--data \(directory) is a file: give the folder that holds the server's database")
@@ -33,15 +33,16 @@ struct AdminOptions: ParsableArguments {
                 "there is no Samenspel database in \(directory) (a typo?): give the server's data folder (the one "
                     + "'serve --data' uses); 'admin team create' (or --create) makes a new server there")
         }
-        let store = try files.sqliteStore(directory)
+        let store = try files.sqliteStore(directory, keyStoreMayBeEmpty: keyStoreMayBeEmpty)
         if !exists { printError("created a new Samenspel database in \(directory)") }
         return store
     }
 
     /// Runs `body` with the administration of the chosen store (a PostgreSQL pool lives as long as `body`);
     /// `creating`: the command may create a SQLite database (see ``sqliteStore(_:creating:)``).
+    /// `keyStoreMayBeEmpty`: the key store may lack every key (to put back its backup).
     func withAdministration<T: Sendable>(
-        creating: Bool = false, _ body: @Sendable (Administration) async throws -> T
+        creating: Bool = false, keyStoreMayBeEmpty: Bool = false, _ body: @Sendable (Administration) async throws -> T
     ) async throws -> T {
         let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"]
         let choice = try StorageChoice(data: data, postgres: postgres)
@@ -49,13 +50,18 @@ struct AdminOptions: ParsableArguments {
         switch choice {
         case .sqlite(let directory):
             return try await body(
-                Administration(store: try sqliteStore(directory, creating: creating), journal: journal, operatorName: user))
+                Administration(
+                    store: try sqliteStore(directory, creating: creating, keyStoreMayBeEmpty: keyStoreMayBeEmpty),
+                    journal: journal, operatorName: user))
         case .postgres(let url):
             var logger = Logger(label: "samenspel.admin")
             logger.logLevel = .warning
             do {
                 let key = try files.postgresAuditKey()
-                return try await PostgresSyncStore.withStore(url: url, logger: logger, auditKey: key) { store in
+                let masterKey = try files.postgresMasterKey()
+                return try await PostgresSyncStore.withStore(
+                    url: url, logger: logger, masterKey: masterKey, auditKey: key, keyStoreMayBeEmpty: keyStoreMayBeEmpty
+                ) { store in
                     try await body(Administration(store: store, journal: journal, operatorName: user))
                 }
             } catch let error as StoreError where error == .unavailable {
@@ -113,6 +119,7 @@ struct AdminCommand: AsyncParsableCommand {
         subcommands: [
             TeamCommand.self, ProfessionalCommand.self, ClientCommand.self, AdminEnrollCommand.self,
             DeviceCommand.self, AuditCommand.self, CompactCommand.self, BackupCommand.self, RestoreCommand.self,
+            KeysCommand.self,
         ])
 
     @OptionGroup var options: AdminOptions

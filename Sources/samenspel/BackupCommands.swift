@@ -11,6 +11,10 @@ struct BackupCommand: AsyncParsableCommand {
             Restore it with `samenspel admin restore --from FILE` (stop the server first). The copy has a \
             restore epoch of its own, so laptops notice a restore of it, however it is done, and send back \
             what it lacks. For PostgreSQL, use pg_dump and pg_restore, then `admin restore` (Deploy/README.md).
+
+            The copy holds the change log with every payload sealed, and no key: the clients' keys are backed \
+            up apart with `admin keys backup`, kept for a shorter time, so that an erasure reaches every backup \
+            once the key-store backups made before it have expired.
             """)
 
     @ParentCommand var admin: AdminCommand
@@ -88,6 +92,10 @@ struct RestoreCommand: AsyncParsableCommand {
                 } catch let error as StoreError where error.code == .journalIncomplete {
                     throw CLIError(error.message + "; then run restore again with --incomplete-journal")
                 }
+            }
+            let reconciliation = try await administration.reconcileKeys()
+            for clientId in reconciliation.erasedAgain {
+                printError("erased again: client \(clientId) (its key had been destroyed by an erasure after the backup)")
             }
             let epoch = try await administration.store.renewEpoch()
             try await administration.store.appendAudit(AuditEntry(

@@ -200,6 +200,44 @@ struct ServerFileOptions: ParsableArguments {
         valueName: "file"))
     var auditAnchors: String?
 
+    @Option(help: ArgumentHelp(
+        "The master key file that wraps the clients' keys, created if missing; keep it apart from backups [SAMENSPEL_MASTER_KEY] (with --data: DIR/samenspel-master.key; with --postgres: required, or --master-key-command).",
+        valueName: "file"))
+    var masterKey: String?
+
+    @Option(help: ArgumentHelp(
+        "A command of your key management that prints the master key, instead of a file [SAMENSPEL_MASTER_KEY_COMMAND].",
+        valueName: "command"))
+    var masterKeyCommand: String?
+
+    @Option(help: ArgumentHelp(
+        "The key store with the clients' keys, SQLite only [SAMENSPEL_KEY_STORE] (DIR/samenspel-keys.sqlite).",
+        valueName: "file"))
+    var keyStore: String?
+
+    /// The master key given by `--master-key-command` or `--master-key` (or their variables); `nil` when
+    /// neither is (a SQLite store then reads, or creates, the file beside its database).
+    func configuredMasterKey() throws -> MasterKey? {
+        let command = try Settings.value(masterKeyCommand, "SAMENSPEL_MASTER_KEY_COMMAND") as String?
+        let file = try Settings.value(masterKey, "SAMENSPEL_MASTER_KEY") as String?
+        switch (command, file) {
+        case (_?, _?): throw CLIError("give the master key as a file (--master-key) or a command (--master-key-command), not both")
+        case (let command?, nil): return try MasterKey.load(.command(command))
+        case (nil, let file?): return try MasterKey.load(.file(file))
+        case (nil, nil): return nil
+        }
+    }
+
+    /// The master key for PostgreSQL, which must be given one (every instance and admin the same).
+    func postgresMasterKey() throws -> MasterKey {
+        guard let key = try configuredMasterKey() else {
+            throw CLIError(
+                "PostgreSQL needs the master key that wraps the clients' keys: --master-key FILE (created if missing; "
+                    + "give every instance and admin the same file) or --master-key-command CMD (or SAMENSPEL_MASTER_KEY)")
+        }
+        return key
+    }
+
     /// The audit anchors file: `--audit-anchors`, else `SAMENSPEL_AUDIT_ANCHORS`, else next to a SQLite
     /// database; none for PostgreSQL unless given.
     func auditAnchorLog(for choice: StorageChoice) throws -> AuditAnchorLog? {
@@ -219,8 +257,11 @@ struct ServerFileOptions: ParsableArguments {
     }
 
     /// The SQLite store of `directory`, with the audit key given (by default the one beside the database).
-    func sqliteStore(_ directory: String) throws -> SQLiteSyncStore {
-        try SQLiteSyncStore(directory: directory, auditKeyPath: try Settings.value(auditKey, "SAMENSPEL_AUDIT_KEY"))
+    func sqliteStore(_ directory: String, keyStoreMayBeEmpty: Bool = false) throws -> SQLiteSyncStore {
+        try SQLiteSyncStore(
+            directory: directory, auditKeyPath: try Settings.value(auditKey, "SAMENSPEL_AUDIT_KEY"),
+            masterKey: try configuredMasterKey(),
+            keyStorePath: try Settings.value(keyStore, "SAMENSPEL_KEY_STORE"), keyStoreMayBeEmpty: keyStoreMayBeEmpty)
     }
 
     /// The audit key for PostgreSQL: loaded (created if missing) when a file is given; none otherwise.

@@ -156,6 +156,21 @@ struct ServeCommand: AsyncParsableCommand {
     /// put back from a backup by hand (not with `admin restore`) must not serve revoked devices or erased
     /// clients. Anything redone gives the database a new restore epoch, so laptops send back what it lacks.
     func redoJournal(_ journal: OperationsJournal?, on store: any SyncStore, logger: Logger) async throws {
+        try await redoOperations(journal, on: store, logger: logger)
+        // Whichever of the change log and the key store was put back from a backup, they agree on erasures
+        // before anyone is served.
+        let reconciliation = try await Administration(store: store, journal: journal, operatorName: "server").reconcileKeys()
+        if !reconciliation.erasedAgain.isEmpty || reconciliation.keysDestroyed > 0 {
+            logger.warning(
+                "the change log and the key store disagreed on erasures (one restored from a backup?): made to agree",
+                metadata: [
+                    "keys.clientsErasedAgain": "\(reconciliation.erasedAgain.count)",
+                    "keys.destroyedAgain": "\(reconciliation.keysDestroyed)",
+                ])
+        }
+    }
+
+    private func redoOperations(_ journal: OperationsJournal?, on store: any SyncStore, logger: Logger) async throws {
         guard let journal else {
             logger.warning(
                 "no operations journal (--journal): after a restore from a backup, erasures, revocations and enrollments made since it would have to be redone by hand")
@@ -247,9 +262,13 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning(
                     "no audit key (--audit-key): the audit log's chain is plain SHA-256, which someone who can edit the tables can recompute")
             }
-            let store = try PostgresSyncStore(url: url, maxConnections: poolSize, logger: logger, auditKey: key)
+            let masterKey = try files.postgresMasterKey()
+            let store = try PostgresSyncStore(
+                url: url, maxConnections: poolSize, logger: logger, masterKey: masterKey, auditKey: key)
             do {
-                try await PostgresSyncStore.withStore(url: url, maxConnections: 1, logger: logger, auditKey: key) { migrated in
+                try await PostgresSyncStore.withStore(
+                    url: url, maxConnections: 1, logger: logger, masterKey: masterKey, auditKey: key
+                ) { migrated in
                     try await redoJournal(journal, on: migrated, logger: logger)
                 }
             } catch let error as StoreError where error == .unavailable {

@@ -27,8 +27,9 @@ struct MultiInstancePostgresTests {
             logger.logLevel = .critical
             var stores: [PostgresSyncStore] = []
             var servers: [RunningServer] = []
+            let masterKey = MasterKey.generated()
             for _ in 0..<instances {
-                let store = try PostgresSyncStore(url: database.url, maxConnections: 6, logger: logger)
+                let store = try PostgresSyncStore(url: database.url, maxConnections: 6, logger: logger, masterKey: masterKey)
                 var configuration = ServerConfiguration(port: 0, deviceRequestsPerSecond: 10_000)
                 configuration.events.pollSeconds = eventPollSeconds
                 let server = try await RunningServer.start(

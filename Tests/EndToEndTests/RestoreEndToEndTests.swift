@@ -7,7 +7,7 @@ import Logging
 import SQLiteSupport
 import SamenspelTestSupport
 import SyncProtocol
-import SyncServer
+@testable import SyncServer
 import Testing
 
 /// The whole cycle an office goes through, over real loopback HTTP: a backup, a day of work on several
@@ -60,9 +60,11 @@ import Testing
             return replay
         }
 
+        /// Every change the server holds, its payload opened.
         func logged() async throws -> [Change] {
-            try await DatabaseQueue(path: directory + "/" + SQLiteSyncStore.fileName).read { db in
-                try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns) FROM changes").map(ChangeRow.decode)
+            let store = self.store
+            return try await store.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns) FROM changes").map { try store.decode($0, db: db) }
             }
         }
     }

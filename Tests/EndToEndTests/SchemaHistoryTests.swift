@@ -57,7 +57,7 @@ import Testing
         let office = try Office("postgresql")
         defer { office.folder.remove() }
         let database = try await PostgresTestDatabase.create()
-        let store = try PostgresSyncStore(url: database.url, logger: logger)
+        let store = try PostgresSyncStore(url: database.url, logger: logger, masterKey: .generated())
         let pool = await store.runInBackground()
         do {
             try await PostgresTestDatabase.runTool(

@@ -148,9 +148,13 @@ import Testing
 
         // Disaster: the server is restored from the backup; the writes after it are gone from the server.
         await setup.server.stop()
-        // Onto a data folder of its own: the audit key goes with the backup (Deploy/README.md).
+        // Onto a data folder of its own: the audit key, the master key and the key store go with the backup
+        // (Deploy/README.md).
+        let live = office.folder.appending("server")
         let restored = try SQLiteSyncStore(
-            directory: backup, auditKeyPath: AuditKey.defaultPath(dataDirectory: office.folder.appending("server")))
+            directory: backup, auditKeyPath: AuditKey.defaultPath(dataDirectory: live),
+            masterKey: try MasterKey.load(.file(MasterKey.defaultPath(dataDirectory: live))),
+            keyStorePath: live + "/samenspel-keys.sqlite")
         let server = try await RunningServer.start(
             store: restored, configuration: .init(port: setup.server.port), logger: office.logger)
         for replica in [sanne, ahmed, sanne, ahmed] { try await replica.sync() }

@@ -25,7 +25,7 @@ import Glibc
         static func make(_ backend: String, _ folder: TemporaryDirectory) async throws -> Storage {
             if backend == "postgres" {
                 let database = try await PostgresTestDatabase.create()
-                return Storage(flags: ["--postgres", database.url], database: database, folder: folder)
+                return Storage(flags: ["--postgres", database.url, "--master-key", "master.key"], database: database, folder: folder)
             }
             return Storage(flags: ["--data", "srv"], database: nil, folder: folder)
         }
@@ -226,10 +226,11 @@ import Glibc
         Samenspel.terminate(office.server)
         try FileManager.default.createDirectory(atPath: folder.appending("restored"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: file, toPath: folder.appending("restored/" + SQLiteSyncStore.fileName))
-        // The audit key goes with it (Deploy/README.md: "copy both from the old one too").
-        try FileManager.default.copyItem(
-            atPath: AuditKey.defaultPath(dataDirectory: folder.appending("srv")),
-            toPath: AuditKey.defaultPath(dataDirectory: folder.appending("restored")))
+        // The audit key, the master key and the key store go with it (Deploy/README.md: "copy them from the
+        // old one").
+        for name in ["samenspel-audit.key", "samenspel-master.key", "samenspel-keys.sqlite"] {
+            try FileManager.default.copyItem(atPath: folder.appending("srv/" + name), toPath: folder.appending("restored/" + name))
+        }
         try await office.restart(["--data", "restored"])
         try Samenspel.output(["sync", "--replica", "laptop-a"], in: folder.path)
         try Samenspel.output(["sync", "--replica", "laptop-b"], in: folder.path)
@@ -261,12 +262,12 @@ import Glibc
         let target = try await PostgresTestDatabase.create()
         try await PostgresTestDatabase.runTool("pg_restore", ["--no-owner", "--exit-on-error", "--dbname", target.url, folder.appending("samenspel.dump")])
 
-        try await office.restart(["--postgres", target.url])
+        try await office.restart(["--postgres", target.url, "--master-key", "master.key"])
         let report = try Samenspel.run(["sync", "--replica", "laptop-b"], in: folder.path)
         #expect(report.status == 0 && report.err.contains("pushed 0, pulled 0"), "\(report.err)")
         // A laptop enrolled on the restored database receives the same journey.
         let code = try Samenspel.output(
-            ["admin", "--postgres", target.url, "enroll", "--professional", "Ahmed"], in: folder.path)
+            ["admin", "--postgres", target.url, "--master-key", "master.key", "enroll", "--professional", "Ahmed"], in: folder.path)
         try Samenspel.output(
             ["enroll", "--replica", "laptop-c", "--server", "http://127.0.0.1:\(office.port)", "--code", code, "--scrypt-log-n", "10"],
             in: folder.path)
@@ -278,7 +279,7 @@ import Glibc
         #expect(journeyB == journeyC)
         let timeline = try JSONDecoder().decode(ClientJourney.self, from: Data(journeyC.utf8)).timeline
         #expect(timeline.count == 121)
-        let audit = try Samenspel.run(["admin", "--postgres", target.url, "audit", "verify"], in: folder.path)
+        let audit = try Samenspel.run(["admin", "--postgres", target.url, "--master-key", "master.key", "audit", "verify"], in: folder.path)
         #expect(audit.status == 0, "\(audit.out) \(audit.err)")
         Samenspel.terminate(office.server)
         await target.drop()

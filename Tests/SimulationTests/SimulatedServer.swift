@@ -48,8 +48,11 @@ final class SimulatedServer: @unchecked Sendable {
         }
     }
 
+    /// The master key of every PostgreSQL store of the simulation (reopened after a restart or a restore).
+    private static let masterKey = MasterKey.generated()
+
     private static func open(_ url: String, logger: Logger) async throws -> (PostgresSyncStore, Task<Void, Never>) {
-        let store = try PostgresSyncStore(url: url, maxConnections: 4, logger: logger)
+        let store = try PostgresSyncStore(url: url, maxConnections: 4, logger: logger, masterKey: masterKey)
         let pool = await store.runInBackground()
         try await store.migrate()
         return (store, pool)
@@ -112,16 +115,17 @@ final class SimulatedServer: @unchecked Sendable {
         case .memory:
             return memory.snapshot().changes
         case .sqlite:
-            let server = try DatabaseQueue(path: folder.appending("server/" + SQLiteSyncStore.fileName))
+            let server = store as! SQLiteSyncStore
             return try await server.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(ChangeRow.columns), visible_to FROM changes").map { row in
-                    (try ChangeRow.decode(row), row["visible_to"] as String?)
+                    (try server.decode(row, db: db), row["visible_to"] as String?)
                 }
             }
         case .postgres:
             return try await (store as! PostgresSyncStore).connected { connection in
-                let changes = try await PostgresSyncStore.decodeChanges(try await connection.query(
-                    "SELECT \(unescaped: PostgresSyncStore.changeColumns) FROM changes ORDER BY seq", logger: self.logger))
+                let changes = try await (self.store as! PostgresSyncStore).decodeChanges(try await connection.query(
+                    "SELECT \(unescaped: PostgresSyncStore.changeColumns) FROM changes ORDER BY seq", logger: self.logger),
+                    connection)
                 var audience: [String: String] = [:]
                 for try await (id, only) in try await connection.query(
                     "SELECT id, visible_to FROM changes WHERE visible_to IS NOT NULL", logger: self.logger

@@ -47,7 +47,8 @@ func quietLogger() -> Logger {
             return try await body(try SQLiteSyncStore(directory: fixture.folder.path, auditKeyPath: keyPath))
         case .postgres:
             return try await PostgresSyncStore.withStore(
-                url: fixture.database!.url, logger: quietLogger(), auditKey: try AuditKey.load(path: keyPath), body)
+                url: fixture.database!.url, logger: quietLogger(), masterKey: fixture.masterKey,
+                auditKey: try AuditKey.load(path: keyPath), body)
         }
     }
 

@@ -166,7 +166,13 @@ import Testing
             case .memory: { text in (fixture.store as! MemorySyncStore).snapshot().holds(text) }
             case .postgres: nil
             }
-            if let holds { #expect(try holds(secret), "the test can find it") }
+            // The reference store keeps it as it is; SQLite holds it sealed from the start (and serves it).
+            if fixture.backend == .memory { #expect(try holds!(secret), "the test can find it") }
+            if fixture.backend == .sqlite {
+                #expect(try !holds!(secret) && !holds!("Jaap"), "sealed at rest")
+                let ahmed = try await api.enroll(fixture.ahmed)
+                #expect(try await api.pullAll(as: ahmed).contains { $0.payload.canonicalText.contains("Kredietbank") })
+            }
 
             #expect(try await api.admin.eraseClient(fixture.jaap, reason: "verzoek AVG-2026-117") == 3)
             if let holds {

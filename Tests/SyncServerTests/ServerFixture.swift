@@ -36,6 +36,8 @@ struct ServerFixture {
     let store: any SyncStore
     let admin: Administration
     let database: PostgresTestDatabase?
+    /// The master key of the PostgreSQL store (a second store on its database needs it too).
+    let masterKey = MasterKey.generated()
     let pool: Task<Void, Never>?
     let team: TeamRecord
     let otherTeam: TeamRecord
@@ -62,8 +64,8 @@ struct ServerFixture {
             var logger = Logger(label: "test.postgres")
             logger.logLevel = .critical
             let postgres = try PostgresSyncStore(
-                url: database.url, logger: logger, auditKey: try AuditKey.load(path: folder.appending("audit.key")),
-                limits: postgresLimits)
+                url: database.url, logger: logger, masterKey: masterKey,
+                auditKey: try AuditKey.load(path: folder.appending("audit.key")), limits: postgresLimits)
             pool = await postgres.runInBackground()
             try await postgres.migrate()
             store = postgres

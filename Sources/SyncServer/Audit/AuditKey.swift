@@ -103,10 +103,10 @@ public struct AuditKey: Sendable {
 
     /// The file's text: generation 1, the legacy boundary, then the later generations.
     private var fileText: String {
-        var lines = [keys[1].map(Self.hex) ?? ""]
+        var lines = [keys[1].map(Secrets.hex) ?? ""]
         if let legacyUntil { lines.append("legacyUntil \(legacyUntil)") }
         for generation in keys.keys.sorted() where generation > 1 {
-            lines.append("key \(generation) \(Self.hex(keys[generation]!))")
+            lines.append("key \(generation) \(Secrets.hex(keys[generation]!))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -114,10 +114,6 @@ public struct AuditKey: Sendable {
     /// Writes the file (the caller holds its lock): replaced atomically, 0600 from the start.
     private func save() throws {
         try PrivateFile.replace(path, with: Data(fileText.utf8))
-    }
-
-    private static func hex(_ key: SymmetricKey) -> String {
-        key.withUnsafeBytes { Secrets.hex($0) }
     }
 
     /// Reads the key in `path`; `nil` when there is no such file (a malformed one throws).
@@ -129,7 +125,7 @@ public struct AuditKey: Sendable {
     private static func parse(_ text: String, path: String) throws -> AuditKey {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         let malformed = StoreError(code: .invalidInput, message: "the audit key \(path) is not 64 hexadecimal characters (and `key N HEX` lines)")
-        guard let first = lines.first, let firstKey = key(fromHex: first) else { throw malformed }
+        guard let first = lines.first, let firstKey = Secrets.key(fromHex: first) else { throw malformed }
         var keys = [1: firstKey]
         var legacy: Int64?
         for line in lines.dropFirst() {
@@ -137,7 +133,7 @@ public struct AuditKey: Sendable {
             if words.count == 2, words[0] == "legacyUntil", let seq = Int64(words[1]) {
                 legacy = seq
             } else if words.count == 3, words[0] == "key", let generation = Int(words[1]), generation > 1,
-                let key = key(fromHex: words[2])
+                let key = Secrets.key(fromHex: words[2])
             {
                 keys[generation] = key
             } else if !line.isEmpty {
@@ -145,18 +141,6 @@ public struct AuditKey: Sendable {
             }
         }
         return AuditKey(keys: keys, legacyUntil: legacy, path: path)
-    }
-
-    private static func key(fromHex hex: String) -> SymmetricKey? {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
-            let byte = UInt8(hex[index..<next], radix: 16)
-        {
-            bytes.append(byte)
-            index = next
-        }
-        return bytes.count == 32 && index == hex.endIndex ? SymmetricKey(data: bytes) : nil
     }
 
     /// HMAC-SHA256 of `text` under the key of `generation` (by default the newest), in lowercase

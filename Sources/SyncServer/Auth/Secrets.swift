@@ -46,6 +46,24 @@ enum Secrets {
         hex(SHA256.hash(data: Data(secret.utf8)))
     }
 
+    /// A 256-bit key from 64 hexadecimal characters; `nil` for anything else.
+    static func key(fromHex hex: String) -> SymmetricKey? {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex),
+            let byte = UInt8(hex[index..<next], radix: 16)
+        {
+            bytes.append(byte)
+            index = next
+        }
+        return bytes.count == 32 && index == hex.endIndex ? SymmetricKey(data: bytes) : nil
+    }
+
+    /// A key in lowercase hexadecimal.
+    static func hex(_ key: SymmetricKey) -> String {
+        key.withUnsafeBytes { hex($0) }
+    }
+
     private static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }

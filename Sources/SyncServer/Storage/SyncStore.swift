@@ -249,16 +249,43 @@ extension ErrorCode {
     public static let notListening = ErrorCode("notListening")
 }
 
-/// Everything the server stores, as five capabilities, so that backends (SQLite, PostgreSQL) are
+/// Everything the server stores, as six capabilities, so that backends (SQLite, PostgreSQL) are
 /// interchangeable without touching the routes: ``LogStore``, ``DirectoryStore``, ``DeviceStore``,
-/// ``AuditStore`` and ``OperationsStore``.
+/// ``AuditStore``, ``OperationsStore`` and ``KeyStore``.
 ///
 /// Contract for implementations:
 /// - Every method is atomic: it commits completely or not at all.
 /// - Storage errors reach callers as ``StoreError`` (busy or unreachable: ``StoreError/unavailable``), never
 ///   as a type of the database library.
-/// - Implementations never log change payloads.
-public protocol SyncStore: LogStore, DirectoryStore, DeviceStore, AuditStore, OperationsStore {}
+/// - Implementations never log change payloads, and store them sealed (``KeyStore``).
+public protocol SyncStore: LogStore, DirectoryStore, DeviceStore, AuditStore, OperationsStore, KeyStore {}
+
+/// The key store: each client's data key, wrapped by the master key (``MasterKey``), kept apart from the
+/// change log (SQLite: a file of its own; PostgreSQL: the schema `samenspel_keys`), so that a backup of the
+/// log holds sealed payloads and no key. An erasure destroys the client's key in the same act
+/// (``DirectoryStore/eraseClient(_:tombstone:at:audit:)``).
+public protocol KeyStore: Sendable {
+    /// The master key and the data keys this process unwrapped.
+    var keyring: ClientKeyring { get }
+    /// How many keys there are under each generation of the master key, how many were destroyed, and how
+    /// many payloads are sealed.
+    func keyStatus() async throws -> KeyStoreStatus
+    /// Rewraps up to `limit` client keys that are wrapped under an older generation than the newest of
+    /// ``keyring``'s master key, each batch in a short transaction (the server keeps serving); returns how
+    /// many it rewrapped (0: none is left).
+    func rewrapClientKeys(limit: Int) async throws -> Int
+    /// Clients the directory holds as not erased whose key was destroyed: the change log was restored from a
+    /// backup made before their erasure, which must be done again.
+    func clientsWithDestroyedKeys() async throws -> [String]
+    /// Destroys the keys that erased clients still have (the key store was restored from a backup made before
+    /// their erasure); returns how many.
+    func destroyKeysOfErasedClients(at: Int64) async throws -> Int
+    /// Every row of the key store, for its backup (``KeyStoreBackup``): wrapped keys only.
+    func exportKeys() async throws -> [String: StoredClientKey]
+    /// Adds the keys of a backup for clients the key store has no row of — never over a key destroyed since
+    /// — and destroys those of clients erased meanwhile; returns how many keys it added.
+    func importKeys(_ keys: [String: StoredClientKey], at: Int64) async throws -> Int
+}
 
 /// The change log: appending pushed batches as their planner decides, and reading it back as the pull
 /// planner names (``PullPlanner``), per client, as digests and as activity for the event stream.

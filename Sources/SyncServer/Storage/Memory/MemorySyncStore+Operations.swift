@@ -78,3 +78,22 @@ extension MemorySyncStore {
         }
     }
 }
+
+/// The memory store keeps nothing at rest, so it seals nothing and its key store is empty: no key to rotate,
+/// destroy or back up.
+extension MemorySyncStore {
+    public func keyStatus() async throws -> KeyStoreStatus {
+        let count = read { $0.log.count }
+        return KeyStoreStatus(keysByGeneration: [:], destroyed: 0, sealedChanges: 0, plainChanges: count)
+    }
+
+    public func rewrapClientKeys(limit: Int) async throws -> Int { 0 }
+
+    public func clientsWithDestroyedKeys() async throws -> [String] { [] }
+
+    public func destroyKeysOfErasedClients(at: Int64) async throws -> Int { 0 }
+
+    public func exportKeys() async throws -> [String: StoredClientKey] { [:] }
+
+    public func importKeys(_ keys: [String: StoredClientKey], at: Int64) async throws -> Int { 0 }
+}

@@ -80,6 +80,8 @@ public final class MemorySyncStore: SyncStore {
 
     let state: NIOLockedValueBox<Snapshot>
     let auditKeys: AuditKeySource
+    /// A keyring for the contract: the memory store keeps nothing at rest, so it seals nothing with it.
+    public let keyring = ClientKeyring(master: .generated())
 
     /// The key the audit log is chained under now (`nil`: plain SHA-256).
     public var auditKey: AuditKey? { auditKeys.current }

@@ -113,6 +113,24 @@ enum PostgresSchema {
             FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()
             """,
         ]),
+        ("v3-sealed-payloads", [
+            // Set while payloads stored in plaintext by an earlier version may be left: sealed at start. (The
+            // key store is not a migration of the log: ``keyStoreSchema``.)
+            "ALTER TABLE server_state ADD COLUMN plaintext_payloads BOOLEAN NOT NULL DEFAULT true",
+        ]),
+    ]
+
+    /// The key store: each client's data key wrapped by the master key (NULL once destroyed by an erasure),
+    /// in a schema of its own so that the change log's dump holds no key. Created apart from the log's
+    /// migrations, whenever it is missing: a log restored from a dump without it (`pg_dump
+    /// --exclude-schema=samenspel_keys`) has the log's migrations but not the key store.
+    static let keyStoreSchema = [
+        "CREATE SCHEMA IF NOT EXISTS samenspel_keys",
+        """
+        CREATE TABLE IF NOT EXISTS samenspel_keys.client_keys (
+            client_id TEXT PRIMARY KEY, generation INT NOT NULL, wrapped BYTEA, created_at BIGINT NOT NULL,
+            destroyed_at BIGINT)
+        """,
     ]
 
     /// Advisory lock keys: migrations, the change log (positions are taken and committed in order), the audit chain.
@@ -151,6 +169,9 @@ enum PostgresSchema {
                 .decode(String.self)
             {
                 applied.insert(version)
+            }
+            for statement in keyStoreSchema {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
             for (version, statements) in migrations where !applied.contains(version) {
                 try await connection.withTransaction(logger: logger) { connection in

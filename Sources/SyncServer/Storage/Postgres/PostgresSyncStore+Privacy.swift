@@ -8,7 +8,7 @@ extension PostgresSyncStore {
     public func eraseClient(
         _ clientId: String, tombstone: Change, at: Int64, audit: @escaping @Sendable (Int) -> AuditEntry
     ) async throws -> Int {
-        try await transaction { connection -> Int in
+        let removed = try await transaction { connection -> Int in
             try await self.lockLog(connection)
             guard
                 let (team, erasedAt) = try await connection.query(
@@ -35,7 +35,11 @@ extension PostgresSyncStore {
             try await connection.query("DELETE FROM refused_changes WHERE id = ANY(\(ids))", logger: self.logger)
             try await connection.query("DELETE FROM client_teams WHERE client_id = \(clientId)", logger: self.logger)
             try await connection.query("UPDATE clients SET erased_at = \(at) WHERE id = \(clientId)", logger: self.logger)
-            let seq = try await Self.insert(tombstone, receivedAt: at, visibleTo: nil, connection, logger: self.logger)
+            // Its key goes with it: whatever of the client a dump of the change log (or a dead tuple) still holds
+            // can never be opened again. A row without key stays: it tells a change log restored from before
+            // this erasure that the client was erased.
+            try await Self.destroyKey(clientId, at: at, connection, logger: self.logger)
+            let seq = try await self.insert([tombstone], receivedAt: at, visibleTo: { _ in nil }, connection)[0]
             try await connection.query(
                 "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (\(seq), \(clientId), \(team), '')",
                 logger: self.logger)
@@ -44,6 +48,9 @@ extension PostgresSyncStore {
             try await Self.append(audit(ids.count), keys: self.auditKeys, connection, logger: self.logger)
             return ids.count
         }
+        keyring.forget(clientId)
+        await compactKeyTable()
+        return removed
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws {

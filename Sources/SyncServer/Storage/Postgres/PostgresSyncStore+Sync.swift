@@ -15,7 +15,10 @@ extension PostgresSyncStore {
         _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @escaping @Sendable (PushFacts) -> PushPlan,
         audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
-        try await transaction { connection in
+        // The keys of the batch's clients exist before the transaction that seals with them (clients the
+        // directory does not hold, or erased, get none: the planner refuses their changes).
+        try await ensureClientKeys(changes.map(\.clientId))
+        return try await transaction { connection in
             // Facts are read and the batch planned before the log lock is taken, so that concurrent pushes (on
             // any instance) wait for each other only while one checks that its facts still hold, appends and
             // commits. Its facts still hold when, since `readUpTo`, no change was appended with an id or entity
@@ -40,9 +43,8 @@ extension PostgresSyncStore {
                 plan = planner(facts)
                 self.connections.replanned()
             }
-            try await Self.insert(
-                plan.accepted, receivedAt: receivedAt, visibleTo: { plan.restrictions[$0.id] }, connection,
-                logger: self.logger)
+            try await self.insert(
+                plan.accepted, receivedAt: receivedAt, visibleTo: { plan.restrictions[$0.id] }, connection)
             if !plan.refusedForGood.isEmpty {
                 let refused = plan.refusedForGood.map { (id: $0.0, error: $0.1) }
                 try await connection.query(
@@ -293,20 +295,22 @@ extension PostgresSyncStore {
             .decode(Int64.self).first(where: { _ in true }) ?? 0
     }
 
-    static func decodeChanges(_ rows: PostgresRowSequence) async throws -> [LogRow] {
-        var changes: [LogRow] = []
-        for try await (seq, id, clientId, entityType, entityId, operation, payload, hlc, authorId, discipline, deviceId)
-            in rows.decode((Int64, String, String, String, String, String, String, String, String, String?, String).self)
-        {
+    /// Reads changes from rows with ``changeColumns``, opening their payloads.
+    func decodeChanges(_ rows: PostgresRowSequence, _ connection: PostgresConnection) async throws -> [LogRow] {
+        typealias Fields = (Int64, String, String, String, String, String, String, String, String, String?, String)
+        var fields: [Fields] = []
+        for try await row in rows.decode(Fields.self) { fields.append(row) }
+        let payloads = try await openedPayloads(fields.map { (id: $0.1, clientId: $0.2, payload: $0.6) }, connection)
+        return try zip(fields, payloads).map { row, payload in
+            let (seq, id, clientId, entityType, entityId, operation, _, hlc, authorId, discipline, deviceId) = row
             guard let timestamp = HLCTimestamp(hlc) else {
                 throw StoreError(code: .corrupt, message: "stored change has a malformed timestamp")
             }
-            changes.append((seq, Change(
+            return (seq, Change(
                 id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
                 payload: try JSONValue(parsing: payload), hlc: timestamp,
-                authorId: authorId, authorDiscipline: discipline, deviceId: deviceId)))
+                authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
         }
-        return changes
     }
 
     /// The rows a pull page needs, as the planner named them.
@@ -315,7 +319,7 @@ extension PostgresSyncStore {
     {
         switch fetch.rows {
         case .caseload(let after):
-            return try await Self.decodeChanges(try await connection.query(
+            return try await decodeChanges(try await connection.query(
                 """
                 SELECT \(unescaped: Self.changeColumns) FROM changes
                 WHERE seq > \(after) AND client_id IN (
@@ -323,14 +327,14 @@ extension PostgresSyncStore {
                     WHERE m.professional_id = \(principal.professional.id) AND c.erased_at IS NULL)
                     AND (visible_to IS NULL OR visible_to = \(fetch.audience))
                 ORDER BY seq LIMIT \(fetch.count)
-                """, logger: logger))
+                """, logger: logger), connection)
         case .client(let clientId, let after):
-            return try await Self.decodeChanges(try await connection.query(
+            return try await decodeChanges(try await connection.query(
                 """
                 SELECT \(unescaped: Self.changeColumns) FROM changes
                 WHERE client_id = \(clientId) AND seq > \(after) AND (visible_to IS NULL OR visible_to = \(fetch.audience))
                 ORDER BY seq LIMIT \(fetch.count)
-                """, logger: logger))
+                """, logger: logger), connection)
         }
     }
 
@@ -434,21 +438,29 @@ extension PostgresSyncStore {
     private func facts(for changes: [Change], _ connection: PostgresConnection) async throws -> PushFacts {
         var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
         let ids = Array(Set(changes.map(\.id)))
-        for (_, change) in try await Self.decodeChanges(try await connection.query(
-            "SELECT \(unescaped: Self.changeColumns) FROM changes WHERE id = ANY(\(ids))", logger: logger))
+        for (_, change) in try await decodeChanges(try await connection.query(
+            "SELECT \(unescaped: Self.changeColumns) FROM changes WHERE id = ANY(\(ids))", logger: logger), connection)
         {
             facts.existing[change.id] = change
         }
         let entityIds = Array(Set(changes.map(\.entityId)))
-        for try await (id, entityId, entityType, operation, clientId, authorId, discipline, visibleTo, referral)
-            in try await connection.query(
-                """
-                SELECT id, entity_id, entity_type, operation, client_id, author_id, author_discipline, visible_to,
-                    \(unescaped: CaseworkRules.addresseePayloadSQL)
-                FROM changes WHERE entity_id = ANY(\(entityIds)) ORDER BY seq
-                """, logger: logger
-            ).decode((String, String, String, String, String, String, String?, String?, String?).self)
-        {
+        typealias EntityRow = (String, String, String, String, String, String, String?, String?, String?)
+        var entityRows: [EntityRow] = []
+        for try await row in try await connection.query(
+            """
+            SELECT id, entity_id, entity_type, operation, client_id, author_id, author_discipline, visible_to,
+                \(unescaped: CaseworkRules.addresseePayloadSQL)
+            FROM changes WHERE entity_id = ANY(\(entityIds)) ORDER BY seq
+            """, logger: logger
+        ).decode(EntityRow.self) {
+            entityRows.append(row)
+        }
+        let referrals = try await openedPayloads(
+            entityRows.compactMap { row in row.8.map { (id: row.0, clientId: row.4, payload: $0) } }, connection)
+        var referralTexts = Dictionary(
+            uniqueKeysWithValues: zip(entityRows.filter { $0.8 != nil }.map(\.0), referrals))
+        for (id, entityId, entityType, operation, clientId, authorId, discipline, visibleTo, _) in entityRows {
+            let referral = referralTexts.removeValue(forKey: id)
             if let known = facts.entities[entityId] {
                 facts.entities[entityId] = EntityFacts(
                     entityType: known.entityType, clientId: known.clientId, authorId: known.authorId,

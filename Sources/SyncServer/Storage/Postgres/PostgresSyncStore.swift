@@ -33,6 +33,11 @@ public final class PostgresSyncStore: SyncStore, Service {
     let audits: GroupCommit<AuditEntry>?
     /// `host:port/database`, without credentials, for messages.
     public let target: String
+    /// The master key and the client keys unwrapped so far.
+    public let keyring: ClientKeyring
+    /// Whether ``migrate()`` accepts a key store without keys for a log with sealed payloads (to put back its
+    /// backup); refused otherwise.
+    let keyStoreMayBeEmpty: Bool
 
     /// `host:port/database` of a PostgreSQL URL, without credentials, for messages.
     public static func target(of url: String) -> String {
@@ -41,12 +46,16 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Creates a store for a database URL, `postgres://user:password@host:port/database`
     /// (`?sslmode=require` for TLS), opening at most `maxConnections` connections. The pool starts when
-    /// ``run()`` runs; ``migrate()`` creates the schema. Audit entries of concurrent requests share a
+    /// ``run()`` runs; ``migrate()`` creates the schema. Payloads are sealed under client keys kept in the
+    /// schema `samenspel_keys`, wrapped by `masterKey`: every instance on the database needs the same.
+    /// Audit entries of concurrent requests share a
     /// transaction, at most `auditBatch` of them (1: each entry in a transaction of its own, as before).
     public init(
-        url: String, maxConnections: Int = 20, logger: Logger, auditKey: AuditKey? = nil,
-        limits: SessionLimits = SessionLimits(), auditBatch: Int = 500
+        url: String, maxConnections: Int = 20, logger: Logger, masterKey: MasterKey, auditKey: AuditKey? = nil,
+        keyStoreMayBeEmpty: Bool = false, limits: SessionLimits = SessionLimits(), auditBatch: Int = 500
     ) throws {
+        keyring = ClientKeyring(master: masterKey)
+        self.keyStoreMayBeEmpty = keyStoreMayBeEmpty
         audits = auditBatch > 1 ? GroupCommit(maxBatch: auditBatch) : nil
         guard maxConnections >= 1 else {
             throw StoreError(code: .invalidInput, message: "the PostgreSQL pool needs at least one connection")
@@ -114,6 +123,14 @@ public final class PostgresSyncStore: SyncStore, Service {
     /// Applies the schema migrations this build knows and the database lacks.
     public func migrate() async throws {
         try await connected { connection in try await PostgresSchema.migrate(on: connection, logger: self.logger) }
+        do {
+            try await checkKeyStore()
+        } catch {
+            let master = keyring.master
+            // A master key file made just now for a key store made under another is a wrong path, not a start.
+            if master.created, case .file(let path) = master.source { try? FileManager.default.removeItem(atPath: path) }
+            throw error
+        }
         if let key = auditKey, key.created {
             let keyed = try await connected { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: AuditChain.keyedLogQuery), logger: self.logger)
@@ -133,10 +150,12 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     /// Runs `body` with a migrated store whose pool runs meanwhile, then stops the pool.
     public static func withStore<T: Sendable>(
-        url: String, maxConnections: Int = 4, logger: Logger, auditKey: AuditKey? = nil,
-        _ body: @Sendable (PostgresSyncStore) async throws -> T
+        url: String, maxConnections: Int = 4, logger: Logger, masterKey: MasterKey, auditKey: AuditKey? = nil,
+        keyStoreMayBeEmpty: Bool = false, _ body: @Sendable (PostgresSyncStore) async throws -> T
     ) async throws -> T {
-        let store = try PostgresSyncStore(url: url, maxConnections: maxConnections, logger: logger, auditKey: auditKey)
+        let store = try PostgresSyncStore(
+            url: url, maxConnections: maxConnections, logger: logger, masterKey: masterKey, auditKey: auditKey,
+            keyStoreMayBeEmpty: keyStoreMayBeEmpty)
         let pool = await store.runInBackground()
         let result: Result<T, any Error>
         do {
@@ -200,6 +219,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
+        try await ensureClientKeys([client.id], registering: true)
         try await transaction { connection in
             guard try await Self.exists(connection, "teams", client.teamId, logger: self.logger) else {
                 throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
@@ -211,11 +231,12 @@ public final class PostgresSyncStore: SyncStore, Service {
             try await connection.query(
                 "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (\(client.id), \(client.teamId), NULL, NULL)",
                 logger: self.logger)
-            try await Self.insert(registration, receivedAt: client.createdAt, visibleTo: nil, connection, logger: self.logger)
+            try await self.insert([registration], receivedAt: client.createdAt, visibleTo: { _ in nil }, connection)
         }
     }
 
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
+        try await ensureClientKeys([clientId])
         try await transaction { connection in
             try await self.lockLog(connection)
             guard
@@ -231,7 +252,7 @@ public final class PostgresSyncStore: SyncStore, Service {
                 throw StoreError(code: .invalidInput, message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
-            let seq = try await Self.insert(change, receivedAt: change.hlc.wallMillis, visibleTo: nil, connection, logger: self.logger)
+            let seq = try await self.insert([change], receivedAt: change.hlc.wallMillis, visibleTo: { _ in nil }, connection)[0]
             try await connection.query(
                 """
                 UPDATE client_teams SET to_hlc = \(hlc), to_seq = \(seq) WHERE client_id = \(clientId) AND to_hlc IS NULL
@@ -280,17 +301,31 @@ public final class PostgresSyncStore: SyncStore, Service {
 
     public func clients() async throws -> [ClientRecord] {
         try await connected { connection in
-            var clients: [ClientRecord] = []
-            for try await (id, team, createdAt, erasedAt, name) in try await connection.query(
+            typealias ClientRow = (String, String, Int64, Int64?, String?, String?)
+            var rows: [ClientRow] = []
+            for try await row in try await connection.query(
                 """
-                SELECT c.id, c.team_id, c.created_at, c.erased_at, r.payload::jsonb ->> 'name' FROM clients c
+                SELECT c.id, c.team_id, c.created_at, c.erased_at, r.id, r.payload FROM clients c
                 LEFT JOIN changes r ON r.client_id = c.id AND r.entity_type = 'client' AND r.operation = 'register'
                 ORDER BY c.created_at, c.id
                 """, logger: self.logger
-            ).decode((String, String, Int64, Int64?, String?).self) {
-                clients.append(ClientRecord(id: id, teamId: team, createdAt: createdAt, erasedAt: erasedAt, name: name))
+            ).decode(ClientRow.self) {
+                rows.append(row)
             }
-            return clients
+            let registrations = rows.compactMap { row in
+                row.4.flatMap { id in row.5.map { (id: id, clientId: row.0, payload: $0) } }
+            }
+            // A client whose key was destroyed (erased, in a log restored from before the erasure, until it is
+            // done again) has no readable name.
+            let keys = try await self.clientKeys(
+                registrations.filter { ClientKeyring.isSealed($0.payload) }.map(\.clientId), connection)
+            let readable = registrations.filter { !ClientKeyring.isSealed($0.payload) || keys[$0.clientId] != nil }
+            var names = Dictionary(uniqueKeysWithValues: zip(
+                readable.map(\.clientId),
+                try await self.openedPayloads(readable, connection).map { CaseworkRules.registeredName(payloadText: $0) }))
+            return rows.map { id, team, createdAt, erasedAt, _, _ in
+                ClientRecord(id: id, teamId: team, createdAt: createdAt, erasedAt: erasedAt, name: names.removeValue(forKey: id) ?? nil)
+            }
         }
     }
 
@@ -428,24 +463,16 @@ public final class PostgresSyncStore: SyncStore, Service {
         connections.lockWaited(ContinuousClock.now - started)
     }
 
-    /// Appends a change (the log lock must be held) and adds it to its client's digest; returns its position.
-    @discardableResult
-    static func insert(
-        _ change: Change, receivedAt: Int64, visibleTo: String?, _ connection: PostgresConnection, logger: Logger
-    ) async throws -> Int64 {
-        try await insert([change], receivedAt: receivedAt, visibleTo: { _ in visibleTo }, connection, logger: logger)
-            .first ?? 0
-    }
-
     /// Appends changes in their order (the log lock must be held) and adds them to their clients' digests, in
     /// four statements whatever their number: positions are drawn from the sequence in one query, the rows
-    /// go in as arrays, and each client's digest is updated once. Returns the positions, in order.
+    /// go in as arrays (payloads sealed), and each client's digest is updated once. Returns the positions, in
+    /// order.
     @discardableResult
-    static func insert(
-        _ changes: [Change], receivedAt: Int64, visibleTo: (Change) -> String?, _ connection: PostgresConnection,
-        logger: Logger
+    func insert(
+        _ changes: [Change], receivedAt: Int64, visibleTo: (Change) -> String?, _ connection: PostgresConnection
     ) async throws -> [Int64] {
         guard !changes.isEmpty else { return [] }
+        let payloads = try await storedPayloads(changes, connection)
         // Drawn in one query, handed out in ascending order: the log's order is the order of `changes`.
         var seqs: [Int64] = []
         for try await seq in try await connection.query(
@@ -464,7 +491,7 @@ public final class PostgresSyncStore: SyncStore, Service {
                 NULLIF(author_discipline, ''), device_id, \(receivedAt), NULLIF(visible_to, '')
             FROM unnest(\(seqs)::bigint[], \(changes.map(\.id))::text[], \(changes.map(\.clientId))::text[],
                 \(changes.map(\.entityType))::text[], \(changes.map(\.entityId))::text[], \(changes.map(\.operation))::text[],
-                \(changes.map(\.payload.canonicalText))::text[], \(changes.map(\.hlc.description))::text[],
+                \(payloads)::text[], \(changes.map(\.hlc.description))::text[],
                 \(changes.map(\.authorId))::text[], \(changes.map { $0.authorDiscipline ?? "" })::text[],
                 \(changes.map(\.deviceId))::text[], \(audiences)::text[])
                 AS batch(seq, id, client_id, entity_type, entity_id, operation, payload, hlc, author_id,

@@ -166,6 +166,14 @@ enum SQLiteSchema {
                     DELETE FROM refused_changes WHERE code IN ('unknownEntity', 'unknownRevision');
                     """)
         }
+        migrator.registerMigration("v3-sealed-payloads") { db in
+            try db.execute(
+                sql: """
+                    -- Payloads are sealed under their client's key (the key store, a file of its own). Set while
+                    -- payloads stored in plaintext by an earlier version may be left: the store seals them at open.
+                    ALTER TABLE server_state ADD COLUMN plaintext_payloads INTEGER NOT NULL DEFAULT 1;
+                    """)
+        }
         return migrator
     }
 }

@@ -40,10 +40,15 @@ extension SQLiteSyncStore {
             }
             try db.execute(sql: "DELETE FROM client_teams WHERE client_id = ?", arguments: [clientId])
             try db.execute(sql: "UPDATE clients SET erased_at = ? WHERE id = ?", arguments: [at, clientId])
+            // Its key goes with it: whatever of the client a backup of the change log (or a free page) still
+            // holds can never be opened again. The key store keeps a row without key, which tells a change
+            // log restored from before this erasure that the client was erased.
+            try SQLiteKeyStore.destroy(clientId, at: at, db: db)
+            db.afterNextTransaction(onCommit: { _ in self.keyring.forget(clientId) })
             // The tombstone is the one change left, a content-free record that the id was erased. Its log
             // position is where the `erased` scope notice tells the replicas of every team that ever held the
             // client to remove it.
-            let seq = try Self.insert(tombstone, receivedAt: at, db: db)
+            let seq = try self.insert(tombstone, receivedAt: at, db: db)
             try db.execute(
                 sql: "INSERT INTO scope_events (seq, client_id, from_team, to_team) VALUES (?, ?, ?, '')",
                 arguments: [seq, clientId, team])
@@ -55,16 +60,19 @@ extension SQLiteSyncStore {
         }
     }
 
-    /// Empties the write-ahead log into the database file (where `secure_delete` has overwritten deleted
-    /// content) and truncates it, so erased text is in no file. Waits for this process's readers; readers of
+    /// Empties the write-ahead logs of the change log and the key store into their database files (where
+    /// `secure_delete` has overwritten deleted content and destroyed keys) and truncates them, so erased text
+    /// and keys are in no file. Waits for this process's readers; readers of
     /// another process (a running server, while an admin command erases) can keep it busy for a moment, so
     /// it tries again for up to half a minute before it gives up with an error that says what is left.
     func scrubWriteAheadLog() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         var pause = Duration.milliseconds(20)
         while true {
-            let done = try await pool.barrierWriteWithoutTransaction { db in try DatabaseFile.checkpointTruncating(db) }
-            if done && DatabaseFile.writeAheadLogIsEmpty(pool) { return }
+            let done = try await pool.barrierWriteWithoutTransaction { db in
+                try DatabaseFile.checkpointTruncating(db) && DatabaseFile.checkpointTruncating(db, schema: "keystore")
+            }
+            if done && DatabaseFile.writeAheadLogIsEmpty(pool.path) && DatabaseFile.writeAheadLogIsEmpty(keyStorePath) { return }
             guard ContinuousClock.now < deadline else {
                 throw StoreError(
                     code: .unavailable,

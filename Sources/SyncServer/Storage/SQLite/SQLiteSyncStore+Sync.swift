@@ -10,7 +10,7 @@ extension SQLiteSyncStore {
         audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
         try await write { db in
-            var facts = try Self.facts(for: changes, db: db)
+            var facts = try self.facts(for: changes, db: db)
             if let device = try Row.fetchOne(
                 db, sql: "SELECT max_hlc, enrolled_seq, pulled_to FROM devices WHERE id = ?", arguments: [deviceId])
             {
@@ -26,7 +26,7 @@ extension SQLiteSyncStore {
             }
             let plan = planner(facts)
             for change in plan.accepted {
-                try Self.insert(change, receivedAt: receivedAt, visibleTo: plan.restrictions[change.id], db: db)
+                try self.insert(change, receivedAt: receivedAt, visibleTo: plan.restrictions[change.id], db: db)
             }
             for (id, error) in plan.refusedForGood {
                 try db.execute(
@@ -54,10 +54,10 @@ extension SQLiteSyncStore {
             let fetch = PullPlanner.fetch(after: start, for: principal, limit: limit)
             if let backfill = start.backfill {
                 let inCaseload = try Self.inCaseload(backfill.clientId, of: principal, db: db)
-                let rows = inCaseload ? try Self.rows(fetch, of: principal, db: db) : []
+                let rows = inCaseload ? try self.rows(fetch, of: principal, db: db) : []
                 return try Self.stored(PullPlanner.backfillPage(at: start, rows: rows, limit: limit, inCaseload: inCaseload), db)
             }
-            let rows = try Self.rows(fetch, of: principal, db: db)
+            let rows = try self.rows(fetch, of: principal, db: db)
             let event = try PullPlanner.scopeRange(of: start, rows: rows, limit: limit, logEnd: end).flatMap { range in
                 try Self.scopeChange(in: range, for: principal, db: db)
             }
@@ -82,7 +82,7 @@ extension SQLiteSyncStore {
             guard try Self.inCaseload(clientId, of: principal, db: db) else {
                 throw StoreError(code: ErrorCode.outOfScope, message: "client \(clientId) is not in your caseload")
             }
-            let rows = try Self.rows(
+            let rows = try self.rows(
                 PullPlanner.fetchHistory(of: clientId, after: position, for: principal, limit: limit), of: principal, db: db)
             return try Self.stored(PullPlanner.historyPage(after: position, rows: rows, limit: limit), db)
         }
@@ -128,7 +128,7 @@ extension SQLiteSyncStore {
     }
 
     /// The rows a pull page needs, as the planner named them.
-    private static func rows(_ fetch: PullFetch, of principal: Principal, db: Database) throws -> [LogRow] {
+    private func rows(_ fetch: PullFetch, of principal: Principal, db: Database) throws -> [LogRow] {
         let rows: [Row]
         switch fetch.rows {
         case .caseload(let after):
@@ -152,7 +152,7 @@ extension SQLiteSyncStore {
                         """),
                 arguments: [clientId, after, fetch.audience, fetch.count])
         }
-        return try rows.map { (position: $0["seq"], change: try ChangeRow.decode($0)) }
+        return try rows.map { (position: $0["seq"], change: try decode($0, db: db)) }
     }
 
     private static func stored(_ page: PlannedPage, _ db: Database) throws -> StoredPage {
@@ -211,14 +211,14 @@ extension SQLiteSyncStore {
 
     // MARK: - Push facts
 
-    static func facts(for changes: [Change], db: Database) throws -> PushFacts {
+    func facts(for changes: [Change], db: Database) throws -> PushFacts {
         var facts = PushFacts(existing: [:], entities: [:], clientTeams: [:])
         let ids = Array(Set(changes.map(\.id)))
         for row in try Row.fetchAll(
             db, sql: "SELECT \(ChangeRow.columns) FROM changes WHERE id IN \(Self.list(ids.count))",
             arguments: StatementArguments(ids))
         {
-            let change = try ChangeRow.decode(row)
+            let change = try decode(row, db: db)
             facts.existing[change.id] = change
         }
         let entityIds = Array(Set(changes.map(\.entityId)))
@@ -227,7 +227,7 @@ extension SQLiteSyncStore {
             sql: """
                 SELECT id, entity_id, entity_type, operation, client_id, author_id, author_discipline, visible_to,
                     \(CaseworkRules.addresseePayloadSQL)
-                FROM changes WHERE entity_id IN \(list(entityIds.count)) ORDER BY seq
+                FROM changes WHERE entity_id IN \(Self.list(entityIds.count)) ORDER BY seq
                 """,
             arguments: StatementArguments(entityIds))
         {
@@ -242,7 +242,8 @@ extension SQLiteSyncStore {
                     entityType: row["entity_type"], clientId: row["client_id"], authorId: row["author_id"],
                     authorDiscipline: row["author_discipline"], revisionIds: [row["id"]], restrictedTo: row["visible_to"],
                     addressedTo: CaseworkRules.addressee(
-                        entityType: row["entity_type"], operation: row["operation"], payloadText: row["referral_payload"]))
+                        entityType: row["entity_type"], operation: row["operation"],
+                        payloadText: try openedPayload(row, column: "referral_payload", db: db)))
             }
         }
         let clientIds = Array(Set(changes.map(\.clientId)))
@@ -250,7 +251,7 @@ extension SQLiteSyncStore {
             db,
             sql: """
                 SELECT client_id, team_id, from_hlc, to_hlc, to_seq FROM client_teams
-                WHERE client_id IN \(list(clientIds.count))
+                WHERE client_id IN \(Self.list(clientIds.count))
                 """,
             arguments: StatementArguments(clientIds))
         {

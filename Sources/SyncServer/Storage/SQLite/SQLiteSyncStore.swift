@@ -22,16 +22,34 @@ public final class SQLiteSyncStore: SyncStore {
     public var auditKey: AuditKey? { auditKeys.current }
     /// Audit entries of concurrent requests, written in shared transactions (`nil`: each in its own).
     let audits: GroupCommit<AuditEntry>?
+    /// The master key and the client keys unwrapped so far.
+    public let keyring: ClientKeyring
+    /// The key store's file.
+    public let keyStorePath: String
 
     /// Opens (creating and migrating if needed) the store in `directory`. The audit log's key is read from
     /// `auditKeyPath` — by default `samenspel-audit.key` in the folder — and created there if missing.
-    /// Audit entries of concurrent requests share a transaction, at most `auditBatch` of them (1: each
-    /// entry in a transaction of its own, as before).
-    public init(directory: String, auditKeyPath: String? = nil, auditBatch: Int = 500) throws {
+    /// Payloads are sealed under client keys kept in the key store at `keyStorePath` (by default
+    /// `samenspel-keys.sqlite` in the folder), wrapped by `masterKey` (by default the file
+    /// `samenspel-master.key` in the folder, created if missing).
+    /// A key store without keys for a change log with sealed payloads is refused, unless
+    /// `keyStoreMayBeEmpty` (to put back its backup). Audit entries of concurrent requests share a
+    /// transaction, at most `auditBatch` of them (1: each entry in a transaction of its own, as before).
+    public init(
+        directory: String, auditKeyPath: String? = nil, masterKey: MasterKey? = nil, keyStorePath: String? = nil,
+        keyStoreMayBeEmpty: Bool = false, auditBatch: Int = 500
+    ) throws {
         audits = auditBatch > 1 ? GroupCommit(maxBatch: auditBatch) : nil
         // Case notes: the folder is the server account's only (0700), the files 0600 — whatever the umask.
         try DatabaseFile.preparePrivate(directory: directory, fileName: Self.fileName)
-        pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server")
+        let master = try masterKey ?? MasterKey.load(.file(MasterKey.defaultPath(dataDirectory: directory)))
+        keyring = ClientKeyring(master: master)
+        let keyStorePath = keyStorePath ?? directory + "/" + SQLiteKeyStore.fileName
+        self.keyStorePath = keyStorePath
+        try SQLiteKeyStore.prepare(path: keyStorePath)
+        pool = try DatabaseFile.openPool(at: directory + "/" + Self.fileName, label: "samenspel.server") { db in
+            try SQLiteKeyStore.attach(path: keyStorePath, to: db)
+        }
         try SQLiteSchema.migrator.migrate(pool)
         // No key file for a log chained under a key is a wrong path (or a lost key), not a new start.
         let keyPath = auditKeyPath ?? AuditKey.defaultPath(dataDirectory: directory)
@@ -43,6 +61,13 @@ public final class SQLiteSyncStore: SyncStore {
         auditKeys = AuditKeySource(key.legacyUntil != nil ? key : key.recordingLegacyBoundary(
             try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM audit_log") ?? 0 }))
         connections = ConnectionUse(capacity: pool.configuration.maximumReaderCount + 1)
+        do {
+            try checkKeyStore(mayBeEmpty: keyStoreMayBeEmpty)
+        } catch {
+            // A master key file made just now for a key store made under another is a wrong path, not a start.
+            if master.created, case .file(let path) = master.source { try? FileManager.default.removeItem(atPath: path) }
+            throw error
+        }
     }
 
     /// A read on one snapshot, counted in ``connections``.
@@ -117,7 +142,7 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(
                 sql: "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (?, ?, NULL, NULL)",
                 arguments: [client.id, client.teamId])
-            try Self.insert(registration, receivedAt: client.createdAt, db: db)
+            try self.insert(registration, receivedAt: client.createdAt, db: db)
         }
     }
 
@@ -136,7 +161,7 @@ public final class SQLiteSyncStore: SyncStore {
                 throw StoreError(code: .invalidInput, message: "the client is already in team \(teamId)")
             }
             let hlc = change.hlc.description
-            let seq = try Self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
+            let seq = try self.insert(change, receivedAt: change.hlc.wallMillis, db: db)
             try db.execute(
                 sql: "UPDATE client_teams SET to_hlc = ?, to_seq = ? WHERE client_id = ? AND to_hlc IS NULL",
                 arguments: [hlc, seq, clientId])
@@ -181,15 +206,15 @@ public final class SQLiteSyncStore: SyncStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.id, c.team_id, c.created_at, c.erased_at, json_extract(r.payload, '$.name') AS name
+                    SELECT c.id AS client_id, c.team_id, c.created_at, c.erased_at, r.id, r.payload
                     FROM clients c LEFT JOIN changes r
                         ON r.client_id = c.id AND r.entity_type = 'client' AND r.operation = 'register'
                     ORDER BY c.created_at, c.id
                     """
             ).map {
                 ClientRecord(
-                    id: $0["id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"],
-                    name: $0["name"])
+                    id: $0["client_id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"],
+                    name: CaseworkRules.registeredName(payloadText: try self.openedPayload($0, column: "payload", db: db)))
             }
         }
     }
@@ -326,14 +351,14 @@ public final class SQLiteSyncStore: SyncStore {
     ///
     /// - Parameter visibleTo: The only discipline that may read it, or `nil` for everyone with the client.
     @discardableResult
-    static func insert(_ change: Change, receivedAt: Int64, visibleTo: String? = nil, db: Database) throws -> Int64 {
+    func insert(_ change: Change, receivedAt: Int64, visibleTo: String? = nil, db: Database) throws -> Int64 {
         try db.cachedStatement(
             sql: """
                 INSERT INTO changes (\(ChangeRow.columns), received_at, visible_to) VALUES (\(ChangeRow.placeholders), ?, ?)
                 """
-        ).execute(arguments: ChangeRow.arguments(change) + [receivedAt, visibleTo])
+        ).execute(arguments: ChangeRow.arguments(change, payload: try storedPayload(change, db: db)) + [receivedAt, visibleTo])
         let seq = db.lastInsertedRowID
-        try addToDigest(change.id, client: change.clientId, audience: visibleTo ?? "", db: db)
+        try Self.addToDigest(change.id, client: change.clientId, audience: visibleTo ?? "", db: db)
         return seq
     }
 

@@ -1,0 +1,191 @@
+import ChangeLog
+import Crypto
+public import Foundation
+import NIOConcurrencyHelpers
+
+/// A client's data key as the key store holds it: wrapped under one generation of the master key.
+public struct WrappedClientKey: Hashable, Sendable {
+    /// The master key generation it is wrapped under.
+    public let generation: Int
+    /// AES-256-GCM's nonce, ciphertext and tag of the 32-byte key.
+    public let wrapped: Data
+
+    /// Creates the record.
+    public init(generation: Int, wrapped: Data) {
+        self.generation = generation
+        self.wrapped = wrapped
+    }
+}
+
+/// What the key store holds about one client.
+public enum StoredClientKey: Hashable, Sendable {
+    /// Its wrapped data key.
+    case active(WrappedClientKey)
+    /// Its key was destroyed (the client was erased) at this time (Unix ms): its data can never be read again.
+    case destroyed(at: Int64)
+}
+
+/// The key store's state, as `samenspel admin keys status` shows it.
+public struct KeyStoreStatus: Hashable, Sendable {
+    /// Client keys by the master key generation they are wrapped under.
+    public var keysByGeneration: [Int: Int]
+    /// Keys destroyed by erasures.
+    public var destroyed: Int
+    /// Changes of the log whose payload is sealed, and those stored as they are (erasure records).
+    public var sealedChanges: Int
+    /// Changes stored in plaintext: the content-free erasure records (and, before the first start of this
+    /// version, older changes).
+    public var plainChanges: Int
+
+    /// Creates a status.
+    public init(keysByGeneration: [Int: Int], destroyed: Int, sealedChanges: Int, plainChanges: Int) {
+        self.keysByGeneration = keysByGeneration
+        self.destroyed = destroyed
+        self.sealedChanges = sealedChanges
+        self.plainChanges = plainChanges
+    }
+}
+
+/// The master key and the clients' data keys this process has unwrapped, and the sealing of payloads.
+///
+/// A payload is stored sealed: `s1:` and the base64 of AES-256-GCM's nonce, ciphertext and tag under the
+/// client's data key, authenticated with the change's id (a sealed payload copied onto another change does
+/// not open). The one payload stored as it is, is that of an erasure record (`client.erase`): it has no
+/// content, and the key it would be sealed under is destroyed by the same erasure.
+public final class ClientKeyring: Sendable {
+    private struct State {
+        var master: MasterKey
+        var keys: [String: SymmetricKey] = [:]
+        var sealing = true
+    }
+
+    private let state: NIOLockedValueBox<State>
+
+    /// Creates a keyring under a master key.
+    public init(master: MasterKey) {
+        state = NIOLockedValueBox(State(master: master))
+    }
+
+    /// The master key in use.
+    public var master: MasterKey { state.withLockedValue { $0.master } }
+
+    /// Uses `master` from now on (after a rotation by this process).
+    func replaceMaster(with master: MasterKey) {
+        state.withLockedValue { $0.master = master }
+    }
+
+    /// Whether payloads are sealed: `false` only in the benchmark that measures what sealing costs.
+    var sealing: Bool { state.withLockedValue { $0.sealing } }
+
+    /// Stores payloads as they are from now on: the baseline of the `encryption` benchmark, never a server's.
+    public func storeUnsealedForBenchmarks() { state.withLockedValue { $0.sealing = false } }
+
+    // MARK: - Client keys
+
+    /// The data key of a client this process has unwrapped before.
+    func cached(_ clientId: String) -> SymmetricKey? {
+        state.withLockedValue { $0.keys[clientId] }
+    }
+
+    /// Unwraps a client's data key (reading the master key again when it is wrapped under a generation this
+    /// process does not have: a rotation by another process), and keeps it for later.
+    func unwrap(_ stored: WrappedClientKey, clientId: String) throws -> SymmetricKey {
+        var master = self.master
+        if master.key(stored.generation) == nil {
+            master = master.reloaded()
+            state.withLockedValue { if master.generation > $0.master.generation { $0.master = master } }
+        }
+        guard let wrapping = master.key(stored.generation) else {
+            throw StoreError(
+                code: .corrupt,
+                message: "client \(clientId)'s key is wrapped under generation \(stored.generation) of the master key, "
+                    + "which \(master.source) does not have: give the server the master key it was given")
+        }
+        let key: SymmetricKey
+        do {
+            key = SymmetricKey(data: try AES.GCM.open(
+                AES.GCM.SealedBox(combined: stored.wrapped), using: wrapping,
+                authenticating: Self.label(clientId: clientId, generation: stored.generation)))
+        } catch {
+            throw StoreError(
+                code: .corrupt,
+                message: "client \(clientId)'s key does not open under \(master.source): is it the master key this "
+                    + "key store was made with?")
+        }
+        state.withLockedValue { $0.keys[clientId] = key }
+        return key
+    }
+
+    /// A new data key for a client, wrapped under the newest generation of the master key (kept for later
+    /// once the caller stored it: ``remember(_:for:)``).
+    func newKey(for clientId: String) throws -> (key: SymmetricKey, stored: WrappedClientKey) {
+        let key = SymmetricKey(size: .bits256)
+        return (key, try wrap(key, clientId: clientId, under: master))
+    }
+
+    /// Keeps a client's key that the key store now holds.
+    func remember(_ key: SymmetricKey, for clientId: String) {
+        state.withLockedValue { $0.keys[clientId] = key }
+    }
+
+    /// Forgets a client's key (its key was destroyed).
+    func forget(_ clientId: String) {
+        _ = state.withLockedValue { $0.keys.removeValue(forKey: clientId) }
+    }
+
+    /// A wrapped key rewrapped under the newest generation of `master` (``MasterKey/generation``).
+    func rewrap(_ stored: WrappedClientKey, clientId: String, under master: MasterKey) throws -> WrappedClientKey {
+        try wrap(try unwrap(stored, clientId: clientId), clientId: clientId, under: master)
+    }
+
+    private func wrap(_ key: SymmetricKey, clientId: String, under master: MasterKey) throws -> WrappedClientKey {
+        let generation = master.generation
+        let raw = key.withUnsafeBytes { Data($0) }
+        let box = try AES.GCM.seal(
+            raw, using: master.key(generation)!, authenticating: Self.label(clientId: clientId, generation: generation))
+        return WrappedClientKey(generation: generation, wrapped: box.combined!)
+    }
+
+    private static func label(clientId: String, generation: Int) -> Data {
+        Data("samenspel server client key v1 \(generation) \(clientId)".utf8)
+    }
+
+    // MARK: - Payloads
+
+    /// The prefix of a sealed payload (a stored JSON payload starts with `{`).
+    static let sealedPrefix = "s1:"
+
+    /// Whether a change's payload is stored sealed: every payload but an erasure record's.
+    static func seals(_ change: Change) -> Bool {
+        !(change.entityType == "client" && change.operation == "erase")
+    }
+
+    /// Whether a stored payload is sealed.
+    static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(sealedPrefix) }
+
+    /// The stored form of a payload text: sealed under `key` (when the keyring seals).
+    func seal(_ text: String, changeId: String, key: SymmetricKey) throws -> String {
+        guard sealing else { return text }
+        let box = try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Data(changeId.utf8))
+        return Self.sealedPrefix + box.combined!.base64EncodedString()
+    }
+
+    /// The payload text of a stored payload; `key` is asked for only when it is sealed (and `nil` there
+    /// means the client's key was destroyed).
+    static func open(_ stored: String, changeId: String, clientId: String, key: () throws -> SymmetricKey?) throws -> String {
+        guard isSealed(stored) else { return stored }
+        guard let key = try key() else {
+            throw StoreError(
+                code: .corrupt,
+                message: "the changes of client \(clientId) are sealed under a key that was destroyed (the client was "
+                    + "erased): start the server, or run `admin restore`, to finish the erasure")
+        }
+        guard let combined = Data(base64Encoded: String(stored.dropFirst(sealedPrefix.count))),
+            let box = try? AES.GCM.SealedBox(combined: combined),
+            let plain = try? AES.GCM.open(box, using: key, authenticating: Data(changeId.utf8))
+        else {
+            throw StoreError(code: .corrupt, message: "a sealed change of client \(clientId) does not open under its key")
+        }
+        return String(decoding: plain, as: UTF8.self)
+    }
+}
