@@ -40,7 +40,7 @@ public enum ChangeRow {
     }
 
     /// The values of ``columns`` for a change, with the payload stored as `payload` (sealed, on the server).
-    public static func arguments(_ change: Change, payload: String) -> StatementArguments {
+    public static func arguments(_ change: Change, payload: any DatabaseValueConvertible) -> StatementArguments {
         [
             change.id, change.clientId, change.entityType, change.entityId, change.operation,
             payload, change.hlc.description, change.authorId, change.authorDiscipline,

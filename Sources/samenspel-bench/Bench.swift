@@ -47,8 +47,8 @@ struct Run: AsyncParsableCommand {
 
     /// The figures in the order they run.
     static let figureNames = [
-        "local", "push", "pull", "history", "devices", "audit", "live", "scaleOut", "journey", "search", "hostile",
-        "encryption",
+        "local", "push", "pull", "history", "devices", "fleet", "audit", "live", "scaleOut", "journey", "search",
+        "hostile", "encryption",
     ]
     /// The figures that measure the laptop alone: measured once, whatever the server's backend.
     static let laptopFigures: Set<String> = ["local", "journey", "search", "encryption"]
@@ -135,6 +135,7 @@ enum Figures {
         case "push", "pull": try await pushAndPull(sizes, folder, backend, &report)
         case "history": try await history(sizes, folder, backend, &report)
         case "devices": try await devices(sizes, folder, backend, &report)
+        case "fleet": try await fleet(sizes, folder, backend, &report)
         case "live": try await live(sizes, folder, backend, &report)
         case "scaleOut": try await scaleOut(sizes, folder, backend, &report)
         case "journey": try await journey(sizes, folder, &report)

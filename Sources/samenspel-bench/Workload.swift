@@ -26,13 +26,21 @@ struct Sizes: Sendable {
     var clients: Int
     /// Requests with a forged token and a gzip bomb (and as many with the same bytes sent plain).
     var hostile: Int
+    /// Laptops of the fleet (in teams of ten), the syncs a second they make in all, for how long, and how
+    /// long each step of the saturation search lasts, up to which rate.
+    var fleetDevices = 2_000
+    var fleetRate = 200.0
+    var fleetSeconds = 60.0
+    var fleetStepSeconds = 15.0
+    var fleetMaxRate = 6_400.0
 
     static let full = Sizes(
         localWrites: 2_000, push: 100_000, pull: 100_000, bigLog: 1_000_000, smallLog: 1_000, incremental: 100,
         devices: 200, perDevice: 50, journeyEntries: 5_000, searchNotes: 50_000, repeats: 15, clients: 100, hostile: 1_000)
     static let tiny = Sizes(
         localWrites: 50, push: 2_000, pull: 2_000, bigLog: 5_000, smallLog: 500, incremental: 20, devices: 8,
-        perDevice: 5, journeyEntries: 200, searchNotes: 2_000, repeats: 3, clients: 10, hostile: 50)
+        perDevice: 5, journeyEntries: 200, searchNotes: 2_000, repeats: 3, clients: 10, hostile: 50,
+        fleetDevices: 40, fleetRate: 20, fleetSeconds: 3, fleetStepSeconds: 2, fleetMaxRate: 40)
 }
 
 /// Realistic case-note text: about 500 bytes of Dutch words in varying order (so compression sees text

@@ -152,7 +152,9 @@ public final class ClientKeyring: Sendable {
 
     // MARK: - Payloads
 
-    /// The prefix of a sealed payload (a stored JSON payload starts with `{`).
+    /// The version byte a sealed payload starts with.
+    static let sealedVersion: UInt8 = 1
+    /// The prefix of a sealed payload stored as text (PostgreSQL; a JSON payload starts with `{`).
     static let sealedPrefix = "s1:"
 
     /// Whether a change's payload is stored sealed: every payload but an erasure record's.
@@ -160,28 +162,50 @@ public final class ClientKeyring: Sendable {
         !(change.entityType == "client" && change.operation == "erase")
     }
 
-    /// Whether a stored payload is sealed.
+    /// Whether a payload stored as text is sealed.
     static func isSealed(_ stored: String) -> Bool { stored.hasPrefix(sealedPrefix) }
 
-    /// The stored form of a payload text: sealed under `key` (when the keyring seals).
-    func seal(_ text: String, changeId: String, key: SymmetricKey) throws -> String {
-        guard sealing else { return text }
-        let box = try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Data(changeId.utf8))
-        return Self.sealedPrefix + box.combined!.base64EncodedString()
+    /// A payload text sealed under `key`: the version byte and AES-GCM's nonce, ciphertext and tag (SQLite
+    /// stores it as a BLOB).
+    func sealedBytes(_ text: String, changeId: String, key: SymmetricKey) throws -> Data {
+        var sealed = Data([Self.sealedVersion])
+        sealed.append(try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Data(changeId.utf8)).combined!)
+        return sealed
     }
 
-    /// The payload text of a stored payload; `key` is asked for only when it is sealed (and `nil` there
-    /// means the client's key was destroyed).
-    static func open(_ stored: String, changeId: String, clientId: String, key: () throws -> SymmetricKey?) throws -> String {
+    /// A payload text sealed under `key`, as text: `s1:` and the base64 of the nonce, ciphertext and tag
+    /// (PostgreSQL's `payload` column is text).
+    func sealedText(_ text: String, changeId: String, key: SymmetricKey) throws -> String {
+        Self.sealedPrefix + (try sealedBytes(text, changeId: changeId, key: key)).dropFirst().base64EncodedString()
+    }
+
+    /// The payload text of a payload sealed as bytes (``sealedBytes(_:changeId:key:)``); `key` `nil`
+    /// means the client's key was destroyed.
+    static func open(bytes: Data, changeId: String, clientId: String, key: SymmetricKey?) throws -> String {
+        guard bytes.first == sealedVersion else {
+            throw StoreError(code: .corrupt, message: "a sealed change of client \(clientId) has an unknown format")
+        }
+        return try open(combined: bytes.dropFirst(), changeId: changeId, clientId: clientId, key: key)
+    }
+
+    /// The payload text of a payload stored as text: itself when it is not sealed, else opened under the
+    /// key `key` gives (asked for only then; `nil` means the client's key was destroyed).
+    static func open(text stored: String, changeId: String, clientId: String, key: () throws -> SymmetricKey?) throws -> String {
         guard isSealed(stored) else { return stored }
-        guard let key = try key() else {
+        guard let combined = Data(base64Encoded: String(stored.dropFirst(sealedPrefix.count))) else {
+            throw StoreError(code: .corrupt, message: "a sealed change of client \(clientId) is not base64")
+        }
+        return try open(combined: combined, changeId: changeId, clientId: clientId, key: try key())
+    }
+
+    private static func open(combined: Data, changeId: String, clientId: String, key: SymmetricKey?) throws -> String {
+        guard let key else {
             throw StoreError(
                 code: .corrupt,
                 message: "the changes of client \(clientId) are sealed under a key that was destroyed (the client was "
                     + "erased): start the server, or run `admin restore`, to finish the erasure")
         }
-        guard let combined = Data(base64Encoded: String(stored.dropFirst(sealedPrefix.count))),
-            let box = try? AES.GCM.SealedBox(combined: combined),
+        guard let box = try? AES.GCM.SealedBox(combined: combined),
             let plain = try? AES.GCM.open(box, using: key, authenticating: Data(changeId.utf8))
         else {
             throw StoreError(code: .corrupt, message: "a sealed change of client \(clientId) does not open under its key")

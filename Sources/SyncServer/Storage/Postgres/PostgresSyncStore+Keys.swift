@@ -80,7 +80,7 @@ extension PostgresSyncStore {
                     code: .clientErased,
                     message: "client \(change.clientId) has no key (it was erased, or is not registered); nothing was stored")
             }
-            return try keyring.seal(text, changeId: change.id, key: key)
+            return try keyring.sealedText(text, changeId: change.id, key: key)
         }
     }
 
@@ -91,7 +91,7 @@ extension PostgresSyncStore {
         let sealed = rows.filter { ClientKeyring.isSealed($0.payload) }
         let keys = sealed.isEmpty ? [:] : try await clientKeys(sealed.map(\.clientId), connection)
         return try rows.map { row in
-            try ClientKeyring.open(row.payload, changeId: row.id, clientId: row.clientId) { keys[row.clientId] }
+            try ClientKeyring.open(text: row.payload, changeId: row.id, clientId: row.clientId) { keys[row.clientId] }
         }
     }
 

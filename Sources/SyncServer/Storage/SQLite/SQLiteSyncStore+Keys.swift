@@ -92,36 +92,45 @@ extension SQLiteSyncStore {
         return key
     }
 
-    /// The stored form of a change's payload: sealed under its client's key (created if needed).
-    func storedPayload(_ change: Change, db: Database) throws -> String {
+    /// The stored form of a change's payload: sealed under its client's key (created if needed), a BLOB; an
+    /// erasure record's as its text.
+    func storedPayload(_ change: Change, db: Database) throws -> any DatabaseValueConvertible {
         let text = change.payload.canonicalText
         guard ClientKeyring.seals(change), keyring.sealing else { return text }
         guard let key = try clientKey(change.clientId, creating: true, db: db) else {
             throw StoreError(
                 code: .clientErased, message: "client \(change.clientId)'s key was destroyed: it was erased; nothing was stored")
         }
-        return try keyring.seal(text, changeId: change.id, key: key)
+        return try keyring.sealedBytes(text, changeId: change.id, key: key)
     }
 
     /// Reads a change from a row with ``ChangeRow/columns``, opening its payload.
     func decode(_ row: Row, db: Database) throws -> Change {
-        let clientId: String = row["client_id"]
-        let payload = try ClientKeyring.open(row["payload"], changeId: row["id"], clientId: clientId) {
-            try clientKey(clientId, creating: false, db: db)
+        guard let payload = try openedPayload(row, column: "payload", db: db) else {
+            throw StoreError(
+                code: .corrupt,
+                message: "the changes of client \(row["client_id"] as String) are sealed under a key that was destroyed "
+                    + "(the client was erased): start the server, or run `admin restore`, to finish the erasure")
         }
         return try ChangeRow.decode(row, payload: payload)
     }
 
-    /// Opens the payload text in the column `column` of a row that also has `id` and `client_id` (a
-    /// registration for a client's name, a referral for its addressee); `nil` when there is none, or when the
-    /// client's key was destroyed (erased: in a change log restored from before the erasure, until it is done
-    /// again, its name is not readable and its changes are refused).
+    /// Opens the payload in the column `column` of a row that also has `id` and `client_id`: a TEXT value is
+    /// the payload as it is, a BLOB a sealed one. `nil` when there is none, or when the client's key was
+    /// destroyed (erased: in a change log restored from before the erasure, until it is done again, its name
+    /// is not readable and its changes are refused).
     func openedPayload(_ row: Row, column: String, db: Database) throws -> String? {
-        guard let stored = row[column] as String? else { return nil }
-        guard ClientKeyring.isSealed(stored) else { return stored }
-        let clientId: String = row["client_id"]
-        guard let key = try clientKey(clientId, creating: false, db: db) else { return nil }
-        return try ClientKeyring.open(stored, changeId: row["id"], clientId: clientId) { key }
+        let value: DatabaseValue = row[column]
+        switch value.storage {
+        case .null: return nil
+        case .string(let text): return text
+        case .blob(let sealed):
+            let clientId: String = row["client_id"]
+            guard let key = try clientKey(clientId, creating: false, db: db) else { return nil }
+            return try ClientKeyring.open(bytes: sealed, changeId: row["id"], clientId: clientId, key: key)
+        case .int64, .double:
+            throw StoreError(code: .corrupt, message: "a stored change has an unreadable payload")
+        }
     }
 
     // MARK: - Opening the store
@@ -132,7 +141,7 @@ extension SQLiteSyncStore {
         try pool.write { db in
             let keys = try Int.fetchOne(db, sql: "SELECT count(*) FROM keystore.client_keys") ?? 0
             if keys == 0, !mayBeEmpty, try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM changes WHERE payload LIKE '\(ClientKeyring.sealedPrefix)%')") ?? false
+                db, sql: "SELECT EXISTS (SELECT 1 FROM changes WHERE typeof(payload) = 'blob')") ?? false
             {
                 throw StoreError(
                     code: .invalidInput,
@@ -160,7 +169,7 @@ extension SQLiteSyncStore {
                 db,
                 sql: """
                     SELECT seq, \(ChangeRow.columns) FROM changes
-                    WHERE payload NOT LIKE '\(ClientKeyring.sealedPrefix)%'
+                    WHERE typeof(payload) <> 'blob'
                         AND NOT (entity_type = 'client' AND operation = 'erase')
                     ORDER BY seq LIMIT ?
                     """,
@@ -199,7 +208,7 @@ extension SQLiteSyncStore {
                 byGeneration[row["generation"]] = row["n"]
             }
             let sealed = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM changes WHERE payload LIKE '\(ClientKeyring.sealedPrefix)%'") ?? 0
+                db, sql: "SELECT count(*) FROM changes WHERE typeof(payload) = 'blob'") ?? 0
             return KeyStoreStatus(
                 keysByGeneration: byGeneration,
                 destroyed: try Int.fetchOne(db, sql: "SELECT count(*) FROM keystore.client_keys WHERE wrapped IS NULL") ?? 0,
