@@ -109,7 +109,13 @@ extension Administration {
                 clients[clientId] == nil
             else { return nil }
             let record = ClientRecord(id: clientId, teamId: teamId, createdAt: entry.at)
-            try await store.registerClient(record, registration: change)
+            do {
+                try await store.registerClient(record, registration: change)
+            } catch let error as StoreError where error.code == .clientErased {
+                // Its key was destroyed: it was erased after the backup too, and stays so (nothing of it is
+                // registered again, so its erasure is not redone either).
+                return "client \(clientId) was registered and erased after the backup: not registered again"
+            }
             clients[clientId] = record
             return "client \(clientId) registered again"
         case .clientMove:

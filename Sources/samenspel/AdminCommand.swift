@@ -244,11 +244,12 @@ struct ClientCommand: AsyncParsableCommand {
                 The content of every change about the client is removed from the server's database, and \
                 every laptop holding the client removes it on its next sync (unsent writes stay in that laptop's \
                 rejected list without their text). Only the fact that an id was erased remains. Recorded in the \
-                audit log with the reason. On SQLite the text is overwritten in the file at once; on PostgreSQL \
-                the deleted rows stay on disk until VACUUM (FULL) rewrites the tables (see Deploy/README.md, \
-                "Erasure and the files on disk"). Backups made earlier still hold the text until rotated; a \
-                restore from one erases the client again (the operations journal records the erasure, without \
-                the client's name).
+                audit log with the reason. The client's key is destroyed: what backups of the change log, or \
+                PostgreSQL's rows not yet vacuumed, still hold of the client is sealed under a key that no longer \
+                exists. Only key-store backups made earlier still hold the key, until they expire (keep them at \
+                most 30 days: Deploy/README.md, "Encryption at rest"). A restore from an earlier backup erases \
+                the client again (the key store and the operations journal record the erasure, without the \
+                client's name).
                 """)
         @ParentCommand var admin: AdminCommand
         @OptionGroup(title: "The client: the whole name (case and accents aside) or the id; not a part, since erasure cannot be undone")

@@ -29,7 +29,13 @@ struct KeysCommand: AsyncParsableCommand {
                     print("client keys under generation \(generation): \(status.keysByGeneration[generation]!)")
                 }
                 print("client keys destroyed by erasures: \(status.destroyed)")
-                print("changes sealed: \(status.sealedChanges); stored as they are (erasure records): \(status.plainChanges)")
+                print("changes sealed: \(status.sealedChanges); erasure records (no content): \(status.plainChanges - status.unsealedContent)")
+                if status.unsealedContent > 0 {
+                    print(
+                        "changes with content not sealed: \(status.unsealedContent) (of clients whose keys were destroyed, "
+                            + "in a change log restored from before their erasure): start the server, or run `admin restore`, "
+                            + "to erase them again")
+                }
             }
         }
     }

@@ -201,7 +201,7 @@ struct ServerFileOptions: ParsableArguments {
     var auditAnchors: String?
 
     @Option(help: ArgumentHelp(
-        "The master key file that wraps the clients' keys, created if missing; keep it apart from backups [SAMENSPEL_MASTER_KEY] (with --data: DIR/samenspel-master.key; with --postgres: required, or --master-key-command).",
+        "The master key file that wraps the clients' keys; keep it apart from backups [SAMENSPEL_MASTER_KEY] (with --data: DIR/samenspel-master.key, created if missing; with --postgres: required, the same file for every instance, or --master-key-command).",
         valueName: "file"))
     var masterKey: String?
 
@@ -217,23 +217,25 @@ struct ServerFileOptions: ParsableArguments {
 
     /// The master key given by `--master-key-command` or `--master-key` (or their variables); `nil` when
     /// neither is (a SQLite store then reads, or creates, the file beside its database).
-    func configuredMasterKey() throws -> MasterKey? {
+    func configuredMasterKey(creating: Bool = true) throws -> MasterKey? {
         let command = try Settings.value(masterKeyCommand, "SAMENSPEL_MASTER_KEY_COMMAND") as String?
         let file = try Settings.value(masterKey, "SAMENSPEL_MASTER_KEY") as String?
         switch (command, file) {
         case (_?, _?): throw CLIError("give the master key as a file (--master-key) or a command (--master-key-command), not both")
         case (let command?, nil): return try MasterKey.load(.command(command))
-        case (nil, let file?): return try MasterKey.load(.file(file))
+        case (nil, let file?): return try MasterKey.load(.file(file), creating: creating)
         case (nil, nil): return nil
         }
     }
 
-    /// The master key for PostgreSQL, which must be given one (every instance and admin the same).
+    /// The master key for PostgreSQL, which must be given one (every instance and admin the same): a file
+    /// is never created here, so that no instance makes a key of its own.
     func postgresMasterKey() throws -> MasterKey {
-        guard let key = try configuredMasterKey() else {
+        guard let key = try configuredMasterKey(creating: false) else {
             throw CLIError(
-                "PostgreSQL needs the master key that wraps the clients' keys: --master-key FILE (created if missing; "
-                    + "give every instance and admin the same file) or --master-key-command CMD (or SAMENSPEL_MASTER_KEY)")
+                "PostgreSQL needs the master key that wraps the clients' keys: --master-key FILE (the same file for every "
+                    + "instance and admin; make the first with `(umask 077; openssl rand -hex 32 > FILE)`) or "
+                    + "--master-key-command CMD (or SAMENSPEL_MASTER_KEY)")
         }
         return key
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Replica
 import SamenspelTestSupport
+import SyncProtocol
 import SyncServer
 import Testing
 
@@ -37,11 +38,44 @@ import Testing
         return logger
     }
 
+    /// Note texts of the fixture's server (version 1 kept them in plaintext).
+    static let serverWords = ["zelfvertrouwen", "energieleverancier", "taalcursus", "Werkgever gevonden"]
+
     @Test func aVersion1SQLiteOffice_upgradesInPlace_andItsLaptopsSyncOn() async throws {
         let office = try Office("sqlite")
         defer { office.folder.remove() }
+        let before = try SyncRobustnessTests.bytes(of: office.path("server"))
+        #expect(Self.serverWords.allSatisfy { before.range(of: Data($0.utf8)) != nil }, "the test can find them")
         let store = try SQLiteSyncStore(directory: office.path("server"))
+        let after = try SyncRobustnessTests.bytes(of: office.path("server"))
+        let left = Self.serverWords.filter { after.range(of: Data($0.utf8)) != nil }
+        #expect(left.isEmpty, "sealed at the first open, nothing left in the server's files: \(left)")
         try await upgrades(office, store: store)
+    }
+
+    /// A backup from before the upgrade (plaintext) restored after an erasure: the server opens, and the
+    /// client whose key was destroyed is erased again — its plaintext included.
+    @Test func aBackupFromBeforeTheUpgrade_restoredAfterAnErasure_opens_andErasesTheClientAgain() async throws {
+        let office = try Office("sqlite")
+        defer { office.folder.remove() }
+        let directory = office.path("server")
+        let old = office.folder.appending("before-the-upgrade.sqlite")
+        try FileManager.default.copyItem(atPath: directory + "/" + SQLiteSyncStore.fileName, toPath: old)
+        var store = try SQLiteSyncStore(directory: directory)
+        _ = try await Administration(store: store).eraseClient(office.ids.jaap, reason: "AVG-2026-400")
+        _ = try SQLiteSyncStore.restore(from: old, into: directory, at: WallClock.millis())
+        store = try SQLiteSyncStore(directory: directory)
+        #expect(try await store.keyStatus().unsealedContent > 0, "Jaap's plaintext, until he is erased again")
+        let reconciliation = try await Administration(store: store).reconcileKeys()
+        #expect(reconciliation.erasedAgain == [office.ids.jaap])
+        #expect(try await store.keyStatus().unsealedContent == 0)
+        let live = [SQLiteSyncStore.fileName, SQLiteSyncStore.fileName + "-wal"].map {
+            FileManager.default.contents(atPath: directory + "/" + $0) ?? Data()
+        }.reduce(Data(), +)
+        for word in ["zelfvertrouwen", "energieleverancier"] {
+            #expect(live.range(of: Data(word.utf8)) == nil, "Jaap's '\(word)' is in the live database")
+        }
+        #expect(try await store.clients().first { $0.id == office.ids.mira }?.name == "Mira", "the others read on")
     }
 
     /// Version 3 also kept its full-text index, every word of the notes, in the replica's file.

@@ -229,6 +229,47 @@ import Testing
         await office.close()
     }
 
+    @Test func aKeyTheKeyStoreLost_isNeverReplacedByANewOne_andComesBackFromTheNewestKeyBackup() async throws {
+        var office = try await Office(.sqlite)
+        let noord = try await office.admin.createTeam(name: "Noord")
+        let anna = try await office.admin.createClient(name: "Anna", teamId: noord.id)
+        let sanneP = try await office.admin.createProfessional(name: "Sanne", discipline: .clientManager, teamIds: [noord.id])
+        let sanne = try await office.laptop(sanneP, "sanne")
+        try await sanne.sync()
+        _ = try await sanne.addNote(clientId: anna, NoteContent(text: "Anna: intake"))
+        try await sanne.sync()
+        let older = office.folder.appending("keys-older.sqlite")
+        _ = try await office.admin.backupKeys(to: older)
+        let cor = try await office.admin.createClient(name: "Cor", teamId: noord.id)  // registered after it
+        try await sanne.sync()
+        _ = try await sanne.addNote(clientId: cor, NoteContent(text: "Cor: eerste gesprek"))
+        try await sanne.sync()
+        let newest = office.folder.appending("keys-newest.sqlite")
+        _ = try await office.admin.backupKeys(to: newest)
+
+        // The key store is lost and the older backup put back: Cor's key is missing.
+        await office.server.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: office.directory + "/samenspel-keys.sqlite" + suffix) }
+        office.store = try SQLiteSyncStore(directory: office.directory, masterKey: office.masterKey, keyStoreMayBeEmpty: true)
+        #expect(try await office.admin.restoreKeys(from: older).added == 1)
+        office.server = try await RunningServer.start(store: office.store, configuration: ServerConfiguration(port: 0), logger: office.logger)
+        let laptop = try await office.laptop(sanneP, "after")
+        await #expect(throws: (any Error).self) { try await laptop.sync() }
+        _ = try await sanne.addNote(clientId: cor, NoteContent(text: "Cor: tweede gesprek"))
+        _ = try? await sanne.sync(using: HTTPSyncTransport(baseURL: office.server.baseURL))
+        #expect(try await office.store.exportKeys()[cor] == nil, "no new key was made in place of the lost one")
+        #expect(try await sanne.status().pendingChanges == 1, "the write waits on the laptop")
+
+        // The newest key-store backup brings Cor's key back, and everything reads and syncs again.
+        #expect(try await office.admin.restoreKeys(from: newest).added == 1)
+        try await sanne.sync(using: HTTPSyncTransport(baseURL: office.server.baseURL))
+        #expect(try await sanne.status().pendingChanges == 0)
+        let fresh = try await office.laptop(sanneP, "fresh")
+        try await fresh.sync()
+        #expect(try await fresh.journey(clientId: cor).timeline.contains { $0.text?.contains("tweede gesprek") == true })
+        await office.close()
+    }
+
     @Test func aWrongMasterKey_orAMissingKeyStore_isRefusedAtOpen_andNothingIsCreated() async throws {
         let office = try await Office(.sqlite)
         let noord = try await office.admin.createTeam(name: "Noord")

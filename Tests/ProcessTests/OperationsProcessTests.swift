@@ -25,6 +25,9 @@ import Glibc
         static func make(_ backend: String, _ folder: TemporaryDirectory) async throws -> Storage {
             if backend == "postgres" {
                 let database = try await PostgresTestDatabase.create()
+                // The operator makes the master key once (a PostgreSQL server never makes its own).
+                try Data((0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined().utf8)
+                    .write(to: URL(fileURLWithPath: folder.appending("master.key")))
                 return Storage(flags: ["--postgres", database.url, "--master-key", "master.key"], database: database, folder: folder)
             }
             return Storage(flags: ["--data", "srv"], database: nil, folder: folder)
@@ -244,6 +247,21 @@ import Glibc
             ["journey", "--replica", "laptop-b", "--client", office.client, "--format", "json"], in: folder.path)
         #expect(journeyA == journeyB)
         Samenspel.terminate(office.server)
+    }
+
+    @Test(.enabled(if: PostgresTestDatabase.enabled, "needs PostgreSQL: set SAMENSPEL_POSTGRES_URL (always runs in CI)"))
+    func postgresWithoutItsMasterKey_isRefused_andNoKeyIsMade() async throws {
+        let folder = try TemporaryDirectory("pgkey")
+        defer { folder.remove() }
+        let database = try await PostgresTestDatabase.create()
+        let none = try Samenspel.run(["admin", "--postgres", database.url, "team", "create", "--name", "Noord"], in: folder.path)
+        #expect(none.status != 0 && none.err.contains("--master-key") && none.err.contains("openssl"), "\(none.err)")
+        let missing = try Samenspel.run(
+            ["admin", "--postgres", database.url, "--master-key", "typo.key", "team", "create", "--name", "Noord"],
+            in: folder.path)
+        #expect(missing.status != 0 && missing.err.contains("no master key file"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appending("typo.key")), "no instance makes its own key")
+        await database.drop()
     }
 
     @Test(.enabled(if: PostgresTestDatabase.enabled, "needs PostgreSQL: set SAMENSPEL_POSTGRES_URL (always runs in CI)"))

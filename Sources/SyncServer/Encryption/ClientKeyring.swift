@@ -33,16 +33,19 @@ public struct KeyStoreStatus: Hashable, Sendable {
     public var destroyed: Int
     /// Changes of the log whose payload is sealed, and those stored as they are (erasure records).
     public var sealedChanges: Int
-    /// Changes stored in plaintext: the content-free erasure records (and, before the first start of this
-    /// version, older changes).
+    /// Changes stored in plaintext: the content-free erasure records, and ``unsealedContent``.
     public var plainChanges: Int
+    /// Changes stored in plaintext that are not erasure records: 0, but for changes of clients whose keys
+    /// were destroyed in a change log restored from before their erasure (erased again at the next start).
+    public var unsealedContent: Int
 
     /// Creates a status.
-    public init(keysByGeneration: [Int: Int], destroyed: Int, sealedChanges: Int, plainChanges: Int) {
+    public init(keysByGeneration: [Int: Int], destroyed: Int, sealedChanges: Int, plainChanges: Int, unsealedContent: Int) {
         self.keysByGeneration = keysByGeneration
         self.destroyed = destroyed
         self.sealedChanges = sealedChanges
         self.plainChanges = plainChanges
+        self.unsealedContent = unsealedContent
     }
 }
 
@@ -97,9 +100,9 @@ public final class ClientKeyring: Sendable {
         }
         guard let wrapping = master.key(stored.generation) else {
             throw StoreError(
-                code: .corrupt,
+                code: .keyUnavailable,
                 message: "client \(clientId)'s key is wrapped under generation \(stored.generation) of the master key, "
-                    + "which \(master.source) does not have: give the server the master key it was given")
+                    + "which \(master.source) does not have: give every instance the master key file with that generation")
         }
         let key: SymmetricKey
         do {
@@ -108,7 +111,7 @@ public final class ClientKeyring: Sendable {
                 authenticating: Self.label(clientId: clientId, generation: stored.generation)))
         } catch {
             throw StoreError(
-                code: .corrupt,
+                code: .keyUnavailable,
                 message: "client \(clientId)'s key does not open under \(master.source): is it the master key this "
                     + "key store was made with?")
         }
@@ -116,9 +119,12 @@ public final class ClientKeyring: Sendable {
         return key
     }
 
-    /// A new data key for a client, wrapped under the newest generation of the master key (kept for later
-    /// once the caller stored it: ``remember(_:for:)``).
+    /// A new data key for a client, wrapped under the newest generation of the master key — read again from
+    /// its source first, so that a key made after another process rotated is wrapped under the new generation
+    /// (kept for later once the caller stored it: ``remember(_:for:)``).
     func newKey(for clientId: String) throws -> (key: SymmetricKey, stored: WrappedClientKey) {
+        let master = self.master.reloaded()
+        state.withLockedValue { if master.generation > $0.master.generation { $0.master = master } }
         let key = SymmetricKey(size: .bits256)
         return (key, try wrap(key, clientId: clientId, under: master))
     }
@@ -128,7 +134,7 @@ public final class ClientKeyring: Sendable {
         state.withLockedValue { $0.keys[clientId] = key }
     }
 
-    /// Forgets a client's key (its key was destroyed).
+    /// Forgets a client's key (it was destroyed, here or by another process).
     func forget(_ clientId: String) {
         _ = state.withLockedValue { $0.keys.removeValue(forKey: clientId) }
     }

@@ -14,11 +14,11 @@ public enum MasterKeySource: Sendable, Hashable, CustomStringConvertible {
     /// Keys held in memory only: tests and benchmarks.
     case memory
 
-    /// Where, for messages (a command is named, its output never shown).
+    /// Where, for messages (never a command itself, which may hold a credential, nor its output).
     public var description: String {
         switch self {
         case .file(let path): "the master key file \(path)"
-        case .command(let command): "the master key command `\(command)`"
+        case .command: "the master key command"
         case .memory: "the master key in memory"
         }
     }
@@ -59,12 +59,19 @@ public struct MasterKey: Sendable {
         MasterKey(keys: [1: SymmetricKey(size: .bits256)], source: .memory)
     }
 
-    /// Reads the key from its source; a missing file is created with a new random key. A command that fails
+    /// Reads the key from its source; a missing file is created with a new random key unless `creating` is
+    /// `false` (several PostgreSQL instances must share one key: none may make its own). A command that fails
     /// or prints something else than a key throws, with what went wrong but never what it printed.
-    public static func load(_ source: MasterKeySource) throws -> MasterKey {
+    public static func load(_ source: MasterKeySource, creating: Bool = true) throws -> MasterKey {
         switch source {
         case .file(let path):
             if let data = try PrivateFile.read(path) { return try parse(data, source: source) }
+            guard creating else {
+                throw StoreError(
+                    code: .invalidInput,
+                    message: "there is no master key file \(path): give the file every instance uses, or make the first "
+                        + "one with `(umask 077; openssl rand -hex 32 > \(path))`")
+            }
             var key = MasterKey(keys: [1: SymmetricKey(size: .bits256)], source: source)
             guard try PrivateFile.create(path, with: Data(key.text.utf8)) else {
                 // Another process created it meanwhile.
@@ -113,7 +120,8 @@ public struct MasterKey: Sendable {
     /// The key read again from its source when that has a generation this one lacks (after a rotation by
     /// another process); itself otherwise, or when the source cannot be read now.
     func reloaded() -> MasterKey {
-        guard source != .memory, let fresh = try? Self.load(source), fresh.generation > generation else { return self }
+        guard source != .memory, let fresh = try? Self.load(source, creating: false), fresh.generation > generation
+        else { return self }
         return fresh
     }
 
@@ -163,14 +171,14 @@ public struct MasterKey: Sendable {
         do {
             try process.run()
         } catch {
-            throw StoreError(code: .internal, message: "the master key command `\(command)` could not be started: \(error)")
+            throw StoreError(code: .internal, message: "the master key command could not be started: \(error)")
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             throw StoreError(
                 code: .internal,
-                message: "the master key command `\(command)` failed (exit status \(process.terminationStatus)); nothing was read")
+                message: "the master key command failed (exit status \(process.terminationStatus)); nothing was read")
         }
         return data.prefix(65_536)
     }

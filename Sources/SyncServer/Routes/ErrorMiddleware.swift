@@ -28,7 +28,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let answer = Self.answer(for: error, maxRequestBytes: maxRequestBytes)
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
-            } else if let error = error as? StoreError, error.code == ErrorCode.auditKeyStale {
+            } else if let error = error as? StoreError, error.code == ErrorCode.auditKeyStale || error.code == ErrorCode.keyUnavailable {
                 // An operator's mistake to tell them of (the message names no client or content).
                 logger.error("request refused: \(error.message)", metadata: ["error.code": "\(error.code)"])
             }
@@ -86,6 +86,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return (
                 .serviceUnavailable,
                 ErrorDetail(code: ErrorCode.unavailable, message: "the server cannot record the request; nothing was stored, retry shortly"), 30
+            )
+        case let error as StoreError where error.code == ErrorCode.keyUnavailable:
+            // A key this instance cannot use (the operator is told in the log): nothing was stored, and the
+            // laptop retries, perhaps on an instance that has the key.
+            return (
+                .serviceUnavailable,
+                ErrorDetail(code: ErrorCode.unavailable, message: "the server cannot read this client's data now; nothing was stored, retry shortly"), 30
             )
         case is DecodingError:
             return (.badRequest, ErrorDetail(code: ErrorCode.invalidRequest, message: "the body is not a valid request"), nil)

@@ -212,6 +212,9 @@ public final class LogEvents: Service, Sendable {
             }
             state.withLockedValue { $0.position = position }
             guard !activity.isEmpty else { return }
+            // A client erased (or moved) by another process: a key this one still holds in memory is forgotten
+            // (read again from the key store, if it still exists, when next needed).
+            for change in activity where change.changesScope { store.keyring.forget(change.clientId) }
             let everyone = activity.contains(where: \.changesScope)
             send(Self.poke) { principal in
                 everyone || activity.contains { change in

@@ -247,6 +247,11 @@ extension ErrorCode {
     public static let journalIncomplete = ErrorCode("journalIncomplete")
     /// The server stopped before it listened.
     public static let notListening = ErrorCode("notListening")
+    /// A client's key cannot be used: the key store lacks it (restored from an older backup?), or it is
+    /// wrapped under a generation of the master key this process does not have (a rotation whose new key
+    /// file has not reached this host). Nothing was stored; answered 503, and the message is logged (it names
+    /// ids and files, never content).
+    public static let keyUnavailable = ErrorCode("keyUnavailable")
 }
 
 /// Everything the server stores, as six capabilities, so that backends (SQLite, PostgreSQL) are

@@ -19,9 +19,11 @@ extension PostgresSyncStore {
         return .destroyed(at: row.3 ?? 0)
     }
 
-    /// Creates, each in a committed transaction of its own, the keys that the given clients lack: for clients
-    /// the directory holds (not erased), or — `registering` — for a client being registered now.
-    func ensureClientKeys(_ clientIds: some Sequence<String>, registering: Bool = false) async throws {
+    /// Creates, each in a committed transaction of its own, the keys that clients being registered lack (or,
+    /// sealing payloads from before encryption, clients of that time). Never for a client with sealed
+    /// changes: a key is not made in place of one the key store lost (that would seal new changes under a key
+    /// the lost one's changes do not open).
+    func createClientKeys(_ clientIds: some Sequence<String>) async throws {
         let missing = Set(clientIds).filter { keyring.cached($0) == nil }
         guard !missing.isEmpty, keyring.sealing else { return }
         _ = try await connected { connection in
@@ -29,28 +31,24 @@ extension PostgresSyncStore {
                 let (_, stored) = try self.keyring.newKey(for: clientId)
                 let now = WallClock.millis()
                 try await connection.query(
-                    registering
-                        ? """
-                        INSERT INTO samenspel_keys.client_keys (client_id, generation, wrapped, created_at)
-                        VALUES (\(clientId), \(stored.generation), \(stored.wrapped), \(now)) ON CONFLICT (client_id) DO NOTHING
-                        """
-                        : """
-                        INSERT INTO samenspel_keys.client_keys (client_id, generation, wrapped, created_at)
-                        SELECT \(clientId), \(stored.generation), \(stored.wrapped), \(now)
-                        WHERE EXISTS (SELECT 1 FROM clients WHERE id = \(clientId) AND erased_at IS NULL)
-                        ON CONFLICT (client_id) DO NOTHING
-                        """, logger: self.logger)
+                    """
+                    INSERT INTO samenspel_keys.client_keys (client_id, generation, wrapped, created_at)
+                    SELECT \(clientId), \(stored.generation), \(stored.wrapped), \(now)
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM changes WHERE client_id = \(clientId) AND payload LIKE \(ClientKeyring.sealedPrefix + "%"))
+                    ON CONFLICT (client_id) DO NOTHING
+                    """, logger: self.logger)
             }
             return true
         }
     }
 
-    /// The data keys of clients, from this process's memory or the key store (those destroyed or never made
-    /// are absent).
+    /// The data keys of clients, from this process's memory or the key store: `nil` for a key that was
+    /// destroyed; a client the key store has no row of is absent.
     func clientKeys(_ clientIds: some Sequence<String>, _ connection: PostgresConnection) async throws
-        -> [String: SymmetricKey]
+        -> [String: SymmetricKey?]
     {
-        var keys: [String: SymmetricKey] = [:]
+        var keys: [String: SymmetricKey?] = [:]
         var missing: [String] = []
         for clientId in Set(clientIds) {
             if let key = keyring.cached(clientId) { keys[clientId] = key } else { missing.append(clientId) }
@@ -62,43 +60,58 @@ extension PostgresSyncStore {
             WHERE client_id = ANY(\(missing))
             """, logger: logger
         ).decode(KeyRow.self) {
-            if case .active(let wrapped) = Self.stored(row) { keys[row.0] = try keyring.unwrap(wrapped, clientId: row.0) }
+            switch Self.stored(row) {
+            case .active(let wrapped): keys[row.0] = try keyring.unwrap(wrapped, clientId: row.0)
+            case .destroyed: keys[row.0] = .some(nil)
+            }
         }
         return keys
     }
 
-    /// The stored forms of the changes' payloads: sealed under their clients' keys (which
-    /// ``ensureClientKeys(_:registering:)`` made before).
+    /// The error of a client whose key the key store lacks.
+    private func missingKey(_ clientId: String) -> StoreError {
+        StoreError(
+            code: .keyUnavailable,
+            message: "the key store (schema samenspel_keys of \(target)) has no key for client \(clientId): was it put "
+                + "back from an older backup? Put back the newest key-store backup with `admin keys restore`")
+    }
+
+    /// The stored forms of the changes' payloads: sealed under their clients' keys (made at their
+    /// registration, ``createClientKeys(_:)``).
     func storedPayloads(_ changes: [Change], _ connection: PostgresConnection) async throws -> [String] {
         guard keyring.sealing else { return changes.map(\.payload.canonicalText) }
         let keys = try await clientKeys(changes.filter(ClientKeyring.seals).map(\.clientId), connection)
         return try changes.map { change in
             let text = change.payload.canonicalText
             guard ClientKeyring.seals(change) else { return text }
-            guard let key = keys[change.clientId] else {
-                throw StoreError(
-                    code: .clientErased,
-                    message: "client \(change.clientId) has no key (it was erased, or is not registered); nothing was stored")
+            guard let known = keys[change.clientId] else { throw missingKey(change.clientId) }
+            guard let key = known else {
+                throw StoreError(code: .clientErased, message: "client \(change.clientId)'s key was destroyed: it was erased; nothing was stored")
             }
             return try keyring.sealedText(text, changeId: change.id, key: key)
         }
     }
 
-    /// The payload texts of stored payloads, by change id: `(change id, client id, stored payload)`.
+    /// The payload texts of stored payloads: `(change id, client id, stored payload)`.
     func openedPayloads(_ rows: [(id: String, clientId: String, payload: String)], _ connection: PostgresConnection)
         async throws -> [String]
     {
         let sealed = rows.filter { ClientKeyring.isSealed($0.payload) }
         let keys = sealed.isEmpty ? [:] : try await clientKeys(sealed.map(\.clientId), connection)
         return try rows.map { row in
-            try ClientKeyring.open(text: row.payload, changeId: row.id, clientId: row.clientId) { keys[row.clientId] }
+            try ClientKeyring.open(text: row.payload, changeId: row.id, clientId: row.clientId) {
+                guard let known = keys[row.clientId] else { throw missingKey(row.clientId) }
+                return known
+            }
         }
     }
 
     // MARK: - Opening the store
 
     /// After the migrations: refuses a key store that cannot open the log (none, or made under another master
-    /// key), seals payloads stored before this version, and destroys the keys erased clients still have.
+    /// key), and seals payloads stored before this version (but those of clients whose keys were destroyed,
+    /// which ``Administration/reconcileKeys()`` erases again, as it destroys the keys erased clients still
+    /// have).
     func checkKeyStore() async throws {
         _ = try await connected { connection in
             let keys = try await connection.query("SELECT count(*) FROM samenspel_keys.client_keys", logger: self.logger)
@@ -124,7 +137,6 @@ extension PostgresSyncStore {
             return true
         }
         while try await sealPlaintextPayloads(limit: 1000) > 0 {}
-        _ = try await destroyKeysOfErasedClients(at: WallClock.millis())
     }
 
     /// Seals up to `limit` payloads an earlier version stored in plaintext; returns how many. PostgreSQL keeps
@@ -141,10 +153,11 @@ extension PostgresSyncStore {
                 """
                 SELECT \(unescaped: Self.changeColumns) FROM changes
                 WHERE payload NOT LIKE \(ClientKeyring.sealedPrefix + "%") AND NOT (entity_type = 'client' AND operation = 'erase')
+                    AND client_id NOT IN (SELECT client_id FROM samenspel_keys.client_keys WHERE wrapped IS NULL)
                 ORDER BY seq LIMIT \(limit)
                 """, logger: self.logger), connection)
         }
-        try await ensureClientKeys(rows.map(\.change.clientId), registering: true)
+        try await createClientKeys(rows.map(\.change.clientId))
         try await transaction { connection in
             let payloads = try await self.storedPayloads(rows.map(\.change), connection)
             for ((seq, _), payload) in zip(rows, payloads) {
@@ -192,16 +205,20 @@ extension PostgresSyncStore {
             ).decode((Int, Bool, Int64).self) {
                 if active { byGeneration[generation, default: 0] += Int(count) } else { destroyed += Int(count) }
             }
-            var (sealed, all): (Int64, Int64) = (0, 0)
+            var (sealed, all, content): (Int64, Int64, Int64) = (0, 0, 0)
             for try await counts in try await connection.query(
-                "SELECT count(*) FILTER (WHERE payload LIKE \(ClientKeyring.sealedPrefix + "%")), count(*) FROM changes",
-                logger: self.logger
-            ).decode((Int64, Int64).self) {
-                (sealed, all) = counts
+                """
+                SELECT count(*) FILTER (WHERE payload LIKE \(ClientKeyring.sealedPrefix + "%")), count(*),
+                    count(*) FILTER (WHERE payload NOT LIKE \(ClientKeyring.sealedPrefix + "%")
+                        AND NOT (entity_type = 'client' AND operation = 'erase'))
+                FROM changes
+                """, logger: self.logger
+            ).decode((Int64, Int64, Int64).self) {
+                (sealed, all, content) = counts
             }
             return KeyStoreStatus(
                 keysByGeneration: byGeneration, destroyed: destroyed, sealedChanges: Int(sealed),
-                plainChanges: Int(all - sealed))
+                plainChanges: Int(all - sealed), unsealedContent: Int(content))
         }
     }
 

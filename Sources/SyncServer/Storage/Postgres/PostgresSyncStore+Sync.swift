@@ -15,10 +15,7 @@ extension PostgresSyncStore {
         _ changes: [Change], from deviceId: String, receivedAt: Int64, planner: @escaping @Sendable (PushFacts) -> PushPlan,
         audit: @escaping @Sendable (PushPlan) -> AuditEntry
     ) async throws -> PushPlan {
-        // The keys of the batch's clients exist before the transaction that seals with them (clients the
-        // directory does not hold, or erased, get none: the planner refuses their changes).
-        try await ensureClientKeys(changes.map(\.clientId))
-        return try await transaction { connection in
+        try await transaction { connection in
             // Facts are read and the batch planned before the log lock is taken, so that concurrent pushes (on
             // any instance) wait for each other only while one checks that its facts still hold, appends and
             // commits. Its facts still hold when, since `readUpTo`, no change was appended with an id or entity

@@ -219,7 +219,7 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     public func registerClient(_ client: ClientRecord, registration: Change) async throws {
-        try await ensureClientKeys([client.id], registering: true)
+        try await createClientKeys([client.id])
         try await transaction { connection in
             guard try await Self.exists(connection, "teams", client.teamId, logger: self.logger) else {
                 throw StoreError(code: .notFound, message: "no team with id \(client.teamId)")
@@ -236,7 +236,6 @@ public final class PostgresSyncStore: SyncStore, Service {
     }
 
     public func moveClient(_ clientId: String, toTeam teamId: String, change: Change) async throws {
-        try await ensureClientKeys([clientId])
         try await transaction { connection in
             try await self.lockLog(connection)
             guard
@@ -319,7 +318,8 @@ public final class PostgresSyncStore: SyncStore, Service {
             // done again) has no readable name.
             let keys = try await self.clientKeys(
                 registrations.filter { ClientKeyring.isSealed($0.payload) }.map(\.clientId), connection)
-            let readable = registrations.filter { !ClientKeyring.isSealed($0.payload) || keys[$0.clientId] != nil }
+            // (And one whose key the key store lacks: `admin keys status` and every pull report that.)
+            let readable = registrations.filter { !ClientKeyring.isSealed($0.payload) || (keys[$0.clientId] ?? nil) != nil }
             var names = Dictionary(uniqueKeysWithValues: zip(
                 readable.map(\.clientId),
                 try await self.openedPayloads(readable, connection).map { CaseworkRules.registeredName(payloadText: $0) }))

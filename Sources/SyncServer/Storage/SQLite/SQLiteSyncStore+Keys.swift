@@ -52,6 +52,14 @@ enum SQLiteKeyStore {
         return .destroyed(at: row["destroyed_at"] ?? 0)
     }
 
+    /// The error of a client whose key the key store lacks.
+    static func missing(_ clientId: String, _ path: String) -> StoreError {
+        StoreError(
+            code: .keyUnavailable,
+            message: "the key store \(path) has no key for client \(clientId), whose changes are sealed: was it put back "
+                + "from an older backup? Put back the newest key-store backup with `admin keys restore`")
+    }
+
     /// Destroys a client's key (a row without key stays, so a restored change log knows it was erased).
     static func destroy(_ clientId: String, at: Int64, db: Database) throws {
         try db.execute(
@@ -67,8 +75,12 @@ enum SQLiteKeyStore {
 extension SQLiteSyncStore {
     // MARK: - Sealing
 
-    /// The data key of a client, from this process's memory or the key store; created (inside the caller's
-    /// write transaction) when `creating` and the client has none. `nil` when the key was destroyed.
+    /// The data key of a client, from this process's memory or the key store; `nil` when the key was
+    /// destroyed. A client without a key gets one (inside the caller's write transaction) when `creating` —
+    /// at its registration, or when its payloads from before encryption are sealed — and only while none of
+    /// its changes is sealed: a key is never made in place of one the key store lost (that would seal new
+    /// changes under a key the lost one's changes do not open). Otherwise a missing key is
+    /// ``ErrorCode/keyUnavailable``.
     func clientKey(_ clientId: String, creating: Bool, db: Database) throws -> SymmetricKey? {
         if let key = keyring.cached(clientId) { return key }
         if let row = try Row.fetchOne(
@@ -80,7 +92,10 @@ extension SQLiteSyncStore {
             case .destroyed: return nil
             }
         }
-        guard creating else { return nil }
+        let sealedBefore = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM changes WHERE client_id = ? AND typeof(payload) = 'blob')"),
+            arguments: [clientId]) ?? false
+        guard creating, !sealedBefore else { throw SQLiteKeyStore.missing(clientId, keyStorePath) }
         let (key, stored) = try keyring.newKey(for: clientId)
         try db.execute(
             sql: "INSERT INTO keystore.client_keys (client_id, generation, wrapped, created_at) VALUES (?, ?, ?, ?)",
@@ -92,12 +107,12 @@ extension SQLiteSyncStore {
         return key
     }
 
-    /// The stored form of a change's payload: sealed under its client's key (created if needed), a BLOB; an
-    /// erasure record's as its text.
-    func storedPayload(_ change: Change, db: Database) throws -> any DatabaseValueConvertible {
+    /// The stored form of a change's payload: sealed under its client's key, a BLOB; an erasure record's as
+    /// its text. A registration makes the client's key (`creatingKey`).
+    func storedPayload(_ change: Change, creatingKey: Bool = false, db: Database) throws -> any DatabaseValueConvertible {
         let text = change.payload.canonicalText
         guard ClientKeyring.seals(change), keyring.sealing else { return text }
-        guard let key = try clientKey(change.clientId, creating: true, db: db) else {
+        guard let key = try clientKey(change.clientId, creating: creatingKey, db: db) else {
             throw StoreError(
                 code: .clientErased, message: "client \(change.clientId)'s key was destroyed: it was erased; nothing was stored")
         }
@@ -133,10 +148,23 @@ extension SQLiteSyncStore {
         }
     }
 
+    /// The registration payload of a `clients` row joined with its registration, for the client's name; `nil`
+    /// when its key is destroyed or missing (the list of clients still shows the others; a pull or
+    /// `admin keys status` reports a missing key).
+    func readableName(_ row: Row, db: Database) throws -> String? {
+        do {
+            return try openedPayload(row, column: "payload", db: db)
+        } catch let error as StoreError where error.code == .keyUnavailable {
+            return nil
+        }
+    }
+
     // MARK: - Opening the store
 
     /// At every open: refuses a key store that cannot open the log (none, or made under another master
-    /// key), seals payloads stored before this version, and destroys the keys erased clients still have.
+    /// key), and seals payloads stored before this version (but those of clients whose keys were destroyed,
+    /// which ``Administration/reconcileKeys()`` erases again). Keys that erased clients still have are
+    /// destroyed by ``Administration/reconcileKeys()`` too (audited, the files scrubbed).
     func checkKeyStore(mayBeEmpty: Bool) throws {
         try pool.write { db in
             let keys = try Int.fetchOne(db, sql: "SELECT count(*) FROM keystore.client_keys") ?? 0
@@ -156,7 +184,6 @@ extension SQLiteSyncStore {
             }
         }
         while try sealPlaintextPayloads(limit: 1000) > 0 {}
-        _ = try pool.write { db in try Self.destroyKeysOfErasedClients(at: WallClock.millis(), db: db) }
     }
 
     /// Seals up to `limit` payloads stored in plaintext by a version before encryption at rest; returns how
@@ -171,6 +198,7 @@ extension SQLiteSyncStore {
                     SELECT seq, \(ChangeRow.columns) FROM changes
                     WHERE typeof(payload) <> 'blob'
                         AND NOT (entity_type = 'client' AND operation = 'erase')
+                        AND client_id NOT IN (SELECT client_id FROM keystore.client_keys WHERE wrapped IS NULL)
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: [limit])
@@ -178,7 +206,7 @@ extension SQLiteSyncStore {
                 let change = try ChangeRow.decode(row)
                 try db.execute(
                     sql: "UPDATE changes SET payload = ? WHERE seq = ?",
-                    arguments: [try storedPayload(change, db: db), row["seq"] as Int64])
+                    arguments: [try storedPayload(change, creatingKey: true, db: db), row["seq"] as Int64])
             }
             if rows.count < limit { try db.execute(sql: "UPDATE server_state SET plaintext_payloads = 0") }
             return rows.count
@@ -213,7 +241,13 @@ extension SQLiteSyncStore {
                 keysByGeneration: byGeneration,
                 destroyed: try Int.fetchOne(db, sql: "SELECT count(*) FROM keystore.client_keys WHERE wrapped IS NULL") ?? 0,
                 sealedChanges: sealed,
-                plainChanges: (try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0) - sealed)
+                plainChanges: (try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0) - sealed,
+                unsealedContent: try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM changes
+                        WHERE typeof(payload) <> 'blob' AND NOT (entity_type = 'client' AND operation = 'erase')
+                        """) ?? 0)
         }
     }
 

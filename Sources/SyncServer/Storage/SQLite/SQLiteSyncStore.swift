@@ -142,7 +142,7 @@ public final class SQLiteSyncStore: SyncStore {
             try db.execute(
                 sql: "INSERT INTO client_teams (client_id, team_id, from_hlc, to_hlc) VALUES (?, ?, NULL, NULL)",
                 arguments: [client.id, client.teamId])
-            try self.insert(registration, receivedAt: client.createdAt, db: db)
+            try self.insert(registration, receivedAt: client.createdAt, creatingKey: true, db: db)
         }
     }
 
@@ -214,7 +214,7 @@ public final class SQLiteSyncStore: SyncStore {
             ).map {
                 ClientRecord(
                     id: $0["client_id"], teamId: $0["team_id"], createdAt: $0["created_at"], erasedAt: $0["erased_at"],
-                    name: CaseworkRules.registeredName(payloadText: try self.openedPayload($0, column: "payload", db: db)))
+                    name: CaseworkRules.registeredName(payloadText: try self.readableName($0, db: db)))
             }
         }
     }
@@ -349,14 +349,18 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Appends a change to the log and to its client's digest for its audience; returns its log position.
     ///
-    /// - Parameter visibleTo: The only discipline that may read it, or `nil` for everyone with the client.
+    /// - Parameters:
+    ///   - visibleTo: The only discipline that may read it, or `nil` for everyone with the client.
+    ///   - creatingKey: Make the client's key (its registration).
     @discardableResult
-    func insert(_ change: Change, receivedAt: Int64, visibleTo: String? = nil, db: Database) throws -> Int64 {
+    func insert(
+        _ change: Change, receivedAt: Int64, visibleTo: String? = nil, creatingKey: Bool = false, db: Database
+    ) throws -> Int64 {
         try db.cachedStatement(
             sql: """
                 INSERT INTO changes (\(ChangeRow.columns), received_at, visible_to) VALUES (\(ChangeRow.placeholders), ?, ?)
                 """
-        ).execute(arguments: ChangeRow.arguments(change, payload: try storedPayload(change, db: db)) + [receivedAt, visibleTo])
+        ).execute(arguments: ChangeRow.arguments(change, payload: try storedPayload(change, creatingKey: creatingKey, db: db)) + [receivedAt, visibleTo])
         let seq = db.lastInsertedRowID
         try Self.addToDigest(change.id, client: change.clientId, audience: visibleTo ?? "", db: db)
         return seq
