@@ -109,13 +109,9 @@ extension Administration {
                 clients[clientId] == nil
             else { return nil }
             let record = ClientRecord(id: clientId, teamId: teamId, createdAt: entry.at)
-            do {
-                try await store.registerClient(record, registration: change)
-            } catch let error as StoreError where error.code == .clientErased {
-                // Its key was destroyed: it was erased after the backup too, and stays so (nothing of it is
-                // registered again, so its erasure is not redone either).
-                return "client \(clientId) was registered and erased after the backup: not registered again"
-            }
+            // (One erased after the backup too has no key any more: it is registered without content, and its
+            // erasure, later in the journal, is done again.)
+            try await store.registerClient(record, registration: change)
             clients[clientId] = record
             return "client \(clientId) registered again"
         case .clientMove:

@@ -124,7 +124,7 @@ extension Figures {
                 let professional = try await office.admin.createProfessional(
                     name: "Professional \(teamIndex)-\(member)", discipline: disciplines[member % 3], teamIds: [team.team])
                 let code = try await office.admin.issueEnrollmentCode(professionalId: professional.id)
-                let enrolled = try await transport.enroll(EnrollRequest(code: code, deviceName: "fleet"))
+                let enrolled = try await enroll(code, over: transport)
                 laptops.append(FleetLaptop(enrolled, clients: team.clients, seed: UInt64(laptops.count)))
             }
         }
@@ -160,6 +160,18 @@ extension Figures {
                 id: "fleet", backend: backend.name, name: "syncs/s the fleet reaches with p99 ≤ 1 s (saturation)",
                 value: saturation, unit: "syncs/s", baseline: sizes.fleetRate, baselineName: "steady rate",
                 ratio: saturation / sizes.fleetRate, target: "reported", met: nil, details: details))
+    }
+
+    /// Enrolls a device, waiting as the server asks when this address enrolled too many at once (the server
+    /// limits enrollment attempts per address).
+    private static func enroll(_ code: String, over transport: HTTPSyncTransport) async throws -> EnrollResponse {
+        while true {
+            do {
+                return try await transport.enroll(EnrollRequest(code: code, deviceName: "fleet"))
+            } catch let error as ReplicaError where error.httpStatus == 429 {
+                try await Task.sleep(for: .seconds(Double(error.retryAfterSeconds ?? 1)))
+            }
+        }
     }
 
     /// Offers syncs at `rate` a second (exponential gaps) for `seconds`, each by a random laptop not already

@@ -30,6 +30,13 @@ struct KeysCommand: AsyncParsableCommand {
                 }
                 print("client keys destroyed by erasures: \(status.destroyed)")
                 print("changes sealed: \(status.sealedChanges); erasure records (no content): \(status.plainChanges - status.unsealedContent)")
+                if !status.missingKeys.isEmpty {
+                    print(
+                        "clients whose keys the key store lacks: \(status.missingKeys.joined(separator: ", ")) — their "
+                            + "notes cannot be read or synced: put back the newest key-store backup (admin keys restore "
+                            + "--from FILE); if no backup holds the key, the notes are lost: erase the client (admin "
+                            + "client erase ID) so that the team's laptops sync again")
+                }
                 if status.unsealedContent > 0 {
                     print(
                         "changes with content not sealed: \(status.unsealedContent) (of clients whose keys were destroyed, "

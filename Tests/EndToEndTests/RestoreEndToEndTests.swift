@@ -187,6 +187,34 @@ import Testing
 }
 
 extension RestoreEndToEndTests {
+    /// Registered and erased after the backup: its key is destroyed, so the journal's registration is redone
+    /// without content and its erasure after it — and a laptop that missed the erasure is told.
+    @Test func aClientRegisteredAndErasedAfterTheBackup_isErasedAfterTheRestore_andALaptopThatMissedItIsTold() async throws {
+        var office = try await Office()
+        defer { office.folder.remove() }
+        let noord = try await office.admin.createTeam(name: "Noord")
+        let sanneP = try await office.admin.createProfessional(name: "Sanne", discipline: .clientManager, teamIds: [noord.id])
+        let sanne = try await office.laptop(sanneP, "sanne")
+        try await sanne.sync()
+        let backup = office.folder.appending("backup.sqlite")
+        _ = try await office.store.backup(to: backup)
+        let dirk = try await office.admin.createClient(name: "Dirk", teamId: noord.id)
+        try await sanne.sync()
+        _ = try await sanne.addNote(clientId: dirk, NoteContent(text: "Dirk: schulden"))
+        try await sanne.sync()
+        _ = try await office.admin.eraseClient(dirk, reason: "AVG-2026-402")  // Sanne's laptop has not synced since
+
+        let replay = try await office.restore(from: backup)
+        #expect(replay.failed.isEmpty, "\(replay.failed)")
+        #expect(replay.reapplied.contains { $0.contains("client \(dirk) erased again") }, "\(replay.reapplied)")
+        #expect(try await office.store.clients().first { $0.id == dirk }?.erasedAt != nil, "the server shows Dirk erased")
+        #expect(try await office.logged().filter { $0.clientId == dirk }.map(\.operation) == ["erase"], "only the erasure record")
+        try await sanne.sync()
+        try await sanne.sync()
+        await #expect(throws: ReplicaError.self) { try await sanne.journey(clientId: dirk) }
+        await office.server.stop()
+    }
+
     @Test func aLaptopToldOfAMoveBeforeTheRestore_cannotBackdateAWriteAboutTheClientAfterIt() async throws {
         var office = try await Office()
         defer { office.folder.remove() }

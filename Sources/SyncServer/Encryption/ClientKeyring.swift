@@ -35,13 +35,21 @@ public struct KeyStoreStatus: Hashable, Sendable {
     public var sealedChanges: Int
     /// Changes stored in plaintext: the content-free erasure records, and ``unsealedContent``.
     public var plainChanges: Int
+    /// Clients with sealed changes whose key the key store lacks (put back from an older backup): their
+    /// changes cannot be read until the newest key-store backup is put back (`admin keys restore`), or the
+    /// client is erased.
+    public var missingKeys: [String]
     /// Changes stored in plaintext that are not erasure records: 0, but for changes of clients whose keys
     /// were destroyed in a change log restored from before their erasure (erased again at the next start).
     public var unsealedContent: Int
 
     /// Creates a status.
-    public init(keysByGeneration: [Int: Int], destroyed: Int, sealedChanges: Int, plainChanges: Int, unsealedContent: Int) {
+    public init(
+        keysByGeneration: [Int: Int], destroyed: Int, sealedChanges: Int, plainChanges: Int, missingKeys: [String],
+        unsealedContent: Int
+    ) {
         self.keysByGeneration = keysByGeneration
+        self.missingKeys = missingKeys
         self.destroyed = destroyed
         self.sealedChanges = sealedChanges
         self.plainChanges = plainChanges
@@ -51,15 +59,18 @@ public struct KeyStoreStatus: Hashable, Sendable {
 
 /// The master key and the clients' data keys this process has unwrapped, and the sealing of payloads.
 ///
-/// A payload is stored sealed: `s1:` and the base64 of AES-256-GCM's nonce, ciphertext and tag under the
-/// client's data key, authenticated with the change's id (a sealed payload copied onto another change does
-/// not open). The one payload stored as it is, is that of an erasure record (`client.erase`): it has no
-/// content, and the key it would be sealed under is destroyed by the same erasure.
+/// A payload is stored sealed under the client's data key with AES-256-GCM, authenticated with the change's
+/// id (a sealed payload copied onto another change does not open): on SQLite a BLOB of a version byte and
+/// the nonce, ciphertext and tag; on PostgreSQL `s1:` and their base64. The one payload stored as it is, is
+/// that of an erasure record (`client.erase`): it has no content, and the key it would be sealed under is
+/// destroyed by the same erasure.
 public final class ClientKeyring: Sendable {
     private struct State {
         var master: MasterKey
         var keys: [String: SymmetricKey] = [:]
         var sealing = true
+        /// When the master key was last read again before making a key.
+        var reloadedAt: ContinuousClock.Instant?
     }
 
     private let state: NIOLockedValueBox<State>
@@ -123,8 +134,18 @@ public final class ClientKeyring: Sendable {
     /// its source first, so that a key made after another process rotated is wrapped under the new generation
     /// (kept for later once the caller stored it: ``remember(_:for:)``).
     func newKey(for clientId: String) throws -> (key: SymmetricKey, stored: WrappedClientKey) {
-        let master = self.master.reloaded()
-        state.withLockedValue { if master.generation > $0.master.generation { $0.master = master } }
+        // Read again at most every 5 seconds (a key-management command is not run for every key made).
+        let due = state.withLockedValue { state -> Bool in
+            let now = ContinuousClock.now
+            guard state.reloadedAt.map({ now - $0 >= .seconds(5) }) ?? true else { return false }
+            state.reloadedAt = now
+            return true
+        }
+        if due {
+            let master = self.master.reloaded()
+            state.withLockedValue { if master.generation > $0.master.generation { $0.master = master } }
+        }
+        let master = self.master
         let key = SymmetricKey(size: .bits256)
         return (key, try wrap(key, clientId: clientId, under: master))
     }
@@ -166,6 +187,11 @@ public final class ClientKeyring: Sendable {
     /// Whether a change's payload is stored sealed: every payload but an erasure record's.
     static func seals(_ change: Change) -> Bool {
         !(change.entityType == "client" && change.operation == "erase")
+    }
+
+    /// Whether a change is a client's registration.
+    static func isRegistration(_ change: Change) -> Bool {
+        change.entityType == "client" && change.operation == "register"
     }
 
     /// Whether a payload stored as text is sealed.

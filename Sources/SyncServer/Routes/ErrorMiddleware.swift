@@ -29,7 +29,7 @@ struct ErrorMiddleware: RouterMiddleware {
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["error.type": "\(type(of: error))"])
             } else if let error = error as? StoreError, error.code == ErrorCode.auditKeyStale || error.code == ErrorCode.keyUnavailable {
-                // An operator's mistake to tell them of (the message names no client or content).
+                // An operator's mistake to tell them of (the message names ids and files, never content).
                 logger.error("request refused: \(error.message)", metadata: ["error.code": "\(error.code)"])
             }
             response = Self.errorResponse(answer.status, answer.detail)

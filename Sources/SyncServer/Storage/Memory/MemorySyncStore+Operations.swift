@@ -84,7 +84,7 @@ extension MemorySyncStore {
 extension MemorySyncStore {
     public func keyStatus() async throws -> KeyStoreStatus {
         let count = read { $0.log.count }
-        return KeyStoreStatus(keysByGeneration: [:], destroyed: 0, sealedChanges: 0, plainChanges: count, unsealedContent: count)
+        return KeyStoreStatus(keysByGeneration: [:], destroyed: 0, sealedChanges: 0, plainChanges: count, missingKeys: [], unsealedContent: count)
     }
 
     public func rewrapClientKeys(limit: Int) async throws -> Int { 0 }

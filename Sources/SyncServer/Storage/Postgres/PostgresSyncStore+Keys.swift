@@ -44,9 +44,10 @@ extension PostgresSyncStore {
     }
 
     /// The data keys of clients, from this process's memory or the key store: `nil` for a key that was
-    /// destroyed; a client the key store has no row of is absent.
-    func clientKeys(_ clientIds: some Sequence<String>, _ connection: PostgresConnection) async throws
-        -> [String: SymmetricKey?]
+    /// destroyed; a client the key store has no row of is absent, and so, when `skippingUnusable`, is one
+    /// whose key does not open (``ErrorCode/keyUnavailable``, which is thrown otherwise).
+    func clientKeys(_ clientIds: some Sequence<String>, _ connection: PostgresConnection, skippingUnusable: Bool = false)
+        async throws -> [String: SymmetricKey?]
     {
         var keys: [String: SymmetricKey?] = [:]
         var missing: [String] = []
@@ -61,7 +62,12 @@ extension PostgresSyncStore {
             """, logger: logger
         ).decode(KeyRow.self) {
             switch Self.stored(row) {
-            case .active(let wrapped): keys[row.0] = try keyring.unwrap(wrapped, clientId: row.0)
+            case .active(let wrapped):
+                do {
+                    keys[row.0] = try keyring.unwrap(wrapped, clientId: row.0)
+                } catch let error as StoreError where error.code == .keyUnavailable && skippingUnusable {
+                    continue
+                }
             case .destroyed: keys[row.0] = .some(nil)
             }
         }
@@ -77,7 +83,9 @@ extension PostgresSyncStore {
     }
 
     /// The stored forms of the changes' payloads: sealed under their clients' keys (made at their
-    /// registration, ``createClientKeys(_:)``).
+    /// registration, ``createClientKeys(_:)``). The registration of a client whose key was destroyed —
+    /// registered and erased after a backup, redone from the operations journal — is stored without content
+    /// (`{}`), for the erasure that follows it in the journal.
     func storedPayloads(_ changes: [Change], _ connection: PostgresConnection) async throws -> [String] {
         guard keyring.sealing else { return changes.map(\.payload.canonicalText) }
         let keys = try await clientKeys(changes.filter(ClientKeyring.seals).map(\.clientId), connection)
@@ -86,6 +94,7 @@ extension PostgresSyncStore {
             guard ClientKeyring.seals(change) else { return text }
             guard let known = keys[change.clientId] else { throw missingKey(change.clientId) }
             guard let key = known else {
+                if ClientKeyring.isRegistration(change) { return "{}" }
                 throw StoreError(code: .clientErased, message: "client \(change.clientId)'s key was destroyed: it was erased; nothing was stored")
             }
             return try keyring.sealedText(text, changeId: change.id, key: key)
@@ -216,9 +225,18 @@ extension PostgresSyncStore {
             ).decode((Int64, Int64, Int64).self) {
                 (sealed, all, content) = counts
             }
+            var missing: [String] = []
+            for try await clientId in try await connection.query(
+                """
+                SELECT DISTINCT client_id FROM changes WHERE payload LIKE \(ClientKeyring.sealedPrefix + "%")
+                    AND client_id NOT IN (SELECT client_id FROM samenspel_keys.client_keys) ORDER BY client_id
+                """, logger: self.logger
+            ).decode(String.self) {
+                missing.append(clientId)
+            }
             return KeyStoreStatus(
                 keysByGeneration: byGeneration, destroyed: destroyed, sealedChanges: Int(sealed),
-                plainChanges: Int(all - sealed), unsealedContent: Int(content))
+                plainChanges: Int(all - sealed), missingKeys: missing, unsealedContent: Int(content))
         }
     }
 
@@ -284,8 +302,13 @@ extension PostgresSyncStore {
     public func exportKeys() async throws -> [String: StoredClientKey] {
         try await connected { connection in
             var keys: [String: StoredClientKey] = [:]
+            // An erased client's key that the key store still has (put back from a copy made before the
+            // erasure, not yet destroyed again) goes into no backup.
             for try await row in try await connection.query(
-                "SELECT client_id, generation, wrapped, destroyed_at FROM samenspel_keys.client_keys", logger: self.logger
+                """
+                SELECT k.client_id, k.generation, CASE WHEN c.erased_at IS NULL THEN k.wrapped END, k.destroyed_at
+                FROM samenspel_keys.client_keys k LEFT JOIN clients c ON c.id = k.client_id
+                """, logger: self.logger
             ).decode(KeyRow.self) {
                 keys[row.0] = Self.stored(row)
             }
@@ -314,7 +337,6 @@ extension PostgresSyncStore {
             }
             return added
         }
-        _ = try await destroyKeysOfErasedClients(at: at)
         return added
     }
 }

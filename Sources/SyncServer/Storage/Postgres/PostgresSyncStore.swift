@@ -317,8 +317,8 @@ public final class PostgresSyncStore: SyncStore, Service {
             // A client whose key was destroyed (erased, in a log restored from before the erasure, until it is
             // done again) has no readable name.
             let keys = try await self.clientKeys(
-                registrations.filter { ClientKeyring.isSealed($0.payload) }.map(\.clientId), connection)
-            // (And one whose key the key store lacks: `admin keys status` and every pull report that.)
+                registrations.filter { ClientKeyring.isSealed($0.payload) }.map(\.clientId), connection, skippingUnusable: true)
+            // (Nor one whose key the key store lacks or cannot open: `admin keys status` lists those.)
             let readable = registrations.filter { !ClientKeyring.isSealed($0.payload) || (keys[$0.clientId] ?? nil) != nil }
             var names = Dictionary(uniqueKeysWithValues: zip(
                 readable.map(\.clientId),

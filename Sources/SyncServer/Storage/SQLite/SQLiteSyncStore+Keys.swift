@@ -108,11 +108,14 @@ extension SQLiteSyncStore {
     }
 
     /// The stored form of a change's payload: sealed under its client's key, a BLOB; an erasure record's as
-    /// its text. A registration makes the client's key (`creatingKey`).
+    /// its text. A registration makes the client's key (`creatingKey`); the registration of a client whose
+    /// key was destroyed — registered and erased after a backup, redone from the operations journal — is
+    /// stored without content (`{}`), for the erasure that follows it in the journal.
     func storedPayload(_ change: Change, creatingKey: Bool = false, db: Database) throws -> any DatabaseValueConvertible {
         let text = change.payload.canonicalText
         guard ClientKeyring.seals(change), keyring.sealing else { return text }
         guard let key = try clientKey(change.clientId, creating: creatingKey, db: db) else {
+            if creatingKey && ClientKeyring.isRegistration(change) { return "{}" }
             throw StoreError(
                 code: .clientErased, message: "client \(change.clientId)'s key was destroyed: it was erased; nothing was stored")
         }
@@ -149,8 +152,8 @@ extension SQLiteSyncStore {
     }
 
     /// The registration payload of a `clients` row joined with its registration, for the client's name; `nil`
-    /// when its key is destroyed or missing (the list of clients still shows the others; a pull or
-    /// `admin keys status` reports a missing key).
+    /// when its key is destroyed or missing (the list of clients still shows the others; `admin keys status`
+    /// lists the clients whose keys are missing).
     func readableName(_ row: Row, db: Database) throws -> String? {
         do {
             return try openedPayload(row, column: "payload", db: db)
@@ -215,15 +218,7 @@ extension SQLiteSyncStore {
         return sealed
     }
 
-    private static func destroyKeysOfErasedClients(at: Int64, db: Database) throws -> Int {
-        try db.execute(
-            sql: """
-                UPDATE keystore.client_keys SET wrapped = NULL, destroyed_at = ?
-                WHERE wrapped IS NOT NULL AND client_id IN (SELECT id FROM main.clients WHERE erased_at IS NOT NULL)
-                """,
-            arguments: [at])
-        return db.changesCount
-    }
+
 
     // MARK: - KeyStore
 
@@ -242,6 +237,12 @@ extension SQLiteSyncStore {
                 destroyed: try Int.fetchOne(db, sql: "SELECT count(*) FROM keystore.client_keys WHERE wrapped IS NULL") ?? 0,
                 sealedChanges: sealed,
                 plainChanges: (try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0) - sealed,
+                missingKeys: try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT client_id FROM changes WHERE typeof(payload) = 'blob'
+                            AND client_id NOT IN (SELECT client_id FROM keystore.client_keys) ORDER BY client_id
+                        """),
                 unsealedContent: try Int.fetchOne(
                     db,
                     sql: """
@@ -285,15 +286,34 @@ extension SQLiteSyncStore {
     }
 
     public func destroyKeysOfErasedClients(at: Int64) async throws -> Int {
-        let destroyed = try await write { db in try Self.destroyKeysOfErasedClients(at: at, db: db) }
-        if destroyed > 0 { try await scrubWriteAheadLog() }
-        return destroyed
+        let destroyed = try await write { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    UPDATE keystore.client_keys SET wrapped = NULL, destroyed_at = ?
+                    WHERE wrapped IS NOT NULL AND client_id IN (SELECT id FROM main.clients WHERE erased_at IS NOT NULL)
+                    RETURNING client_id
+                    """,
+                arguments: [at])
+        }
+        for clientId in destroyed { keyring.forget(clientId) }
+        if !destroyed.isEmpty { try await scrubWriteAheadLog() }
+        return destroyed.count
     }
 
     public func exportKeys() async throws -> [String: StoredClientKey] {
         try await read { db in
             var keys: [String: StoredClientKey] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM keystore.client_keys") {
+            // An erased client's key that the key store still has (put back from a copy made before the
+            // erasure, not yet destroyed again) goes into no backup.
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT k.client_id, k.generation, k.destroyed_at,
+                        CASE WHEN c.erased_at IS NULL THEN k.wrapped END AS wrapped
+                    FROM keystore.client_keys k LEFT JOIN main.clients c ON c.id = k.client_id
+                    """)
+            {
                 keys[row["client_id"]] = SQLiteKeyStore.stored(row)
             }
             return keys
@@ -317,7 +337,6 @@ extension SQLiteSyncStore {
                     try SQLiteKeyStore.destroy(clientId, at: destroyedAt, db: db)
                 }
             }
-            _ = try Self.destroyKeysOfErasedClients(at: at, db: db)
             return added
         }
         try await scrubWriteAheadLog()
