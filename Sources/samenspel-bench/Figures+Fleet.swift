@@ -103,7 +103,7 @@ extension Figures {
 
     /// `fleet`: `fleetDevices` laptops in teams of ten, syncing at `fleetRate` syncs a second in all (Poisson
     /// arrivals; each sync pushes 0–3 notes and pulls its team's new changes) for `fleetSeconds`: zero
-    /// errors, p99 ≤ 250 ms. Then the rate doubles, `fleetStepSeconds` a step, until p99 passes 1 s (or
+    /// errors, p99 ≤ 250 ms. Then the rate rises by a quarter, `fleetStepSeconds` a step, until p99 passes 1 s (or
     /// errors appear): the saturation rate is the last that stayed under. Latency counts from the moment a
     /// sync was due, so a server that falls behind is charged for the wait.
     static func fleet(_ sizes: Sizes, _ folder: String, _ backend: BenchBackend, _ report: inout Report) async throws {
@@ -145,7 +145,7 @@ extension Figures {
         var saturation = steady.errors.isEmpty && steady.p99 <= 1_000 ? steady.syncsPerSecond : 0
         var last = steady
         while true {
-            rate *= 2
+            rate *= 1.25
             let run = try await load(laptops, rate: rate, seconds: sizes.fleetStepSeconds, transport, office)
             last = run
             guard run.errors.isEmpty, run.p99 <= 1_000 else { break }

@@ -31,8 +31,8 @@ struct Sizes: Sendable {
     var fleetDevices = 2_000
     var fleetRate = 200.0
     var fleetSeconds = 60.0
-    var fleetStepSeconds = 15.0
-    var fleetMaxRate = 6_400.0
+    var fleetStepSeconds = 10.0
+    var fleetMaxRate = 3_000.0
 
     static let full = Sizes(
         localWrites: 2_000, push: 100_000, pull: 100_000, bigLog: 1_000_000, smallLog: 1_000, incremental: 100,
@@ -40,7 +40,7 @@ struct Sizes: Sendable {
     static let tiny = Sizes(
         localWrites: 50, push: 2_000, pull: 2_000, bigLog: 5_000, smallLog: 500, incremental: 20, devices: 8,
         perDevice: 5, journeyEntries: 200, searchNotes: 2_000, repeats: 3, clients: 10, hostile: 50,
-        fleetDevices: 40, fleetRate: 20, fleetSeconds: 3, fleetStepSeconds: 2, fleetMaxRate: 40)
+        fleetDevices: 40, fleetRate: 20, fleetSeconds: 3, fleetStepSeconds: 2, fleetMaxRate: 30)
 }
 
 /// Realistic case-note text: about 500 bytes of Dutch words in varying order (so compression sees text
