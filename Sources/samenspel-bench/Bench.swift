@@ -433,26 +433,30 @@ enum Figures {
 
     // MARK: Journey
 
+    /// The journey of a client with `journeyEntries` writes (the journey mix), median of repeated reads:
+    /// target ≤ 30 ms (issue 16). And of a client with ten times as many, reported.
     static func journey(_ sizes: Sizes, _ folder: String, _ report: inout Report) async throws {
-        let office = try await Office(directory: folder, clients: 1)
+        let office = try await Office(directory: folder, clients: 2)
         let laptop = try await office.enroll("Sanne Bakker")
         try await laptop.sync()
-        let client = office.clients[0]
-        try await laptop.write(sizes.journeyEntries, on: [client], notesOnly: false)
-        var times: [Double] = []
-        var entries = 0
-        for _ in 0..<max(3, sizes.repeats / 3) {
-            let (journey, seconds) = try await timed { try await laptop.replica.journey(clientId: client) }
-            entries = journey.timeline.count
-            times.append(seconds)
+        for (client, count) in zip(office.clients, [sizes.journeyEntries, sizes.journeyEntries * 10]) {
+            try await laptop.write(count, on: [client], notesOnly: false)
+            var times: [Double] = []
+            var entries = 0
+            for _ in 0..<max(3, sizes.repeats / 3) {
+                let (journey, seconds) = try await timed { try await laptop.replica.journey(clientId: client) }
+                entries = journey.timeline.count
+                times.append(seconds)
+            }
+            let median = quantile(times, 0.5) * 1000
+            let small = count == sizes.journeyEntries
+            report.add(
+                Figure(
+                    id: "journey", backend: "sqlite",
+                    name: "journey of a client with \(entries) timeline entries (median)", value: median, unit: "ms",
+                    baseline: nil, baselineName: nil, ratio: nil, target: small ? "≤ 30 ms" : "reported",
+                    met: small ? median <= 30 : nil, details: ["p90Ms": String(format: "%.1f", quantile(times, 0.9) * 1000)]))
         }
-        let median = quantile(times, 0.5) * 1000
-        report.add(
-            Figure(
-                id: "journey", backend: "sqlite",
-                name: "journey of a client with \(entries) timeline entries (median)", value: median, unit: "ms",
-                baseline: nil, baselineName: nil, ratio: nil, target: "reported; under 100 ms (not noticed)",
-                met: median < 100))
     }
 }
 
