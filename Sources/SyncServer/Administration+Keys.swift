@@ -70,7 +70,7 @@ extension Administration {
     /// not contain. Audited.
     public func backupKeys(to path: String) async throws -> Int {
         let keys = try await store.exportKeys()
-        try KeyStoreBackup.write(keys, to: path, at: wallMillis())
+        try await KeyStoreBackup.write(keys, to: path, at: wallMillis())
         let active = keys.values.filter { if case .active = $0 { true } else { false } }.count
         try await audit("keysBackedUp", details: ["keys": String(active), "file": path])
         return active
@@ -89,19 +89,9 @@ extension Administration {
 /// The file of a key-store backup: a SQLite database with the table `client_keys` (client, master key
 /// generation, wrapped key or none, destroyed at).
 enum KeyStoreBackup {
-    static func write(_ keys: [String: StoredClientKey], to path: String, at: Int64) throws {
-        let files = FileManager.default
-        guard !files.fileExists(atPath: path) else {
-            throw StoreError(code: .invalidInput, message: "\(path) exists; give a new file name")
-        }
-        let partial = path + ".partial"
-        try? files.removeItem(atPath: partial)
-        guard files.createFile(atPath: partial, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError(code: .invalidInput, message: "cannot create \(partial)")
-        }
-        do {
-            let queue = try DatabaseQueue(path: partial)
-            try queue.write { db in
+    static func write(_ keys: [String: StoredClientKey], to path: String, at: Int64) async throws {
+        try await NewDatabaseFile.write(at: path) { queue in
+            try await queue.write { db in
                 try db.execute(
                     sql: """
                         CREATE TABLE samenspel_key_backup (made_at INTEGER NOT NULL);
@@ -123,11 +113,6 @@ enum KeyStoreBackup {
                     }
                 }
             }
-            try queue.close()
-            try files.moveItem(atPath: partial, toPath: path)
-        } catch {
-            try? files.removeItem(atPath: partial)
-            throw error
         }
     }
 

@@ -31,7 +31,7 @@ public struct KeyStoreStatus: Hashable, Sendable {
     public var keysByGeneration: [Int: Int]
     /// Keys destroyed by erasures.
     public var destroyed: Int
-    /// Changes of the log whose payload is sealed, and those stored as they are (erasure records).
+    /// Changes of the log whose payload is sealed.
     public var sealedChanges: Int
     /// Changes stored in plaintext: the content-free erasure records, and ``unsealedContent``.
     public var plainChanges: Int

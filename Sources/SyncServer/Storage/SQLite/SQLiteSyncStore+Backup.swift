@@ -15,6 +15,28 @@ extension SQLiteSyncStore {
     /// online backup from one read snapshot). The file is written next to `path` and renamed into place
     /// when complete, readable by the owner only. Refuses to overwrite an existing file.
     public func backup(to path: String) async throws -> BackupSummary {
+        try await NewDatabaseFile.write(at: path) { destination in
+            try await connections.measure { try pool.backup(to: destination) }
+            // The copy gets a restore epoch of its own: should it ever be restored — with `admin restore` or by
+            // copying the file — the replicas see an epoch they never saw and send back what it lacks.
+            _ = try await destination.write { db in try Self.renewEpoch(db) }
+            return try await destination.read { db in
+                guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
+                    throw StoreError(code: .internal, message: "the backup failed its integrity check")
+                }
+                return BackupSummary(
+                    position: try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0,
+                    changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
+            }
+        }
+    }
+}
+
+/// A backup file written whole or not at all: a new SQLite database at `path`, written beside it
+/// (`path.partial`, 0600 from its creation) and renamed into place when `body` has filled it; an existing
+/// file is never overwritten, and a failed write leaves nothing behind.
+enum NewDatabaseFile {
+    static func write<T>(at path: String, _ body: (DatabaseQueue) async throws -> T) async throws -> T {
         let files = FileManager.default
         guard !files.fileExists(atPath: path) else {
             throw StoreError(code: .invalidInput, message: "\(path) exists; give a new file name")
@@ -26,21 +48,10 @@ extension SQLiteSyncStore {
         }
         do {
             let destination = try DatabaseQueue(path: partial)
-            try await connections.measure { try pool.backup(to: destination) }
-            // The copy gets a restore epoch of its own: should it ever be restored — with `admin restore` or by
-            // copying the file — the replicas see an epoch they never saw and send back what it lacks.
-            _ = try await destination.write { db in try Self.renewEpoch(db) }
-            let summary = try await destination.read { db in
-                guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
-                    throw StoreError(code: .internal, message: "the backup failed its integrity check")
-                }
-                return BackupSummary(
-                    position: try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM changes") ?? 0,
-                    changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0)
-            }
+            let result = try await body(destination)
             try destination.close()
             try files.moveItem(atPath: partial, toPath: path)
-            return summary
+            return result
         } catch {
             try? files.removeItem(atPath: partial)
             throw error
