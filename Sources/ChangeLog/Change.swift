@@ -15,7 +15,24 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
     /// What was done to the entity, e.g. `add` or `revise`.
     public let operation: String
     /// The operation's content; its shape is defined by the domain for each entity type and operation.
-    public let payload: JSONValue
+    public var payload: JSONValue {
+        switch content {
+        case .value(let value): value
+        // Text this system wrote with `canonicalText` and read back from authenticated storage: it parses.
+        case .canonical(let text): (try? JSONValue(parsing: text)) ?? .null
+        }
+    }
+    /// ``payload`` as canonical JSON text (``JSONValue/canonicalText``), without writing it again when the
+    /// change was read from storage.
+    public var canonicalPayload: String {
+        switch content {
+        case .value(let value): value.canonicalText
+        case .canonical(let text): text
+        }
+    }
+    /// The payload as parsed, or as the canonical text a store read (parsed only if ``payload`` is asked for:
+    /// a server serving a pull page sends the text as it is).
+    private let content: Content
     /// The hybrid logical clock timestamp given by the author's device.
     public let hlc: HLCTimestamp
     /// The author: a professional id, or ``administratorId`` for writes made on the server.
@@ -40,11 +57,35 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
         self.entityType = entityType
         self.entityId = entityId
         self.operation = operation
-        self.payload = payload
+        self.content = .value(payload)
         self.hlc = hlc
         self.authorId = authorId
         self.authorDiscipline = authorDiscipline
         self.deviceId = deviceId
+    }
+
+    /// Creates a change whose payload is canonical JSON text that this system wrote (with
+    /// ``JSONValue/canonicalText``) and read back from storage that authenticates it. The text is kept as it
+    /// is, and parsed only when ``payload`` is read: a server serving a pull page never parses it.
+    public init(
+        id: String, clientId: String, entityType: String, entityId: String, operation: String,
+        canonicalPayload: String, hlc: HLCTimestamp, authorId: String, authorDiscipline: String?, deviceId: String
+    ) {
+        self.id = id
+        self.clientId = clientId
+        self.entityType = entityType
+        self.entityId = entityId
+        self.operation = operation
+        self.content = .canonical(canonicalPayload)
+        self.hlc = hlc
+        self.authorId = authorId
+        self.authorDiscipline = authorDiscipline
+        self.deviceId = deviceId
+    }
+
+    private enum Content: Sendable {
+        case value(JSONValue)
+        case canonical(String)
     }
 
     /// The display order of changes: by ``hlc``, then by ``id`` (byte order) so that the order is total.
@@ -62,9 +103,69 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
     public func isSameWrite(as other: Change) -> Bool {
         id == other.id && clientId == other.clientId && entityType == other.entityType
             && entityId == other.entityId && operation == other.operation
-            && payload.canonicalText == other.payload.canonicalText && hlc == other.hlc
+            && samePayload(as: other) && hlc == other.hlc
             && authorId == other.authorId && authorDiscipline == other.authorDiscipline
             && deviceId == other.deviceId
+    }
+
+    /// Whether the payloads are the same JSON (compared as values, or as canonical text when either was
+    /// read as text).
+    private func samePayload(as other: Change) -> Bool {
+        if case .value(let mine) = content, case .value(let theirs) = other.content { return mine == theirs }
+        return canonicalPayload == other.canonicalPayload
+    }
+
+    /// Equal when every member is, the payload compared as JSON (whichever way each was read).
+    public static func == (lhs: Change, rhs: Change) -> Bool {
+        lhs.isSameWrite(as: rhs)
+    }
+
+    /// Hashes the members but the payload (equal changes have equal payloads, so this is consistent with
+    /// `==`; two changes that differ only in their payload are an id reused, which the log refuses).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(clientId)
+        hasher.combine(entityType)
+        hasher.combine(entityId)
+        hasher.combine(operation)
+        hasher.combine(hlc)
+        hasher.combine(authorId)
+        hasher.combine(authorDiscipline)
+        hasher.combine(deviceId)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, clientId, entityType, entityId, operation, payload, hlc, authorId, authorDiscipline, deviceId
+    }
+
+    /// Decodes the members the protocol names.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try container.decode(String.self, forKey: .id), clientId: try container.decode(String.self, forKey: .clientId),
+            entityType: try container.decode(String.self, forKey: .entityType),
+            entityId: try container.decode(String.self, forKey: .entityId),
+            operation: try container.decode(String.self, forKey: .operation),
+            payload: try container.decode(JSONValue.self, forKey: .payload),
+            hlc: try container.decode(HLCTimestamp.self, forKey: .hlc),
+            authorId: try container.decode(String.self, forKey: .authorId),
+            authorDiscipline: try container.decodeIfPresent(String.self, forKey: .authorDiscipline),
+            deviceId: try container.decode(String.self, forKey: .deviceId))
+    }
+
+    /// Encodes the members the protocol names (`authorDiscipline` left out when there is none).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(clientId, forKey: .clientId)
+        try container.encode(entityType, forKey: .entityType)
+        try container.encode(entityId, forKey: .entityId)
+        try container.encode(operation, forKey: .operation)
+        try container.encode(payload, forKey: .payload)
+        try container.encode(hlc, forKey: .hlc)
+        try container.encode(authorId, forKey: .authorId)
+        try container.encodeIfPresent(authorDiscipline, forKey: .authorDiscipline)
+        try container.encode(deviceId, forKey: .deviceId)
     }
 
     /// The change with an empty payload: what is kept of a write about an erased client (a refused write in

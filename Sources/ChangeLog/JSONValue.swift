@@ -67,6 +67,16 @@ extension JSONValue {
         return output
     }
 
+    /// Appends ``canonicalText`` to `output` (a writer that puts values together without a tree).
+    public func appendCanonicalText(to output: inout String) {
+        write(to: &output, indent: nil)
+    }
+
+    /// Appends a string as canonical JSON writes it: quoted, with the escapes it needs.
+    public static func appendCanonicalString(_ value: String, to output: inout String) {
+        writeString(value, to: &output)
+    }
+
     /// The canonical text laid out for people: the same rules as ``canonicalText``, plus two-space
     /// indentation, one member or element per line, `": "` after keys, and `[]`/`{}` for empty containers.
     /// Written by this code alone, so it is byte-identical on every platform and Foundation version.

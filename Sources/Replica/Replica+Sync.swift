@@ -116,7 +116,7 @@ extension Replica {
         var total = 0
         var count = 0
         for change in changes {
-            total += change.payload.canonicalText.utf8.count + 512
+            total += change.canonicalPayload.utf8.count + 512
             if count > 0 && total > maxBytes { break }
             count += 1
         }

@@ -18,7 +18,7 @@ enum StoredChange {
     static func arguments(_ change: Change) -> StatementArguments {
         [
             change.id, change.clientId, change.entityType, change.entityId, change.operation,
-            change.clientId, change.payload.canonicalText,
+            change.clientId, change.canonicalPayload,
             change.hlc.description, change.authorId, change.authorDiscipline, change.deviceId,
         ]
     }

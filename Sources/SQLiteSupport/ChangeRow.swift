@@ -14,29 +14,52 @@ public enum ChangeRow {
 
     /// Reads a change from a row that has ``columns``.
     public static func decode(_ row: Row) throws -> Change {
-        try decode(row, payload: row["payload"])
-    }
-
-    /// Reads a change from a row that has ``columns``, with its payload's text given (the server opens the
-    /// sealed payload it stores).
-    public static func decode(_ row: Row, payload payloadText: String) throws -> Change {
-        let hlcText: String = row["hlc"]
-        guard let hlc = HLCTimestamp(hlcText) else { throw CorruptRow(column: "hlc") }
+        let base = firstColumn(of: row)
+        let payloadText: String = row[base + 5]
         let payload: JSONValue
         do {
             payload = try JSONValue(parsing: payloadText)
         } catch {
             throw CorruptRow(column: "payload")
         }
+        let hlc = try self.hlc(row, base)
         return Change(
-            id: row["id"], clientId: row["client_id"], entityType: row["entity_type"], entityId: row["entity_id"],
-            operation: row["operation"], payload: payload, hlc: hlc, authorId: row["author_id"],
-            authorDiscipline: row["author_discipline"], deviceId: row["device_id"])
+            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
+            operation: row[base + 4], payload: payload, hlc: hlc, authorId: row[base + 7],
+            authorDiscipline: row[base + 8], deviceId: row[base + 9])
+    }
+
+    /// Reads a change from a row that has ``columns`` (from the index `base` on, see ``firstColumn(of:)``),
+    /// with its payload's canonical text given: the server opens the sealed payload it stored, and keeps
+    /// the text as it is (see ``Change/init(id:clientId:entityType:entityId:operation:canonicalPayload:hlc:authorId:authorDiscipline:deviceId:)``).
+    public static func decode(_ row: Row, canonicalPayload: String, at base: Int) throws -> Change {
+        Change(
+            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
+            operation: row[base + 4], canonicalPayload: canonicalPayload, hlc: try hlc(row, base),
+            authorId: row[base + 7], authorDiscipline: row[base + 8], deviceId: row[base + 9])
+    }
+
+    /// The index of the first of ``columns`` (`id`) in a row that has them all, in their order: 0 when they
+    /// come first, 1 after `seq`. Read by position, not by name (GRDB compares names case-insensitively,
+    /// which showed in the profile of a pull).
+    public static func firstColumn(of row: Row) -> Int {
+        var index = 0
+        for name in row.columnNames {
+            if name == "id" { return index }
+            index += 1
+        }
+        return 0
+    }
+
+    private static func hlc(_ row: Row, _ base: Int) throws -> HLCTimestamp {
+        let text: String = row[base + 6]
+        guard let hlc = HLCTimestamp(text) else { throw CorruptRow(column: "hlc") }
+        return hlc
     }
 
     /// The values of ``columns`` for a change.
     public static func arguments(_ change: Change) -> StatementArguments {
-        arguments(change, payload: change.payload.canonicalText)
+        arguments(change, payload: change.canonicalPayload)
     }
 
     /// The values of ``columns`` for a change, with the payload stored as `payload` (sealed, on the server).

@@ -87,10 +87,10 @@ extension PostgresSyncStore {
     /// registered and erased after a backup, redone from the operations journal — is stored without content
     /// (`{}`), for the erasure that follows it in the journal.
     func storedPayloads(_ changes: [Change], _ connection: PostgresConnection) async throws -> [String] {
-        guard keyring.sealing else { return changes.map(\.payload.canonicalText) }
+        guard keyring.sealing else { return changes.map(\.canonicalPayload) }
         let keys = try await clientKeys(changes.filter(ClientKeyring.seals).map(\.clientId), connection)
         return try changes.map { change in
-            let text = change.payload.canonicalText
+            let text = change.canonicalPayload
             guard ClientKeyring.seals(change) else { return text }
             guard let known = keys[change.clientId] else { throw missingKey(change.clientId) }
             guard let key = known else {

@@ -303,9 +303,10 @@ extension PostgresSyncStore {
             guard let timestamp = HLCTimestamp(hlc) else {
                 throw StoreError(code: .corrupt, message: "stored change has a malformed timestamp")
             }
+            // Kept as the canonical text it was stored as: a pull page sends it without parsing it.
             return (seq, Change(
                 id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-                payload: try JSONValue(parsing: payload), hlc: timestamp,
+                canonicalPayload: payload, hlc: timestamp,
                 authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
         }
     }

@@ -112,7 +112,7 @@ extension SQLiteSyncStore {
     /// key was destroyed — registered and erased after a backup, redone from the operations journal — is
     /// stored without content (`{}`), for the erasure that follows it in the journal.
     func storedPayload(_ change: Change, creatingKey: Bool = false, db: Database) throws -> any DatabaseValueConvertible {
-        let text = change.payload.canonicalText
+        let text = change.canonicalPayload
         guard ClientKeyring.seals(change), keyring.sealing else { return text }
         guard let key = try clientKey(change.clientId, creating: creatingKey, db: db) else {
             if creatingKey && ClientKeyring.isRegistration(change) { return "{}" }
@@ -124,13 +124,16 @@ extension SQLiteSyncStore {
 
     /// Reads a change from a row with ``ChangeRow/columns``, opening its payload.
     func decode(_ row: Row, db: Database) throws -> Change {
-        guard let payload = try openedPayload(row, column: "payload", db: db) else {
+        let base = ChangeRow.firstColumn(of: row)
+        let clientId: String = row[base + 1]
+        guard let payload = try opened(row[base + 5], changeId: { row[base] }, clientId: { clientId }, db: db) else {
             throw StoreError(
                 code: .corrupt,
-                message: "the changes of client \(row["client_id"] as String) are sealed under a key that was destroyed "
+                message: "the changes of client \(clientId) are sealed under a key that was destroyed "
                     + "(the client was erased): start the server, or run `admin restore`, to finish the erasure")
         }
-        return try ChangeRow.decode(row, payload: payload)
+        // Kept as the canonical text it was stored as: a pull page sends it without parsing it.
+        return try ChangeRow.decode(row, canonicalPayload: payload, at: base)
     }
 
     /// Opens the payload in the column `column` of a row that also has `id` and `client_id`: a TEXT value is
@@ -138,14 +141,21 @@ extension SQLiteSyncStore {
     /// destroyed (erased: in a change log restored from before the erasure, until it is done again, its name
     /// is not readable and its changes are refused).
     func openedPayload(_ row: Row, column: String, db: Database) throws -> String? {
-        let value: DatabaseValue = row[column]
+        try opened(row[column], changeId: { row["id"] }, clientId: { row["client_id"] }, db: db)
+    }
+
+    /// Opens a stored payload `value` of a change (see ``openedPayload(_:column:db:)``); the change's ids are
+    /// read only for a sealed one.
+    private func opened(
+        _ value: DatabaseValue, changeId: () -> String, clientId: () -> String, db: Database
+    ) throws -> String? {
         switch value.storage {
         case .null: return nil
         case .string(let text): return text
         case .blob(let sealed):
-            let clientId: String = row["client_id"]
+            let clientId = clientId()
             guard let key = try clientKey(clientId, creating: false, db: db) else { return nil }
-            return try ClientKeyring.open(bytes: sealed, changeId: row["id"], clientId: clientId, key: key)
+            return try ClientKeyring.open(bytes: sealed, changeId: changeId(), clientId: clientId, key: key)
         case .int64, .double:
             throw StoreError(code: .corrupt, message: "a stored change has an unreadable payload")
         }
