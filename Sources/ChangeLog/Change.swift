@@ -109,7 +109,8 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
     }
 
     /// Whether the payloads are the same JSON (compared as values, or as canonical text when either was
-    /// read as text).
+    /// read as text). The two agree on every payload a parser produced; a `.double` with an integral value,
+    /// which only code can make, is written as the integer a parser reads back.
     private func samePayload(as other: Change) -> Bool {
         if case .value(let mine) = content, case .value(let theirs) = other.content { return mine == theirs }
         return canonicalPayload == other.canonicalPayload

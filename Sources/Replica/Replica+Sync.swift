@@ -154,6 +154,9 @@ struct SyncSession {
         // The outbox's order (local_seq) is read once per round, not sorted again for every batch: a week
         // offline can leave 100,000 writes to send. Writes the server asks to re-stamp come in the next round.
         var queue: ArraySlice<Int64> = []
+        // The rows of the batch after the one being pushed, read ahead.
+        var next: (wanted: [Int64], rows: Task<[PendingRow], any Error>)?
+        defer { next?.rows.cancel() }
         while true {
             if queue.isEmpty {
                 queue = ArraySlice(try await pool.read { [deferred] db in
@@ -168,18 +171,14 @@ struct SyncSession {
                 guard !queue.isEmpty else { return }
             }
             let wanted = Array(queue.prefix(batchLimit))
-            let rows = try await pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT changes.local_seq, \(StoredChange.columns)
-                        FROM changes CROSS JOIN outbox ON outbox.change_id = changes.id
-                        WHERE changes.local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
-                        ORDER BY changes.local_seq
-                        """,
-                    arguments: StatementArguments(wanted)
-                ).map { row in (seq: row["local_seq"] as Int64, change: try ChangeRow.decode(row)) }
+            let rows: [PendingRow]
+            if let prefetched = next, prefetched.wanted == wanted {
+                rows = try await prefetched.rows.value
+            } else {
+                next?.rows.cancel()
+                rows = try await Self.pendingRows(wanted, pool: pool)
             }
+            next = nil
             let pending = rows.map(\.change)
             guard !pending.isEmpty else {
                 // Acknowledged meanwhile (another sync of this replica): go on with the rest.
@@ -187,6 +186,12 @@ struct SyncSession {
                 continue
             }
             let batch = Replica.prefix(of: pending, maxBytes: Replica.pushBatchBytes)
+            // The next batch is read (and its payloads opened) while the server stores this one, so the laptop
+            // and the server work at once. Used only if the queue goes on as planned.
+            let following = Array(queue.drop { $0 <= rows[batch.count - 1].seq }.prefix(batchLimit))
+            if !following.isEmpty {
+                next = (following, Task { [pool] in try await Self.pendingRows(following, pool: pool) })
+            }
             let response: PushResponse
             do {
                 response = try await transport.push(PushRequest(changes: batch), token: token)
@@ -215,12 +220,42 @@ struct SyncSession {
             progress(SyncProgress(phase: .pushing, report: report))
             // Re-stamped writes stay in the outbox and go first again, in their order: read it anew.
             let lastSent = rows[batch.count - 1].seq
-            queue = outcome.restamped.isEmpty && !outcome.serverRestored ? queue.drop { $0 <= lastSent } : []
+            if outcome.restamped.isEmpty && !outcome.serverRestored {
+                queue = queue.drop { $0 <= lastSent }
+            } else {
+                queue = []
+                next?.rows.cancel()
+                next = nil
+            }
             guard outcome.pushed + outcome.duplicates + outcome.rejected.count + outcome.restamped.count
                 + outcome.waiting.count > 0
             else {
                 throw ReplicaError(
                     code: ReplicaError.badResponse, message: "the server answered the push without any result")
+            }
+        }
+    }
+
+    /// A write of the outbox: its place in the replica's order, and the change.
+    typealias PendingRow = (seq: Int64, change: Change)
+
+    /// The outbox's writes at these places, in order (those acknowledged meanwhile left out). The payload is
+    /// kept as the canonical text it was stored as (authenticated by the vault): it is sent as it is.
+    static func pendingRows(_ wanted: [Int64], pool: DatabasePool) async throws -> [PendingRow] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT changes.local_seq, \(StoredChange.columns)
+                    FROM changes CROSS JOIN outbox ON outbox.change_id = changes.id
+                    WHERE changes.local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
+                    ORDER BY changes.local_seq
+                    """,
+                arguments: StatementArguments(wanted)
+            ).map { row in
+                let base = ChangeRow.firstColumn(of: row)
+                guard let payload = row[base + 5] as String? else { throw ChangeRow.CorruptRow(column: "payload") }
+                return (seq: row[0] as Int64, change: try ChangeRow.decode(row, canonicalPayload: payload, at: base))
             }
         }
     }

@@ -15,7 +15,7 @@ public enum ChangeRow {
     /// Reads a change from a row that has ``columns``.
     public static func decode(_ row: Row) throws -> Change {
         let base = firstColumn(of: row)
-        let payloadText: String = row[base + 5]
+        guard let payloadText = row[base + 5] as String? else { throw CorruptRow(column: "payload") }
         let payload: JSONValue
         do {
             payload = try JSONValue(parsing: payloadText)
@@ -75,6 +75,8 @@ public enum ChangeRow {
     public struct CorruptRow: Error, CustomStringConvertible {
         /// The column that could not be read.
         public let column: String
+        /// Names the column that could not be read.
+        public init(column: String) { self.column = column }
         /// Explanation.
         public var description: String { "a stored change has an unreadable \(column)" }
     }
