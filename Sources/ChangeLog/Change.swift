@@ -65,8 +65,10 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
     }
 
     /// Creates a change whose payload is canonical JSON text that this system wrote (with
-    /// ``JSONValue/canonicalText``) and read back from storage that authenticates it. The text is kept as it
-    /// is, and parsed only when ``payload`` is read: a server serving a pull page never parses it.
+    /// ``JSONValue/canonicalText`` of a parsed value) and read back from storage that authenticates it (a
+    /// sealed payload). The text is kept as it is, and parsed only when ``payload`` is read: a server serving
+    /// a pull page never parses it. Text that was not authenticated must be parsed, with the other
+    /// initialiser: here it would go out on the wire unchecked.
     public init(
         id: String, clientId: String, entityType: String, entityId: String, operation: String,
         canonicalPayload: String, hlc: HLCTimestamp, authorId: String, authorDiscipline: String?, deviceId: String
@@ -109,8 +111,9 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
     }
 
     /// Whether the payloads are the same JSON (compared as values, or as canonical text when either was
-    /// read as text). The two agree on every payload a parser produced; a `.double` with an integral value,
-    /// which only code can make, is written as the integer a parser reads back.
+    /// read as text). The two agree on every payload a parser produced. A `.double` with an integral value,
+    /// which only code can make, is written with a fraction (`2.0`) that a parser reads back as the integer
+    /// `2`: such a value equals its stored text only as text.
     private func samePayload(as other: Change) -> Bool {
         if case .value(let mine) = content, case .value(let theirs) = other.content { return mine == theirs }
         return canonicalPayload == other.canonicalPayload

@@ -239,23 +239,25 @@ struct SyncSession {
     /// A write of the outbox: its place in the replica's order, and the change.
     typealias PendingRow = (seq: Int64, change: Change)
 
-    /// The outbox's writes at these places, in order (those acknowledged meanwhile left out). The payload is
-    /// kept as the canonical text it was stored as (authenticated by the vault): it is sent as it is.
+    /// The outbox's writes at these places, in order (those acknowledged meanwhile left out). A sealed payload
+    /// is kept as the canonical text it was stored as (the vault authenticated it): it is sent as it is.
     static func pendingRows(_ wanted: [Int64], pool: DatabasePool) async throws -> [PendingRow] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT changes.local_seq, \(StoredChange.columns)
+                    SELECT changes.local_seq, \(StoredChange.columns), typeof(changes.payload) = 'blob'
                     FROM changes CROSS JOIN outbox ON outbox.change_id = changes.id
                     WHERE changes.local_seq IN (\(wanted.map { _ in "?" }.joined(separator: ",")))
                     ORDER BY changes.local_seq
                     """,
                 arguments: StatementArguments(wanted)
             ).map { row in
-                let base = ChangeRow.firstColumn(of: row)
-                guard let payload = row[base + 5] as String? else { throw ChangeRow.CorruptRow(column: "payload") }
-                return (seq: row[0] as Int64, change: try ChangeRow.decode(row, canonicalPayload: payload, at: base))
+                guard let payload = row[6] as String? else { throw ChangeRow.CorruptRow(column: "payload") }
+                return (
+                    seq: row[0] as Int64,
+                    change: try ChangeRow.decode(row, storedPayload: payload, sealed: row[11], at: 1)
+                )
             }
         }
     }

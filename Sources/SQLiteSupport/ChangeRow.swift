@@ -16,17 +16,7 @@ public enum ChangeRow {
     public static func decode(_ row: Row) throws -> Change {
         let base = firstColumn(of: row)
         guard let payloadText = row[base + 5] as String? else { throw CorruptRow(column: "payload") }
-        let payload: JSONValue
-        do {
-            payload = try JSONValue(parsing: payloadText)
-        } catch {
-            throw CorruptRow(column: "payload")
-        }
-        let hlc = try self.hlc(row, base)
-        return Change(
-            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
-            operation: row[base + 4], payload: payload, hlc: hlc, authorId: row[base + 7],
-            authorDiscipline: row[base + 8], deviceId: row[base + 9])
+        return try decode(row, storedPayload: payloadText, sealed: false, at: base)
     }
 
     /// Reads a change from a row that has ``columns`` (from the index `base` on, see ``firstColumn(of:)``),
@@ -37,6 +27,24 @@ public enum ChangeRow {
             id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
             operation: row[base + 4], canonicalPayload: canonicalPayload, hlc: try hlc(row, base),
             authorId: row[base + 7], authorDiscipline: row[base + 8], deviceId: row[base + 9])
+    }
+
+    /// A change whose payload text was read back from storage: kept as it is when the storage authenticated
+    /// it (`sealed`: opened with AES-GCM, so it is the canonical text this system wrote), parsed when it was
+    /// stored in plaintext (an erasure record, a payload from before encryption at rest), so damaged text is a
+    /// clear error here rather than a broken page later.
+    public static func decode(_ row: Row, storedPayload text: String, sealed: Bool, at base: Int) throws -> Change {
+        guard !sealed else { return try decode(row, canonicalPayload: text, at: base) }
+        let payload: JSONValue
+        do {
+            payload = try JSONValue(parsing: text)
+        } catch {
+            throw CorruptRow(column: "payload")
+        }
+        return Change(
+            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
+            operation: row[base + 4], payload: payload, hlc: try hlc(row, base), authorId: row[base + 7],
+            authorDiscipline: row[base + 8], deviceId: row[base + 9])
     }
 
     /// The index of the first of ``columns`` (`id`) in a row that has them all, in their order: 0 when they

@@ -87,7 +87,9 @@ import Testing
             #expect(PushRequest(changes: stored).wireText == tree)
             let page = PullResponse(
                 changes: stored, cursor: text(), hasMore: Bool.random(using: &random), professionals: [],
-                serverTime: HLCTimestamp(wallMillis: 1_790_000_000_000, logical: 0), epoch: Bool.random(using: &random) ? text() : nil)
+                serverTime: HLCTimestamp(wallMillis: 1_790_000_000_000, logical: 0),
+                scope: Bool.random(using: &random) ? ScopeNotice(clientId: text(), access: .granted) : nil,
+                epoch: Bool.random(using: &random) ? text() : nil)
             let viaEncoder = String(decoding: try WireCoding.makeEncoder().encode(page), as: UTF8.self)
             #expect(try page.wireText() == JSONValue(parsing: viaEncoder).canonicalText)
             #expect(try PullResponse(readingWire: page.wireText()) == page)

@@ -1,5 +1,6 @@
 import Casework
 import ChangeLog
+import Foundation
 import SamenspelTestSupport
 import SyncProtocol
 import SyncServer
@@ -29,6 +30,30 @@ import Testing
             #expect(pages.flatMap(\.professionals).contains(fixture.sanne))
             let idle = try await api.pull(after: cursor, as: ahmed)
             #expect(idle.changes.isEmpty && !idle.hasMore && idle.cursor == cursor)
+        }
+    }
+
+    /// A payload stored in plaintext (an erasure record, or from before encryption at rest) is checked when
+    /// read: damaged, the pull is a clear error, never a page that is not JSON. Sealed payloads are sent as
+    /// they were stored, and one changed on disk does not open.
+    @Test(arguments: Backend.databases) func pull_ofADamagedStoredPayload_isAnError_notABrokenPage(_ backend: Backend) async throws {
+        let fixture = try await ServerFixture(backend)
+        try await fixture.test { api in
+            let sanne = try await api.enroll(fixture.sanne)
+            let ahmed = try await api.enroll(fixture.ahmed)
+            var factory = ChangeFactory(wallMillis: WallClock.millis(), step: 1)
+            let notes = (0..<2).map { index in
+                factory.make(.noteAdded(NoteContent(text: "note \(index)")), client: fixture.jaap, by: sanne.author)
+            }
+            _ = try await api.push(notes, as: sanne)
+            #expect(try await api.pullAll(as: ahmed).suffix(2) == notes)
+            for damage in ["'{\"text\":\"half'", "'{\"a\":1},{\"b\":2'"] {
+                try await fixture.rawExecute("UPDATE changes SET payload = \(damage) WHERE id = '\(notes[1].id)'")
+                let response = try await api.raw(.get, "/v1/changes", token: ahmed.token)
+                #expect(response.status.code >= 500)
+                let body = try WireCoding.makeDecoder().decode(ErrorBody.self, from: Data(buffer: response.body))
+                #expect(body.error.message.contains("note") == false)
+            }
         }
     }
 

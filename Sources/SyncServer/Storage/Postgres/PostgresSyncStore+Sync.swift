@@ -303,11 +303,20 @@ extension PostgresSyncStore {
             guard let timestamp = HLCTimestamp(hlc) else {
                 throw StoreError(code: .corrupt, message: "stored change has a malformed timestamp")
             }
-            // Kept as the canonical text it was stored as: a pull page sends it without parsing it.
+            // A sealed payload is kept as the canonical text it was stored as: a pull page sends it without
+            // parsing it. One stored in plaintext (an erasure record, or from before encryption) is parsed.
+            if ClientKeyring.isSealed(row.6) {
+                return (seq, Change(
+                    id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+                    canonicalPayload: payload, hlc: timestamp,
+                    authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
+            }
+            guard let parsed = try? JSONValue(parsing: payload) else {
+                throw StoreError(code: .corrupt, message: "a stored change has an unreadable payload")
+            }
             return (seq, Change(
                 id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-                canonicalPayload: payload, hlc: timestamp,
-                authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
+                payload: parsed, hlc: timestamp, authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
         }
     }
 

@@ -126,14 +126,17 @@ extension SQLiteSyncStore {
     func decode(_ row: Row, db: Database) throws -> Change {
         let base = ChangeRow.firstColumn(of: row)
         let clientId: String = row[base + 1]
-        guard let payload = try opened(row[base + 5], changeId: { row[base] }, clientId: { clientId }, db: db) else {
+        let stored: DatabaseValue = row[base + 5]
+        guard let payload = try opened(stored, changeId: { row[base] }, clientId: { clientId }, db: db) else {
             throw StoreError(
                 code: .corrupt,
                 message: "the changes of client \(clientId) are sealed under a key that was destroyed "
                     + "(the client was erased): start the server, or run `admin restore`, to finish the erasure")
         }
-        // Kept as the canonical text it was stored as: a pull page sends it without parsing it.
-        return try ChangeRow.decode(row, canonicalPayload: payload, at: base)
+        // A sealed payload is kept as the canonical text it was stored as: a pull page sends it without
+        // parsing it. One stored in plaintext is parsed (checked).
+        if case .blob = stored.storage { return try ChangeRow.decode(row, canonicalPayload: payload, at: base) }
+        return try ChangeRow.decode(row, storedPayload: payload, sealed: false, at: base)
     }
 
     /// Opens the payload in the column `column` of a row that also has `id` and `client_id`: a TEXT value is
