@@ -52,33 +52,37 @@ public struct Change: Hashable, Sendable, Identifiable, Codable {
         id: String, clientId: String, entityType: String, entityId: String, operation: String,
         payload: JSONValue, hlc: HLCTimestamp, authorId: String, authorDiscipline: String?, deviceId: String
     ) {
-        self.id = id
-        self.clientId = clientId
-        self.entityType = entityType
-        self.entityId = entityId
-        self.operation = operation
-        self.content = .value(payload)
-        self.hlc = hlc
-        self.authorId = authorId
-        self.authorDiscipline = authorDiscipline
-        self.deviceId = deviceId
+        self.init(
+            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+            content: .value(payload), hlc: hlc, authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
     }
 
-    /// Creates a change whose payload is canonical JSON text that this system wrote (with
-    /// ``JSONValue/canonicalText`` of a parsed value) and read back from storage that authenticates it (a
-    /// sealed payload). The text is kept as it is, and parsed only when ``payload`` is read: a server serving
-    /// a pull page never parses it. Text that was not authenticated must be parsed, with the other
-    /// initialiser: here it would go out on the wire unchecked.
+    /// Creates a change whose payload is text read back from storage. Text the storage `authenticated` (a
+    /// sealed payload, opened with AES-GCM) is the canonical text this system wrote (``JSONValue/canonicalText``
+    /// of a parsed value): it is kept as it is, and parsed only when ``payload`` is read, so a server serving a
+    /// pull page never parses it. Text stored in plaintext (an erasure record, a payload from before
+    /// encryption at rest) is parsed here, so damaged text is an error now rather than a broken page later.
     public init(
         id: String, clientId: String, entityType: String, entityId: String, operation: String,
-        canonicalPayload: String, hlc: HLCTimestamp, authorId: String, authorDiscipline: String?, deviceId: String
+        storedPayload text: String, authenticated: Bool, hlc: HLCTimestamp, authorId: String,
+        authorDiscipline: String?, deviceId: String
+    ) throws(JSONParseError) {
+        self.init(
+            id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
+            content: authenticated ? .canonical(text) : .value(try JSONValue(parsing: text)), hlc: hlc,
+            authorId: authorId, authorDiscipline: authorDiscipline, deviceId: deviceId)
+    }
+
+    private init(
+        id: String, clientId: String, entityType: String, entityId: String, operation: String, content: Content,
+        hlc: HLCTimestamp, authorId: String, authorDiscipline: String?, deviceId: String
     ) {
         self.id = id
         self.clientId = clientId
         self.entityType = entityType
         self.entityId = entityId
         self.operation = operation
-        self.content = .canonical(canonicalPayload)
+        self.content = content
         self.hlc = hlc
         self.authorId = authorId
         self.authorDiscipline = authorDiscipline

@@ -20,31 +20,19 @@ public enum ChangeRow {
     }
 
     /// Reads a change from a row that has ``columns`` (from the index `base` on, see ``firstColumn(of:)``),
-    /// with its payload's canonical text given: the server opens the sealed payload it stored, and keeps
-    /// the text as it is (see ``Change/init(id:clientId:entityType:entityId:operation:canonicalPayload:hlc:authorId:authorDiscipline:deviceId:)``).
-    public static func decode(_ row: Row, canonicalPayload: String, at base: Int) throws -> Change {
-        Change(
-            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
-            operation: row[base + 4], canonicalPayload: canonicalPayload, hlc: try hlc(row, base),
-            authorId: row[base + 7], authorDiscipline: row[base + 8], deviceId: row[base + 9])
-    }
-
-    /// A change whose payload text was read back from storage: kept as it is when the storage authenticated
-    /// it (`sealed`: opened with AES-GCM, so it is the canonical text this system wrote), parsed when it was
-    /// stored in plaintext (an erasure record, a payload from before encryption at rest), so damaged text is a
-    /// clear error here rather than a broken page later.
+    /// with the payload's text read back from storage: kept as it is when the storage authenticated it
+    /// (`sealed`), parsed when it was stored in plaintext (see
+    /// ``Change/init(id:clientId:entityType:entityId:operation:storedPayload:authenticated:hlc:authorId:authorDiscipline:deviceId:)``).
     public static func decode(_ row: Row, storedPayload text: String, sealed: Bool, at base: Int) throws -> Change {
-        guard !sealed else { return try decode(row, canonicalPayload: text, at: base) }
-        let payload: JSONValue
+        let hlc = try hlc(row, base)
         do {
-            payload = try JSONValue(parsing: text)
+            return try Change(
+                id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
+                operation: row[base + 4], storedPayload: text, authenticated: sealed, hlc: hlc,
+                authorId: row[base + 7], authorDiscipline: row[base + 8], deviceId: row[base + 9])
         } catch {
             throw CorruptRow(column: "payload")
         }
-        return Change(
-            id: row[base], clientId: row[base + 1], entityType: row[base + 2], entityId: row[base + 3],
-            operation: row[base + 4], payload: payload, hlc: try hlc(row, base), authorId: row[base + 7],
-            authorDiscipline: row[base + 8], deviceId: row[base + 9])
     }
 
     /// The index of the first of ``columns`` (`id`) in a row that has them all, in their order: 0 when they

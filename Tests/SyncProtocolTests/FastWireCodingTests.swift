@@ -71,11 +71,12 @@ import Testing
                     authorId: text(), authorDiscipline: Bool.random(using: &random) ? text() : nil, deviceId: text())
             }
             // As a store reads them back: the payload as its canonical text.
-            let stored = changes.map {
-                Change(
-                    id: $0.id, clientId: $0.clientId, entityType: $0.entityType, entityId: $0.entityId,
-                    operation: $0.operation, canonicalPayload: $0.payload.canonicalText, hlc: $0.hlc, authorId: $0.authorId,
-                    authorDiscipline: $0.authorDiscipline, deviceId: $0.deviceId)
+            let stored = try changes.map { change throws(JSONParseError) in
+                try Change(
+                    id: change.id, clientId: change.clientId, entityType: change.entityType, entityId: change.entityId,
+                    operation: change.operation, storedPayload: change.payload.canonicalText, authenticated: true,
+                    hlc: change.hlc, authorId: change.authorId, authorDiscipline: change.authorDiscipline,
+                    deviceId: change.deviceId)
             }
             #expect(stored == changes)
             #expect(stored.map(\.hashValue) == changes.map(\.hashValue))
@@ -98,8 +99,9 @@ import Testing
         let one = Change(
             id: "x", clientId: "c", entityType: "note", entityId: "e", operation: "add", payload: .object(["t": .string("a")]),
             hlc: HLCTimestamp(wallMillis: 1, logical: 0), authorId: "p", authorDiscipline: nil, deviceId: "d")
-        let other = Change(
-            id: "x", clientId: "c", entityType: "note", entityId: "e", operation: "add", canonicalPayload: #"{"t":"b"}"#,
+        let other = try Change(
+            id: "x", clientId: "c", entityType: "note", entityId: "e", operation: "add", storedPayload: #"{"t":"b"}"#,
+            authenticated: true,
             hlc: HLCTimestamp(wallMillis: 1, logical: 0), authorId: "p", authorDiscipline: nil, deviceId: "d")
         #expect(one != other)
         #expect(!one.isSameWrite(as: other))

@@ -305,18 +305,14 @@ extension PostgresSyncStore {
             }
             // A sealed payload is kept as the canonical text it was stored as: a pull page sends it without
             // parsing it. One stored in plaintext (an erasure record, or from before encryption) is parsed.
-            if ClientKeyring.isSealed(row.6) {
-                return (seq, Change(
+            do {
+                return (seq, try Change(
                     id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-                    canonicalPayload: payload, hlc: timestamp,
+                    storedPayload: payload, authenticated: ClientKeyring.isSealed(row.6), hlc: timestamp,
                     authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
-            }
-            guard let parsed = try? JSONValue(parsing: payload) else {
+            } catch {
                 throw StoreError(code: .corrupt, message: "a stored change has an unreadable payload")
             }
-            return (seq, Change(
-                id: id, clientId: clientId, entityType: entityType, entityId: entityId, operation: operation,
-                payload: parsed, hlc: timestamp, authorId: authorId, authorDiscipline: discipline, deviceId: deviceId))
         }
     }
 

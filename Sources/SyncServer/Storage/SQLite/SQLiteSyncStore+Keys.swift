@@ -135,8 +135,8 @@ extension SQLiteSyncStore {
         }
         // A sealed payload is kept as the canonical text it was stored as: a pull page sends it without
         // parsing it. One stored in plaintext is parsed (checked).
-        if case .blob = stored.storage { return try ChangeRow.decode(row, canonicalPayload: payload, at: base) }
-        return try ChangeRow.decode(row, storedPayload: payload, sealed: false, at: base)
+        let sealed = if case .blob = stored.storage { true } else { false }
+        return try ChangeRow.decode(row, storedPayload: payload, sealed: sealed, at: base)
     }
 
     /// Opens the payload in the column `column` of a row that also has `id` and `client_id`: a TEXT value is
